@@ -1,0 +1,56 @@
+"""Low-code workflow engine: JSON definitions → forms, workflows, reminders, pages and an API."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_wtf import CSRFProtect
+
+csrf = CSRFProtect()
+
+
+def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
+    """App factory: settings from the environment, overridden by `settings` (tests)."""
+    from engine.api import bp as api_bp
+    from engine.api.errors import register_error_handlers
+    from engine.auth import web as auth_web
+    from engine.runtime import RuntimeHolder
+    from engine.settings import load_settings
+    from engine.store.db import Database
+    from engine.ui import bp as ui_bp
+    from engine.web import EngineState
+
+    values = load_settings(settings)
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=values["ENGINE_SECRET_KEY"],
+        MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_SORT_KEYS=False,
+        ENGINE=values,
+    )
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+    db = Database(values["DATABASE_URL"])
+    holder = RuntimeHolder(values["ENGINE_CONFIG_DIR"], db, interval=values["ENGINE_RELOAD_INTERVAL"])
+    app.extensions["engine"] = EngineState(db, holder, values, ZoneInfo(values["ENGINE_TIMEZONE"]))
+
+    csrf.init_app(app)
+    auth_web.init_app(app)
+    csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie sessions
+    app.register_blueprint(api_bp)
+    app.register_blueprint(ui_bp)
+    register_error_handlers(app)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,4 @@
+"""Permissions: the one gate (gate.py)."""
+from .gate import Gate, Grant
+
+__all__ = ["Gate", "Grant"]

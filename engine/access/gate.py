@@ -1,0 +1,111 @@
+"""The one permission gate. Every page, API call, link lookup, list, count, export
+and chart asks it; list queries get row rules as SQL conditions.
+
+Semantics (SPEC §3): a user's roles grant the union of rows; a field hidden from
+the role that grants a row stays hidden in that row, so the fields hidden in a
+row are the intersection of the `hide` sets of the roles that grant it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, false, or_, true
+
+from engine.auth.users import User
+from engine.definitions.model import AppDef, FormDef, PermissionDef, RowRule
+from engine.expressions import to_sql
+from engine.store.scope import FormSqlScope
+from engine.store.tables import Schema
+
+ACTIONS = ("read", "update", "delete")
+
+
+@dataclass(frozen=True)
+class Grant:
+    """Rows a group of the user's roles may act on, and the fields those roles may not see."""
+
+    clause: ColumnElement
+    hide: frozenset[str]
+    everything: bool  # the clause is TRUE
+
+
+class Gate:
+    def __init__(self, app: AppDef, schema: Schema, dialect: str) -> None:
+        self.app = app
+        self.schema = schema
+        self.dialect = dialect
+
+    def permissions(self, user: User, form: FormDef) -> list[PermissionDef]:
+        found = [form.permission(role) for role in sorted(user.roles)]
+        return [p for p in found if p is not None]
+
+    def can_create(self, user: User, form: FormDef) -> bool:
+        return user.active and any(p.create for p in self.permissions(user, form))
+
+    def can(self, user: User, form: FormDef, action: str) -> bool:
+        """Whether any of the user's roles grants `action` on some rows of the form."""
+        return user.active and any(p.rule(action).grants for p in self.permissions(user, form))
+
+    def readable_forms(self, user: User) -> list[FormDef]:
+        return [f for f in self.app.forms.values() if self.can(user, f, "read")]
+
+    # -- rows ----------------------------------------------------------------------
+
+    def _rule_clause(self, rule: RowRule, user: User, form: FormDef, now: datetime) -> ColumnElement:
+        table = self.schema[form.name].table
+        if rule.kind == "all":
+            return true()
+        if rule.kind == "own":
+            return table.c[form.owner_attribute] == user.name
+        if rule.kind == "where" and rule.where is not None:
+            scope = FormSqlScope(self.app, self.schema, form, user=user.name, now=now, dialect=self.dialect)
+            return to_sql(rule.where, scope)
+        return false()
+
+    def grants(self, user: User, form: FormDef, action: str, now: datetime) -> list[Grant]:
+        """The user's grants for `action`, one per distinct hide set."""
+        if not user.active:
+            return []
+        by_hide: dict[frozenset[str], list[ColumnElement]] = {}
+        everything: set[frozenset[str]] = set()
+        for perm in self.permissions(user, form):
+            rule = perm.rule(action)
+            if not rule.grants:
+                continue
+            hide = perm.hide
+            if rule.kind == "all":
+                everything.add(hide)
+            by_hide.setdefault(hide, []).append(self._rule_clause(rule, user, form, now))
+        return [
+            Grant(true() if hide in everything else or_(*clauses), hide, hide in everything)
+            for hide, clauses in by_hide.items()
+        ]
+
+    def row_filter(self, user: User, form: FormDef, action: str, now: datetime) -> ColumnElement:
+        """SQL condition selecting exactly the rows the user may `action`."""
+        grants = self.grants(user, form, action, now)
+        if not grants:
+            return false()
+        if any(g.everything for g in grants):
+            return true()
+        return or_(*(g.clause for g in grants))
+
+    # -- fields --------------------------------------------------------------------
+
+    def never_visible(self, user: User, form: FormDef, now: datetime) -> frozenset[str]:
+        """Fields hidden in every row the user can read: they may not filter or sort on them."""
+        grants = self.grants(user, form, "read", now)
+        if not grants:
+            return frozenset(form.field_names)
+        hidden = frozenset.union(*(g.hide for g in grants))
+        return hidden
+
+    def hidden_in_row(self, grants: list[Grant], granted: list[bool]) -> frozenset[str]:
+        """Fields hidden in a row, given which grants select it."""
+        sets = [g.hide for g, ok in zip(grants, granted, strict=True) if ok]
+        return frozenset.intersection(*sets) if sets else frozenset()
+
+
+def combine(*clauses: ColumnElement) -> ColumnElement:
+    return and_(*clauses)

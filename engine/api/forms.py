@@ -1,0 +1,72 @@
+"""GET /api/forms: the forms the caller may read, with their field definitions."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, jsonify
+
+from engine.definitions.model import FieldDef, FormDef
+from engine.fieldtypes import type_of
+from engine.records.context import Context
+from engine.web import use_case
+
+from . import bp
+
+
+def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+    out: dict[str, Any] = {"name": field.name, "type": field.type, "label": field.label}
+    for key in ("required", "unique", "readonly", "help", "placeholder", "max_length", "pattern", "min", "max",
+                "role", "form", "min_rows", "max_rows", "accept", "max_size"):
+        value = getattr(field, key)
+        if value not in (None, False, ()):
+            out[key] = list(value) if isinstance(value, tuple) else value
+    if field.type in ("decimal",) or (field.type == "formula" and field.result == "decimal"):
+        out["precision"] = field.precision
+    if field.type == "formula":
+        out["formula"] = field.formula.source if field.formula else None
+        out["result"] = field.result
+    if field.visible_if is not None:
+        out["visible_if"] = field.visible_if.source
+    if field.default is not None:
+        out["default"] = field.default
+    if field.options:
+        out["options"] = [{"value": o.value, "label": o.label} for o in field.options]
+    if field.fields:
+        out["fields"] = [describe_field(f) for f in field.fields if f"{field.name}.{f.name}" not in hidden]
+    out["schema"] = type_of(field).json_schema(field)
+    return out
+
+
+def describe_form(ctx: Context, form: FormDef) -> dict[str, Any]:
+    hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    body: dict[str, Any] = {
+        "name": form.name,
+        "title": form.title,
+        "module": form.module,
+        "title_field": form.title_field,
+        "owner_field": form.owner_attribute,
+        "fields": [describe_field(f, hidden) for f in form.fields if f.name not in hidden],
+        "list": {"columns": [c for c in form.list.columns if c not in hidden],
+                 "filters": [c for c in form.list.filters if c not in hidden],
+                 "search": [c for c in form.list.search if c not in hidden],
+                 "order_by": form.list.order_by, "page_size": form.list.page_size},
+        "can_create": ctx.gate.can_create(ctx.user, form),
+    }
+    if form.workflow:
+        body["stages"] = [{"name": s.name, "title": s.title, "final": s.final} for s in form.workflow.stages]
+        body["initial_stage"] = form.workflow.initial
+    return body
+
+
+@bp.get("/forms")
+def list_forms():
+    with use_case() as ctx:
+        return jsonify([describe_form(ctx, f) for f in ctx.gate.readable_forms(g.user)])
+
+
+@bp.get("/forms/<form_name>")
+def get_form(form_name: str):
+    from engine.services.records import readable_form
+
+    with use_case() as ctx:
+        return jsonify(describe_form(ctx, readable_form(ctx, form_name)))

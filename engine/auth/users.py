@@ -1,0 +1,158 @@
+"""Users, roles and API tokens. Passwords are hashed with Werkzeug's scrypt KDF;
+API tokens are random and stored only as a SHA-256 digest."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from engine.definitions.model import ADMIN_ROLE
+from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.store.system import api_tokens, user_roles, users
+
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+# Compared against when the user does not exist, so both paths cost the same.
+_DUMMY_HASH = generate_password_hash("timing-equaliser")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    display_name: str | None = None
+    email: str | None = None
+    manager: str | None = None
+    active: bool = True
+    session_epoch: int = 0
+
+    @property
+    def is_admin(self) -> bool:
+        return ADMIN_ROLE in self.roles
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.name
+
+
+SYSTEM_USER = User(id=0, name="system", roles=frozenset({ADMIN_ROLE}))
+
+
+def _row_to_user(session: Session, row) -> User:
+    roles = session.scalars(select(user_roles.c.role).where(user_roles.c.user_id == row.id)).all()
+    return User(id=row.id, name=row.name, roles=frozenset(roles), display_name=row.display_name,
+                email=row.email, manager=row.manager, active=row.active, session_epoch=row.session_epoch)
+
+
+def get_user(session: Session, name: str) -> User | None:
+    row = session.execute(select(users).where(users.c.name == name)).first()
+    return _row_to_user(session, row) if row else None
+
+
+def get_user_by_id(session: Session, user_id: int) -> User | None:
+    row = session.execute(select(users).where(users.c.id == user_id)).first()
+    return _row_to_user(session, row) if row else None
+
+
+def list_users(session: Session) -> list[User]:
+    rows = session.execute(select(users).order_by(users.c.name)).all()
+    return [_row_to_user(session, r) for r in rows]
+
+
+def check_password_rules(password: str) -> None:
+    if not (MIN_PASSWORD <= len(password) <= MAX_PASSWORD):
+        raise ValidationFailed({"password": [f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"]})
+
+
+def create_user(session: Session, name: str, password: str | None, roles: set[str] | frozenset[str],
+                *, email: str | None = None, manager: str | None = None,
+                display_name: str | None = None, enforce_rules: bool = True) -> User:
+    if get_user(session, name) is not None:
+        raise Conflict(f"user '{name}' already exists", code="user_exists")
+    if manager and get_user(session, manager) is None:
+        raise ValidationFailed({"manager": [f"no user '{manager}'"]})
+    if password is not None and enforce_rules:
+        check_password_rules(password)
+    user_id = session.execute(insert(users).values(
+        name=name, display_name=display_name, email=email, manager=manager, active=True, session_epoch=0,
+        password_hash=generate_password_hash(password) if password else None,
+        created_at=datetime.now(UTC),
+    ).returning(users.c.id)).scalar_one()
+    set_roles(session, user_id, roles)
+    user = get_user_by_id(session, user_id)
+    assert user is not None
+    return user
+
+
+def set_roles(session: Session, user_id: int, roles: set[str] | frozenset[str]) -> None:
+    session.execute(delete(user_roles).where(user_roles.c.user_id == user_id))
+    for role in sorted(set(roles)):
+        session.execute(insert(user_roles).values(user_id=user_id, role=role))
+
+
+def update_user(session: Session, name: str, **values: object) -> User:
+    user = get_user(session, name)
+    if user is None:
+        raise NotFound(f"no user '{name}'")
+    roles = values.pop("roles", None)
+    password = values.pop("password", None)
+    if password is not None:
+        check_password_rules(str(password))
+        values["password_hash"] = generate_password_hash(str(password))
+        values["session_epoch"] = users.c.session_epoch + 1
+    if values.get("active") is False:
+        values["session_epoch"] = users.c.session_epoch + 1
+    if values:
+        session.execute(update(users).where(users.c.id == user.id).values(**values))
+    if roles is not None:
+        set_roles(session, user.id, set(roles))  # type: ignore[arg-type]
+    updated = get_user_by_id(session, user.id)
+    assert updated is not None
+    return updated
+
+
+def authenticate(session: Session, name: str, password: str) -> User | None:
+    """The user if name and password match an active user; same cost either way."""
+    row = session.execute(select(users).where(users.c.name == name)).first()
+    if row is None or not row.password_hash:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(row.password_hash, password) or not row.active:
+        return None
+    return _row_to_user(session, row)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Invalidate every browser session of the user (logout)."""
+    session.execute(update(users).where(users.c.id == user_id).values(session_epoch=users.c.session_epoch + 1))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User) -> str:
+    token = "eng_" + secrets.token_urlsafe(32)
+    session.execute(insert(api_tokens).values(
+        user_id=user.id, token_hash=_digest(token), created_at=datetime.now(UTC), revoked=False))
+    return token
+
+
+def user_for_token(session: Session, token: str) -> User | None:
+    row = session.execute(
+        select(api_tokens.c.user_id).where(api_tokens.c.token_hash == _digest(token), api_tokens.c.revoked.is_(False))
+    ).first()
+    if row is None:
+        return None
+    user = get_user_by_id(session, row.user_id)
+    return user if user and user.active else None
+
+
+def revoke_tokens(session: Session, user_id: int) -> None:
+    session.execute(update(api_tokens).where(api_tokens.c.user_id == user_id).values(revoked=True))

@@ -1,0 +1,177 @@
+"""The `engine` command (SPEC §1)."""
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import click
+
+from engine.errors import DefinitionError, EngineError, SchemaChangeRefused
+from engine.settings import load_settings
+
+
+def _settings() -> dict:
+    return load_settings()
+
+
+def _database(settings: dict):
+    from engine.store.db import Database
+
+    url = settings["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return Database(url)
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+@click.group()
+def main() -> None:
+    """Low-code workflow engine."""
+
+
+@main.command()
+@click.argument("directory", required=False)
+def validate(directory: str | None) -> None:
+    """Validate the definitions in DIRECTORY (default: ENGINE_CONFIG_DIR)."""
+    from engine.definitions import load_directory
+
+    folder = directory or _settings()["ENGINE_CONFIG_DIR"]
+    try:
+        app = load_directory(folder)
+    except DefinitionError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        sys.exit(1)
+    click.echo(f"ok: {len(app.modules)} modules, {len(app.forms)} forms in {folder}", err=True)
+
+
+@main.command()
+@click.option("--admin-password", help="Password of the `admin` user when it is created.")
+def init(admin_password: str | None) -> None:
+    """Create or upgrade the database schema; create user `admin` if absent."""
+    from engine.auth.users import create_user, get_user
+    from engine.definitions import load_directory
+    from engine.store.sync import sync_schema
+
+    settings = _settings()
+    try:
+        app = load_directory(settings["ENGINE_CONFIG_DIR"])
+    except DefinitionError as exc:
+        _fail("definitions are invalid; nothing was changed:\n" + "\n".join(str(p) for p in exc.problems))
+    db = _database(settings)
+    try:
+        plan = sync_schema(db, app)
+    except SchemaChangeRefused as exc:
+        _fail("schema change refused; nothing was changed:\n" + "\n".join(f"- {r}" for r in exc.reasons))
+    for change in plan.changes:
+        click.echo(change)
+    with db.transaction() as session:
+        if get_user(session, "admin") is None:
+            generated = admin_password is None
+            password = admin_password or os.environ.get("ENGINE_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
+            create_user(session, "admin", password, {"admin"}, display_name="管理员", enforce_rules=False)
+            click.echo("created user admin" + (f" with password {password}" if generated else ""))
+    click.echo(f"database ready: {len(app.forms)} forms")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the web app and API (gunicorn when --workers > 1)."""
+    from engine import create_app
+
+    if workers > 1:
+        from gunicorn.app.base import BaseApplication
+
+        class Server(BaseApplication):
+            def load_config(self) -> None:
+                self.cfg.set("bind", f"{host}:{port}")
+                self.cfg.set("workers", workers)
+                self.cfg.set("threads", 4)
+                self.cfg.set("accesslog", "-")
+
+            def load(self):
+                return create_app()
+
+        Server().run()
+        return
+    from werkzeug.serving import run_simple
+
+    app = create_app()
+    click.echo(f"serving on http://{host}:{port}/")
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+@main.group()
+def users() -> None:
+    """Manage users."""
+
+
+def _with_session(fn):
+    settings = _settings()
+    db = _database(settings)
+    try:
+        with db.transaction() as session:
+            return fn(session, settings)
+    except EngineError as exc:
+        detail = getattr(exc, "fields", None)
+        _fail(f"error: {exc.message}" + (f" {detail}" if detail else ""))
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--password", required=True)
+@click.option("--roles", default="", help="Comma-separated role names.")
+@click.option("--manager", default=None)
+@click.option("--email", default=None)
+@click.option("--display-name", default=None)
+def users_add(name: str, password: str, roles: str, manager: str | None, email: str | None,
+              display_name: str | None) -> None:
+    """Create a user."""
+    from engine.auth.users import create_user
+    from engine.definitions import load_directory
+
+    role_set = {r.strip() for r in roles.split(",") if r.strip()}
+
+    def run(session, settings):
+        try:
+            known = set(load_directory(settings["ENGINE_CONFIG_DIR"]).roles)
+        except DefinitionError:
+            known = None
+        unknown = sorted(role_set - known) if known is not None else []
+        if unknown:
+            _fail(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(sorted(known or ()))}")
+        return create_user(session, name, password, role_set, email=email, manager=manager,
+                           display_name=display_name)
+
+    user = _with_session(run)
+    click.echo(f"created user {user.name} ({', '.join(sorted(user.roles)) or 'no roles'})")
+
+
+@users.command("token")
+@click.argument("name")
+def users_token(name: str) -> None:
+    """Print a new API token for the user (the last line is the token)."""
+    from engine.auth.users import get_user, issue_token
+
+    def run(session, settings):
+        user = get_user(session, name)
+        if user is None:
+            _fail(f"no user '{name}'")
+        return issue_token(session, user)
+
+    token = _with_session(run)
+    click.echo(f"API token for {name}:", err=True)
+    click.echo(token)
+
+
+if __name__ == "__main__":
+    main()

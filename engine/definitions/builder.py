@@ -1,0 +1,286 @@
+"""JSON documents (already schema-valid) → frozen definition objects.
+
+Expressions and durations are parsed here; a failure becomes a Problem with the
+JSON pointer of the offending value, and building goes on so that every problem
+of a file is reported at once.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+import re
+
+from engine.errors import Problem
+from engine.expressions import Expression, ExpressionError, parse
+
+from .durations import parse_duration
+from .model import (
+    ALL_ROWS,
+    NO_ROWS,
+    ApprovalDef,
+    ChartDef,
+    CreateDef,
+    EscalateDef,
+    FieldDef,
+    FormDef,
+    ListDef,
+    ModuleDef,
+    Option,
+    PermissionDef,
+    Recipient,
+    ReminderDef,
+    RoleDef,
+    RowRule,
+    StageDef,
+    StepDef,
+    TransitionDef,
+    WorkflowDef,
+)
+
+_AGGREGATE = re.compile(r"^\s*(count|sum|avg|min|max)\(\s*([a-z][a-z0-9_]*)?\s*\)\s*$")
+
+
+class Builder:
+    """Builds one module file; collects problems instead of stopping at the first."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def problem(self, pointer: str, message: str) -> None:
+        self.problems.append(Problem(self.file, pointer, message))
+
+    def expression(self, source: Any, pointer: str) -> Expression | None:
+        if source is None:
+            return None
+        try:
+            return parse(str(source))
+        except ExpressionError as exc:
+            where = f" (at character {exc.offset})" if exc.offset is not None else ""
+            self.problem(pointer, f"invalid expression {source!r}: {exc.message}{where}")
+            return None
+
+    def duration(self, text: Any, pointer: str, *, signed: bool = False) -> timedelta | None:
+        if text is None:
+            return None
+        try:
+            return parse_duration(text, signed=signed)
+        except ValueError as exc:
+            self.problem(pointer, str(exc))
+            return None
+
+    # -- module ------------------------------------------------------------------
+
+    def module(self, doc: Mapping[str, Any]) -> tuple[ModuleDef, list[FormDef]]:
+        roles = tuple(
+            RoleDef(r["name"], r.get("title", r["name"]), r.get("description"))
+            for r in doc.get("roles", [])
+        )
+        forms = [self.form(f, f"/forms/{i}", doc["module"]) for i, f in enumerate(doc.get("forms", []))]
+        module = ModuleDef(
+            name=doc["module"],
+            title=doc.get("title", doc["module"]),
+            file=self.file,
+            roles=roles,
+            forms=tuple(f.name for f in forms),
+            description=doc.get("description"),
+        )
+        return module, forms
+
+    def form(self, doc: Mapping[str, Any], ptr: str, module: str) -> FormDef:
+        fields = tuple(self.field(f, f"{ptr}/fields/{i}") for i, f in enumerate(doc.get("fields", [])))
+        lst = doc.get("list", {})
+        return FormDef(
+            name=doc["name"],
+            title=doc.get("title", doc["name"]),
+            module=module,
+            file=self.file,
+            pointer=ptr,
+            fields=fields,
+            title_field=doc.get("title_field"),
+            owner_field=doc.get("owner_field"),
+            permissions=MappingProxyType(
+                {
+                    role: self.permission(role, p, f"{ptr}/permissions/{role}")
+                    for role, p in doc.get("permissions", {}).items()
+                }
+            ),
+            list=ListDef(
+                columns=tuple(lst.get("columns", ())),
+                filters=tuple(lst.get("filters", ())),
+                search=tuple(lst.get("search", ())),
+                order_by=lst.get("order_by", "-created_at"),
+                page_size=lst.get("page_size", 20),
+            ),
+            workflow=self.workflow(doc["workflow"], f"{ptr}/workflow") if "workflow" in doc else None,
+            reminders=tuple(
+                self.reminder(r, f"{ptr}/reminders/{i}") for i, r in enumerate(doc.get("reminders", []))
+            ),
+            charts=tuple(
+                chart for i, c in enumerate(doc.get("charts", []))
+                if (chart := self.chart(c, f"{ptr}/charts/{i}")) is not None
+            ),
+            renamed_from=doc.get("renamed_from"),
+            description=doc.get("description"),
+        )
+
+    def field(self, doc: Mapping[str, Any], ptr: str) -> FieldDef:
+        options = tuple(
+            Option(str(o), str(o)) if not isinstance(o, dict) else Option(str(o["value"]), o.get("label", str(o["value"])))
+            for o in doc.get("options", ())
+        )
+        ftype = doc["type"]
+        return FieldDef(
+            name=doc["name"],
+            type=ftype,
+            label=doc.get("label", doc["name"]),
+            pointer=ptr,
+            required=doc.get("required", False),
+            unique=doc.get("unique", False),
+            default=doc.get("default"),
+            help=doc.get("help"),
+            placeholder=doc.get("placeholder"),
+            readonly=doc.get("readonly", False),
+            visible_if=self.expression(doc.get("visible_if"), f"{ptr}/visible_if"),
+            index=doc.get("index", False),
+            renamed_from=doc.get("renamed_from"),
+            max_length=doc.get("max_length", 255 if ftype == "text" else None),
+            pattern=doc.get("pattern"),
+            min=doc.get("min"),
+            max=doc.get("max"),
+            precision=doc.get("precision", 0 if doc.get("result") == "integer" else 2),
+            options=options,
+            role=doc.get("role"),
+            form=doc.get("form"),
+            fields=tuple(self.field(f, f"{ptr}/fields/{i}") for i, f in enumerate(doc.get("fields", ()))),
+            min_rows=doc.get("min_rows"),
+            max_rows=doc.get("max_rows"),
+            formula=self.expression(doc.get("formula"), f"{ptr}/formula"),
+            result=doc.get("result", "decimal"),
+            accept=tuple(a.lower() for a in doc.get("accept", ())),
+            max_size=doc.get("max_size", 10 * 1024 * 1024 if ftype == "file" else None),
+            rows=doc.get("rows"),
+        )
+
+    def row_rule(self, value: Any, ptr: str) -> RowRule:
+        if value in (False, None):
+            return NO_ROWS
+        if value is True or value == "all":
+            return ALL_ROWS
+        if value == "own":
+            return RowRule("own")
+        where = self.expression(value.get("where"), f"{ptr}/where")
+        return RowRule("where", where) if where else NO_ROWS
+
+    def permission(self, role: str, doc: Mapping[str, Any], ptr: str) -> PermissionDef:
+        return PermissionDef(
+            role=role,
+            create=bool(doc.get("create", False)),
+            read=self.row_rule(doc.get("read"), f"{ptr}/read"),
+            update=self.row_rule(doc.get("update"), f"{ptr}/update"),
+            delete=self.row_rule(doc.get("delete"), f"{ptr}/delete"),
+            hide=frozenset(doc.get("hide", ())),
+        )
+
+    # -- workflow ----------------------------------------------------------------
+
+    def recipients(self, items: Any) -> tuple[Recipient, ...]:
+        return tuple(Recipient(*next(iter(item.items()))) for item in items or ())
+
+    def workflow(self, doc: Mapping[str, Any], ptr: str) -> WorkflowDef:
+        stages = tuple(self.stage(s, f"{ptr}/stages/{i}") for i, s in enumerate(doc.get("stages", [])))
+        transitions = tuple(
+            self.transition(t, f"{ptr}/transitions/{i}") for i, t in enumerate(doc.get("transitions", []))
+        )
+        return WorkflowDef(initial=doc["initial"], stages=stages, transitions=transitions)
+
+    def stage(self, doc: Mapping[str, Any], ptr: str) -> StageDef:
+        escalate = doc.get("escalate")
+        approval = doc.get("approval")
+        return StageDef(
+            name=doc["name"],
+            title=doc.get("title", doc["name"]),
+            editable=frozenset(doc.get("editable", ())),
+            final=doc.get("final", False),
+            due=self.duration(doc.get("due"), f"{ptr}/due"),
+            remind_before=self.duration(doc.get("remind_before"), f"{ptr}/remind_before"),
+            escalate=EscalateDef(
+                notify=self.recipients(escalate.get("notify")),
+                transition=escalate.get("transition"),
+                action=escalate.get("action"),
+            ) if escalate else None,
+            approval=ApprovalDef(
+                steps=tuple(
+                    StepDef(
+                        name=s["name"],
+                        title=s.get("title", s["name"]),
+                        approvers=self.recipients(s.get("approvers")),
+                        mode=s.get("mode", "any"),
+                        when=self.expression(s.get("when"), f"{ptr}/approval/steps/{i}/when"),
+                        cc=self.recipients(s.get("cc")),
+                        allow_self_approval=s.get("allow_self_approval", False),
+                        skip_if_approved_before=s.get("skip_if_approved_before", False),
+                    )
+                    for i, s in enumerate(approval.get("steps", []))
+                ),
+                approved=approval["approved"],
+                rejected=approval["rejected"],
+            ) if approval else None,
+            renamed_from=doc.get("renamed_from"),
+        )
+
+    def transition(self, doc: Mapping[str, Any], ptr: str) -> TransitionDef:
+        sources = doc.get("from", "*")
+        create = doc.get("create")
+        return TransitionDef(
+            name=doc["name"],
+            title=doc.get("title", doc["name"]),
+            sources=tuple(sources) if isinstance(sources, list) else (sources,),
+            to=doc["to"],
+            roles=tuple(doc.get("roles", ())),
+            condition=self.expression(doc.get("condition"), f"{ptr}/condition"),
+            comment_required=doc.get("comment_required", False),
+            set=self.assignments(doc.get("set"), f"{ptr}/set"),
+            create=CreateDef(
+                form=create["form"], set=self.assignments(create.get("set"), f"{ptr}/create/set")
+            ) if create else None,
+        )
+
+    def assignments(self, doc: Mapping[str, Any] | None, ptr: str) -> Mapping[str, Expression]:
+        out = {}
+        for name, source in (doc or {}).items():
+            expr = self.expression(source, f"{ptr}/{name}")
+            if expr is not None:
+                out[name] = expr
+        return MappingProxyType(out)
+
+    def reminder(self, doc: Mapping[str, Any], ptr: str) -> ReminderDef:
+        return ReminderDef(
+            name=doc["name"],
+            date_field=doc["date_field"],
+            offset=self.duration(doc.get("offset", "0d"), f"{ptr}/offset", signed=True) or timedelta(0),
+            notify=self.recipients(doc.get("notify")),
+            when=self.expression(doc.get("when"), f"{ptr}/when"),
+            message=doc.get("message"),
+            transition=doc.get("transition"),
+        )
+
+    def chart(self, doc: Mapping[str, Any], ptr: str) -> ChartDef | None:
+        value = doc.get("value", "count()")
+        match = _AGGREGATE.match(value)
+        if not match:
+            self.problem(f"{ptr}/value", f"invalid chart value {value!r}: use count() or "
+                         "sum(FIELD), avg(FIELD), min(FIELD), max(FIELD), count(FIELD)")
+            return None
+        return ChartDef(
+            title=doc["title"],
+            type=doc["type"],
+            group_by=doc.get("group_by"),
+            aggregate=match.group(1),
+            value_field=match.group(2) or None,
+            where=self.expression(doc.get("where"), f"{ptr}/where"),
+            name=doc.get("name"),
+        )

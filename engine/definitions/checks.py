@@ -1,0 +1,345 @@
+"""Semantic checks: everything JSON Schema cannot say (names resolve, graphs are consistent)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from engine.errors import Problem
+from engine.expressions import Expression
+
+from .model import (
+    ADMIN_ROLE,
+    SYSTEM_ATTRIBUTES,
+    AppDef,
+    FieldDef,
+    FormDef,
+    Recipient,
+    WorkflowDef,
+)
+from .paths import PathError, resolve_path
+
+USER_TYPES = ("user",)
+DATE_TYPES = ("date", "datetime")
+_SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
+
+
+class Checker:
+    def __init__(self, app: AppDef) -> None:
+        self.app = app
+        self.problems: list[Problem] = []
+
+    def problem(self, form: FormDef | str, pointer: str, message: str) -> None:
+        file = form if isinstance(form, str) else form.file
+        self.problems.append(Problem(file, pointer, message))
+
+    # -- entry point -------------------------------------------------------------
+
+    def run(self) -> list[Problem]:
+        for form in self.app.forms.values():
+            self.check_form(form)
+        return self.problems
+
+    def check_form(self, form: FormDef) -> None:
+        ptr = form.pointer
+        self.check_fields(form, form.fields, f"{ptr}/fields", row_of=None)
+        if form.title_field and form.field(form.title_field) is None:
+            self.problem(form, f"{ptr}/title_field", f"unknown field '{form.title_field}'")
+        if form.owner_field:
+            owner = form.field(form.owner_field)
+            if owner is None or owner.type != "user":
+                self.problem(form, f"{ptr}/owner_field", f"'{form.owner_field}' must be a user field of this form")
+        self.check_permissions(form)
+        self.check_list(form)
+        if form.workflow:
+            self.check_workflow(form, form.workflow)
+        self.check_reminders(form)
+        self.check_charts(form)
+
+    # -- fields ------------------------------------------------------------------
+
+    def check_fields(self, form: FormDef, fields: Iterable[FieldDef], ptr: str, row_of: FieldDef | None) -> None:
+        fields = tuple(fields)
+        counts = Counter(f.name for f in fields)
+        for i, field in enumerate(fields):
+            fptr = f"{ptr}/{i}"
+            if counts[field.name] > 1:
+                self.problem(form, f"{fptr}/name", f"duplicate field name '{field.name}'")
+            if field.name in SYSTEM_ATTRIBUTES:
+                self.problem(form, f"{fptr}/name",
+                             f"'{field.name}' is a system attribute; reserved names: {', '.join(SYSTEM_ATTRIBUTES)}")
+            if field.type == "link" and self.app.form(field.form or "") is None:
+                self.problem(form, f"{fptr}/form", f"unknown form '{field.form}'")
+            if field.type == "user" and field.role and not self.role_exists(field.role):
+                self.problem(form, f"{fptr}/role", f"unknown role '{field.role}'")
+            if field.type == "text" and field.pattern:
+                try:
+                    re.compile(field.pattern)
+                except re.error as exc:
+                    self.problem(form, f"{fptr}/pattern", f"invalid regular expression: {exc}")
+            if field.type == "serial":
+                self.check_serial_pattern(form, field, f"{fptr}/pattern")
+            if field.options and field.type in ("select", "multiselect"):
+                dupes = [v for v, n in Counter(field.option_values()).items() if n > 1]
+                if dupes:
+                    self.problem(form, f"{fptr}/options", f"duplicate option '{dupes[0]}'")
+                self.check_default_option(form, field, fptr)
+            if field.min is not None and field.max is not None and _num(field.min) > _num(field.max):
+                self.problem(form, f"{fptr}/min", f"min {field.min} is greater than max {field.max}")
+            if field.unique and (field.type in ("table", "multiselect", "file", "formula") or row_of):
+                self.problem(form, f"{fptr}/unique", f"a {field.type} field cannot be unique")
+            if field.visible_if is not None:
+                self.check_expression(form, field.visible_if, f"{fptr}/visible_if", row_of=row_of)
+            if field.formula is not None:
+                self.check_expression(form, field.formula, f"{fptr}/formula", row_of=row_of)
+            if field.type == "table":
+                self.check_fields(form, field.fields, f"{fptr}/fields", row_of=field)
+        self.check_formula_cycles(form, fields, ptr, row_of)
+
+    def check_serial_pattern(self, form: FormDef, field: FieldDef, ptr: str) -> None:
+        tokens = _SERIAL_TOKEN.findall(field.pattern or "")
+        if not any(kind == "seq" for kind, _ in tokens):
+            self.problem(form, ptr, "a serial pattern needs a {seq:N} counter, e.g. 'SO-{date:%Y%m%d}-{seq:4}'")
+        for kind, arg in tokens:
+            if kind == "seq" and arg and not arg.isdigit():
+                self.problem(form, ptr, f"{{seq:{arg}}}: the width must be a number")
+        leftover = _SERIAL_TOKEN.sub("", field.pattern or "")
+        if "{" in leftover or "}" in leftover:
+            self.problem(form, ptr, "unknown placeholder: only {date:FORMAT} and {seq:N} are allowed")
+
+    def check_default_option(self, form: FormDef, field: FieldDef, fptr: str) -> None:
+        default = field.default
+        values = field.option_values()
+        wanted = default if isinstance(default, list) else [default] if default is not None else []
+        for value in wanted:
+            if value not in values:
+                self.problem(form, f"{fptr}/default", f"default {value!r} is not one of the options")
+
+    def check_formula_cycles(self, form: FormDef, fields: tuple[FieldDef, ...], ptr: str,
+                             row_of: FieldDef | None) -> None:
+        formulas = {f.name: f for f in fields if f.formula is not None}
+        deps = {name: {p[0] for p in f.formula.references()} & formulas.keys()  # type: ignore[union-attr]
+                for name, f in formulas.items()}
+        visiting: set[str] = set()
+        done: set[str] = set()
+
+        def visit(name: str) -> bool:
+            if name in done:
+                return False
+            if name in visiting:
+                return True
+            visiting.add(name)
+            cyclic = any(visit(d) for d in deps[name])
+            visiting.discard(name)
+            done.add(name)
+            return cyclic
+
+        for i, field in enumerate(fields):
+            if field.name in formulas and field.name not in done and visit(field.name):
+                self.problem(form, f"{ptr}/{i}/formula", f"formula '{field.name}' depends on itself")
+                return
+
+    # -- expressions -------------------------------------------------------------
+
+    def check_expression(self, form: FormDef, expr: Expression, ptr: str, row_of: FieldDef | None = None) -> None:
+        for path in sorted(expr.references()):
+            try:
+                resolve_path(self.app, form, path, row_of=row_of)
+            except PathError as exc:
+                self.problem(form, ptr, f"invalid expression {expr.source!r}: {exc}")
+
+    # -- permissions and list ----------------------------------------------------
+
+    def role_exists(self, role: str) -> bool:
+        return role == ADMIN_ROLE or role in self.app.roles
+
+    def check_permissions(self, form: FormDef) -> None:
+        for role, perm in form.permissions.items():
+            ptr = f"{form.pointer}/permissions/{role}"
+            if not self.role_exists(role):
+                self.problem(form, ptr, f"unknown role '{role}'; declare it in the module's roles")
+            for action in ("read", "update", "delete"):
+                rule = perm.rule(action)
+                if rule.where is not None:
+                    self.check_expression(form, rule.where, f"{ptr}/{action}/where")
+                    self.check_sql_expression(form, rule.where, f"{ptr}/{action}/where")
+            for name in sorted(perm.hide):
+                head, _, column = name.partition(".")
+                table = form.field(head)
+                if table is None or (column and (table.type != "table" or table.subfield(column) is None)):
+                    self.problem(form, f"{ptr}/hide", f"unknown field '{name}'")
+                elif name == form.title_field:
+                    self.problem(form, f"{ptr}/hide", f"the title field '{name}' cannot be hidden")
+
+    def check_sql_expression(self, form: FormDef, expr: Expression, ptr: str) -> None:
+        """Row-selecting expressions run as SQL: every path must map to a column."""
+        for path in expr.references():
+            try:
+                resolved = resolve_path(self.app, form, path)
+            except PathError:
+                continue  # reported by check_expression
+            if resolved.type in ("file",) or (resolved.field and resolved.field.type == "table"):
+                self.problem(form, ptr, f"'{'.'.join(path)}' cannot be used in a row condition")
+
+    def check_list(self, form: FormDef) -> None:
+        ptr = f"{form.pointer}/list"
+        known = set(form.field_names) | set(SYSTEM_ATTRIBUTES)
+        for key in ("columns", "filters", "search"):
+            for i, name in enumerate(getattr(form.list, key)):
+                if name not in known:
+                    self.problem(form, f"{ptr}/{key}/{i}", f"unknown field '{name}'")
+                elif key != "columns" and (f := form.field(name)) is not None and f.type in ("table", "file"):
+                    self.problem(form, f"{ptr}/{key}/{i}", f"a {f.type} field cannot be used in {key}")
+        order = form.list.order_by.lstrip("-")
+        if order not in known:
+            self.problem(form, f"{ptr}/order_by", f"unknown field '{order}'")
+
+    # -- workflow ----------------------------------------------------------------
+
+    def check_workflow(self, form: FormDef, wf: WorkflowDef) -> None:
+        ptr = f"{form.pointer}/workflow"
+        names = wf.stage_names
+        for name, n in Counter(names).items():
+            if n > 1:
+                self.problem(form, f"{ptr}/stages/{names.index(name)}/name", f"duplicate stage '{name}'")
+        if wf.initial not in names:
+            self.problem(form, f"{ptr}/initial", f"unknown stage '{wf.initial}'")
+        finals = {s.name for s in wf.stages if s.final}
+        for i, stage in enumerate(wf.stages):
+            sptr = f"{ptr}/stages/{i}"
+            for name in sorted(stage.editable - {"*"}):
+                if form.field(name) is None:
+                    self.problem(form, f"{sptr}/editable", f"unknown field '{name}'")
+            if stage.remind_before and not stage.due:
+                self.problem(form, f"{sptr}/remind_before", "remind_before needs due")
+            if stage.remind_before and stage.due and stage.remind_before >= stage.due:
+                self.problem(form, f"{sptr}/remind_before", "remind_before must be shorter than due")
+            if stage.final and stage.approval:
+                self.problem(form, f"{sptr}/approval", "a final stage cannot have an approval")
+            if stage.escalate:
+                self.check_recipients(form, stage.escalate.notify, f"{sptr}/escalate/notify")
+                if stage.escalate.transition and wf.transition(stage.escalate.transition) is None:
+                    self.problem(form, f"{sptr}/escalate/transition", f"unknown transition '{stage.escalate.transition}'")
+                if stage.escalate.action and not stage.approval:
+                    self.problem(form, f"{sptr}/escalate/action", "escalate.action needs an approval stage")
+                if not stage.due:
+                    self.problem(form, f"{sptr}/escalate", "escalate needs due")
+            if stage.approval:
+                ap = stage.approval
+                for key in ("approved", "rejected"):
+                    if getattr(ap, key) not in names:
+                        self.problem(form, f"{sptr}/approval/{key}", f"unknown stage '{getattr(ap, key)}'")
+                step_names = [s.name for s in ap.steps]
+                for j, step in enumerate(ap.steps):
+                    jptr = f"{sptr}/approval/steps/{j}"
+                    if step_names.count(step.name) > 1:
+                        self.problem(form, f"{jptr}/name", f"duplicate step '{step.name}'")
+                    if not step.approvers:
+                        self.problem(form, f"{jptr}/approvers", "a step needs at least one approver")
+                    self.check_recipients(form, step.approvers, f"{jptr}/approvers")
+                    self.check_recipients(form, step.cc, f"{jptr}/cc")
+                    if step.when is not None:
+                        self.check_expression(form, step.when, f"{jptr}/when")
+        tnames = [t.name for t in wf.transitions]
+        for i, tr in enumerate(wf.transitions):
+            tptr = f"{ptr}/transitions/{i}"
+            if tnames.count(tr.name) > 1:
+                self.problem(form, f"{tptr}/name", f"duplicate transition '{tr.name}'")
+            for source in tr.sources:
+                if source == "*":
+                    continue
+                if source not in names:
+                    self.problem(form, f"{tptr}/from", f"unknown stage '{source}'")
+                elif source in finals:
+                    self.problem(form, f"{tptr}/from", f"'{source}' is a final stage: no transition may leave it")
+            if tr.to not in names:
+                self.problem(form, f"{tptr}/to", f"unknown stage '{tr.to}'")
+            for role in tr.roles:
+                if role != "$owner" and not self.role_exists(role):
+                    self.problem(form, f"{tptr}/roles", f"unknown role '{role}'")
+            if tr.condition is not None:
+                self.check_expression(form, tr.condition, f"{tptr}/condition")
+            self.check_assignments(form, form, tr.set, f"{tptr}/set")
+            if tr.create:
+                target = self.app.form(tr.create.form)
+                if target is None:
+                    self.problem(form, f"{tptr}/create/form", f"unknown form '{tr.create.form}'")
+                else:
+                    self.check_assignments(form, target, tr.create.set, f"{tptr}/create/set")
+
+    def check_assignments(self, source: FormDef, target: FormDef, assignments, ptr: str) -> None:
+        for name, expr in assignments.items():
+            field = target.field(name)
+            if field is None:
+                self.problem(source, f"{ptr}/{name}", f"form '{target.name}' has no field '{name}'")
+            elif field.computed or field.type in ("table", "file"):
+                self.problem(source, f"{ptr}/{name}", f"a {field.type} field cannot be set")
+            self.check_expression(source, expr, f"{ptr}/{name}")
+
+    def check_recipients(self, form: FormDef, recipients: Iterable[Recipient], ptr: str) -> None:
+        for i, rec in enumerate(recipients):
+            if rec.kind == "role" and not self.role_exists(rec.value):
+                self.problem(form, f"{ptr}/{i}/role", f"unknown role '{rec.value}'")
+            elif rec.kind in ("field", "manager_of"):
+                if rec.value in ("created_by",):
+                    continue
+                field = form.field(rec.value)
+                if field is None or field.type != "user":
+                    self.problem(form, f"{ptr}/{i}/{rec.kind}", f"'{rec.value}' must be a user field of this form")
+
+    # -- reminders and charts ----------------------------------------------------
+
+    def check_reminders(self, form: FormDef) -> None:
+        names = [r.name for r in form.reminders]
+        for i, rem in enumerate(form.reminders):
+            rptr = f"{form.pointer}/reminders/{i}"
+            if names.count(rem.name) > 1:
+                self.problem(form, f"{rptr}/name", f"duplicate reminder '{rem.name}'")
+            field = form.field(rem.date_field)
+            if field is None or field.type not in DATE_TYPES:
+                self.problem(form, f"{rptr}/date_field", f"'{rem.date_field}' must be a date or datetime field")
+            self.check_recipients(form, rem.notify, f"{rptr}/notify")
+            if rem.when is not None:
+                self.check_expression(form, rem.when, f"{rptr}/when")
+                self.check_sql_expression(form, rem.when, f"{rptr}/when")
+            if rem.transition and (form.workflow is None or form.workflow.transition(rem.transition) is None):
+                self.problem(form, f"{rptr}/transition", f"unknown transition '{rem.transition}'")
+            if not rem.notify and not rem.transition:
+                self.problem(form, rptr, "a reminder needs notify, transition or both")
+            for name in re.findall(r"\{([a-z][a-z0-9_]*)\}", rem.message or ""):
+                if form.field(name) is None and name not in SYSTEM_ATTRIBUTES:
+                    self.problem(form, f"{rptr}/message", f"unknown field '{{{name}}}' in message")
+
+    def check_charts(self, form: FormDef) -> None:
+        for i, chart in enumerate(form.charts):
+            cptr = f"{form.pointer}/charts/{i}"
+            if chart.group_by and chart.group_by != "stage":
+                field = form.field(chart.group_by)
+                if field is None and chart.group_by not in SYSTEM_ATTRIBUTES:
+                    self.problem(form, f"{cptr}/group_by", f"unknown field '{chart.group_by}'")
+                elif field is not None and field.type in ("table", "file", "textarea"):
+                    self.problem(form, f"{cptr}/group_by", f"cannot group by a {field.type} field")
+            if chart.group_by == "stage" and form.workflow is None:
+                self.problem(form, f"{cptr}/group_by", "group_by 'stage' needs a workflow")
+            if chart.value_field:
+                field = form.field(chart.value_field)
+                if field is None:
+                    self.problem(form, f"{cptr}/value", f"unknown field '{chart.value_field}'")
+                elif chart.aggregate != "count" and field.type not in ("integer", "decimal", "formula"):
+                    self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a number field")
+            elif chart.aggregate != "count":
+                self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a field")
+            if chart.where is not None:
+                self.check_expression(form, chart.where, f"{cptr}/where")
+                self.check_sql_expression(form, chart.where, f"{cptr}/where")
+
+
+def _num(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def check_app(app: AppDef) -> list[Problem]:
+    return Checker(app).run()

@@ -1,0 +1,119 @@
+"""Load every `*.json` module file of a directory into one validated AppDef.
+
+Order of checks: JSON syntax → JSON Schema (per file) → build definitions →
+cross-module names → semantic checks. Every problem is collected; any problem
+means no AppDef.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from engine.errors import DefinitionError, Problem
+
+from .builder import Builder
+from .checks import check_app
+from .model import ADMIN_ROLE, AppDef, FormDef, ModuleDef, RoleDef
+
+SCHEMA_PATH = Path(__file__).with_name("module.schema.json")
+
+
+@cache
+def schema_validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+def read_sources(directory: str | Path) -> dict[str, str]:
+    """File name → text of every module file, in name order."""
+    folder = Path(directory)
+    if not folder.is_dir():
+        raise DefinitionError([Problem(str(folder), "", "definitions directory does not exist")])
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.json"))}
+
+
+def load_directory(directory: str | Path) -> AppDef:
+    return load_sources(read_sources(directory))
+
+
+def signature_of(sources: Mapping[str, str]) -> str:
+    digest = hashlib.sha256()
+    for name, text in sorted(sources.items()):
+        digest.update(name.encode() + b"\0" + text.encode() + b"\0")
+    return digest.hexdigest()
+
+
+def pointer_of(path: Any) -> str:
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
+
+
+def _schema_problems(file: str, doc: Any) -> list[Problem]:
+    problems = []
+    for error in schema_validator().iter_errors(doc):
+        # For oneOf/anyOf, the deepest sub-error usually names the real mistake.
+        best = error
+        if error.context:
+            best = min(error.context, key=lambda e: (-len(e.absolute_path), len(e.message)))
+        problems.append(Problem(file, pointer_of(best.absolute_path), best.message))
+    return problems
+
+
+def load_sources(sources: Mapping[str, str]) -> AppDef:
+    """Validate and build; raises DefinitionError listing every problem."""
+    problems: list[Problem] = []
+    docs: dict[str, Any] = {}
+    if not sources:
+        raise DefinitionError([Problem("(definitions)", "", "no *.json module files found")])
+    for file, text in sources.items():
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            problems.append(Problem(file, "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"))
+            continue
+        schema_errors = _schema_problems(file, doc)
+        problems += schema_errors
+        if not schema_errors:
+            docs[file] = doc
+    if problems:
+        raise DefinitionError(problems)
+
+    modules: list[ModuleDef] = []
+    forms: dict[str, FormDef] = {}
+    roles: dict[str, RoleDef] = {ADMIN_ROLE: RoleDef(ADMIN_ROLE, "管理员")}
+    for file, doc in docs.items():
+        builder = Builder(file)
+        module, module_forms = builder.module(doc)
+        problems += builder.problems
+        if any(m.name == module.name for m in modules):
+            problems.append(Problem(file, "/module", f"module '{module.name}' is also defined in another file"))
+        modules.append(module)
+        for i, role in enumerate(module.roles):
+            if role.name == ADMIN_ROLE:
+                problems.append(Problem(file, f"/roles/{i}/name", "'admin' always exists; do not declare it"))
+            roles.setdefault(role.name, role)
+        for form in module_forms:
+            if form.name in forms:
+                other = forms[form.name]
+                problems.append(Problem(file, f"{form.pointer}/name",
+                                        f"form '{form.name}' is already defined in {other.file}"))
+                continue
+            forms[form.name] = form
+
+    app = AppDef(
+        modules=tuple(modules),
+        forms=MappingProxyType(forms),
+        roles=MappingProxyType(roles),
+        signature=signature_of(sources),
+        sources=MappingProxyType(docs),
+    )
+    problems += check_app(app)
+    if problems:
+        raise DefinitionError(problems)
+    return app

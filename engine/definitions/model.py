@@ -1,0 +1,303 @@
+"""Definitions as plain, frozen data: AppDef → ModuleDef → FormDef → FieldDef, WorkflowDef …
+
+Built once per load by `engine.definitions.loader` after the JSON has passed the
+schema and the semantic checks; everything downstream only reads these.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from types import MappingProxyType
+from typing import Any
+
+from engine.expressions import Expression
+
+#: System attributes every record has; no field may use these names.
+SYSTEM_ATTRIBUTES = ("id", "stage", "version", "created_by", "created_at", "updated_at", "due_at")
+SYSTEM_TYPES = {
+    "id": "integer",
+    "stage": "text",
+    "version": "integer",
+    "created_by": "user",
+    "created_at": "datetime",
+    "updated_at": "datetime",
+    "due_at": "datetime",
+}
+ADMIN_ROLE = "admin"
+EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FieldDef:
+    name: str
+    type: str
+    label: str
+    pointer: str
+    required: bool = False
+    unique: bool = False
+    default: Any = None
+    help: str | None = None
+    placeholder: str | None = None
+    readonly: bool = False
+    visible_if: Expression | None = None
+    index: bool = False
+    renamed_from: str | None = None
+    # Type-specific settings; only the ones meaningful for `type` are set.
+    max_length: int | None = None
+    pattern: str | None = None
+    min: Any = None
+    max: Any = None
+    precision: int = 2
+    options: tuple[Option, ...] = ()
+    role: str | None = None
+    form: str | None = None
+    fields: tuple[FieldDef, ...] = ()
+    min_rows: int | None = None
+    max_rows: int | None = None
+    formula: Expression | None = None
+    result: str = "decimal"
+    accept: tuple[str, ...] = ()
+    max_size: int | None = None
+    rows: int | None = None
+
+    @property
+    def is_table(self) -> bool:
+        return self.type == "table"
+
+    @property
+    def computed(self) -> bool:
+        """Formula and serial values are set by the engine, never by a user."""
+        return self.type in ("formula", "serial")
+
+    def subfield(self, name: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def option_values(self) -> tuple[str, ...]:
+        return tuple(o.value for o in self.options)
+
+
+@dataclass(frozen=True)
+class RowRule:
+    """`false` | `"own"` | `"all"` | `{"where": EXPR}` of a permission."""
+
+    kind: str  # "none" | "own" | "all" | "where"
+    where: Expression | None = None
+
+    @property
+    def grants(self) -> bool:
+        return self.kind != "none"
+
+
+NO_ROWS = RowRule("none")
+ALL_ROWS = RowRule("all")
+
+
+@dataclass(frozen=True)
+class PermissionDef:
+    role: str
+    create: bool = False
+    read: RowRule = NO_ROWS
+    update: RowRule = NO_ROWS
+    delete: RowRule = NO_ROWS
+    hide: frozenset[str] = frozenset()
+
+    def rule(self, action: str) -> RowRule:
+        return getattr(self, action)
+
+
+ADMIN_PERMISSION = PermissionDef(ADMIN_ROLE, True, ALL_ROWS, ALL_ROWS, ALL_ROWS)
+
+
+@dataclass(frozen=True)
+class ListDef:
+    columns: tuple[str, ...] = ()
+    filters: tuple[str, ...] = ()
+    search: tuple[str, ...] = ()
+    order_by: str = "-created_at"
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """`{"role": R}` | `{"user": U}` | `{"field": F}` | `{"manager_of": F}`."""
+
+    kind: str
+    value: str
+
+
+@dataclass(frozen=True)
+class StepDef:
+    name: str
+    title: str
+    approvers: tuple[Recipient, ...]
+    mode: str = "any"
+    when: Expression | None = None
+    cc: tuple[Recipient, ...] = ()
+    allow_self_approval: bool = False
+    skip_if_approved_before: bool = False
+
+
+@dataclass(frozen=True)
+class ApprovalDef:
+    steps: tuple[StepDef, ...]
+    approved: str
+    rejected: str
+
+
+@dataclass(frozen=True)
+class EscalateDef:
+    notify: tuple[Recipient, ...] = ()
+    transition: str | None = None
+    action: str | None = None
+
+
+@dataclass(frozen=True)
+class StageDef:
+    name: str
+    title: str
+    editable: frozenset[str] = frozenset()  # "*" inside means every field
+    final: bool = False
+    due: timedelta | None = None
+    remind_before: timedelta | None = None
+    escalate: EscalateDef | None = None
+    approval: ApprovalDef | None = None
+    renamed_from: str | None = None
+
+    def allows_edit(self, field_name: str) -> bool:
+        return not self.final and ("*" in self.editable or field_name in self.editable)
+
+
+@dataclass(frozen=True)
+class CreateDef:
+    form: str
+    set: Mapping[str, Expression]
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    name: str
+    title: str
+    sources: tuple[str, ...]
+    to: str
+    roles: tuple[str, ...] = ()
+    condition: Expression | None = None
+    comment_required: bool = False
+    set: Mapping[str, Expression] = field(default_factory=lambda: EMPTY)
+    create: CreateDef | None = None
+
+
+@dataclass(frozen=True)
+class WorkflowDef:
+    initial: str
+    stages: tuple[StageDef, ...]
+    transitions: tuple[TransitionDef, ...]
+
+    def stage(self, name: str) -> StageDef | None:
+        return next((s for s in self.stages if s.name == name), None)
+
+    def transition(self, name: str) -> TransitionDef | None:
+        return next((t for t in self.transitions if t.name == name), None)
+
+    @property
+    def stage_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.stages)
+
+
+@dataclass(frozen=True)
+class ReminderDef:
+    name: str
+    date_field: str
+    offset: timedelta
+    notify: tuple[Recipient, ...] = ()
+    when: Expression | None = None
+    message: str | None = None
+    transition: str | None = None
+
+
+@dataclass(frozen=True)
+class ChartDef:
+    title: str
+    type: str
+    group_by: str | None
+    aggregate: str  # count | sum | avg | min | max
+    value_field: str | None
+    where: Expression | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class FormDef:
+    name: str
+    title: str
+    module: str
+    file: str
+    pointer: str
+    fields: tuple[FieldDef, ...]
+    title_field: str | None = None
+    owner_field: str | None = None
+    permissions: Mapping[str, PermissionDef] = field(default_factory=lambda: EMPTY)
+    list: ListDef = field(default_factory=ListDef)
+    workflow: WorkflowDef | None = None
+    reminders: tuple[ReminderDef, ...] = ()
+    charts: tuple[ChartDef, ...] = ()
+    renamed_from: str | None = None
+    description: str | None = None
+
+    def field(self, name: str) -> FieldDef | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    @property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    @property
+    def owner_attribute(self) -> str:
+        return self.owner_field or "created_by"
+
+    def permission(self, role: str) -> PermissionDef | None:
+        if role == ADMIN_ROLE:
+            return ADMIN_PERMISSION
+        return self.permissions.get(role)
+
+
+@dataclass(frozen=True)
+class RoleDef:
+    name: str
+    title: str
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class ModuleDef:
+    name: str
+    title: str
+    file: str
+    roles: tuple[RoleDef, ...]
+    forms: tuple[str, ...]
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class AppDef:
+    """The whole application: every module file in the definitions directory."""
+
+    modules: tuple[ModuleDef, ...]
+    forms: Mapping[str, FormDef]
+    roles: Mapping[str, RoleDef]
+    #: Hash of the source files; changes whenever any definition changes.
+    signature: str = ""
+    #: The raw JSON documents by file name, as loaded (for the admin view).
+    sources: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+
+    def form(self, name: str) -> FormDef | None:
+        return self.forms.get(name)
+
+    def module(self, name: str) -> ModuleDef | None:
+        return next((m for m in self.modules if m.name == name), None)

@@ -1,0 +1,100 @@
+"""The engine's error values. Each carries what a user needs to act on it.
+
+HTTP mapping lives in one place (`engine.api.errors`); everything below the web
+layer raises these and never builds responses itself.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a definition file: `file: /json/pointer: message`."""
+
+    file: str
+    pointer: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: {self.pointer or '/'}: {self.message}"
+
+
+class EngineError(Exception):
+    """Base class. `code` is the machine-readable error code of the API."""
+
+    code = "error"
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class DefinitionError(EngineError):
+    """Definitions (configs) that cannot be loaded; `problems` lists every one."""
+
+    code = "invalid_definition"
+    status = 422
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems), key=lambda p: (p.file, p.pointer, p.message))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class SchemaChangeRefused(EngineError):
+    """A definition change that would strand or corrupt stored data."""
+
+    code = "schema_change_refused"
+    status = 409
+
+    def __init__(self, reasons: Iterable[str]) -> None:
+        self.reasons = list(reasons)
+        super().__init__("; ".join(self.reasons))
+
+
+class BadRequest(EngineError):
+    code = "bad_request"
+    status = 400
+
+
+class Unauthorized(EngineError):
+    code = "unauthorized"
+    status = 401
+
+
+class Forbidden(EngineError):
+    code = "forbidden"
+    status = 403
+
+
+class NotFound(EngineError):
+    code = "not_found"
+    status = 404
+
+
+class Conflict(EngineError):
+    code = "conflict"
+    status = 409
+
+    def __init__(self, message: str, code: str = "conflict", **extra: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.extra = extra
+
+
+class ValidationFailed(EngineError):
+    """Field-level validation errors: `fields` maps a field name to its messages."""
+
+    code = "validation_failed"
+    status = 422
+
+    def __init__(self, fields: Mapping[str, list[str]], message: str = "validation failed") -> None:
+        super().__init__(message)
+        self.fields = {name: list(msgs) for name, msgs in fields.items()}
+
+
+class PayloadTooLarge(EngineError):
+    code = "payload_too_large"
+    status = 413

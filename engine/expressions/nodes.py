@@ -1,0 +1,201 @@
+"""The intermediate representation (IR): small frozen dataclasses, one per construct.
+
+Both back ends (Python `evaluate`, SQL `to_sql`) and the JSON form (`Expression.to_dict`)
+are defined over this IR only, never over Python's `ast`.
+
+JSON shape of ``Expression.to_dict()`` (for a client-side evaluator)::
+
+    {"version": 1, "source": "<text>", "root": NODE}
+
+    NODE is one of
+      {"t": "lit", "v": null | true | false | <int> | "<string>"}
+      {"t": "dec", "v": "<decimal text, e.g. '1.50'>"}      # exact decimal literal
+      {"t": "field", "path": ["amount"] | ["customer", "grade"]}
+      {"t": "user"}                                        # $user
+      {"t": "list", "items": [NODE, ...]}                  # only right of in / not in
+      {"t": "neg", "arg": NODE}
+      {"t": "not", "arg": NODE}
+      {"t": "bin", "op": "+"|"-"|"*"|"/"|"%", "left": NODE, "right": NODE}
+      {"t": "cmp", "op": "=="|"!="|"<"|"<="|">"|">="|"in"|"not in",
+       "left": NODE, "right": NODE}
+      {"t": "and" | "or", "args": [NODE, NODE, ...]}
+      {"t": "call", "fn": "<function name>", "args": [NODE, ...]}
+
+Chained comparisons (``0 < x <= 9``) arrive as an "and" of two "cmp" nodes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+#: function name -> (minimum, maximum) argument count; None = no maximum.
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "abs": (1, 1),
+    "coalesce": (1, None),
+    "days_between": (2, 2),
+    "len": (1, 1),
+    "max": (1, None),
+    "min": (1, None),
+    "now": (0, 0),
+    "round": (1, 2),
+    "sum": (1, 1),
+    "today": (0, 0),
+}
+ARITHMETIC = ("+", "-", "*", "/", "%")
+COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
+
+Literal_ = None | bool | int | Decimal | str
+
+
+@dataclass(frozen=True)
+class Node:
+    """Base of every IR node; ``offset`` points into the source for error messages."""
+
+    offset: int | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+    def children(self) -> tuple[Node, ...]:
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    value: Literal_
+
+    def to_dict(self) -> dict[str, Any]:
+        if isinstance(self.value, Decimal):
+            return {"t": "dec", "v": str(self.value)}
+        return {"t": "lit", "v": self.value}
+
+
+@dataclass(frozen=True)
+class Field(Node):
+    path: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": "field", "path": list(self.path)}
+
+
+@dataclass(frozen=True)
+class User(Node):
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": "user"}
+
+
+@dataclass(frozen=True)
+class ListLit(Node):
+    items: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.items
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": "list", "items": [item.to_dict() for item in self.items]}
+
+
+@dataclass(frozen=True)
+class Unary(Node):
+    op: str  # "neg" | "not"
+    operand: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.operand,)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": self.op, "arg": self.operand.to_dict()}
+
+
+@dataclass(frozen=True)
+class Binary(Node):
+    op: str  # one of ARITHMETIC
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": "bin", "op": self.op, "left": self.left.to_dict(),
+                "right": self.right.to_dict()}
+
+
+@dataclass(frozen=True)
+class Compare(Node):
+    op: str  # one of COMPARISONS
+    left: Node
+    right: Node
+
+    def children(self) -> tuple[Node, ...]:
+        return (self.left, self.right)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": "cmp", "op": self.op, "left": self.left.to_dict(),
+                "right": self.right.to_dict()}
+
+
+@dataclass(frozen=True)
+class BoolOp(Node):
+    op: str  # "and" | "or"
+    operands: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.operands
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": self.op, "args": [arg.to_dict() for arg in self.operands]}
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    name: str  # a key of FUNCTIONS
+    args: tuple[Node, ...]
+
+    def children(self) -> tuple[Node, ...]:
+        return self.args
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"t": "call", "fn": self.name, "args": [arg.to_dict() for arg in self.args]}
+
+
+def walk(root: Node) -> list[Node]:
+    """Every node of the tree, iteratively (the tree is small but never trust depth)."""
+    out: list[Node] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children()))
+    return out
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed, validated expression: immutable, cached by `parse`, safe to share."""
+
+    source: str
+    root: Node
+
+    @cached_property
+    def _nodes(self) -> tuple[Node, ...]:
+        return tuple(walk(self.root))
+
+    def references(self) -> frozenset[tuple[str, ...]]:
+        """Every field path named, e.g. ("amount",), ("customer", "grade")."""
+        return frozenset(n.path for n in self._nodes if isinstance(n, Field))
+
+    def functions(self) -> frozenset[str]:
+        """Names of the functions called."""
+        return frozenset(n.name for n in self._nodes if isinstance(n, Call))
+
+    def uses_user(self) -> bool:
+        """True when the value depends on the acting user ($user)."""
+        return any(isinstance(n, User) for n in self._nodes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-serialisable IR; shape documented in this module's docstring."""
+        return {"version": 1, "source": self.source, "root": self.root.to_dict()}

@@ -1,0 +1,103 @@
+"""date and datetime. Datetimes are stored in UTC and shown in the company time zone."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Date, DateTime
+from sqlalchemy.types import TypeDecorator
+
+from engine.definitions.model import FieldDef
+from engine.i18n import _
+
+from .base import CheckContext, FieldError, FieldType, register
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every backend (SQLite keeps naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def parse_datetime(raw: Any, tzinfo: Any) -> datetime:
+    if isinstance(raw, datetime):
+        value = raw
+    elif isinstance(raw, str):
+        try:
+            value = datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise FieldError(_("not a valid date and time (use ISO 8601, e.g. 2025-03-01T09:30:00+08:00)")) from None
+    else:
+        raise FieldError(_("not a valid date and time (use ISO 8601, e.g. 2025-03-01T09:30:00+08:00)"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tzinfo)  # a time without offset is company time
+    return value.astimezone(UTC)
+
+
+@register
+class DateType(FieldType):
+    name = "date"
+    ordered = True
+
+    def column_type(self, field: FieldDef) -> Date:
+        return Date()
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> date:
+        if isinstance(raw, date) and not isinstance(raw, datetime):
+            return raw
+        if isinstance(raw, str) and len(raw.strip()) == 10:
+            try:
+                return date.fromisoformat(raw.strip())
+            except ValueError:
+                pass
+        raise FieldError(_("not a valid date (use YYYY-MM-DD)"))
+
+    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    def check(self, field: FieldDef, value: date, ctx: CheckContext) -> list[str]:
+        if field.min is not None and value < date.fromisoformat(str(field.min)):
+            return [_("must be on or after %(min)s", min=field.min)]
+        if field.max is not None and value > date.fromisoformat(str(field.max)):
+            return [_("must be on or before %(max)s", max=field.max)]
+        return []
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string", "format": "date"}
+
+
+@register
+class DateTimeType(FieldType):
+    name = "datetime"
+    ordered = True
+
+    def column_type(self, field: FieldDef) -> UTCDateTime:
+        return UTCDateTime()
+
+    def storage_signature(self, field: FieldDef) -> str:
+        return "DateTime"
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> datetime:
+        return parse_datetime(raw, ctx.tzinfo)
+
+    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> str | None:
+        return value.astimezone(ctx.tzinfo).isoformat() if value is not None else None
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string", "format": "date-time"}

@@ -1,0 +1,128 @@
+"""Numeric types: integer, decimal (exact, never a float) and boolean."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from sqlalchemy import BigInteger, Boolean, Numeric
+
+from engine.definitions.model import FieldDef
+from engine.i18n import _
+
+from .base import CheckContext, FieldError, FieldType, register
+
+#: Total significant digits of a stored decimal: NUMERIC(15, precision) on PostgreSQL;
+#: SQLite stores NUMERIC as a double, which is exact to 15 significant digits, so the
+#: same limit keeps every value exact on both (9,999,999,999,999.99 at precision 2).
+DECIMAL_DIGITS = 15
+INT_LIMIT = 2**63 - 1
+
+
+class NumberType(FieldType):
+    ordered = True
+
+    def check(self, field: FieldDef, value: Any, ctx: CheckContext) -> list[str]:
+        if field.min is not None and value < Decimal(str(field.min)):
+            return [_("must be at least %(min)s", min=field.min)]
+        if field.max is not None and value > Decimal(str(field.max)):
+            return [_("must be at most %(max)s", max=field.max)]
+        return []
+
+
+@register
+class IntegerType(NumberType):
+    name = "integer"
+
+    def column_type(self, field: FieldDef) -> BigInteger:
+        return BigInteger()
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> int:
+        if isinstance(raw, bool):
+            raise FieldError(_("must be a whole number"))
+        if isinstance(raw, int):
+            value = raw
+        elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
+            value = int(raw.strip())
+        elif isinstance(raw, float) and raw.is_integer():
+            value = int(raw)
+        else:
+            raise FieldError(_("must be a whole number"))
+        if abs(value) > INT_LIMIT:
+            raise FieldError(_("number is too large"))
+        return value
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer"}
+        if field.min is not None:
+            schema["minimum"] = field.min
+        if field.max is not None:
+            schema["maximum"] = field.max
+        return schema
+
+
+def to_decimal(raw: Any, precision: int) -> Decimal:
+    """Parse an exact decimal with at most `precision` places; raises FieldError."""
+    if isinstance(raw, bool) or not isinstance(raw, (str, int, float, Decimal)):
+        raise FieldError(_("must be a number"))
+    try:
+        value = Decimal(str(raw).strip().replace(",", "")) if not isinstance(raw, Decimal) else raw
+    except InvalidOperation:
+        raise FieldError(_("must be a number")) from None
+    if not value.is_finite():
+        raise FieldError(_("must be a number"))
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > precision and value != value.quantize(Decimal(1).scaleb(-precision)):
+        raise FieldError(_("at most %(n)s decimal places", n=precision))
+    value = value.quantize(Decimal(1).scaleb(-precision)) if precision >= 0 else value
+    if len(value.as_tuple().digits) > DECIMAL_DIGITS:
+        raise FieldError(_("number is too large"))
+    return value
+
+
+@register
+class DecimalType(NumberType):
+    name = "decimal"
+
+    def column_type(self, field: FieldDef) -> Numeric:
+        return Numeric(DECIMAL_DIGITS, field.precision, asdecimal=True)
+
+    def storage_signature(self, field: FieldDef) -> str:
+        return f"Numeric({DECIMAL_DIGITS},{field.precision})"
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> Decimal:
+        return to_decimal(raw, field.precision)
+
+    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> str | None:
+        if value is None:
+            return None
+        return str(Decimal(value).quantize(Decimal(1).scaleb(-field.precision)))
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "example": "1234.50"}
+
+
+@register
+class BooleanType(FieldType):
+    name = "boolean"
+
+    def column_type(self, field: FieldDef) -> Boolean:
+        return Boolean()
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        raise FieldError(_("must be true or false"))
+
+    def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> bool:
+        lowered = text.strip().lower()
+        if lowered in ("true", "1", "yes"):
+            return True
+        if lowered in ("false", "0", "no"):
+            return False
+        raise FieldError(_("must be true or false"))
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "boolean"}

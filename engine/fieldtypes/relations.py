@@ -1,0 +1,56 @@
+"""Types that point at something else: user (a user name) and link (a record id)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import BigInteger, Text
+
+from engine.definitions.model import FieldDef
+from engine.i18n import _
+
+from .base import CheckContext, FieldError, FieldType, register
+
+
+@register
+class UserType(FieldType):
+    name = "user"
+
+    def column_type(self, field: FieldDef) -> Text:
+        return Text()
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> str:
+        if not isinstance(raw, str) or not raw.strip():
+            raise FieldError(_("must be a user name"))
+        return raw.strip()
+
+    def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
+        if not ctx.user_exists(value, field.role):
+            if field.role:
+                return [_("no active user %(name)s with role %(role)s", name=repr(value), role=field.role)]
+            return [_("no active user %(name)s", name=repr(value))]
+        return []
+
+
+@register
+class LinkType(FieldType):
+    name = "link"
+
+    def column_type(self, field: FieldDef) -> BigInteger:
+        return BigInteger()
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> int:
+        if isinstance(raw, bool):
+            raise FieldError(_("must be a record id"))
+        if isinstance(raw, int) and raw > 0:
+            return raw
+        if isinstance(raw, str) and raw.strip().isdigit():
+            return int(raw.strip())
+        raise FieldError(_("must be a record id"))
+
+    def check(self, field: FieldDef, value: int, ctx: CheckContext) -> list[str]:
+        if not ctx.link_readable(field.form or "", value):
+            return [_("no record %(id)s in %(form)s", id=value, form=field.form)]
+        return []
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "integer", "description": f"id of a {field.form} record"}

@@ -1,0 +1,86 @@
+"""Types with structure: table (rows of a sub-form, stored in a child table) and file."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON
+
+from engine.definitions.model import FieldDef
+from engine.i18n import _
+
+from .base import CheckContext, FieldError, FieldType, register
+
+
+@register
+class TableType(FieldType):
+    """Rows are decoded by the records layer, one sub-field at a time; this only checks shape."""
+
+    name = "table"
+    sortable = False
+
+    def column_type(self, field: FieldDef) -> None:
+        return None
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> list[dict[str, Any]]:
+        if not isinstance(raw, list) or not all(isinstance(row, dict) for row in raw):
+            raise FieldError(_("must be a list of rows"))
+        return raw
+
+    def check(self, field: FieldDef, value: list[Any], ctx: CheckContext) -> list[str]:
+        if field.min_rows is not None and len(value) < field.min_rows:
+            return [_("needs at least %(n)s rows", n=field.min_rows)]
+        if field.max_rows is not None and len(value) > field.max_rows:
+            return [_("at most %(n)s rows", n=field.max_rows)]
+        return []
+
+    def is_empty(self, value: Any) -> bool:
+        return not value
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        from . import REGISTRY
+
+        props = {f.name: REGISTRY[f.type].json_schema(f) for f in field.fields}
+        return {"type": "array", "items": {"type": "object", "properties": props}}
+
+
+@register
+class FileType(FieldType):
+    """Stored as {"id", "name", "size"}; the bytes live in the files table."""
+
+    name = "file"
+    sortable = False
+
+    def column_type(self, field: FieldDef) -> JSON:
+        return JSON()
+
+    def storage_signature(self, field: FieldDef) -> str:
+        return "JSON"
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> dict[str, Any]:
+        file_id = raw.get("id") if isinstance(raw, dict) else raw
+        if isinstance(file_id, bool) or not isinstance(file_id, int):
+            raise FieldError(_("must be the id of an uploaded file"))
+        return {"id": file_id}
+
+    def check(self, field: FieldDef, value: dict[str, Any], ctx: CheckContext) -> list[str]:
+        info = ctx.file_info(value["id"])
+        if info is None:
+            return [_("no such uploaded file")]
+        value.update(name=info["name"], size=info["size"])
+        extension = "." + info["name"].rsplit(".", 1)[-1].lower() if "." in info["name"] else ""
+        if field.accept and extension not in field.accept:
+            return [_("file type %(ext)s is not accepted (allowed: %(allowed)s)",
+                      ext=extension or "?", allowed=", ".join(field.accept))]
+        if field.max_size and info["size"] > field.max_size:
+            return [_("file is larger than %(n)s bytes", n=field.max_size)]
+        return []
+
+    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
+        if not value:
+            return None
+        return {"id": value["id"], "name": value.get("name"), "size": value.get("size"),
+                "url": f"/api/files/{value['id']}"}
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                                  "size": {"type": "integer"}, "url": {"type": "string"}}}

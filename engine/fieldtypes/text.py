@@ -1,0 +1,153 @@
+"""String-valued types: text, textarea, email, phone, url, select, multiselect."""
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import JSON, Text
+from sqlalchemy.dialects.postgresql import JSONB
+
+from engine.definitions.model import FieldDef
+from engine.i18n import _
+
+from .base import CheckContext, FieldError, FieldType, register
+
+TEXTAREA_LIMIT = 65535
+
+
+class StringType(FieldType):
+    searchable = True
+    ordered = True
+
+    def column_type(self, field: FieldDef) -> Text:
+        return Text()
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> str:
+        if not isinstance(raw, str):
+            raise FieldError(_("must be a string"))
+        return raw.strip() if "\n" not in raw else raw
+
+    def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
+        limit = field.max_length or (TEXTAREA_LIMIT if field.type == "textarea" else 255)
+        if len(value) > limit:
+            return [_("at most %(n)s characters (got %(got)s)", n=limit, got=len(value))]
+        return self.check_format(field, value)
+
+    def check_format(self, field: FieldDef, value: str) -> list[str]:
+        return []
+
+    def is_empty(self, value: Any) -> bool:
+        return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+@register
+class TextType(StringType):
+    name = "text"
+
+    def check_format(self, field: FieldDef, value: str) -> list[str]:
+        if field.pattern and not re.fullmatch(field.pattern, value):
+            return [_("does not match the required format")]
+        return []
+
+
+@register
+class TextareaType(StringType):
+    name = "textarea"
+    sortable = False
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+@register
+class EmailType(StringType):
+    name = "email"
+
+    def check_format(self, field: FieldDef, value: str) -> list[str]:
+        return [] if _EMAIL.match(value) else [_("not a valid email address")]
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string", "format": "email"}
+
+
+_MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}(?:-\d{1,6})?$")
+_SERVICE = re.compile(r"^[48]00\d{7}$")
+
+
+def normalize_phone(value: str) -> str:
+    return re.sub(r"[\s()（）]", "", value)
+
+
+@register
+class PhoneType(StringType):
+    """Mainland mobile (13812345678, +86 138 1234 5678), landline (010-12345678,
+    0571-8888888-123) and 400/800 service numbers."""
+
+    name = "phone"
+
+    def check_format(self, field: FieldDef, value: str) -> list[str]:
+        compact = normalize_phone(value)
+        landline = re.sub(r"^(0\d{2,3})-", r"\1", compact)
+        service = compact.replace("-", "")
+        if _MOBILE.match(compact.replace("-", "")) or _LANDLINE.match(landline) or _SERVICE.match(service):
+            return []
+        return [_("not a valid phone number (mobile such as 13812345678 or landline such as 010-12345678)")]
+
+
+@register
+class UrlType(StringType):
+    name = "url"
+
+    def check_format(self, field: FieldDef, value: str) -> list[str]:
+        parts = urlsplit(value)
+        if parts.scheme in ("http", "https") and parts.netloc and " " not in value:
+            return []
+        return [_("not a valid web address (http:// or https://)")]
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string", "format": "uri"}
+
+
+@register
+class SelectType(StringType):
+    name = "select"
+    searchable = False
+
+    def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
+        if value not in field.option_values():
+            return [_("%(value)s is not one of the options", value=repr(value))]
+        return []
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string", "enum": list(field.option_values())}
+
+
+@register
+class MultiselectType(FieldType):
+    name = "multiselect"
+    sortable = False
+
+    def column_type(self, field: FieldDef) -> JSON:
+        return JSON().with_variant(JSONB(), "postgresql")
+
+    def storage_signature(self, field: FieldDef) -> str:
+        return "JSON"
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> list[str]:
+        if isinstance(raw, str):  # a single value, e.g. from a query string
+            raw = [raw]
+        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+            raise FieldError(_("must be a list of strings"))
+        return list(dict.fromkeys(raw))
+
+    def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> str:
+        return text
+
+    def check(self, field: FieldDef, value: list[str], ctx: CheckContext) -> list[str]:
+        bad = [v for v in value if v not in field.option_values()]
+        return [_("%(value)s is not one of the options", value=repr(bad[0]))] if bad else []
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "string", "enum": list(field.option_values())}}

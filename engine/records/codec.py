@@ -1,0 +1,79 @@
+"""Record → JSON as one user may see it (SPEC §8 shape), and link titles for display."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.definitions.model import FieldDef, FormDef
+from engine.fieldtypes import type_of
+from engine.store.records import StoredRecord
+
+from .context import Context
+
+
+def encode_value(field: FieldDef, value: Any, ctx: Context, hidden: frozenset[str] = frozenset()) -> Any:
+    if value is None:
+        return [] if field.is_table else None
+    if field.is_table:
+        return [
+            {sub.name: encode_value(sub, row.get(sub.name), ctx) for sub in field.fields
+             if f"{field.name}.{sub.name}" not in hidden}
+            for row in value
+        ]
+    return type_of(field).encode(field, value, ctx)
+
+
+def encode_meta(record: StoredRecord, ctx: Context) -> dict[str, Any]:
+    meta = record.meta
+
+    def dt(value: Any) -> str | None:
+        return value.astimezone(ctx.tzinfo).isoformat() if value is not None else None
+
+    return {
+        "id": record.id,
+        "form": record.form,
+        "stage": meta["stage"],
+        "version": meta["version"],
+        "created_by": meta["created_by"],
+        "created_at": dt(meta["created_at"]),
+        "updated_at": dt(meta["updated_at"]),
+        "due_at": dt(meta["due_at"]),
+    }
+
+
+def encode_record(form: FormDef, record: StoredRecord, ctx: Context, hidden: frozenset[str]) -> dict[str, Any]:
+    body = encode_meta(record, ctx)
+    body["fields"] = {
+        f.name: encode_value(f, record.values.get(f.name), ctx, hidden)
+        for f in form.fields if f.name not in hidden
+    }
+    return body
+
+
+def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
+                hidden: Mapping[int, frozenset[str]] | None = None) -> dict[int, dict[str, str | None]]:
+    """record id → {link field: title of the linked record}, one query per link field.
+    Only titles of records the user may read are returned."""
+    records = list(records)
+    out: dict[int, dict[str, str | None]] = {r.id: {} for r in records}
+    for field in form.fields:
+        if field.type != "link":
+            continue
+        target = ctx.app.form(field.form or "")
+        if target is None:
+            continue
+        ids = {r.values.get(field.name) for r in records} - {None}
+        if not ids:
+            continue
+        table = ctx.runtime.tables(target.name).table
+        title_col = table.c[target.title_field] if target.title_field in table.c else table.c.id
+        condition = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
+        rows = ctx.session.execute(select(table.c.id, title_col).where(table.c.id.in_(ids), condition)).all()
+        titles = {row[0]: None if row[1] is None else str(row[1]) for row in rows}
+        for record in records:
+            value = record.values.get(field.name)
+            if value is not None and (hidden is None or field.name not in hidden.get(record.id, frozenset())):
+                out[record.id][field.name] = titles.get(value)
+    return out

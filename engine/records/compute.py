@@ -1,0 +1,148 @@
+"""Record-level computation: defaults, formulas and `visible_if`, in definition order."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+
+from engine.definitions.model import SYSTEM_ATTRIBUTES, FieldDef, FormDef
+from engine.expressions import Expression, ExpressionError, evaluate
+from engine.fieldtypes import FieldError
+from engine.fieldtypes.numbers import to_decimal
+
+from .context import Context
+
+
+class RecordScope:
+    """EvalScope over a record's values (and, for `a.b`, its linked records)."""
+
+    def __init__(self, ctx: Context | None, form: FormDef, values: Mapping[str, Any],
+                 meta: Mapping[str, Any] | None = None, *, now: datetime, user: str | None) -> None:
+        self.ctx = ctx
+        self.form = form
+        self.values = values
+        self.meta = meta or {}
+        self.now = now
+        self.user = user
+
+    def lookup(self, path: tuple[str, ...]) -> Any:
+        head = path[0]
+        if len(path) == 1:
+            if head in SYSTEM_ATTRIBUTES:
+                return self.meta.get(head)
+            if self.form.field(head) is None:
+                raise ExpressionError(f"unknown field '{head}'")
+            return self.values.get(head)
+        field = self.form.field(head)
+        if field is not None and field.type == "table":
+            return [row.get(path[1]) for row in self.values.get(head) or []]
+        if field is not None and field.type == "link":
+            return self.linked(field, self.values.get(head), path[1])
+        raise ExpressionError(f"unknown path '{'.'.join(path)}'")
+
+    def linked(self, field: FieldDef, record_id: Any, name: str) -> Any:
+        if record_id is None or self.ctx is None:
+            return None
+        key = ("link", field.form, record_id)
+        cache = self.ctx._cache
+        if key not in cache:
+            table = self.ctx.runtime.tables(field.form or "").table
+            row = self.ctx.session.execute(select(table).where(table.c.id == record_id)).first()
+            cache[key] = dict(row._mapping) if row else {}
+        return cache[key].get(name)
+
+
+class RowScope:
+    """EvalScope over one row of a table field."""
+
+    def __init__(self, table: FieldDef, row: Mapping[str, Any], *, now: datetime, user: str | None) -> None:
+        self.table = table
+        self.row = row
+        self.now = now
+        self.user = user
+
+    def lookup(self, path: tuple[str, ...]) -> Any:
+        if len(path) != 1 or self.table.subfield(path[0]) is None:
+            raise ExpressionError(f"unknown column '{'.'.join(path)}'")
+        return self.row.get(path[0])
+
+
+def default_value(field: FieldDef, ctx: Context) -> Any:
+    default = field.default
+    if default == "$user":
+        return ctx.user.name
+    if default == "$today":
+        return ctx.local_now.date()
+    if default == "$now":
+        return ctx.now
+    if default is None:
+        return None
+    from engine.fieldtypes import type_of
+
+    try:
+        return type_of(field).decode(field, default, ctx)
+    except FieldError:
+        return None
+
+
+def coerce_result(field: FieldDef, value: Any) -> Any:
+    """A formula's value in its declared result type (decimal rounded to `precision`)."""
+    if value is None:
+        return None
+    result = field.result
+    try:
+        if result == "decimal":
+            return to_decimal(Decimal(value).quantize(Decimal(1).scaleb(-field.precision)), field.precision)
+        if result == "integer":
+            return int(value)
+        if result == "text":
+            return str(value)
+        if result == "boolean":
+            return bool(value)
+    except (ArithmeticError, TypeError, ValueError, FieldError):
+        return None
+    return value
+
+
+def safe_eval(expr: Expression, scope: Any) -> tuple[Any, str | None]:
+    try:
+        return evaluate(expr, scope), None
+    except ExpressionError as exc:
+        return None, exc.message
+
+
+def compute_rows(table: FieldDef, rows: list[dict[str, Any]], ctx: Context) -> None:
+    formulas = [f for f in table.fields if f.formula is not None]
+    for row in rows:
+        for _ in range(len(formulas)):  # fixpoint over formulas that use formulas (no cycles)
+            for sub in formulas:
+                value, _err = safe_eval(sub.formula, RowScope(table, row, now=ctx.local_now, user=ctx.user.name))  # type: ignore[arg-type]
+                row[sub.name] = coerce_result(sub, value)
+
+
+def compute_formulas(form: FormDef, values: dict[str, Any], meta: Mapping[str, Any], ctx: Context) -> None:
+    for field in form.fields:
+        if field.type == "table":
+            compute_rows(field, values.get(field.name) or [], ctx)
+    formulas = [f for f in form.fields if f.formula is not None]
+    for _ in range(len(formulas)):
+        for field in formulas:
+            scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)
+            value, _err = safe_eval(field.formula, scope)  # type: ignore[arg-type]
+            values[field.name] = coerce_result(field, value)
+
+
+def hidden_by_condition(form: FormDef, values: Mapping[str, Any], meta: Mapping[str, Any],
+                        ctx: Context) -> set[str]:
+    """Fields whose `visible_if` is false now: neither required nor saved."""
+    hidden = set()
+    scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)
+    for field in form.fields:
+        if field.visible_if is not None:
+            visible, err = safe_eval(field.visible_if, scope)
+            if err is not None or not visible:
+                hidden.add(field.name)
+    return hidden

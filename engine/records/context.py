@@ -1,0 +1,87 @@
+"""What one use case runs with: the loaded definitions, a session, the acting user, the time."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from engine.access import Gate
+from engine.auth.users import User
+from engine.definitions.model import AppDef, FormDef
+from engine.store.system import files, user_roles, users
+from engine.store.tables import FormTables, Schema
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Everything compiled from one AppDef; swapped as a whole on reload."""
+
+    app: AppDef
+    schema: Schema
+    gate: Gate
+    dialect: str
+
+    def form(self, name: str) -> FormDef | None:
+        return self.app.form(name)
+
+    def tables(self, name: str) -> FormTables:
+        return self.schema[name]
+
+
+@dataclass
+class Context:
+    runtime: Runtime
+    session: Session
+    user: User
+    now: datetime  # aware UTC
+    tzinfo: tzinfo
+    #: Id of the record being edited, so its own files count as usable.
+    editing: tuple[str, int] | None = None
+    _cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def app(self) -> AppDef:
+        return self.runtime.app
+
+    @property
+    def gate(self) -> Gate:
+        return self.runtime.gate
+
+    @property
+    def local_now(self) -> datetime:
+        return self.now.astimezone(self.tzinfo)
+
+    # -- CheckContext --------------------------------------------------------------
+
+    def user_exists(self, name: str, role: str | None) -> bool:
+        key = ("user", name, role)
+        if key not in self._cache:
+            stmt = select(func.count()).select_from(users).where(users.c.name == name, users.c.active.is_(True))
+            if role:
+                stmt = stmt.where(users.c.id.in_(select(user_roles.c.user_id).where(user_roles.c.role == role)))
+            self._cache[key] = bool(self.session.execute(stmt).scalar_one())
+        return self._cache[key]
+
+    def link_readable(self, form: str, record_id: int) -> bool:
+        target = self.app.form(form)
+        if target is None:
+            return False
+        table = self.runtime.tables(form).table
+        condition = self.gate.row_filter(self.user, target, "read", self.now)
+        stmt = select(func.count()).select_from(table).where(and_(table.c.id == record_id, condition))
+        return bool(self.session.execute(stmt).scalar_one())
+
+    def file_info(self, file_id: int) -> dict[str, Any] | None:
+        row = self.session.execute(
+            select(files.c.id, files.c.name, files.c.size, files.c.uploaded_by, files.c.form, files.c.record_id)
+            .where(files.c.id == file_id)).first()
+        if row is None:
+            return None
+        own_upload = row.record_id is None and row.uploaded_by == self.user.name
+        attached_here = self.editing is not None and (row.form, row.record_id) == self.editing
+        if not (own_upload or attached_here):
+            return None
+        return {"id": row.id, "name": row.name, "size": row.size}

@@ -1,0 +1,158 @@
+"""List query parameters (SPEC §8) → SQL conditions and ordering, by allow-list.
+
+`page`, `per_page` (≤ 200), `order_by` (`-field`), `q`, `stage`, `{field}=v`,
+`{field}__gte`, `__lte`, `__contains`. Anything else, or a field the caller may
+not see, is a 400 naming the parameter.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, and_, or_
+
+from engine.definitions.model import SYSTEM_ATTRIBUTES, SYSTEM_TYPES, FieldDef, FormDef
+from engine.errors import BadRequest
+from engine.fieldtypes import FieldError, field_type, type_of
+from engine.records.context import Context
+from engine.store.scope import json_array_contains
+
+MAX_PER_PAGE = 200
+OPERATORS = ("gte", "lte", "contains")
+RESERVED = ("page", "per_page", "order_by", "q", "stage")
+
+
+@dataclass
+class ListQuery:
+    page: int = 1
+    per_page: int = 20
+    conditions: list[ColumnElement] = field(default_factory=list)
+    order: list[ColumnElement] = field(default_factory=list)
+
+
+def _int_param(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = params.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadRequest(f"{name} must be a whole number") from None
+    if not low <= value <= high:
+        raise BadRequest(f"{name} must be between {low} and {high}")
+    return value
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(column: ColumnElement, text: str) -> ColumnElement:
+    return column.ilike(f"%{escape_like(text)}%", escape="\\")
+
+
+class QueryBuilder:
+    def __init__(self, ctx: Context, form: FormDef, table: Table, invisible: frozenset[str]) -> None:
+        self.ctx = ctx
+        self.form = form
+        self.table = table
+        self.invisible = invisible
+
+    def field_for(self, name: str, param: str) -> FieldDef | None:
+        """The field behind a parameter; None for a system attribute."""
+        if name in SYSTEM_ATTRIBUTES:
+            return None
+        fdef = self.form.field(name)
+        if fdef is None or name in self.invisible or fdef.type in ("table", "file"):
+            raise BadRequest(f"unknown or unusable field '{name}' in parameter '{param}'")
+        return fdef
+
+    def parse_value(self, fdef: FieldDef | None, name: str, text: str, param: str) -> Any:
+        kind = type_of(fdef) if fdef else field_type(SYSTEM_TYPES[name])
+        target = fdef or FieldDef(name=name, type=SYSTEM_TYPES[name], label=name, pointer="")
+        try:
+            return kind.parse_query(target, text, self.ctx)
+        except FieldError as exc:
+            raise BadRequest(f"parameter '{param}': {exc}") from None
+
+    def condition(self, param: str, text: str) -> ColumnElement:
+        name, _, op = param.partition("__")
+        if op and op not in OPERATORS:
+            raise BadRequest(f"unknown operator '__{op}' in parameter '{param}' (use __gte, __lte, __contains)")
+        fdef = self.field_for(name, param)
+        column = self.table.c[name]
+        kind = type_of(fdef) if fdef else field_type(SYSTEM_TYPES[name])
+        if fdef is not None and fdef.type == "multiselect":
+            if op not in ("", "contains"):
+                raise BadRequest(f"parameter '{param}': a multiselect field supports only = and __contains")
+            value = self.parse_value(fdef, name, text, param)
+            return json_array_contains(column, value, self.ctx.runtime.dialect)
+        if op == "contains":
+            if not kind.searchable and name not in ("created_by", "stage"):
+                raise BadRequest(f"parameter '{param}': __contains needs a text field")
+            return _contains(column, text)
+        value = self.parse_value(fdef, name, text, param)
+        if op == "gte":
+            self.require_ordered(kind, param, name)
+            return column >= value
+        if op == "lte":
+            self.require_ordered(kind, param, name)
+            return column <= value
+        return column == value
+
+    def require_ordered(self, kind: Any, param: str, name: str) -> None:
+        if not kind.ordered and name not in SYSTEM_ATTRIBUTES:
+            raise BadRequest(f"parameter '{param}': '{name}' has no order")
+
+    def search(self, text: str) -> ColumnElement:
+        names = [n for n in (self.form.list.search or (self.form.title_field,)) if n and n not in self.invisible]
+        columns = [self.table.c[n] for n in names if n in self.table.c]
+        if not columns:
+            raise BadRequest("this form has no searchable fields")
+        return or_(*(_contains(c, text) for c in columns))
+
+    def ordering(self, spec: str) -> list[ColumnElement]:
+        orders = []
+        for part in [p.strip() for p in spec.split(",") if p.strip()]:
+            name = part.lstrip("-")
+            if name not in SYSTEM_ATTRIBUTES:
+                fdef = self.form.field(name)
+                if fdef is None or name in self.invisible or not type_of(fdef).sortable or name not in self.table.c:
+                    raise BadRequest(f"cannot order by '{name}'")
+            column = self.table.c[name]
+            orders.append(column.desc() if part.startswith("-") else column.asc())
+        descending = spec.strip().startswith("-")
+        orders.append(self.table.c.id.desc() if descending else self.table.c.id.asc())
+        return orders
+
+
+def parse_list_query(ctx: Context, form: FormDef, table: Table, params: Mapping[str, str],
+                     invisible: frozenset[str]) -> ListQuery:
+    builder = QueryBuilder(ctx, form, table, invisible)
+    query = ListQuery(
+        page=_int_param(params, "page", 1, 1, 10**7),
+        per_page=_int_param(params, "per_page", form.list.page_size, 1, MAX_PER_PAGE),
+    )
+    for param in params:
+        if param in RESERVED:
+            continue
+        for text in _all(params, param):
+            query.conditions.append(builder.condition(param, text))
+    if params.get("q"):
+        query.conditions.append(builder.search(str(params["q"]).strip()))
+    if params.get("stage"):
+        if form.workflow is None or params["stage"] not in form.workflow.stage_names:
+            raise BadRequest(f"unknown stage '{params['stage']}'")
+        query.conditions.append(table.c.stage == params["stage"])
+    query.order = builder.ordering(params.get("order_by") or form.list.order_by)
+    return query
+
+
+def _all(params: Mapping[str, str], key: str) -> list[str]:
+    getlist = getattr(params, "getlist", None)
+    return list(getlist(key)) if getlist else [params[key]]
+
+
+def combined(conditions: list[ColumnElement]) -> ColumnElement:
+    return and_(*conditions)

@@ -1,0 +1,286 @@
+"""Record use cases: list, get, create, update, delete. Each is one transaction,
+used by the API, the pages, imports and the CLI alike."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from engine.definitions.model import FieldDef, FormDef
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound
+from engine.i18n import _
+from engine.records.codec import encode_record, encode_value, link_titles
+from engine.records.context import Context
+from engine.records.validate import prepare_values
+from engine.store.records import (
+    StoredRecord,
+    delete_record_row,
+    fetch_one,
+    insert_record,
+    load_children,
+    rows_to_records,
+    select_records,
+    update_record_row,
+)
+from engine.store.serials import next_serial
+from engine.store.system import files
+
+from .history import read_history, write_history
+from .queries import parse_list_query
+
+
+def readable_form(ctx: Context, name: str) -> FormDef:
+    """The form if the user may read some of it; an unknown or unreadable form is 404."""
+    form = ctx.app.form(name)
+    if form is None or not ctx.gate.can(ctx.user, form, "read"):
+        raise NotFound(f"no form '{name}'")
+    return form
+
+
+# -- reading -------------------------------------------------------------------------
+
+
+def _grant_flags(ctx: Context, form: FormDef) -> tuple[list, dict]:
+    grants = ctx.gate.grants(ctx.user, form, "read", ctx.local_now)
+    if len({g.hide for g in grants}) <= 1:
+        return grants, {}
+    return grants, {f"_grant{i}": case((g.clause, True), else_=False) for i, g in enumerate(grants)}
+
+
+def _hidden(ctx: Context, grants: list, record: StoredRecord) -> frozenset[str]:
+    if not grants:
+        return frozenset()
+    if len({g.hide for g in grants}) == 1:
+        return grants[0].hide
+    flags = [bool(record.extra.get(f"_grant{i}")) for i in range(len(grants))]
+    return ctx.gate.hidden_in_row(grants, flags)
+
+
+def load_readable(ctx: Context, form: FormDef, record_id: int, *, lock: bool = False) -> tuple[StoredRecord, frozenset[str]]:
+    """The record and the fields hidden from the user in it; 404 when it may not be read."""
+    tables = ctx.runtime.tables(form.name)
+    grants, flags = _grant_flags(ctx, form)
+    condition = ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now)
+    record = fetch_one(ctx.session, form, tables, record_id, condition, lock=lock, extra=flags)
+    if record is None:
+        raise NotFound(f"no record {record_id} in '{form.name}'")
+    return record, _hidden(ctx, grants, record)
+
+
+def _allowed(ctx: Context, form: FormDef, record_id: int, action: str) -> bool:
+    table = ctx.runtime.tables(form.name).table
+    condition = ctx.gate.row_filter(ctx.user, form, action, ctx.local_now)
+    stmt = select(func.count()).select_from(table).where(table.c.id == record_id, condition)
+    return bool(ctx.session.execute(stmt).scalar_one())
+
+
+def present(ctx: Context, form: FormDef, record: StoredRecord, hidden: frozenset[str],
+            titles: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    body = encode_record(form, record, ctx, hidden)
+    if titles is None:
+        titles = link_titles(ctx, form, [record], {record.id: hidden})[record.id]
+    body["links"] = dict(titles)
+    return body
+
+
+def get_record(ctx: Context, form_name: str, record_id: int) -> dict[str, Any]:
+    form = readable_form(ctx, form_name)
+    record, hidden = load_readable(ctx, form, record_id)
+    return present(ctx, form, record, hidden)
+
+
+def list_records(ctx: Context, form_name: str, params: Mapping[str, str]) -> dict[str, Any]:
+    form = readable_form(ctx, form_name)
+    tables = ctx.runtime.tables(form.name)
+    table = tables.table
+    invisible = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    query = parse_list_query(ctx, form, table, params, invisible)
+    condition = ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now)
+    conditions = [condition, *query.conditions]
+    total = ctx.session.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
+    grants, flags = _grant_flags(ctx, form)
+    stmt = (select_records(tables, *conditions, extra=flags).order_by(*query.order)
+            .limit(query.per_page).offset((query.page - 1) * query.per_page))
+    records = rows_to_records(form, tables, ctx.session.execute(stmt), flags)
+    load_children(ctx.session, form, tables, records)
+    hidden = {r.id: _hidden(ctx, grants, r) for r in records}
+    titles = link_titles(ctx, form, records, hidden)
+    return {
+        "items": [present(ctx, form, r, hidden[r.id], titles[r.id]) for r in records],
+        "total": int(total),
+        "page": query.page,
+        "per_page": query.per_page,
+    }
+
+
+def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
+    form = readable_form(ctx, form_name)
+    _record, hidden = load_readable(ctx, form, record_id)
+    entries = []
+    for row in read_history(ctx.session, form.name, record_id):
+        details = dict(row["details"])
+        if "changes" in details:
+            details["changes"] = [c for c in details["changes"] if c["field"] not in hidden]
+        if "values" in details:
+            details["values"] = {k: v for k, v in details["values"].items() if k not in hidden}
+        entries.append({
+            "id": row["id"], "at": row["at"].astimezone(ctx.tzinfo).isoformat(), "actor": row["actor"],
+            "action": row["action"], **details,
+        })
+    return entries
+
+
+# -- writing -------------------------------------------------------------------------
+
+
+def _encode_values(ctx: Context, form: FormDef, values: Mapping[str, Any], names: set[str] | None = None) -> dict:
+    return {f.name: encode_value(f, values.get(f.name), ctx) for f in form.fields
+            if names is None or f.name in names}
+
+
+def _attach_files(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any], changed: set[str]) -> None:
+    for field in form.fields:
+        if field.type != "file" or field.name not in changed:
+            continue
+        ctx.session.execute(files.delete().where(
+            files.c.form == form.name, files.c.record_id == record_id, files.c.field == field.name))
+        value = values.get(field.name)
+        if value:
+            ctx.session.execute(update(files).where(files.c.id == value["id"]).values(
+                form=form.name, record_id=record_id, field=field.name))
+
+
+def _readonly_reason(field: FieldDef) -> str | None:
+    return _("is read-only") if field.readonly else None
+
+
+def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *, actor: str | None = None) -> dict[str, Any]:
+    form = ctx.app.form(form_name)
+    if form is None:
+        raise NotFound(f"no form '{form_name}'")
+    if not ctx.gate.can_create(ctx.user, form):
+        if ctx.gate.can(ctx.user, form, "read"):
+            raise Forbidden(f"you may not create records in '{form.name}'")
+        raise NotFound(f"no form '{form_name}'")
+    hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now) if ctx.gate.can(ctx.user, form, "read") \
+        else frozenset(p for perm in ctx.gate.permissions(ctx.user, form) for p in perm.hide)
+    meta = {
+        "stage": form.workflow.initial if form.workflow else None,
+        "version": 1,
+        "created_by": ctx.user.name,
+        "created_at": ctx.now,
+        "updated_at": ctx.now,
+        "due_at": None,
+    }
+    values, changed = prepare_values(ctx, form, fields, current=None, meta=meta, hidden=hidden,
+                                     editable=_readonly_reason)
+    for field in form.fields:
+        if field.type == "serial" and field.pattern:
+            values[field.name] = next_serial(ctx.session, field.pattern, ctx.local_now)
+    tables = ctx.runtime.tables(form.name)
+    try:
+        with ctx.session.begin_nested():
+            record_id = insert_record(ctx.session, form, tables, meta, values)
+    except IntegrityError:
+        raise Conflict(_("a unique value was taken by another record at the same time; try again"),
+                       code="unique_conflict") from None
+    _attach_files(ctx, form, record_id, values, changed)
+    write_history(ctx.session, form.name, record_id, actor or ctx.user.name, "create",
+                  {"values": _encode_values(ctx, form, values)}, ctx.now)
+    if not ctx.gate.can(ctx.user, form, "read"):
+        return {"id": record_id, "form": form.name}
+    try:
+        record, row_hidden = load_readable(ctx, form, record_id)
+    except NotFound:
+        return {"id": record_id, "form": form.name}
+    return present(ctx, form, record, row_hidden)
+
+
+def _editable_in_stage(form: FormDef, record: StoredRecord, row_hidden: frozenset[str]):
+    stage = form.workflow.stage(record.meta["stage"]) if form.workflow else None
+
+    def reason(field: FieldDef) -> str | None:
+        if field.readonly:
+            return _("is read-only")
+        if stage is not None and not stage.allows_edit(field.name):
+            return _("cannot be changed in stage %(stage)s", stage=stage.title)
+        if field.is_table and any(h.startswith(field.name + ".") for h in row_hidden):
+            return _("cannot be changed by you")
+        return None
+    return reason
+
+
+def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
+                  fields: Mapping[str, Any]) -> dict[str, Any]:
+    form = readable_form(ctx, form_name)
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise BadRequest("'version' (the version the edit is based on) is required and must be an integer")
+    record, hidden = load_readable(ctx, form, record_id, lock=True)
+    if not _allowed(ctx, form, record_id, "update"):
+        raise Forbidden(f"you may not change record {record_id}")
+    if record.version != version:
+        raise Conflict(f"record {record_id} was changed by someone else (now version {record.version})",
+                       code="stale_version", current_version=record.version)
+    ctx.editing = (form.name, record_id)
+    values, changed = prepare_values(ctx, form, fields, current=record.values, meta=record.meta,
+                                     hidden=hidden, editable=_editable_in_stage(form, record, hidden))
+    if not changed:
+        return present(ctx, form, record, hidden)
+    tables = ctx.runtime.tables(form.name)
+    try:
+        with ctx.session.begin_nested():
+            ok = update_record_row(ctx.session, tables, record_id, version,
+                                   {name: values.get(name) for name in changed}, ctx.now)
+    except IntegrityError:
+        raise Conflict(_("a unique value was taken by another record at the same time; try again"),
+                       code="unique_conflict") from None
+    if not ok:
+        raise Conflict(f"record {record_id} was changed by someone else", code="stale_version")
+    _attach_files(ctx, form, record_id, values, changed)
+    old = _encode_values(ctx, form, record.values, changed)
+    new = _encode_values(ctx, form, values, changed)
+    write_history(ctx.session, form.name, record_id, ctx.user.name, "update",
+                  {"changes": [{"field": n, "old": old[n], "new": new[n]} for n in form.field_names if n in changed]},
+                  ctx.now)
+    record, hidden = load_readable(ctx, form, record_id)
+    return present(ctx, form, record, hidden)
+
+
+def references_to(ctx: Context, form: FormDef, record_id: int) -> list[tuple[str, int]]:
+    """(form, count) of records whose link fields point at this record."""
+    found = []
+    for other in ctx.app.forms.values():
+        tables = ctx.runtime.tables(other.name)
+        for field in other.fields:
+            if field.type == "link" and field.form == form.name:
+                count = ctx.session.execute(select(func.count()).select_from(tables.table)
+                                            .where(tables.table.c[field.name] == record_id)).scalar_one()
+                if count:
+                    found.append((other.name, int(count)))
+            elif field.type == "table":
+                child = tables.children[field.name]
+                for sub in field.fields:
+                    if sub.type == "link" and sub.form == form.name:
+                        count = ctx.session.execute(select(func.count()).select_from(child)
+                                                    .where(child.c[sub.name] == record_id)).scalar_one()
+                        if count:
+                            found.append((other.name, int(count)))
+    return found
+
+
+def delete_record(ctx: Context, form_name: str, record_id: int) -> None:
+    form = readable_form(ctx, form_name)
+    record, _hidden_fields = load_readable(ctx, form, record_id, lock=True)
+    if not _allowed(ctx, form, record_id, "delete"):
+        raise Forbidden(f"you may not delete record {record_id}")
+    refs = references_to(ctx, form, record_id)
+    if refs:
+        listing = ", ".join(f"{count} in {name}" for name, count in refs)
+        raise Conflict(f"record {record_id} is still referenced ({listing}); remove those links first",
+                       code="referenced")
+    delete_record_row(ctx.session, ctx.runtime.tables(form.name), record_id)
+    ctx.session.execute(files.delete().where(files.c.form == form.name, files.c.record_id == record_id))
+    write_history(ctx.session, form.name, record_id, ctx.user.name, "delete",
+                  {"values": _encode_values(ctx, form, record.values)}, ctx.now)

@@ -1,0 +1,55 @@
+"""Environment settings (`DATABASE_URL`, `ENGINE_*`) → Flask `app.config` keys.
+
+"Settings" are environment and deployment values; the JSON in `configs/` are
+*definitions* (see `engine.definitions`).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": "sqlite:///instance/engine.db",
+    "ENGINE_CONFIG_DIR": "./configs",
+    "ENGINE_SECRET_KEY": None,
+    "ENGINE_SMTP_URL": None,
+    "ENGINE_WEBHOOK_URL": None,
+    "ENGINE_TIMEZONE": "Asia/Shanghai",
+    "ENGINE_MAX_UPLOAD": 10 * 1024 * 1024,
+    # How often (seconds) a process looks at the definition files for changes.
+    "ENGINE_RELOAD_INTERVAL": 1.0,
+}
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then explicit overrides (tests)."""
+    settings = dict(DEFAULTS)
+    for key in DEFAULTS:
+        if key in os.environ:
+            settings[key] = os.environ[key]
+    if overrides:
+        settings.update(overrides)
+    settings["ENGINE_RELOAD_INTERVAL"] = float(settings["ENGINE_RELOAD_INTERVAL"])
+    settings["ENGINE_MAX_UPLOAD"] = int(settings["ENGINE_MAX_UPLOAD"])
+    if not settings["ENGINE_SECRET_KEY"]:
+        settings["ENGINE_SECRET_KEY"] = _instance_secret(settings["DATABASE_URL"])
+    return settings
+
+
+def _instance_secret(database_url: str) -> str:
+    """A secret kept next to the SQLite database, so sessions survive restarts in dev."""
+    folder = Path("instance")
+    path = folder / "secret_key"
+    try:
+        if path.exists():
+            return path.read_text().strip()
+        folder.mkdir(exist_ok=True)
+        key = secrets.token_hex(32)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+    except OSError:
+        return secrets.token_hex(32)

@@ -1,0 +1,71 @@
+"""Engines and sessions.
+
+SQLite: WAL, a busy timeout, and pysqlite's own transaction handling switched
+off so that we emit BEGIN ourselves: `BEGIN IMMEDIATE` for writing sessions
+(one writer at a time, no lock upgrade failures) and plain `BEGIN` for reads.
+PostgreSQL: one engine; writers lock rows with FOR UPDATE.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def _sqlite_engine(url: str, immediate: bool, **kwargs: Any) -> Engine:
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Database:
+    """The application's database: `session()` to read, `session(write=True)` to change."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = make_url(url)
+        self.dialect = self.url.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = _sqlite_engine(url, immediate=True, **engine_options)
+            self.read_engine = _sqlite_engine(url, immediate=False, **engine_options)
+        else:
+            options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, **engine_options}
+            self.engine = create_engine(url, **options)
+            self.read_engine = self.engine
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    def session(self, write: bool = False) -> Session:
+        return (self._writer if write else self._reader)()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One writing transaction: commit on success, roll back on any error."""
+        with self.session(write=True) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()

@@ -1,0 +1,41 @@
+"""Serial numbers: `SO-{date:%Y%m%d}-{seq:4}` → SO-20250301-0001.
+
+The counter is per rendered prefix (the pattern with its date filled in), bumped
+with one atomic upsert, so concurrent creators never get the same number and a
+number is never reused (a rolled-back transaction rolls its bump back too, and
+the unique index on the field is the last line of defence).
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from .system import serial_counters
+
+_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
+
+
+def render_prefix(pattern: str, now_local: datetime) -> str:
+    """The pattern with dates filled in and the counter left as `{seq}`."""
+    def fill(match: re.Match[str]) -> str:
+        kind, arg = match.groups()
+        if kind == "date":
+            return now_local.strftime(arg or "%Y%m%d")
+        return "{seq}"
+    return _TOKEN.sub(fill, pattern)
+
+
+def next_serial(session: Session, pattern: str, now_local: datetime) -> str:
+    key = render_prefix(pattern, now_local)
+    dialect = session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    stmt = module.insert(serial_counters).values(prefix=key, value=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[serial_counters.c.prefix], set_={"value": serial_counters.c.value + 1}
+    ).returning(serial_counters.c.value)
+    value = int(session.execute(stmt).scalar_one())
+    width = next((int(arg) for kind, arg in _TOKEN.findall(pattern) if kind == "seq" and arg), 1)
+    return key.replace("{seq}", str(value).zfill(width), 1)

@@ -1,0 +1,294 @@
+"""Bring the database in line with the definitions: additive, and all or nothing.
+
+Planning only reads; every refusal (a form with records removed, an incompatible
+type change, a stage holding records removed, duplicates under a new unique
+index) is collected first, and if there is any, nothing is changed. Otherwise
+every change runs in one transaction (DDL is transactional on PostgreSQL and
+SQLite) under a lock, so several processes may call this at once.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Index, Table, func, insert, inspect, select, text, update
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from engine.definitions.model import AppDef, FieldDef, FormDef
+from engine.errors import SchemaChangeRefused
+from engine.fieldtypes import type_of
+
+from .db import Database
+from .system import definition_versions, schema_columns, system_metadata
+from .tables import SYSTEM_SIGNATURES, FormTables, Schema, build_schema, child_table_name, table_name
+
+LOCK_KEY = 727_001  # pg_advisory_xact_lock key for schema changes
+
+
+@dataclass
+class SyncPlan:
+    statements: list[tuple[str, object]] = field(default_factory=list)  # (description, DDL or SQL)
+    registry: list[dict] = field(default_factory=list)
+    renames: list[tuple[str, str, str]] = field(default_factory=list)  # registry (table, old, new)
+    table_renames: list[tuple[str, str]] = field(default_factory=list)
+    refusals: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> list[str]:
+        return [desc for desc, _ in self.statements]
+
+
+class Planner:
+    def __init__(self, conn: Connection, app: AppDef, schema: Schema) -> None:
+        self.conn = conn
+        self.app = app
+        self.schema = schema
+        self.plan = SyncPlan()
+        self.inspector = inspect(conn)
+        self.tables = set(self.inspector.get_table_names())
+        rows = conn.execute(select(schema_columns)).mappings()
+        self.registry = {(r["table_name"], r["column_name"]): dict(r) for r in rows}
+        self.q = conn.dialect.identifier_preparer.quote
+
+    # -- helpers -----------------------------------------------------------------
+
+    def add(self, description: str, statement: object) -> None:
+        self.plan.statements.append((description, statement))
+
+    def register(self, table: str, column: str, form: str, ftype: str, signature: str) -> None:
+        self.plan.registry.append(dict(table_name=table, column_name=column, form=form,
+                                       field_type=ftype, signature=signature))
+
+    def count(self, table: str, where: str = "") -> int:
+        sql = f"SELECT COUNT(*) FROM {self.q(table)}" + (f" WHERE {where}" if where else "")
+        return int(self.conn.execute(text(sql)).scalar_one())
+
+    def existing_columns(self, table: str) -> set[str]:
+        if table not in self.tables:
+            return set()
+        return {c["name"] for c in self.inspector.get_columns(table)}
+
+    # -- planning ----------------------------------------------------------------
+
+    def run(self) -> SyncPlan:
+        for form in self.app.forms.values():
+            self.plan_form(form, self.schema[form.name])
+        self.plan_removed_forms()
+        return self.plan
+
+    def plan_form(self, form: FormDef, tables: FormTables) -> None:
+        name = tables.table.name
+        if name not in self.tables and form.renamed_from and table_name(form.renamed_from) in self.tables:
+            old = table_name(form.renamed_from)
+            self.add(f"rename form {form.renamed_from} → {form.name}",
+                     text(f"ALTER TABLE {self.q(old)} RENAME TO {self.q(name)}"))
+            self.plan.table_renames.append((old, name))
+            self.tables.add(name)
+            for fdef in form.fields:
+                if fdef.type == "table":
+                    old_child = child_table_name(form.renamed_from, fdef.name)
+                    if old_child in self.tables:
+                        new_child = child_table_name(form.name, fdef.name)
+                        self.add(f"rename table {old_child} → {new_child}",
+                                 text(f"ALTER TABLE {self.q(old_child)} RENAME TO {self.q(new_child)}"))
+                        self.plan.table_renames.append((old_child, new_child))
+                        self.tables.add(new_child)
+            self.plan_columns(form, form.fields, tables.table, renamed_from=old)
+        elif name not in self.tables:
+            self.create_table(form, form.fields, tables.table)
+        else:
+            self.plan_columns(form, form.fields, tables.table)
+        for fdef in form.fields:
+            if fdef.type != "table":
+                continue
+            child = tables.children[fdef.name]
+            if child.name in self.tables:
+                self.plan_columns(form, fdef.fields, child, parent_field=fdef.name)
+            else:
+                self.create_table(form, fdef.fields, child, parent_field=fdef.name)
+        self.plan_indexes(form, tables)
+        if form.workflow:
+            self.plan_stages(form, name)
+
+    def create_table(self, form: FormDef, fields: tuple[FieldDef, ...], table: Table,
+                     parent_field: str | None = None) -> None:
+        self.add(f"create table {table.name}", CreateTable(table))
+        for index in table.indexes:
+            self.add(f"create index {index.name}", CreateIndex(index))
+        self.register_columns(form, fields, table, parent_field)
+
+    def register_columns(self, form: FormDef, fields: tuple[FieldDef, ...], table: Table,
+                         parent_field: str | None) -> None:
+        if parent_field is None:
+            for column, signature in SYSTEM_SIGNATURES.items():
+                self.register(table.name, column, form.name, "system", signature)
+        for fdef in fields:
+            if fdef.type != "table":
+                self.register(table.name, fdef.name, form.name, fdef.type, type_of(fdef).storage_signature(fdef))
+
+    def plan_columns(self, form: FormDef, fields: tuple[FieldDef, ...], table: Table,
+                     parent_field: str | None = None, renamed_from: str | None = None) -> None:
+        registry_table = renamed_from or table.name
+        existing = self.existing_columns(registry_table)
+        for fdef in fields:
+            if fdef.type == "table":
+                continue
+            column = table.c[fdef.name]
+            signature = type_of(fdef).storage_signature(fdef)
+            where = f"{form.name}.{parent_field + '.' if parent_field else ''}{fdef.name}"
+            known = self.registry.get((registry_table, fdef.name))
+            if fdef.name in existing and known is not None:
+                if known["signature"] != signature:
+                    self.change_type(form, table, fdef, known, signature, where, registry_table)
+                continue
+            if fdef.name in existing:  # a column we did not record: adopt it only if empty
+                if self.count(registry_table, f"{self.q(fdef.name)} IS NOT NULL"):
+                    self.plan.refusals.append(
+                        f"{where}: table {table.name} already has a column '{fdef.name}' with data "
+                        "that the engine did not create; rename the field")
+                continue
+            if fdef.renamed_from and fdef.renamed_from in existing:
+                self.add(f"rename field {where}: {fdef.renamed_from} → {fdef.name}",
+                         text(f"ALTER TABLE {self.q(registry_table)} RENAME COLUMN "
+                              f"{self.q(fdef.renamed_from)} TO {self.q(fdef.name)}"))
+                self.plan.renames.append((table.name, fdef.renamed_from, fdef.name))
+                old = self.registry.get((registry_table, fdef.renamed_from))
+                if old and old["signature"] != signature:
+                    self.change_type(form, table, fdef, old, signature, where, registry_table,
+                                     data_column=fdef.renamed_from)
+                self.register(table.name, fdef.name, form.name, fdef.type, signature)
+                continue
+            ddl = column.type.compile(dialect=self.conn.dialect)
+            self.add(f"add field {where}",
+                     text(f"ALTER TABLE {self.q(registry_table)} ADD COLUMN {self.q(fdef.name)} {ddl}"))
+            self.register(table.name, fdef.name, form.name, fdef.type, signature)
+        if renamed_from:
+            for (tname, cname), row in self.registry.items():
+                if tname == renamed_from and (table.name, cname) not in self.registry:
+                    self.register(table.name, cname, form.name, row["field_type"], row["signature"])
+
+    def change_type(self, form: FormDef, table: Table, fdef: FieldDef, known: dict, signature: str,
+                    where: str, physical: str, data_column: str | None = None) -> None:
+        column = fdef.name
+        stored = self.count(physical, f"{self.q(data_column or column)} IS NOT NULL")
+        if stored:
+            self.plan.refusals.append(
+                f"{where}: changing the type from {known['field_type']} ({known['signature']}) to "
+                f"{fdef.type} ({signature}) would rewrite {stored} stored values; "
+                "add a new field instead (the old one keeps its data)")
+            return
+        ddl = table.c[fdef.name].type.compile(dialect=self.conn.dialect)
+        for index in self.inspector.get_indexes(physical):
+            if column in index["column_names"]:
+                self.add(f"drop index {index['name']}", text(f"DROP INDEX {self.q(index['name'])}"))
+        self.add(f"change type of empty field {where}",
+                 text(f"ALTER TABLE {self.q(physical)} DROP COLUMN {self.q(column)}"))
+        self.add(f"re-add field {where}", text(f"ALTER TABLE {self.q(physical)} ADD COLUMN {self.q(column)} {ddl}"))
+        self.register(table.name, fdef.name, form.name, fdef.type, signature)
+
+    def plan_indexes(self, form: FormDef, tables: FormTables) -> None:
+        for table in (tables.table, *tables.children.values()):
+            physical = table.name
+            if physical not in self.tables:
+                continue  # created with its indexes
+            existing = {ix["name"] for ix in self.inspector.get_indexes(physical)}
+            for index in table.indexes:
+                if index.name in existing:
+                    continue
+                if index.unique:
+                    self.check_duplicates(form, table, index)
+                self.add(f"create index {index.name}", CreateIndex(index))
+
+    def check_duplicates(self, form: FormDef, table: Table, index: Index) -> None:
+        column = next(iter(index.columns))
+        q = self.q(column.name)
+        sql = (f"SELECT COUNT(*) FROM (SELECT {q} FROM {self.q(table.name)} WHERE {q} IS NOT NULL "
+               f"GROUP BY {q} HAVING COUNT(*) > 1) d")
+        dupes = int(self.conn.execute(text(sql)).scalar_one())
+        if dupes:
+            self.plan.refusals.append(
+                f"{form.name}.{column.name}: cannot make the field unique, {dupes} values occur more than once")
+
+    def plan_stages(self, form: FormDef, table: str) -> None:
+        wf = form.workflow
+        assert wf is not None
+        if table not in self.tables:
+            return
+        names = set(wf.stage_names)
+        renames = {s.renamed_from: s.name for s in wf.stages if s.renamed_from}
+        for old, new in renames.items():
+            self.add(f"rename stage {form.name}: {old} → {new}",
+                     text(f"UPDATE {self.q(table)} SET stage = :new WHERE stage = :old").bindparams(new=new, old=old))
+        rows = self.conn.execute(text(
+            f"SELECT stage, COUNT(*) FROM {self.q(table)} WHERE stage IS NOT NULL GROUP BY stage")).all()
+        for stage, count in rows:
+            if stage not in names and stage not in renames:
+                self.plan.refusals.append(
+                    f"{form.name}: stage '{stage}' holds {count} records and cannot be removed "
+                    f"(rename it with \"renamed_from\": \"{stage}\" on the new stage, or move the records first)")
+        if self.count(table, "stage IS NULL"):
+            self.add(f"put {form.name} records without a stage into '{wf.initial}'",
+                     text(f"UPDATE {self.q(table)} SET stage = :s WHERE stage IS NULL").bindparams(s=wf.initial))
+
+    def plan_removed_forms(self) -> None:
+        current = {tables.table.name for tables in self.schema.forms.values()}
+        renamed = {old for old, _ in self.plan.table_renames}
+        known = {(row["table_name"], row["form"]) for row in self.registry.values() if "__" not in row["table_name"]}
+        for tname, form in sorted(known):
+            if tname in current or tname in renamed or tname not in self.tables:
+                continue
+            count = self.count(tname)
+            if count:
+                self.plan.refusals.append(
+                    f"form '{form}' has {count} records and cannot be removed "
+                    f"(to rename it, add \"renamed_from\": \"{form}\" to the new form)")
+
+
+def _lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})
+    # SQLite: the write session began with BEGIN IMMEDIATE, which is the lock.
+
+
+def plan_sync(db: Database, app: AppDef) -> SyncPlan:
+    """What `sync_schema` would do, without doing it."""
+    with db.session(write=True) as session, session.begin():
+        conn = session.connection()
+        _lock(conn)
+        system_metadata.create_all(conn)
+        return Planner(conn, app, build_schema(app)).run()
+
+
+def sync_schema(db: Database, app: AppDef) -> SyncPlan:
+    """Apply the definitions to the database; raises SchemaChangeRefused and changes nothing."""
+    with db.session(write=True) as session, session.begin():
+        conn = session.connection()
+        _lock(conn)
+        system_metadata.create_all(conn)
+        plan = Planner(conn, app, build_schema(app)).run()
+        if plan.refusals:
+            raise SchemaChangeRefused(plan.refusals)
+        for _desc, statement in plan.statements:
+            conn.execute(statement)  # type: ignore[arg-type]
+        for old, new in plan.table_renames:
+            conn.execute(update(schema_columns).where(schema_columns.c.table_name == old).values(table_name=new))
+        for table, old, new in plan.renames:
+            conn.execute(schema_columns.delete().where(
+                (schema_columns.c.table_name == table) & (schema_columns.c.column_name == new)))
+        for row in plan.registry:
+            key = (schema_columns.c.table_name == row["table_name"]) & (
+                schema_columns.c.column_name == row["column_name"])
+            conn.execute(schema_columns.delete().where(key))
+            conn.execute(insert(schema_columns).values(**row))
+        record_version(conn, app)
+        return plan
+
+
+def record_version(conn: Connection, app: AppDef) -> None:
+    exists = conn.execute(select(func.count()).select_from(definition_versions).where(
+        definition_versions.c.signature == app.signature)).scalar_one()
+    if not exists:
+        conn.execute(insert(definition_versions).values(
+            signature=app.signature, applied_at=datetime.now(UTC),
+            sources=json.loads(json.dumps(dict(app.sources)))))

@@ -1,0 +1,116 @@
+"""The engine's own tables (prefix `engine_`), independent of any definition."""
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from engine.fieldtypes.dates import UTCDateTime
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+system_metadata = MetaData(naming_convention=NAMING)
+ID = BigInteger().with_variant(Integer(), "sqlite")  # SQLite autoincrements INTEGER PRIMARY KEY only
+
+users = Table(
+    "engine_users", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("display_name", Text),
+    Column("password_hash", Text),
+    Column("email", Text),
+    Column("manager", String(64)),
+    Column("active", Boolean, nullable=False, default=True),
+    # Bumped on logout and password change: invalidates every browser session.
+    Column("session_epoch", Integer, nullable=False, default=0),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+user_roles = Table(
+    "engine_user_roles", system_metadata,
+    Column("user_id", ID, ForeignKey("engine_users.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(63), primary_key=True),
+    Index("ix_engine_user_roles_role", "role"),
+)
+
+api_tokens = Table(
+    "engine_api_tokens", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("user_id", ID, ForeignKey("engine_users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime),
+    Column("revoked", Boolean, nullable=False, default=False),
+)
+
+serial_counters = Table(
+    "engine_serial_counters", system_metadata,
+    Column("prefix", String(255), primary_key=True),
+    Column("value", BigInteger, nullable=False),
+)
+
+files = Table(
+    "engine_files", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("name", Text, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("content_type", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("uploaded_by", String(64), nullable=False),
+    Column("uploaded_at", UTCDateTime, nullable=False),
+    # Set when a record's file field takes it; a file belongs to one record field.
+    Column("form", String(63)),
+    Column("record_id", BigInteger),
+    Column("field", String(127)),
+    Index("ix_engine_files_record", "form", "record_id"),
+)
+
+history = Table(
+    "engine_history", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("form", String(63), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("details", JSON, nullable=False),
+    Index("ix_engine_history_record", "form", "record_id", "id"),
+)
+
+#: What schema sync has created: one row per form table column, with its storage signature.
+schema_columns = Table(
+    "engine_schema_columns", system_metadata,
+    Column("table_name", String(127), primary_key=True),
+    Column("column_name", String(127), primary_key=True),
+    Column("form", String(63), nullable=False),
+    Column("field_type", String(32), nullable=False),
+    Column("signature", String(64), nullable=False),
+)
+
+#: Every definition set that was applied, for the admin's history of versions.
+definition_versions = Table(
+    "engine_definition_versions", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("signature", String(64), nullable=False),
+    Column("applied_at", UTCDateTime, nullable=False),
+    Column("sources", JSON, nullable=False),
+    UniqueConstraint("signature", name="uq_engine_definition_versions_signature"),
+)

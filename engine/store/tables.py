@@ -1,0 +1,127 @@
+"""Definition → SQLAlchemy tables. One table per form (`rec_<form>`), one child table
+per table field (`rec_<form>__<field>`, rows with `parent_id` and `position`)."""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table
+
+from engine.definitions.model import AppDef, FieldDef, FormDef
+from engine.fieldtypes import type_of
+from engine.fieldtypes.dates import UTCDateTime
+
+from .system import ID, NAMING
+
+MAX_IDENTIFIER = 63  # PostgreSQL truncates longer names silently
+
+
+def short_name(name: str) -> str:
+    if len(name) <= MAX_IDENTIFIER:
+        return name
+    digest = hashlib.sha1(name.encode()).hexdigest()[:8]
+    return f"{name[:MAX_IDENTIFIER - 9]}_{digest}"
+
+
+def table_name(form: str) -> str:
+    return short_name(f"rec_{form}")
+
+
+def child_table_name(form: str, field: str) -> str:
+    return short_name(f"rec_{form}__{field}")
+
+
+def index_name(table: str, column: str, unique: bool = False) -> str:
+    return short_name(f"{'uq' if unique else 'ix'}_{table}_{column}")
+
+
+def system_columns() -> list[Column]:
+    return [
+        Column("id", ID, primary_key=True, autoincrement=True),
+        Column("stage", String(63)),
+        Column("version", Integer, nullable=False, default=1),
+        Column("created_by", String(64), nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("updated_at", UTCDateTime, nullable=False),
+        Column("due_at", UTCDateTime),
+    ]
+
+
+SYSTEM_SIGNATURES = {
+    "id": "ID", "stage": "String", "version": "Integer", "created_by": "String",
+    "created_at": "DateTime", "updated_at": "DateTime", "due_at": "DateTime",
+}
+SYSTEM_INDEXES = ("stage", "created_by", "created_at", "due_at")
+
+
+def field_columns(fields: tuple[FieldDef, ...]) -> list[Column]:
+    columns = []
+    for field in fields:
+        column_type = type_of(field).column_type(field)
+        if column_type is not None:
+            columns.append(Column(field.name, column_type))
+    return columns
+
+
+def indexed_fields(form: FormDef) -> list[tuple[str, bool]]:
+    """(column, unique) pairs that get an index: index/unique fields, links, the owner."""
+    wanted: dict[str, bool] = {name: False for name in SYSTEM_INDEXES}
+    for field in form.fields:
+        if type_of(field).column_type(field) is None:
+            continue
+        if field.unique:
+            wanted[field.name] = True
+        elif field.index or field.type == "link" or field.name == form.owner_field:
+            wanted.setdefault(field.name, False)
+    return list(wanted.items())
+
+
+@dataclass(frozen=True)
+class FormTables:
+    form: str
+    table: Table
+    children: Mapping[str, Table]  # table field name → child table
+
+
+def build_form_tables(metadata: MetaData, form: FormDef) -> FormTables:
+    name = table_name(form.name)
+    table = Table(name, metadata, *system_columns(), *field_columns(form.fields))
+    for column, unique in indexed_fields(form):
+        Index(index_name(name, column, unique), table.c[column], unique=unique)
+    children = {}
+    for field in form.fields:
+        if field.type != "table":
+            continue
+        cname = child_table_name(form.name, field.name)
+        child = Table(
+            cname, metadata,
+            Column("id", ID, primary_key=True, autoincrement=True),
+            Column("parent_id", BigInteger, nullable=False),
+            Column("position", Integer, nullable=False),
+            *field_columns(field.fields),
+        )
+        Index(index_name(cname, "parent_id"), child.c.parent_id, child.c.position)
+        for sub in field.fields:
+            if sub.type == "link" or sub.index:
+                Index(index_name(cname, sub.name), child.c[sub.name])
+        children[field.name] = child
+    return FormTables(form.name, table, MappingProxyType(children))
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Every form's tables for one AppDef."""
+
+    metadata: MetaData
+    forms: Mapping[str, FormTables]
+
+    def __getitem__(self, form: str) -> FormTables:
+        return self.forms[form]
+
+
+def build_schema(app: AppDef) -> Schema:
+    metadata = MetaData(naming_convention=NAMING)
+    forms = {name: build_form_tables(metadata, form) for name, form in app.forms.items()}
+    return Schema(metadata, MappingProxyType(forms))

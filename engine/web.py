@@ -1,0 +1,43 @@
+"""Running a use case from a request: one session, one transaction, the acting user."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from flask import current_app, g
+
+from engine.errors import Unauthorized
+from engine.records.context import Context, Runtime
+from engine.runtime import RuntimeHolder
+from engine.store.db import Database
+
+
+@dataclass
+class EngineState:
+    """What the app factory hangs on `app.extensions["engine"]`."""
+
+    db: Database
+    holder: RuntimeHolder
+    settings: dict
+    tzinfo: tzinfo
+
+    def runtime(self) -> Runtime:
+        return self.holder.current()
+
+
+def engine_state() -> EngineState:
+    return current_app.extensions["engine"]
+
+
+@contextmanager
+def use_case(write: bool = False) -> Iterator[Context]:
+    """A Context for the request's user inside one transaction (committed on success)."""
+    user = g.get("user")
+    if user is None:
+        raise Unauthorized("log in or send an API token")
+    state = engine_state()
+    runtime = g.get("runtime") or state.runtime()
+    with state.db.session(write=write) as session, session.begin():
+        yield Context(runtime, session, user, now=datetime.now(UTC), tzinfo=state.tzinfo)

@@ -1,0 +1,155 @@
+"""Fixtures: an app built with `create_app` on a real database, SQLite (a temp file)
+or PostgreSQL (a fresh schema in database `test`), from the shipped or test configs.
+
+Every test that takes `app` runs on both backends; set ENGINE_TEST_DATABASES=sqlite
+to run only one.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from engine import create_app
+from engine.auth.users import create_user, issue_token
+from engine.definitions import load_directory
+from engine.store.db import Database
+from engine.store.sync import sync_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "configs"
+TEST_CONFIGS = Path(__file__).resolve().parent / "configs"
+PG_BASE = os.environ.get("ENGINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BACKENDS = [b.strip() for b in os.environ.get("ENGINE_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'engine.db'}"
+        return
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path) -> Path:
+    """A private copy of the shipped configs; tests may rewrite files in it."""
+    target = tmp_path / "configs"
+    shutil.copytree(SHIPPED, target)
+    return target
+
+
+def write_module(folder: Path, doc: dict[str, Any], name: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name or doc['module']}.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return path
+
+
+def initialise(url: str, folder: Path) -> None:
+    db = Database(url)
+    try:
+        sync_schema(db, load_directory(folder))
+        with db.transaction() as session:
+            create_user(session, "admin", "admin-password", {"admin"}, enforce_rules=False)
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def make_app(db_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    apps = []
+
+    def make(folder: Path | None = None, **settings: Any):
+        folder = folder or tmp_path / "configs"
+        if not any(a for a in apps):
+            initialise(db_url, folder)
+        app = create_app({
+            "DATABASE_URL": db_url,
+            "ENGINE_CONFIG_DIR": str(folder),
+            "ENGINE_SECRET_KEY": "test-secret",
+            "ENGINE_RELOAD_INTERVAL": 0,
+            **settings,
+        })
+        app.testing = True
+        apps.append(app)
+        return app
+
+    yield make
+    for app in apps:
+        app.extensions["engine"].db.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Any], config_dir: Path):
+    return make_app(config_dir)
+
+
+class ApiClient:
+    """A test client that sends one user's Bearer token."""
+
+    def __init__(self, app: Any, token: str, name: str) -> None:
+        self.client = app.test_client()
+        self.token = token
+        self.name = name
+
+    def _call(self, method: str, url: str, **kwargs: Any):
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return getattr(self.client, method)(url, headers=headers, **kwargs)
+
+    def get(self, url: str, **kw: Any):
+        return self._call("get", url, **kw)
+
+    def post(self, url: str, **kw: Any):
+        return self._call("post", url, **kw)
+
+    def patch(self, url: str, **kw: Any):
+        return self._call("patch", url, **kw)
+
+    def delete(self, url: str, **kw: Any):
+        return self._call("delete", url, **kw)
+
+    def create(self, form: str, **fields: Any) -> dict[str, Any]:
+        response = self.post(f"/api/forms/{form}/records", json={"fields": fields})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+
+@pytest.fixture
+def make_user(app: Any) -> Callable[..., ApiClient]:
+    """make_user("alice", "sales", manager=None, email=None) → an ApiClient acting as alice."""
+
+    def make(name: str, *roles: str, manager: str | None = None, email: str | None = None) -> ApiClient:
+        db = app.extensions["engine"].db
+        with db.transaction() as session:
+            user = create_user(session, name, f"{name}-password", set(roles), manager=manager, email=email)
+            token = issue_token(session, user)
+        return ApiClient(app, token, name)
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user: Callable[..., ApiClient], app: Any) -> ApiClient:
+    db = app.extensions["engine"].db
+    from engine.auth.users import get_user
+
+    with db.transaction() as session:
+        token = issue_token(session, get_user(session, "admin"))
+    return ApiClient(app, token, "admin")
