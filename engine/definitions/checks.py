@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from engine.errors import Problem
 from engine.expressions import Expression
+from engine.expressions.nodes import Call, Compare, Field, walk
 
 from .model import (
     ADMIN_ROLE,
@@ -86,7 +87,9 @@ class Checker:
                 self.check_default_option(form, field, fptr)
             if field.min is not None and field.max is not None and _num(field.min) > _num(field.max):
                 self.problem(form, f"{fptr}/min", f"min {field.min} is greater than max {field.max}")
-            if field.unique and (field.type in ("table", "multiselect", "file", "formula") or row_of):
+            if field.unique and row_of:
+                self.problem(form, f"{fptr}/unique", "a column of a table cannot be unique")
+            elif field.unique and field.type in ("table", "multiselect", "file", "formula"):
                 self.problem(form, f"{fptr}/unique", f"a {field.type} field cannot be unique")
             if field.visible_if is not None:
                 self.check_expression(form, field.visible_if, f"{fptr}/visible_if", row_of=row_of)
@@ -147,6 +150,35 @@ class Checker:
                 resolve_path(self.app, form, path, row_of=row_of)
             except PathError as exc:
                 self.problem(form, ptr, f"invalid expression {expr.source!r}: {exc}")
+        self.check_list_use(form, expr, ptr, row_of)
+
+    def check_list_use(self, form: FormDef, expr: Expression, ptr: str,
+                       row_of: FieldDef | None) -> None:
+        """A list (table column, multiselect) only fits in sum/len/min/max or right of `in`;
+        anywhere else every evaluation fails, so it is a config error."""
+        nodes = walk(expr.root)
+        aggregates = ("sum", "len", "min", "max")
+        list_slots = {id(n.args[0]) for n in nodes
+                      if isinstance(n, Call) and n.name in aggregates and len(n.args) == 1}
+        list_slots |= {id(n.right) for n in nodes
+                       if isinstance(n, Compare) and n.op in ("in", "not in")}
+        sum_args = {id(n.args[0]) for n in nodes if isinstance(n, Call) and n.name == "sum"}
+        for node in nodes:
+            if not isinstance(node, Field):
+                continue
+            try:
+                resolved = resolve_path(self.app, form, node.path, row_of=row_of)
+            except PathError:
+                continue  # reported above
+            name = ".".join(node.path)
+            is_list = resolved.is_list or resolved.type == "table"
+            if is_list and id(node) not in list_slots:
+                self.problem(form, ptr, f"invalid expression {expr.source!r}: '{name}' is a "
+                             "list; use it inside sum(), len(), min() or max(), or after 'in'")
+            elif not is_list and id(node) in sum_args:
+                self.problem(form, ptr, f"invalid expression {expr.source!r}: sum() needs a "
+                             f"list such as a table column (items.subtotal); '{name}' is "
+                             "a single value")
 
     # -- permissions and list ----------------------------------------------------
 

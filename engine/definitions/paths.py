@@ -18,7 +18,7 @@ class ResolvedPath:
 
     @property
     def is_list(self) -> bool:
-        return self.kind == "table" or self.type == "multiselect"
+        return self.kind == "table" or self.type in ("multiselect", "table")
 
 
 class PathError(LookupError):

@@ -46,6 +46,20 @@ def to_sql_condition(expr: Expression, scope: SqlScope) -> Col:
     return _Compiler(scope).cond(expr.root)
 
 
+def _unless_null(test: Col, *values: SqlValue) -> Col:
+    """`test` made never-NULL; `test` must be NULL whenever a nullable operand is NULL.
+
+    Plain columns get IS NOT NULL guards (index-friendly); anything else is wrapped in
+    coalesce(test, false) so a subquery or computation is not repeated.
+    """
+    nullable = [v for v in values if not v.nonnull]
+    if not nullable:
+        return test
+    if all(isinstance(v.sql, sa.ColumnClause) for v in nullable):
+        return sa.and_(*(v.sql.is_not(None) for v in nullable), test)
+    return sa.func.coalesce(test, sa.false())
+
+
 def _kind(values: list[SqlValue]) -> str:
     kinds = {v.kind for v in values}
     return "dec" if kinds == {"int", "dec"} else kinds.pop()
@@ -77,12 +91,11 @@ class _Compiler:
             return sa.false()
         if v.kind == "bool":
             return v.sql if v.nonnull else sa.func.coalesce(v.sql, sa.false())
-        guard = [] if v.nonnull else [v.sql.is_not(None)]
         if v.kind in NUMBER:
-            return sa.and_(*guard, v.sql != 0)
+            return _unless_null(v.sql != 0, v)
         if v.kind == "str":
-            return sa.and_(*guard, v.sql != "")
-        return sa.and_(*guard) if guard else sa.true()
+            return _unless_null(v.sql != "", v)
+        return sa.true() if v.nonnull else v.sql.is_not(None)
 
     def raw(self, node: Node) -> SqlValue:
         if isinstance(node, Literal):
@@ -187,8 +200,7 @@ class _Compiler:
         if left.nonnull and right.nonnull:
             return left.sql == right.sql
         if left.nonnull or right.nonnull:
-            nullable = right if left.nonnull else left
-            return sa.and_(nullable.sql.is_not(None), left.sql == right.sql)
+            return _unless_null(left.sql == right.sql, left, right)
         return left.sql.is_not_distinct_from(right.sql)
 
     def _compare(self, node: Compare) -> Col:
@@ -204,11 +216,10 @@ class _Compiler:
             return equal if sym == "==" else sa.not_(equal)
         if "null" in (left.kind, right.kind):
             return sa.false()
-        guards = [v.sql.is_not(None) for v in (left, right) if not v.nonnull]
         a = ops.text_order(left.sql, left.kind, self.sqlite)
         b = ops.text_order(right.sql, right.kind, self.sqlite)
         test = {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[sym]
-        return sa.and_(*guards, test)
+        return _unless_null(test, left, right)
 
     def _member(self, node: Compare) -> Col:
         left = self.value(node.left)
@@ -219,9 +230,9 @@ class _Compiler:
                 return sa.false()
             for item in items:
                 self._check(left, item, "in", node.offset)
-            guard = [] if left.nonnull else [left.sql.is_not(None)]
             if all(isinstance(i.sql, sa.BindParameter) for i in items):
-                return sa.and_(*guard, left.sql.in_([i.sql for i in items]))
+                return _unless_null(left.sql.in_([i.sql for i in items]), left)
+            guard = [] if left.nonnull else [left.sql.is_not(None)]
             nonnull_left = SqlValue(left.sql, left.kind, True)
             return sa.and_(*guard, sa.or_(*(self._equal(nonnull_left, i) for i in items)))
         right = self.raw(node.right)

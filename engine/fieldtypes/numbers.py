@@ -1,7 +1,7 @@
 """Numeric types: integer, decimal (exact, never a float) and boolean."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Numeric
@@ -70,12 +70,12 @@ def to_decimal(raw: Any, precision: int) -> Decimal:
         raise FieldError(_("must be a number")) from None
     if not value.is_finite():
         raise FieldError(_("must be a number"))
-    exponent = value.as_tuple().exponent
-    if isinstance(exponent, int) and -exponent > precision and value != value.quantize(Decimal(1).scaleb(-precision)):
-        raise FieldError(_("at most %(n)s decimal places", n=precision))
-    value = value.quantize(Decimal(1).scaleb(-precision)) if precision >= 0 else value
-    if len(value.as_tuple().digits) > DECIMAL_DIGITS:
+    if value.adjusted() >= DECIMAL_DIGITS - precision:
         raise FieldError(_("number is too large"))
+    step = Decimal(1).scaleb(-precision)
+    if value != value.quantize(step, rounding=ROUND_DOWN):
+        raise FieldError(_("at most %(n)s decimal places", n=precision))
+    value = value.quantize(step)
     return value
 
 

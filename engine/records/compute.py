@@ -33,8 +33,11 @@ class RecordScope:
         if len(path) == 1:
             if head in SYSTEM_ATTRIBUTES:
                 return self.meta.get(head)
-            if self.form.field(head) is None:
+            field = self.form.field(head)
+            if field is None:
                 raise ExpressionError(f"unknown field '{head}'")
+            if field.type == "table":  # only len(rows) is meaningful on a whole table
+                return [True] * len(self.values.get(head) or [])
             return self.values.get(head)
         field = self.form.field(head)
         if field is not None and field.type == "table":

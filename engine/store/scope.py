@@ -57,9 +57,13 @@ class FormSqlScope:
 
     def aggregate(self, func_name: str, path: tuple[str, ...]) -> ColumnElement:
         resolved = self._resolve(path)
-        if resolved.kind != "table" or resolved.via is None:
+        if func_name == "len" and resolved.type == "table" and resolved.field is not None:
+            table_field = resolved.field  # len(items): the number of rows
+        elif resolved.kind == "table" and resolved.via is not None:
+            table_field = resolved.via
+        else:
             raise ExpressionError(f"{func_name}() needs a table column such as items.qty")
-        child = self.schema[self.form.name].children[resolved.via.name]
+        child = self.schema[self.form.name].children[table_field.name]
         agg = _AGGREGATES[func_name]
         value = agg() if func_name == "len" else agg(child.c[path[1]])
         return select(value).where(child.c.parent_id == self.table.c.id).correlate(self.table).scalar_subquery()

@@ -69,6 +69,10 @@ class Planner:
             return set()
         return {c["name"] for c in self.inspector.get_columns(table)}
 
+    def physical(self, table: str) -> str:
+        """The table's name as it is in the database while planning (before renames run)."""
+        return {new: old for old, new in self.plan.table_renames}.get(table, table)
+
     # -- planning ----------------------------------------------------------------
 
     def run(self) -> SyncPlan:
@@ -189,10 +193,15 @@ class Planner:
 
     def plan_indexes(self, form: FormDef, tables: FormTables) -> None:
         for table in (tables.table, *tables.children.values()):
-            physical = table.name
-            if physical not in self.tables:
+            physical = self.physical(table.name)
+            if physical not in self.tables or any(d == f"create table {table.name}" for d in self.plan.changes):
                 continue  # created with its indexes
             existing = {ix["name"] for ix in self.inspector.get_indexes(physical)}
+            if physical != table.name:  # a renamed table: its indexes carry the old name
+                for name in sorted(existing):
+                    if name and name.startswith((f"ix_{physical}_", f"uq_{physical}_")):
+                        self.add(f"drop index {name}", text(f"DROP INDEX {self.q(name)}"))
+                existing = set()
             for index in table.indexes:
                 if index.name in existing:
                     continue
@@ -213,13 +222,14 @@ class Planner:
     def plan_stages(self, form: FormDef, table: str) -> None:
         wf = form.workflow
         assert wf is not None
-        if table not in self.tables:
+        final_name, table = table, self.physical(table)  # statements run after renames; reads before
+        if table not in self.tables or any(d == f"create table {final_name}" for d in self.plan.changes):
             return
         names = set(wf.stage_names)
         renames = {s.renamed_from: s.name for s in wf.stages if s.renamed_from}
         for old, new in renames.items():
             self.add(f"rename stage {form.name}: {old} → {new}",
-                     text(f"UPDATE {self.q(table)} SET stage = :new WHERE stage = :old").bindparams(new=new, old=old))
+                     text(f"UPDATE {self.q(final_name)} SET stage = :new WHERE stage = :old").bindparams(new=new, old=old))
         rows = self.conn.execute(text(
             f"SELECT stage, COUNT(*) FROM {self.q(table)} WHERE stage IS NOT NULL GROUP BY stage")).all()
         for stage, count in rows:
@@ -229,7 +239,7 @@ class Planner:
                     f"(rename it with \"renamed_from\": \"{stage}\" on the new stage, or move the records first)")
         if self.count(table, "stage IS NULL"):
             self.add(f"put {form.name} records without a stage into '{wf.initial}'",
-                     text(f"UPDATE {self.q(table)} SET stage = :s WHERE stage IS NULL").bindparams(s=wf.initial))
+                     text(f"UPDATE {self.q(final_name)} SET stage = :s WHERE stage IS NULL").bindparams(s=wf.initial))
 
     def plan_removed_forms(self) -> None:
         current = {tables.table.name for tables in self.schema.forms.values()}

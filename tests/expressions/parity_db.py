@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -75,7 +75,7 @@ CUSTOMERS = [
     {"id": 3, "grade": None, "credit": D("20.50")},
 ]
 NAMES = ["alpha", "beta", "Zed", "apple", "中文", "", None, "Éclair", "b", "alpha"]
-TAGS = [["red", "blue"], [], None, ["green"], ["red"]]
+TAGS = [["red", "blue"], [], None, ["green", "b"], ["red", "alpha"]]
 OWNERS = ["alice", "bob", None, "carol"]
 AMOUNTS = [D("0.10"), D("100.50"), None, D("33.33"), D("250.00"), D("0.30"), D("-12.75")]
 NS = [3, -7, None, 0, 5, 12, 1, 2, None, 4]
