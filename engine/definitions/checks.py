@@ -204,14 +204,21 @@ class Checker:
                     self.problem(form, f"{ptr}/hide", f"the title field '{name}' cannot be hidden")
 
     def check_sql_expression(self, form: FormDef, expr: Expression, ptr: str) -> None:
-        """Row-selecting expressions run as SQL: every path must map to a column."""
-        for path in expr.references():
+        """Row-selecting expressions run as SQL: every path must map to a column
+        (a whole table only as len(items), which counts its rows)."""
+        nodes = walk(expr.root)
+        len_args = {id(n.args[0]) for n in nodes if isinstance(n, Call) and n.name == "len"}
+        for node in nodes:
+            if not isinstance(node, Field):
+                continue
             try:
-                resolved = resolve_path(self.app, form, path)
+                resolved = resolve_path(self.app, form, node.path)
             except PathError:
                 continue  # reported by check_expression
-            if resolved.type in ("file",) or (resolved.field and resolved.field.type == "table"):
-                self.problem(form, ptr, f"'{'.'.join(path)}' cannot be used in a row condition")
+            whole_table = resolved.field is not None and resolved.field.type == "table"
+            if resolved.type == "file" or (whole_table and id(node) not in len_args):
+                self.problem(form, ptr,
+                             f"'{'.'.join(node.path)}' cannot be used in a row condition")
 
     def check_list(self, form: FormDef) -> None:
         ptr = f"{form.pointer}/list"

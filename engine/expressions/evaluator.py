@@ -1,6 +1,6 @@
 """Python back end: evaluate an `Expression` against one record (an `EvalScope`).
 
-Bound: the IR has at most 500 nodes and 60 levels (see parser), no loops and no calls
+Bound: the IR has at most 500 nodes and 50 levels (see parser), no loops and no calls
 into Python objects, so one evaluation visits each node once; the only other work is
 linear in the size of the lists a scope returns (table rows, multiselect values).
 Decimal arithmetic runs in `values.CONTEXT` (28 digits, overflow trapped).

@@ -31,7 +31,7 @@ from .nodes import (
 from .scan import USER_NAME, prepare
 
 MAX_NODES = 500
-MAX_DEPTH = 60
+MAX_DEPTH = 50
 MAX_ROUND_DIGITS = 10
 
 _BINOPS: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/",

@@ -36,14 +36,21 @@ _TRUE = SqlValue(sa.true(), "bool", True)
 _FALSE = SqlValue(sa.false(), "bool", True)
 
 
+#: Bounds on the compiled SQL (see sql_ops.check_size); ~160 levels need ~600 frames.
+MAX_SQL_ELEMENTS = 20_000
+MAX_SQL_DEPTH = 160
+
+
 def to_sql(expr: Expression, scope: SqlScope) -> Col:
     """The expression's value as SQL; for comparisons and logic a never-NULL boolean."""
-    return _Compiler(scope).value(expr.root).sql
+    value = _Compiler(scope).value(expr.root).sql
+    return ops.check_size(value, MAX_SQL_ELEMENTS, MAX_SQL_DEPTH)
 
 
 def to_sql_condition(expr: Expression, scope: SqlScope) -> Col:
     """A never-NULL WHERE condition selecting the rows where `evaluate_condition` is true."""
-    return _Compiler(scope).cond(expr.root)
+    condition = _Compiler(scope).cond(expr.root)
+    return ops.check_size(condition, MAX_SQL_ELEMENTS, MAX_SQL_DEPTH)
 
 
 def _unless_null(test: Col, *values: SqlValue) -> Col:
@@ -172,11 +179,11 @@ class _Compiler:
         dated = ("date", "datetime")
         if sym in ("+", "-") and left.kind in dated and right.kind == "int":
             days = right.sql if sym == "+" else -right.sql
-            expr = ops.add_days(left.sql, left.kind, days, self.sqlite)
-            return SqlValue(expr, left.kind, nonnull)
+            return ops.add_days(SqlValue(left.sql, left.kind, nonnull, shifted=left.shifted),
+                                days, self.sqlite)
         if sym == "+" and left.kind == "int" and right.kind in dated:
-            return SqlValue(ops.add_days(right.sql, right.kind, left.sql, self.sqlite),
-                            right.kind, nonnull)
+            return ops.add_days(SqlValue(right.sql, right.kind, nonnull,
+                                         shifted=right.shifted), left.sql, self.sqlite)
         if sym == "-" and left.kind == right.kind == "date":
             return SqlValue(ops.days_between(right.sql, left.sql, self.sqlite), "int", nonnull)
         hint = "; use days_between(a, b)" if left.kind == right.kind == "datetime" else ""

@@ -27,13 +27,15 @@ class SqlValue:
 
     ``nonnull`` is True when the SQL can never be NULL (literals, conditions, counts);
     it lets comparisons drop IS NOT NULL guards. ``path`` is set for list-valued fields,
-    whose SQL only exists inside in/sum/len/min/max.
+    whose SQL only exists inside in/sum/len/min/max. ``shifted`` = (base, days) records
+    that the value is base + days, so chains like ``at + 1 + 1`` stay linear in size.
     """
 
     expr: Col | None
     kind: str
     nonnull: bool = False
     path: tuple[str, ...] | None = None
+    shifted: tuple[Col, Col] | None = None
 
     @property
     def sql(self) -> Col:
@@ -97,8 +99,17 @@ def modulo(left: Col, right: Col, integers: bool, sqlite: bool) -> Col:
                       True)
 
 
-def add_days(value: Col, kind: str, days: Col, sqlite: bool) -> Col:
+def add_days(value: SqlValue, days: Col, sqlite: bool) -> SqlValue:
     """date/datetime plus a whole number of days (24 hours each for datetimes)."""
+    base = value.sql
+    if value.shifted is not None:
+        base, earlier = value.shifted
+        days = op(earlier, "+", days, sa.BigInteger())
+    expr = _add_days(base, value.kind, days, sqlite)
+    return SqlValue(expr, value.kind, value.nonnull, shifted=(base, days))
+
+
+def _add_days(value: Col, kind: str, days: Col, sqlite: bool) -> Col:
     days = sa.cast(days, sa.Integer())
     if not sqlite:
         if kind == "date":
@@ -147,6 +158,21 @@ def extreme(name: str, values: list[SqlValue], kind: str, sqlite: bool) -> Col:
         exprs = [sa.func.coalesce(e, *(o for j, o in enumerate(exprs) if j != i))
                  for i, e in enumerate(exprs)]
     return getattr(sa.func, name)(*exprs, type_=type_)
+
+
+def check_size(expr: Col, max_elements: int, max_depth: int) -> Col:
+    """Refuse SQL that is too big (some SQLite forms repeat an operand) or too deep for
+    SQLAlchemy's recursive compiler (~4 Python frames per level). The walk stops at the
+    limit, so checking costs at most `max_elements` steps."""
+    seen = 0
+    stack: list[tuple[Any, int]] = [(expr, 1)]
+    while stack:
+        element, depth = stack.pop()
+        seen += 1
+        if seen > max_elements or depth > max_depth:
+            raise ExpressionError("expression is too complex to run as SQL")
+        stack.extend((child, depth + 1) for child in element.get_children())
+    return expr
 
 
 def text_order(expr: Col, kind: str, sqlite: bool) -> Col:

@@ -39,7 +39,8 @@ def login():
             login_user(LoginUser(user))
             return redirect(_safe_next(request.args.get("next")))
         flash(_("Wrong user name or password."), "error")
-    return render_template("login.html", form=form), 200 if request.method == "GET" else 401 if form.errors == {} else 400
+        return render_template("login.html", form=form), 401
+    return render_template("login.html", form=form)
 
 
 @bp.post("/logout")

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 
-from engine.expressions import ExpressionError
+from engine.expressions import ExpressionError, evaluate_condition, parse
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2024, 6, 15, 9, 30, tzinfo=CST)
@@ -140,7 +140,8 @@ class TableScope:
     def column(self, path: tuple[str, ...]) -> sa.ColumnElement[Any]:
         if path[0] == "customer" and len(path) == 2 and path[1] in customers.c:
             return (sa.select(customers.c[path[1]])
-                    .where(customers.c.id == orders.c.customer).scalar_subquery())
+                    .where(customers.c.id == orders.c.customer)
+                    .correlate_except(customers).scalar_subquery())
         if len(path) == 1 and path[0] in orders.c:
             return orders.c[path[0]]
         raise ExpressionError(f"unknown field {'.'.join(path)!r}")
@@ -158,7 +159,7 @@ class TableScope:
                 column = sa.collate(column, "C")
             agg = getattr(sa.func, func)(column)
         return (sa.select(agg).where(items.c.order_id == orders.c.id)
-                .scalar_subquery())
+                .correlate_except(items).scalar_subquery())
 
     def contains(self, path: tuple[str, ...], element: sa.ColumnElement[Any]) \
             -> sa.ColumnElement[Any]:
@@ -167,8 +168,8 @@ class TableScope:
             values = getattr(sa.func, name)(orders.c.tags).table_valued("value")
             return sa.exists(sa.select(1).select_from(values).where(values.c.value == element))
         column = items.c[path[1]]
-        return sa.exists(sa.select(1).where(items.c.order_id == orders.c.id,
-                                            column == element))
+        return sa.exists(sa.select(1).where(items.c.order_id == orders.c.id, column == element)
+                         .correlate_except(items))
 
 
 def _load(engine: sa.Engine) -> None:
@@ -216,3 +217,15 @@ def postgres_engine() -> Iterator[sa.Engine | None]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def selected(engine: sa.Engine, condition: sa.ColumnElement[Any]) -> set[int]:
+    """Ids of the orders the SQL condition selects."""
+    with engine.connect() as conn:
+        return set(conn.scalars(sa.select(orders.c.id).where(condition)))
+
+
+def expected(source: str) -> set[int]:
+    """Ids of the orders for which the Python evaluator says true."""
+    expr = parse(source)
+    return {row["id"] for row in ORDERS if evaluate_condition(expr, RowScope(row))}

@@ -1,0 +1,120 @@
+"""The `engine` command exactly as SPEC §1 documents it, run as a subprocess."""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHIPPED
+
+ENGINE = str(Path(sys.executable).with_name("engine"))
+
+
+@pytest.fixture
+def env(db_url, tmp_path):
+    return {**os.environ, "DATABASE_URL": db_url, "ENGINE_CONFIG_DIR": str(SHIPPED),
+            "ENGINE_SECRET_KEY": "cli-test"}
+
+
+def run(env, *args, check=True, cwd=None):
+    result = subprocess.run([ENGINE, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+    if check:
+        assert result.returncode == 0, result.stdout + result.stderr
+    return result
+
+
+def test_init_creates_schema_and_admin_and_is_idempotent(env, tmp_path):
+    first = run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+    assert "created user admin" in first.stdout
+    second = run(env, "init", cwd=tmp_path)
+    assert "created user admin" not in second.stdout
+    assert "create table" not in second.stdout
+
+
+def test_init_on_sqlite_creates_the_instance_folder(tmp_path):
+    env = {**os.environ, "ENGINE_CONFIG_DIR": str(SHIPPED), "ENGINE_SECRET_KEY": "x"}
+    env.pop("DATABASE_URL", None)
+    run(env, "init", "--admin-password", "pw", cwd=tmp_path)
+    assert (tmp_path / "instance" / "engine.db").exists()
+
+
+def test_users_add_and_token_give_working_api_access(env, tmp_path):
+    run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+    run(env, "users", "add", "mgr", "--password", "mgr-password", "--roles", "sales_manager", cwd=tmp_path)
+    added = run(env, "users", "add", "zhang", "--password", "zhang-password", "--roles", "sales,finance",
+                "--manager", "mgr", "--email", "zhang@example.cn", cwd=tmp_path)
+    assert "zhang" in added.stdout
+    token = run(env, "users", "token", "zhang", cwd=tmp_path).stdout.strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen([ENGINE, "serve", "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        forms = get_json(port, "/api/forms", token)
+        assert "customer" in [f["name"] for f in forms]
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_users_add_refuses_unknown_roles_and_duplicates(env, tmp_path):
+    run(env, "init", "--admin-password", "x", cwd=tmp_path)
+    bad = run(env, "users", "add", "u1", "--password", "password1", "--roles", "wizard", check=False, cwd=tmp_path)
+    assert bad.returncode == 1 and "wizard" in bad.stderr
+    run(env, "users", "add", "u1", "--password", "password1", "--roles", "sales", cwd=tmp_path)
+    again = run(env, "users", "add", "u1", "--password", "password1", check=False, cwd=tmp_path)
+    assert again.returncode == 1 and "already exists" in again.stderr
+
+
+def test_token_for_unknown_user_fails(env, tmp_path):
+    run(env, "init", "--admin-password", "x", cwd=tmp_path)
+    result = run(env, "users", "token", "ghost", check=False, cwd=tmp_path)
+    assert result.returncode == 1
+
+
+def test_init_refuses_invalid_definitions(env, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "m.json").write_text('{"module": "m", "title": "M", "forms": [{"name": "f", "title": "F", '
+                                '"fields": [{"name": "x", "type": "nope"}]}]}')
+    result = run({**env, "ENGINE_CONFIG_DIR": str(bad)}, "init", check=False, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "m.json: /forms/0/fields/0/type" in result.stderr
+
+
+def test_serve_with_several_workers_uses_gunicorn(env, tmp_path):
+    run(env, "init", "--admin-password", "x", cwd=tmp_path)
+    token = run(env, "users", "token", "admin", cwd=tmp_path).stdout.strip().splitlines()[-1]
+    port = free_port()
+    server = subprocess.Popen([ENGINE, "serve", "--port", str(port), "--workers", "2"], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert get_json(port, "/api/forms", token)
+        time.sleep(0.5)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert "gunicorn" in output.lower() or "Booting worker" in output
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get_json(port: int, path: str, token: str, attempts: int = 100):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
+    for _ in range(attempts):
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return json.load(response)
+        except (ConnectionError, urllib.error.URLError):
+            time.sleep(0.1)
+    raise AssertionError("server did not answer")

@@ -1,0 +1,110 @@
+"""Hot reload: a changed definition goes live without a restart; a broken one never does."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from tests.conftest import ApiClient, write_module
+
+BASE = {
+    "module": "notes",
+    "title": "Notes",
+    "roles": [{"name": "writer", "title": "Writer"}],
+    "forms": [{
+        "name": "note", "title": "Note", "title_field": "title",
+        "fields": [{"name": "title", "type": "text", "label": "Title", "required": True}],
+        "permissions": {"writer": {"create": True, "read": "all", "update": "all", "delete": "all"}},
+    }],
+}
+
+
+@pytest.fixture
+def notes(make_app, tmp_path):
+    folder = tmp_path / "configs"
+    write_module(folder, BASE)
+    app = make_app(folder)
+    from engine.auth.users import create_user, issue_token
+
+    with app.extensions["engine"].db.transaction() as session:
+        token = issue_token(session, create_user(session, "wendy", "wendy-password", {"writer", "admin"}))
+    return app, folder, ApiClient(app, token, "wendy")
+
+
+def edited(mutate):
+    doc = copy.deepcopy(BASE)
+    mutate(doc)
+    return doc
+
+
+def field_names(client):
+    forms = client.get("/api/forms").get_json()
+    return [f["name"] for f in forms[0]["fields"]]
+
+
+def test_a_new_field_is_served_without_restart(notes):
+    app, folder, wendy = notes
+    assert field_names(wendy) == ["title"]
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"].append(
+        {"name": "body", "type": "textarea", "label": "Body"})))
+    assert field_names(wendy) == ["title", "body"]
+    assert wendy.create("note", title="t", body="b")["fields"]["body"] == "b"
+
+
+def test_an_invalid_definition_is_reported_and_the_old_one_keeps_serving(notes):
+    app, folder, wendy = notes
+    wendy.create("note", title="before")
+    (folder / "notes.json").write_text(json.dumps(edited(
+        lambda d: d["forms"][0]["fields"][0].update(type="nonsense"))))
+    assert field_names(wendy) == ["title"]
+    assert wendy.create("note", title="still works")["fields"]["title"] == "still works"
+    status = wendy.get("/api/admin/definitions").get_json()
+    assert status["valid"] is False
+    assert any("notes.json: /forms/0/fields/0/type" in p for p in status["problems"])
+
+
+def test_broken_json_is_reported_too(notes):
+    app, folder, wendy = notes
+    (folder / "notes.json").write_text("{ this is not json")
+    assert field_names(wendy) == ["title"]
+    assert "invalid JSON" in wendy.get("/api/admin/definitions").get_json()["problems"][0]
+
+
+def test_a_refused_schema_change_keeps_the_old_definition(notes):
+    app, folder, wendy = notes
+    wendy.create("note", title="data")
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"][0].update(type="integer")))
+    assert wendy.get("/api/forms/note/records").get_json()["items"][0]["fields"]["title"] == "data"
+    problems = wendy.get("/api/admin/definitions").get_json()["problems"]
+    assert "note.title" in problems[0] and "1 stored values" in problems[0]
+
+
+def test_fixing_the_file_clears_the_problem(notes):
+    app, folder, wendy = notes
+    (folder / "notes.json").write_text("{")
+    field_names(wendy)
+    write_module(folder, edited(lambda d: d["forms"][0].update(title="Notes!")))
+    assert wendy.get("/api/forms").get_json()[0]["title"] == "Notes!"
+    assert wendy.get("/api/admin/definitions").get_json()["valid"] is True
+
+
+def test_a_second_process_picks_up_the_change(notes, make_app):
+    """Two app instances on one database stand in for two worker processes."""
+    app, folder, wendy = notes
+    other_app = make_app(folder)
+    other = ApiClient(other_app, wendy.token, "wendy")
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"].append(
+        {"name": "tag", "type": "text", "label": "Tag"})))
+    assert field_names(wendy) == ["title", "tag"]
+    assert field_names(other) == ["title", "tag"]
+    assert other.create("note", title="x", tag="y")["fields"]["tag"] == "y"
+
+
+def test_status_is_for_admins_only(notes):
+    app, folder, wendy = notes
+    from engine.auth.users import create_user, issue_token
+
+    with app.extensions["engine"].db.transaction() as session:
+        token = issue_token(session, create_user(session, "walt", "walt-password", {"writer"}))
+    assert ApiClient(app, token, "walt").get("/api/admin/definitions").status_code == 403
