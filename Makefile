@@ -19,6 +19,10 @@ run: $(STAMP)
 	mkdir -p instance
 	$(BIN)/engine init --admin-password admin
 	$(BIN)/engine demo
+	@echo
+	@echo "  Open http://127.0.0.1:5000/ and log in as admin / admin,"
+	@echo "  or as a demo user: zhangwei (销售), liuyang (销售经理), zhaolei (财务) … password = user name."
+	@echo
 	$(BIN)/engine serve --host 127.0.0.1 --port 5000
 
 ## make test: set up (incl. PostgreSQL if absent) and run the whole suite on SQLite and PostgreSQL

@@ -110,6 +110,36 @@ def serve(host: str, port: int, workers: int) -> None:
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
+@main.command()
+@click.option("--force", is_flag=True, help="Load records even if the database already has some.")
+def demo(force: bool) -> None:
+    """Load demo users (one per role, password = user name) and demo records."""
+    from zoneinfo import ZoneInfo
+
+    from engine.demo import DemoLoader, already_loaded
+    from engine.runtime import NotInitialised, RuntimeHolder
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        holder = RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
+    except NotInitialised as exc:
+        _fail(str(exc))
+    except DefinitionError as exc:
+        _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+    runtime = holder.current()
+    data = sorted(Path(settings["ENGINE_CONFIG_DIR"], "demo").glob("*.json"))
+    loader = DemoLoader(runtime, db, ZoneInfo(settings["ENGINE_TIMEZONE"]))
+    if already_loaded(runtime, db) and not force:
+        data = []
+        click.echo("records exist already: loading demo users only (use --force for records too)")
+    try:
+        for line in loader.load(data):
+            click.echo(line)
+    except ValueError as exc:
+        _fail(f"demo data error: {exc}")
+
+
 @main.group()
 def users() -> None:
     """Manage users."""

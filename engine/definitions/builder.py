@@ -6,12 +6,11 @@ of a file is reported at once.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
-
-import re
 
 from engine.errors import Problem
 from engine.expressions import Expression, ExpressionError, parse

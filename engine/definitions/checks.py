@@ -44,8 +44,12 @@ class Checker:
     def check_form(self, form: FormDef) -> None:
         ptr = form.pointer
         self.check_fields(form, form.fields, f"{ptr}/fields", row_of=None)
-        if form.title_field and form.field(form.title_field) is None:
-            self.problem(form, f"{ptr}/title_field", f"unknown field '{form.title_field}'")
+        if form.title_field:
+            title = form.field(form.title_field)
+            if title is None:
+                self.problem(form, f"{ptr}/title_field", f"unknown field '{form.title_field}'")
+            elif title.type in ("table", "file", "multiselect", "textarea"):
+                self.problem(form, f"{ptr}/title_field", f"a {title.type} field cannot be the title")
         if form.owner_field:
             owner = form.field(form.owner_field)
             if owner is None or owner.type != "user":
@@ -87,6 +91,7 @@ class Checker:
                 self.check_default_option(form, field, fptr)
             if field.min is not None and field.max is not None and _num(field.min) > _num(field.max):
                 self.problem(form, f"{fptr}/min", f"min {field.min} is greater than max {field.max}")
+            self.check_default(form, field, fptr)
             if field.unique and row_of:
                 self.problem(form, f"{fptr}/unique", "a column of a table cannot be unique")
             elif field.unique and field.type in ("table", "multiselect", "file", "formula"):
@@ -109,6 +114,22 @@ class Checker:
         leftover = _SERIAL_TOKEN.sub("", field.pattern or "")
         if "{" in leftover or "}" in leftover:
             self.problem(form, ptr, "unknown placeholder: only {date:FORMAT} and {seq:N} are allowed")
+
+    def check_default(self, form: FormDef, field: FieldDef, fptr: str) -> None:
+        """A literal default must itself be a valid value of the field."""
+        default = field.default
+        if default is None or (isinstance(default, str) and default.startswith("$")):
+            return
+        if field.type in ("integer", "decimal") and isinstance(default, (int, float, str)):
+            value = _num(default)
+            if (field.min is not None and value < _num(field.min)) or (field.max is not None and value > _num(field.max)):
+                self.problem(form, f"{fptr}/default", f"default {default} is outside min/max")
+        if field.type == "text" and field.pattern and isinstance(default, str):
+            try:
+                if not re.fullmatch(field.pattern, default):
+                    self.problem(form, f"{fptr}/default", f"default {default!r} does not match the pattern")
+            except re.error:
+                pass
 
     def check_default_option(self, form: FormDef, field: FieldDef, fptr: str) -> None:
         default = field.default
@@ -241,9 +262,11 @@ class Checker:
         for name, n in Counter(names).items():
             if n > 1:
                 self.problem(form, f"{ptr}/stages/{names.index(name)}/name", f"duplicate stage '{name}'")
+        finals = {s.name for s in wf.stages if s.final}
         if wf.initial not in names:
             self.problem(form, f"{ptr}/initial", f"unknown stage '{wf.initial}'")
-        finals = {s.name for s in wf.stages if s.final}
+        elif wf.initial in finals:
+            self.problem(form, f"{ptr}/initial", f"the initial stage '{wf.initial}' cannot be final")
         for i, stage in enumerate(wf.stages):
             sptr = f"{ptr}/stages/{i}"
             for name in sorted(stage.editable - {"*"}):
@@ -335,7 +358,8 @@ class Checker:
             if names.count(rem.name) > 1:
                 self.problem(form, f"{rptr}/name", f"duplicate reminder '{rem.name}'")
             field = form.field(rem.date_field)
-            if field is None or field.type not in DATE_TYPES:
+            system_date = rem.date_field in ("created_at", "updated_at", "due_at")
+            if not system_date and (field is None or field.type not in DATE_TYPES):
                 self.problem(form, f"{rptr}/date_field", f"'{rem.date_field}' must be a date or datetime field")
             self.check_recipients(form, rem.notify, f"{rptr}/notify")
             if rem.when is not None:

@@ -36,7 +36,28 @@ def read_sources(directory: str | Path) -> dict[str, str]:
     folder = Path(directory)
     if not folder.is_dir():
         raise DefinitionError([Problem(str(folder), "", "definitions directory does not exist")])
-    return {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.json"))}
+    sources, problems = {}, []
+    for path in sorted(folder.glob("*.json")):
+        try:
+            sources[path.name] = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(path.name, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+    if problems:
+        raise DefinitionError(problems)
+    return sources
+
+
+class DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    seen: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in seen:
+            raise DuplicateKey(key)
+        seen[key] = value
+    return seen
 
 
 def load_directory(directory: str | Path) -> AppDef:
@@ -54,6 +75,38 @@ def pointer_of(path: Any) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def friendly_message(error: Any) -> str:
+    """jsonschema's message, rephrased for an admin where it would quote regexes or schemas."""
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    described = schema.get("description")
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        if extra:
+            import difflib
+
+            hints = [f"'{k}'" + (f" (did you mean '{m[0]}'?)" if (m := difflib.get_close_matches(k, allowed, 1)) else "")
+                     for k in extra]
+            return f"unknown key {', '.join(hints)}; allowed: {', '.join(allowed)}"
+    if error.validator == "pattern" and described:
+        return f"{_short(error.instance)} is not valid here: {described}"
+    if error.validator == "not" and isinstance(schema.get("not"), dict) and schema["not"].get("description"):
+        return f"{_short(error.instance)}: {schema['not']['description']}"
+    if error.validator == "not" and described:
+        return f"{_short(error.instance)}: {described}"
+    if error.validator == "enum":
+        return f"{_short(error.instance)} is not one of: {', '.join(map(str, error.validator_value))}"
+    if error.validator in ("maxLength", "minLength", "minItems", "maxItems", "type", "const", "required"):
+        return error.message.replace(repr(error.instance), _short(error.instance)) if len(repr(error.instance)) > 60 \
+            else error.message
+    return error.message if len(error.message) <= 300 else error.message[:297] + "..."
+
+
 def _schema_problems(file: str, doc: Any) -> list[Problem]:
     problems = []
     for error in schema_validator().iter_errors(doc):
@@ -61,7 +114,7 @@ def _schema_problems(file: str, doc: Any) -> list[Problem]:
         best = error
         if error.context:
             best = min(error.context, key=lambda e: (-len(e.absolute_path), len(e.message)))
-        problems.append(Problem(file, pointer_of(best.absolute_path), best.message))
+        problems.append(Problem(file, pointer_of(best.absolute_path), friendly_message(best)))
     return problems
 
 
@@ -73,9 +126,12 @@ def load_sources(sources: Mapping[str, str]) -> AppDef:
         raise DefinitionError([Problem("(definitions)", "", "no *.json module files found")])
     for file, text in sources.items():
         try:
-            doc = json.loads(text)
+            doc = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
             problems.append(Problem(file, "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"))
+            continue
+        except DuplicateKey as exc:
+            problems.append(Problem(file, "", f"the key '{exc}' appears twice in one object; keep one"))
             continue
         schema_errors = _schema_problems(file, doc)
         problems += schema_errors

@@ -69,5 +69,5 @@ def resolve_path(app: AppDef, form: FormDef, path: tuple[str, ...],
 def _did_you_mean(name: str, candidates: tuple[str, ...]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, candidates, n=1)
+    close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.75)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -21,7 +21,9 @@ JSON shape of ``Expression.to_dict()`` (for a client-side evaluator)::
       {"t": "and" | "or", "args": [NODE, NODE, ...]}
       {"t": "call", "fn": "<function name>", "args": [NODE, ...]}
 
-Chained comparisons (``0 < x <= 9``) arrive as an "and" of two "cmp" nodes.
+Chained comparisons (``0 < x <= 9``) arrive as an "and" of two "cmp" nodes; ``-5``
+arrives as the literal -5. Integer literals fit in 64 bits (a JavaScript client needs
+BigInt beyond 2**53). The value semantics a client must follow are in values.py.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from .scan import USER_NAME, prepare
 MAX_NODES = 500
 MAX_DEPTH = 50
 MAX_ROUND_DIGITS = 10
+MAX_INT = 2**63 - 1  # what a BIGINT column and a SQL bind parameter can hold
 
 _BINOPS: dict[type, str] = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/",
                             ast.Mod: "%"}
@@ -155,6 +156,8 @@ class _Builder:
             raise self.fail("use true, false and null (lowercase)", node)
         text = ast.get_source_segment(self.source, node) or ""
         if isinstance(value, int) and _INT_TEXT.fullmatch(text):
+            if value > MAX_INT:
+                raise self.fail(f"number {text!r} is too large (64-bit integers only)", node)
             return Literal(value, offset=at)
         if isinstance(value, float) and _DECIMAL_TEXT.fullmatch(text):
             return Literal(Decimal(text.replace("_", "")), offset=at)
@@ -239,6 +242,8 @@ class _Builder:
         if not isinstance(node.func, ast.Name):
             raise self.fail(f"only these functions may be called: {allowed}", node)
         name = node.func.id
+        if name == USER_NAME:
+            raise self.fail("$user is not a function", node)
         if name not in FUNCTIONS:
             raise self.fail(f"unknown function '{name}'; allowed: {allowed}", node)
         if node.keywords:

@@ -34,6 +34,9 @@ class SqlScope(Protocol):
     'YYYY-MM-DD HH:MM:SS.ffffff' text, on PostgreSQL as timestamptz; dates on SQLite as
     'YYYY-MM-DD' text. The SQLAlchemy type of each returned column decides how the
     expression is compiled (Integer, Numeric, String, Boolean, Date, DateTime, JSON).
+    Build correlated subqueries with ``.correlate_except(<inner table>)``: the compiler may
+    nest one inside another (``customer.grade in items.product``), where SQLAlchemy's
+    automatic correlation would otherwise add the outer table to the inner FROM.
     """
 
     user: str | None

@@ -287,7 +287,8 @@ class _Compiler:
             return present[0] if present else NULL
         kind = _kind(present)
         if name == "coalesce":
-            expr = sa.func.coalesce(*(v.sql for v in present), type_=present[0].sql.type)
+            type_ = sa.Numeric() if kind == "dec" else present[0].sql.type
+            expr = sa.func.coalesce(*(v.sql for v in present), type_=type_)
             return SqlValue(expr, kind, any(v.nonnull for v in present))
         expr = ops.extreme(name, present, kind, self.sqlite)
         return SqlValue(expr, kind, any(v.nonnull for v in present))

@@ -150,7 +150,7 @@ def extreme(name: str, values: list[SqlValue], kind: str, sqlite: bool) -> Col:
     PostgreSQL's least/greatest already skip NULLs; SQLite's min/max return NULL when
     any argument is NULL, so each argument falls back to the others there.
     """
-    type_ = values[0].sql.type
+    type_ = sa.Numeric() if kind == "dec" else values[0].sql.type
     exprs = [text_order(v.sql, kind, sqlite) for v in values]
     if not sqlite:
         return getattr(sa.func, "least" if name == "min" else "greatest")(*exprs, type_=type_)

@@ -50,7 +50,7 @@ class FormSqlScope:
             return (
                 select(target.c[path[1]])
                 .where(target.c.id == self.table.c[resolved.via.name])
-                .correlate(self.table)
+                .correlate_except(target)
                 .scalar_subquery()
             )
         raise ExpressionError(f"'{'.'.join(path)}' is a list; use sum(), len(), min() or max()")
@@ -66,7 +66,7 @@ class FormSqlScope:
         child = self.schema[self.form.name].children[table_field.name]
         agg = _AGGREGATES[func_name]
         value = agg() if func_name == "len" else agg(child.c[path[1]])
-        return select(value).where(child.c.parent_id == self.table.c.id).correlate(self.table).scalar_subquery()
+        return select(value).where(child.c.parent_id == self.table.c.id).correlate_except(child).scalar_subquery()
 
     def is_list(self, path: tuple[str, ...]) -> bool:
         try:

@@ -21,7 +21,14 @@ from engine.fieldtypes import type_of
 
 from .db import Database
 from .system import definition_versions, schema_columns, system_metadata
-from .tables import SYSTEM_SIGNATURES, FormTables, Schema, build_schema, child_table_name, table_name
+from .tables import (
+    SYSTEM_SIGNATURES,
+    FormTables,
+    Schema,
+    build_schema,
+    child_table_name,
+    table_name,
+)
 
 LOCK_KEY = 727_001  # pg_advisory_xact_lock key for schema changes
 

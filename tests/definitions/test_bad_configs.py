@@ -33,12 +33,17 @@ LINE = re.compile(r"^(?P<file>[^:\s][^:]*\.json): (?P<pointer>/[^:]*): (?P<messa
 
 
 def problems_of(case: str) -> list[Problem]:
-    """Load one corpus case; it must fail with a DefinitionError."""
+    """Load one corpus case from a folder of its own, as `engine validate` would."""
+    import shutil
+    import tempfile
+
     with pytest.raises(DefinitionError) as info:
         if case.endswith("/"):
             load_directory(BAD / case)
         else:
-            load_sources({case: (BAD / case).read_text("utf-8")})
+            with tempfile.TemporaryDirectory() as folder:
+                shutil.copy(BAD / case, folder)
+                load_directory(folder)
     return info.value.problems
 
 

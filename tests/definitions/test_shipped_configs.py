@@ -38,14 +38,6 @@ def test_crm_loads_on_its_own() -> None:
     assert "customer" in app.forms
 
 
-# Forms known to lack a title_field; strict, so fixing the config turns this into a
-# failure that asks for the entry to be removed.
-MISSING_TITLE_FIELD = {"follow_up"}
-
-
-NO_TITLE = pytest.mark.xfail(strict=True, reason="shipped config has no title_field")
-
-
 def _form_names() -> list[str]:
     """Read from the raw JSON so that a broken config fails the tests, not collection."""
     names = []
@@ -55,9 +47,7 @@ def _form_names() -> list[str]:
     return sorted(names)
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(n, marks=NO_TITLE) if n in MISSING_TITLE_FIELD else n for n in _form_names()
-])
+@pytest.mark.parametrize("name", _form_names())
 def test_every_form_has_a_title_field(app: AppDef, name: str) -> None:
     form = app.forms[name]
     assert form.title_field, f"form '{name}' ({form.file}) has no title_field"

@@ -1,17 +1,11 @@
-"""Shared fixtures; also makes the project importable when it is not installed."""
+"""Shared fixtures for the expression tests."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-
-if importlib.util.find_spec("engine") is None:  # not installed (pip install -e .) yet
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -20,6 +20,7 @@ ACCEPTED = [
     "max(items.qty)", "round(x)", "round(x, 2)", "abs(x)", "today()", "now()",
     "days_between(a, b)", "coalesce(a, b, 0)", "$user", "owner == $user",
     "  x  ", "(a +\n b)", "x in []", "1_000 + 0.000_1", "'中文' == name",
+    "9223372036854775807", "-9223372036854775807",
 ]
 
 REFUSED = [
@@ -64,6 +65,9 @@ REFUSED = [
     ("None", "lowercase"),
     ("...", "constant"),
     ("1e5", "number '1e5' is not allowed"),
+    ("9223372036854775808", "too large"),
+    ("$user(1)", "$user is not a function"),
+    ("$user.name", "'.' may only follow a field name"),
     ("0x1f", "number '0x1f'"),
     ("1j", "number '1j'"),
     ("b'x'", "constant"),
