@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from engine import create_app
+from engine.auth import users as users_module
 from engine.auth.users import create_user, issue_token
 from engine.definitions import load_directory
 from engine.store.db import Database
@@ -27,6 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "configs"
 TEST_CONFIGS = Path(__file__).resolve().parent / "configs"
 PG_BASE = os.environ.get("ENGINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Hashing cost is not what the suite tests; scrypt would spend ~0.15 s per user.
+users_module.PASSWORD_METHOD = "pbkdf2:sha256:1000"
+
 BACKENDS = [b.strip() for b in os.environ.get("ENGINE_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, true
 
 from engine.auth.users import User
 from engine.definitions.model import AppDef, FormDef, PermissionDef, RowRule
-from engine.expressions import to_sql
+from engine.expressions import evaluate_condition, to_sql
 from engine.store.scope import FormSqlScope
 from engine.store.tables import Schema
 
@@ -94,12 +95,26 @@ class Gate:
     # -- fields --------------------------------------------------------------------
 
     def never_visible(self, user: User, form: FormDef, now: datetime) -> frozenset[str]:
-        """Fields hidden in every row the user can read: they may not filter or sort on them."""
+        """Fields hidden by any role that grants the user rows (conservatively: for filters,
+        ordering, search, the form description and create, which are not tied to one row)."""
         grants = self.grants(user, form, "read", now)
         if not grants:
             return frozenset(form.field_names)
         hidden = frozenset.union(*(g.hide for g in grants))
         return hidden
+
+    def allows_values(self, user: User, form: FormDef, action: str, scope: Any) -> bool:
+        """Whether a record with these values (an EvalScope) falls under one of the user's
+        `action` rules: the Python twin of `row_filter`, for records not yet written."""
+        for perm in self.permissions(user, form):
+            rule = perm.rule(action)
+            if rule.kind == "all":
+                return True
+            if rule.kind == "own" and scope.lookup((form.owner_attribute,)) == user.name:
+                return True
+            if rule.kind == "where" and rule.where is not None and evaluate_condition(rule.where, scope):
+                return True
+        return False
 
     def hidden_in_row(self, grants: list[Grant], granted: list[bool]) -> frozenset[str]:
         """Fields hidden in a row, given which grants select it."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 
-from flask import Response, g, request
+from flask import Response, request
 from sqlalchemy import insert, select
 
 from engine.errors import BadRequest, NotFound, PayloadTooLarge
 from engine.services.records import load_readable, readable_form
 from engine.store.system import files
-from engine.web import use_case
+from engine.web import engine_state, use_case
 
 from . import bp
 
@@ -21,7 +21,7 @@ def upload_file():
     if upload is None or not upload.filename:
         raise BadRequest("send the file as multipart form data in the field 'file'")
     data = upload.read()
-    limit = g.get("max_upload") or 10 * 1024 * 1024
+    limit = engine_state().settings["ENGINE_MAX_UPLOAD"]
     if len(data) > limit:
         raise PayloadTooLarge(f"file is larger than {limit} bytes")
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:255] or "file"

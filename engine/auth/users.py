@@ -17,8 +17,14 @@ from engine.store.system import api_tokens, user_roles, users
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
+#: Werkzeug's method string; scrypt by default. The test suite lowers the cost.
+PASSWORD_METHOD = "scrypt"
 # Compared against when the user does not exist, so both paths cost the same.
-_DUMMY_HASH = generate_password_hash("timing-equaliser")
+_DUMMY_HASH = generate_password_hash("timing-equaliser", method=PASSWORD_METHOD)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_METHOD)
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,7 @@ def create_user(session: Session, name: str, password: str | None, roles: set[st
         check_password_rules(password)
     user_id = session.execute(insert(users).values(
         name=name, display_name=display_name, email=email, manager=manager, active=True, session_epoch=0,
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
         created_at=datetime.now(UTC),
     ).returning(users.c.id)).scalar_one()
     set_roles(session, user_id, roles)
@@ -104,7 +110,7 @@ def update_user(session: Session, name: str, **values: object) -> User:
     password = values.pop("password", None)
     if password is not None:
         check_password_rules(str(password))
-        values["password_hash"] = generate_password_hash(str(password))
+        values["password_hash"] = hash_password(str(password))
         values["session_epoch"] = users.c.session_epoch + 1
     if values.get("active") is False:
         values["session_epoch"] = users.c.session_epoch + 1

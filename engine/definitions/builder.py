@@ -128,7 +128,8 @@ class Builder:
 
     def field(self, doc: Mapping[str, Any], ptr: str) -> FieldDef:
         options = tuple(
-            Option(str(o), str(o)) if not isinstance(o, dict) else Option(str(o["value"]), o.get("label", str(o["value"])))
+            Option(str(o["value"]), o.get("label", str(o["value"]))) if isinstance(o, dict)
+            else Option(str(o), str(o))
             for o in doc.get("options", ())
         )
         ftype = doc["type"]

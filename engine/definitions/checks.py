@@ -122,7 +122,8 @@ class Checker:
             return
         if field.type in ("integer", "decimal") and isinstance(default, (int, float, str)):
             value = _num(default)
-            if (field.min is not None and value < _num(field.min)) or (field.max is not None and value > _num(field.max)):
+            too_low = field.min is not None and value < _num(field.min)
+            if too_low or (field.max is not None and value > _num(field.max)):
                 self.problem(form, f"{fptr}/default", f"default {default} is outside min/max")
         if field.type == "text" and field.pattern and isinstance(default, str):
             try:
@@ -281,7 +282,8 @@ class Checker:
             if stage.escalate:
                 self.check_recipients(form, stage.escalate.notify, f"{sptr}/escalate/notify")
                 if stage.escalate.transition and wf.transition(stage.escalate.transition) is None:
-                    self.problem(form, f"{sptr}/escalate/transition", f"unknown transition '{stage.escalate.transition}'")
+                    self.problem(form, f"{sptr}/escalate/transition",
+                                 f"unknown transition '{stage.escalate.transition}'")
                 if stage.escalate.action and not stage.approval:
                     self.problem(form, f"{sptr}/escalate/action", "escalate.action needs an approval stage")
                 if not stage.due:

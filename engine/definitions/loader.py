@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -90,8 +90,10 @@ def friendly_message(error: Any) -> str:
         if extra:
             import difflib
 
-            hints = [f"'{k}'" + (f" (did you mean '{m[0]}'?)" if (m := difflib.get_close_matches(k, allowed, 1)) else "")
-                     for k in extra]
+            hints = []
+            for key in extra:
+                close = difflib.get_close_matches(key, allowed, 1)
+                hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
             return f"unknown key {', '.join(hints)}; allowed: {', '.join(allowed)}"
     if error.validator == "pattern" and described:
         return f"{_short(error.instance)} is not valid here: {described}"
@@ -119,7 +121,19 @@ def _schema_problems(file: str, doc: Any) -> list[Problem]:
 
 
 def load_sources(sources: Mapping[str, str]) -> AppDef:
-    """Validate and build; raises DefinitionError listing every problem."""
+    """Validate and build; raises DefinitionError listing every problem.
+
+    Definitions are immutable, so the result is shared by every caller that loads the
+    same texts (each process parses and checks a definition set once)."""
+    return _load_cached(tuple(sorted(sources.items())))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(items: tuple[tuple[str, str], ...]) -> AppDef:
+    return _load(dict(items))
+
+
+def _load(sources: Mapping[str, str]) -> AppDef:
     problems: list[Problem] = []
     docs: dict[str, Any] = {}
     if not sources:

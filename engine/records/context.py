@@ -70,7 +70,7 @@ class Context:
         if target is None:
             return False
         table = self.runtime.tables(form).table
-        condition = self.gate.row_filter(self.user, target, "read", self.now)
+        condition = self.gate.row_filter(self.user, target, "read", self.local_now)
         stmt = select(func.count()).select_from(table).where(and_(table.c.id == record_id, condition))
         return bool(self.session.execute(stmt).scalar_one())
 

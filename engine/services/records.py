@@ -12,6 +12,7 @@ from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.i18n import _
 from engine.records.codec import encode_record, encode_value, link_titles
+from engine.records.compute import RecordScope
 from engine.records.context import Context
 from engine.records.validate import prepare_values
 from engine.store.records import (
@@ -58,7 +59,8 @@ def _hidden(ctx: Context, grants: list, record: StoredRecord) -> frozenset[str]:
     return ctx.gate.hidden_in_row(grants, flags)
 
 
-def load_readable(ctx: Context, form: FormDef, record_id: int, *, lock: bool = False) -> tuple[StoredRecord, frozenset[str]]:
+def load_readable(ctx: Context, form: FormDef, record_id: int, *,
+                  lock: bool = False) -> tuple[StoredRecord, frozenset[str]]:
     """The record and the fields hidden from the user in it; 404 when it may not be read."""
     tables = ctx.runtime.tables(form.name)
     grants, flags = _grant_flags(ctx, form)
@@ -122,14 +124,27 @@ def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[st
     for row in read_history(ctx.session, form.name, record_id):
         details = dict(row["details"])
         if "changes" in details:
-            details["changes"] = [c for c in details["changes"] if c["field"] not in hidden]
+            details["changes"] = [
+                {**c, "old": _strip_columns(c["field"], c["old"], hidden),
+                 "new": _strip_columns(c["field"], c["new"], hidden)}
+                for c in details["changes"] if c["field"] not in hidden
+            ]
         if "values" in details:
-            details["values"] = {k: v for k, v in details["values"].items() if k not in hidden}
+            details["values"] = {k: _strip_columns(k, v, hidden)
+                                 for k, v in details["values"].items() if k not in hidden}
         entries.append({
             "id": row["id"], "at": row["at"].astimezone(ctx.tzinfo).isoformat(), "actor": row["actor"],
             "action": row["action"], **details,
         })
     return entries
+
+
+def _strip_columns(field: str, value: Any, hidden: frozenset[str]) -> Any:
+    """A table value without the columns hidden from the user (`hide: ["items.price"]`)."""
+    columns = {h.split(".", 1)[1] for h in hidden if h.startswith(field + ".")}
+    if not columns or not isinstance(value, list):
+        return value
+    return [{k: v for k, v in row.items() if k not in columns} if isinstance(row, dict) else row for row in value]
 
 
 # -- writing -------------------------------------------------------------------------
@@ -156,7 +171,8 @@ def _readonly_reason(field: FieldDef) -> str | None:
     return _("is read-only") if field.readonly else None
 
 
-def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *, actor: str | None = None) -> dict[str, Any]:
+def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
+                  actor: str | None = None) -> dict[str, Any]:
     form = ctx.app.form(form_name)
     if form is None:
         raise NotFound(f"no form '{form_name}'")
@@ -228,6 +244,9 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                                      hidden=hidden, editable=_editable_in_stage(form, record, hidden))
     if not changed:
         return present(ctx, form, record, hidden)
+    scope = RecordScope(ctx, form, values, record.meta, now=ctx.local_now, user=ctx.user.name)
+    if not ctx.gate.allows_values(ctx.user, form, "update", scope):
+        raise Forbidden(_("this change would take the record out of what you may edit"))
     tables = ctx.runtime.tables(form.name)
     try:
         with ctx.session.begin_nested():

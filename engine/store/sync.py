@@ -236,7 +236,8 @@ class Planner:
         renames = {s.renamed_from: s.name for s in wf.stages if s.renamed_from}
         for old, new in renames.items():
             self.add(f"rename stage {form.name}: {old} → {new}",
-                     text(f"UPDATE {self.q(final_name)} SET stage = :new WHERE stage = :old").bindparams(new=new, old=old))
+                     text(f"UPDATE {self.q(final_name)} SET stage = :new WHERE stage = :old")
+                     .bindparams(new=new, old=old))
         rows = self.conn.execute(text(
             f"SELECT stage, COUNT(*) FROM {self.q(table)} WHERE stage IS NOT NULL GROUP BY stage")).all()
         for stage, count in rows:
@@ -292,12 +293,17 @@ def sync_schema(db: Database, app: AppDef) -> SyncPlan:
             conn.execute(update(schema_columns).where(schema_columns.c.table_name == old).values(table_name=new))
         for table, old, new in plan.renames:
             conn.execute(schema_columns.delete().where(
-                (schema_columns.c.table_name == table) & (schema_columns.c.column_name == new)))
-        for row in plan.registry:
-            key = (schema_columns.c.table_name == row["table_name"]) & (
-                schema_columns.c.column_name == row["column_name"])
-            conn.execute(schema_columns.delete().where(key))
-            conn.execute(insert(schema_columns).values(**row))
+                (schema_columns.c.table_name == table) & (schema_columns.c.column_name.in_([old, new]))))
+        if plan.registry:
+            tables = {row["table_name"] for row in plan.registry}
+            keys = {(row["table_name"], row["column_name"]) for row in plan.registry}
+            existing = conn.execute(select(schema_columns.c.table_name, schema_columns.c.column_name)
+                                    .where(schema_columns.c.table_name.in_(tables))).all()
+            stale = [key for key in existing if tuple(key) in keys]
+            for table, column in stale:
+                conn.execute(schema_columns.delete().where(
+                    (schema_columns.c.table_name == table) & (schema_columns.c.column_name == column)))
+            conn.execute(insert(schema_columns), plan.registry)
         record_version(conn, app)
         return plan
 

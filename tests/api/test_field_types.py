@@ -229,3 +229,22 @@ def test_patch_with_no_change_keeps_version(clerk):
     created = make_thing(clerk).get_json()
     body = clerk.patch(f"{URL}/{created['id']}", json={"version": 1, "fields": {"code": "AB-1"}}).get_json()
     assert body["version"] == 1
+
+
+def test_oversized_upload_is_413(app, clerk):
+    app.extensions["engine"].settings["ENGINE_MAX_UPLOAD"] = 1000
+    response = clerk.post("/api/files", data={"file": (io.BytesIO(b"x" * 2000), "big.txt")},
+                          content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_huge_request_body_is_413(clerk):
+    response = clerk.post(URL, data=b"{" + b" " * (12 * 1024 * 1024) + b"}", content_type="application/json")
+    assert response.status_code == 413
+
+
+def test_upload_name_is_sanitised(clerk):
+    body = clerk.post("/api/files", data={"file": (io.BytesIO(b"x"), "../../etc/passwd.txt")},
+                      content_type="multipart/form-data").get_json()
+    assert body["name"] == "passwd.txt"

@@ -100,8 +100,10 @@ def test_list_has_no_n_plus_one_queries(seeded, app):
     engine = app.extensions["engine"].db.read_engine
     counts = []
     for per_page in (1, 4):
-        statements = []
-        listener = lambda *args: statements.append(1)  # noqa: E731
+        statements: list[int] = []
+
+        def listener(*args, statements=statements):
+            statements.append(1)
         event.listen(engine, "before_cursor_execute", listener)
         try:
             seeded.get(f"{URL}?per_page={per_page}")
