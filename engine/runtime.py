@@ -37,14 +37,23 @@ def build_runtime(app: AppDef, db: Database) -> Runtime:
     return Runtime(app=app, schema=schema, gate=Gate(app, schema, db.dialect), dialect=db.dialect)
 
 
-def applied_signature(db: Database) -> str | None:
-    """Signature of the definitions last applied to this database (None before `engine init`)."""
+def last_applied(db: Database) -> tuple[str, dict[str, str]] | None:
+    """(signature, file texts) of the definitions last applied to this database;
+    None before `engine init`."""
     with db.session() as session:
         if not inspect(session.connection()).has_table(definition_versions.name):
             return None
-        return session.execute(
-            select(definition_versions.c.signature).order_by(definition_versions.c.id.desc()).limit(1)
-        ).scalar()
+        row = session.execute(
+            select(definition_versions.c.signature, definition_versions.c.sources)
+            .order_by(definition_versions.c.id.desc()).limit(1)
+        ).first()
+        return (row.signature, dict(row.sources)) if row else None
+
+
+def _problems_of(exc: DefinitionError | SchemaChangeRefused) -> list[str]:
+    if isinstance(exc, DefinitionError):
+        return [str(p) for p in exc.problems]
+    return list(exc.reasons)
 
 
 class RuntimeHolder:
@@ -57,13 +66,19 @@ class RuntimeHolder:
         self._lock = threading.Lock()
         self._fingerprint = self._files_fingerprint()
         self._checked = time.monotonic()
-        sources = read_sources(self.config_dir)
-        app = load_sources(sources)  # invalid definitions at start-up: nothing to serve
-        applied = applied_signature(db)
+        applied = last_applied(db)
         if applied is None:
             raise NotInitialised("the database is not initialised: run `engine init` first")
-        if applied != app.signature:
-            sync_schema(db, app)  # the reload path: definitions changed while stopped
+        try:
+            app = load_sources(read_sources(self.config_dir))
+            if applied[0] != app.signature:
+                sync_schema(db, app)  # the reload path: definitions changed while stopped
+        except (DefinitionError, SchemaChangeRefused) as exc:
+            # Broken files at start-up: serve what the database was last brought in line with.
+            self.problems = _problems_of(exc)
+            log.error("definitions in %s not applied; serving the last applied set:\n%s",
+                      self.config_dir, "\n".join(self.problems))
+            app = load_sources(applied[1])
         self._runtime = build_runtime(app, db)
 
     def _files_fingerprint(self) -> tuple:
@@ -95,10 +110,8 @@ class RuntimeHolder:
                     return False
                 app = load_sources(sources)
                 sync_schema(self.db, app)
-            except DefinitionError as exc:
-                self.problems = [str(p) for p in exc.problems]
-            except SchemaChangeRefused as exc:
-                self.problems = list(exc.reasons)
+            except (DefinitionError, SchemaChangeRefused) as exc:
+                self.problems = _problems_of(exc)
             except Exception as exc:  # noqa: BLE001 - keep serving the old set whatever happened
                 log.exception("reloading definitions failed")
                 self.problems = [f"reload failed: {exc}"]

@@ -108,3 +108,14 @@ def test_status_is_for_admins_only(notes):
     with app.extensions["engine"].db.transaction() as session:
         token = issue_token(session, create_user(session, "walt", "walt-password", {"writer"}))
     assert ApiClient(app, token, "walt").get("/api/admin/definitions").status_code == 403
+
+
+def test_a_restart_with_broken_files_serves_the_last_applied_definitions(notes, make_app):
+    app, folder, wendy = notes
+    wendy.create("note", title="kept")
+    (folder / "notes.json").write_text("{ broken")
+    restarted = make_app(folder)  # a new process starting while the files are broken
+    client = ApiClient(restarted, wendy.token, "wendy")
+    assert client.get("/api/forms/note/records").get_json()["items"][0]["fields"]["title"] == "kept"
+    status = client.get("/api/admin/definitions").get_json()
+    assert status["valid"] is False and "invalid JSON" in status["problems"][0]

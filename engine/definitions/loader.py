@@ -182,6 +182,7 @@ def _load(sources: Mapping[str, str]) -> AppDef:
         roles=MappingProxyType(roles),
         signature=signature_of(sources),
         sources=MappingProxyType(docs),
+        texts=MappingProxyType(dict(sources)),
     )
     problems += check_app(app)
     if problems:

@@ -293,8 +293,10 @@ class AppDef:
     roles: Mapping[str, RoleDef]
     #: Hash of the source files; changes whenever any definition changes.
     signature: str = ""
-    #: The raw JSON documents by file name, as loaded (for the admin view).
+    #: The parsed JSON documents by file name, as loaded (for the admin view).
     sources: Mapping[str, Any] = field(default_factory=lambda: EMPTY)
+    #: The file texts, byte for byte (stored with each applied version, to fall back on).
+    texts: Mapping[str, str] = field(default_factory=lambda: EMPTY)
 
     def form(self, name: str) -> FormDef | None:
         return self.forms.get(name)

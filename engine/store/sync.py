@@ -8,7 +8,6 @@ SQLite) under a lock, so several processes may call this at once.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -313,5 +312,4 @@ def record_version(conn: Connection, app: AppDef) -> None:
         definition_versions.c.signature == app.signature)).scalar_one()
     if not exists:
         conn.execute(insert(definition_versions).values(
-            signature=app.signature, applied_at=datetime.now(UTC),
-            sources=json.loads(json.dumps(dict(app.sources)))))
+            signature=app.signature, applied_at=datetime.now(UTC), sources=dict(app.texts)))
