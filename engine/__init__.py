@@ -13,17 +13,18 @@ csrf = CSRFProtect()
 
 def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     """App factory: settings from the environment, overridden by `settings` (tests)."""
+    from engine import ui
     from engine.api import bp as api_bp
     from engine.api.errors import register_error_handlers
     from engine.auth import web as auth_web
     from engine.runtime import RuntimeHolder
     from engine.settings import load_settings
     from engine.store.db import Database
-    from engine.ui import bp as ui_bp
+    from engine.ui import i18n
     from engine.web import EngineState
 
     values = load_settings(settings)
-    app = Flask(__name__)
+    app = Flask(__name__, static_folder="ui/static", static_url_path="/static")
     app.config.update(
         SECRET_KEY=values["ENGINE_SECRET_KEY"],
         MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,
@@ -41,9 +42,10 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     csrf.init_app(app)
     auth_web.init_app(app)
+    i18n.init_app(app)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie sessions
     app.register_blueprint(api_bp)
-    app.register_blueprint(ui_bp)
+    ui.init_app(app)
     register_error_handlers(app)
 
     @app.after_request
@@ -51,6 +53,10 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'")
         return response
 
     return app

@@ -7,9 +7,18 @@ from typing import Any
 
 
 def _(message: str, **params: Any) -> str:
-    try:
-        from flask_babel import gettext  # optional until the UI layer installs it
+    """Translate for the current request; outside a request (CLI, scheduler) English."""
+    from flask import has_request_context
+
+    if has_request_context():
+        from flask_babel import gettext
 
         return gettext(message, **params)
-    except Exception:  # no Babel, or outside an app context
-        return message % params if params else message
+    return message % params if params else message
+
+
+def lazy(message: str, **params: Any) -> Any:
+    """For module-level strings: translated when rendered."""
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext(message, **params)

@@ -34,7 +34,9 @@ def engine_state() -> EngineState:
 @contextmanager
 def use_case(write: bool = False) -> Iterator[Context]:
     """A Context for the request's user inside one transaction (committed on success)."""
-    user = g.get("user")
+    from engine.auth.web import resolve_user
+
+    user = g.get("user") or resolve_user()
     if user is None:
         raise Unauthorized("log in or send an API token")
     state = engine_state()

@@ -26,15 +26,46 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+def _headings() -> dict[int, Any]:
+    from engine.i18n import lazy
+
+    return {400: lazy("Bad request"), 401: lazy("Please log in"), 403: lazy("Not allowed"),
+            404: lazy("Not found"), 409: lazy("Conflict"), 413: lazy("Too large"),
+            422: lazy("Invalid input"), 500: lazy("Something went wrong")}
+
+
+def html_error(status: int, message: str):
+    from flask import render_template
+
+    from engine.i18n import _
+
+    heading = str(_headings().get(status) or _("Error"))
+    try:
+        return render_template("error.html", status=status, heading=heading, message=message), status
+    except Exception:  # noqa: BLE001 - the error page itself must not fail
+        log.exception("error page failed")
+        return f"{status} {heading}", status
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
+        if not wants_json():
+            if exc.status == 401:
+                from flask import redirect, url_for
+
+                return redirect(url_for("ui.login", next=request.path))
+            return html_error(exc.status, exc.message)
         fields = exc.fields if isinstance(exc, ValidationFailed) else None
         extra = exc.extra if isinstance(exc, Conflict) else {}
         return jsonify(error_body(exc.code, exc.message, fields, **extra)), exc.status
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
+        if not wants_json():
+            from engine.i18n import _
+
+            return html_error(400, _("The form expired; go back, reload the page and try again."))
         return jsonify(error_body("csrf_failed", exc.description)), 400
 
     @app.errorhandler(IntegrityError)
@@ -53,6 +84,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         if not wants_json():
+            if exc.code in _headings():
+                return html_error(exc.code, str(_headings()[exc.code]))
             return exc
         code = (exc.name or "error").lower().replace(" ", "_")
         return jsonify(error_body(code, exc.description or exc.name)), exc.code
@@ -62,4 +95,6 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return http_error(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
+        if not wants_json():
+            return html_error(500, "")
         return jsonify(error_body("server_error", "internal error")), 500

@@ -1,13 +1,11 @@
 """Uploads (POST /api/files, multipart field `file`) and permission-checked downloads."""
 from __future__ import annotations
 
-import hashlib
-import mimetypes
-
 from flask import Response, request
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from engine.errors import BadRequest, NotFound, PayloadTooLarge
+from engine.errors import BadRequest, NotFound
+from engine.services.files import store_upload
 from engine.services.records import load_readable, readable_form
 from engine.store.system import files
 from engine.web import engine_state, use_case
@@ -20,17 +18,9 @@ def upload_file():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequest("send the file as multipart form data in the field 'file'")
-    data = upload.read()
-    limit = engine_state().settings["ENGINE_MAX_UPLOAD"]
-    if len(data) > limit:
-        raise PayloadTooLarge(f"file is larger than {limit} bytes")
-    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:255] or "file"
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     with use_case(write=True) as ctx:
-        file_id = ctx.session.execute(insert(files).values(
-            name=name, size=len(data), content_type=content_type, sha256=hashlib.sha256(data).hexdigest(),
-            data=data, uploaded_by=ctx.user.name, uploaded_at=ctx.now).returning(files.c.id)).scalar_one()
-    return {"id": file_id, "name": name, "size": len(data), "url": f"/api/files/{file_id}"}, 201
+        stored = store_upload(ctx, upload.filename, upload.read(), engine_state().settings["ENGINE_MAX_UPLOAD"])
+    return stored, 201
 
 
 @bp.get("/files/<int:file_id>")

@@ -71,6 +71,11 @@ def load_readable(ctx: Context, form: FormDef, record_id: int, *,
     return record, _hidden(ctx, grants, record)
 
 
+def may(ctx: Context, form: FormDef, record_id: int, action: str) -> bool:
+    """Whether the user may `action` ("update", "delete") this record now."""
+    return _allowed(ctx, form, record_id, action)
+
+
 def _allowed(ctx: Context, form: FormDef, record_id: int, action: str) -> bool:
     table = ctx.runtime.tables(form.name).table
     condition = ctx.gate.row_filter(ctx.user, form, action, ctx.local_now)

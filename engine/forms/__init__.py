@@ -1,0 +1,1 @@
+"""FormDef → WTForms (rendering and collection only; validation is the record service)."""

@@ -1,0 +1,132 @@
+"""FormDef → a Flask-WTF form class for one user, and back: submitted form → raw values.
+
+A class is built per request (cheap: a few dozen field objects) because what a user may
+see and edit depends on their roles, the record and its stage.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
+
+from engine.definitions.model import FieldDef, FormDef
+
+from .widgets import FACTORIES
+
+
+class RecordForm(FlaskForm):
+    """Base class: CSRF from Flask-WTF; fields added by `build_form_class`."""
+
+    field_defs: dict[str, FieldDef] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: table field → index in the submitted rows of each row sent to the service
+        self.row_map: dict[str, list[int]] = {}
+
+
+def build_form_class(form: FormDef, shown: Iterable[str], users: Callable[[str | None], list[Any]],
+                     title_of: Callable[[str], str | None]) -> type[RecordForm]:
+    ctx = {"users": users, "title_of": title_of}
+    fields = {f.name: FACTORIES[f.type](f, ctx) for f in form.fields if f.name in set(shown)}
+    attrs: dict[str, Any] = dict(fields)
+    attrs["field_defs"] = {name: form.field(name) for name in fields}
+    return type(f"{form.name.title().replace('_', '')}Form", (RecordForm,), attrs)
+
+
+def form_data_from_record(form: FormDef, values: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON field values (as the API returns them) → data for the WTForms fields."""
+    data: dict[str, Any] = {}
+    for field in form.fields:
+        value = values.get(field.name)
+        if field.type == "datetime" and value:
+            data[field.name] = value[:16]  # datetime-local: YYYY-MM-DDTHH:MM in company time
+        elif field.type in ("link", "integer") and value is not None:
+            data[field.name] = str(value)
+        elif field.type == "table":
+            data[field.name] = [
+                {sub.name: ("" if row.get(sub.name) is None else str(row.get(sub.name)) if sub.type != "boolean"
+                            else row.get(sub.name)) for sub in field.fields}
+                for row in value or []
+            ]
+        elif field.type == "file":
+            data[field.name] = None
+        else:
+            data[field.name] = value
+    return data
+
+
+def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> None:
+    """Give link selects their current value as an option, labelled with its title."""
+    for name, fdef in wtform.field_defs.items():
+        field = getattr(wtform, name)
+        if fdef.type == "link":
+            value = field.data
+            if value not in (None, ""):
+                title = (record or {}).get("links", {}).get(name) if record and \
+                    str(record["fields"].get(name)) == str(value) else None
+                field.choices = [("", "—"), (str(value), title or f"#{value}")]
+        elif fdef.type == "table":
+            for sub in fdef.fields:
+                if sub.type != "link":
+                    continue
+                for entry in field.entries:
+                    column = entry.form[sub.name]
+                    if column.data not in (None, ""):
+                        column.choices = [("", "—"), (str(column.data), f"#{column.data}")]
+
+
+def raw_values(wtform: RecordForm, editable: Iterable[str]) -> tuple[dict[str, Any], dict[str, FileStorage]]:
+    """The submitted values of the editable fields, as the record service takes them
+    (strings are decoded there), and the uploaded files by field name."""
+    values: dict[str, Any] = {}
+    uploads: dict[str, FileStorage] = {}
+    for name in editable:
+        fdef = wtform.field_defs.get(name)
+        field = getattr(wtform, name, None)
+        if fdef is None or field is None or fdef.computed:
+            continue
+        if fdef.type == "file":
+            if isinstance(field.data, FileStorage) and field.data.filename:
+                uploads[name] = field.data
+            continue
+        if fdef.type == "table":
+            rows, kept = [], []
+            for index, entry in enumerate(field.entries):
+                row = {k: v for k, v in entry.form.data.items()
+                       if k != "csrf_token" and (sub := fdef.subfield(k)) is not None and not sub.computed}
+                if any(v not in (None, "", False) for v in row.values()):  # blank rows are dropped
+                    rows.append({k: (None if v == "" else v) for k, v in row.items()})
+                    kept.append(index)
+            values[name] = rows
+            wtform.row_map[name] = kept
+            continue
+        data = field.data
+        values[name] = None if data == "" else data
+    return values, uploads
+
+
+def apply_errors(wtform: RecordForm, errors: Mapping[str, list[str]]) -> list[str]:
+    """Put the service's per-field errors on the fields; returns the ones with no field."""
+    unplaced = []
+    for key, messages in errors.items():
+        name, _, rest = key.partition(".")
+        field = getattr(wtform, name, None)
+        if field is None:
+            unplaced.extend(f"{key}: {m}" for m in messages)
+            continue
+        if rest:
+            index, _, column = rest.partition(".")
+            try:
+                row = int(index)
+                row = wtform.row_map.get(name, [])[row] if name in wtform.row_map else row
+                sub = field.entries[row].form[column]
+            except (IndexError, KeyError, ValueError):
+                unplaced.extend(f"{key}: {m}" for m in messages)
+                continue
+            sub.errors = list(getattr(sub, "errors", []) or []) + list(messages)
+        else:
+            field.errors = list(field.errors or []) + list(messages)
+    return unplaced

@@ -1,0 +1,136 @@
+"""Admin pages: users (add, edit roles/manager/email, deactivate, reset password, API token)
+and the loaded configuration with its validation status."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from engine.auth.users import create_user, get_user, issue_token, list_users, revoke_tokens, update_user
+from engine.auth.web import resolve_user
+from engine.errors import EngineError, ValidationFailed
+from engine.i18n import _, lazy
+from engine.store.system import definition_versions
+from engine.web import engine_state, use_case
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    user = resolve_user()
+    if user is None or not user.is_admin:
+        abort(403)
+
+
+class UserForm(FlaskForm):
+    name = StringField(lazy("User name"), validators=[
+        DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_.-]+$", message=lazy("letters, digits, _ . - only"))])
+    display_name = StringField(lazy("Display name"), validators=[Optional(), Length(max=64)])
+    email = EmailField(lazy("Email"), validators=[
+        Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$", message=lazy("not a valid email address"))])
+    manager = SelectField(lazy("Manager"), choices=[], validate_choice=False)
+    roles = SelectMultipleField(lazy("Roles"), choices=[], validate_choice=False)
+    active = BooleanField(lazy("Active"), default=True)
+    password = PasswordField(lazy("Password"), validators=[Optional(), Length(min=8, max=256)])
+
+
+def _fill_choices(form: UserForm, ctx) -> None:
+    form.roles.choices = [(r.name, f"{r.title} ({r.name})") for r in ctx.app.roles.values()]
+    form.manager.choices = [("", "—")] + [(u.name, u.label) for u in list_users(ctx.session)]
+
+
+@bp.get("/users")
+def users():
+    with use_case() as ctx:
+        everyone = list_users(ctx.session)
+        roles = {r.name: r.title for r in ctx.app.roles.values()}
+    return render_template("admin/users.html", users=everyone, roles=roles)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    with use_case(write=request.method == "POST") as ctx:
+        form = UserForm()
+        _fill_choices(form, ctx)
+        if form.validate_on_submit():
+            if not form.password.data:
+                form.password.errors = [_("required")]
+            else:
+                try:
+                    with ctx.session.begin_nested():
+                        create_user(ctx.session, form.name.data, form.password.data, set(form.roles.data),
+                                    email=form.email.data or None, manager=form.manager.data or None,
+                                    display_name=form.display_name.data or None)
+                except ValidationFailed as exc:
+                    for key, messages in exc.fields.items():
+                        getattr(form, key).errors = messages
+                except EngineError as exc:
+                    form.name.errors = [exc.message]
+                else:
+                    flash(_("User %(name)s created.", name=form.name.data), "success")
+                    return redirect(url_for("admin.users"))
+        return render_template("admin/user_edit.html", form=form, user=None), 422 if form.errors else 200
+
+
+@bp.route("/users/<name>", methods=["GET", "POST"])
+def edit_user(name: str):
+    with use_case(write=request.method == "POST") as ctx:
+        user = get_user(ctx.session, name)
+        if user is None:
+            abort(404)
+        form = UserForm(obj=None, data={"name": user.name, "display_name": user.display_name, "email": user.email,
+                                        "manager": user.manager or "", "roles": sorted(user.roles),
+                                        "active": user.active})
+        _fill_choices(form, ctx)
+        form.name.render_kw = {"readonly": True}
+        if form.validate_on_submit():
+            values = {"display_name": form.display_name.data or None, "email": form.email.data or None,
+                      "manager": form.manager.data or None, "roles": set(form.roles.data),
+                      "active": form.active.data}
+            if form.manager.data == name:
+                form.manager.errors = [_("a user cannot be their own manager")]
+            else:
+                if form.password.data:
+                    values["password"] = form.password.data
+                try:
+                    with ctx.session.begin_nested():
+                        update_user(ctx.session, name, **values)
+                        if not form.active.data:
+                            revoke_tokens(ctx.session, user.id)
+                except ValidationFailed as exc:
+                    for key, messages in exc.fields.items():
+                        getattr(form, key).errors = messages
+                else:
+                    flash(_("User %(name)s saved.", name=name), "success")
+                    return redirect(url_for("admin.users"))
+        return render_template("admin/user_edit.html", form=form, user=user), 422 if form.errors else 200
+
+
+@bp.post("/users/<name>/token")
+def user_token(name: str):
+    with use_case(write=True) as ctx:
+        user = get_user(ctx.session, name)
+        if user is None:
+            abort(404)
+        token = issue_token(ctx.session, user)
+    return render_template("admin/token.html", user=user, token=token)
+
+
+@bp.get("/definitions")
+def definitions():
+    state = engine_state()
+    runtime = state.runtime()
+    with use_case() as ctx:
+        versions = ctx.session.execute(
+            select(definition_versions.c.id, definition_versions.c.signature, definition_versions.c.applied_at)
+            .order_by(definition_versions.c.id.desc()).limit(20)).all()
+    sources = {name: json.dumps(doc, ensure_ascii=False, indent=2) for name, doc in runtime.app.sources.items()}
+    return render_template("admin/definitions.html", app_def=runtime.app, problems=state.holder.problems,
+                           sources=sources, versions=versions, config_dir=str(state.holder.config_dir))

@@ -1,0 +1,44 @@
+"""How a stored value reads on a page (labels for options, titles for links, 是/否…)."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from engine.definitions.model import FieldDef
+from engine.i18n import _
+
+
+def display_value(field: FieldDef, value: Any, link_title: str | None = None,
+                  users: dict[str, str] | None = None) -> Any:
+    if value is None or value == "" or value == []:
+        return ""
+    kind = field.result if field.type == "formula" else field.type
+    if kind == "select":
+        return next((o.label for o in field.options if o.value == value), value)
+    if kind == "multiselect":
+        labels = {o.value: o.label for o in field.options}
+        return "、".join(labels.get(v, v) for v in value)
+    if kind == "boolean":
+        return _("Yes") if value else _("No")
+    if kind == "link":
+        return link_title or f"#{value}"
+    if kind == "user":
+        return (users or {}).get(value, value)
+    if kind == "decimal":
+        try:
+            return f"{Decimal(value):,.{field.precision}f}"
+        except (InvalidOperation, ValueError):
+            return value
+    if kind == "datetime":
+        return value[:16].replace("T", " ")
+    if kind == "file":
+        return Markup('<a href="{}">{}</a>').format(value.get("url"), value.get("name") or _("file"))
+    if kind == "url":
+        if str(value).startswith(("http://", "https://")):
+            return Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(value)
+        return escape(value)
+    if kind == "table":
+        return _("%(n)s rows", n=len(value))
+    return value

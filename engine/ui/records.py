@@ -1,0 +1,252 @@
+"""Generated pages for each form: list (and board), detail, create, edit, delete.
+
+Views are thin: they build a WTForms class for what the user may see and edit, hand
+the submitted values to the same record services as the API, and put its per-field
+errors back next to the fields (nothing the user typed is lost)."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine.auth.users import list_users
+from engine.definitions.model import FieldDef, FormDef
+from engine.errors import EngineError, NotFound, PayloadTooLarge, ValidationFailed
+from engine.forms.builder import (
+    apply_errors,
+    build_form_class,
+    form_data_from_record,
+    offer_link_titles,
+    raw_values,
+)
+from engine.i18n import _
+from engine.records.context import Context
+from engine.services import records as service
+from engine.services.files import store_upload
+from engine.web import engine_state, use_case
+
+from .display import display_value
+
+bp = Blueprint("records", __name__, url_prefix="/f")
+
+
+def _users(ctx: Context):
+    cache: dict[str | None, list[Any]] = {}
+    everyone = [u for u in list_users(ctx.session) if u.active]
+
+    def users(role: str | None) -> list[Any]:
+        if role not in cache:
+            cache[role] = [u for u in everyone if role is None or role in u.roles]
+        return cache[role]
+    return users
+
+
+def _title_of(ctx: Context):
+    def title_of(form_name: str) -> str | None:
+        target = ctx.app.form(form_name)
+        return target.title_field if target else None
+    return title_of
+
+
+def user_labels(ctx: Context) -> dict[str, str]:
+    return {u.name: u.label for u in list_users(ctx.session)}
+
+
+def list_columns(form: FormDef, hidden: frozenset[str]) -> list[FieldDef]:
+    names = form.list.columns or [f.name for f in form.fields if f.type not in ("table", "textarea", "file")][:5]
+    return [f for n in names if (f := form.field(n)) is not None and n not in hidden]
+
+
+def _query_without(args: Any, *drop: str, **override: Any) -> str:
+    params = [(k, v) for k, v in args.items(multi=True) if k not in drop and k not in override]
+    params += [(k, v) for k, v in override.items() if v not in (None, "")]
+    return urlencode(params)
+
+
+@bp.get("/<form_name>")
+@login_required
+def list_page(form_name: str):
+    with use_case() as ctx:
+        form = service.readable_form(ctx, form_name)
+        hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+        params = {k: v for k, v in request.args.items() if k not in ("lang", "view") and v != ""}
+        if request.args.get("view") == "board" and form.workflow:
+            params.setdefault("per_page", "200")
+        try:
+            page = service.list_records(ctx, form.name, _multi(request.args, params, form.workflow is not None))
+        except EngineError as exc:
+            flash(exc.message, "error")
+            page = service.list_records(ctx, form.name, {})
+        return render_template(
+            "records/list.html", form=form, page=page, columns=list_columns(form, hidden),
+            filters=[f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden],
+            users=user_labels(ctx), user_choices=_users(ctx), args=request.args,
+            can_create=ctx.gate.can_create(ctx.user, form), display_value=display_value,
+            query_without=_query_without, view=request.args.get("view", "list"),
+        )
+
+
+def _multi(args: Any, params: dict[str, str], board: bool = False) -> Any:
+    from werkzeug.datastructures import MultiDict
+
+    pairs = [(k, v) for k, v in args.items(multi=True) if k in params and v != ""]
+    if board and args.get("view") == "board" and "per_page" not in args:
+        pairs.append(("per_page", params["per_page"]))
+    return MultiDict(pairs)
+
+
+def _editable_names(ctx: Context, form: FormDef, hidden: frozenset[str], record: dict | None) -> list[str]:
+    stage = form.workflow.stage(record["stage"]) if form.workflow and record else None
+    names = []
+    for field in form.fields:
+        if field.name in hidden or field.computed or field.readonly:
+            continue
+        if stage is not None and not stage.allows_edit(field.name):
+            continue
+        names.append(field.name)
+    return names
+
+
+def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
+    limit = engine_state().settings["ENGINE_MAX_UPLOAD"]
+    ids = {}
+    for name, storage in uploads.items():
+        try:
+            ids[name] = store_upload(ctx, storage.filename, storage.read(), limit)["id"]
+        except PayloadTooLarge as exc:
+            raise ValidationFailed({name: [exc.message]}) from None
+    return ids
+
+
+def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[str], editable: list[str],
+                 extra_errors: list[str] = ()) -> str:
+    return render_template("records/edit.html", form=form, wtform=wtform, record=record, shown=shown,
+                           editable=set(editable), extra_errors=list(extra_errors),
+                           expressions=_client_expressions(form, shown))
+
+
+def _client_expressions(form: FormDef, shown: list[str]) -> dict[str, Any]:
+    """Formulas and visible_if conditions as IR for the page's live evaluation."""
+    out: dict[str, Any] = {"formulas": {}, "visible_if": {}, "precision": {}, "rows": {}}
+    for field in form.fields:
+        if field.name not in shown:
+            continue
+        if field.formula is not None:
+            out["formulas"][field.name] = field.formula.to_dict()
+            out["precision"][field.name] = field.precision if field.result == "decimal" else None
+        if field.visible_if is not None:
+            out["visible_if"][field.name] = field.visible_if.to_dict()
+        if field.type == "table":
+            out["rows"][field.name] = {
+                "formulas": {s.name: s.formula.to_dict() for s in field.fields if s.formula is not None},
+                "precision": {s.name: s.precision for s in field.fields if s.formula is not None},
+                "types": {s.name: s.type for s in field.fields},
+            }
+    out["types"] = {f.name: f.type for f in form.fields}
+    return out
+
+
+@bp.route("/<form_name>/new", methods=["GET", "POST"])
+@login_required
+def create_page(form_name: str):
+    with use_case(write=request.method == "POST") as ctx:
+        form = ctx.app.form(form_name)
+        if form is None or not ctx.gate.can_create(ctx.user, form):
+            abort(404)
+        hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+        shown = [f.name for f in form.fields if f.name not in hidden]
+        editable = _editable_names(ctx, form, hidden, None)
+        form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
+        wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=_defaults(ctx, form))
+        offer_link_titles(wtform, None)
+        if request.method == "POST" and wtform.validate():
+            values, uploads = raw_values(wtform, editable)
+            try:
+                with ctx.session.begin_nested():
+                    values.update(_store_uploads(ctx, uploads))
+                    created = service.create_record(ctx, form.name, values)
+            except ValidationFailed as exc:
+                return _render_edit(form, wtform, None, shown, editable, apply_errors(wtform, exc.fields)), 422
+            flash(_("Saved."), "success")
+            if "id" in created and ctx.gate.can(ctx.user, form, "read"):
+                return redirect(url_for("records.detail_page", form_name=form.name, record_id=created["id"]))
+            return redirect(url_for("records.list_page", form_name=form.name))
+        return _render_edit(form, wtform, None, shown, editable)
+
+
+def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
+    from engine.records.codec import encode_value
+    from engine.records.compute import default_value
+
+    data: dict[str, Any] = {}
+    for field in form.fields:
+        if field.default is not None and not field.computed:
+            data[field.name] = encode_value(field, default_value(field, ctx), ctx)
+        if field.type == "table":  # start with the rows a user must fill (at least one)
+            data[field.name] = [{} for _ in range(max(field.min_rows or 1, 1))]
+    return form_data_from_record(form, data)
+
+
+@bp.get("/<form_name>/<int:record_id>")
+@login_required
+def detail_page(form_name: str, record_id: int):
+    with use_case() as ctx:
+        form = service.readable_form(ctx, form_name)
+        record = service.get_record(ctx, form.name, record_id)
+        history = service.record_history(ctx, form.name, record_id)
+        may_edit = service.may(ctx, form, record_id, "update")
+        may_delete = service.may(ctx, form, record_id, "delete")
+        fields = {f.name: f for f in form.fields}
+        return render_template("records/detail.html", form=form, record=record, history=history,
+                               fields=fields, may_edit=may_edit, may_delete=may_delete,
+                               users=user_labels(ctx), display_value=display_value)
+
+
+@bp.route("/<form_name>/<int:record_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_page(form_name: str, record_id: int):
+    with use_case(write=request.method == "POST") as ctx:
+        form = service.readable_form(ctx, form_name)
+        record = service.get_record(ctx, form.name, record_id)
+        if not service.may(ctx, form, record_id, "update"):
+            abort(403)
+        shown = list(record["fields"])
+        hidden = frozenset(f.name for f in form.fields if f.name not in shown)
+        editable = _editable_names(ctx, form, hidden, record)
+        form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
+        data = form_data_from_record(form, record["fields"])
+        wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)
+        offer_link_titles(wtform, record)
+        if request.method == "POST" and wtform.validate():
+            values, uploads = raw_values(wtform, editable)
+            version = request.form.get("version", type=int)
+            try:
+                with ctx.session.begin_nested():
+                    values.update(_store_uploads(ctx, uploads))
+                    service.update_record(ctx, form.name, record_id, version, values)
+            except ValidationFailed as exc:
+                return _render_edit(form, wtform, record, shown, editable, apply_errors(wtform, exc.fields)), 422
+            except EngineError as exc:
+                if exc.status != 409:
+                    raise
+                return _render_edit(form, wtform, record, shown, editable, [exc.message]), 409
+            flash(_("Saved."), "success")
+            return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
+        return _render_edit(form, wtform, record, shown, editable)
+
+
+@bp.post("/<form_name>/<int:record_id>/delete")
+@login_required
+def delete_page(form_name: str, record_id: int):
+    try:
+        with use_case(write=True) as ctx:
+            service.delete_record(ctx, form_name, record_id)
+    except NotFound:
+        raise
+    except EngineError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("records.detail_page", form_name=form_name, record_id=record_id))
+    flash(_("Deleted."), "success")
+    return redirect(url_for("records.list_page", form_name=form_name))

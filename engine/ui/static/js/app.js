@@ -1,0 +1,205 @@
+/* Page behaviour for generated forms: pickers, line-item rows, live formulas and
+ * visible_if, confirmations. No inline scripts (the CSP forbids them). */
+(function () {
+  "use strict";
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  // -- confirmations -----------------------------------------------------------------
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+      event.preventDefault();
+    }
+  });
+
+  // -- pickers -------------------------------------------------------------------------
+  function enhanceSelect(select) {
+    if (!window.TomSelect || select.tomselect || select.disabled) { return; }
+    var linkForm = select.dataset.linkForm;
+    if (linkForm) {
+      if (select.dataset.currentTitle && select.value === "") {
+        // the current value is rendered by the server as an option when known
+      }
+      new TomSelect(select, {
+        valueField: "value", labelField: "text", searchField: ["text"], maxOptions: 50,
+        preload: "focus", loadThrottle: 250,
+        load: function (query, callback) {
+          var url = "/api/forms/" + encodeURIComponent(linkForm) + "/records?per_page=20&q=" + encodeURIComponent(query);
+          if (!query) { url = "/api/forms/" + encodeURIComponent(linkForm) + "/records?per_page=20"; }
+          fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+            .then(function (r) { return r.ok ? r.json() : {items: []}; })
+            .then(function (body) {
+              var titleField = select.dataset.linkTitle;
+              callback(body.items.map(function (item) {
+                var title = titleField ? item.fields[titleField] : null;
+                return {value: String(item.id), text: title ? String(title) : "#" + item.id};
+              }));
+            })
+            .catch(function () { callback(); });
+        },
+        onChange: function () { select.dispatchEvent(new Event("input", {bubbles: true})); }
+      });
+      return;
+    }
+    if (select.dataset.enhance) {
+      new TomSelect(select, {
+        maxOptions: 500, allowEmptyOption: true,
+        plugins: select.multiple ? ["remove_button"] : [],
+        onChange: function () { select.dispatchEvent(new Event("input", {bubbles: true})); }
+      });
+    }
+  }
+
+  function enhanceAll(root) {
+    root.querySelectorAll("select[data-link-form], select[data-enhance]").forEach(enhanceSelect);
+  }
+
+  // -- line-item rows ------------------------------------------------------------------
+  function renumber(table) {
+    var name = table.dataset.table;
+    table.querySelectorAll("tbody tr[data-row]").forEach(function (row, index) {
+      row.querySelectorAll("[name], [id], label[for]").forEach(function (el) {
+        ["name", "id", "for"].forEach(function (attr) {
+          var value = el.getAttribute(attr);
+          if (value) { el.setAttribute(attr, value.replace(new RegExp("^" + name + "-\\d+-"), name + "-" + index + "-")); }
+        });
+      });
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var add = event.target.closest("[data-add-row]");
+    if (add) {
+      var name = add.dataset.addRow;
+      var template = document.querySelector('template[data-row-template="' + name + '"]');
+      var table = document.querySelector('table[data-table="' + name + '"]');
+      var row = template.content.firstElementChild.cloneNode(true);
+      row.querySelectorAll(".invalid-feedback").forEach(function (el) { el.remove(); });
+      row.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
+      table.querySelector("tbody").appendChild(row);
+      renumber(table);
+      enhanceAll(row);
+      var first = row.querySelector("input, select, textarea");
+      if (first) { first.focus(); }
+      recompute();
+      return;
+    }
+    var remove = event.target.closest("[data-remove-row]");
+    if (remove) {
+      var tr = remove.closest("tr");
+      var owner = tr.closest("table");
+      tr.remove();
+      renumber(owner);
+      recompute();
+    }
+  });
+
+  // -- live formulas and visible_if ----------------------------------------------------
+  var spec = null;
+  var form = document.getElementById("record-form");
+  if (form) {
+    var node = document.getElementById("form-expressions");
+    spec = node ? JSON.parse(node.textContent) : null;
+  }
+
+  function inputValue(el, type) {
+    if (!el) { return null; }
+    if (type === "boolean") { return el.checked; }
+    if (el.multiple) { return Array.prototype.map.call(el.selectedOptions, function (o) { return o.value; }); }
+    var text = (el.value || "").trim();
+    if (text === "") { return null; }
+    if (type === "integer") { return /^[+-]?\d+$/.test(text) ? window.EngineExpr.integer(text) : text; }
+    if (type === "decimal") { return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? window.EngineExpr.decimal(text) : text; }
+    if (type === "link") { return /^\d+$/.test(text) ? window.EngineExpr.integer(text) : null; }
+    return text;
+  }
+
+  function fieldInput(name) {
+    return form.querySelector('[name="' + name + '"]');
+  }
+
+  function rowScope(row, table) {
+    var types = spec.rows[table].types;
+    return {
+      lookup: function (path) {
+        var el = row.querySelector('[name$="-' + path[0] + '"]');
+        return inputValue(el, types[path[0]]);
+      },
+      user: null, now: new Date()
+    };
+  }
+
+  function rowValues(table) {
+    var rows = form.querySelectorAll('table[data-table="' + table + '"] tbody tr[data-row]');
+    return Array.prototype.map.call(rows, function (row) { return rowScope(row, table); });
+  }
+
+  function recordScope() {
+    return {
+      lookup: function (path) {
+        var type = spec.types[path[0]];
+        if (path.length === 2 && spec.rows[path[0]]) {
+          return rowValues(path[0]).map(function (scope) { return scope.lookup([path[1]]); });
+        }
+        if (path.length === 1 && spec.rows[path[0]]) {
+          return rowValues(path[0]).map(function () { return true; });
+        }
+        if (path.length !== 1) { return null; }  // a linked record's field: the server computes it
+        if (spec.formulas[path[0]] !== undefined) {
+          var shown = fieldInput(path[0]);
+          return shown ? inputValue(shown, "decimal") : null;
+        }
+        return inputValue(fieldInput(path[0]), type);
+      },
+      user: null, now: new Date()
+    };
+  }
+
+  function show(value, precision) {
+    try { return window.EngineExpr.format(value, precision); } catch (e) { return ""; }
+  }
+
+  function recompute() {
+    if (!spec || !window.EngineExpr) { return; }
+    Object.keys(spec.rows).forEach(function (table) {
+      var formulas = spec.rows[table].formulas;
+      form.querySelectorAll('table[data-table="' + table + '"] tbody tr[data-row]').forEach(function (row) {
+        Object.keys(formulas).forEach(function (column) {
+          var out = row.querySelector('[name$="-' + column + '"]');
+          if (!out) { return; }
+          var value = null;
+          try { value = window.EngineExpr.evaluate(formulas[column], rowScope(row, table)); } catch (e) { value = null; }
+          out.value = show(value, spec.rows[table].precision[column]);
+        });
+      });
+    });
+    Object.keys(spec.formulas).forEach(function (name) {
+      var out = fieldInput(name);
+      if (!out) { return; }
+      var value = null;
+      try { value = window.EngineExpr.evaluate(spec.formulas[name], recordScope()); } catch (e) { value = null; }
+      out.value = show(value, spec.precision[name]);
+    });
+    Object.keys(spec.visible_if).forEach(function (name) {
+      var block = form.querySelector('[data-field-block="' + name + '"]');
+      if (!block) { return; }
+      var visible = true;
+      try { visible = window.EngineExpr.evaluateCondition(spec.visible_if[name], recordScope()); } catch (e) { visible = false; }
+      block.hidden = !visible;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    enhanceAll(document);
+    if (form) {
+      form.addEventListener("input", recompute);
+      form.addEventListener("change", recompute);
+      recompute();
+    }
+  });
+  window.EngineUI = {recompute: recompute, csrfToken: csrfToken};
+})();
