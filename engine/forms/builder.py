@@ -10,10 +10,11 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
+from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef, FormDef
 
-from .widgets import FACTORIES
+from .widgets import EMPTY_CHOICE, FACTORIES
 
 
 class RecordForm(FlaskForm):
@@ -67,7 +68,7 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
             if value not in (None, ""):
                 title = (record or {}).get("links", {}).get(name) if record and \
                     str(record["fields"].get(name)) == str(value) else None
-                field.choices = [("", "—"), (str(value), title or f"#{value}")]
+                field.choices = [EMPTY_CHOICE, SelectChoice(str(value), title or f"#{value}")]
         elif fdef.type == "table":
             for sub in fdef.fields:
                 if sub.type != "link":
@@ -75,7 +76,7 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
                 for entry in field.entries:
                     column = entry.form[sub.name]
                     if column.data not in (None, ""):
-                        column.choices = [("", "—"), (str(column.data), f"#{column.data}")]
+                        column.choices = [EMPTY_CHOICE, SelectChoice(str(column.data), f"#{column.data}")]
 
 
 def raw_values(wtform: RecordForm, editable: Iterable[str]) -> tuple[dict[str, Any], dict[str, FileStorage]]:

@@ -21,8 +21,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef
+
+EMPTY_CHOICE = SelectChoice("", "—")
 
 Factory = Callable[[FieldDef, dict[str, Any]], Field]
 FACTORIES: dict[str, Factory] = {}
@@ -113,14 +116,14 @@ def boolean_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
 
 @factory("select")
 def select_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    choices = [("", "—")] + [(o.value, o.label) for o in field.options]
+    choices = [EMPTY_CHOICE] + [SelectChoice(o.value, o.label) for o in field.options]
     return LooseSelectField(field.label, choices=choices, render_kw=_attrs(field, **{"class": "form-select"}),
                             description=field.help or "")
 
 
 @factory("multiselect")
 def multiselect_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    return LooseSelectMultipleField(field.label, choices=[(o.value, o.label) for o in field.options],
+    return LooseSelectMultipleField(field.label, choices=[SelectChoice(o.value, o.label) for o in field.options],
                                     render_kw=_attrs(field, **{"class": "form-select", "data-enhance": "multi"}),
                                     description=field.help or "")
 
@@ -128,7 +131,8 @@ def multiselect_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
 @factory("user")
 def user_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
     users = ctx["users"](field.role)
-    choices = [("", "—")] + [(u.name, f"{u.label} ({u.name})" if u.label != u.name else u.name) for u in users]
+    choices = [EMPTY_CHOICE] + [SelectChoice(u.name, f"{u.label} ({u.name})" if u.label != u.name else u.name)
+                                for u in users]
     return LooseSelectField(field.label, choices=choices,
                             render_kw=_attrs(field, **{"class": "form-select", "data-enhance": "single"}),
                             description=field.help or "")
@@ -138,7 +142,7 @@ def user_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
 def link_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
     attrs = {"class": "form-select", "data-link-form": field.form or "",
              "data-link-title": ctx["title_of"](field.form or "") or ""}
-    return LooseSelectField(field.label, choices=[("", "—")], render_kw=_attrs(field, **attrs),
+    return LooseSelectField(field.label, choices=[EMPTY_CHOICE], render_kw=_attrs(field, **attrs),
                             description=field.help or "")
 
 

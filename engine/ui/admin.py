@@ -9,6 +9,7 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from engine.auth.users import create_user, get_user, issue_token, list_users, revoke_tokens, update_user
@@ -42,8 +43,8 @@ class UserForm(FlaskForm):
 
 
 def _fill_choices(form: UserForm, ctx) -> None:
-    form.roles.choices = [(r.name, f"{r.title} ({r.name})") for r in ctx.app.roles.values()]
-    form.manager.choices = [("", "—")] + [(u.name, u.label) for u in list_users(ctx.session)]
+    form.roles.choices = [SelectChoice(r.name, f"{r.title} ({r.name})") for r in ctx.app.roles.values()]
+    form.manager.choices = [SelectChoice("", "—")] + [SelectChoice(u.name, u.label) for u in list_users(ctx.session)]
 
 
 @bp.get("/users")
