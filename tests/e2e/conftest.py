@@ -1,0 +1,92 @@
+"""Browser tests: the real app served on 127.0.0.1 by a werkzeug server in a thread,
+driven by Playwright with Debian's Chromium (no browser downloads). SQLite only: the
+browser layer is the same whatever the database, which the API tests cover twice."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine.auth.users import create_user
+from tests.conftest import SHIPPED
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 375, "height": 780}
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
+
+
+@pytest.fixture
+def db_url(tmp_path):  # browser tests run on SQLite only (see module docstring)
+    return f"sqlite:///{tmp_path / 'e2e.db'}"
+
+
+@pytest.fixture
+def live(make_app, tmp_path):
+    folder = tmp_path / "configs"
+    shutil.copytree(SHIPPED, folder)
+    app = make_app(folder)
+    with app.extensions["engine"].db.transaction() as session:
+        create_user(session, "lisa", "lisa-password", {"sales_manager"}, display_name="李莎")
+        create_user(session, "zhangwei", "zhangwei-password", {"sales"}, display_name="张伟", manager="lisa")
+        create_user(session, "wangfang", "wangfang-password", {"sales"}, display_name="王芳", manager="lisa")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def open_page(chromium, live):
+    contexts = []
+
+    def open_page(user: str | None = None, viewport: dict | None = None):
+        context = chromium.new_context(viewport=viewport or DESKTOP, locale="zh-CN", timezone_id="Asia/Shanghai")
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors  # type: ignore[attr-defined]
+        if user:
+            log_in(page, live, user)
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def log_in(page, base: str, user: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", user)
+    page.fill("#password", f"{user}-password")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def shoot(page, name: str) -> None:
+    """Keep the latest screenshot of a page in docs/screenshots (linked from the README)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_timeout(150)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
