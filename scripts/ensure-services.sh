@@ -29,3 +29,12 @@ if ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
   su postgres -c "psql -c 'CREATE DATABASE test'" >/dev/null 2>&1 || true
 fi
 pg_ready && echo "PostgreSQL ready on 127.0.0.1:5432"
+
+# Browser tests drive Debian's Chromium through Playwright (no browser downloads).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing chromium..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
+fi
+echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"

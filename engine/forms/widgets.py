@@ -148,7 +148,9 @@ def link_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
 
 @factory("file")
 def file_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    extra = {"accept": ",".join(field.accept)} if field.accept else {}
+    extra: dict[str, Any] = {"accept": ",".join(field.accept)} if field.accept else {}
+    if field.max_size:
+        extra["data-max-size"] = field.max_size
     return FileField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
 
 

@@ -16,6 +16,33 @@
     }
   });
 
+  // -- file size and type hints (the server checks again) ------------------------------
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches('input[type="file"]')) { return; }
+    var file = input.files && input.files[0];
+    var problem = "";
+    if (file && input.dataset.maxSize && file.size > Number(input.dataset.maxSize)) {
+      problem = (document.documentElement.lang === "en" ? "File is larger than " : "文件超过 ") +
+        Math.round(Number(input.dataset.maxSize) / 1024) + " KB";
+    }
+    if (file && input.accept) {
+      var ext = "." + file.name.split(".").pop().toLowerCase();
+      if (input.accept.split(",").indexOf(ext) < 0) {
+        problem = (document.documentElement.lang === "en" ? "Allowed: " : "允许的类型：") + input.accept;
+      }
+    }
+    input.setCustomValidity(problem);
+    input.classList.toggle("is-invalid", problem !== "");
+    var hint = input.parentElement.querySelector(".file-hint");
+    if (!hint) {
+      hint = document.createElement("div");
+      hint.className = "invalid-feedback d-block file-hint";
+      input.insertAdjacentElement("afterend", hint);
+    }
+    hint.textContent = problem;
+  });
+
   // -- pickers -------------------------------------------------------------------------
   function enhanceSelect(select) {
     if (!window.TomSelect || select.tomselect || select.disabled) { return; }
