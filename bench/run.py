@@ -111,8 +111,9 @@ COPY_COLUMNS = ["stage", "version", "created_by", "created_at", "updated_at", "d
                 "next_follow_up", "in_pool", "remark"]
 
 
-def seed(db: Database, table: str, size: int, options: dict[str, list[str]]) -> float:
-    """Empty the form table and COPY `size` customers into it; VACUUM ANALYZE. Seconds taken."""
+def seed(db: Database, table: str, size: int, options: dict[str, list[str]]) -> dict[str, float]:
+    """Empty the form table and COPY `size` customers into it; VACUUM ANALYZE.
+    Seconds taken, and the table's and its indexes' sizes in MiB."""
     started = time.perf_counter()
     rng = random.Random(20261123 + size)
     now = datetime.now(UTC).replace(microsecond=0)
@@ -137,10 +138,15 @@ def seed(db: Database, table: str, size: int, options: dict[str, list[str]]) -> 
         with conn.cursor() as cur:
             # The steady state autovacuum reaches on its own: statistics and a visibility map.
             cur.execute(f"VACUUM (ANALYZE) {table}")
+            seconds = time.perf_counter() - started
+            cur.execute(f"SELECT pg_table_size('{table}'), pg_indexes_size('{table}'), "
+                        f"(SELECT relpages FROM pg_class WHERE oid = '{table}'::regclass)")
+            table_bytes, index_bytes, pages = cur.fetchone()
         conn.autocommit = False
     finally:
         raw.close()
-    return time.perf_counter() - started
+    return {"seconds": seconds, "table_mb": table_bytes / 2**20, "indexes_mb": index_bytes / 2**20,
+            "pages": pages}
 
 
 # -- scenarios -----------------------------------------------------------------------
@@ -405,6 +411,109 @@ def literal_sql(st: Statement) -> str:
     return re.sub(r"\s+", " ", sql)
 
 
+FIX_INDEXES = [
+    ("bench_fix_created_id", "CREATE INDEX bench_fix_created_id ON {t} (created_at DESC, id DESC)"),
+    ("bench_fix_grade_region", "CREATE INDEX bench_fix_grade_region ON {t} (grade, region)"),
+    ("bench_fix_pool_owner", "CREATE INDEX bench_fix_pool_owner ON {t} (in_pool, owner)"),
+    ("bench_fix_name_trgm", "CREATE INDEX bench_fix_name_trgm ON {t} USING gin (name gin_trgm_ops)"),
+    ("bench_fix_phone_trgm", "CREATE INDEX bench_fix_phone_trgm ON {t} USING gin (phone gin_trgm_ops)"),
+]
+CAP = 10_001
+
+
+@dataclass
+class Trial:
+    key: str
+    which: str  # count / page / keyset / count split
+    cells: dict[str, float | None] = field(default_factory=dict)  # variant → ms
+    after: str = ""  # plan summary with every fix
+
+
+def _kind(st: Statement) -> str:
+    return "count" if "count(" in st.sql.lower() else "page"
+
+
+def capped(sql: str) -> str:
+    """SELECT count(*) FROM t WHERE … → count over at most CAP rows."""
+    head = re.match(r"\s*SELECT count\(\*\) AS \w+\s+FROM (\w+)", sql)
+    assert head, sql
+    return f"SELECT count(*) FROM (SELECT 1 FROM {head.group(1)}" + sql[head.end():] + f" LIMIT {CAP}) AS capped"
+
+
+def timed(cur, sql: str, params: Any, repeat: int = 3) -> tuple[float, str]:
+    """Median execution + planning time of EXPLAIN ANALYZE over `repeat` runs, and a plan summary."""
+    times, summary = [], ""
+    for _ in range(repeat):
+        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        doc = cur.fetchone()[0][0]
+        times.append(doc["Execution Time"] + doc.get("Planning Time", 0))
+        nodes: list[str] = []
+        _walk(doc["Plan"], nodes)
+        summary = "; ".join(nodes)
+    return statistics.median(times), summary
+
+
+def try_fixes(url: str, schema: str, trace: dict[str, list[Statement]], table: str, size: int
+              ) -> tuple[list[Trial], float]:
+    """Measure candidate fixes on the seeded data with EXPLAIN ANALYZE (after the HTTP runs):
+    a count capped at CAP rows, keyset pagination, and extra indexes. Only in our own schema;
+    the indexes and pg_trgm go away with it."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    raw = engine.raw_connection()
+    trials: list[Trial] = []
+    try:
+        cur = raw.driver_connection.cursor()
+        offset = max(1, size // 40) * 20 - 20
+        cur.execute(f"SELECT created_at, id FROM {table} ORDER BY created_at DESC, id DESC "
+                    f"OFFSET {max(0, offset - 1)} LIMIT 1")
+        k_at, k_id = cur.fetchone()
+        keyset = (f"SELECT * FROM {table} WHERE (created_at, id) < (%(k_at)s, %(k_id)s) "
+                  "ORDER BY created_at DESC, id DESC LIMIT 20")
+        keyset_params = {"k_at": k_at, "k_id": k_id}
+        # The row rule `owner == $user or in_pool == true` counted as two disjoint parts.
+        split = (f"SELECT (SELECT count(*) FROM {table} WHERE owner = %(u)s) + (SELECT count(*) FROM {table} "
+                 "WHERE in_pool AND owner IS DISTINCT FROM %(u)s)")
+        extra = {("b", "keyset"): (keyset, keyset_params), ("e", "count split"): (split, {"u": SALES_USERS[0]})}
+        statements = {}
+        for key, sts in trace.items():
+            for st in sts:
+                if st.plan_ms is not None:
+                    statements[(key, _kind(st))] = st
+
+        def measure(variant: str) -> None:
+            for (key, which), st in statements.items():
+                trial = next((t for t in trials if (t.key, t.which) == (key, which)), None)
+                if trial is None:
+                    trial = Trial(key, which)
+                    trials.append(trial)
+                trial.cells[variant], summary = timed(cur, st.sql, st.params)
+                if variant == "indexes":
+                    trial.after = summary
+                if which == "count":
+                    trial.cells[variant + "+cap"], _ = timed(cur, capped(st.sql), st.params)
+            for (key, which), (sql, params) in extra.items():
+                trial = next((t for t in trials if (t.key, t.which) == (key, which)), None)
+                if trial is None:
+                    trial = Trial(key, which)
+                    trials.append(trial)
+                trial.cells[variant], trial.after = timed(cur, sql, params)
+
+        measure("as is")
+        started = time.perf_counter()
+        cur.execute(f"CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA {schema}")
+        for _name, ddl in FIX_INDEXES:
+            cur.execute(ddl.format(t=table))
+        cur.execute(f"ANALYZE {table}")
+        build = time.perf_counter() - started
+        measure("indexes")
+        for name, _ddl in FIX_INDEXES:
+            cur.execute(f"DROP INDEX {name}")
+    finally:
+        raw.close()
+        engine.dispose()
+    return trials, build
+
+
 # -- report --------------------------------------------------------------------------
 
 def machine() -> dict[str, str]:
@@ -430,8 +539,37 @@ def fmt_ratio(big: float, small: float) -> str:
     return f"{big / small:.1f}×" if small else "–"
 
 
+def fixes_section(trials: list[Trial], build: float, name: str) -> list[str]:
+    titles = {sc.key: sc.title for sc in scenarios(1_000_000)}
+    lines = ["", f"## Candidate fixes, measured at {name}", "",
+             "After the HTTP runs, on the same data: each statement under `EXPLAIN ANALYZE` (median of 3, "
+             "execution + planning) as the service issues it; with its `count(*)` capped at "
+             f"{CAP:,} rows (`SELECT count(*) FROM (SELECT 1 FROM … WHERE … LIMIT {CAP}) s`); and with these "
+             f"extra indexes (built in {build:.0f} s, dropped afterwards; `pg_trgm` installed in the "
+             "benchmark schema):", ""]
+    lines += [f"- `{ddl.format(t='rec_customer')}`" for _n, ddl in FIX_INDEXES]
+    lines += ["", "Row “b keyset” is the deep page fetched by key instead of OFFSET: "
+              "`WHERE (created_at, id) < (:last_created_at, :last_id) ORDER BY created_at DESC, id DESC LIMIT 20`. "
+              "Row “e count split” counts the sales row rule as two disjoint parts, "
+              "`(SELECT count(*) … WHERE owner = :user) + (SELECT count(*) … WHERE in_pool AND owner IS DISTINCT "
+              "FROM :user)`, which index-only scans can answer.",
+              "", "| scenario | statement | as is | count capped | + indexes | + indexes, count capped |",
+              "|---|---|---|---|---|---|"]
+    def cell(v: float | None) -> str:
+        return "–" if v is None else f"{v:.1f} ms"
+    for t in sorted(trials, key=lambda t: (t.key, ["count", "count split", "page", "keyset"].index(t.which))):
+        lines.append(f"| {t.key}. {titles[t.key].split(' (page=')[0]} | {t.which} | {cell(t.cells.get('as is'))} | "
+                     f"{cell(t.cells.get('as is+cap'))} | {cell(t.cells.get('indexes'))} | "
+                     f"{cell(t.cells.get('indexes+cap'))} |")
+    lines += ["", "Plans with the extra indexes:", ""]
+    for t in sorted(trials, key=lambda t: (t.key, t.which)):
+        lines.append(f"- **{t.key} {t.which}**: {t.after}")
+    return lines
+
+
 def write_report(path: Path, sizes: list[int], results: dict, traces: dict, seeds: dict, mach: dict,
-                 pg: dict, args: argparse.Namespace, elapsed: float) -> None:
+                 pg: dict, args: argparse.Namespace, elapsed: float, loads: list[tuple[float, ...]],
+                 fixes: tuple[list[Trial], float] | None, when: str) -> None:
     small, large = sizes[0], sizes[-1]
     names = {s: f"{s // 1000:,}k" if s < 1_000_000 else f"{s / 1_000_000:g}M" for s in sizes}
     scs = {sc.key: sc for sc in scenarios(large)}
@@ -440,16 +578,21 @@ def write_report(path: Path, sizes: list[int], results: dict, traces: dict, seed
         "",
         "Generated by `bench/run.py` (`make bench`); rerun it to refresh the figures below.",
         "",
-        f"- Date: {date.today().isoformat()}; whole run {elapsed / 60:.1f} min",
+        f"- Date: {when}; whole run {elapsed / 60:.1f} min",
         f"- Machine: {mach['nproc']} CPUs ({mach['cpu']}), {mach['ram']} RAM; "
         f"PostgreSQL {pg['version']} (shared_buffers {pg['shared_buffers']}, work_mem {pg['work_mem']}, "
         f"jit {pg['jit']}, max_parallel_workers_per_gather {pg['max_parallel_workers_per_gather']}); "
         f"Python {mach['python']}",
+        "- Load average (1/5/15 min) at start and end of the run: "
+        + " → ".join("/".join(f"{x:.2f}" for x in load) for load in loads)
+        + " (other work on the machine, e.g. test suites, skews the figures).",
         "- Server: `engine serve --workers 2` (gunicorn, 2 processes × 4 threads) on loopback; the client, "
         "the server and PostgreSQL share the same CPUs.",
-        f"- Data: `customer` form of `configs/crm.json`, seeded with COPY then `VACUUM (ANALYZE)`; "
+        "- Data: `customer` form of `configs/crm.json`, seeded with COPY then `VACUUM (ANALYZE)`; "
         "50 sales users own the customers evenly, 5 % are in the pool (`in_pool`), created over two years. "
-        "Seeding took " + ", ".join(f"{seeds[s]:.0f} s for {names[s]}" for s in sizes) + ".",
+        "Seeding took " + ", ".join(f"{seeds[s]['seconds']:.0f} s for {names[s]}" for s in sizes) + "; "
+        "table / indexes: " + ", ".join(f"{seeds[s]['table_mb']:.0f} MiB ({seeds[s]['pages']:,} pages) / "
+                                         f"{seeds[s]['indexes_mb']:.0f} MiB at {names[s]}" for s in sizes) + ".",
         f"- Method: per scenario and size, {args.warmup} warm-up requests, then up to {args.requests} requests "
         f"(stopping after {args.max_seconds:g} s) at concurrency 1, then the same at concurrency 4. Latency is "
         "measured by the client (request sent → body read). Sales requests rotate over the 50 sales users.",
@@ -481,7 +624,7 @@ def write_report(path: Path, sizes: list[int], results: dict, traces: dict, seed
     header = "| scenario | " + " | ".join(f"{names[s]} c=1 | {names[s]} c=4 | {names[s]} c=4 p95" for s in sizes)
     header += f" | c=4 {names[large]}/{names[small]} |" if len(sizes) > 1 else " |"
     lines += [header, "|" + "---|" * (header.count("|") - 1)]
-    for key, sc in scs.items():
+    for key in scs:
         row = f"| {key} | " + " | ".join(
             f"{results[s][key][1].rps:.1f} | {results[s][key][4].rps:.1f} | {results[s][key][4].p95:.0f} ms"
             for s in sizes)
@@ -520,6 +663,8 @@ def write_report(path: Path, sizes: list[int], results: dict, traces: dict, seed
                 continue
             which = "count" if "count(" in st.sql.lower() else "page"
             lines.append(f"- **{key} {which}** ({st.plan_ms:.1f} ms): {st.summary}")
+    if fixes is not None:
+        lines += fixes_section(fixes[0], fixes[1], names[large])
     analysis = ROOT / "bench" / "analysis.md"
     if analysis.exists() and large >= 1_000_000:
         lines += ["", analysis.read_text(encoding="utf-8").strip()]
@@ -538,6 +683,38 @@ def write_report(path: Path, sizes: list[int], results: dict, traces: dict, seed
     path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
 
 
+# -- saving and re-rendering -------------------------------------------------------------
+
+def save(path: Path, state: dict) -> None:
+    def plain(obj: Any) -> Any:
+        if isinstance(obj, Run | Statement | Trial):
+            return plain(obj.__dict__)
+        if isinstance(obj, dict):
+            return {str(k): plain(v) for k, v in obj.items()}
+        if isinstance(obj, list | tuple):
+            return [plain(v) for v in obj]
+        return obj
+    path.write_text(json.dumps(plain(state), ensure_ascii=False, default=str), encoding="utf-8")
+
+
+def load(path: Path) -> dict:
+    state = json.loads(path.read_text(encoding="utf-8"))
+    state["args"] = argparse.Namespace(**state["args"])
+    state["seeds"] = {int(k): v for k, v in state["seeds"].items()}
+    state["results"] = {int(s): {k: {int(c): Run(**r) for c, r in v.items()} for k, v in per.items()}
+                        for s, per in state["results"].items()}
+    state["traces"] = {int(s): {k: [Statement(**st) for st in v] for k, v in per.items()}
+                       for s, per in state["traces"].items()}
+    if state["fixes"] is not None:
+        state["fixes"] = ([Trial(**t) for t in state["fixes"][0]], state["fixes"][1])
+    return state
+
+
+def render(output: Path, state: dict) -> None:
+    write_report(output, state["sizes"], state["results"], state["traces"], state["seeds"], state["mach"],
+                 state["pg"], state["args"], state["elapsed"], state["loads"], state["fixes"], state["date"])
+
+
 # -- main ----------------------------------------------------------------------------
 
 def main() -> int:
@@ -550,10 +727,20 @@ def main() -> int:
     parser.add_argument("--database-url", default=None,
                         help="PostgreSQL URL to use as is (default: a fresh schema in the local `test` "
                              "database, dropped at the end). Its customer records are replaced!")
+    parser.add_argument("--no-fixes", action="store_true",
+                        help="skip measuring the candidate fixes (extra indexes, capped count, keyset paging)")
+    parser.add_argument("--render", metavar="JSON",
+                        help="only rewrite the report from a saved run (bench/last-run.json), e.g. after "
+                             "editing bench/analysis.md")
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
+    if args.render:
+        render(Path(args.output), load(Path(args.render)))
+        print(f"wrote {args.output}")
+        return 0
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     run_started = time.perf_counter()
+    loads = [os.getloadavg()]
 
     schema = None
     admin_engine = None
@@ -590,7 +777,7 @@ def main() -> int:
         for size in sizes:
             print(f"seeding {size:,} customers …", flush=True)
             seeds[size] = seed(db, table, size, options)
-            print(f"  {seeds[size]:.1f} s", flush=True)
+            print(f"  {seeds[size]['seconds']:.1f} s", flush=True)
             traces[size] = trace_requests(url, tokens, size)
             explain(url, traces[size], table)
             driver = Driver(port, tokens, size)
@@ -605,8 +792,16 @@ def main() -> int:
                           f"p95 {run.p95:8.1f} ms {run.rps:7.1f} req/s errors {run.errors}", flush=True)
                 if driver.first_error:
                     raise RuntimeError(driver.first_error)
-        write_report(Path(args.output), sizes, results, traces, seeds, mach, pg, args,
-                     time.perf_counter() - run_started)
+        fixes = None
+        if schema is not None and not args.no_fixes:
+            print("measuring candidate fixes …", flush=True)
+            fixes = try_fixes(url, schema, traces[sizes[-1]], table, sizes[-1])
+        loads.append(os.getloadavg())
+        state = {"sizes": sizes, "results": results, "traces": traces, "seeds": seeds, "mach": mach, "pg": pg,
+                 "args": vars(args), "elapsed": time.perf_counter() - run_started, "loads": loads,
+                 "fixes": fixes, "date": date.today().isoformat()}
+        save(ROOT / "bench" / "last-run.json", state)
+        render(Path(args.output), load(ROOT / "bench" / "last-run.json"))
         print(f"wrote {args.output} in {(time.perf_counter() - run_started) / 60:.1f} min", flush=True)
         return 0
     finally:

@@ -33,8 +33,12 @@ class NotInitialised(RuntimeError):
 
 
 def build_runtime(app: AppDef, db: Database) -> Runtime:
+    from engine.workflows.machine import build_machine
+
     schema = build_schema(app)
-    return Runtime(app=app, schema=schema, gate=Gate(app, schema, db.dialect), dialect=db.dialect)
+    machines = {name: build_machine(form.workflow) for name, form in app.forms.items() if form.workflow}
+    return Runtime(app=app, schema=schema, gate=Gate(app, schema, db.dialect), dialect=db.dialect,
+                   machines=machines)
 
 
 def last_applied(db: Database) -> tuple[str, dict[str, str]] | None:
@@ -48,6 +52,14 @@ def last_applied(db: Database) -> tuple[str, dict[str, str]] | None:
             .order_by(definition_versions.c.id.desc()).limit(1)
         ).first()
         return (row.signature, dict(row.sources)) if row else None
+
+
+def _missing_system_tables(db: Database) -> bool:
+    from engine.store.system import system_metadata
+
+    with db.session() as session:
+        present = set(inspect(session.connection()).get_table_names())
+    return not set(system_metadata.tables) <= present
 
 
 def _problems_of(exc: DefinitionError | SchemaChangeRefused) -> list[str]:
@@ -71,8 +83,8 @@ class RuntimeHolder:
             raise NotInitialised("the database is not initialised: run `engine init` first")
         try:
             app = load_sources(read_sources(self.config_dir))
-            if applied[0] != app.signature:
-                sync_schema(db, app)  # the reload path: definitions changed while stopped
+            if applied[0] != app.signature or _missing_system_tables(db):
+                sync_schema(db, app)  # the reload path: definitions or the engine changed while stopped
         except (DefinitionError, SchemaChangeRefused) as exc:
             # Broken files at start-up: serve what the database was last brought in line with.
             self.problems = _problems_of(exc)

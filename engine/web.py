@@ -8,7 +8,7 @@ from datetime import UTC, datetime, tzinfo
 
 from flask import current_app, g
 
-from engine.errors import Unauthorized
+from engine.errors import EngineError, Unauthorized
 from engine.records.context import Context, Runtime
 from engine.runtime import RuntimeHolder
 from engine.store.db import Database
@@ -41,5 +41,14 @@ def use_case(write: bool = False) -> Iterator[Context]:
         raise Unauthorized("log in or send an API token")
     state = engine_state()
     runtime = g.get("runtime") or state.runtime()
-    with state.db.session(write=write) as session, session.begin():
-        yield Context(runtime, session, user, now=datetime.now(UTC), tzinfo=state.tzinfo)
+    now = datetime.now(UTC)
+    try:
+        with state.db.session(write=write) as session, session.begin():
+            yield Context(runtime, session, user, now=now, tzinfo=state.tzinfo)
+    except EngineError as exc:
+        incident = getattr(exc, "incident", None)
+        if incident is not None:  # the action was rolled back; what admins must see is kept
+            from engine.services.workflow import record_incident
+
+            record_incident(state.db, *incident, now=now)
+        raise

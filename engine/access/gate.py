@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from engine.auth.users import User
 from engine.definitions.model import AppDef, FormDef, PermissionDef, RowRule
 from engine.expressions import evaluate_condition, to_sql
 from engine.store.scope import FormSqlScope
+from engine.store.system import carbon_copies, tasks
 from engine.store.tables import Schema
 
 ACTIONS = ("read", "update", "delete")
@@ -78,10 +79,23 @@ class Gate:
             if rule.kind == "all":
                 everything.add(hide)
             by_hide.setdefault(hide, []).append(self._rule_clause(rule, user, form, now))
-        return [
+        grants = [
             Grant(true() if hide in everything else or_(*clauses), hide, hide in everything)
             for hide, clauses in by_hide.items()
         ]
+        if action == "read" and not any(g.everything for g in grants):
+            # Approvers and people copied (抄送) may read the records they take part in.
+            own_hides = [p.hide for p in self.permissions(user, form)]
+            hide = frozenset.intersection(*own_hides) if own_hides else frozenset()
+            grants.append(Grant(self._participant_clause(user, form), hide, False))
+        return grants
+
+    def _participant_clause(self, user: User, form: FormDef) -> ColumnElement:
+        table = self.schema[form.name].table
+        in_tasks = select(tasks.c.record_id).where(tasks.c.form == form.name, tasks.c.assignee == user.name)
+        in_copies = select(carbon_copies.c.record_id).where(
+            carbon_copies.c.form == form.name, carbon_copies.c.user_name == user.name)
+        return or_(table.c.id.in_(in_tasks), table.c.id.in_(in_copies))
 
     def row_filter(self, user: User, form: FormDef, action: str, now: datetime) -> ColumnElement:
         """SQL condition selecting exactly the rows the user may `action`."""

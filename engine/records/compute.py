@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -98,7 +98,8 @@ def coerce_result(field: FieldDef, value: Any) -> Any:
     result = field.result
     try:
         if result == "decimal":
-            return to_decimal(Decimal(value).quantize(Decimal(1).scaleb(-field.precision)), field.precision)
+            step = Decimal(1).scaleb(-field.precision)
+            return to_decimal(Decimal(value).quantize(step, rounding=ROUND_HALF_UP), field.precision)
         if result == "integer":
             return int(value)
         if result == "text":

@@ -1,6 +1,7 @@
 """What one use case runs with: the loaded definitions, a session, the acting user, the time."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -23,6 +24,8 @@ class Runtime:
     schema: Schema
     gate: Gate
     dialect: str
+    #: form name → its stage machine (transitions.Machine), shared by all records
+    machines: Mapping[str, Any] = field(default_factory=dict)
 
     def form(self, name: str) -> FormDef | None:
         return self.app.form(name)

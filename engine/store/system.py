@@ -114,3 +114,71 @@ definition_versions = Table(
     Column("sources", JSON, nullable=False),
     UniqueConstraint("signature", name="uq_engine_definition_versions_signature"),
 )
+
+#: One row per approval run: a record entering a stage with `approval`.
+approvals = Table(
+    "engine_approvals", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("form", String(63), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("stage", String(63), nullable=False),
+    #: The stage the record came from: withdraw and send-back from the first step return here.
+    Column("return_stage", String(63), nullable=False),
+    Column("submitter", String(64), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | approved | rejected | withdrawn | sent_back
+    Column("step_index", Integer, nullable=False),
+    Column("round", Integer, nullable=False, default=1),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime),
+    Index("ix_engine_approvals_record", "form", "record_id", "status"),
+)
+
+#: Approval tasks: one per approver and step activation.
+tasks = Table(
+    "engine_tasks", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("approval_id", BigInteger, ForeignKey("engine_approvals.id", ondelete="CASCADE"), nullable=False),
+    Column("form", String(63), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("step", String(63), nullable=False),
+    Column("step_index", Integer, nullable=False),
+    Column("round", Integer, nullable=False),
+    Column("assignee", String(64), nullable=False),
+    # open | approved | rejected | closed (by a peer or the end of the approval) | sent_back | withdrawn
+    # | reassigned | skipped (passed automatically: already approved an earlier step)
+    Column("status", String(16), nullable=False),
+    Column("acted_by", String(64)),
+    Column("acted_at", UTCDateTime),
+    Column("comment", Text),
+    Column("reassigned_from", String(64)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("due_at", UTCDateTime),
+    Index("ix_engine_tasks_inbox", "assignee", "status"),
+    Index("ix_engine_tasks_approval", "approval_id", "step_index", "round"),
+    Index("ix_engine_tasks_record", "form", "record_id"),
+)
+
+#: People copied (抄送) on an approval step: they see the record without acting.
+carbon_copies = Table(
+    "engine_carbon_copies", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("approval_id", BigInteger, ForeignKey("engine_approvals.id", ondelete="CASCADE"), nullable=False),
+    Column("form", String(63), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("user_name", String(64), nullable=False),
+    Column("step", String(63), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Index("ix_engine_carbon_copies_user", "user_name", "form", "record_id"),
+)
+
+#: Problems at run time that admins must see (e.g. an approval step that finds no approver).
+incidents = Table(
+    "engine_incidents", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("form", String(63)),
+    Column("record_id", BigInteger),
+    Column("message", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("resolved_at", UTCDateTime),
+)

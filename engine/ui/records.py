@@ -5,10 +5,11 @@ the submitted values to the same record services as the API, and put its per-fie
 errors back next to the fields (nothing the user typed is lost)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.auth.users import list_users
@@ -122,26 +123,31 @@ def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
 
 def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[str], editable: list[str],
                  extra_errors: list[str] = ()) -> str:
+    expressions = _client_expressions(form, shown)
+    user = g.get("user")
+    offset = datetime.now(engine_state().tzinfo).utcoffset()
+    expressions.update(user=user.name if user else None, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
     return render_template("records/edit.html", form=form, wtform=wtform, record=record, shown=shown,
-                           editable=set(editable), extra_errors=list(extra_errors),
-                           expressions=_client_expressions(form, shown))
+                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions)
 
 
 def _client_expressions(form: FormDef, shown: list[str]) -> dict[str, Any]:
     """Formulas and visible_if conditions as IR for the page's live evaluation."""
-    out: dict[str, Any] = {"formulas": {}, "visible_if": {}, "precision": {}, "rows": {}}
+    out: dict[str, Any] = {"formulas": {}, "visible_if": {}, "precision": {}, "results": {}, "rows": {}}
     for field in form.fields:
         if field.name not in shown:
             continue
         if field.formula is not None:
             out["formulas"][field.name] = field.formula.to_dict()
-            out["precision"][field.name] = field.precision if field.result == "decimal" else None
+            out["precision"][field.name] = field.precision
+            out["results"][field.name] = field.result
         if field.visible_if is not None:
             out["visible_if"][field.name] = field.visible_if.to_dict()
         if field.type == "table":
             out["rows"][field.name] = {
                 "formulas": {s.name: s.formula.to_dict() for s in field.fields if s.formula is not None},
                 "precision": {s.name: s.precision for s in field.fields if s.formula is not None},
+                "results": {s.name: s.result for s in field.fields if s.formula is not None},
                 "types": {s.name: s.type for s in field.fields},
             }
     out["types"] = {f.name: f.type for f in form.fields}

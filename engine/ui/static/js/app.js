@@ -142,6 +142,8 @@
     if (type === "integer") { return /^[+-]?\d+$/.test(text) ? window.EngineExpr.integer(text) : text; }
     if (type === "decimal") { return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? window.EngineExpr.decimal(text) : text; }
     if (type === "link") { return /^\d+$/.test(text) ? window.EngineExpr.integer(text) : null; }
+    if (type === "date") { try { return window.EngineExpr.date(text); } catch (e) { return null; } }
+    if (type === "datetime") { try { return window.EngineExpr.datetime(text); } catch (e) { return null; } }
     return text;
   }
 
@@ -154,9 +156,10 @@
     return {
       lookup: function (path) {
         var el = row.querySelector('[name$="-' + path[0] + '"]');
-        return inputValue(el, types[path[0]]);
+        var type = types[path[0]] === "formula" ? spec.rows[table].results[path[0]] : types[path[0]];
+        return inputValue(el, type);
       },
-      user: null, now: new Date()
+      user: spec.user, now: new Date(), tzOffsetMinutes: spec.tz_offset
     };
   }
 
@@ -178,16 +181,21 @@
         if (path.length !== 1) { return null; }  // a linked record's field: the server computes it
         if (spec.formulas[path[0]] !== undefined) {
           var shown = fieldInput(path[0]);
-          return shown ? inputValue(shown, "decimal") : null;
+          var result = spec.results[path[0]];
+          return shown ? inputValue(shown, result === "text" ? "text" : result) : null;
         }
         return inputValue(fieldInput(path[0]), type);
       },
-      user: null, now: new Date()
+      user: spec.user, now: new Date(), tzOffsetMinutes: spec.tz_offset
     };
   }
 
-  function show(value, precision) {
-    try { return window.EngineExpr.format(value, precision); } catch (e) { return ""; }
+  function show(value, result, precision) {
+    // The value the server will store (coerce_result), shown as the server writes it.
+    try {
+      var stored = window.EngineExpr.coerce(value, result || "decimal", precision);
+      return window.EngineExpr.format(stored, result === "decimal" || !result ? precision : 0);
+    } catch (e) { return ""; }
   }
 
   function recompute() {
@@ -200,7 +208,7 @@
           if (!out) { return; }
           var value = null;
           try { value = window.EngineExpr.evaluate(formulas[column], rowScope(row, table)); } catch (e) { value = null; }
-          out.value = show(value, spec.rows[table].precision[column]);
+          out.value = show(value, spec.rows[table].results[column], spec.rows[table].precision[column]);
         });
       });
     });
@@ -209,7 +217,7 @@
       if (!out) { return; }
       var value = null;
       try { value = window.EngineExpr.evaluate(spec.formulas[name], recordScope()); } catch (e) { value = null; }
-      out.value = show(value, spec.precision[name]);
+      out.value = show(value, spec.results[name], spec.precision[name]);
     });
     Object.keys(spec.visible_if).forEach(function (name) {
       var block = form.querySelector('[data-field-block="' + name + '"]');

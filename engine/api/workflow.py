@@ -1,0 +1,79 @@
+"""Workflow endpoints (SPEC §8): transitions, withdraw, approval progress, the task inbox."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from engine.errors import BadRequest
+from engine.services import tasks as task_service
+from engine.services import workflow as service
+from engine.web import use_case
+
+from . import bp, json_body
+
+
+def _optional_body() -> dict:
+    if not request.data:
+        return {}
+    return json_body()
+
+
+@bp.get("/forms/<form_name>/records/<int:record_id>/transitions")
+def list_transitions(form_name: str, record_id: int):
+    with use_case() as ctx:
+        return jsonify(service.available_transitions(ctx, form_name, record_id))
+
+
+@bp.post("/forms/<form_name>/records/<int:record_id>/transitions/<name>")
+def fire_transition(form_name: str, record_id: int, name: str):
+    body = _optional_body()
+    comment = body.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        raise BadRequest("'comment' must be a string")
+    with use_case(write=True) as ctx:
+        return jsonify(service.fire_transition(ctx, form_name, record_id, name, comment, body.get("version")))
+
+
+@bp.post("/forms/<form_name>/records/<int:record_id>/withdraw")
+def withdraw(form_name: str, record_id: int):
+    with use_case(write=True) as ctx:
+        return jsonify(service.withdraw(ctx, form_name, record_id))
+
+
+@bp.get("/forms/<form_name>/records/<int:record_id>/approvals")
+def approvals(form_name: str, record_id: int):
+    with use_case() as ctx:
+        return jsonify(task_service.approval_progress(ctx, form_name, record_id))
+
+
+@bp.get("/tasks")
+def list_tasks():
+    with use_case() as ctx:
+        return jsonify(task_service.list_tasks(ctx, request.args.get("status", "open")))
+
+
+@bp.post("/tasks/<int:task_id>/<action>")
+def act_on_task(task_id: int, action: str):
+    body = _optional_body()
+    with use_case(write=True) as ctx:
+        return jsonify(task_service.decide(ctx, task_id, action, body.get("comment"), body.get("to")))
+
+
+@bp.post("/tasks/approve")
+def batch_approve():
+    body = json_body()
+    ids = body.get("ids")
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+        raise BadRequest("'ids' must be a list of task ids")
+    results = []
+    for task_id in dict.fromkeys(ids):  # a duplicate id is applied once
+        try:
+            with use_case(write=True) as ctx:  # one transaction per task
+                task = task_service.decide(ctx, task_id, "approve", body.get("comment"))
+            results.append({"id": task_id, "ok": True, "status": task["status"]})
+        except Exception as exc:  # noqa: BLE001 - reported per task
+            from engine.errors import EngineError
+
+            if not isinstance(exc, EngineError):
+                raise
+            results.append({"id": task_id, "ok": False, "code": exc.code, "message": exc.message})
+    return jsonify({"results": results})

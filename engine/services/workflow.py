@@ -1,0 +1,215 @@
+"""Workflow use cases: available transitions, fire a transition, withdraw an approval.
+Each runs in the caller's single transaction with the record row locked first."""
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from engine.definitions.model import FormDef, TransitionDef
+from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from engine.expressions import ExpressionError, evaluate, evaluate_condition
+from engine.i18n import _
+from engine.records.compute import RecordScope
+from engine.records.context import Context
+from engine.records.validate import prepare_values
+from engine.store.db import Database
+from engine.store.records import StoredRecord
+from engine.store.system import incidents, tasks
+from engine.workflows import approvals
+from engine.workflows.machine import MachineError, fire
+
+from .history import write_history
+from .records import _encode_values, create_record, load_readable, present, readable_form
+
+log = logging.getLogger(__name__)
+
+
+def _workflow_form(ctx: Context, form_name: str) -> FormDef:
+    form = readable_form(ctx, form_name)
+    if form.workflow is None:
+        raise NotFound(f"form '{form.name}' has no workflow")
+    return form
+
+
+def may_fire(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> bool:
+    if ctx.user.is_admin:
+        return True
+    if "$owner" in transition.roles and record.get(form.owner_attribute) == ctx.user.name:
+        return True
+    return bool(set(transition.roles) & ctx.user.roles)
+
+
+def _scope(ctx: Context, form: FormDef, record: StoredRecord) -> RecordScope:
+    return RecordScope(ctx, form, record.values, record.meta, now=ctx.local_now, user=ctx.user.name)
+
+
+def _condition_holds(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> bool:
+    if transition.condition is None:
+        return True
+    try:
+        return evaluate_condition(transition.condition, _scope(ctx, form, record))
+    except ExpressionError:
+        log.warning("condition of %s.%s failed to evaluate; treated as false", form.name, transition.name)
+        return False  # fail closed
+
+
+def available_transitions(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
+    form = _workflow_form(ctx, form_name)
+    record, _hidden = load_readable(ctx, form, record_id)
+    machine = ctx.runtime.machines[form.name]
+    out = []
+    for transition in form.workflow.transitions:  # type: ignore[union-attr]
+        if not may_fire(ctx, form, transition, record):
+            continue
+        try:
+            target = fire(machine, transition.name, record.meta["stage"],
+                          lambda t=transition: _condition_holds(ctx, form, t, record))
+        except MachineError:
+            continue
+        if target is not None:
+            out.append({"name": transition.name, "title": transition.title, "to": transition.to,
+                        "comment_required": transition.comment_required})
+    return out
+
+
+def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, comment: str | None = None,
+                    version: Any = None) -> dict[str, Any]:
+    form = _workflow_form(ctx, form_name)
+    workflow = form.workflow
+    assert workflow is not None
+    transition = workflow.transition(name)
+    if transition is None:
+        raise NotFound(f"form '{form.name}' has no transition '{name}'")
+    record, hidden = load_readable(ctx, form, record_id, lock=True)
+    if version is not None and version != record.version:
+        raise Conflict(f"record {record_id} was changed by someone else (now version {record.version})",
+                       code="stale_version", current_version=record.version)
+    if not may_fire(ctx, form, transition, record):
+        raise Forbidden(_("you may not do '%(action)s' on this record", action=transition.title))
+    try:
+        target = fire(ctx.runtime.machines[form.name], name, record.meta["stage"],
+                      lambda: _condition_holds(ctx, form, transition, record))
+    except MachineError:
+        raise Conflict(_("'%(action)s' is not possible in stage %(stage)s", action=transition.title,
+                         stage=_stage_title(form, record.meta["stage"])), code="wrong_stage") from None
+    if target is None:
+        raise Conflict(_("the conditions for '%(action)s' are not met", action=transition.title),
+                       code="condition_false")
+    if transition.comment_required and not (comment or "").strip():
+        raise ValidationFailed({"comment": [_("required")]})
+    before = dict(record.values)
+    changes = _apply_set(ctx, form, transition, record, hidden)
+    pending = approvals.pending_approval(ctx, form.name, record_id)
+    if pending is not None:  # leaving an approval stage by a transition (e.g. cancel) ends the approval
+        approvals.finish(ctx, pending["id"], "cancelled")
+    if transition.create is not None:
+        created = _create_linked(ctx, form, transition, record)
+    else:
+        created = None
+    move_record(ctx, form, record, target, action="transition", changes=changes, before=before,
+                details={"transition": name, "title": transition.title, "comment": comment or None,
+                         **({"created": created} if created else {})})
+    fresh, fresh_hidden = load_readable(ctx, form, record_id)
+    return present(ctx, form, fresh, fresh_hidden)
+
+
+def _stage_title(form: FormDef, stage: str | None) -> str:
+    found = form.workflow.stage(stage) if form.workflow and stage else None
+    return found.title if found else str(stage)
+
+
+def _apply_set(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord,
+               hidden: frozenset[str]) -> dict[str, Any]:
+    """Values of `set`, applied to the record's values with the same validation as an edit
+    (required fields are checked again); returns {field: new value} of what changed."""
+    incoming = {}
+    for field_name, expr in transition.set.items():
+        try:
+            incoming[field_name] = evaluate(expr, _scope(ctx, form, record))
+        except ExpressionError as exc:
+            raise ValidationFailed({field_name: [exc.message]}) from None
+    ctx.editing = (form.name, record.id)
+    values, changed = prepare_values(ctx, form, incoming, current=record.values, meta=record.meta,
+                                     hidden=frozenset(), editable=lambda f: None)
+    record.values.update({k: values[k] for k in changed})
+    return {k: values[k] for k in changed}
+
+
+def _create_linked(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> dict[str, Any]:
+    assert transition.create is not None
+    fields = {}
+    for field_name, expr in transition.create.set.items():
+        try:
+            fields[field_name] = evaluate(expr, _scope(ctx, form, record))
+        except ExpressionError as exc:
+            raise ValidationFailed({f"create.{field_name}": [exc.message]}) from None
+    created = create_record(ctx, transition.create.form, fields, system=True)
+    return {"form": transition.create.form, "id": created["id"]}
+
+
+def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str, *, action: str,
+                details: dict[str, Any], changes: dict[str, Any] | None = None,
+                before: dict[str, Any] | None = None, actor: str | None = None) -> None:
+    """Put the locked record into `to_stage` (with any field changes) in one versioned UPDATE,
+    write history, and run what entering the stage starts (an approval)."""
+    workflow = form.workflow
+    assert workflow is not None
+    stage = workflow.stage(to_stage)
+    assert stage is not None
+    tables = ctx.runtime.tables(form.name)
+    from_stage = record.meta["stage"]
+    due_at: datetime | None = ctx.now + stage.due if stage.due else None
+    columns = {k: v for k, v in (changes or {}).items() if k in tables.table.c}
+    result = ctx.session.execute(
+        update(tables.table).where(tables.table.c.id == record.id, tables.table.c.version == record.version)
+        .values(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at, **columns))
+    if result.rowcount != 1:
+        raise Conflict(f"record {record.id} was changed by someone else", code="stale_version")
+    from engine.store.records import write_children
+
+    for name in tables.children:
+        if changes and name in changes:
+            write_children(ctx.session, tables, name, record.id, changes[name] or [])
+    encoded_changes = []
+    if changes:
+        old = _encode_values(ctx, form, before or {}, set(changes))
+        new = _encode_values(ctx, form, changes, set(changes))
+        encoded_changes = [{"field": k, "old": old.get(k), "new": new.get(k)} for k in changes]
+    write_history(ctx.session, form.name, record.id, actor or ctx.user.name, action,
+                  {**details, "from": from_stage, "to": to_stage,
+                   **({"changes": encoded_changes} if encoded_changes else {})}, ctx.now)
+    record.meta.update(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at)
+    if stage.approval is not None:
+        outcome = approvals.start(ctx, form, record, stage, return_stage=from_stage)
+        if outcome.status == "approved":  # every step skipped or already approved
+            move_record(ctx, form, record, stage.approval.approved, action="approval",
+                        details={"result": "approved"}, actor=approvals.SYSTEM)
+
+
+def withdraw(ctx: Context, form_name: str, record_id: int) -> dict[str, Any]:
+    form = _workflow_form(ctx, form_name)
+    record, _hidden = load_readable(ctx, form, record_id, lock=True)
+    pending = approvals.pending_approval(ctx, form.name, record_id)
+    if pending is None:
+        raise Conflict(_("there is no approval in progress to withdraw"), code="no_approval")
+    if pending["submitter"] != ctx.user.name and not ctx.user.is_admin:
+        raise Forbidden(_("only the submitter may withdraw"))
+    acted = ctx.session.execute(select(tasks.c.id).where(
+        tasks.c.approval_id == pending["id"], tasks.c.status.in_(("approved", "rejected", "sent_back")),
+        tasks.c.acted_by != approvals.SYSTEM)).first()
+    if acted is not None:
+        raise Conflict(_("an approver has already acted; it can no longer be withdrawn"), code="already_acted")
+    approvals.finish(ctx, pending["id"], "withdrawn", closing="withdrawn")
+    move_record(ctx, form, record, pending["return_stage"], action="withdraw", details={})
+    fresh, hidden = load_readable(ctx, form, record_id)
+    return present(ctx, form, fresh, hidden)
+
+
+def record_incident(db: Database, kind: str, form: str, record_id: int, message: str, now: datetime) -> None:
+    """Written in its own transaction: the action that met the problem was rolled back."""
+    with db.transaction() as session:
+        session.execute(insert(incidents).values(kind=kind, form=form, record_id=record_id, message=message,
+                                                 created_at=now))

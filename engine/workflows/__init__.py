@@ -1,0 +1,1 @@
+"""Workflows: the stage machine (transitions library), approvals, tasks."""

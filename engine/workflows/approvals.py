@@ -1,0 +1,137 @@
+"""Approval runs: steps in order (skipping those whose `when` is false), one task per
+approver, modes any (或签) and all (会签), 去重 (skip_if_approved_before), 抄送 (cc).
+
+These functions run inside the caller's transaction, after the caller has locked the
+record row; they only write approval, task and cc rows and report what happened, and
+the caller moves the record (so stage changes stay in one place).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from engine.definitions.model import FormDef, StageDef, StepDef
+from engine.errors import Conflict
+from engine.expressions import evaluate_condition
+from engine.i18n import _
+from engine.records.compute import RecordScope
+from engine.records.context import Context
+from engine.store.records import StoredRecord
+from engine.store.system import approvals, carbon_copies, tasks
+
+from .recipients import resolve
+
+SYSTEM = "system"
+
+
+class NoApprover(Conflict):
+    """A step found nobody to approve: the action that started it does not go through, and
+    admins are told (an incident, written after the rollback)."""
+
+    def __init__(self, step: StepDef, form: str, record_id: int) -> None:
+        super().__init__(_("approval step '%(step)s' found no approver; an administrator has been told",
+                           step=step.title), code="no_approver")
+        self.step = step
+        self.incident = ("no_approver", form, record_id,
+                         f"approval step '{step.name}' ({step.title}) of {form} #{record_id} found no approver")
+
+
+@dataclass
+class Outcome:
+    """"waiting" (tasks are open), "approved" or "rejected": where the approval stands."""
+
+    status: str
+    approval_id: int
+
+
+def _scope(ctx: Context, form: FormDef, record: StoredRecord) -> RecordScope:
+    return RecordScope(ctx, form, record.values, record.meta, now=ctx.local_now, user=ctx.user.name)
+
+
+def start(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef, return_stage: str) -> Outcome:
+    approval_id = ctx.session.execute(insert(approvals).values(
+        form=form.name, record_id=record.id, stage=stage.name, return_stage=return_stage,
+        submitter=ctx.user.name, status="pending", step_index=0, round=1, started_at=ctx.now,
+    ).returning(approvals.c.id)).scalar_one()
+    return activate(ctx, form, record, stage, approval_id, first=0, round_no=1)
+
+
+def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef, approval_id: int,
+             first: int, round_no: int) -> Outcome:
+    """Open the first applicable step from index `first`; approved when none is left."""
+    assert stage.approval is not None
+    submitter = ctx.session.execute(select(approvals.c.submitter).where(approvals.c.id == approval_id)).scalar_one()
+    approved_before = set(ctx.session.execute(
+        select(tasks.c.assignee).where(tasks.c.approval_id == approval_id, tasks.c.status == "approved")).scalars())
+    steps = stage.approval.steps
+    for index in range(first, len(steps)):
+        step = steps[index]
+        if step.when is not None and not evaluate_condition(step.when, _scope(ctx, form, record)):
+            continue
+        people = resolve(ctx.session, step.approvers, record.values, record.meta)
+        if not step.allow_self_approval:
+            people = [p for p in people if p != submitter]
+        if not people:
+            raise NoApprover(step, form.name, record.id)
+        open_count = 0
+        for person in people:
+            skip = step.skip_if_approved_before and person in approved_before
+            ctx.session.execute(insert(tasks).values(
+                approval_id=approval_id, form=form.name, record_id=record.id, step=step.name, step_index=index,
+                round=round_no, assignee=person, status="skipped" if skip else "open",
+                acted_by=SYSTEM if skip else None, acted_at=ctx.now if skip else None,
+                comment="already approved an earlier step" if skip else None, created_at=ctx.now,
+                due_at=ctx.now + stage.due if stage.due else None))
+            open_count += 0 if skip else 1
+        for person in resolve(ctx.session, step.cc, record.values, record.meta):
+            ctx.session.execute(insert(carbon_copies).values(
+                approval_id=approval_id, form=form.name, record_id=record.id, user_name=person, step=step.name,
+                created_at=ctx.now))
+        ctx.session.execute(update(approvals).where(approvals.c.id == approval_id)
+                            .values(step_index=index, round=round_no))
+        if open_count:
+            return Outcome("waiting", approval_id)
+        # everybody in this step had approved before: the step passes by itself
+    finish(ctx, approval_id, "approved")
+    return Outcome("approved", approval_id)
+
+
+def finish(ctx: Context, approval_id: int, status: str, closing: str = "closed") -> None:
+    """End an approval: its open tasks become `closing`."""
+    ctx.session.execute(update(tasks).where(tasks.c.approval_id == approval_id, tasks.c.status == "open")
+                        .values(status=closing, acted_at=ctx.now))
+    ctx.session.execute(update(approvals).where(approvals.c.id == approval_id)
+                        .values(status=status, finished_at=ctx.now))
+
+
+def pending_approval(ctx: Context, form: str, record_id: int) -> Any:
+    return ctx.session.execute(
+        select(approvals).where(approvals.c.form == form, approvals.c.record_id == record_id,
+                                approvals.c.status == "pending").order_by(approvals.c.id.desc()).limit(1)
+    ).mappings().first()
+
+
+def step_complete(ctx: Context, task: Any, step: StepDef) -> bool:
+    """After a decision on `task`: is its step done (any: one approval; all: no open task left)?"""
+    if step.mode == "any":
+        return True
+    still_open = ctx.session.execute(select(tasks.c.id).where(
+        tasks.c.approval_id == task["approval_id"], tasks.c.step_index == task["step_index"],
+        tasks.c.round == task["round"], tasks.c.status == "open")).first()
+    return still_open is None
+
+
+def close_step(ctx: Context, task: Any, status: str = "closed") -> None:
+    ctx.session.execute(update(tasks).where(
+        tasks.c.approval_id == task["approval_id"], tasks.c.step_index == task["step_index"],
+        tasks.c.round == task["round"], tasks.c.status == "open").values(status=status, acted_at=ctx.now))
+
+
+def previous_step(ctx: Context, task: Any) -> int | None:
+    """The step before the task's step that actually ran in this approval, if any."""
+    return ctx.session.execute(
+        select(tasks.c.step_index).where(tasks.c.approval_id == task["approval_id"],
+                                         tasks.c.step_index < task["step_index"])
+        .order_by(tasks.c.step_index.desc()).limit(1)).scalar()

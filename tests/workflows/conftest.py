@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import TEST_CONFIGS
+
+
+@pytest.fixture
+def app(make_app, tmp_path):
+    folder = tmp_path / "flow"
+    shutil.copytree(TEST_CONFIGS / "flow", folder)
+    return make_app(folder)
+
+
+@pytest.fixture
+def people(make_user):
+    """The cast: a requester with a manager, finance, a gm, a buyer."""
+    boss = make_user("boss", "manager")
+    return {
+        "boss": boss,
+        "rita": make_user("rita", "requester", manager="boss"),
+        "fin1": make_user("fin1", "finance"),
+        "fin2": make_user("fin2", "finance"),
+        "gm": make_user("gm", "gm"),
+        "buyer": make_user("buyer", "buyer"),
+    }
+
+
+URL = "/api/forms/request/records"
+
+
+def submit(client, **fields):
+    record = client.create("request", **{"subject": "Laptops", **fields})
+    response = client.post(f"{URL}/{record['id']}/transitions/submit", json={})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def open_tasks(client):
+    return client.get("/api/tasks?status=open").get_json()
