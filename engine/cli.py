@@ -85,29 +85,26 @@ def init(admin_password: str | None) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
 def serve(host: str, port: int, workers: int) -> None:
-    """Serve the web app and API (gunicorn when --workers > 1)."""
+    """Serve the web app and API with gunicorn (--workers processes)."""
+    from gunicorn.app.base import BaseApplication
+
     from engine import create_app
 
-    if workers > 1:
-        from gunicorn.app.base import BaseApplication
+    class Server(BaseApplication):
+        """gunicorn with N worker processes (each with a few threads), whatever N is."""
 
-        class Server(BaseApplication):
-            def load_config(self) -> None:
-                self.cfg.set("bind", f"{host}:{port}")
-                self.cfg.set("workers", workers)
-                self.cfg.set("threads", 4)
-                self.cfg.set("accesslog", "-")
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", max(workers, 1))
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
 
-            def load(self):
-                return create_app()
+        def load(self):
+            return create_app()
 
-        Server().run()
-        return
-    from werkzeug.serving import run_simple
-
-    app = create_app()
-    click.echo(f"serving on http://{host}:{port}/")
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    click.echo(f"serving on http://{host}:{port}/ with {max(workers, 1)} worker process(es)")
+    Server().run()
 
 
 @main.command()

@@ -113,8 +113,8 @@ def get_json(port: int, path: str, token: str, attempts: int = 100):
     request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
     for _ in range(attempts):
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:
+            with urllib.request.urlopen(request, timeout=30) as response:
                 return json.load(response)
-        except (ConnectionError, urllib.error.URLError):
+        except (ConnectionError, TimeoutError, urllib.error.URLError):
             time.sleep(0.1)
     raise AssertionError("server did not answer")

@@ -79,7 +79,8 @@ def test_resubmitting_after_rejection_starts_a_new_approval(people):
 
 def test_send_back_from_the_first_step_returns_to_the_submitters_stage(people):
     body = submit(people["rita"], amount="10")
-    assert act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "send_back", comment="add details").status_code == 200
+    task = open_tasks(people["fin1"])[0]
+    assert act(people["fin1"], task["id"], "send_back", comment="add details").status_code == 200
     assert stage_of(people["rita"], body["id"]) == "draft"
 
 

@@ -85,7 +85,8 @@ def test_approval_path_condition_set_and_create(people):
     assert buyer.get(f"{url}/transitions").get_json() == []  # condition: supplier != null
     refused = buyer.post(f"{url}/transitions/order", json={})
     assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "condition_false"
-    assert people["boss"].patch(url, json={"version": record["version"], "fields": {"supplier": "ACME"}}).status_code == 200
+    edit = people["boss"].patch(url, json={"version": record["version"], "fields": {"supplier": "ACME"}})
+    assert edit.status_code == 200
     ordered = buyer.post(f"{url}/transitions/order", json={}).get_json()
     assert ordered["stage"] == "ordered" and ordered["fields"]["ordered_on"] is not None
     purchases = buyer.get("/api/forms/purchase/records").get_json()["items"]
