@@ -33,6 +33,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	bash scripts/ensure-services.sh
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/approve.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine tests bench

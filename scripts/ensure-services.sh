@@ -29,6 +29,8 @@ if ! psql -h 127.0.0.1 -U postgres -d test -c 'select 1' >/dev/null 2>&1; then
   su postgres -c "psql -c 'CREATE DATABASE test'" >/dev/null 2>&1 || true
 fi
 pg_ready && echo "PostgreSQL ready on 127.0.0.1:5432"
+# search indexes (trigram) need pg_trgm; the engine installs it itself when it may
+psql -h 127.0.0.1 -U postgres -d test -qc "CREATE EXTENSION IF NOT EXISTS pg_trgm" >/dev/null 2>&1 || true
 
 # Browser tests drive Debian's Chromium through Playwright (no browser downloads).
 if [ ! -x /usr/bin/chromium ]; then

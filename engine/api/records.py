@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine.errors import BadRequest
+from engine.services import comments
 from engine.services import records as service
 from engine.web import use_case
 
@@ -52,6 +53,13 @@ def delete_record(form_name: str, record_id: int):
     with use_case(write=True) as ctx:
         service.delete_record(ctx, form_name, record_id)
     return "", 204
+
+
+@bp.post("/forms/<form_name>/records/<int:record_id>/comments")
+def add_comment(form_name: str, record_id: int):
+    body = json_body()
+    with use_case(write=True) as ctx:
+        return jsonify(comments.add_comment(ctx, form_name, record_id, body.get("comment"))), 201
 
 
 @bp.get("/forms/<form_name>/records/<int:record_id>/history")

@@ -323,6 +323,9 @@ class Checker:
                     self.problem(form, f"{tptr}/roles", f"unknown role '{role}'")
             if tr.condition is not None:
                 self.check_expression(form, tr.condition, f"{tptr}/condition")
+            for j, name in enumerate(tr.require):
+                if form.field(name) is None:
+                    self.problem(form, f"{tptr}/require/{j}", f"unknown field '{name}'")
             self.check_assignments(form, form, tr.set, f"{tptr}/set")
             if tr.create:
                 target = self.app.form(tr.create.form)

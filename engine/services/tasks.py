@@ -100,6 +100,14 @@ def _cc_items(ctx: Context, limit: int) -> list[dict[str, Any]]:
     return out
 
 
+def open_tasks_on(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
+    """The caller's open tasks on one record (for the actions on its page)."""
+    rows = ctx.session.execute(select(tasks).where(
+        tasks.c.form == form_name, tasks.c.record_id == record_id, tasks.c.assignee == ctx.user.name,
+        tasks.c.status == "open").order_by(tasks.c.id)).mappings().all()
+    return [encode_task(ctx, row) for row in rows]
+
+
 def count_open(ctx: Context) -> int:
     return int(ctx.session.execute(select(func.count()).select_from(tasks).where(
         tasks.c.assignee == ctx.user.name, tasks.c.status == "open")).scalar_one())

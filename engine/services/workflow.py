@@ -102,6 +102,10 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
         raise ValidationFailed({"comment": [_("required")]})
     before = dict(record.values)
     changes = _apply_set(ctx, form, transition, record, hidden)
+    missing = {name: [_("required for '%(action)s'", action=transition.title)]
+               for name in transition.require if record.values.get(name) in (None, "", [])}
+    if missing:
+        raise ValidationFailed(missing)
     pending = approvals.pending_approval(ctx, form.name, record_id)
     if pending is not None:  # leaving an approval stage by a transition (e.g. cancel) ends the approval
         approvals.finish(ctx, pending["id"], "cancelled")

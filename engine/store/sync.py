@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Index, Table, func, insert, inspect, select, text, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from engine.definitions.model import AppDef, FieldDef, FormDef
@@ -22,6 +23,7 @@ from .db import Database
 from .system import definition_versions, schema_columns, system_metadata
 from .tables import (
     SYSTEM_SIGNATURES,
+    TRIGRAM,
     FormTables,
     Schema,
     build_schema,
@@ -46,8 +48,9 @@ class SyncPlan:
 
 
 class Planner:
-    def __init__(self, conn: Connection, app: AppDef, schema: Schema) -> None:
+    def __init__(self, conn: Connection, app: AppDef, schema: Schema, trigram_schema: str | None = None) -> None:
         self.conn = conn
+        self.trigram_schema = trigram_schema
         self.app = app
         self.schema = schema
         self.plan = SyncPlan()
@@ -125,7 +128,7 @@ class Planner:
                      parent_field: str | None = None) -> None:
         self.add(f"create table {table.name}", CreateTable(table))
         for index in table.indexes:
-            self.add(f"create index {index.name}", CreateIndex(index))
+            self.add_index(index)
         self.register_columns(form, fields, table, parent_field)
 
     def register_columns(self, form: FormDef, fields: tuple[FieldDef, ...], table: Table,
@@ -205,7 +208,7 @@ class Planner:
             existing = {ix["name"] for ix in self.inspector.get_indexes(physical)}
             if physical != table.name:  # a renamed table: its indexes carry the old name
                 for name in sorted(existing):
-                    if name and name.startswith((f"ix_{physical}_", f"uq_{physical}_")):
+                    if name and name.startswith((f"ix_{physical}_", f"uq_{physical}_", f"tg_{physical}_")):
                         self.add(f"drop index {name}", text(f"DROP INDEX {self.q(name)}"))
                 existing = set()
             for index in table.indexes:
@@ -213,7 +216,18 @@ class Planner:
                     continue
                 if index.unique:
                     self.check_duplicates(form, table, index)
-                self.add(f"create index {index.name}", CreateIndex(index))
+                self.add_index(index)
+
+    def add_index(self, index: Index) -> None:
+        """Trigram indexes need PostgreSQL with pg_trgm (its operator class named with the
+        extension's schema, which need not be on the search path); without it search scans."""
+        if not index.info.get(TRIGRAM):
+            self.add(f"create index {index.name}", CreateIndex(index))
+        elif self.trigram_schema:
+            column = next(iter(index.columns)).name
+            self.add(f"create index {index.name}", text(
+                f"CREATE INDEX {self.q(index.name)} ON {self.q(index.table.name)} "
+                f"USING gin ({self.q(column)} {self.q(self.trigram_schema)}.gin_trgm_ops)"))
 
     def check_duplicates(self, form: FormDef, table: Table, index: Index) -> None:
         column = next(iter(index.columns))
@@ -268,13 +282,31 @@ def _lock(conn: Connection) -> None:
     # SQLite: the write session began with BEGIN IMMEDIATE, which is the lock.
 
 
+def _trigram_schema(conn: Connection, install: bool) -> str | None:
+    """The schema holding pg_trgm, installing it when allowed (it is a trusted extension,
+    so a database owner may); None on SQLite or when it is not available."""
+    if conn.dialect.name != "postgresql":
+        return None
+    find = text("SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                "WHERE e.extname = 'pg_trgm'")
+    schema = conn.execute(find).scalar()
+    if schema is None and install:
+        try:
+            with conn.begin_nested():
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+        except DBAPIError:
+            return None
+        schema = conn.execute(find).scalar()
+    return schema
+
+
 def plan_sync(db: Database, app: AppDef) -> SyncPlan:
     """What `sync_schema` would do, without doing it."""
     with db.session(write=True) as session, session.begin():
         conn = session.connection()
         _lock(conn)
         system_metadata.create_all(conn)
-        return Planner(conn, app, build_schema(app)).run()
+        return Planner(conn, app, build_schema(app), _trigram_schema(conn, install=False)).run()
 
 
 def sync_schema(db: Database, app: AppDef) -> SyncPlan:
@@ -283,7 +315,7 @@ def sync_schema(db: Database, app: AppDef) -> SyncPlan:
         conn = session.connection()
         _lock(conn)
         system_metadata.create_all(conn)
-        plan = Planner(conn, app, build_schema(app)).run()
+        plan = Planner(conn, app, build_schema(app), _trigram_schema(conn, install=True)).run()
         if plan.refusals:
             raise SchemaChangeRefused(plan.refusals)
         for _desc, statement in plan.statements:

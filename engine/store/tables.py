@@ -53,7 +53,8 @@ SYSTEM_SIGNATURES = {
     "id": "ID", "stage": "String", "version": "Integer", "created_by": "String",
     "created_at": "DateTime", "updated_at": "DateTime", "due_at": "DateTime",
 }
-SYSTEM_INDEXES = ("stage", "created_by", "created_at", "due_at")
+SYSTEM_INDEXES = ("stage", "created_by", "due_at")
+TRIGRAM = "trigram"  # Index.info flag: a PostgreSQL GIN trigram index, built only where pg_trgm is available
 
 
 def field_columns(fields: tuple[FieldDef, ...]) -> list[Column]:
@@ -78,6 +79,18 @@ def indexed_fields(form: FormDef) -> list[tuple[str, bool]]:
     return list(wanted.items())
 
 
+def search_columns(form: FormDef) -> list[str]:
+    """Text columns the list search (`q`) looks in: they get trigram indexes on PostgreSQL,
+    so a substring search over a million rows need not read them all."""
+    names = form.list.search or ((form.title_field,) if form.title_field else ())
+    columns = []
+    for name in names:
+        field = form.field(name)
+        if field is not None and isinstance(type_of(field).column_type(field), String):
+            columns.append(name)
+    return columns
+
+
 @dataclass(frozen=True)
 class FormTables:
     form: str
@@ -90,6 +103,11 @@ def build_form_tables(metadata: MetaData, form: FormDef) -> FormTables:
     table = Table(name, metadata, *system_columns(), *field_columns(form.fields))
     for column, unique in indexed_fields(form):
         Index(index_name(name, column, unique), table.c[column], unique=unique)
+    # The default list order is newest first with the id as tie-breaker: one index serves it.
+    Index(index_name(name, "created_at_id"), table.c.created_at, table.c.id)
+    for column in search_columns(form):
+        Index(short_name(f"tg_{name}_{column}"), table.c[column], postgresql_using="gin",
+              postgresql_ops={column: "gin_trgm_ops"}, info={TRIGRAM: True})
     children = {}
     for field in form.fields:
         if field.type != "table":

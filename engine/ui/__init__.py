@@ -79,20 +79,26 @@ def home():
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, records
+    from . import admin, records, workflow
+    from .display import history_label, status_label
 
     app.register_blueprint(bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(workflow.bp)
+    app.jinja_env.globals.update(status_label=status_label, history_label=history_label)
 
     @app.context_processor
     def layout_context():
         locale = get_locale()
         current = "en" if locale is not None and locale.language == "en" else "zh_CN"
-        context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": []}
+        context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": [], "open_tasks": 0}
         if current_user.is_authenticated and not request.path.startswith("/api/"):
             resolve_user()
             with use_case() as ctx:
+                from engine.services.tasks import count_open
+
+                context["open_tasks"] = count_open(ctx)
                 forms = ctx.gate.readable_forms(ctx.user)
                 context["nav_modules"] = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
                 context["nav_modules"] = [(m, fs) for m, fs in context["nav_modules"] if fs]

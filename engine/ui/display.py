@@ -42,3 +42,23 @@ def display_value(field: FieldDef, value: Any, link_title: str | None = None,
     if kind == "table":
         return _("%(n)s rows", n=len(value))
     return value
+
+
+def status_label(status: str) -> str:
+    """Approval and task states as people read them."""
+    labels = {
+        "pending": _("in progress"), "open": _("waiting"), "approved": _("approved"), "rejected": _("rejected"),
+        "sent_back": _("sent back"), "reassigned": _("handed on"), "skipped": _("skipped (approved before)"),
+        "closed": _("not needed"), "withdrawn": _("withdrawn"), "cancelled": _("cancelled"), "cc": _("copied"),
+    }
+    return str(labels.get(status, status))
+
+
+def history_label(action: str) -> str:
+    labels = {
+        "create": _("created the record"), "update": _("edited"), "delete": _("deleted the record"),
+        "transition": _("moved the record"), "approval": _("approval finished"), "approve": _("approved"),
+        "reject": _("rejected"), "send_back": _("sent back"), "reassign": _("handed on the task"),
+        "withdraw": _("withdrew the submission"), "comment": _("commented"), "reminder": _("reminder"),
+    }
+    return str(labels.get(action, action))

@@ -205,9 +205,28 @@ def detail_page(form_name: str, record_id: int):
         may_edit = service.may(ctx, form, record_id, "update")
         may_delete = service.may(ctx, form, record_id, "delete")
         fields = {f.name: f for f in form.fields}
+        flow = workflow_panel(ctx, form, record_id) if form.workflow else None
         return render_template("records/detail.html", form=form, record=record, history=history,
-                               fields=fields, may_edit=may_edit, may_delete=may_delete,
+                               fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
                                users=user_labels(ctx), display_value=display_value)
+
+
+def workflow_panel(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any]:
+    """What the detail page offers for a record in a workflow: the transitions the user may
+    fire now, their open tasks here, whether they may withdraw, and the approval progress."""
+    from engine.services import tasks as task_service
+    from engine.services import workflow as workflow_service
+    from engine.workflows.approvals import pending_approval
+
+    pending = pending_approval(ctx, form.name, record_id)
+    return {
+        "transitions": workflow_service.available_transitions(ctx, form.name, record_id),
+        "tasks": task_service.open_tasks_on(ctx, form.name, record_id),
+        "may_withdraw": pending is not None and (pending["submitter"] == ctx.user.name or ctx.user.is_admin),
+        "progress": task_service.approval_progress(ctx, form.name, record_id),
+        "stages": {s.name: s.title for s in form.workflow.stages} if form.workflow else {},
+        "colleagues": [(u.name, u.label) for u in list_users(ctx.session) if u.active and u.name != ctx.user.name],
+    }
 
 
 @bp.route("/<form_name>/<int:record_id>/edit", methods=["GET", "POST"])

@@ -224,3 +224,22 @@ def test_renamed_stage_moves_its_records(shop):
         wf["transitions"][0]["to"] = "archived"
     sync_schema(db_of(app), change(folder, rename))
     assert read_rows(app, "rec_item")[0]["stage"] == "archived"
+
+
+def test_list_order_and_search_columns_are_indexed(shop):
+    """Newest-first lists read one (created_at, id) index; on PostgreSQL the search fields get
+    trigram indexes and a substring search uses them instead of reading the whole table."""
+    from sqlalchemy import text
+
+    app, _folder = shop
+    with db_of(app).transaction() as session:
+        conn = session.connection()
+        indexes = {ix["name"]: ix["column_names"] for ix in inspect(conn).get_indexes("rec_item")}
+        assert indexes["ix_rec_item_created_at_id"] == ["created_at", "id"]
+        if conn.dialect.name != "postgresql":
+            assert "tg_rec_item_name" not in indexes
+            return
+        assert "tg_rec_item_name" in indexes
+        conn.execute(text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(conn.execute(text("EXPLAIN SELECT id FROM rec_item WHERE name ILIKE '%客户%'")).scalars())
+        assert "tg_rec_item_name" in plan

@@ -1,0 +1,26 @@
+"""Comments on a record: anyone who may read it may comment; kept in its history."""
+from __future__ import annotations
+
+from typing import Any
+
+from engine.errors import ValidationFailed
+from engine.i18n import _
+from engine.records.context import Context
+
+from .history import write_history
+from .records import load_readable, readable_form
+
+MAX_COMMENT = 2000
+
+
+def add_comment(ctx: Context, form_name: str, record_id: int, text: Any) -> dict[str, Any]:
+    form = readable_form(ctx, form_name)
+    load_readable(ctx, form, record_id)
+    comment = text.strip() if isinstance(text, str) else ""
+    if not comment:
+        raise ValidationFailed({"comment": [_("required")]})
+    if len(comment) > MAX_COMMENT:
+        raise ValidationFailed({"comment": [_("at most %(n)s characters", n=MAX_COMMENT)]})
+    write_history(ctx.session, form.name, record_id, ctx.user.name, "comment", {"comment": comment}, ctx.now)
+    return {"form": form.name, "record_id": record_id, "actor": ctx.user.name, "comment": comment,
+            "at": ctx.now.astimezone(ctx.tzinfo).isoformat()}

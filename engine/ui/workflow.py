@@ -1,0 +1,116 @@
+"""Workflow pages: fire a transition, withdraw, comment, act on tasks, the inbox (待办 / 已办 / 抄送我).
+
+Every action posts to the same services as the API and comes back to the page it came
+from with a message; a refused action says why there, nothing is half-done."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from engine.errors import EngineError
+from engine.i18n import _
+from engine.services import tasks as task_service
+from engine.services import workflow as service
+from engine.services.comments import add_comment
+from engine.web import use_case
+
+bp = Blueprint("workflow", __name__)
+
+
+def _back(form_name: str, record_id: int):
+    return redirect(url_for("records.detail_page", form_name=form_name, record_id=record_id))
+
+
+def _refused(exc: EngineError, form_name: str | None = None) -> None:
+    """Flash why an action was refused, naming the fields by their labels (404 propagates:
+    the record or task is not yours to see)."""
+    if exc.status == 404:
+        raise exc
+    fields = getattr(exc, "fields", None) or {}
+    labels: dict[str, str] = {}
+    if fields and form_name:
+        with use_case() as ctx:
+            form = ctx.app.form(form_name)
+            labels = {f.name: f.label for f in form.fields} if form else {}
+    detail = "; ".join(f"{labels[k]}: {', '.join(v)}" if k in labels else ", ".join(v) for k, v in fields.items())
+    flash(f"{exc.message}: {detail}" if detail else exc.message, "error")
+
+
+@bp.post("/f/<form_name>/<int:record_id>/do/<name>")
+@login_required
+def fire(form_name: str, record_id: int, name: str):
+    try:
+        with use_case(write=True) as ctx:
+            service.fire_transition(ctx, form_name, record_id, name, request.form.get("comment"),
+                                    request.form.get("version", type=int))
+        flash(_("Done."), "success")
+    except EngineError as exc:
+        _refused(exc, form_name)
+    return _back(form_name, record_id)
+
+
+@bp.post("/f/<form_name>/<int:record_id>/withdraw")
+@login_required
+def withdraw(form_name: str, record_id: int):
+    try:
+        with use_case(write=True) as ctx:
+            service.withdraw(ctx, form_name, record_id)
+        flash(_("Withdrawn."), "success")
+    except EngineError as exc:
+        _refused(exc)
+    return _back(form_name, record_id)
+
+
+@bp.post("/f/<form_name>/<int:record_id>/comment")
+@login_required
+def comment(form_name: str, record_id: int):
+    try:
+        with use_case(write=True) as ctx:
+            add_comment(ctx, form_name, record_id, request.form.get("comment"))
+        flash(_("Comment added."), "success")
+    except EngineError as exc:
+        _refused(exc)
+    return _back(form_name, record_id)
+
+
+@bp.post("/tasks/<int:task_id>/<action>")
+@login_required
+def act(task_id: int, action: str):
+    target = request.form.get("next") or url_for("workflow.inbox")
+    try:
+        with use_case(write=True) as ctx:
+            task_service.decide(ctx, task_id, action, request.form.get("comment"), request.form.get("to"))
+        flash({"approve": _("Approved."), "reject": _("Rejected."), "send_back": _("Sent back."),
+               "reassign": _("Handed on.")}.get(action, _("Done.")), "success")
+    except EngineError as exc:
+        _refused(exc)
+    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("workflow.inbox"))
+
+
+@bp.post("/tasks/batch-approve")
+@login_required
+def batch_approve():
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    done = failed = 0
+    for task_id in dict.fromkeys(ids):
+        try:
+            with use_case(write=True) as ctx:
+                task_service.decide(ctx, task_id, "approve", request.form.get("comment"))
+            done += 1
+        except EngineError:
+            failed += 1
+    flash(_("%(done)s approved, %(failed)s not possible.", done=done, failed=failed),
+          "success" if not failed else "warning")
+    return redirect(url_for("workflow.inbox"))
+
+
+@bp.get("/tasks")
+@login_required
+def inbox():
+    tab = request.args.get("tab", "open")
+    if tab not in ("open", "done", "cc"):
+        tab = "open"
+    with use_case() as ctx:
+        items = task_service.list_tasks(ctx, tab)
+        counts = {"open": task_service.count_open(ctx)}
+    return render_template("workflow/inbox.html", items=items, tab=tab, counts=counts)

@@ -1,0 +1,86 @@
+"""An order of ¥80,000 through review by two approvers and on to shipping, in a real browser:
+each person works from their own inbox or the record page."""
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import PHONE, shoot
+from .test_story import create_customer
+
+
+def stage_is(page, title: str) -> None:
+    expect(page.locator("[data-testid=stage]")).to_have_text(title)
+
+
+def test_an_80000_order_is_reviewed_by_finance_and_manager_then_shipped(open_page, live):
+    sales = open_page("zhangwei")
+    create_customer(sales, live, "苏州宏远精密")
+    sales.goto(f"{live}/f/sales_order/new")
+    sales.click("#customer-ts-control")
+    sales.locator(".ts-dropdown .option", has_text="苏州宏远精密").click()
+    sales.fill("#delivery_date", "2030-09-30")
+    sales.fill("[name=items-0-product]", "数控机床")
+    sales.fill("[name=items-0-qty]", "8")
+    sales.fill("[name=items-0-price]", "10000")
+    expect(sales.locator("#total")).to_have_value("80000.00")
+    sales.click("[data-testid=save]")
+    stage_is(sales, "草稿")
+    order_url = sales.url
+    sales.click("[data-transition=submit]")
+    stage_is(sales, "订单评审")
+    expect(sales.locator("[data-testid=approval-progress]")).to_contain_text("财务审核")
+    expect(sales.locator("[data-testid=withdraw]")).to_be_visible()
+    assert not sales.locator("[data-transition]").count()  # the approval is in the approvers' hands
+
+    finance = open_page("zhaolei")
+    finance.goto(f"{live}/tasks")
+    expect(finance.locator("[data-testid=nav-tasks] .badge")).to_have_text("1")
+    item = finance.locator("[data-testid=inbox] .list-group-item", has_text=re.compile(r"SO-\d{8}-0001"))
+    expect(item).to_contain_text("财务审核")
+    shoot(finance, "inbox-desktop")
+    item.locator("[name=comment]").fill("价格核对无误")
+    item.locator("[data-testid=approve]").click()
+    expect(finance.locator(".alert-success")).to_be_visible()
+    expect(finance.locator("[data-testid=inbox]")).to_contain_text("暂无内容")
+
+    manager = open_page("lisa")
+    manager.goto(f"{live}/tasks")
+    manager.locator("[data-testid=inbox] a", has_text=re.compile(r"SO-\d{8}-0001")).click()
+    actions = manager.locator("[data-testid=actions]")
+    expect(actions).to_contain_text("销售经理审批")
+    shoot(manager, "order-review-desktop")
+    actions.locator("[name=comment]").first.fill("同意，注意交期")
+    actions.locator("[data-testid=approve]").click()
+    stage_is(manager, "生产排期")
+    progress = manager.locator("[data-testid=approval-progress]")
+    expect(progress).to_contain_text("价格核对无误")
+    expect(progress).to_contain_text("同意，注意交期")
+
+    plant = open_page("sunli")
+    plant.goto(order_url)
+    expect(plant.locator("[data-value=total]")).to_have_count(0)  # prices hidden from production
+    plant.click("[data-transition=start_production]")
+    stage_is(plant, "生产中")
+
+    store = open_page("zhouqiang", viewport=PHONE)
+    store.goto(order_url)
+    store.click("[data-transition=ship]")
+    expect(store.locator(".alert-danger")).to_contain_text("承运商")  # carrier and tracking number first
+    stage_is(store, "生产中")
+    store.goto(order_url + "/edit")
+    store.fill("#carrier", "顺丰速运")
+    store.fill("#tracking_no", "SF1234567890")
+    store.click("[data-testid=save]")
+    store.click("[data-transition=ship]")
+    stage_is(store, "已发货")
+    expect(store.locator("[data-value=shipped_on]")).not_to_have_text("—")
+    shoot(store, "order-shipped-phone")
+
+    sales.goto(order_url)
+    history = sales.locator("[data-testid=history]")
+    expect(history).to_contain_text("发货")
+    expect(history.locator("[data-action=approve]")).to_have_count(2)
+    for page in (sales, finance, manager, plant, store):
+        assert page.js_errors == []

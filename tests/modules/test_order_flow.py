@@ -1,0 +1,185 @@
+"""The shipped workflows, driven through the API as the staff of a company would:
+the opportunity pipeline (win creates an order) and the sales order flow with review
+by amount, production, shipping, invoicing and payment."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+ORDERS = "/api/forms/sales_order/records"
+OPPS = "/api/forms/opportunity/records"
+
+
+@pytest.fixture
+def staff(make_user):
+    make_user("boss", "sales_manager")
+    return {
+        "zhang": make_user("zhang", "sales", manager="boss"),
+        "li": make_user("li", "sales", manager="boss"),
+        "manager": make_user("manager", "sales_manager"),
+        "fin": make_user("fin", "finance"),
+        "gm": make_user("gm", "general_manager"),
+        "plant": make_user("plant", "production"),
+        "store": make_user("store", "warehouse"),
+    }
+
+
+def order_of(client, customer, qty, price, **fields):
+    return client.create("sales_order", customer=customer, delivery_date="2027-01-31",
+                         items=[{"product": "气动阀门", "qty": qty, "price": price}], **fields)
+
+
+def fire(client, url, name, **body):
+    return client.post(f"{url}/transitions/{name}", json=body)
+
+
+def tasks_of(client):
+    return client.get("/api/tasks?status=open").get_json()
+
+
+def approve_all(client, record_id):
+    for task in tasks_of(client):
+        if task["record_id"] == record_id:
+            assert client.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+
+
+def stage(client, url):
+    return client.get(url).get_json()["stage"]
+
+
+@pytest.fixture
+def customer(staff):
+    return staff["zhang"].create("customer", name="杭州恒达机械", owner="zhang")["id"]
+
+
+def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(staff, customer):
+    zhang, fin, manager = staff["zhang"], staff["fin"], staff["manager"]
+    order = order_of(zhang, customer, 8, "10000.00")
+    url = f"{ORDERS}/{order['id']}"
+    assert order["stage"] == "draft" and order["fields"]["total"] == "80000.00"
+    assert fire(zhang, url, "submit").status_code == 200
+    assert [t["step"] for t in tasks_of(fin)] == ["finance"] and tasks_of(manager) == []
+    approve_all(fin, order["id"])
+    assert stage(zhang, url) == "review"
+    assert [t["step"] for t in tasks_of(manager)] == ["manager"] and tasks_of(staff["gm"]) == []
+    approve_all(manager, order["id"])
+    assert stage(zhang, url) == "scheduling"
+
+    # Approved: amounts and lines are frozen for everyone, delivery date may still move.
+    version = zhang.get(url).get_json()["version"]
+    frozen = zhang.patch(url, json={"version": version, "fields": {"items": [
+        {"product": "气动阀门", "qty": 1, "price": "1.00"}]}})
+    assert frozen.status_code in (403, 422) and zhang.get(url).get_json()["fields"]["total"] == "80000.00"
+    assert manager.patch(url, json={"version": version, "fields": {"discount": "5000"}}).status_code in (403, 422)
+
+    plant, store = staff["plant"], staff["store"]
+    assert fire(plant, url, "start_production").status_code == 200
+    seen = store.get(url).get_json()["fields"]
+    assert "total" not in seen and all("price" not in row for row in seen["items"])
+    refused = fire(store, url, "ship")
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"carrier", "tracking_no"}
+    version = store.get(url).get_json()["version"]
+    assert store.patch(url, json={"version": version, "fields": {
+        "carrier": "顺丰", "tracking_no": "SF1234567890"}}).status_code == 200
+    shipped = fire(store, url, "ship").get_json()
+    assert shipped["stage"] == "shipped" and shipped["fields"]["shipped_on"] == date.today().isoformat()
+
+    assert fire(zhang, url, "request_invoice").status_code == 200
+    assert fire(fin, url, "invoiced").status_code == 422  # no invoice number yet
+    version = fin.get(url).get_json()["version"]
+    assert fin.patch(url, json={"version": version, "fields": {"invoice_no": "FP-2026-001"}}).status_code == 200
+    assert fire(fin, url, "invoiced").get_json()["stage"] == "collecting"
+    done = fire(fin, url, "complete").get_json()
+    assert done["stage"] == "done" and done["fields"]["completed_on"] == date.today().isoformat()
+    assert zhang.get(f"{url}/transitions").get_json() == []
+    history = [e["action"] for e in zhang.get(f"{url}/history").get_json()]
+    assert history.count("approve") == 2 and history.count("transition") == 6
+
+
+@pytest.mark.parametrize(("price", "steps"), [
+    ("3000.00", ["finance"]),
+    ("30000.00", ["finance", "manager", "gm"]),
+])
+def test_review_steps_follow_the_amount(staff, customer, price, steps):
+    order = order_of(staff["zhang"], customer, 10, price)  # 30,000 or 300,000
+    url = f"{ORDERS}/{order['id']}"
+    fire(staff["zhang"], url, "submit")
+    seen = []
+    for who in ("fin", "manager", "gm"):
+        mine = tasks_of(staff[who])
+        if mine:
+            seen += [t["step"] for t in mine]
+            approve_all(staff[who], order["id"])
+    assert seen == steps and stage(staff["zhang"], url) == "scheduling"
+
+
+def test_submit_needs_lines_and_a_delivery_date(staff, customer):
+    draft = staff["zhang"].create("sales_order", customer=customer)
+    refused = fire(staff["zhang"], f"{ORDERS}/{draft['id']}", "submit")
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"items", "delivery_date"}
+    assert stage(staff["zhang"], f"{ORDERS}/{draft['id']}") == "draft"
+
+
+def test_cancel_needs_a_comment_and_a_manager(staff, customer):
+    order = order_of(staff["zhang"], customer, 1, "100.00")
+    url = f"{ORDERS}/{order['id']}"
+    assert fire(staff["zhang"], url, "cancel", comment="x").status_code == 403
+    assert fire(staff["manager"], url, "cancel").status_code == 422
+    assert fire(staff["manager"], url, "cancel", comment="客户取消").get_json()["stage"] == "cancelled"
+
+
+def test_rejection_returns_the_order_to_draft_for_rework(staff, customer):
+    order = order_of(staff["zhang"], customer, 1, "100.00")
+    url = f"{ORDERS}/{order['id']}"
+    fire(staff["zhang"], url, "submit")
+    task = tasks_of(staff["fin"])[0]
+    assert staff["fin"].post(f"/api/tasks/{task['id']}/reject", json={"comment": "价格低于底价"}).status_code == 200
+    assert stage(staff["zhang"], url) == "draft"
+    version = staff["zhang"].get(url).get_json()["version"]
+    assert staff["zhang"].patch(url, json={"version": version, "fields": {"discount": "0"}}).status_code == 200
+
+
+def test_warehouse_and_production_see_orders_from_scheduling_on(staff, customer):
+    order = order_of(staff["zhang"], customer, 1, "100.00")
+    url = f"{ORDERS}/{order['id']}"
+    assert staff["store"].get(url).status_code == 404
+    assert staff["plant"].get(ORDERS).get_json()["total"] == 0
+    fire(staff["zhang"], url, "submit")
+    approve_all(staff["fin"], order["id"])
+    assert staff["store"].get(url).status_code == 200
+    assert staff["plant"].get(ORDERS).get_json()["total"] == 1
+
+
+def test_opportunity_pipeline_and_a_win_that_creates_the_order(staff, customer):
+    zhang = staff["zhang"]
+    opp = zhang.create("opportunity", title="恒达 2027 阀门采购", customer=customer)
+    url = f"{OPPS}/{opp['id']}"
+    assert opp["stage"] == "contact" and opp["fields"]["probability"] == 10
+    assert [t["name"] for t in zhang.get(f"{url}/transitions").get_json()] == ["confirm_needs", "lose"]
+    assert fire(zhang, url, "confirm_needs").get_json()["fields"]["probability"] == 30
+    refused = fire(zhang, url, "quote")
+    assert refused.status_code == 422 and "expected_amount" in refused.get_json()["error"]["fields"]
+    version = zhang.get(url).get_json()["version"]
+    zhang.patch(url, json={"version": version, "fields": {"expected_amount": "120000"}})
+    assert fire(zhang, url, "quote").get_json()["fields"]["probability"] == 50
+    assert fire(staff["li"], url, "win").status_code in (403, 404)  # not li's opportunity
+    won = fire(zhang, url, "win").get_json()
+    assert won["stage"] == "won" and won["fields"]["probability"] == 100
+    created = next(e for e in zhang.get(f"{url}/history").get_json() if e.get("created"))["created"]
+    order = zhang.get(f"{ORDERS}/{created['id']}").get_json()
+    assert order["stage"] == "draft"
+    assert order["fields"]["customer"] == customer and order["fields"]["opportunity"] == opp["id"]
+    assert order["fields"]["salesperson"] == "zhang"
+
+
+def test_losing_needs_a_reason(staff, customer):
+    zhang = staff["zhang"]
+    opp = zhang.create("opportunity", title="丢单", customer=customer)
+    url = f"{OPPS}/{opp['id']}"
+    refused = fire(zhang, url, "lose")
+    assert refused.status_code == 422 and "lost_reason" in refused.get_json()["error"]["fields"]
+    zhang.patch(url, json={"version": 1, "fields": {"lost_reason": "价格过高"}})
+    lost = fire(zhang, url, "lose").get_json()
+    assert lost["stage"] == "lost" and lost["fields"]["probability"] == 0

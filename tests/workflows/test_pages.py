@@ -1,0 +1,163 @@
+"""Workflow on the generated pages: transition buttons, task actions on the record and in
+the inbox, withdraw, comments, approval progress and the history timeline."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.auth.test_login import csrf_from, login
+from tests.workflows.conftest import URL, open_tasks, submit
+
+
+@pytest.fixture
+def page(app, people):
+    """page("rita") → a logged-in browser session for one of the cast."""
+    sessions = {}
+
+    def open_as(name: str):
+        if name not in sessions:
+            client = app.test_client()
+            assert login(client, name, f"{name}-password").status_code == 302
+            sessions[name] = client
+        return sessions[name]
+    return open_as
+
+
+def html(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.get_data(as_text=True)
+
+
+def post(client, url, back, **data):
+    """Post a page form with the CSRF token of the page it sits on; follow the redirect."""
+    token = csrf_from(html(client, back))
+    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
+
+
+def stage(people, record_id):
+    return people["rita"].get(f"{URL}/{record_id}").get_json()["stage"]
+
+
+def buttons(page_html):
+    return re.findall(r'data-transition="([^"]+)"', page_html)
+
+
+def test_detail_page_offers_only_what_the_user_may_fire_now(people, page):
+    record = people["rita"].create("request", subject="Chairs", amount="10")
+    detail = f"/f/request/{record['id']}"
+    assert buttons(html(page("rita"), detail)) == ["submit"]  # $owner
+    assert buttons(html(page("buyer"), f"/f/request/{record['id']}")) == []  # may read, may not fire
+
+
+def test_firing_from_the_page_moves_the_record_and_shows_progress(people, page):
+    record = people["rita"].create("request", subject="Chairs", amount="10")
+    detail = f"/f/request/{record['id']}"
+    shown = post(page("rita"), f"/f/request/{record['id']}/do/submit", detail, version=record["version"])
+    assert shown.status_code == 200 and stage(people, record["id"]) == "review"
+    body = shown.get_data(as_text=True)
+    assert 'data-testid="approval-progress"' in body and "Finance check" in body
+    assert 'data-testid="withdraw"' in body  # the submitter, before anyone acted
+
+
+def test_stale_version_on_the_page_is_refused_and_changes_nothing(people, page):
+    record = people["rita"].create("request", subject="Chairs", amount="10")
+    people["rita"].patch(f"{URL}/{record['id']}", json={"version": 1, "fields": {"amount": "12"}})
+    shown = post(page("rita"), f"/f/request/{record['id']}/do/submit", f"/f/request/{record['id']}", version=1)
+    assert "alert-danger" in shown.get_data(as_text=True)
+    assert stage(people, record["id"]) == "draft"
+
+
+def test_approver_acts_from_the_record_page(people, page):
+    body = submit(people["rita"], amount="10")
+    detail = f"/f/request/{body['id']}"
+    fin1 = page("fin1")
+    shown = html(fin1, detail)
+    task = open_tasks(people["fin1"])[0]
+    assert f'data-testid="task-{task["id"]}"' in shown
+    post(fin1, f"/tasks/{task['id']}/approve", detail, comment="ok", next=detail)
+    assert stage(people, body["id"]) == "approved"
+    after = html(fin1, detail)
+    assert f'data-testid="task-{task["id"]}"' not in after and "“ok”" in after
+
+
+def test_reject_without_a_comment_is_refused_on_the_page(people, page):
+    body = submit(people["rita"], amount="10")
+    detail = f"/f/request/{body['id']}"
+    task = open_tasks(people["fin1"])[0]
+    shown = post(page("fin1"), f"/tasks/{task['id']}/reject", detail, comment="", next=detail)
+    assert "alert-danger" in shown.get_data(as_text=True)
+    assert stage(people, body["id"]) == "review" and open_tasks(people["fin1"])[0]["id"] == task["id"]
+    post(page("fin1"), f"/tasks/{task['id']}/reject", detail, comment="too dear", next=detail)
+    assert stage(people, body["id"]) == "draft"  # the flow's rejected stage
+
+
+def test_hand_on_from_the_page(people, page):
+    body = submit(people["rita"], amount="10")
+    task = open_tasks(people["fin1"])[0]
+    post(page("fin1"), f"/tasks/{task['id']}/reassign", "/tasks", to="gm", next="/tasks")
+    assert [t["record_id"] for t in open_tasks(people["gm"])] == [body["id"]]
+    assert task["id"] not in [t["id"] for t in open_tasks(people["fin1"])]
+
+
+def test_inbox_tabs_and_batch_approve(people, page):
+    first = submit(people["rita"], amount="10")
+    second = submit(people["rita"], amount="20")
+    inbox = html(page("fin1"), "/tasks")
+    assert inbox.count('name="ids"') == 2 and 'data-testid="batch-approve"' in inbox
+    assert re.search(r'data-testid="nav-tasks">[^<]*<span class="badge[^"]*">2<', inbox)
+    ids = [t["id"] for t in open_tasks(people["fin1"])]
+    token = csrf_from(inbox)
+    done = page("fin1").post("/tasks/batch-approve", data={"csrf_token": token, "ids": [str(i) for i in ids]},
+                             follow_redirects=True)
+    assert "alert-success" in done.get_data(as_text=True)
+    assert {stage(people, first["id"]), stage(people, second["id"])} == {"approved"}
+    decided = html(page("fin1"), "/tasks?tab=done")
+    assert decided.count("Chairs") + decided.count("Laptops") == 2
+
+
+def test_copied_to_me_tab_lists_cc(people, page):
+    body = submit(people["rita"], amount="2000")  # the manager step copies the buyers
+    task = open_tasks(people["fin1"])[0]
+    people["fin1"].post(f"/api/tasks/{task['id']}/approve", json={})
+    cc = html(page("buyer"), "/tasks?tab=cc")
+    assert f'/f/request/{body["id"]}' in cc
+
+
+def test_withdraw_from_the_page(people, page):
+    body = submit(people["rita"], amount="10")
+    detail = f"/f/request/{body['id']}"
+    post(page("rita"), f"/f/request/{body['id']}/withdraw", detail)
+    assert stage(people, body["id"]) == "draft"
+    assert open_tasks(people["fin1"]) == []
+
+
+def test_comment_required_transition_refused_without_comment(people, page):
+    record = people["rita"].create("request", subject="Chairs", amount="10")
+    detail = f"/f/request/{record['id']}"
+    assert "cancel" in buttons(html(page("boss"), detail))
+    refused = post(page("boss"), f"/f/request/{record['id']}/do/cancel", detail, comment="  ")
+    assert "alert-danger" in refused.get_data(as_text=True) and stage(people, record["id"]) == "draft"
+    post(page("boss"), f"/f/request/{record['id']}/do/cancel", detail, comment="not needed")
+    assert stage(people, record["id"]) == "cancelled"
+    shown = html(page("boss"), detail)
+    assert buttons(shown) == [] and "“not needed”" in shown
+
+
+def test_comments_join_the_history(people, page):
+    record = people["rita"].create("request", subject="Chairs", amount="10")
+    detail = f"/f/request/{record['id']}"
+    post(page("rita"), f"/f/request/{record['id']}/comment", detail, comment="请尽快处理")
+    history = people["rita"].get(f"{URL}/{record['id']}/history").get_json()
+    assert history[-1]["action"] == "comment" and history[-1]["comment"] == "请尽快处理"
+    assert 'data-action="comment"' in html(page("rita"), detail)
+    empty = people["rita"].post(f"{URL}/{record['id']}/comments", json={"comment": " "})
+    assert empty.status_code == 422 and "comment" in empty.get_json()["error"]["fields"]
+    assert people["buyer"].post(f"{URL}/{record['id']}/comments", json={"comment": "x"}).status_code == 201
+
+
+def test_comment_on_an_unreadable_record_is_404(people, make_user):
+    record = people["rita"].create("request", subject="Chairs", amount="10")
+    stranger = make_user("stranger")
+    assert stranger.post(f"{URL}/{record['id']}/comments", json={"comment": "x"}).status_code in (403, 404)
