@@ -1,10 +1,12 @@
-"""Admin-only API: the state of the loaded definitions (for the admin pages and monitoring)."""
+"""Admin-only API: the state of the loaded definitions (for the admin pages and monitoring)
+and the incidents the engine met at run time."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from flask import g, jsonify, request
 
 from engine.errors import Forbidden
-from engine.web import engine_state
+from engine.services import incidents as incident_service
+from engine.web import engine_state, use_case
 
 from . import bp
 
@@ -24,3 +26,15 @@ def definitions_status():
         "valid": not holder.problems,
         "reloaded_at": holder.reloaded_at,
     })
+
+
+@bp.get("/admin/incidents")
+def list_incidents():
+    with use_case() as ctx:
+        return jsonify(incident_service.list_incidents(ctx, request.args.get("status", "open")))
+
+
+@bp.post("/admin/incidents/<int:incident_id>/resolve")
+def resolve_incident(incident_id: int):
+    with use_case(write=True) as ctx:
+        return jsonify(incident_service.resolve(ctx, incident_id))

@@ -5,13 +5,14 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from engine.auth.users import authenticate, end_sessions
 from engine.auth.web import LoginUser, resolve_user
 from engine.i18n import _
+from engine.services import incidents as incident_service
+from engine.services import tasks as task_service
 from engine.services.records import list_records
 from engine.web import engine_state, use_case
 
@@ -63,19 +64,18 @@ def logout():
 @login_required
 def home():
     resolve_user()
-    recent, counts = [], {}
+    recent = []
     with use_case() as ctx:
+        tasks = task_service.list_tasks(ctx, "open", limit=8)
+        problems = incident_service.list_incidents(ctx, "open", limit=5) if ctx.user.is_admin else []
         for form in ctx.gate.readable_forms(ctx.user):
-            table = ctx.runtime.tables(form.name).table
-            condition = ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now)
-            counts[form.name] = ctx.session.execute(select(func.count()).select_from(table).where(condition)).scalar()
             mine = {form.owner_attribute: ctx.user.name, "per_page": "5", "order_by": "-updated_at"}
             for item in list_records(ctx, form.name, mine)["items"]:
                 title = item["fields"].get(form.title_field) if form.title_field else None
                 recent.append({"form": form, "id": item["id"], "title": title or f"#{item['id']}",
                                "updated_at": item["updated_at"]})
     recent.sort(key=lambda r: r["updated_at"], reverse=True)
-    return render_template("home.html", recent=recent[:10], counts=counts)
+    return render_template("home.html", recent=recent[:10], tasks=tasks, problems=problems)
 
 
 def init_app(app: Flask) -> None:
@@ -92,13 +92,13 @@ def init_app(app: Flask) -> None:
     def layout_context():
         locale = get_locale()
         current = "en" if locale is not None and locale.language == "en" else "zh_CN"
-        context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": [], "open_tasks": 0}
+        context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": [], "open_tasks": 0,
+                   "open_incidents": 0}
         if current_user.is_authenticated and not request.path.startswith("/api/"):
             resolve_user()
             with use_case() as ctx:
-                from engine.services.tasks import count_open
-
-                context["open_tasks"] = count_open(ctx)
+                context["open_tasks"] = task_service.count_open(ctx)
+                context["open_incidents"] = incident_service.count_open(ctx)
                 forms = ctx.gate.readable_forms(ctx.user)
                 context["nav_modules"] = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
                 context["nav_modules"] = [(m, fs) for m, fs in context["nav_modules"] if fs]

@@ -16,6 +16,7 @@ from engine.auth.users import create_user, get_user, issue_token, list_users, re
 from engine.auth.web import resolve_user
 from engine.errors import EngineError, ValidationFailed
 from engine.i18n import _, lazy
+from engine.services import incidents as incident_service
 from engine.store.system import definition_versions
 from engine.web import engine_state, use_case
 
@@ -135,3 +136,19 @@ def definitions():
     sources = {name: json.dumps(doc, ensure_ascii=False, indent=2) for name, doc in runtime.app.sources.items()}
     return render_template("admin/definitions.html", app_def=runtime.app, problems=state.holder.problems,
                            sources=sources, versions=versions, config_dir=str(state.holder.config_dir))
+
+
+@bp.get("/incidents")
+def incidents():
+    status = "all" if request.args.get("status") == "all" else "open"
+    with use_case() as ctx:
+        items = incident_service.list_incidents(ctx, status)
+    return render_template("admin/incidents.html", items=items, status=status)
+
+
+@bp.post("/incidents/<int:incident_id>/resolve")
+def resolve_incident(incident_id: int):
+    with use_case(write=True) as ctx:
+        incident_service.resolve(ctx, incident_id)
+    flash(_("Marked as resolved."), "success")
+    return redirect(url_for("admin.incidents"))

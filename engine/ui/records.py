@@ -202,7 +202,8 @@ def detail_page(form_name: str, record_id: int):
         form = service.readable_form(ctx, form_name)
         record = service.get_record(ctx, form.name, record_id)
         history = service.record_history(ctx, form.name, record_id)
-        may_edit = service.may(ctx, form, record_id, "update")
+        hidden = frozenset(f.name for f in form.fields if f.name not in record["fields"])
+        may_edit = bool(_editable_names(ctx, form, hidden, record)) and service.may(ctx, form, record_id, "update")
         may_delete = service.may(ctx, form, record_id, "delete")
         fields = {f.name: f for f in form.fields}
         flow = workflow_panel(ctx, form, record_id) if form.workflow else None
@@ -240,6 +241,9 @@ def edit_page(form_name: str, record_id: int):
         shown = list(record["fields"])
         hidden = frozenset(f.name for f in form.fields if f.name not in shown)
         editable = _editable_names(ctx, form, hidden, record)
+        if not editable:
+            flash(_("Nothing can be changed in this stage."), "warning")
+            return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
         form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
         data = form_data_from_record(form, record["fields"])
         wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)

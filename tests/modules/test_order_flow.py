@@ -183,3 +183,18 @@ def test_losing_needs_a_reason(staff, customer):
     zhang.patch(url, json={"version": 1, "fields": {"lost_reason": "价格过高"}})
     lost = fire(zhang, url, "lose").get_json()
     assert lost["stage"] == "lost" and lost["fields"]["probability"] == 0
+
+
+def test_the_edit_button_follows_the_stage(staff, customer, app):
+    from tests.auth.test_login import login
+
+    order = order_of(staff["zhang"], customer, 1, "100.00")
+    url = f"{ORDERS}/{order['id']}"
+    browser = app.test_client()
+    login(browser, "zhang", "zhang-password")
+    assert f"/f/sales_order/{order['id']}/edit" in browser.get(f"/f/sales_order/{order['id']}").get_data(as_text=True)
+    fire(staff["zhang"], url, "submit")  # 订单评审: nothing editable
+    assert f"/f/sales_order/{order['id']}/edit" not in browser.get(f"/f/sales_order/{order['id']}").get_data(
+        as_text=True)
+    edit = browser.get(f"/f/sales_order/{order['id']}/edit")
+    assert edit.status_code == 302 and edit.headers["Location"].endswith(f"/f/sales_order/{order['id']}")

@@ -11,7 +11,7 @@ from tests.workflows.conftest import URL, open_tasks, submit
 
 
 @pytest.fixture
-def page(app, people):
+def page(app, people, make_user):
     """page("rita") → a logged-in browser session for one of the cast."""
     sessions = {}
 
@@ -161,3 +161,37 @@ def test_comment_on_an_unreadable_record_is_404(people, make_user):
     record = people["rita"].create("request", subject="Chairs", amount="10")
     stranger = make_user("stranger")
     assert stranger.post(f"{URL}/{record['id']}/comments", json={"comment": "x"}).status_code in (403, 404)
+
+
+def test_a_step_without_approver_reaches_the_admins(people, page, app, make_user):
+    from tests.conftest import ApiClient
+
+    with app.extensions["engine"].db.transaction() as session:
+        from engine.auth.users import create_user, issue_token
+
+        solo = ApiClient(app, issue_token(session, create_user(session, "solo", "solo-password", {"requester"})),
+                         "solo")
+    record = solo.create("request", subject="big", amount="3000")
+    solo.post(f"{URL}/{record['id']}/transitions/submit", json={})
+    task = open_tasks(people["fin1"])[0]
+    refused = people["fin1"].post(f"/api/tasks/{task['id']}/approve", json={})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "no_approver"
+
+    root = make_user("root", "admin")
+    assert people["fin1"].get("/api/admin/incidents").status_code == 403
+    listed = root.get("/api/admin/incidents").get_json()
+    assert len(listed) == 1 and listed[0]["record_id"] == record["id"] and listed[0]["resolved_at"] is None
+
+    admin_page = page("root")
+    home = html(admin_page, "/")
+    assert 'data-testid="incident-badge">1<' in home and 'data-testid="home-problems"' in home
+    post(admin_page, f"/admin/incidents/{listed[0]['id']}/resolve", "/admin/incidents")
+    assert root.get("/api/admin/incidents").get_json() == []
+    assert root.get("/api/admin/incidents?status=all").get_json()[0]["resolved_at"] is not None
+    assert 'data-testid="incident-badge"' not in html(admin_page, "/")
+
+
+def test_home_lists_my_open_tasks(people, page):
+    submit(people["rita"], amount="10")
+    home = html(page("fin1"), "/")
+    assert 'data-testid="home-tasks"' in home and "Laptops" in home and "Finance check" in home
