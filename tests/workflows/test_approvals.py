@@ -186,6 +186,22 @@ def test_inbox_shape(people):
     assert task["title"] == "Laptops" and task["status"] == "open"
 
 
+def test_overdue_tasks_come_first_and_are_flagged(people, app):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import update
+
+    from engine.store.system import tasks
+
+    submit(people["rita"], subject="early", amount="10")
+    late = submit(people["rita"], subject="late", amount="10")
+    with app.extensions["engine"].db.transaction() as session:  # the second one fell due yesterday
+        session.execute(update(tasks).where(tasks.c.record_id == late["id"])
+                        .values(due_at=datetime.now(UTC) - timedelta(days=1)))
+    inbox = open_tasks(people["fin1"])
+    assert [(t["title"], t["overdue"]) for t in inbox] == [("late", True), ("early", False)]
+
+
 def test_approvers_may_read_the_record_they_approve(people, make_user):
     auditor = make_user("aud", "gm")  # gm reads all anyway; use an outsider role-less user via a user approver
     body = submit(people["rita"], amount="10")

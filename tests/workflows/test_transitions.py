@@ -99,3 +99,20 @@ def test_history_shows_transitions(people):
     history = people["rita"].get(f"{URL}/{body['id']}/history").get_json()
     assert [h["action"] for h in history] == ["create", "transition"]
     assert history[1]["from"] == "draft" and history[1]["to"] == "review" and history[1]["transition"] == "submit"
+
+
+def test_firing_revalidates_required_fields(people, app):
+    """A field made required after the record was saved stops the record from moving on."""
+    import json
+    from pathlib import Path
+
+    rita = people["rita"]
+    record = rita.create("request", subject="Old", amount="10")
+    path = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"]) / "flow.json"
+    doc = json.loads(path.read_text("utf-8"))
+    field = next(f for f in doc["forms"][0]["fields"] if f["name"] == "supplier")
+    field["required"] = True
+    path.write_text(json.dumps(doc), "utf-8")
+    refused = rita.post(f"{URL}/{record['id']}/transitions/submit", json={})
+    assert refused.status_code == 422 and "supplier" in refused.get_json()["error"]["fields"]
+    assert rita.get(f"{URL}/{record['id']}").get_json()["stage"] == "draft"
