@@ -84,9 +84,23 @@ def init(admin_password: str | None) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=int)
-def serve(host: str, port: int, workers: int) -> None:
+@click.option("--scheduler/--no-scheduler", default=None,
+              help="Also run the reminder scheduler (default: on with 1 worker, off with more; "
+                   "or ENGINE_SCHEDULER=on/off).")
+def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
     """Serve the web app and API with gunicorn (--workers processes)."""
+    import atexit
+    import subprocess
+
     from gunicorn.app.base import BaseApplication
+
+    if scheduler is None:
+        wanted = str(_settings().get("ENGINE_SCHEDULER", "auto")).lower()
+        scheduler = workers <= 1 if wanted == "auto" else wanted in ("on", "1", "true", "yes")
+    if scheduler:  # a separate process: gunicorn forks its workers, a thread would not survive that
+        loop = subprocess.Popen([sys.executable, "-m", "engine.cli", "reminders", "run", "--loop"])
+        atexit.register(loop.terminate)
+        click.echo(f"scheduler running (process {loop.pid})")
 
     from engine import create_app
 
@@ -135,6 +149,60 @@ def demo(force: bool) -> None:
             click.echo(line)
     except ValueError as exc:
         _fail(f"demo data error: {exc}")
+
+
+@main.group()
+def reminders() -> None:
+    """Reminders, SLA timers and notification delivery."""
+
+
+@reminders.command("run")
+@click.option("--now", "now_text", default=None, metavar="ISO8601",
+              help="Fire what is due at this time instead of the clock's (a time without an offset is "
+                   "read in ENGINE_TIMEZONE).")
+@click.option("--loop", is_flag=True, help="Keep running: a pass every --interval seconds.")
+@click.option("--interval", default=30.0, show_default=True, type=float)
+def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
+    """One pass: fire every timer due now and deliver notifications; print what was done.
+    Safe to run from several processes or hosts at once (each reminder fires once)."""
+    import threading
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from engine.runtime import NotInitialised, RuntimeHolder
+    from engine.scheduler import run_forever, run_pass
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        holder = RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
+    except NotInitialised as exc:
+        _fail(str(exc))
+    except DefinitionError as exc:
+        _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError:
+            _fail(f"--now: not an ISO 8601 time: {now_text!r} (e.g. 2026-03-01T09:00 or 2026-03-01T09:00+08:00)")
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=ZoneInfo(settings["ENGINE_TIMEZONE"]))
+    if loop:
+        if now is not None:
+            _fail("--now and --loop do not go together")
+        click.echo(f"scheduler: a pass every {interval:g} s (Ctrl-C to stop)")
+        try:
+            run_forever(db, holder, settings, interval, threading.Event(), echo=click.echo)
+        except KeyboardInterrupt:
+            pass
+        return
+    report = run_pass(db, holder, settings, now)
+    for line in report.lines():
+        click.echo(line)
+    click.echo(f"{len([f for f in report.fired if f.status == 'fired'])} fired, "
+               f"{len(report.fired)} handled, {len(report.sent)} deliveries tried at "
+               f"{report.now.astimezone(UTC).isoformat(timespec='seconds')}")
 
 
 @main.group()

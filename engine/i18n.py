@@ -22,3 +22,8 @@ def lazy(message: str, **params: Any) -> Any:
     from flask_babel import lazy_gettext
 
     return lazy_gettext(message, **params)
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalogue without translating it here (translated when shown)."""
+    return message

@@ -17,6 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "ENGINE_SECRET_KEY": None,
     "ENGINE_SMTP_URL": None,
     "ENGINE_WEBHOOK_URL": None,
+    "ENGINE_MAIL_FROM": "engine@localhost",
+    # Link to records in emails and webhooks, e.g. https://erp.example.com
+    "ENGINE_BASE_URL": None,
+    # `engine serve`: run the scheduler (reminders, deliveries) alongside: "auto" = with 1 worker
+    "ENGINE_SCHEDULER": "auto",
     "ENGINE_TIMEZONE": "Asia/Shanghai",
     "ENGINE_MAX_UPLOAD": 10 * 1024 * 1024,
     # How often (seconds) a process looks at the definition files for changes.

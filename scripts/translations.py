@@ -18,7 +18,7 @@ def run(*args: str) -> None:
     subprocess.run([BABEL, *args], cwd=ROOT, check=True)
 
 
-run("extract", "-F", "babel.cfg", "-k", "lazy", "-k", "_", "--no-location", "--sort-output", "-o", POT, ".")
+run("extract", "-F", "babel.cfg", "-k", "lazy", "-k", "_", "-k", "N_", "--no-location", "--sort-output", "-o", POT, ".")
 for locale in ("zh", "en"):
     po = ROOT / "engine/translations" / locale / "LC_MESSAGES/messages.po"
     if po.exists():

@@ -27,6 +27,7 @@ from engine.store.records import (
 )
 from engine.store.serials import next_serial
 from engine.store.system import files
+from engine.workflows import timers
 
 from .history import read_history, write_history
 from .queries import parse_list_query
@@ -207,13 +208,14 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
         hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
     else:
         hidden = frozenset(p for perm in ctx.gate.permissions(ctx.user, form) for p in perm.hide)
+    initial = form.workflow.stage(form.workflow.initial) if form.workflow else None
     meta = {
-        "stage": form.workflow.initial if form.workflow else None,
+        "stage": initial.name if initial else None,
         "version": 1,
         "created_by": ctx.user.name,
         "created_at": ctx.now,
         "updated_at": ctx.now,
-        "due_at": None,
+        "due_at": ctx.now + initial.due if initial and initial.due else None,
     }
     values, changed = prepare_values(ctx, form, fields, current=None, meta=meta, hidden=hidden,
                                      editable=(lambda f: None) if system else _readonly_reason)
@@ -228,6 +230,9 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
         raise Conflict(_("a unique value was taken by another record at the same time; try again"),
                        code="unique_conflict") from None
     _attach_files(ctx, form, record_id, values, changed)
+    if initial is not None:
+        timers.on_stage_entry(ctx, form, record_id, initial, meta["due_at"])
+    timers.plan_date_reminders(ctx, form, record_id, values, meta)
     write_history(ctx.session, form.name, record_id, actor or ctx.user.name, "create",
                   {"values": _encode_values(ctx, form, values)}, ctx.now)
     if not ctx.gate.can(ctx.user, form, "read"):
@@ -283,6 +288,7 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
     if not ok:
         raise Conflict(f"record {record_id} was changed by someone else", code="stale_version")
     _attach_files(ctx, form, record_id, values, changed)
+    timers.plan_date_reminders(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
     old = _encode_values(ctx, form, record.values, changed)
     new = _encode_values(ctx, form, values, changed)
     write_history(ctx.session, form.name, record_id, ctx.user.name, "update",
@@ -325,6 +331,7 @@ def delete_record(ctx: Context, form_name: str, record_id: int) -> None:
         raise Conflict(f"record {record_id} is still referenced ({listing}); remove those links first",
                        code="referenced")
     delete_record_row(ctx.session, ctx.runtime.tables(form.name), record_id)
+    timers.cancel_all(ctx, form.name, record_id)
     ctx.session.execute(files.delete().where(files.c.form == form.name, files.c.record_id == record_id))
     write_history(ctx.session, form.name, record_id, ctx.user.name, "delete",
                   {"values": _encode_values(ctx, form, record.values)}, ctx.now)

@@ -18,6 +18,7 @@ from engine.workflows import approvals
 from engine.workflows.recipients import resolve
 
 from .history import write_history
+from .notifications import notify
 from .records import load_readable, readable_form
 from .workflow import move_record
 
@@ -113,7 +114,9 @@ def count_open(ctx: Context) -> int:
         tasks.c.assignee == ctx.user.name, tasks.c.status == "open")).scalar_one())
 
 
-def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, to: str | None = None) -> dict:
+def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, to: str | None = None, *,
+           by_system: bool = False) -> dict:
+    """Act on a task as its assignee, or (`by_system`, for SLA escalation) in the name of the system."""
     if action not in ACTIONS:
         raise NotFound(f"no task action '{action}'")
     peek = _task(ctx, task_id)
@@ -126,7 +129,7 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
     task = _task(ctx, task_id, lock=True)
     if task["status"] != "open":
         raise Conflict(_("this task has already been handled"), code="task_closed")
-    if task["assignee"] != ctx.user.name:
+    if task["assignee"] != ctx.user.name and not by_system:
         raise Forbidden(_("this task is assigned to %(name)s", name=task["assignee"]))
     stage = form.workflow.stage(_stage_of_approval(ctx, task["approval_id"]))
     assert stage is not None and stage.approval is not None
@@ -140,6 +143,14 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
             raise Conflict(_("this task has already been handled"), code="task_closed")
 
     details = {"task": task_id, "step": step.name, "step_title": step.title, "comment": comment}
+    submitter = ctx.session.execute(select(approvals_table.c.submitter).where(
+        approvals_table.c.id == task["approval_id"])).scalar_one()
+    about = {"title": approvals.record_title(form, record), "step": step.title, "comment": comment or ""}
+
+    def tell_submitter(kind: str) -> None:
+        if submitter != ctx.user.name:
+            notify(ctx, [submitter], kind, about, form.name, record.id)
+
     if action == "approve":
         close("approved")
         write_history(ctx.session, form.name, record.id, ctx.user.name, "approve", details, ctx.now)
@@ -150,6 +161,7 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
             if outcome.status == "approved":
                 move_record(ctx, form, record, stage.approval.approved, action="approval",
                             details={"result": "approved"}, actor=ctx.user.name)
+                tell_submitter("approved")
     elif action == "reject":
         if not comment:
             raise ValidationFailed({"comment": [_("required")]})
@@ -158,6 +170,7 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
         approvals.finish(ctx, task["approval_id"], "rejected")
         move_record(ctx, form, record, stage.approval.rejected, action="approval",
                     details={"result": "rejected", "comment": comment}, actor=ctx.user.name)
+        tell_submitter("rejected")
     elif action == "send_back":
         close("sent_back")
         approvals.close_step(ctx, task, "sent_back")
@@ -169,17 +182,18 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
             approvals.finish(ctx, task["approval_id"], "sent_back")
             move_record(ctx, form, record, approval["return_stage"], action="approval",
                         details={"result": "sent_back", "comment": comment}, actor=ctx.user.name)
+            tell_submitter("sent_back")
         else:
             approvals.activate(ctx, form, record, stage, task["approval_id"], first=previous,
                                round_no=task["round"] + 1)
     elif action == "reassign":
-        _reassign(ctx, task, to, comment, form.name, record.id, details)
+        _reassign(ctx, task, to, comment, form.name, record.id, details, about)
     fresh = _task(ctx, task_id)
     return encode_task(ctx, fresh)
 
 
 def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form: str, record_id: int,
-              details: dict) -> None:
+              details: dict, about: dict) -> None:
     if not to:
         raise ValidationFailed({"to": [_("required")]})
     if to == ctx.user.name:
@@ -200,6 +214,7 @@ def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form
         step_index=task["step_index"], round=task["round"], assignee=to, status="open",
         reassigned_from=ctx.user.name, created_at=ctx.now, due_at=task["due_at"]))
     write_history(ctx.session, form, record_id, ctx.user.name, "reassign", {**details, "to": to}, ctx.now)
+    notify(ctx, [to], "handed_on", about, form, record_id)
 
 
 def approval_progress(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from engine.records.validate import prepare_values
 from engine.store.db import Database
 from engine.store.records import StoredRecord
 from engine.store.system import incidents, tasks
-from engine.workflows import approvals
+from engine.workflows import approvals, timers
 from engine.workflows.machine import MachineError, fire
 
 from .history import write_history
@@ -186,6 +186,8 @@ def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str
                   {**details, "from": from_stage, "to": to_stage,
                    **({"changes": encoded_changes} if encoded_changes else {})}, ctx.now)
     record.meta.update(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at)
+    timers.on_stage_entry(ctx, form, record.id, stage, due_at)
+    timers.plan_date_reminders(ctx, form, record.id, record.values, record.meta)
     if stage.approval is not None:
         outcome = approvals.start(ctx, form, record, stage, return_stage=from_stage)
         if outcome.status == "approved":  # every step skipped or already approved

@@ -182,3 +182,59 @@ incidents = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("resolved_at", UTCDateTime),
 )
+
+#: Timers as data (SPEC §6). One row per (record, kind, name), re-armed in place, so a stage
+#: entered again gets its timer again. kind: "remind" (a stage's due_at - remind_before),
+#: "due" (a stage's due_at; name = the stage), "date" (a form's date reminder; name = its name).
+#: status: pending → claimed (by one scheduler pass, `claim`) → fired | skipped | failed;
+#: cancelled when it no longer applies. A claim older than a few minutes is taken over.
+timers = Table(
+    "engine_timers", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("form", String(63), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(63), nullable=False),
+    Column("fire_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("claim", String(32)),
+    Column("claimed_at", UTCDateTime),
+    Column("armed_at", UTCDateTime, nullable=False),
+    Column("fired_at", UTCDateTime),
+    Column("note", Text),
+    UniqueConstraint("form", "record_id", "kind", "name"),
+    Index("ix_engine_timers_due", "status", "fire_at"),
+)
+
+#: In-app notifications (the bell). Text is rendered when shown, in the reader's language,
+#: from `kind` and `params`; `dispatched_at` is set once email/webhook deliveries are planned.
+notifications = Table(
+    "engine_notifications", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("user_name", String(64), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("params", JSON, nullable=False),
+    Column("form", String(63)),
+    Column("record_id", BigInteger),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("read_at", UTCDateTime),
+    Column("dispatched_at", UTCDateTime),
+    Index("ix_engine_notifications_user", "user_name", "read_at"),
+    Index("ix_engine_notifications_dispatch", "dispatched_at"),
+)
+
+#: The outbox for email and webhook: sent by the scheduler pass, never in a user's request.
+deliveries = Table(
+    "engine_deliveries", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("notification_id", BigInteger, ForeignKey("engine_notifications.id", ondelete="CASCADE"),
+           nullable=False),
+    Column("channel", String(16), nullable=False),  # email | webhook
+    Column("target", String(255), nullable=False),
+    Column("status", String(16), nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", UTCDateTime, nullable=False),
+    Column("last_error", Text),
+    Column("sent_at", UTCDateTime),
+    Index("ix_engine_deliveries_due", "status", "next_attempt_at"),
+)

@@ -12,6 +12,7 @@ from engine.auth.users import authenticate, end_sessions
 from engine.auth.web import LoginUser, resolve_user
 from engine.i18n import _
 from engine.services import incidents as incident_service
+from engine.services import notifications as notification_service
 from engine.services import tasks as task_service
 from engine.services.records import list_records
 from engine.web import engine_state, use_case
@@ -93,12 +94,13 @@ def init_app(app: Flask) -> None:
         locale = get_locale()
         current = "en" if locale is not None and locale.language == "en" else "zh_CN"
         context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": [], "open_tasks": 0,
-                   "open_incidents": 0}
+                   "open_incidents": 0, "unread_notifications": 0}
         if current_user.is_authenticated and not request.path.startswith("/api/"):
             resolve_user()
             with use_case() as ctx:
                 context["open_tasks"] = task_service.count_open(ctx)
                 context["open_incidents"] = incident_service.count_open(ctx)
+                context["unread_notifications"] = notification_service.count_unread(ctx)
                 forms = ctx.gate.readable_forms(ctx.user)
                 context["nav_modules"] = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
                 context["nav_modules"] = [(m, fs) for m, fs in context["nav_modules"] if fs]

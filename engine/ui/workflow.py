@@ -9,6 +9,7 @@ from flask_login import login_required
 
 from engine.errors import EngineError
 from engine.i18n import _
+from engine.services import notifications as notification_service
 from engine.services import tasks as task_service
 from engine.services import workflow as service
 from engine.services.comments import add_comment
@@ -114,3 +115,32 @@ def inbox():
         items = task_service.list_tasks(ctx, tab)
         counts = {"open": task_service.count_open(ctx)}
     return render_template("workflow/inbox.html", items=items, tab=tab, counts=counts)
+
+
+@bp.get("/notifications")
+@login_required
+def notifications_page():
+    unread = request.args.get("unread") == "1"
+    with use_case() as ctx:
+        items = notification_service.list_notifications(ctx, unread_only=unread)
+    return render_template("workflow/notifications.html", items=items, unread=unread)
+
+
+@bp.post("/notifications/<int:notification_id>/open")
+@login_required
+def open_notification(notification_id: int):
+    """Mark as read and go to the record it is about."""
+    with use_case(write=True) as ctx:
+        item = notification_service.mark_read(ctx, notification_id)
+    if item["form"] and item["record_id"]:
+        return redirect(url_for("records.detail_page", form_name=item["form"], record_id=item["record_id"]))
+    return redirect(url_for("workflow.notifications_page"))
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all_notifications():
+    with use_case(write=True) as ctx:
+        notification_service.mark_all_read(ctx)
+    flash(_("All marked as read."), "success")
+    return redirect(url_for("workflow.notifications_page"))

@@ -18,6 +18,7 @@ from engine.expressions import evaluate_condition
 from engine.i18n import _
 from engine.records.compute import RecordScope
 from engine.records.context import Context
+from engine.services.notifications import notify
 from engine.store.records import StoredRecord
 from engine.store.system import approvals, carbon_copies, tasks
 
@@ -50,6 +51,11 @@ def _scope(ctx: Context, form: FormDef, record: StoredRecord) -> RecordScope:
     return RecordScope(ctx, form, record.values, record.meta, now=ctx.local_now, user=ctx.user.name)
 
 
+def record_title(form: FormDef, record: StoredRecord) -> str:
+    value = record.values.get(form.title_field) if form.title_field else None
+    return f"{form.title} {value}" if value not in (None, "") else f"{form.title} #{record.id}"
+
+
 def start(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef, return_stage: str) -> Outcome:
     approval_id = ctx.session.execute(insert(approvals).values(
         form=form.name, record_id=record.id, stage=stage.name, return_stage=return_stage,
@@ -76,6 +82,7 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
         if not people:
             raise NoApprover(step, form.name, record.id)
         open_count = 0
+        told = []
         for person in people:
             skip = step.skip_if_approved_before and person in approved_before
             ctx.session.execute(insert(tasks).values(
@@ -85,10 +92,16 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
                 comment="already approved an earlier step" if skip else None, created_at=ctx.now,
                 due_at=ctx.now + stage.due if stage.due else None))
             open_count += 0 if skip else 1
-        for person in resolve(ctx.session, step.cc, record.values, record.meta):
+            if not skip:
+                told.append(person)
+        about = {"title": record_title(form, record), "step": step.title}
+        notify(ctx, told, "task", about, form.name, record.id)
+        copied = resolve(ctx.session, step.cc, record.values, record.meta)
+        for person in copied:
             ctx.session.execute(insert(carbon_copies).values(
                 approval_id=approval_id, form=form.name, record_id=record.id, user_name=person, step=step.name,
                 created_at=ctx.now))
+        notify(ctx, copied, "cc", about, form.name, record.id)
         ctx.session.execute(update(approvals).where(approvals.c.id == approval_id)
                             .values(step_index=index, round=round_no))
         if open_count:

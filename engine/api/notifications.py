@@ -1,0 +1,28 @@
+"""The caller's notifications (SPEC §8)."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from engine.services import notifications as service
+from engine.web import use_case
+
+from . import bp
+
+
+@bp.get("/notifications")
+def list_notifications():
+    unread = request.args.get("unread") in ("1", "true", "yes")
+    with use_case() as ctx:
+        return jsonify(service.list_notifications(ctx, unread_only=unread))
+
+
+@bp.post("/notifications/<int:notification_id>/read")
+def mark_read(notification_id: int):
+    with use_case(write=True) as ctx:
+        return jsonify(service.mark_read(ctx, notification_id))
+
+
+@bp.post("/notifications/read")
+def mark_all_read():
+    with use_case(write=True) as ctx:
+        return jsonify({"marked": service.mark_all_read(ctx)})

@@ -1,0 +1,55 @@
+"""The scheduler: one pass fires every timer due at `now` and delivers the notification
+outbox. Safe to run from several processes or hosts at once (`engine reminders run`, or
+`--loop`, or the one `engine serve` starts); see timers.py and delivery.py for how."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from engine.runtime import RuntimeHolder
+from engine.store.db import Database
+
+from . import delivery
+from .timers import Fired, fire_due
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PassReport:
+    now: datetime
+    fired: list[Fired] = field(default_factory=list)
+    planned: int = 0
+    sent: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        return [f.line() for f in self.fired] + self.sent
+
+
+def run_pass(db: Database, holder: RuntimeHolder, settings: dict[str, Any], now: datetime | None = None
+             ) -> PassReport:
+    now = (now or datetime.now(UTC)).astimezone(UTC)
+    tzinfo = ZoneInfo(settings["ENGINE_TIMEZONE"])
+    report = PassReport(now)
+    report.fired = fire_due(db, holder.current(), now, tzinfo)
+    channels = delivery.Channels.from_settings(settings)
+    report.planned = delivery.plan(db, channels, now)
+    report.sent = delivery.send_due(db, channels, now)
+    return report
+
+
+def run_forever(db: Database, holder: RuntimeHolder, settings: dict[str, Any], interval: float,
+                stop: threading.Event, echo=print) -> None:
+    """Pass after pass every `interval` seconds until `stop` is set; a failing pass is logged
+    and retried at the next tick (what it did not finish is still due then)."""
+    while not stop.is_set():
+        try:
+            for line in run_pass(db, holder, settings).lines():
+                echo(line)
+        except Exception:  # noqa: BLE001 - keep the loop alive; the next pass retries
+            log.exception("scheduler pass failed")
+        stop.wait(interval)

@@ -1,0 +1,231 @@
+"""Firing due timers, exactly once across processes and hosts.
+
+A pass first *claims* a batch of due timers in a short transaction (`FOR UPDATE SKIP
+LOCKED` on PostgreSQL, so passes running at once take disjoint batches; SQLite's single
+writer does the same by turns). It then fires each claimed timer in a transaction that
+locks the record first and the timer row second, the same order as a user's action
+(which re-arms or cancels timers while holding the record), and re-checks that the timer
+is still claimed by this pass: a timer re-armed or cancelled meanwhile is left alone.
+The action (notifications, a transition, an approval decision) and the timer's `fired`
+mark commit together. A claim whose pass died is taken over after CLAIM_TIMEOUT.
+"""
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, insert, or_, select, update
+
+from engine.auth.users import SYSTEM_USER
+from engine.definitions.model import FormDef
+from engine.errors import EngineError, NotFound
+from engine.expressions import ExpressionError, evaluate_condition
+from engine.records.compute import RecordScope
+from engine.records.context import Context, Runtime
+from engine.services.notifications import DEFAULT_LOCALE, _catalogue, notify
+from engine.store.db import Database
+from engine.store.records import StoredRecord
+from engine.store.system import incidents, tasks, timers
+from engine.workflows.approvals import pending_approval, record_title
+from engine.workflows.recipients import resolve
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+CLAIM_BATCH = 500
+FIRE_BATCH = 100
+
+
+@dataclass
+class Fired:
+    timer: int
+    form: str
+    record_id: int
+    kind: str
+    name: str
+    status: str  # fired | skipped | cancelled | failed
+    note: str
+
+    def line(self) -> str:
+        return f"{self.status:9} {self.kind:6} {self.form} #{self.record_id} {self.name}: {self.note}"
+
+
+def claim(db: Database, now: datetime, token: str, limit: int = CLAIM_BATCH) -> list[dict[str, Any]]:
+    with db.session(write=True) as session, session.begin():
+        due = (select(timers.c.id).where(or_(
+            and_(timers.c.status == "pending", timers.c.fire_at <= now),
+            and_(timers.c.status == "claimed", timers.c.claimed_at < now - CLAIM_TIMEOUT)))
+            .order_by(timers.c.fire_at, timers.c.id).limit(limit).with_for_update(skip_locked=True))
+        ids = list(session.execute(due).scalars())
+        if not ids:
+            return []
+        session.execute(update(timers).where(timers.c.id.in_(ids)).values(status="claimed", claim=token,
+                                                                           claimed_at=now))
+        return [dict(r) for r in session.execute(select(timers).where(timers.c.id.in_(ids))
+                                                 .order_by(timers.c.fire_at, timers.c.id)).mappings()]
+
+
+def _chunks(rows: list, size: int) -> Iterator[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def fire_due(db: Database, runtime: Runtime, now: datetime, tzinfo: Any) -> list[Fired]:
+    """Claim and fire everything due at `now`, batch after batch, until nothing is left."""
+    token = secrets.token_hex(8)
+    done: list[Fired] = []
+    while True:
+        claimed = claim(db, now, token)
+        if not claimed:
+            return done
+        for chunk in _chunks(claimed, FIRE_BATCH):
+            done += _fire_chunk(db, runtime, chunk, now, tzinfo, token)
+
+
+def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime, tzinfo: Any,
+                token: str) -> list[Fired]:
+    out = []
+    with db.session(write=True) as session, session.begin():
+        ctx = Context(runtime, session, SYSTEM_USER, now=now, tzinfo=tzinfo)
+        for row in rows:
+            try:
+                with session.begin_nested():
+                    result = _fire_one(ctx, row, token)
+            except EngineError as exc:
+                fields = getattr(exc, "fields", None) or {}
+                detail = exc.message + "".join(f"; {k}: {', '.join(map(str, v))}" for k, v in fields.items())
+                result = ("failed", detail)
+                session.execute(insert(incidents).values(
+                    kind="timer_failed", form=row["form"], record_id=row["record_id"], created_at=now,
+                    message=f"{row['kind']} timer '{row['name']}' of {row['form']} #{row['record_id']} "
+                            f"could not fire: {detail}"))
+            if result is None:  # re-armed or cancelled since the claim: not ours any more
+                continue
+            status, note = result
+            session.execute(update(timers).where(timers.c.id == row["id"], timers.c.claim == token,
+                                                 timers.c.status == "claimed")
+                            .values(status=status, fired_at=now, note=note[:1000]))
+            out.append(Fired(row["id"], row["form"], row["record_id"], row["kind"], row["name"], status, note))
+    return out
+
+
+def _still_ours(ctx: Context, row: dict, token: str) -> bool:
+    return ctx.session.execute(select(timers.c.id).where(
+        timers.c.id == row["id"], timers.c.claim == token, timers.c.status == "claimed").with_for_update()
+    ).first() is not None
+
+
+def _fire_one(ctx: Context, row: dict, token: str) -> tuple[str, str] | None:
+    from engine.services.records import load_readable
+
+    form = ctx.app.form(row["form"])
+    if form is None:
+        return ("cancelled", "the form no longer exists") if _still_ours(ctx, row, token) else None
+    try:
+        record, _hidden = load_readable(ctx, form, row["record_id"], lock=True)  # the record first
+    except NotFound:
+        return ("cancelled", "the record no longer exists") if _still_ours(ctx, row, token) else None
+    if not _still_ours(ctx, row, token):  # then the timer
+        return None
+    if row["kind"] in ("remind", "due"):
+        return _stage_timer(ctx, form, record, row)
+    return _date_reminder(ctx, form, record, row)
+
+
+def _actors(ctx: Context, form: FormDef, record: StoredRecord) -> list[str]:
+    """Who must act: the open tasks' assignees, else the record's owner."""
+    people = sorted(set(ctx.session.execute(select(tasks.c.assignee).where(
+        tasks.c.form == form.name, tasks.c.record_id == record.id, tasks.c.status == "open")).scalars()))
+    owner = record.get(form.owner_attribute)
+    return people or ([str(owner)] if owner else [])
+
+
+def _system_text(message: str) -> str:
+    return _catalogue(DEFAULT_LOCALE).gettext(message)
+
+
+def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:
+    from engine.services.tasks import decide
+    from engine.services.workflow import fire_transition
+
+    assert form.workflow is not None
+    stage = form.workflow.stage(row["name"])
+    if stage is None or record.meta["stage"] != stage.name:
+        return "cancelled", "the record left the stage"
+    due = record.meta["due_at"]
+    params = {"title": record_title(form, record), "stage": stage.title,
+              "due": due.astimezone(ctx.tzinfo).strftime("%Y-%m-%d %H:%M") if due else ""}
+    actors = _actors(ctx, form, record)
+    if row["kind"] == "remind":
+        notify(ctx, actors, "due_soon", params, form.name, record.id)
+        return "fired", f"due soon: told {', '.join(actors) or 'nobody'}"
+    notify(ctx, actors, "overdue", params, form.name, record.id)
+    notes = [f"overdue: told {', '.join(actors) or 'nobody'}"]
+    escalate = stage.escalate
+    if escalate is not None and escalate.notify:
+        bosses = resolve(ctx.session, escalate.notify, record.values, record.meta)
+        notify(ctx, bosses, "escalation", params, form.name, record.id)
+        notes.append(f"escalated to {', '.join(bosses) or 'nobody'}")
+    if escalate is not None and escalate.transition:
+        fire_transition(ctx, form.name, record.id, escalate.transition,
+                        _system_text("Overdue: done by the system"))
+        notes.append(f"fired {escalate.transition}")
+    elif escalate is not None and escalate.action:
+        pending = pending_approval(ctx, form.name, record.id)
+        comment = _system_text("Overdue: decided by the system")
+        open_now = [] if pending is None else list(ctx.session.execute(select(tasks.c.id).where(
+            tasks.c.approval_id == pending["id"], tasks.c.status == "open").order_by(tasks.c.id)).scalars())
+        acted = 0
+        for task_id in open_now:  # the tasks open when it fell due; a decision may close the others
+            still_open = ctx.session.execute(select(tasks.c.status).where(tasks.c.id == task_id)).scalar()
+            if still_open == "open":
+                decide(ctx, task_id, escalate.action, comment, by_system=True)
+                acted += 1
+        notes.append(f"{escalate.action} on {acted} task(s)")
+    return "fired", "; ".join(notes)
+
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def _message(template: str | None, form: FormDef, record: StoredRecord) -> str:
+    if not template:
+        return record_title(form, record)
+
+    def value(match: re.Match) -> str:
+        name = match.group(1)
+        found = record.get(name) if name in record.meta or name in record.values else None
+        if found is None:
+            return match.group(0) if form.field(name) is None and name not in record.meta else ""
+        field = form.field(name)
+        if field is not None and field.type == "select":
+            return next((o.label for o in field.options if o.value == found), str(found))
+        return found.isoformat() if hasattr(found, "isoformat") else str(found)
+    return PLACEHOLDER.sub(value, template)
+
+
+def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:
+    from engine.services.workflow import fire_transition
+
+    reminder = next((r for r in form.reminders if r.name == row["name"]), None)
+    if reminder is None:
+        return "cancelled", "the reminder was removed from the definitions"
+    if reminder.when is not None:
+        scope = RecordScope(ctx, form, record.values, record.meta, now=ctx.local_now, user=SYSTEM_USER.name)
+        try:
+            if not evaluate_condition(reminder.when, scope):
+                return "skipped", "its condition is false"
+        except ExpressionError as exc:
+            return "failed", f"condition: {exc.message}"
+    notes = []
+    if reminder.notify:
+        people = resolve(ctx.session, reminder.notify, record.values, record.meta)
+        notify(ctx, people, "reminder", {"message": _message(reminder.message, form, record),
+                                         "title": record_title(form, record)}, form.name, record.id)
+        notes.append(f"told {', '.join(people) or 'nobody'}")
+    if reminder.transition:
+        fire_transition(ctx, form.name, record.id, reminder.transition, None)
+        notes.append(f"fired {reminder.transition}")
+    return "fired", "; ".join(notes)

@@ -1,0 +1,89 @@
+"""Arming and cancelling timers, inside the transaction of the action that causes them.
+
+A timer is a row of `engine_timers` keyed by (form, record, kind, name) and re-armed in
+place: entering a stage (again, after a rejection or send-back too) re-arms its reminder
+and due timers; changing a date re-schedules its date reminders; leaving a stage or
+clearing a date cancels them. The scheduler pass (engine.scheduler) fires what is due.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from engine.definitions.model import FormDef, ReminderDef, StageDef
+from engine.records.context import Context
+from engine.store.system import timers
+
+#: A reminder on a date field (not a datetime) fires at this local hour of its day.
+REMINDER_HOUR = time(9, 0)
+STAGE_KINDS = ("remind", "due")
+
+
+def _upsert(ctx: Context, form: str, record_id: int, kind: str, name: str, fire_at: datetime,
+            force: bool) -> None:
+    """Arm (or re-arm) a timer. Without `force`, an unchanged time keeps the timer as it is
+    (a date reminder that already fired does not fire again because another field changed)."""
+    row = ctx.session.execute(select(timers.c.id, timers.c.fire_at, timers.c.status).where(
+        timers.c.form == form, timers.c.record_id == record_id, timers.c.kind == kind, timers.c.name == name,
+    ).with_for_update()).first()
+    if row is None:
+        ctx.session.execute(insert(timers).values(
+            form=form, record_id=record_id, kind=kind, name=name, fire_at=fire_at, status="pending",
+            armed_at=ctx.now))
+        return
+    if not force and row.fire_at == fire_at and row.status != "cancelled":
+        return
+    ctx.session.execute(update(timers).where(timers.c.id == row.id).values(
+        fire_at=fire_at, status="pending", claim=None, claimed_at=None, fired_at=None, note=None, armed_at=ctx.now))
+
+
+def _cancel(ctx: Context, form: str, record_id: int, kinds: tuple[str, ...], names: tuple[str, ...] | None = None,
+            note: str = "no longer applies") -> None:
+    stmt = update(timers).where(timers.c.form == form, timers.c.record_id == record_id, timers.c.kind.in_(kinds),
+                                timers.c.status.in_(("pending", "claimed")))
+    if names is not None:
+        stmt = stmt.where(timers.c.name.in_(names))
+    ctx.session.execute(stmt.values(status="cancelled", note=note))
+
+
+def on_stage_entry(ctx: Context, form: FormDef, record_id: int, stage: StageDef, due_at: datetime | None) -> None:
+    """Entering a stage: the previous stage's timers end, this one's start afresh."""
+    _cancel(ctx, form.name, record_id, STAGE_KINDS, note="left the stage")
+    if due_at is None:
+        return
+    if stage.remind_before:
+        _upsert(ctx, form.name, record_id, "remind", stage.name, due_at - stage.remind_before, force=True)
+    _upsert(ctx, form.name, record_id, "due", stage.name, due_at, force=True)
+
+
+def reminder_time(ctx: Context, reminder: ReminderDef, value: Any) -> datetime | None:
+    """When a date reminder fires for this value of its date field (None: it does not)."""
+    if isinstance(value, datetime):
+        moment = value if value.tzinfo else value.replace(tzinfo=ctx.tzinfo)
+        return moment + reminder.offset
+    if isinstance(value, date):
+        return datetime.combine(value, REMINDER_HOUR, tzinfo=ctx.tzinfo) + reminder.offset
+    return None
+
+
+SYSTEM_DATES = ("created_at", "updated_at", "due_at")
+
+
+def plan_date_reminders(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any],
+                        meta: Mapping[str, Any]) -> None:
+    """(Re)schedule the form's date reminders for the record's current values and system dates."""
+    for reminder in form.reminders:
+        source = meta if reminder.date_field in SYSTEM_DATES else values
+        fire_at = reminder_time(ctx, reminder, source.get(reminder.date_field))
+        if fire_at is None:
+            _cancel(ctx, form.name, record_id, ("date",), (reminder.name,), note="date cleared")
+        else:
+            _upsert(ctx, form.name, record_id, "date", reminder.name, fire_at, force=False)
+
+
+def cancel_all(ctx: Context, form: str, record_id: int) -> None:
+    _cancel(ctx, form, record_id, ("remind", "due", "date"), note="record deleted")
+
