@@ -165,4 +165,5 @@ def post_webhook(url: str, payload: dict[str, Any]) -> None:
             if not 200 <= response.status < 300:
                 raise OSError(f"HTTP {response.status}")
     except urllib.error.HTTPError as exc:
+        exc.close()
         raise OSError(f"HTTP {exc.code}") from None

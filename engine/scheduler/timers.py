@@ -24,6 +24,7 @@ from engine.auth.users import SYSTEM_USER
 from engine.definitions.model import FormDef
 from engine.errors import EngineError, NotFound
 from engine.expressions import ExpressionError, evaluate_condition
+from engine.i18n import N_
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime
 from engine.services.notifications import DEFAULT_LOCALE, _catalogue, notify
@@ -170,11 +171,11 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
         notes.append(f"escalated to {', '.join(bosses) or 'nobody'}")
     if escalate is not None and escalate.transition:
         fire_transition(ctx, form.name, record.id, escalate.transition,
-                        _system_text("Overdue: done by the system"))
+                        _system_text(N_("Overdue: done by the system")))
         notes.append(f"fired {escalate.transition}")
     elif escalate is not None and escalate.action:
         pending = pending_approval(ctx, form.name, record.id)
-        comment = _system_text("Overdue: decided by the system")
+        comment = _system_text(N_("Overdue: decided by the system"))
         open_now = [] if pending is None else list(ctx.session.execute(select(tasks.c.id).where(
             tasks.c.approval_id == pending["id"], tasks.c.status == "open").order_by(tasks.c.id)).scalars())
         acted = 0

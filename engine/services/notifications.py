@@ -54,14 +54,13 @@ def _catalogue(locale: str) -> Translations:
 def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | None = None,
            locale: str = DEFAULT_LOCALE) -> str:
     """The notification's text: through `translate` (a request's `_`), else the catalogue of `locale`."""
-    text = TEXTS.get(kind, "%(message)s")
-    safe = {k: ("" if v is None else v) for k, v in params.items()}
-    safe.setdefault("message", kind)
-    if kind == "reminder":
-        return str(safe["message"])
+    if kind == "reminder" or kind not in TEXTS:
+        return str(params.get("message") or kind)
+    text = TEXTS[kind]
+    safe = {k: ("" if v is None else v) for k, v in params.items() if k != "message"}
     try:
         if translate is not None:
-            return translate(text, **safe)
+            return translate(text) % safe
         return _catalogue(locale).gettext(text) % safe
     except (KeyError, ValueError, TypeError):
         return f"{kind}: {params}"

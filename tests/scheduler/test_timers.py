@@ -59,7 +59,8 @@ def test_escalation_transition_is_fired_by_the_system(app, desk, run):
     after = desk["leo"].get(f"{URL}/{record['id']}").get_json()
     assert after["stage"] == "open"
     history = desk["leo"].get(f"{URL}/{record['id']}/history").get_json()
-    assert (history[-1]["action"], history[-1]["actor"], history[-1]["transition"]) == ("transition", "system", "unpark")
+    last = history[-1]
+    assert (last["action"], last["actor"], last["transition"]) == ("transition", "system", "unpark")
     # back in "open": its timers are armed again from the new entry
     assert timer(app, record["id"], "due", "open")["status"] == "pending"
 

@@ -215,3 +215,28 @@ def test_done_lists_what_i_decided(people):
     act(people["fin1"], task["id"], "approve", comment="ok")
     done = people["fin1"].get("/api/tasks?status=done").get_json()
     assert [(d["id"], d["status"], d["comment"]) for d in done] == [(task["id"], "approved", "ok")]
+
+
+def test_approval_notifications(people):
+    def kinds(client):
+        return [n["kind"] for n in client.get("/api/notifications").get_json()][::-1]
+
+    body = submit(people["rita"], amount="2000")  # finance, then the manager (boss), cc buyer
+    assert kinds(people["fin1"]) == ["task"] and kinds(people["fin2"]) == ["task"]
+    assert kinds(people["boss"]) == []  # not his step yet
+    act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "approve")
+    assert kinds(people["boss"]) == ["task"] and kinds(people["buyer"]) == ["cc"]
+    task = open_tasks(people["boss"])[0]
+    act(people["boss"], task["id"], "reassign", to="gm")
+    assert kinds(people["gm"]) == ["handed_on"]
+    act(people["gm"], open_tasks(people["gm"])[0]["id"], "approve")
+    assert kinds(people["rita"]) == ["approved"]
+    text = people["rita"].get("/api/notifications").get_json()[0]["text"]
+    assert text == "Approved: Purchase request Laptops" and body["id"]
+
+
+def test_the_submitter_hears_of_a_rejection(people):
+    submit(people["rita"], amount="10")
+    act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "reject", comment="too dear")
+    (note,) = people["rita"].get("/api/notifications").get_json()
+    assert note["kind"] == "rejected" and "too dear" in note["text"]
