@@ -36,6 +36,7 @@ from .model import (
     StageDef,
     StepDef,
     TransitionDef,
+    UpdateLinkedDef,
     WorkflowDef,
 )
 
@@ -117,6 +118,11 @@ class Builder:
             workflow=self.workflow(doc["workflow"], f"{ptr}/workflow") if "workflow" in doc else None,
             reminders=tuple(
                 self.reminder(r, f"{ptr}/reminders/{i}") for i, r in enumerate(doc.get("reminders", []))
+            ),
+            update_linked=tuple(
+                UpdateLinkedDef(link=u["link"], set=self.assignments(u["set"], f"{ptr}/update_linked/{i}/set"),
+                                when=self.expression(u.get("when"), f"{ptr}/update_linked/{i}/when"))
+                for i, u in enumerate(doc.get("update_linked", []))
             ),
             charts=tuple(
                 chart for i, c in enumerate(doc.get("charts", []))

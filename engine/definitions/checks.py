@@ -59,6 +59,7 @@ class Checker:
         if form.workflow:
             self.check_workflow(form, form.workflow)
         self.check_reminders(form)
+        self.check_update_linked(form)
         self.check_charts(form)
 
     # -- fields ------------------------------------------------------------------
@@ -353,6 +354,19 @@ class Checker:
                 field = form.field(rec.value)
                 if field is None or field.type != "user":
                     self.problem(form, f"{ptr}/{i}/{rec.kind}", f"'{rec.value}' must be a user field of this form")
+
+    def check_update_linked(self, form: FormDef) -> None:
+        for i, spec in enumerate(form.update_linked):
+            uptr = f"{form.pointer}/update_linked/{i}"
+            link = form.field(spec.link)
+            if link is None or link.type != "link":
+                self.problem(form, f"{uptr}/link", f"'{spec.link}' must be a link field of this form")
+                continue
+            target = self.app.form(link.form or "")
+            if target is not None:
+                self.check_assignments(form, target, spec.set, f"{uptr}/set")
+            if spec.when is not None:
+                self.check_expression(form, spec.when, f"{uptr}/when")
 
     # -- reminders and charts ----------------------------------------------------
 

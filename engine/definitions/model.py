@@ -223,6 +223,15 @@ class ReminderDef:
 
 
 @dataclass(frozen=True)
+class UpdateLinkedDef:
+    """On create/edit, set fields of the record that link field `link` points to."""
+
+    link: str
+    set: Mapping[str, Expression]
+    when: Expression | None = None
+
+
+@dataclass(frozen=True)
 class ChartDef:
     title: str
     type: str
@@ -247,6 +256,7 @@ class FormDef:
     list: ListDef = field(default_factory=ListDef)
     workflow: WorkflowDef | None = None
     reminders: tuple[ReminderDef, ...] = ()
+    update_linked: tuple[UpdateLinkedDef, ...] = ()
     charts: tuple[ChartDef, ...] = ()
     renamed_from: str | None = None
     description: str | None = None

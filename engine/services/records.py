@@ -30,6 +30,7 @@ from engine.store.system import files
 from engine.workflows import timers
 
 from .history import read_history, write_history
+from .linked import apply_update_linked
 from .queries import parse_list_query
 
 
@@ -235,6 +236,7 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
     timers.plan_date_reminders(ctx, form, record_id, values, meta)
     write_history(ctx.session, form.name, record_id, actor or ctx.user.name, "create",
                   {"values": _encode_values(ctx, form, values)}, ctx.now)
+    apply_update_linked(ctx, form, record_id, values, meta)
     if not ctx.gate.can(ctx.user, form, "read"):
         return {"id": record_id, "form": form.name}
     try:
@@ -294,6 +296,7 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
     write_history(ctx.session, form.name, record_id, ctx.user.name, "update",
                   {"changes": [{"field": n, "old": old[n], "new": new[n]} for n in form.field_names if n in changed]},
                   ctx.now)
+    apply_update_linked(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
     record, hidden = load_readable(ctx, form, record_id)
     return present(ctx, form, record, hidden)
 

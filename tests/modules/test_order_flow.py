@@ -88,7 +88,8 @@ def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(staf
     assert fire(zhang, url, "request_invoice").status_code == 200
     assert fire(fin, url, "invoiced").status_code == 422  # no invoice number yet
     version = fin.get(url).get_json()["version"]
-    assert fin.patch(url, json={"version": version, "fields": {"invoice_no": "FP-2026-001"}}).status_code == 200
+    assert fin.patch(url, json={"version": version, "fields": {"invoice_no": "FP-2026-001",
+                                                                "payment_due": "2027-03-31"}}).status_code == 200
     assert fire(fin, url, "invoiced").get_json()["stage"] == "collecting"
     done = fire(fin, url, "complete").get_json()
     assert done["stage"] == "done" and done["fields"]["completed_on"] == date.today().isoformat()

@@ -1,0 +1,58 @@
+"""`update_linked` (engine extension): saving a record sets fields of the record one of its
+link fields points to, in the same transaction, e.g. a follow-up record updating its
+customer's last and next follow-up dates. It acts for the system: the target's fields may
+be read-only to the user; the target's history says which record caused the change."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import true
+
+from engine.definitions.model import FormDef
+from engine.errors import Conflict, ValidationFailed
+from engine.expressions import ExpressionError, evaluate, evaluate_condition
+from engine.records.codec import encode_value
+from engine.records.compute import RecordScope
+from engine.records.context import Context
+from engine.records.validate import prepare_values
+from engine.store.records import fetch_one, update_record_row
+from engine.workflows import timers
+
+from .history import write_history
+
+
+def apply_update_linked(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any],
+                        meta: Mapping[str, Any]) -> None:
+    for spec in form.update_linked:
+        target_id = values.get(spec.link)
+        link = form.field(spec.link)
+        target_form = ctx.app.form(link.form) if link is not None and link.form else None
+        if not target_id or target_form is None:
+            continue
+        scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)
+        try:
+            if spec.when is not None and not evaluate_condition(spec.when, scope):
+                continue
+            incoming = {name: evaluate(expr, scope) for name, expr in spec.set.items()}
+        except ExpressionError as exc:
+            raise ValidationFailed({spec.link: [exc.message]}) from None
+        tables = ctx.runtime.tables(target_form.name)
+        target = fetch_one(ctx.session, target_form, tables, int(target_id), true(), lock=True)
+        if target is None:
+            continue
+        new_values, changed = prepare_values(ctx, target_form, incoming, current=target.values, meta=target.meta,
+                                             hidden=frozenset(), editable=lambda f: None)
+        if not changed:
+            continue
+        if not update_record_row(ctx.session, tables, target.id, target.version,
+                                 {name: new_values.get(name) for name in changed}, ctx.now):
+            raise Conflict(f"record {target.id} of '{target_form.name}' was changed at the same time; try again",
+                           code="stale_version")
+        timers.plan_date_reminders(ctx, target_form, target.id, new_values, {**target.meta, "updated_at": ctx.now})
+        fields = {f.name: f for f in target_form.fields}
+        write_history(ctx.session, target_form.name, target.id, ctx.user.name, "update", {
+            "changes": [{"field": n, "old": encode_value(fields[n], target.values.get(n), ctx),
+                         "new": encode_value(fields[n], new_values.get(n), ctx)}
+                        for n in target_form.field_names if n in changed],
+            "via": {"form": form.name, "id": record_id}}, ctx.now)

@@ -1,0 +1,128 @@
+"""The shipped modules' reminders and timed automations, driven by scheduler passes at
+chosen times: order review SLA with escalation, follow-up reminders, the public pool
+(公海) release after 30 days without follow-up, payment-collection reminders."""
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from engine.scheduler import run_pass
+from tests.modules.test_order_flow import ORDERS, approve_all, fire, order_of
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+CUSTOMERS = "/api/forms/customer/records"
+
+
+@pytest.fixture
+def staff(make_user):
+    make_user("boss", "sales_manager")
+    return {
+        "zhang": make_user("zhang", "sales", manager="boss"),
+        "li": make_user("li", "sales", manager="boss"),
+        "fin": make_user("fin", "finance"),
+        "boss_client": make_user("lisa", "sales_manager"),
+    }
+
+
+@pytest.fixture
+def run(app):
+    state = app.extensions["engine"]
+    return lambda now: run_pass(state.db, state.holder, state.settings, now)
+
+
+def texts(client, kind=None):
+    return [n["text"] for n in client.get("/api/notifications", headers={"Accept-Language": "zh-CN"}).get_json()
+            if kind is None or n["kind"] == kind]
+
+
+def nine(day: date) -> datetime:
+    return datetime.combine(day, time(9, 0), tzinfo=SHANGHAI).astimezone(UTC)
+
+
+def test_order_review_is_reminded_then_escalated(staff, run):
+    customer = staff["zhang"].create("customer", name="宁波港机", owner="zhang")["id"]
+    order = order_of(staff["zhang"], customer, 1, "100.00")
+    submitted = fire(staff["zhang"], f"{ORDERS}/{order['id']}", "submit").get_json()
+    t0 = datetime.fromisoformat(submitted["updated_at"]).astimezone(UTC)
+    run(t0 + timedelta(hours=19))
+    assert texts(staff["fin"], "due_soon") == []
+    run(t0 + timedelta(hours=20, minutes=1))
+    assert len(texts(staff["fin"], "due_soon")) == 1 and "订单评审" in texts(staff["fin"], "due_soon")[0]
+    run(t0 + timedelta(hours=24, minutes=1))
+    assert len(texts(staff["fin"], "overdue")) == 1
+    assert len(texts(staff["boss_client"], "escalation")) == 1  # every 销售经理
+    assert texts(staff["zhang"], "escalation") == []
+
+
+def test_follow_up_reminder_the_day_before(staff, run):
+    day = date.today() + timedelta(days=5)
+    staff["zhang"].create("customer", name="嘉兴纺机", phone="13912345678", owner="zhang",
+                          next_follow_up=day.isoformat())
+    run(nine(day - timedelta(days=2)))
+    assert texts(staff["zhang"], "reminder") == []
+    run(nine(day - timedelta(days=1)))
+    assert texts(staff["zhang"], "reminder") == ["明天跟进客户 嘉兴纺机，电话 13912345678"]
+
+
+def test_a_follow_up_record_updates_its_customer_and_reschedules(staff, run, app):
+    customer = staff["zhang"].create("customer", name="湖州电机", owner="zhang")
+    day = date.today() + timedelta(days=9)
+    staff["zhang"].create("follow_up", subject="电话回访", customer=customer["id"], method="电话",
+                          content="确认样品", next_follow_up=day.isoformat())
+    after = staff["zhang"].get(f"{CUSTOMERS}/{customer['id']}").get_json()
+    assert after["fields"]["last_follow_up"] == date.today().isoformat()
+    assert after["fields"]["next_follow_up"] == day.isoformat()
+    history = staff["zhang"].get(f"{CUSTOMERS}/{customer['id']}/history").get_json()
+    assert history[-1]["via"]["form"] == "follow_up"
+    run(nine(day - timedelta(days=1)))
+    assert texts(staff["zhang"], "reminder") == ["明天跟进客户 湖州电机，电话 "]
+
+
+def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(staff, run):
+    zhang, li = staff["zhang"], staff["li"]
+    customer = zhang.create("customer", name="温州泵阀", owner="zhang")
+    url = f"{CUSTOMERS}/{customer['id']}"
+    assert li.get(url).status_code == 404
+    today = date.today()
+    run(nine(today + timedelta(days=27)))
+    assert texts(zhang, "reminder") == ["客户 温州泵阀 已 27 天未跟进，3 天后将释放到公海"]
+    run(nine(today + timedelta(days=30)))
+    pooled = zhang.get(url).get_json()
+    assert pooled["stage"] == "pool" and pooled["fields"]["in_pool"] is True and pooled["fields"]["owner"] is None
+    assert texts(zhang, "reminder")[0] == "客户 温州泵阀 30 天未跟进，已释放到公海"
+    assert li.get(url).status_code == 200  # every salesperson sees the pool
+    claimed = fire(li, url, "claim").get_json()
+    assert claimed["stage"] == "active" and claimed["fields"]["owner"] == "li"
+    assert zhang.get(url).status_code == 404
+    history = li.get(f"{url}/history").get_json()
+    assert [(h["actor"], h.get("transition")) for h in history if h["action"] == "transition"] == \
+        [("system", "release"), ("li", "claim")]
+
+
+def test_payment_reminders_before_and_after_the_due_date(staff, run, make_user):
+    zhang, fin = staff["zhang"], staff["fin"]
+    make_user("plant", "production")
+    store = make_user("store", "warehouse")
+    customer = zhang.create("customer", name="台州汽配", owner="zhang")["id"]
+    order = order_of(zhang, customer, 2, "5000.00")
+    url = f"{ORDERS}/{order['id']}"
+    fire(zhang, url, "submit")
+    approve_all(fin, order["id"])
+    fire(staff["boss_client"], url, "start_production")
+    version = store.get(url).get_json()["version"]
+    store.patch(url, json={"version": version, "fields": {"carrier": "德邦", "tracking_no": "DB1"}})
+    fire(store, url, "ship")
+    fire(zhang, url, "request_invoice")
+    due = date.today() + timedelta(days=20)
+    version = fin.get(url).get_json()["version"]
+    fin.patch(url, json={"version": version, "fields": {"invoice_no": "FP-1", "payment_due": due.isoformat()}})
+    assert fire(fin, url, "invoiced").get_json()["stage"] == "collecting"
+    order_no = order["fields"]["order_no"]
+    run(nine(due - timedelta(days=3)))
+    assert texts(zhang, "reminder") == [f"订单 {order_no} 将于 {due.isoformat()} 到期回款，应收 10000.00 元"]
+    assert len(texts(fin, "reminder")) == 1
+    run(nine(due + timedelta(days=1)))
+    assert texts(zhang, "reminder")[0].startswith(f"订单 {order_no} 回款已逾期")
+    assert len(texts(staff["boss_client"], "reminder")) == 0  # manager_of zhang is boss, not lisa
