@@ -98,7 +98,8 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
         wanted = str(_settings().get("ENGINE_SCHEDULER", "auto")).lower()
         scheduler = workers <= 1 if wanted == "auto" else wanted in ("on", "1", "true", "yes")
     if scheduler:  # a separate process: gunicorn forks its workers, a thread would not survive that
-        loop = subprocess.Popen([sys.executable, "-m", "engine.cli", "reminders", "run", "--loop"])
+        loop = subprocess.Popen([sys.executable, "-m", "engine.cli", "reminders", "run", "--loop"],
+                                env={**os.environ, "ENGINE_SCHEDULER_PARENT": str(os.getpid())})
         atexit.register(loop.terminate)
         click.echo(f"scheduler running (process {loop.pid})")
 
@@ -192,8 +193,16 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
         if now is not None:
             _fail("--now and --loop do not go together")
         click.echo(f"scheduler: a pass every {interval:g} s (Ctrl-C to stop)")
+        stop = threading.Event()
+        parent = os.environ.get("ENGINE_SCHEDULER_PARENT")
+        if parent:  # started by `engine serve`: end with it, even if it was killed
+            def watch() -> None:
+                while not stop.wait(2):
+                    if str(os.getppid()) != parent:
+                        stop.set()
+            threading.Thread(target=watch, daemon=True).start()
         try:
-            run_forever(db, holder, settings, interval, threading.Event(), echo=click.echo)
+            run_forever(db, holder, settings, interval, stop, echo=click.echo)
         except KeyboardInterrupt:
             pass
         return

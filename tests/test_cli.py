@@ -118,3 +118,34 @@ def get_json(port: int, path: str, token: str, attempts: int = 100):
         except (ConnectionError, TimeoutError, urllib.error.URLError):
             time.sleep(0.1)
     raise AssertionError("server did not answer")
+
+
+def test_reminders_run_once_and_with_a_bad_time(env, tmp_path):
+    run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+    done = run(env, "reminders", "run", "--now", "2030-01-01T09:00", cwd=tmp_path)
+    assert "0 fired" in done.stdout and "2030-01-01T01:00:00+00:00" in done.stdout  # read in Asia/Shanghai
+    bad = run(env, "reminders", "run", "--now", "tomorrow", check=False, cwd=tmp_path)
+    assert bad.returncode == 1 and "ISO 8601" in bad.stderr
+
+
+def test_serve_with_one_worker_runs_the_scheduler_and_stops_it(env, tmp_path):
+    run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+    port = free_port()
+    server = subprocess.Popen([ENGINE, "serve", "--port", str(port)], env=env, cwd=tmp_path,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = server.stdout.readline()
+        assert "scheduler running (process" in first, first
+        child = int(first.split("process ")[1].rstrip(")\n"))
+        os.kill(child, 0)  # alive
+    finally:
+        server.terminate()
+        server.communicate(timeout=20)
+    for _ in range(50):
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.2)
+    else:
+        pytest.fail("the scheduler outlived engine serve")

@@ -68,6 +68,7 @@ def home():
     recent = []
     with use_case() as ctx:
         tasks = task_service.list_tasks(ctx, "open", limit=8)
+        unread = notification_service.list_notifications(ctx, unread_only=True, limit=5)
         problems = incident_service.list_incidents(ctx, "open", limit=5) if ctx.user.is_admin else []
         for form in ctx.gate.readable_forms(ctx.user):
             mine = {form.owner_attribute: ctx.user.name, "per_page": "5", "order_by": "-updated_at"}
@@ -76,7 +77,7 @@ def home():
                 recent.append({"form": form, "id": item["id"], "title": title or f"#{item['id']}",
                                "updated_at": item["updated_at"]})
     recent.sort(key=lambda r: r["updated_at"], reverse=True)
-    return render_template("home.html", recent=recent[:10], tasks=tasks, problems=problems)
+    return render_template("home.html", recent=recent[:10], tasks=tasks, problems=problems, unread=unread)
 
 
 def init_app(app: Flask) -> None:

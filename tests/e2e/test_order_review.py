@@ -78,6 +78,15 @@ def test_an_80000_order_is_reviewed_by_finance_and_manager_then_shipped(open_pag
     expect(store.locator("[data-value=shipped_on]")).not_to_have_text("—")
     shoot(store, "order-shipped-phone")
 
+    sales.goto(f"{live}/")
+    expect(sales.locator("[data-testid=unread-count]")).to_have_text("1")  # the outcome of the review
+    expect(sales.locator("[data-testid=home-notifications]")).to_contain_text("已通过")
+    sales.click("[data-testid=nav-bell]")
+    expect(sales.locator("[data-testid=notifications]")).to_contain_text("已通过")
+    shoot(sales, "notifications-desktop")
+    sales.locator("[data-testid=notifications] button").first.click()
+    expect(sales.locator("[data-testid=stage]")).to_have_text("已发货")
+    expect(sales.locator("[data-testid=unread-count]")).to_have_count(0)
     sales.goto(order_url)
     history = sales.locator("[data-testid=history]")
     expect(history).to_contain_text("发货")
