@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, true, update
+from sqlalchemy import and_, bindparam, insert, or_, select, true, update
 
 from engine.auth.users import SYSTEM_USER
 from engine.definitions.model import FormDef
@@ -27,9 +27,9 @@ from engine.expressions import ExpressionError, evaluate_condition
 from engine.i18n import N_
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime
-from engine.services.notifications import DEFAULT_LOCALE, _catalogue, notify
+from engine.services.notifications import DEFAULT_LOCALE, _catalogue, buffered, flush, notify
 from engine.store.db import Database
-from engine.store.records import StoredRecord, fetch_one
+from engine.store.records import StoredRecord, fetch_one, load_children, rows_to_records, select_records
 from engine.store.system import incidents, tasks, timers
 from engine.workflows.approvals import pending_approval, record_title
 from engine.workflows.recipients import resolve
@@ -87,14 +87,38 @@ def fire_due(db: Database, runtime: Runtime, now: datetime, tzinfo: Any) -> list
 
 def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime, tzinfo: Any,
                 token: str) -> list[Fired]:
+    """Fire one chunk in one transaction: lock its records (in id order, as a user action
+    would: record first), then its timers, re-check the claim, act, mark. A timer whose
+    action fails is rolled back alone (savepoint), marked failed and reported."""
     out = []
     with db.session(write=True) as session, session.begin():
         ctx = Context(runtime, session, SYSTEM_USER, now=now, tzinfo=tzinfo)
+        records = _lock_records(ctx, rows)
+        ours = set(session.execute(select(timers.c.id).where(
+            timers.c.id.in_([r["id"] for r in rows]), timers.c.claim == token, timers.c.status == "claimed")
+            .order_by(timers.c.id).with_for_update()).scalars())
+        pending = buffered(ctx)
+        marks = []
         for row in rows:
+            if row["id"] not in ours:  # re-armed or cancelled since the claim: not ours any more
+                continue
+            key = (row["form"], row["record_id"])
+            form = ctx.app.form(row["form"])
+            record = records.get(key)
+            mark = len(pending)
             try:
-                with session.begin_nested():
-                    result = _fire_one(ctx, row, token)
+                if form is None:
+                    result = ("cancelled", "the form no longer exists")
+                elif record is None:
+                    result = ("cancelled", "the record no longer exists")
+                elif _changes_records(form, row):
+                    with session.begin_nested():
+                        result = _fire_one(ctx, form, record, row)
+                    records[key] = fetch_one(session, form, ctx.runtime.tables(form.name), record.id, true())
+                else:
+                    result = _fire_one(ctx, form, record, row)
             except EngineError as exc:
+                del pending[mark:]  # what it was about to tell goes with it
                 fields = getattr(exc, "fields", None) or {}
                 detail = exc.message + "".join(f"; {k}: {', '.join(map(str, v))}" for k, v in fields.items())
                 result = ("failed", detail)
@@ -102,32 +126,47 @@ def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime,
                     kind="timer_failed", form=row["form"], record_id=row["record_id"], created_at=now,
                     message=f"{row['kind']} timer '{row['name']}' of {row['form']} #{row['record_id']} "
                             f"could not fire: {detail}"))
-            if result is None:  # re-armed or cancelled since the claim: not ours any more
-                continue
             status, note = result
-            session.execute(update(timers).where(timers.c.id == row["id"], timers.c.claim == token,
-                                                 timers.c.status == "claimed")
-                            .values(status=status, fired_at=now, note=note[:1000]))
+            marks.append({"tid": row["id"], "st": status, "nt": note[:1000]})
             out.append(Fired(row["id"], row["form"], row["record_id"], row["kind"], row["name"], status, note))
+        flush(ctx)
+        if marks:
+            session.execute(update(timers).where(timers.c.id == bindparam("tid")).values(
+                status=bindparam("st"), note=bindparam("nt"), fired_at=now), marks)
     return out
 
 
-def _still_ours(ctx: Context, row: dict, token: str) -> bool:
-    return ctx.session.execute(select(timers.c.id).where(
-        timers.c.id == row["id"], timers.c.claim == token, timers.c.status == "claimed").with_for_update()
-    ).first() is not None
+def _lock_records(ctx: Context, rows: list[dict]) -> dict[tuple[str, int], StoredRecord]:
+    found: dict[tuple[str, int], StoredRecord] = {}
+    by_form: dict[str, set[int]] = {}
+    for row in rows:
+        by_form.setdefault(row["form"], set()).add(row["record_id"])
+    for form_name in sorted(by_form):
+        form = ctx.app.form(form_name)
+        if form is None:
+            continue
+        tables = ctx.runtime.tables(form_name)
+        ids = sorted(by_form[form_name])
+        stmt = (select_records(tables, tables.table.c.id.in_(ids)).order_by(tables.table.c.id)
+                .with_for_update(of=tables.table))
+        records = rows_to_records(form, tables, ctx.session.execute(stmt))
+        load_children(ctx.session, form, tables, records)
+        found.update({(form_name, r.id): r for r in records})
+    return found
 
 
-def _fire_one(ctx: Context, row: dict, token: str) -> tuple[str, str] | None:
-    form = ctx.app.form(row["form"])
-    if form is None:
-        return ("cancelled", "the form no longer exists") if _still_ours(ctx, row, token) else None
-    # the record first (the system reads every record: no row rules to apply)
-    record = fetch_one(ctx.session, form, ctx.runtime.tables(form.name), row["record_id"], true(), lock=True)
-    if record is None:
-        return ("cancelled", "the record no longer exists") if _still_ours(ctx, row, token) else None
-    if not _still_ours(ctx, row, token):  # then the timer
-        return None
+def _changes_records(form: FormDef, row: dict) -> bool:
+    """Whether firing may change records (a transition or an approval decision), not only notify."""
+    if row["kind"] == "date":
+        reminder = next((r for r in form.reminders if r.name == row["name"]), None)
+        return reminder is not None and reminder.transition is not None
+    if row["kind"] == "due" and form.workflow is not None:
+        stage = form.workflow.stage(row["name"])
+        return bool(stage and stage.escalate and (stage.escalate.transition or stage.escalate.action))
+    return False
+
+
+def _fire_one(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:
     if row["kind"] in ("remind", "due"):
         return _stage_timer(ctx, form, record, row)
     return _date_reminder(ctx, form, record, row)
@@ -164,7 +203,7 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
     notes = [f"overdue: told {', '.join(actors) or 'nobody'}"]
     escalate = stage.escalate
     if escalate is not None and escalate.notify:
-        bosses = resolve(ctx.session, escalate.notify, record.values, record.meta)
+        bosses = resolve(ctx.session, escalate.notify, record.values, record.meta, ctx._cache)
         notify(ctx, bosses, "escalation", params, form.name, record.id)
         notes.append(f"escalated to {', '.join(bosses) or 'nobody'}")
     if escalate is not None and escalate.transition:
@@ -220,7 +259,7 @@ def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict)
             return "failed", f"condition: {exc.message}"
     notes = []
     if reminder.notify:
-        people = resolve(ctx.session, reminder.notify, record.values, record.meta)
+        people = resolve(ctx.session, reminder.notify, record.values, record.meta, ctx._cache)
         notify(ctx, people, "reminder", {"message": _message(reminder.message, form, record),
                                          "title": record_title(form, record)}, form.name, record.id)
         notes.append(f"told {', '.join(people) or 'nobody'}")

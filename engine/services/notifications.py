@@ -30,6 +30,7 @@ TEXTS = {
     "reminder": "%(message)s",
 }
 
+BUFFER = "notify_buffer"
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DEFAULT_LOCALE = "zh_CN"
 
@@ -40,10 +41,27 @@ def notify(ctx: Context, people: Iterable[str], kind: str, params: dict[str, Any
     names = sorted(set(p for p in people if p))
     if not names:
         return 0
-    ctx.session.execute(insert(notifications), [
-        {"user_name": name, "kind": kind, "params": params, "form": form, "record_id": record_id,
-         "created_at": ctx.now} for name in names])
+    rows = [{"user_name": name, "kind": kind, "params": params, "form": form, "record_id": record_id,
+             "created_at": ctx.now} for name in names]
+    buffer = ctx._cache.get(BUFFER)
+    if buffer is not None:  # a scheduler batch: written together at its end, same transaction
+        buffer.extend(rows)
+        return len(names)
+    ctx.session.execute(insert(notifications), rows)
     return len(names)
+
+
+def flush(ctx: Context) -> None:
+    """Write what a batch buffered (see `buffered`)."""
+    buffer = ctx._cache.get(BUFFER)
+    if buffer:
+        ctx.session.execute(insert(notifications), buffer)
+        buffer.clear()
+
+
+def buffered(ctx: Context) -> list:
+    """From now on `notify` collects rows in the returned list until `flush`."""
+    return ctx._cache.setdefault(BUFFER, [])
 
 
 @cache
