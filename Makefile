@@ -34,6 +34,7 @@ bench: $(STAMP)
 	bash scripts/ensure-services.sh
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/approve.py
+	$(BIN)/python bench/timers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check engine tests bench

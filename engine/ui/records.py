@@ -165,8 +165,12 @@ def create_page(form_name: str):
         shown = [f.name for f in form.fields if f.name not in hidden]
         editable = _editable_names(ctx, form, hidden, None)
         form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
-        wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=_defaults(ctx, form))
-        offer_link_titles(wtform, None)
+        preset = _preset_links(ctx, form, shown) if request.method == "GET" else None
+        data = _defaults(ctx, form)
+        if preset:
+            data.update(preset["fields"])
+        wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)
+        offer_link_titles(wtform, preset)
         if request.method == "POST" and wtform.validate():
             values, uploads = raw_values(wtform, editable)
             try:
@@ -180,6 +184,25 @@ def create_page(form_name: str):
                 return redirect(url_for("records.detail_page", form_name=form.name, record_id=created["id"]))
             return redirect(url_for("records.list_page", form_name=form.name))
         return _render_edit(form, wtform, None, shown, editable)
+
+
+def _preset_links(ctx: Context, form: FormDef, shown: list[str]) -> dict[str, Any] | None:
+    """`/f/follow_up/new?customer=12` (the related-records "new" button) starts with that link
+    filled in, when the user may read the target."""
+    fields, links = {}, {}
+    for field in form.fields:
+        raw = request.args.get(field.name, "")
+        if field.type != "link" or field.name not in shown or not raw.isdigit():
+            continue
+        try:
+            target = service.get_record(ctx, field.form or "", int(raw))
+        except NotFound:
+            continue
+        target_form = ctx.app.form(field.form or "")
+        fields[field.name] = str(target["id"])
+        links[field.name] = (target["fields"].get(target_form.title_field) if target_form and
+                             target_form.title_field else None) or f"#{target['id']}"
+    return {"fields": fields, "links": links} if fields else None
 
 
 def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
@@ -209,7 +232,33 @@ def detail_page(form_name: str, record_id: int):
         flow = workflow_panel(ctx, form, record_id) if form.workflow else None
         return render_template("records/detail.html", form=form, record=record, history=history,
                                fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
+                               related=related_records(ctx, form, record_id),
                                users=user_labels(ctx), display_value=display_value)
+
+
+RELATED_ROWS = 10
+
+
+def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[str, Any]]:
+    """Records of other forms whose link fields point here (a customer's orders, opportunities,
+    follow-ups...), newest first, as far as the user may read them."""
+    found = []
+    for other in ctx.gate.readable_forms(ctx.user):
+        hidden = ctx.gate.never_visible(ctx.user, other, ctx.local_now)
+        for field in other.fields:
+            if field.type != "link" or field.form != form.name or field.name in hidden:
+                continue
+            page = service.list_records(ctx, other.name, {field.name: str(record_id),
+                                                          "per_page": str(RELATED_ROWS), "order_by": "-created_at"})
+            can_create = ctx.gate.can_create(ctx.user, other)
+            if not page["total"] and not can_create:
+                continue
+            columns = [c for c in list_columns(other, hidden) if c.name != field.name][:4]
+            found.append({"form": other, "field": field, "page": page, "columns": columns, "can_create": can_create,
+                          "title": other.title if sum(1 for f in other.fields if f.type == "link"
+                                                       and f.form == form.name) == 1
+                          else f"{other.title}（{field.label}）"})
+    return found
 
 
 def workflow_panel(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any]:

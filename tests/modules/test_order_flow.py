@@ -199,3 +199,30 @@ def test_the_edit_button_follows_the_stage(staff, customer, app):
         as_text=True)
     edit = browser.get(f"/f/sales_order/{order['id']}/edit")
     assert edit.status_code == 302 and edit.headers["Location"].endswith(f"/f/sales_order/{order['id']}")
+
+
+def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(staff, customer, app):
+    from tests.auth.test_login import login
+
+    zhang = staff["zhang"]
+    order = order_of(zhang, customer, 2, "100.00")
+    zhang.create("opportunity", title="二期扩产", customer=customer)
+    zhang.create("follow_up", subject="上门拜访", customer=customer, method="拜访", content="看样")
+    other = zhang.create("customer", name="别的客户", owner="zhang")["id"]
+    order_of(zhang, other, 1, "1.00")
+    browser = app.test_client()
+    login(browser, "zhang", "zhang-password")
+    page = browser.get(f"/f/customer/{customer}").get_data(as_text=True)
+    for form in ("sales_order", "opportunity", "follow_up"):
+        assert f'data-related="{form}"' in page
+    assert order["fields"]["order_no"] in page and "二期扩产" in page and "上门拜访" in page
+    assert page.count("/f/sales_order/") >= 1 and "1.00" not in page  # only this customer's orders
+    # another salesperson's view of the same customer shows none of zhang's records
+    staff["li"].create("customer", name="李的客户", owner="li")
+    li = app.test_client()
+    login(li, "li", "li-password")
+    assert li.get(f"/f/customer/{customer}").status_code == 404
+    # "new" from the related card starts with the link filled in
+    new = browser.get(f"/f/follow_up/new?customer={customer}").get_data(as_text=True)
+    assert f'<option selected value="{customer}">杭州恒达机械</option>' in new
+    assert browser.get("/f/follow_up/new?customer=999999").status_code == 200  # unknown: just not filled
