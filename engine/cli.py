@@ -25,6 +25,18 @@ def _database(settings: dict):
     return Database(url)
 
 
+def _holder(settings: dict, db):
+    """The loaded definitions of an initialised database, or exit 1 saying what is wrong."""
+    from engine.runtime import NotInitialised, RuntimeHolder
+
+    try:
+        return RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
+    except NotInitialised as exc:
+        _fail(str(exc))
+    except DefinitionError as exc:
+        _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+
+
 def _fail(message: str) -> None:
     click.echo(message, err=True)
     sys.exit(1)
@@ -129,16 +141,10 @@ def demo(force: bool) -> None:
     from zoneinfo import ZoneInfo
 
     from engine.demo import DemoLoader, already_loaded
-    from engine.runtime import NotInitialised, RuntimeHolder
 
     settings = _settings()
     db = _database(settings)
-    try:
-        holder = RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
-    except NotInitialised as exc:
-        _fail(str(exc))
-    except DefinitionError as exc:
-        _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+    holder = _holder(settings, db)
     runtime = holder.current()
     data = sorted(Path(settings["ENGINE_CONFIG_DIR"], "demo").glob("*.json"))
     loader = DemoLoader(runtime, db, ZoneInfo(settings["ENGINE_TIMEZONE"]))
@@ -170,17 +176,11 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from engine.runtime import NotInitialised, RuntimeHolder
     from engine.scheduler import run_forever, run_pass
 
     settings = _settings()
     db = _database(settings)
-    try:
-        holder = RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
-    except NotInitialised as exc:
-        _fail(str(exc))
-    except DefinitionError as exc:
-        _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+    holder = _holder(settings, db)
     now = None
     if now_text:
         try:

@@ -4,9 +4,9 @@ Users: one per role (name = role, password = name unless given), plus the `users
 of each data file. Records come from `DIR/demo/*.json` (a folder the module loader
 does not read):
 
-    {"users": [{"name": "zhangwei", "display_name": "张伟", "roles": ["sales"], "manager": "sales_manager"}],
-     "records": {"customer": [{"$as": "zhangwei", "name": "上海星辰科技", "next_follow_up": "$today+3d"}],
-                 "contact":  [{"customer": {"$ref": "customer:上海星辰科技"}, "name": "王芳"}]}}
+    {"users": [{"name": "ann", "display_name": "Ann", "roles": ["agent"], "manager": "lead"}],
+     "records": {"account": [{"$as": "ann", "name": "Acme", "next_visit": "$today+3d"}],
+                 "person":  [{"account": {"$ref": "account:Acme"}, "name": "Bob"}]}}
 
 `$today±Nd` and `$now±Nh` are relative to the moment of loading, so the demo always
 looks current; `{"$ref": "form:title"}` is the id of the record of `form` whose title

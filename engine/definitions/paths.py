@@ -1,4 +1,4 @@
-"""What a name in an expression refers to: `amount`, `customer.grade`, `items.subtotal`."""
+"""What a name in an expression refers to: `amount`, `account.grade`, `items.subtotal`."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -1,6 +1,6 @@
 """One small, safe expression language (SPEC §4): one parser, two back ends.
 
-    expr = parse("amount > 1000 and customer.grade in ['A', 'B']")
+    expr = parse("amount > 1000 and account.grade in ['A', 'B']")
     evaluate(expr, record_scope)        # Python, for forms, formulas and conditions
     to_sql(expr, table_scope)           # SQLAlchemy Core, for row rules, charts, reminders
 

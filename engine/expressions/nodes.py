@@ -10,7 +10,7 @@ JSON shape of ``Expression.to_dict()`` (for a client-side evaluator)::
     NODE is one of
       {"t": "lit", "v": null | true | false | <int> | "<string>"}
       {"t": "dec", "v": "<decimal text, e.g. '1.50'>"}      # exact decimal literal
-      {"t": "field", "path": ["amount"] | ["customer", "grade"]}
+      {"t": "field", "path": ["amount"] | ["account", "grade"]}
       {"t": "user"}                                        # $user
       {"t": "list", "items": [NODE, ...]}                  # only right of in / not in
       {"t": "neg", "arg": NODE}
@@ -187,7 +187,7 @@ class Expression:
         return tuple(walk(self.root))
 
     def references(self) -> frozenset[tuple[str, ...]]:
-        """Every field path named, e.g. ("amount",), ("customer", "grade")."""
+        """Every field path named, e.g. ("amount",), ("account", "grade")."""
         return frozenset(n.path for n in self._nodes if isinstance(n, Field))
 
     def functions(self) -> frozenset[str]:

@@ -21,7 +21,7 @@ class EvalScope(Protocol):
 
     def lookup(self, path: tuple[str, ...]) -> Any:
         """("amount",) -> the value (None when empty); ("items", "subtotal") -> list of
-        the table rows' values; ("customer", "grade") -> the linked record's value (None if
+        the table rows' values; ("account", "grade") -> the linked record's value (None if
         the link is empty); a multiselect -> list of strings or None.
         Raises ExpressionError for an unknown path."""
         ...
@@ -35,7 +35,7 @@ class SqlScope(Protocol):
     'YYYY-MM-DD' text. The SQLAlchemy type of each returned column decides how the
     expression is compiled (Integer, Numeric, String, Boolean, Date, DateTime, JSON).
     Build correlated subqueries with ``.correlate_except(<inner table>)``: the compiler may
-    nest one inside another (``customer.grade in items.product``), where SQLAlchemy's
+    nest one inside another (``account.grade in items.product``), where SQLAlchemy's
     automatic correlation would otherwise add the outer table to the inner FROM.
     """
 

@@ -1,6 +1,6 @@
 """`update_linked` (engine extension): saving a record sets fields of the record one of its
-link fields points to, in the same transaction, e.g. a follow-up record updating its
-customer's last and next follow-up dates. It acts for the system: the target's fields may
+link fields points to, in the same transaction, e.g. a visit report updating its
+account's last-visit date. It acts for the system: the target's fields may
 be read-only to the user; the target's history says which record caused the change."""
 from __future__ import annotations
 

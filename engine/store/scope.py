@@ -1,6 +1,6 @@
 """Expression paths → SQL for one form's table (the `SqlScope` of engine.expressions).
 
-`customer.grade` becomes a correlated scalar subquery on the linked form's table,
+`account.grade` becomes a correlated scalar subquery on the linked form's table,
 `sum(items.subtotal)` an aggregate over the child table, and `tags` (multiselect)
 membership a JSON containment test.
 """

@@ -187,7 +187,7 @@ def create_page(form_name: str):
 
 
 def _preset_links(ctx: Context, form: FormDef, shown: list[str]) -> dict[str, Any] | None:
-    """`/f/follow_up/new?customer=12` (the related-records "new" button) starts with that link
+    """`/f/visit/new?account=12` (the related-records "new" button) starts with that link
     filled in, when the user may read the target."""
     fields, links = {}, {}
     for field in form.fields:
@@ -240,8 +240,8 @@ RELATED_ROWS = 10
 
 
 def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[str, Any]]:
-    """Records of other forms whose link fields point here (a customer's orders, opportunities,
-    follow-ups...), newest first, as far as the user may read them."""
+    """Records of other forms whose link fields point here (an account's invoices, visits,
+    tickets...), newest first, as far as the user may read them."""
     found = []
     for other in ctx.gate.readable_forms(ctx.user):
         hidden = ctx.gate.never_visible(ctx.user, other, ctx.local_now)
