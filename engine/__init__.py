@@ -7,8 +7,15 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 from flask_wtf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 csrf = CSRFProtect()
+
+
+class IdConverter(IntegerConverter):
+    """A record, task, file... id in a URL: a positive BIGINT; anything longer is simply not found."""
+
+    regex = r"[1-9]\d{0,17}"
 
 
 def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
@@ -25,6 +32,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
 
     values = load_settings(settings)
     app = Flask(__name__, static_folder="ui/static", static_url_path="/static")
+    app.url_map.converters["id"] = IdConverter
     app.config.update(
         SECRET_KEY=values["ENGINE_SECRET_KEY"],
         MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,

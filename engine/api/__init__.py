@@ -30,4 +30,4 @@ def json_body() -> dict:
     return body
 
 
-from . import admin, files, forms, notifications, records, workflow  # noqa: E402,F401  (routes)
+from . import admin, files, forms, notifications, openapi, records, workflow  # noqa: E402,F401  (routes)

@@ -34,7 +34,7 @@ def list_incidents():
         return jsonify(incident_service.list_incidents(ctx, request.args.get("status", "open")))
 
 
-@bp.post("/admin/incidents/<int:incident_id>/resolve")
+@bp.post("/admin/incidents/<id:incident_id>/resolve")
 def resolve_incident(incident_id: int):
     with use_case(write=True) as ctx:
         return jsonify(incident_service.resolve(ctx, incident_id))

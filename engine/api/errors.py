@@ -47,7 +47,29 @@ def html_error(status: int, message: str):
         return f"{status} {heading}", status
 
 
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """NUL characters are never meaningful text, and PostgreSQL cannot store them: refuse them
+        at the door (query string, form fields, JSON body) instead of failing deep inside."""
+        from engine.errors import BadRequest
+
+        values = list(request.args.values()) + (list(request.form.values()) if request.form else [])
+        if request.is_json:
+            values.append(request.get_json(silent=True))
+        if any(_has_nul(v) for v in values) or "\x00" in request.path:
+            raise BadRequest("text may not contain NUL (\\u0000) characters")
+
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
         if not wants_json():

@@ -23,7 +23,7 @@ def upload_file():
     return stored, 201
 
 
-@bp.get("/files/<int:file_id>")
+@bp.get("/files/<id:file_id>")
 def download_file(file_id: int):
     with use_case() as ctx:
         row = ctx.session.execute(select(files).where(files.c.id == file_id)).first()

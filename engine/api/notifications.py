@@ -16,7 +16,7 @@ def list_notifications():
         return jsonify(service.list_notifications(ctx, unread_only=unread))
 
 
-@bp.post("/notifications/<int:notification_id>/read")
+@bp.post("/notifications/<id:notification_id>/read")
 def mark_read(notification_id: int):
     with use_case(write=True) as ctx:
         return jsonify(service.mark_read(ctx, notification_id))

@@ -34,13 +34,13 @@ def create_record(form_name: str):
         return jsonify(service.create_record(ctx, form_name, fields)), 201
 
 
-@bp.get("/forms/<form_name>/records/<int:record_id>")
+@bp.get("/forms/<form_name>/records/<id:record_id>")
 def get_record(form_name: str, record_id: int):
     with use_case() as ctx:
         return jsonify(service.get_record(ctx, form_name, record_id))
 
 
-@bp.patch("/forms/<form_name>/records/<int:record_id>")
+@bp.patch("/forms/<form_name>/records/<id:record_id>")
 def update_record(form_name: str, record_id: int):
     body = json_body()
     fields = _fields(body)
@@ -48,21 +48,21 @@ def update_record(form_name: str, record_id: int):
         return jsonify(service.update_record(ctx, form_name, record_id, body.get("version"), fields))
 
 
-@bp.delete("/forms/<form_name>/records/<int:record_id>")
+@bp.delete("/forms/<form_name>/records/<id:record_id>")
 def delete_record(form_name: str, record_id: int):
     with use_case(write=True) as ctx:
         service.delete_record(ctx, form_name, record_id)
     return "", 204
 
 
-@bp.post("/forms/<form_name>/records/<int:record_id>/comments")
+@bp.post("/forms/<form_name>/records/<id:record_id>/comments")
 def add_comment(form_name: str, record_id: int):
     body = json_body()
     with use_case(write=True) as ctx:
         return jsonify(comments.add_comment(ctx, form_name, record_id, body.get("comment"))), 201
 
 
-@bp.get("/forms/<form_name>/records/<int:record_id>/history")
+@bp.get("/forms/<form_name>/records/<id:record_id>/history")
 def record_history(form_name: str, record_id: int):
     with use_case() as ctx:
         return jsonify(service.record_history(ctx, form_name, record_id))

@@ -17,13 +17,13 @@ def _optional_body() -> dict:
     return json_body()
 
 
-@bp.get("/forms/<form_name>/records/<int:record_id>/transitions")
+@bp.get("/forms/<form_name>/records/<id:record_id>/transitions")
 def list_transitions(form_name: str, record_id: int):
     with use_case() as ctx:
         return jsonify(service.available_transitions(ctx, form_name, record_id))
 
 
-@bp.post("/forms/<form_name>/records/<int:record_id>/transitions/<name>")
+@bp.post("/forms/<form_name>/records/<id:record_id>/transitions/<name>")
 def fire_transition(form_name: str, record_id: int, name: str):
     body = _optional_body()
     comment = body.get("comment")
@@ -33,13 +33,13 @@ def fire_transition(form_name: str, record_id: int, name: str):
         return jsonify(service.fire_transition(ctx, form_name, record_id, name, comment, body.get("version")))
 
 
-@bp.post("/forms/<form_name>/records/<int:record_id>/withdraw")
+@bp.post("/forms/<form_name>/records/<id:record_id>/withdraw")
 def withdraw(form_name: str, record_id: int):
     with use_case(write=True) as ctx:
         return jsonify(service.withdraw(ctx, form_name, record_id))
 
 
-@bp.get("/forms/<form_name>/records/<int:record_id>/approvals")
+@bp.get("/forms/<form_name>/records/<id:record_id>/approvals")
 def approvals(form_name: str, record_id: int):
     with use_case() as ctx:
         return jsonify(task_service.approval_progress(ctx, form_name, record_id))
@@ -51,7 +51,7 @@ def list_tasks():
         return jsonify(task_service.list_tasks(ctx, request.args.get("status", "open")))
 
 
-@bp.post("/tasks/<int:task_id>/<action>")
+@bp.post("/tasks/<id:task_id>/<action>")
 def act_on_task(task_id: int, action: str):
     body = _optional_body()
     with use_case(write=True) as ctx:
@@ -62,7 +62,8 @@ def act_on_task(task_id: int, action: str):
 def batch_approve():
     body = json_body()
     ids = body.get("ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids):
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63
+                                            for i in ids):
         raise BadRequest("'ids' must be a list of task ids")
     results = []
     for task_id in dict.fromkeys(ids):  # a duplicate id is applied once

@@ -31,6 +31,9 @@ class UserType(FieldType):
         return []
 
 
+MAX_ID = 2**63 - 1  # ids are BIGINT
+
+
 @register
 class LinkType(FieldType):
     name = "link"
@@ -41,11 +44,11 @@ class LinkType(FieldType):
     def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> int:
         if isinstance(raw, bool):
             raise FieldError(_("must be a record id"))
-        if isinstance(raw, int) and raw > 0:
-            return raw
-        if isinstance(raw, str) and raw.strip().isdigit():
-            return int(raw.strip())
-        raise FieldError(_("must be a record id"))
+        value = raw if isinstance(raw, int) else int(raw.strip()) if isinstance(raw, str) and \
+            raw.strip().isdigit() else None
+        if value is None or not 0 < value <= MAX_ID:
+            raise FieldError(_("must be a record id"))
+        return value
 
     def check(self, field: FieldDef, value: int, ctx: CheckContext) -> list[str]:
         if not ctx.link_readable(field.form or "", value):

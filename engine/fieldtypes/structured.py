@@ -58,7 +58,7 @@ class FileType(FieldType):
 
     def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> dict[str, Any]:
         file_id = raw.get("id") if isinstance(raw, dict) else raw
-        if isinstance(file_id, bool) or not isinstance(file_id, int):
+        if isinstance(file_id, bool) or not isinstance(file_id, int) or not 0 < file_id < 2**63:
             raise FieldError(_("must be the id of an uploaded file"))
         return {"id": file_id}
 

@@ -263,7 +263,7 @@ def _editable_in_stage(form: FormDef, record: StoredRecord, row_hidden: frozense
 def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                   fields: Mapping[str, Any]) -> dict[str, Any]:
     form = readable_form(ctx, form_name)
-    if isinstance(version, bool) or not isinstance(version, int):
+    if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 2**31:
         raise BadRequest("'version' (the version the edit is based on) is required and must be an integer")
     record, hidden = load_readable(ctx, form, record_id, lock=True)
     if not _allowed(ctx, form, record_id, "update"):

@@ -146,7 +146,7 @@ def incidents():
     return render_template("admin/incidents.html", items=items, status=status)
 
 
-@bp.post("/incidents/<int:incident_id>/resolve")
+@bp.post("/incidents/<id:incident_id>/resolve")
 def resolve_incident(incident_id: int):
     with use_case(write=True) as ctx:
         incident_service.resolve(ctx, incident_id)

@@ -218,7 +218,7 @@ def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
     return form_data_from_record(form, data)
 
 
-@bp.get("/<form_name>/<int:record_id>")
+@bp.get("/<form_name>/<id:record_id>")
 @login_required
 def detail_page(form_name: str, record_id: int):
     with use_case() as ctx:
@@ -279,7 +279,7 @@ def workflow_panel(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any
     }
 
 
-@bp.route("/<form_name>/<int:record_id>/edit", methods=["GET", "POST"])
+@bp.route("/<form_name>/<id:record_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_page(form_name: str, record_id: int):
     with use_case(write=request.method == "POST") as ctx:
@@ -315,7 +315,7 @@ def edit_page(form_name: str, record_id: int):
         return _render_edit(form, wtform, record, shown, editable)
 
 
-@bp.post("/<form_name>/<int:record_id>/delete")
+@bp.post("/<form_name>/<id:record_id>/delete")
 @login_required
 def delete_page(form_name: str, record_id: int):
     try:

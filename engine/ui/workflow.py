@@ -37,7 +37,7 @@ def _refused(exc: EngineError, form_name: str | None = None) -> None:
     flash(f"{exc.message}: {detail}" if detail else exc.message, "error")
 
 
-@bp.post("/f/<form_name>/<int:record_id>/do/<name>")
+@bp.post("/f/<form_name>/<id:record_id>/do/<name>")
 @login_required
 def fire(form_name: str, record_id: int, name: str):
     try:
@@ -50,7 +50,7 @@ def fire(form_name: str, record_id: int, name: str):
     return _back(form_name, record_id)
 
 
-@bp.post("/f/<form_name>/<int:record_id>/withdraw")
+@bp.post("/f/<form_name>/<id:record_id>/withdraw")
 @login_required
 def withdraw(form_name: str, record_id: int):
     try:
@@ -62,7 +62,7 @@ def withdraw(form_name: str, record_id: int):
     return _back(form_name, record_id)
 
 
-@bp.post("/f/<form_name>/<int:record_id>/comment")
+@bp.post("/f/<form_name>/<id:record_id>/comment")
 @login_required
 def comment(form_name: str, record_id: int):
     try:
@@ -74,7 +74,7 @@ def comment(form_name: str, record_id: int):
     return _back(form_name, record_id)
 
 
-@bp.post("/tasks/<int:task_id>/<action>")
+@bp.post("/tasks/<id:task_id>/<action>")
 @login_required
 def act(task_id: int, action: str):
     target = request.form.get("next") or url_for("workflow.inbox")
@@ -126,7 +126,7 @@ def notifications_page():
     return render_template("workflow/notifications.html", items=items, unread=unread)
 
 
-@bp.post("/notifications/<int:notification_id>/open")
+@bp.post("/notifications/<id:notification_id>/open")
 @login_required
 def open_notification(notification_id: int):
     """Mark as read and go to the record it is about."""
@@ -144,3 +144,18 @@ def read_all_notifications():
         notification_service.mark_all_read(ctx)
     flash(_("All marked as read."), "success")
     return redirect(url_for("workflow.notifications_page"))
+
+
+@bp.get("/api/docs")
+@login_required
+def api_docs():
+    """The OpenAPI document, browsable: endpoints by tag, then each form's field schemas."""
+    from engine.api.openapi import build
+
+    with use_case() as ctx:
+        spec = build(ctx)
+    groups: dict[str, list] = {}
+    for path, methods in spec["paths"].items():
+        for method, op in methods.items():
+            groups.setdefault(op["tags"][0], []).append((method.upper(), path, op))
+    return render_template("workflow/api_docs.html", spec=spec, groups=groups)

@@ -1,0 +1,223 @@
+"""GET /api/openapi.json: an OpenAPI 3.0 description of the API, generated from the loaded
+definitions for the caller (the forms they may read, without the fields hidden from them),
+each form's fields as schemas. The docs page (/api/docs) renders the same document."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify
+
+from engine.definitions.model import FieldDef, FormDef
+from engine.fieldtypes import type_of
+from engine.records.context import Context
+from engine.web import use_case
+
+from . import bp
+
+META = {
+    "id": {"type": "integer"}, "form": {"type": "string"}, "stage": {"type": "string", "nullable": True},
+    "version": {"type": "integer"}, "created_by": {"type": "string"},
+    "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
+    "due_at": {"type": "string", "format": "date-time", "nullable": True},
+}
+ERROR = {"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+def value_schema(field: FieldDef, *, writing: bool) -> dict[str, Any]:
+    """A field's JSON value: as read (`writing=False`) or as sent in a create/patch body."""
+    if field.type == "file" and writing:
+        return _nullable({"type": "integer", "description": "id from POST /api/files"})
+    if field.type == "table":
+        props = {f.name: value_schema(f, writing=writing) for f in field.fields if not (writing and f.computed)}
+        return {"type": "array", "items": {"type": "object", "properties": props, "additionalProperties": False}}
+    schema = dict(type_of(field).json_schema(field))
+    if field.type in ("text", "textarea") and field.max_length:
+        schema["maxLength"] = field.max_length
+    if field.help or field.label:
+        schema["description"] = field.label + (f": {field.help}" if field.help else "")
+    return schema if field.type == "multiselect" else _nullable(schema)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": schema}}}
+
+
+def _id(name: str = "id") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): ERROR for code in codes}
+
+
+def form_schemas(form: FormDef, hidden: frozenset[str]) -> dict[str, Any]:
+    shown = [f for f in form.fields if f.name not in hidden]
+    writable = [f for f in shown if not f.computed and not f.readonly]
+    key = form.name
+    return {
+        f"{key}.fields": {"type": "object", "title": form.title,
+                          "properties": {f.name: value_schema(f, writing=False) for f in shown}},
+        f"{key}.input": {"type": "object", "additionalProperties": False,
+                         "properties": {f.name: value_schema(f, writing=True) for f in writable}},
+        f"{key}.record": {"type": "object", "properties": {
+            **META, "fields": _ref(f"{key}.fields"),
+            "links": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}}}},
+        f"{key}.list": {"type": "object", "properties": {
+            "items": {"type": "array", "items": _ref(f"{key}.record")}, "total": {"type": "integer"},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+    }
+
+
+def _list_parameters(ctx: Context, form: FormDef, hidden: frozenset[str]) -> list[dict[str, Any]]:
+    params = [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+        {"name": "order_by", "in": "query", "schema": {"type": "string"},
+         "description": "field or -field (newest first), comma-separated"},
+        {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "search the form's search fields"},
+    ]
+    if form.workflow:
+        params.append({"name": "stage", "in": "query", "schema": {
+            "type": "string", "enum": [s.name for s in form.workflow.stages]}})
+    for field in form.fields:
+        if field.name in hidden or field.type in ("table", "file"):
+            continue
+        kind = type_of(field)
+        base = {k: v for k, v in kind.json_schema(field).items() if k in ("type", "enum", "format", "pattern")}
+        if base.get("type") in ("array", "object") or field.type == "formula":
+            continue
+        params.append({"name": field.name, "in": "query", "schema": base})
+        if kind.ordered:
+            params += [{"name": f"{field.name}__gte", "in": "query", "schema": base},
+                       {"name": f"{field.name}__lte", "in": "query", "schema": base}]
+    return params
+
+
+def build(ctx: Context) -> dict[str, Any]:
+    schemas: dict[str, Any] = {
+        "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+            "code": {"type": "string"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}},
+        "Task": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "form": {"type": "string"}, "record_id": {"type": "integer"},
+            "title": {"type": "string"}, "step": {"type": "string", "nullable": True}, "status": {"type": "string"},
+            "due_at": {"type": "string", "format": "date-time", "nullable": True}}},
+        "Notification": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string"}, "text": {"type": "string"},
+            "form": {"type": "string", "nullable": True}, "record_id": {"type": "integer", "nullable": True},
+            "created_at": {"type": "string", "format": "date-time"}, "read": {"type": "boolean"}}},
+        "Comment": {"type": "object", "required": ["comment"], "additionalProperties": False,
+                    "properties": {"comment": {"type": "string"}}},
+    }
+    paths: dict[str, Any] = {
+        "/api/forms": {"get": {"tags": ["forms"], "summary": "Forms the caller may read, with their fields",
+                               "responses": {"200": _json({"type": "array", "items": {"type": "object"}}),
+                                             **_errors(401)}}},
+        "/api/tasks": {"get": {"tags": ["tasks"], "summary": "The caller's approval tasks (待办 / 已办 / 抄送我)",
+                               "parameters": [{"name": "status", "in": "query", "schema": {
+                                   "type": "string", "enum": ["open", "done", "cc"]}}],
+                               "responses": {"200": _json({"type": "array", "items": _ref("Task")}),
+                                             **_errors(400, 401)}}},
+        "/api/tasks/approve": {"post": {
+            "tags": ["tasks"], "summary": "Approve several tasks; answers per task",
+            "requestBody": _body({"type": "object", "required": ["ids"], "properties": {
+                "ids": {"type": "array", "items": {"type": "integer"}}, "comment": {"type": "string"}}}),
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401)}}},
+        "/api/notifications": {"get": {
+            "tags": ["notifications"], "summary": "The caller's notifications",
+            "parameters": [{"name": "unread", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]}}],
+            "responses": {"200": _json({"type": "array", "items": _ref("Notification")}), **_errors(401)}}},
+        "/api/notifications/{id}/read": {"post": {
+            "tags": ["notifications"], "summary": "Mark one as read", "parameters": [_id()],
+            "responses": {"200": _json(_ref("Notification")), **_errors(401, 404)}}},
+    }
+    for action, summary in (("approve", "Approve"), ("reject", "Reject (comment required)"),
+                            ("send_back", "Send back to the previous step"), ("reassign", "Hand on to `to`")):
+        props = {"comment": {"type": "string"}}
+        if action == "reassign":
+            props["to"] = {"type": "string"}
+        paths[f"/api/tasks/{{id}}/{action}"] = {"post": {
+            "tags": ["tasks"], "summary": summary, "parameters": [_id()],
+            "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": props}}}},
+            "responses": {"200": _json(_ref("Task")), **_errors(400, 401, 403, 404, 409, 422)}}}
+    for form in ctx.gate.readable_forms(ctx.user):
+        hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+        schemas.update(form_schemas(form, hidden))
+        base = f"/api/forms/{form.name}/records"
+        tag = f"{form.name} · {form.title}"
+        record, one = _ref(f"{form.name}.record"), f"{base}/{{id}}"
+        paths[base] = {
+            "get": {"tags": [tag], "summary": f"List {form.title}", "parameters": _list_parameters(ctx, form, hidden),
+                    "responses": {"200": _json(_ref(f"{form.name}.list")), **_errors(400, 401)}},
+        }
+        if ctx.gate.can_create(ctx.user, form):
+            paths[base]["post"] = {
+                "tags": [tag], "summary": f"Create a {form.title} record",
+                "requestBody": _body({"type": "object", "required": ["fields"], "additionalProperties": False,
+                                      "properties": {"fields": _ref(f"{form.name}.input")}}),
+                "responses": {"201": _json(record, "created"), **_errors(400, 401, 403, 409, 422)}}
+        paths[one] = {
+            "get": {"tags": [tag], "summary": "One record", "parameters": [_id()],
+                    "responses": {"200": _json(record), **_errors(401, 404)}},
+            "patch": {"tags": [tag], "summary": "Change fields (those editable for you in this stage)",
+                      "parameters": [_id()],
+                      "requestBody": _body({"type": "object", "required": ["version", "fields"],
+                                            "additionalProperties": False, "properties": {
+                                                "version": {"type": "integer"},
+                                                "fields": _ref(f"{form.name}.input")}}),
+                      "responses": {"200": _json(record), **_errors(400, 401, 403, 404, 409, 422)}},
+            "delete": {"tags": [tag], "summary": "Delete", "parameters": [_id()],
+                       "responses": {"204": {"description": "deleted"}, **_errors(401, 403, 404, 409)}},
+        }
+        paths[f"{one}/history"] = {"get": {"tags": [tag], "summary": "History, oldest first", "parameters": [_id()],
+                                           "responses": {"200": _json({"type": "array", "items": {"type": "object"}}),
+                                                         **_errors(401, 404)}}}
+        paths[f"{one}/comments"] = {"post": {"tags": [tag], "summary": "Add a comment to the history",
+                                             "parameters": [_id()], "requestBody": _body(_ref("Comment")),
+                                             "responses": {"201": _json({"type": "object"}, "added"),
+                                                           **_errors(400, 401, 404, 422)}}}
+        if form.workflow:
+            paths[f"{one}/transitions"] = {"get": {
+                "tags": [tag], "summary": "Transitions the caller may fire now", "parameters": [_id()],
+                "responses": {"200": _json({"type": "array", "items": {"type": "object"}}), **_errors(401, 404)}}}
+            paths[f"{one}/transitions/{{name}}"] = {"post": {
+                "tags": [tag], "summary": "Fire a transition",
+                "parameters": [_id(), {"name": "name", "in": "path", "required": True, "schema": {
+                    "type": "string", "enum": [t.name for t in form.workflow.transitions]}}],
+                "requestBody": {"content": {"application/json": {"schema": {
+                    "type": "object", "properties": {"comment": {"type": "string"}, "version": {"type": "integer"}}}}}},
+                "responses": {"200": _json(record), **_errors(400, 401, 403, 404, 409, 422)}}}
+            paths[f"{one}/withdraw"] = {"post": {
+                "tags": [tag], "summary": "Withdraw a pending approval", "parameters": [_id()],
+                "responses": {"200": _json(record), **_errors(401, 403, 404, 409)}}}
+            paths[f"{one}/approvals"] = {"get": {
+                "tags": [tag], "summary": "Approval progress", "parameters": [_id()],
+                "responses": {"200": _json({"type": "array", "items": {"type": "object"}}), **_errors(401, 404)}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Workflow engine API", "version": ctx.app.signature[:12],
+                 "description": "Generated from the loaded definitions for the calling user. Authenticate with "
+                                "`Authorization: Bearer TOKEN` (`engine users token NAME`)."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi():
+    with use_case() as ctx:
+        return jsonify(build(ctx))
