@@ -214,6 +214,94 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
                f"{report.now.astimezone(UTC).isoformat(timespec='seconds')}")
 
 
+def _acting(settings: dict, db, name: str):
+    """A Context-maker for CLI use cases acting as user `name`."""
+    from contextlib import contextmanager
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from engine.auth.users import get_user
+    from engine.records.context import Context
+
+    holder = _holder(settings, db)
+    with db.session() as session:
+        user = get_user(session, name)
+    if user is None or not user.active:
+        _fail(f"no active user {name!r}")
+
+    @contextmanager
+    def use_case(write: bool = False):
+        with db.session(write=write) as session, session.begin():
+            yield Context(holder.current(), session, user, now=datetime.now(UTC),
+                          tzinfo=ZoneInfo(settings["ENGINE_TIMEZONE"]))
+    return use_case
+
+
+@main.command("export")
+@click.argument("form")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output "
+              "for CSV, FORM.xlsx for XLSX).")
+@click.option("--as", "as_user", default="admin", show_default=True, help="Export what this user may read.")
+@click.option("--where", multiple=True, metavar="FIELD=VALUE", help="A list filter, as in the API (repeatable), "
+              "e.g. --where grade=A --where created_at__gte=2026-01-01.")
+def export_command(form: str, fmt: str, output: str | None, as_user: str, where: tuple[str, ...]) -> None:
+    """Export a form's records (every field the user may see) as CSV or XLSX."""
+    from engine.services import sheets, transfer
+
+    settings = _settings()
+    use_case = _acting(settings, _database(settings), as_user)
+    params = dict(w.split("=", 1) for w in where if "=" in w)
+    try:
+        with use_case() as ctx:
+            head, rows = transfer.export_rows(ctx, form, params)
+            if fmt == "xlsx":
+                path = Path(output or f"{form}.xlsx")
+                path.write_bytes(sheets.write_xlsx(head, rows, form))
+                click.echo(f"wrote {path}", err=True)
+            elif output:
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    for chunk in sheets.write_csv(head, rows):
+                        out.write(chunk)
+                click.echo(f"wrote {output}", err=True)
+            else:
+                for chunk in sheets.write_csv(head, rows):
+                    click.echo(chunk.lstrip("\ufeff"), nl=False)
+    except EngineError as exc:
+        _fail(exc.message)
+
+
+@main.command("import")
+@click.argument("form")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--as", "as_user", default="admin", show_default=True, help="Create the records as this user.")
+@click.option("--valid-only", is_flag=True, help="Import the valid rows even if some rows have errors.")
+def import_command(form: str, file: str, as_user: str, valid_only: bool) -> None:
+    """Import a CSV or XLSX file into a form: each row is checked like the form; unless
+    --valid-only, one bad row means nothing is imported. Exit 1 when a row failed."""
+    from engine.services import sheets, transfer
+
+    settings = _settings()
+    use_case = _acting(settings, _database(settings), as_user)
+    try:
+        head, rows = sheets.read_rows(Path(file).read_bytes(), file)
+        with use_case(write=True) as ctx:
+            report = transfer.import_rows(ctx, form, head, rows, valid_only)
+    except transfer.ImportRejected as exc:
+        report = exc.report
+    except EngineError as exc:
+        _fail(exc.message)
+    for item in report.failed:
+        for column, messages in item["errors"].items():
+            click.echo(f"row {item['row']}: {column or '-'}: {'; '.join(messages)}")
+    if report.ignored_columns:
+        click.echo(f"ignored columns: {', '.join(report.ignored_columns)}")
+    click.echo(f"{len(report.created)} of {report.rows} rows imported" if report.imported
+               else f"nothing imported: {len(report.failed)} of {report.rows} rows have errors")
+    if report.failed:
+        sys.exit(1)
+
+
 @main.group()
 def users() -> None:
     """Manage users."""

@@ -407,8 +407,10 @@ class Checker:
                 field = form.field(chart.value_field)
                 if field is None:
                     self.problem(form, f"{cptr}/value", f"unknown field '{chart.value_field}'")
-                elif chart.aggregate != "count" and field.type not in ("integer", "decimal", "formula"):
-                    self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a number field")
+                elif chart.aggregate != "count" and field.type not in ("integer", "decimal", "formula") and not (
+                        chart.aggregate == "avg" and field.type == "boolean"):
+                    self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a number (or, for avg, a "
+                                 "yes/no) field")
             elif chart.aggregate != "count":
                 self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a field")
             if chart.where is not None:

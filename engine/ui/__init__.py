@@ -81,13 +81,14 @@ def home():
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, records, workflow
+    from . import admin, records, transfer, workflow
     from .display import history_label, status_label
 
     app.register_blueprint(bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(workflow.bp)
+    app.register_blueprint(transfer.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label)
 
     @app.context_processor
@@ -95,7 +96,7 @@ def init_app(app: Flask) -> None:
         locale = get_locale()
         current = "en" if locale is not None and locale.language == "en" else "zh_CN"
         context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": [], "open_tasks": 0,
-                   "open_incidents": 0, "unread_notifications": 0}
+                   "open_incidents": 0, "unread_notifications": 0, "has_charts": False}
         if current_user.is_authenticated and not request.path.startswith("/api/"):
             resolve_user()
             with use_case() as ctx:
@@ -103,6 +104,7 @@ def init_app(app: Flask) -> None:
                 context["open_incidents"] = incident_service.count_open(ctx)
                 context["unread_notifications"] = notification_service.count_unread(ctx)
                 forms = ctx.gate.readable_forms(ctx.user)
+                context["has_charts"] = any(f.charts for f in forms)
                 context["nav_modules"] = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
                 context["nav_modules"] = [(m, fs) for m, fs in context["nav_modules"] if fs]
         return context

@@ -159,3 +159,13 @@ def api_docs():
         for method, op in methods.items():
             groups.setdefault(op["tags"][0], []).append((method.upper(), path, op))
     return render_template("workflow/api_docs.html", spec=spec, groups=groups)
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard_page():
+    from engine.services.charts import dashboard
+
+    with use_case() as ctx:
+        modules = dashboard(ctx)
+    return render_template("workflow/dashboard.html", modules=modules)

@@ -91,5 +91,9 @@ def test_an_80000_order_is_reviewed_by_finance_and_manager_then_shipped(open_pag
     history = sales.locator("[data-testid=history]")
     expect(history).to_contain_text("发货")
     expect(history.locator("[data-action=approve]")).to_have_count(2)
+    manager.goto(f"{live}/dashboard")
+    expect(manager.locator("[data-chart-card=orders_by_stage] svg")).to_be_visible()  # drawn by ECharts
+    expect(manager.locator("[data-chart-card=on_time_rate]")).to_contain_text("100.0")
+    shoot(manager, "dashboard-desktop")
     for page in (sales, finance, manager, plant, store):
         assert page.js_errors == []

@@ -1,0 +1,129 @@
+"""Dashboard charts (SPEC §7): each form's `charts`, aggregated in SQL over exactly the rows
+the viewer may read (the same row filter as lists), so a salesperson's dashboard shows
+their numbers. A chart over a field hidden from the viewer is not shown to them at all.
+`avg` of a yes/no field is the share of yes (a rate)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Integer, cast, func, select
+
+from engine.definitions.model import ChartDef, FormDef
+from engine.expressions import to_sql
+from engine.i18n import _
+from engine.records.context import Context
+from engine.store.scope import FormSqlScope
+from engine.store.system import users
+
+MAX_GROUPS = 30
+
+
+def _number(value: Any) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def visible_charts(ctx: Context, form: FormDef) -> list[ChartDef]:
+    hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    return [c for c in form.charts if c.value_field not in hidden and c.group_by not in hidden]
+
+
+def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
+    table = ctx.runtime.tables(form.name).table
+    conditions = [ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now)]
+    if chart.where is not None:
+        scope = FormSqlScope(ctx.app, ctx.runtime.schema, form, user=ctx.user.name, now=ctx.local_now,
+                             dialect=ctx.runtime.dialect)
+        conditions.append(to_sql(chart.where, scope))
+    value_field = form.field(chart.value_field) if chart.value_field else None
+    kind = (value_field.result if value_field is not None and value_field.type == "formula"
+            else value_field.type if value_field is not None else None)
+    percent = chart.aggregate == "avg" and kind == "boolean"
+    if chart.aggregate == "count" or value_field is None:
+        measure = func.count() if value_field is None else func.count(table.c[value_field.name])
+    else:
+        column = table.c[value_field.name]
+        if percent:
+            column = cast(column, Integer)
+        measure = getattr(func, chart.aggregate)(column)
+    body: dict[str, Any] = {"title": chart.title, "type": chart.type, "form": form.name, "percent": percent,
+                            "name": chart.name}
+    if chart.type == "number" or not chart.group_by:
+        raw = ctx.session.execute(select(measure).select_from(table).where(*conditions)).scalar()
+        value = _round(_number(raw), percent)
+        body["value"] = value if raw is not None or chart.aggregate in ("count", "sum") else None
+        body["display"] = ("—" if body["value"] is None else f"{value:.1f}" if percent
+                           else f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
+        return body
+    group = table.c.stage if chart.group_by == "stage" else table.c[chart.group_by]
+    stmt = select(group, measure).select_from(table).where(*conditions).group_by(group)
+    rows = ctx.session.execute(stmt).all()
+    labels = _labels(ctx, form, chart.group_by, [r[0] for r in rows])
+    points = [(r[0], labels.get(r[0], str(r[0])), _round(_number(r[1]), percent)) for r in rows]
+    if chart.group_by == "stage" and form.workflow is not None:
+        order = {s.name: i for i, s in enumerate(form.workflow.stages)}
+        points.sort(key=lambda p: order.get(p[0], len(order)))
+    elif chart.type == "line":
+        points.sort(key=lambda p: (p[0] is None, p[0]))
+    else:
+        points.sort(key=lambda p: -(p[2] or 0))
+        points = points[:MAX_GROUPS]
+    body["labels"] = [p[1] for p in points]
+    body["values"] = [p[2] for p in points]
+    return body
+
+
+def _round(value: Any, percent: bool) -> Any:
+    if value is None:
+        return 0
+    if percent:
+        return round(float(value) * 100, 1)
+    if isinstance(value, float):
+        return round(value, 2)
+    return value
+
+
+def _labels(ctx: Context, form: FormDef, group_by: str, keys: list[Any]) -> dict[Any, str]:
+    none = _("(empty)")
+    if group_by == "stage" and form.workflow is not None:
+        return {k: (form.workflow.stage(k).title if form.workflow.stage(k) else str(k)) if k else none for k in keys}
+    field = form.field(group_by)
+    if field is None:
+        return {k: str(k) if k is not None else none for k in keys}
+    if field.options:
+        names = {o.value: o.label for o in field.options}
+        return {k: names.get(k, str(k)) if k is not None else none for k in keys}
+    if field.type == "boolean":
+        return {k: _("Yes") if k else (_("No") if k is not None else none) for k in keys}
+    if field.type == "user":
+        found = dict(ctx.session.execute(select(users.c.name, func.coalesce(users.c.display_name, users.c.name))
+                                         .where(users.c.name.in_([k for k in keys if k]))).all())
+        return {k: found.get(k, str(k)) if k else none for k in keys}
+    if field.type == "link":
+        target = ctx.app.form(field.form or "")
+        if target is not None and target.title_field:
+            table = ctx.runtime.tables(target.name).table
+            readable = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
+            found = dict(ctx.session.execute(select(table.c.id, table.c[target.title_field])
+                                             .where(table.c.id.in_([k for k in keys if k]), readable)).all())
+            return {k: str(found.get(k, f"#{k}")) if k else none for k in keys}
+    return {k: (k.isoformat() if hasattr(k, "isoformat") else str(k)) if k is not None else none for k in keys}
+
+
+def dashboard(ctx: Context) -> list[dict[str, Any]]:
+    """Every chart the user may see, grouped by module then form."""
+    out = []
+    forms = ctx.gate.readable_forms(ctx.user)
+    for module in ctx.app.modules:
+        cards = []
+        for form in forms:
+            if form.module != module.name:
+                continue
+            cards += [chart_data(ctx, form, chart) for chart in visible_charts(ctx, form)]
+        if cards:
+            out.append({"module": module, "charts": cards})
+    return out
