@@ -21,7 +21,8 @@ run: $(STAMP)
 	$(BIN)/engine demo
 	@echo
 	@echo "  Open http://127.0.0.1:5000/ and log in as admin / admin,"
-	@echo "  or as a demo user: zhangwei (销售), liuyang (销售经理), zhaolei (财务) … password = user name."
+	@echo "  or as a demo user (password = user name): liuyang (销售经理), zhangwei / wangfang / lina (销售),"
+	@echo "  zhaolei (财务), sunli (仓库), zhouqiang (生产), chenjing (总经理)."
 	@echo
 	$(BIN)/engine serve --host 127.0.0.1 --port 5000
 

@@ -10,8 +10,12 @@ does not read):
 
 `$today±Nd` and `$now±Nh` are relative to the moment of loading, so the demo always
 looks current; `{"$ref": "form:title"}` is the id of the record of `form` whose title
-field equals `title`; `$as` names the user who creates the record (default admin).
-Records go through the same create service as the API, with the same validation.
+field equals `title` (or `form:field=value` for another field); `$as` names the user who creates the record (default admin).
+`$at` (e.g. `"$now-3d"`) backdates the record and what is done to it; `$do` lists
+transitions to fire in order, each by a user allowed to (the owner or the first user with
+one of its roles), and `"$approve"` approves the record's open tasks as their assignees.
+Records go through the same services as the API, with the same validation, so they land
+in their stages with their approvals, tasks, history and timers.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from engine.auth.users import User, create_user, get_user
-from engine.errors import ValidationFailed
+from engine.errors import EngineError
 from engine.records.context import Context, Runtime
 from engine.services.records import create_record
 from engine.store.db import Database
@@ -58,10 +62,12 @@ class DemoLoader:
         if isinstance(value, dict) and "$ref" in value:
             form_name, _, title = value["$ref"].partition(":")
             form = self.runtime.form(form_name)
-            if form is None or not form.title_field:
+            field_name, eq, wanted = title.partition("=")
+            field_name, title = (field_name, wanted) if eq else (form.title_field if form else None, title)
+            if form is None or not field_name or form.field(field_name) is None:
                 raise ValueError(f"bad reference {value['$ref']!r}")
             table = self.runtime.tables(form_name).table
-            found = session.execute(select(table.c.id).where(table.c[form.title_field] == title)).scalar()
+            found = session.execute(select(table.c.id).where(table.c[field_name] == title)).scalar()
             if found is None:
                 raise ValueError(f"no {form_name} titled {title!r} (referenced before it was created?)")
             return found
@@ -103,13 +109,49 @@ class DemoLoader:
                 if actor is None:
                     raise ValueError(f"demo user {row.get('$as')!r} does not exist")
                 fields = {k: self.resolve(v, session) for k, v in row.items() if not k.startswith("$")}
-                ctx = Context(self.runtime, session, actor, now=self.now, tzinfo=self.tz)
+                at = datetime.fromisoformat(self.resolve(row["$at"], session)) if "$at" in row else self.now
+                ctx = Context(self.runtime, session, actor, now=at.astimezone(UTC), tzinfo=self.tz)
                 try:
-                    create_record(ctx, form_name, fields)
-                except ValidationFailed as exc:
-                    raise ValueError(f"demo {form_name} {fields}: {exc.fields}") from None
+                    record = create_record(ctx, form_name, fields)
+                    for step in row.get("$do", []):
+                        self.act(session, form_name, record["id"], step, ctx.now)
+                except EngineError as exc:
+                    detail = getattr(exc, "fields", None) or exc.message
+                    raise ValueError(f"demo {form_name} {fields}: {detail}") from None
                 created += 1
         self.log.append(f"{created} {form_name} records")
+
+    def act(self, session, form_name: str, record_id: int, step: str, now: datetime) -> None:
+        from engine.services.tasks import decide
+        from engine.services.workflow import fire_transition
+        from engine.store.system import tasks, user_roles, users
+
+        form = self.runtime.form(form_name)
+        assert form is not None and form.workflow is not None
+        if step == "$approve":  # every step of the approval, in order
+            for _round in range(20):
+                task = session.execute(select(tasks.c.id, tasks.c.assignee).where(
+                    tasks.c.form == form_name, tasks.c.record_id == record_id, tasks.c.status == "open")
+                    .order_by(tasks.c.id).limit(1)).first()
+                if task is None:
+                    return
+                person = get_user(session, task.assignee)
+                decide(Context(self.runtime, session, person, now=now, tzinfo=self.tz), task.id, "approve")
+            return
+        transition = form.workflow.transition(step)
+        if transition is None:
+            raise ValueError(f"form {form_name} has no transition {step!r}")
+        table = self.runtime.tables(form_name).table
+        owner = session.execute(select(table.c[form.owner_attribute]).where(table.c.id == record_id)).scalar()
+        actor = get_user(session, owner) if "$owner" in transition.roles and owner else None
+        if actor is None:
+            name = session.execute(select(users.c.name).join(user_roles, user_roles.c.user_id == users.c.id)
+                                   .where(user_roles.c.role.in_(transition.roles), users.c.active.is_(True))
+                                   .order_by(users.c.name).limit(1)).scalar()
+            actor = get_user(session, name) if name else get_user(session, "admin")
+        comment = "演示数据" if transition.comment_required else None
+        fire_transition(Context(self.runtime, session, actor, now=now, tzinfo=self.tz), form_name, record_id,
+                        step, comment)
 
 
 def already_loaded(runtime: Runtime, db: Database) -> bool:

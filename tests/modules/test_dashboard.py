@@ -33,7 +33,7 @@ def charts(app, user):
     found["cards"] = re.findall(r'data-chart-card="([^"]+)"', html)
     for name, figure in re.findall(r'data-chart-card="([^"]+)">\s*<div class="card-body">\s*'
                                    r'<div class="small text-secondary">[^<]*</div>\s*'
-                                   r'<div class="display-6 fw-semibold" data-testid="figure">([^<]*)<', html):
+                                   r'<div class="fs-3 fw-semibold text-nowrap" data-testid="figure">([^<]*)<', html):
         found[name] = figure
     return found
 

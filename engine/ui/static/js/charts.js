@@ -16,8 +16,8 @@
     }
     if (chart.type === "funnel") {
       return {color: palette, tooltip: tooltip,
-              series: [{type: "funnel", sort: "none", left: "10%", width: "80%", data: data,
-                        label: {formatter: function (p) { return p.name + "  " + Number(p.value).toLocaleString() + unit; }}}]};
+              series: [{type: "funnel", sort: "none", left: "4%", width: "58%", data: data,
+                        label: {position: "right", formatter: function (p) { return p.name + "  " + Number(p.value).toLocaleString() + unit; }}}]};
     }
     return {color: palette, tooltip: tooltip, grid: {left: 8, right: 16, top: 16, bottom: 8, containLabel: true},
             xAxis: {type: "category", data: chart.labels, axisLabel: {interval: 0, rotate: chart.labels.length > 6 ? 30 : 0}},
