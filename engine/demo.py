@@ -10,7 +10,8 @@ does not read):
 
 `$today±Nd` and `$now±Nh` are relative to the moment of loading, so the demo always
 looks current; `{"$ref": "form:title"}` is the id of the record of `form` whose title
-field equals `title` (or `form:field=value` for another field); `$as` names the user who creates the record (default admin).
+field equals `title` (or `form:field=value` for another field); `$as` names the user
+who creates the record (default admin).
 `$at` (e.g. `"$now-3d"`) backdates the record and what is done to it; `$do` lists
 transitions to fire in order, each by a user allowed to (the owner or the first user with
 one of its roles), and `"$approve"` approves the record's open tasks as their assignees.

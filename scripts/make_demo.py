@@ -6,6 +6,7 @@ tasks overdue, some receivables overdue), payments and after-sales tickets. Date
 relative (`$today±Nd`, `$at`), so the demo always looks current. Run after changing the
 shipped configs: `python scripts/make_demo.py`.
 """
+
 import json
 import random
 from pathlib import Path
@@ -15,26 +16,104 @@ OUT = Path(__file__).resolve().parent.parent / "configs" / "demo" / "demo.json"
 
 USERS = [
     {"name": "chenjing", "display_name": "陈静", "roles": ["general_manager"], "email": "chenjing@example.cn"},
-    {"name": "liuyang", "display_name": "刘洋", "roles": ["sales_manager"], "manager": "chenjing",
-     "email": "liuyang@example.cn"},
-    {"name": "zhangwei", "display_name": "张伟", "roles": ["sales"], "manager": "liuyang", "email": "zhangwei@example.cn"},
-    {"name": "wangfang", "display_name": "王芳", "roles": ["sales"], "manager": "liuyang", "email": "wangfang@example.cn"},
+    {
+        "name": "liuyang",
+        "display_name": "刘洋",
+        "roles": ["sales_manager"],
+        "manager": "chenjing",
+        "email": "liuyang@example.cn",
+    },
+    {
+        "name": "zhangwei",
+        "display_name": "张伟",
+        "roles": ["sales"],
+        "manager": "liuyang",
+        "email": "zhangwei@example.cn",
+    },
+    {
+        "name": "wangfang",
+        "display_name": "王芳",
+        "roles": ["sales"],
+        "manager": "liuyang",
+        "email": "wangfang@example.cn",
+    },
     {"name": "lina", "display_name": "李娜", "roles": ["sales"], "manager": "liuyang"},
     {"name": "zhaolei", "display_name": "赵磊", "roles": ["finance"], "email": "zhaolei@example.cn"},
     {"name": "sunli", "display_name": "孙丽", "roles": ["warehouse"]},
     {"name": "zhouqiang", "display_name": "周强", "roles": ["production"]},
 ]
 SALES = ["zhangwei", "wangfang", "lina"]
-CITIES = ["上海", "苏州", "杭州", "宁波", "无锡", "南京", "深圳", "东莞", "佛山", "青岛", "天津", "武汉", "成都", "合肥", "厦门"]
-WORDS = ["星辰", "恒锐", "精工", "华盛", "瑞丰", "鼎新", "宏达", "联创", "东方", "金石", "天成", "博远", "鸿运", "嘉禾", "汇通"]
-KINDS = [("精密机械", "机械制造"), ("汽车配件", "汽车零部件"), ("电子科技", "电子电器"), ("化工", "化工"),
-         ("新能源", "新能源"), ("医疗器械", "医疗器械"), ("食品", "食品饮料"), ("建材", "建筑建材")]
-REGIONS = {"上海": "华东", "苏州": "华东", "杭州": "华东", "宁波": "华东", "无锡": "华东", "南京": "华东", "深圳": "华南",
-           "东莞": "华南", "佛山": "华南", "青岛": "华北", "天津": "华北", "武汉": "华中", "成都": "西南", "合肥": "华东",
-           "厦门": "华南"}
-PRODUCTS = [("工业控制器 IC-200", "台", 3200), ("伺服电机 SM-750", "台", 1850), ("气动阀门 PV-40", "个", 420),
-            ("变频器 VF-15", "台", 5600), ("传感器模组 SN-8", "套", 980), ("安装调试服务", "套", 2000),
-            ("数控机床 CNC-600", "台", 86000), ("自动化产线 AL-1", "套", 168000)]
+CITIES = [
+    "上海",
+    "苏州",
+    "杭州",
+    "宁波",
+    "无锡",
+    "南京",
+    "深圳",
+    "东莞",
+    "佛山",
+    "青岛",
+    "天津",
+    "武汉",
+    "成都",
+    "合肥",
+    "厦门",
+]
+WORDS = [
+    "星辰",
+    "恒锐",
+    "精工",
+    "华盛",
+    "瑞丰",
+    "鼎新",
+    "宏达",
+    "联创",
+    "东方",
+    "金石",
+    "天成",
+    "博远",
+    "鸿运",
+    "嘉禾",
+    "汇通",
+]
+KINDS = [
+    ("精密机械", "机械制造"),
+    ("汽车配件", "汽车零部件"),
+    ("电子科技", "电子电器"),
+    ("化工", "化工"),
+    ("新能源", "新能源"),
+    ("医疗器械", "医疗器械"),
+    ("食品", "食品饮料"),
+    ("建材", "建筑建材"),
+]
+REGIONS = {
+    "上海": "华东",
+    "苏州": "华东",
+    "杭州": "华东",
+    "宁波": "华东",
+    "无锡": "华东",
+    "南京": "华东",
+    "深圳": "华南",
+    "东莞": "华南",
+    "佛山": "华南",
+    "青岛": "华北",
+    "天津": "华北",
+    "武汉": "华中",
+    "成都": "西南",
+    "合肥": "华东",
+    "厦门": "华南",
+}
+PRODUCTS = [
+    ("工业控制器 IC-200", "台", 3200),
+    ("伺服电机 SM-750", "台", 1850),
+    ("气动阀门 PV-40", "个", 420),
+    ("变频器 VF-15", "台", 5600),
+    ("传感器模组 SN-8", "套", 980),
+    ("安装调试服务", "套", 2000),
+    ("数控机床 CNC-600", "台", 86000),
+    ("自动化产线 AL-1", "套", 168000),
+]
 
 
 def customers():
@@ -44,11 +123,19 @@ def customers():
         kind, industry = KINDS[i % len(KINDS)]
         name = f"{city}{WORDS[i % len(WORDS)]}{kind}有限公司"
         owner = SALES[i % 3]
-        row = {"$as": owner, "$at": f"$now-{60 - i}d", "name": name, "grade": rng.choice("AABBBCC"),
-               "industry": industry, "source": rng.choice(["展会", "网络推广", "官网咨询", "老客户介绍", "电话营销"]),
-               "region": REGIONS[city], "phone": f"13{rng.randrange(10**9):09d}", "owner": owner,
-               "address": f"{city}市{rng.choice(['人民路', '科技大道', '工业园路', '金桥路'])}{rng.randrange(1, 999)}号",
-               "next_follow_up": f"$today{rng.choice(['+1d', '+1d', '+2d', '+5d', '+9d', '-3d', '+14d'])}"}
+        row = {
+            "$as": owner,
+            "$at": f"$now-{60 - i}d",
+            "name": name,
+            "grade": rng.choice("AABBBCC"),
+            "industry": industry,
+            "source": rng.choice(["展会", "网络推广", "官网咨询", "老客户介绍", "电话营销"]),
+            "region": REGIONS[city],
+            "phone": f"13{rng.randrange(10**9):09d}",
+            "owner": owner,
+            "address": f"{city}市{rng.choice(['人民路', '科技大道', '工业园路', '金桥路'])}{rng.randrange(1, 999)}号",
+            "next_follow_up": f"$today{rng.choice(['+1d', '+1d', '+2d', '+5d', '+9d', '-3d', '+14d'])}",
+        }
         if i >= 26:
             row["$do"] = ["release"]  # in the public pool
         out.append(row)
@@ -58,28 +145,52 @@ def customers():
 
 def contacts(names):
     surnames, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋"
-    return [{"$as": owner, "customer": {"$ref": f"customer:{name}"}, "name": surnames[i % 10] + given[(i * 3) % 10],
-             "title": rng.choice(["采购经理", "总经理", "设备主管", "技术总监"]), "mobile": f"139{rng.randrange(10**8):08d}",
-             "is_primary": True, "owner": owner} for i, (name, owner) in enumerate(names[:26])]
+    return [
+        {
+            "$as": owner,
+            "customer": {"$ref": f"customer:{name}"},
+            "name": surnames[i % 10] + given[(i * 3) % 10],
+            "title": rng.choice(["采购经理", "总经理", "设备主管", "技术总监"]),
+            "mobile": f"139{rng.randrange(10**8):08d}",
+            "is_primary": True,
+            "owner": owner,
+        }
+        for i, (name, owner) in enumerate(names[:26])
+    ]
 
 
 def follow_ups(names):
-    topics = [("电话沟通年度采购计划", "电话", "客户对新品感兴趣，约定下周发送报价。"),
-              ("上门拜访演示样机", "拜访", "演示了样机，技术总监提出两点改进意见。"),
-              ("微信发送报价单", "微信", "已发送报价，客户在内部审批。"),
-              ("邮件确认交期", "邮件", "确认了交期和付款方式。")]
+    topics = [
+        ("电话沟通年度采购计划", "电话", "客户对新品感兴趣，约定下周发送报价。"),
+        ("上门拜访演示样机", "拜访", "演示了样机，技术总监提出两点改进意见。"),
+        ("微信发送报价单", "微信", "已发送报价，客户在内部审批。"),
+        ("邮件确认交期", "邮件", "确认了交期和付款方式。"),
+    ]
     out = []
     for i, (name, owner) in enumerate(names[:26]):
         subject, method, content = topics[i % 4]
-        out.append({"$as": owner, "$at": f"$now-{rng.randrange(1, 20)}d", "subject": subject,
-                    "customer": {"$ref": f"customer:{name}"}, "method": method, "content": content,
-                    "next_follow_up": f"$today+{rng.randrange(1, 12)}d"})
+        out.append(
+            {
+                "$as": owner,
+                "$at": f"$now-{rng.randrange(1, 20)}d",
+                "subject": subject,
+                "customer": {"$ref": f"customer:{name}"},
+                "method": method,
+                "content": content,
+                "next_follow_up": f"$today+{rng.randrange(1, 12)}d",
+            }
+        )
     return out
 
 
-PIPELINE = [([], 8), (["confirm_needs"], 8), (["confirm_needs", "quote"], 8),
-            (["confirm_needs", "quote", "negotiate"], 6), (["confirm_needs", "quote", "negotiate", "win"], 6),
-            (["lose"], 4)]
+PIPELINE = [
+    ([], 8),
+    (["confirm_needs"], 8),
+    (["confirm_needs", "quote"], 8),
+    (["confirm_needs", "quote", "negotiate"], 6),
+    (["confirm_needs", "quote", "negotiate", "win"], 6),
+    (["lose"], 4),
+]
 
 
 def opportunities(names):
@@ -88,10 +199,17 @@ def opportunities(names):
         for _ in range(count):
             name, owner = names[i % 26]
             product = PRODUCTS[i % len(PRODUCTS)]
-            row = {"$as": owner, "$at": f"$now-{rng.randrange(3, 40)}d", "$do": steps,
-                   "title": f"{name[:4]}{product[0].split()[0]}采购项目{i + 1:02d}", "customer": {"$ref": f"customer:{name}"},
-                   "owner": owner, "expected_amount": str(product[2] * rng.randrange(2, 12)),
-                   "expected_close_date": f"$today+{rng.randrange(5, 90)}d", "source": rng.choice(["展会", "老客户介绍", "网络推广"])}
+            row = {
+                "$as": owner,
+                "$at": f"$now-{rng.randrange(3, 40)}d",
+                "$do": steps,
+                "title": f"{name[:4]}{product[0].split()[0]}采购项目{i + 1:02d}",
+                "customer": {"$ref": f"customer:{name}"},
+                "owner": owner,
+                "expected_amount": str(product[2] * rng.randrange(2, 12)),
+                "expected_close_date": f"$today+{rng.randrange(5, 90)}d",
+                "source": rng.choice(["展会", "老客户介绍", "网络推广"]),
+            }
             if "lose" in steps:
                 row["lost_reason"] = rng.choice(["价格过高", "选择竞品", "预算不足"])
             out.append(row)
@@ -100,8 +218,16 @@ def opportunities(names):
 
 
 ORDER_FLOW = ["submit", "$approve", "start_production", "ship", "request_invoice", "invoiced", "complete"]
-ORDER_STAGES = [("draft", 0, 3), ("review", 1, 4), ("scheduling", 2, 3), ("production", 3, 3), ("shipped", 4, 3),
-                ("invoicing", 5, 2), ("collecting", 6, 4), ("done", 7, 3)]
+ORDER_STAGES = [
+    ("draft", 0, 3),
+    ("review", 1, 4),
+    ("scheduling", 2, 3),
+    ("production", 3, 3),
+    ("shipped", 4, 3),
+    ("invoicing", 5, 2),
+    ("collecting", 6, 4),
+    ("done", 7, 3),
+]
 
 
 def orders(names):
@@ -118,40 +244,82 @@ def orders(names):
                 lines.append({"product": PRODUCTS[7][0], "qty": 1, "unit": "套", "price": "168000.00"})  # ≥ 200,000
             days_ago = {"review": 2 if k < 2 else 0}.get(stage, 30 - i)
             marker = f"演示订单{i + 1:02d}"
-            row = {"$as": owner, "$at": f"$now-{max(days_ago, 0)}d", "$do": ORDER_FLOW[:steps],
-                   "customer": {"$ref": f"customer:{name}"}, "salesperson": owner,
-                   "order_date": f"$today-{max(days_ago, 0)}d", "delivery_date": f"$today{rng.choice(['+10d', '+20d', '-2d', '+30d'])}",
-                   "payment_terms": rng.choice(["款到发货", "月结30天", "月结60天"]), "items": lines,
-                   "carrier": rng.choice(["顺丰速运", "德邦物流", "中通快运"]), "tracking_no": f"SF{rng.randrange(10**11):011d}",
-                   "invoice_no": f"FP{2026}{i + 1:04d}", "payment_due": "$today-5d" if stage == "collecting" and k < 2
-                   else f"$today+{rng.randrange(5, 40)}d", "remark": marker}
+            row = {
+                "$as": owner,
+                "$at": f"$now-{max(days_ago, 0)}d",
+                "$do": ORDER_FLOW[:steps],
+                "customer": {"$ref": f"customer:{name}"},
+                "salesperson": owner,
+                "order_date": f"$today-{max(days_ago, 0)}d",
+                "delivery_date": f"$today{rng.choice(['+10d', '+20d', '-2d', '+30d'])}",
+                "payment_terms": rng.choice(["款到发货", "月结30天", "月结60天"]),
+                "items": lines,
+                "carrier": rng.choice(["顺丰速运", "德邦物流", "中通快运"]),
+                "tracking_no": f"SF{rng.randrange(10**11):011d}",
+                "invoice_no": f"FP{2026}{i + 1:04d}",
+                "payment_due": "$today-5d" if stage == "collecting" and k < 2 else f"$today+{rng.randrange(5, 40)}d",
+                "remark": marker,
+            }
             if stage == "production" and k == 0:
-                row.update(has_exception=True, exception_reason="供应商电机延期到货", exception_resolution="已协调备用供应商")
+                row.update(
+                    has_exception=True, exception_reason="供应商电机延期到货", exception_resolution="已协调备用供应商"
+                )
             out.append(row)
             if stage in ("collecting", "done"):
-                payments.append({"$as": "zhaolei", "order": {"$ref": f"sales_order:remark={marker}"},
-                                 "amount": "1000.00", "paid_on": f"$today-{rng.randrange(1, 10)}d", "method": "银行转账"})
+                payments.append(
+                    {
+                        "$as": "zhaolei",
+                        "order": {"$ref": f"sales_order:remark={marker}"},
+                        "amount": "1000.00",
+                        "paid_on": f"$today-{rng.randrange(1, 10)}d",
+                        "method": "银行转账",
+                    }
+                )
             if stage in ("shipped", "done") and k == 0:
-                tickets.append({"$as": owner, "order": {"$ref": f"sales_order:remark={marker}"},
-                                "customer": {"$ref": f"customer:{name}"}, "issue_type": "物流破损",
-                                "description": "到货时外箱破损，一台设备面板划伤。", "severity": "中", "handler": owner})
+                tickets.append(
+                    {
+                        "$as": owner,
+                        "order": {"$ref": f"sales_order:remark={marker}"},
+                        "customer": {"$ref": f"customer:{name}"},
+                        "issue_type": "物流破损",
+                        "description": "到货时外箱破损，一台设备面板划伤。",
+                        "severity": "中",
+                        "handler": owner,
+                    }
+                )
             i += 1
     for k in range(2):  # cancelled
         name, owner = names[k + 3]
-        out.append({"$as": owner, "$do": ["cancel"], "customer": {"$ref": f"customer:{name}"}, "salesperson": owner,
-                    "order_date": "$today-3d", "delivery_date": "$today+20d",
-                    "items": [{"product": PRODUCTS[2][0], "qty": 5, "unit": "个", "price": "420.00"}],
-                    "remark": f"演示订单（已取消）{k + 1}"})
+        out.append(
+            {
+                "$as": owner,
+                "$do": ["cancel"],
+                "customer": {"$ref": f"customer:{name}"},
+                "salesperson": owner,
+                "order_date": "$today-3d",
+                "delivery_date": "$today+20d",
+                "items": [{"product": PRODUCTS[2][0], "qty": 5, "unit": "个", "price": "420.00"}],
+                "remark": f"演示订单（已取消）{k + 1}",
+            }
+        )
     return out, payments, tickets
 
 
 def main():
     custs, names = customers()
     order_rows, payments, tickets = orders(names)
-    doc = {"users": USERS, "records": {
-        "customer": custs, "contact": contacts(names), "follow_up": follow_ups(names),
-        "opportunity": opportunities(names), "sales_order": order_rows, "payment": payments,
-        "after_sales": tickets}}
+    doc = {
+        "users": USERS,
+        "records": {
+            "customer": custs,
+            "contact": contacts(names),
+            "follow_up": follow_ups(names),
+            "opportunity": opportunities(names),
+            "sales_order": order_rows,
+            "payment": payments,
+            "after_sales": tickets,
+        },
+    }
     OUT.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}: " + ", ".join(f"{len(v)} {k}" for k, v in doc["records"].items()))
 
