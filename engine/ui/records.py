@@ -295,6 +295,9 @@ def edit_page(form_name: str, record_id: int):
             return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
         form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
         data = form_data_from_record(form, record["fields"])
+        for field in form.fields:  # an empty line-item table starts with one blank row to fill in
+            if field.type == "table" and field.name in editable and not data.get(field.name):
+                data[field.name] = [{}]
         wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)
         offer_link_titles(wtform, record)
         if request.method == "POST" and wtform.validate():
