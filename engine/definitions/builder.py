@@ -43,6 +43,11 @@ from .model import (
 _AGGREGATE = re.compile(r"^\s*(count|sum|avg|min|max)\(\s*([a-z][a-z0-9_]*)?\s*\)\s*$")
 
 
+def _rollup(value: str | None) -> tuple[str, str | None] | None:
+    match = _AGGREGATE.match(value or "")
+    return (match.group(1), match.group(2) or None) if match else None
+
+
 class Builder:
     """Builds one module file; collects problems instead of stopping at the first."""
 
@@ -169,6 +174,8 @@ class Builder:
             accept=tuple(a.lower() for a in doc.get("accept", ())),
             max_size=doc.get("max_size", 10 * 1024 * 1024 if ftype == "file" else None),
             rows=doc.get("rows"),
+            link=doc.get("link"),
+            rollup=_rollup(doc.get("value")) if doc.get("type") == "rollup" else None,
         )
 
     def row_rule(self, value: Any, ptr: str) -> RowRule:

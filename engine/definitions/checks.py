@@ -60,6 +60,7 @@ class Checker:
             self.check_workflow(form, form.workflow)
         self.check_reminders(form)
         self.check_update_linked(form)
+        self.check_rollups(form)
         self.check_charts(form)
 
     # -- fields ------------------------------------------------------------------
@@ -74,7 +75,7 @@ class Checker:
             if field.name in SYSTEM_ATTRIBUTES:
                 self.problem(form, f"{fptr}/name",
                              f"'{field.name}' is a system attribute; reserved names: {', '.join(SYSTEM_ATTRIBUTES)}")
-            if field.type == "link" and self.app.form(field.form or "") is None:
+            if field.type in ("link", "rollup") and self.app.form(field.form or "") is None:
                 self.problem(form, f"{fptr}/form", f"unknown form '{field.form}'")
             if field.type == "user" and field.role and not self.role_exists(field.role):
                 self.problem(form, f"{fptr}/role", f"unknown role '{field.role}'")
@@ -354,6 +355,29 @@ class Checker:
                 field = form.field(rec.value)
                 if field is None or field.type != "user":
                     self.problem(form, f"{ptr}/{i}/{rec.kind}", f"'{rec.value}' must be a user field of this form")
+
+    def check_rollups(self, form: FormDef) -> None:
+        for i, fdef in enumerate(form.fields):
+            if fdef.type != "rollup":
+                continue
+            ptr = f"{form.pointer}/fields/{i}"
+            if fdef.rollup is None:
+                self.problem(form, f"{ptr}/value", "use count() or sum(F), avg(F), min(F), max(F)")
+                continue
+            child = self.app.form(fdef.form or "")
+            if child is None:
+                continue  # reported with the other links
+            link = child.field(fdef.link or "")
+            if link is None or link.type != "link" or link.form != form.name:
+                self.problem(form, f"{ptr}/link", f"'{fdef.link}' must be a link field of '{child.name}' "
+                                                  f"pointing to '{form.name}'")
+            aggregate, name = fdef.rollup
+            if aggregate == "count":
+                continue
+            value = child.field(name or "")
+            kind = value.result if value is not None and value.type == "formula" else value.type if value else None
+            if kind not in ("integer", "decimal", "rollup"):
+                self.problem(form, f"{ptr}/value", f"{aggregate}() needs a number field of '{child.name}'")
 
     def check_update_linked(self, form: FormDef) -> None:
         for i, spec in enumerate(form.update_linked):

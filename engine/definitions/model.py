@@ -66,6 +66,10 @@ class FieldDef:
     accept: tuple[str, ...] = ()
     max_size: int | None = None
     rows: int | None = None
+    # rollup: aggregate `rollup[0]` ("count", "sum", ...) of field `rollup[1]` over the
+    # records of `form` whose link field `link` points here
+    link: str | None = None
+    rollup: tuple[str, str | None] | None = None
 
     @property
     def is_table(self) -> bool:
@@ -74,7 +78,7 @@ class FieldDef:
     @property
     def computed(self) -> bool:
         """Formula and serial values are set by the engine, never by a user."""
-        return self.type in ("formula", "serial")
+        return self.type in ("formula", "serial", "rollup")
 
     def subfield(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)

@@ -60,3 +60,35 @@ class SerialType(FieldType):
 
     def json_schema(self, field: FieldDef) -> dict[str, Any]:
         return {"type": "string", "readOnly": True}
+
+
+@register
+class RollupType(FieldType):
+    """An aggregate over the records of another form that link here (engine extension), e.g.
+    an order's collected amount = sum of its payments. Stored, and refreshed whenever such a
+    record is created, changed or deleted, so lists, formulas and charts can use it."""
+
+    name = "rollup"
+    input = False
+    ordered = True
+
+    def _as(self, field: FieldDef) -> FieldType:
+        return REGISTRY["integer" if field.rollup and field.rollup[0] == "count" else "decimal"]
+
+    def column_type(self, field: FieldDef) -> TypeEngine | None:
+        return self._as(field).column_type(field)
+
+    def storage_signature(self, field: FieldDef) -> str:
+        return self._as(field).storage_signature(field)
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> Any:
+        raise FieldError(_("is computed and cannot be set"))
+
+    def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> Any:
+        return self._as(field).parse_query(field, text, ctx)
+
+    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
+        return self._as(field).encode(field, value, ctx)
+
+    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {**self._as(field).json_schema(field), "readOnly": True}

@@ -29,6 +29,7 @@ from engine.store.serials import next_serial
 from engine.store.system import files
 from engine.workflows import timers
 
+from . import rollups
 from .history import read_history, write_history
 from .linked import apply_update_linked
 from .queries import parse_list_query
@@ -237,6 +238,7 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
     write_history(ctx.session, form.name, record_id, actor or ctx.user.name, "create",
                   {"values": _encode_values(ctx, form, values)}, ctx.now)
     apply_update_linked(ctx, form, record_id, values, meta)
+    rollups.refresh(ctx, form, record_id, values)
     if not ctx.gate.can(ctx.user, form, "read"):
         return {"id": record_id, "form": form.name}
     try:
@@ -297,6 +299,7 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                   {"changes": [{"field": n, "old": old[n], "new": new[n]} for n in form.field_names if n in changed]},
                   ctx.now)
     apply_update_linked(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
+    rollups.refresh(ctx, form, record_id, record.values, values)
     record, hidden = load_readable(ctx, form, record_id)
     return present(ctx, form, record, hidden)
 
@@ -335,6 +338,7 @@ def delete_record(ctx: Context, form_name: str, record_id: int) -> None:
                        code="referenced")
     delete_record_row(ctx.session, ctx.runtime.tables(form.name), record_id)
     timers.cancel_all(ctx, form.name, record_id)
+    rollups.refresh(ctx, form, record_id, record.values)
     ctx.session.execute(files.delete().where(files.c.form == form.name, files.c.record_id == record_id))
     write_history(ctx.session, form.name, record_id, ctx.user.name, "delete",
                   {"values": _encode_values(ctx, form, record.values)}, ctx.now)

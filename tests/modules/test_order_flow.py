@@ -226,3 +226,26 @@ def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(staff, 
     new = browser.get(f"/f/follow_up/new?customer={customer}").get_data(as_text=True)
     assert f'<option selected value="{customer}">杭州恒达机械</option>' in new
     assert browser.get("/f/follow_up/new?customer=999999").status_code == 200  # unknown: just not filled
+
+
+def test_partial_payments_roll_up_into_collected_and_outstanding(staff, customer, make_user):
+    zhang, fin = staff["zhang"], staff["fin"]
+    order = order_of(zhang, customer, 2, "5000.00")
+    other = order_of(zhang, customer, 1, "100.00")
+    url = f"{ORDERS}/{order['id']}"
+    assert order["fields"]["collected"] == "0.00" and order["fields"]["outstanding"] == "10000.00"
+    first = fin.create("payment", order=order["id"], amount="3000.00")
+    fin.create("payment", order=order["id"], amount="2500.50")
+    now = zhang.get(url).get_json()["fields"]
+    assert (now["collected"], now["outstanding"]) == ("5500.50", "4499.50")
+    pay_url = f"/api/forms/payment/records/{first['id']}"
+    assert fin.patch(pay_url, json={"version": 1, "fields": {"order": other["id"]}}).status_code == 200  # moved
+    assert zhang.get(url).get_json()["fields"]["outstanding"] == "7499.50"
+    assert zhang.get(f"{ORDERS}/{other['id']}").get_json()["fields"]["outstanding"] == "-2900.00"
+    admin = make_user("root", "admin")
+    assert admin.delete(pay_url).status_code == 204
+    assert zhang.get(f"{ORDERS}/{other['id']}").get_json()["fields"]["collected"] == "0.00"
+    history = zhang.get(url).get_json() and zhang.get(f"{url}/history").get_json()
+    assert history[-1]["via"]["form"] == "payment"
+    hidden = staff["store"].get("/api/openapi.json").get_json()["components"]["schemas"]["sales_order.fields"]
+    assert "outstanding" not in hidden["properties"] and "collected" not in hidden["properties"]
