@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine.errors import BadRequest
-from engine.services import comments
+from engine.services import comments, duplicates
 from engine.services import records as service
 from engine.web import use_case
 
@@ -53,6 +53,15 @@ def delete_record(form_name: str, record_id: int):
     with use_case(write=True) as ctx:
         service.delete_record(ctx, form_name, record_id)
     return "", 204
+
+
+@bp.get("/forms/<form_name>/duplicates")
+def find_duplicates(form_name: str):
+    exclude = request.args.get("exclude", "")
+    with use_case() as ctx:
+        return jsonify(duplicates.duplicates(ctx, form_name, request.args.get("field", ""),
+                                             request.args.get("value", ""),
+                                             int(exclude) if exclude.isdigit() and len(exclude) < 19 else None))
 
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/comments")

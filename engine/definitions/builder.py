@@ -175,6 +175,7 @@ class Builder:
             max_size=doc.get("max_size", 10 * 1024 * 1024 if ftype == "file" else None),
             rows=doc.get("rows"),
             link=doc.get("link"),
+            warn_duplicates=doc.get("warn_duplicates", False),
             rollup=_rollup(doc.get("value")) if doc.get("type") == "rollup" else None,
         )
 

@@ -431,7 +431,8 @@ class Checker:
                 field = form.field(chart.value_field)
                 if field is None:
                     self.problem(form, f"{cptr}/value", f"unknown field '{chart.value_field}'")
-                elif chart.aggregate != "count" and field.type not in ("integer", "decimal", "formula") and not (
+                elif chart.aggregate != "count" and field.type not in (
+                        "integer", "decimal", "formula", "rollup") and not (
                         chart.aggregate == "avg" and field.type == "boolean"):
                     self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a number (or, for avg, a "
                                  "yes/no) field")

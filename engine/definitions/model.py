@@ -70,6 +70,7 @@ class FieldDef:
     # records of `form` whose link field `link` points here
     link: str | None = None
     rollup: tuple[str, str | None] | None = None
+    warn_duplicates: bool = False
 
     @property
     def is_table(self) -> bool:

@@ -45,6 +45,8 @@ def _attrs(field: FieldDef, **extra: Any) -> dict[str, Any]:
         attrs["placeholder"] = field.placeholder
     if field.required:
         attrs["data-required"] = "1"
+    if field.warn_duplicates or field.unique:
+        attrs["data-duplicates"] = field.name
     return attrs
 
 
@@ -154,7 +156,7 @@ def file_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
     return FileField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
 
 
-@factory("formula")
+@factory("formula", "rollup")
 def formula_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
     return StringField(field.label, render_kw=_attrs(field, readonly=True, tabindex="-1"),
                        description=field.help or "")

@@ -15,6 +15,8 @@ def display_value(field: FieldDef, value: Any, link_title: str | None = None,
     if value is None or value == "" or value == []:
         return ""
     kind = field.result if field.type == "formula" else field.type
+    if kind == "rollup":
+        kind = "integer" if field.rollup and field.rollup[0] == "count" else "decimal"
     if kind == "select":
         return next((o.label for o in field.options if o.value == value), value)
     if kind == "multiselect":

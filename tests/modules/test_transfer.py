@@ -142,3 +142,16 @@ def test_cli_export_and_import(app, people, db_url, tmp_path):
     done = subprocess.run([engine_cmd, "import", "customer", str(good), "--as", "boss"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "1 of 1 rows imported" in done.stdout
+
+
+def test_duplicate_phone_warning_names_what_the_user_may_see(people):
+    people["zhang"].create("customer", name="金华壬", phone="13811112222", owner="zhang")
+    url = "/api/forms/customer/duplicates?field=phone&value=13811112222"
+    mine = people["zhang"].get(url).get_json()
+    assert mine == {"count": 1, "records": [{"id": mine["records"][0]["id"], "title": "金华壬"}], "others": 0}
+    theirs = people["li"].get(url).get_json()
+    assert theirs == {"count": 1, "records": [], "others": 1}  # li learns it exists, not whose
+    assert people["zhang"].get(f"{url}&exclude={mine['records'][0]['id']}").get_json()["count"] == 0
+    assert people["zhang"].get("/api/forms/customer/duplicates?field=grade&value=A").status_code == 400
+    # a warning, not a refusal
+    people["li"].create("customer", name="金华癸", phone="13811112222", owner="li")

@@ -236,5 +236,41 @@
       recompute();
     }
   });
+  // -- duplicate warnings ------------------------------------------------------------------
+  // Fields with `warn_duplicates` (or `unique`): say which records already hold the value,
+  // as the user leaves the field. A warning only; the server decides on save.
+  var recordForm = document.getElementById("record-form");
+  if (recordForm) {
+    recordForm.querySelectorAll("[data-duplicates]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var note = input.parentElement.querySelector(".duplicate-hint");
+        if (!note) {
+          note = document.createElement("div");
+          note.className = "form-text text-warning duplicate-hint";
+          note.setAttribute("data-testid", "duplicate-" + input.dataset.duplicates);
+          input.insertAdjacentElement("afterend", note);
+        }
+        note.textContent = "";
+        if (!input.value.trim()) { return; }
+        var url = "/api/forms/" + encodeURIComponent(recordForm.dataset.form) + "/duplicates?field=" +
+          encodeURIComponent(input.dataset.duplicates) + "&value=" + encodeURIComponent(input.value) +
+          "&exclude=" + encodeURIComponent(recordForm.dataset.record || "");
+        fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (body) {
+            if (!body || !body.count) { return; }
+            var parts = [];
+            if (body.records.length) {
+              parts.push(recordForm.dataset.dupSeen.replace("{records}",
+                body.records.map(function (r) { return r.title; }).join("、")));
+            }
+            if (body.others) { parts.push(recordForm.dataset.dupOthers.replace("{n}", body.others)); }
+            note.textContent = "⚠ " + parts.join("；");
+          })
+          .catch(function () {});
+      });
+    });
+  }
+
   window.EngineUI = {recompute: recompute, csrfToken: csrfToken};
 })();
