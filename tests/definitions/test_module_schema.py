@@ -491,5 +491,6 @@ def test_field_type_enum_matches_spec():
         "text", "textarea", "integer", "decimal", "boolean", "date", "datetime", "select",
         "multiselect", "email", "phone", "url", "user", "link", "table", "formula",
         "serial", "file",
+        "rollup",  # engine extension (docs/modules.md), after SPEC's types
     ]
     assert "table" not in SCHEMA["$defs"]["table_field_type"]["enum"]
