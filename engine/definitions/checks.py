@@ -375,8 +375,7 @@ class Checker:
             if aggregate == "count":
                 continue
             value = child.field(name or "")
-            kind = value.result if value is not None and value.type == "formula" else value.type if value else None
-            if kind not in ("integer", "decimal", "rollup"):
+            if value is None or value.value_kind not in ("integer", "decimal"):
                 self.problem(form, f"{ptr}/value", f"{aggregate}() needs a number field of '{child.name}'")
 
     def check_update_linked(self, form: FormDef) -> None:

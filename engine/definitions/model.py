@@ -77,6 +77,16 @@ class FieldDef:
         return self.type == "table"
 
     @property
+    def value_kind(self) -> str:
+        """The type of the value the field holds: a formula's result type, a rollup's number
+        type (integer for count()), else the field's own type."""
+        if self.type == "formula":
+            return self.result
+        if self.type == "rollup":
+            return "integer" if self.rollup and self.rollup[0] == "count" else "decimal"
+        return self.type
+
+    @property
     def computed(self) -> bool:
         """Formula and serial values are set by the engine, never by a user."""
         return self.type in ("formula", "serial", "rollup")

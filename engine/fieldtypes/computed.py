@@ -73,7 +73,7 @@ class RollupType(FieldType):
     ordered = True
 
     def _as(self, field: FieldDef) -> FieldType:
-        return REGISTRY["integer" if field.rollup and field.rollup[0] == "count" else "decimal"]
+        return REGISTRY[field.value_kind]
 
     def column_type(self, field: FieldDef) -> TypeEngine | None:
         return self._as(field).column_type(field)

@@ -40,8 +40,7 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
                              dialect=ctx.runtime.dialect)
         conditions.append(to_sql(chart.where, scope))
     value_field = form.field(chart.value_field) if chart.value_field else None
-    kind = (value_field.result if value_field is not None and value_field.type == "formula"
-            else value_field.type if value_field is not None else None)
+    kind = value_field.value_kind if value_field is not None else None
     percent = chart.aggregate == "avg" and kind == "boolean"
     if chart.aggregate == "count" or value_field is None:
         measure = func.count() if value_field is None else func.count(table.c[value_field.name])

@@ -91,7 +91,7 @@ def cell_of(ctx: Context, fdef: FieldDef, value: Any, title: str | None, user_la
     """A stored value as a cell people read (and import reads back)."""
     if value is None or value == [] or value == "":
         return None
-    kind = fdef.result if fdef.type == "formula" else fdef.type
+    kind = fdef.value_kind
     if kind == "select":
         return next((o.label for o in fdef.options if o.value == value), value)
     if kind == "multiselect":

@@ -14,9 +14,7 @@ def display_value(field: FieldDef, value: Any, link_title: str | None = None,
                   users: dict[str, str] | None = None) -> Any:
     if value is None or value == "" or value == []:
         return ""
-    kind = field.result if field.type == "formula" else field.type
-    if kind == "rollup":
-        kind = "integer" if field.rollup and field.rollup[0] == "count" else "decimal"
+    kind = field.value_kind
     if kind == "select":
         return next((o.label for o in field.options if o.value == value), value)
     if kind == "multiselect":

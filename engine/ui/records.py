@@ -55,13 +55,6 @@ def user_labels(ctx: Context) -> dict[str, str]:
     return {u.name: u.label for u in list_users(ctx.session)}
 
 
-def _value_type(field: FieldDef) -> str:
-    """The type of the value a field holds, for the page's formula evaluator."""
-    if field.type == "rollup":
-        return "integer" if field.rollup and field.rollup[0] == "count" else "decimal"
-    return field.type
-
-
 def list_columns(form: FormDef, hidden: frozenset[str]) -> list[FieldDef]:
     names = form.list.columns or [f.name for f in form.fields if f.type not in ("table", "textarea", "file")][:5]
     return [f for n in names if (f := form.field(n)) is not None and n not in hidden]
@@ -157,7 +150,7 @@ def _client_expressions(form: FormDef, shown: list[str]) -> dict[str, Any]:
                 "results": {s.name: s.result for s in field.fields if s.formula is not None},
                 "types": {s.name: s.type for s in field.fields},
             }
-    out["types"] = {f.name: _value_type(f) for f in form.fields}
+    out["types"] = {f.name: f.value_kind if f.type == "rollup" else f.type for f in form.fields}
     return out
 
 
