@@ -298,4 +298,5 @@ class Builder:
             value_field=match.group(2) or None,
             where=self.expression(doc.get("where"), f"{ptr}/where"),
             name=doc.get("name"),
+            source=doc.get("source", "records"),
         )

@@ -393,6 +393,19 @@ class Checker:
 
     # -- reminders and charts ----------------------------------------------------
 
+    def check_approval_chart(self, form: FormDef, chart, cptr: str) -> None:
+        if form.workflow is None or not any(s.approval for s in form.workflow.stages):
+            self.problem(form, f"{cptr}/source", "source 'approvals' needs a workflow with an approval stage")
+        if chart.aggregate not in ("count", "avg", "min", "max") or (
+                chart.aggregate != "count" and chart.value_field != "hours"):
+            self.problem(form, f"{cptr}/value", "with source 'approvals' use count(), avg(hours), min(hours) "
+                                                "or max(hours)")
+        if chart.group_by not in (None, "stage"):
+            self.problem(form, f"{cptr}/group_by", "with source 'approvals' group_by may only be 'stage'")
+        if chart.where is not None:
+            self.check_expression(form, chart.where, f"{cptr}/where")
+            self.check_sql_expression(form, chart.where, f"{cptr}/where")
+
     def check_reminders(self, form: FormDef) -> None:
         names = [r.name for r in form.reminders]
         for i, rem in enumerate(form.reminders):
@@ -418,6 +431,9 @@ class Checker:
     def check_charts(self, form: FormDef) -> None:
         for i, chart in enumerate(form.charts):
             cptr = f"{form.pointer}/charts/{i}"
+            if chart.source == "approvals":
+                self.check_approval_chart(form, chart, cptr)
+                continue
             if chart.group_by and chart.group_by != "stage":
                 field = form.field(chart.group_by)
                 if field is None and chart.group_by not in SYSTEM_ATTRIBUTES:

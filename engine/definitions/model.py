@@ -255,6 +255,7 @@ class ChartDef:
     value_field: str | None
     where: Expression | None = None
     name: str | None = None
+    source: str = "records"  # or "approvals": lead times of the records' finished approvals
 
 
 @dataclass(frozen=True)

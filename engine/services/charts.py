@@ -14,7 +14,7 @@ from engine.expressions import to_sql
 from engine.i18n import _
 from engine.records.context import Context
 from engine.store.scope import FormSqlScope
-from engine.store.system import users
+from engine.store.system import approvals, users
 
 MAX_GROUPS = 30
 
@@ -39,6 +39,8 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
         scope = FormSqlScope(ctx.app, ctx.runtime.schema, form, user=ctx.user.name, now=ctx.local_now,
                              dialect=ctx.runtime.dialect)
         conditions.append(to_sql(chart.where, scope))
+    if chart.source == "approvals":
+        return _approval_chart(ctx, form, chart, conditions)
     value_field = form.field(chart.value_field) if chart.value_field else None
     kind = value_field.value_kind if value_field is not None else None
     percent = chart.aggregate == "avg" and kind == "boolean"
@@ -73,6 +75,34 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
         points = points[:MAX_GROUPS]
     body["labels"] = [p[1] for p in points]
     body["values"] = [p[2] for p in points]
+    return body
+
+
+def _approval_chart(ctx: Context, form: FormDef, chart: ChartDef, conditions: list) -> dict[str, Any]:
+    """Lead times (hours from submission to approval) of the approved approvals of the records
+    the viewer may read."""
+    table = ctx.runtime.tables(form.name).table
+    if ctx.runtime.dialect == "sqlite":
+        hours = (func.julianday(approvals.c.finished_at) - func.julianday(approvals.c.started_at)) * 24
+    else:
+        hours = func.extract("epoch", approvals.c.finished_at - approvals.c.started_at) / 3600
+    measure = func.count() if chart.aggregate == "count" else getattr(func, chart.aggregate)(hours)
+    source = approvals.join(table, table.c.id == approvals.c.record_id)
+    where = [approvals.c.form == form.name, approvals.c.status == "approved", approvals.c.finished_at.isnot(None),
+             *conditions]
+    body: dict[str, Any] = {"title": chart.title, "type": chart.type, "form": form.name, "percent": False,
+                            "name": chart.name}
+    if chart.type == "number" or not chart.group_by:
+        raw = ctx.session.execute(select(measure).select_from(source).where(*where)).scalar()
+        value = None if raw is None else int(raw) if chart.aggregate == "count" else round(float(raw), 1)
+        body["value"] = value
+        body["display"] = "—" if value is None else f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+        return body
+    rows = ctx.session.execute(select(approvals.c.stage, measure).select_from(source).where(*where)
+                               .group_by(approvals.c.stage)).all()
+    titles = {s.name: s.title for s in form.workflow.stages} if form.workflow else {}
+    body["labels"] = [titles.get(r[0], r[0]) for r in rows]
+    body["values"] = [int(r[1]) if chart.aggregate == "count" else round(float(r[1] or 0), 1) for r in rows]
     return body
 
 

@@ -81,3 +81,23 @@ def test_the_dashboard_page_draws_with_echarts(app, staff):
     assert 'data-testid="nav-dashboard"' in home
     page = browser.get("/dashboard").get_data(as_text=True)
     assert "vendor/echarts/echarts.min.js" in page and "js/charts.js" in page
+
+
+def test_approval_lead_time_in_hours(app, staff):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from engine.store.system import approvals
+
+    zhang = staff["zhang"]
+    customer = zhang.create("customer", name="丁", owner="zhang")["id"]
+    order = order_of(zhang, customer, 1, "100.00")
+    assert charts(app, "lisa")["approval_hours"] == "—"  # nothing approved yet
+    fire(zhang, f"{ORDERS}/{order['id']}", "submit")
+    approve_all(staff["fin"], order["id"])
+    with app.extensions["engine"].db.transaction() as session:  # it was submitted 5 hours before approval
+        row = session.execute(approvals.select()).mappings().one()
+        session.execute(update(approvals).values(started_at=row["finished_at"] - timedelta(hours=5)))
+    assert charts(app, "lisa")["approval_hours"] == "5.0"
+    assert charts(app, "li")["approval_hours"] == "—"  # not li's order
