@@ -134,8 +134,12 @@ def definitions():
             select(definition_versions.c.id, definition_versions.c.signature, definition_versions.c.applied_at)
             .order_by(definition_versions.c.id.desc()).limit(20)).all()
     sources = {name: json.dumps(doc, ensure_ascii=False, indent=2) for name, doc in runtime.app.sources.items()}
+    from pathlib import Path
+
+    editable = {p.name for p in Path(state.holder.config_dir).glob("*.json")}
     return render_template("admin/definitions.html", app_def=runtime.app, problems=state.holder.problems,
-                           sources=sources, versions=versions, config_dir=str(state.holder.config_dir))
+                           sources=sources, versions=versions, config_dir=str(state.holder.config_dir),
+                           editable=editable)
 
 
 @bp.get("/incidents")
@@ -152,3 +156,34 @@ def resolve_incident(incident_id: int):
         incident_service.resolve(ctx, incident_id)
     flash(_("Marked as resolved."), "success")
     return redirect(url_for("admin.incidents"))
+
+
+@bp.route("/definitions/<name>/edit", methods=["GET", "POST"])
+def edit_definition(name: str):
+    from engine.services import definitions_edit
+
+    holder = engine_state().holder
+    path = definitions_edit.module_path(holder, name)
+    problems: list[str] = []
+    if request.method == "POST":
+        text = request.form.get("text", "")
+        problems = definitions_edit.save(holder, name, text)
+        if not problems:
+            flash(_("Saved and in use."), "success")
+            return redirect(url_for("admin.definitions"))
+    else:
+        text = path.read_text(encoding="utf-8-sig")
+    return render_template("admin/definition_edit.html", name=name, text=text, problems=problems), \
+        (422 if problems else 200)
+
+
+@bp.get("/definitions/versions/<id:version_id>")
+def definition_version(version_id: int):
+    with use_case() as ctx:
+        row = ctx.session.execute(select(definition_versions).where(
+            definition_versions.c.id == version_id)).mappings().first()
+    if row is None:
+        abort(404)
+    sources = {n: json.dumps(doc, ensure_ascii=False, indent=2) if not isinstance(doc, str) else doc
+               for n, doc in (row["sources"] or {}).items()}
+    return render_template("admin/definition_version.html", version=row, sources=sources)

@@ -205,3 +205,52 @@ def test_security_headers(browser):
     response = browser("alice", "sales").get("/")
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_admin_edits_a_definition_file_checked_before_saving(browser, app):
+    import json
+    from pathlib import Path
+
+    admin = browser("root3", "admin")
+    folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
+    page = admin.get("/admin/definitions").get_data(as_text=True)
+    assert 'data-testid="edit-crm.json"' in page
+    original = (folder / "crm.json").read_text(encoding="utf-8")
+
+    # broken JSON: nothing saved, the problem is shown with its place
+    token = token_of(admin, "/admin/definitions/crm.json/edit")
+    refused = admin.post("/admin/definitions/crm.json/edit", data={"csrf_token": token, "text": "{ broken"})
+    assert refused.status_code == 422 and 'data-testid="edit-problems"' in refused.get_data(as_text=True)
+    assert (folder / "crm.json").read_text(encoding="utf-8") == original
+
+    # a valid file whose schema change would lose data (text with values → integer): refused
+    doc = json.loads(original)
+    tokened = token_of(admin, "/f/customer/new")
+    assert admin.post("/f/customer/new", data={"csrf_token": tokened, "name": "有记录的客户"}).status_code == 302
+    retyped = json.loads(original)
+    for form in retyped["forms"]:
+        for field in form["fields"] if form["name"] == "customer" else []:
+            if field["name"] == "remark":
+                field.update(type="integer")
+    tokened = token_of(admin, "/f/customer/1/edit")
+    admin.post("/f/customer/1/edit", data={"csrf_token": tokened, "version": "1", "name": "有记录的客户",
+                                            "remark": "有备注"})
+    refused = admin.post("/admin/definitions/crm.json/edit", data={
+        "csrf_token": token, "text": json.dumps(retyped, ensure_ascii=False)})
+    assert refused.status_code == 422 and "remark" in refused.get_data(as_text=True)
+    assert (folder / "crm.json").read_text(encoding="utf-8") == original
+
+    # a new field: saved and served at once
+    for form in doc["forms"]:
+        if form["name"] == "customer":
+            form["fields"].append({"name": "wechat", "type": "text", "label": "微信号"})
+    saved = admin.post("/admin/definitions/crm.json/edit", data={
+        "csrf_token": token, "text": json.dumps(doc, ensure_ascii=False, indent=2)})
+    assert saved.status_code == 302
+    assert "微信号" in admin.get("/f/customer/new").get_data(as_text=True)
+    versions = admin.get("/admin/definitions").get_data(as_text=True)
+    version_link = re.search(r'href="(/admin/definitions/versions/\d+)"', versions).group(1)
+    assert "wechat" in admin.get(version_link).get_data(as_text=True)
+
+    assert admin.get("/admin/definitions/..%2Fsecret.json/edit").status_code == 404
+    assert browser("alice9", "sales").get("/admin/definitions/crm.json/edit").status_code == 403
