@@ -126,3 +126,26 @@ def test_payment_reminders_before_and_after_the_due_date(staff, run, make_user):
     run(nine(due + timedelta(days=1)))
     assert texts(zhang, "reminder")[0].startswith(f"订单 {order_no} 回款已逾期")
     assert len(texts(staff["boss_client"], "reminder")) == 0  # manager_of zhang is boss, not lisa
+
+
+def test_after_sales_ticket_flow_with_its_response_sla(staff, run, make_user):
+    zhang = staff["zhang"]
+    store = make_user("store", "warehouse")
+    customer = zhang.create("customer", name="丽水机电", owner="zhang")["id"]
+    order = order_of(zhang, customer, 1, "100.00")
+    ticket = zhang.create("after_sales", order=order["id"], customer=customer, issue_type="物流破损",
+                          description="外箱破损")
+    url = f"/api/forms/after_sales/records/{ticket['id']}"
+    assert ticket["stage"] == "open"
+    t0 = datetime.fromisoformat(ticket["created_at"]).astimezone(UTC)
+    run(t0 + timedelta(hours=3, minutes=1))
+    assert len(texts(zhang, "due_soon")) == 1  # the creator owns an untaken ticket
+    run(t0 + timedelta(hours=4, minutes=1))
+    assert len(texts(staff["boss_client"], "escalation")) == 1
+    started = fire(store, url, "start").get_json()
+    assert started["stage"] == "handling" and started["fields"]["handler"] == "store"
+    refused = fire(store, url, "resolve")
+    assert refused.status_code == 422 and "resolution" in refused.get_json()["error"]["fields"]
+    store.patch(url, json={"version": started["version"], "fields": {"resolution": "已补发"}})
+    assert fire(store, url, "resolve").get_json()["stage"] == "resolved"
+    assert fire(zhang, url, "close").get_json()["stage"] == "closed"
