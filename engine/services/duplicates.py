@@ -1,6 +1,6 @@
 """Duplicate warnings (`warn_duplicates` or `unique` fields): which records already hold a
 value. Names only the records the user may read; the others are counted, so a salesperson
-learns that a colleague already has the customer without seeing it."""
+learns that a colleague already has the record without seeing it."""
 from __future__ import annotations
 
 from typing import Any
