@@ -299,4 +299,5 @@ class Builder:
             where=self.expression(doc.get("where"), f"{ptr}/where"),
             name=doc.get("name"),
             source=doc.get("source", "records"),
+            interval=doc.get("interval", "day"),
         )

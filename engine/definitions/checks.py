@@ -440,6 +440,11 @@ class Checker:
                     self.problem(form, f"{cptr}/group_by", f"unknown field '{chart.group_by}'")
                 elif field is not None and field.type in ("table", "file", "textarea"):
                     self.problem(form, f"{cptr}/group_by", f"cannot group by a {field.type} field")
+            if chart.interval != "day":
+                grouped = form.field(chart.group_by or "")
+                if chart.group_by not in ("created_at", "updated_at") and (
+                        grouped is None or grouped.value_kind not in ("date", "datetime")):
+                    self.problem(form, f"{cptr}/interval", "an interval needs a date or datetime group_by")
             if chart.group_by == "stage" and form.workflow is None:
                 self.problem(form, f"{cptr}/group_by", "group_by 'stage' needs a workflow")
             if chart.value_field:

@@ -256,6 +256,7 @@ class ChartDef:
     where: Expression | None = None
     name: str | None = None
     source: str = "records"  # or "approvals": lead times of the records' finished approvals
+    interval: str = "day"  # for a date group_by: day, month or year
 
 
 @dataclass(frozen=True)

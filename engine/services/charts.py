@@ -61,9 +61,14 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
                            else f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
         return body
     group = table.c.stage if chart.group_by == "stage" else table.c[chart.group_by]
+    if chart.interval in ("month", "year"):
+        pattern = {"month": ("%Y-%m", "YYYY-MM"), "year": ("%Y", "YYYY")}[chart.interval]
+        group = (func.strftime(pattern[0], group) if ctx.runtime.dialect == "sqlite"
+                 else func.to_char(group, pattern[1]))
     stmt = select(group, measure).select_from(table).where(*conditions).group_by(group)
     rows = ctx.session.execute(stmt).all()
-    labels = _labels(ctx, form, chart.group_by, [r[0] for r in rows])
+    labels = ({r[0]: str(r[0]) if r[0] is not None else _("(empty)") for r in rows} if chart.interval != "day"
+              else _labels(ctx, form, chart.group_by, [r[0] for r in rows]))
     points = [(r[0], labels.get(r[0], str(r[0])), _round(_number(r[1]), percent)) for r in rows]
     if chart.group_by == "stage" and form.workflow is not None:
         order = {s.name: i for i, s in enumerate(form.workflow.stages)}

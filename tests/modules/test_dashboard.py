@@ -101,3 +101,12 @@ def test_approval_lead_time_in_hours(app, staff):
         session.execute(update(approvals).values(started_at=row["finished_at"] - timedelta(hours=5)))
     assert charts(app, "lisa")["approval_hours"] == "5.0"
     assert charts(app, "li")["approval_hours"] == "—"  # not li's order
+
+
+def test_amounts_by_month(app, staff):
+    zhang = staff["zhang"]
+    customer = zhang.create("customer", name="戊", owner="zhang")["id"]
+    order_of(zhang, customer, 1, "100.00", order_date="2026-01-15")
+    order_of(zhang, customer, 2, "100.00", order_date="2026-01-31")
+    order_of(zhang, customer, 1, "50.00", order_date="2026-03-02")
+    assert charts(app, "zhang")["monthly_amount"] == {"2026-01": 300.0, "2026-03": 50.0}
