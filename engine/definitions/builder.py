@@ -258,6 +258,7 @@ class Builder:
             condition=self.expression(doc.get("condition"), f"{ptr}/condition"),
             comment_required=doc.get("comment_required", False),
             require=tuple(doc.get("require", ())),
+            confirm=doc.get("confirm"),
             set=self.assignments(doc.get("set"), f"{ptr}/set"),
             create=CreateDef(
                 form=create["form"], set=self.assignments(create.get("set"), f"{ptr}/create/set")

@@ -204,6 +204,7 @@ class TransitionDef:
     roles: tuple[str, ...] = ()
     condition: Expression | None = None
     comment_required: bool = False
+    confirm: str | None = None
     require: tuple[str, ...] = ()
     set: Mapping[str, Expression] = field(default_factory=lambda: EMPTY)
     create: CreateDef | None = None

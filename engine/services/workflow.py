@@ -71,7 +71,7 @@ def available_transitions(ctx: Context, form_name: str, record_id: int) -> list[
             continue
         if target is not None:
             out.append({"name": transition.name, "title": transition.title, "to": transition.to,
-                        "comment_required": transition.comment_required})
+                        "comment_required": transition.comment_required, "confirm": transition.confirm})
     return out
 
 

@@ -58,6 +58,13 @@ def open_page(chromium, live):
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors  # type: ignore[attr-defined]
+        questions: list[str] = []  # confirmation dialogs are answered "yes" and remembered
+
+        def answer(dialog) -> None:
+            questions.append(dialog.message)
+            dialog.accept()
+        page.on("dialog", answer)
+        page.questions = questions  # type: ignore[attr-defined]
         if user:
             log_in(page, live, user)
         return page

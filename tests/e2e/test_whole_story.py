@@ -107,6 +107,7 @@ def test_lead_to_cash(open_page, live):
     finance.goto(order_url)
     fire(finance, "complete")
     stage_is(finance, "完成")
+    assert finance.questions == ["确认已全额回款并完成订单？"]  # the transition's `confirm`
 
     manager.goto(f"{live}/dashboard")
     expect(figure(manager, "win_rate")).to_have_text("100.0%")
