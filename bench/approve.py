@@ -26,11 +26,9 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -38,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.report import replace_section  # noqa: E402
-from bench.run import PG_BASE, free_port, machine, pg_info, start_server, stop_server  # noqa: E402
+from bench.run import free_port, machine, pg_info, scratch_schema, start_server, stop_server  # noqa: E402
 from engine import create_app  # noqa: E402
 from engine.auth.users import create_user, issue_token  # noqa: E402
 from engine.definitions import load_directory  # noqa: E402
@@ -158,51 +156,44 @@ def main() -> int:
     args = parser.parse_args()
     n = args.orders
     run_started = time.perf_counter()
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin_engine = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin_engine.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_BASE}?options=-csearch_path%3D{quote(schema)}"
     proc = None
     workdir = Path(tempfile.mkdtemp(prefix="engine-bench-"))
-    try:
-        sync_schema(Database(url), load_directory(CONFIGS))
-        print(f"seeding {3 * n} submitted orders …", flush=True)
-        seed_started = time.perf_counter()
-        tokens, ids = seed(url, 3 * n)
-        seed_seconds = time.perf_counter() - seed_started
-        tasks = task_map(url)
-        db = Database(url)
-        mach, pg = machine(), pg_info(db)
-        db.dispose()
-        port = free_port()
-        proc = start_server(url, port, workdir, tokens["admin"])
-        single, disjoint, contended = ids[:n], ids[n:2 * n], ids[2 * n:]
-        results = []
+    with scratch_schema() as url:
+        try:
+            sync_schema(Database(url), load_directory(CONFIGS))
+            print(f"seeding {3 * n} submitted orders …", flush=True)
+            seed_started = time.perf_counter()
+            tokens, ids = seed(url, 3 * n)
+            seed_seconds = time.perf_counter() - seed_started
+            tasks = task_map(url)
+            db = Database(url)
+            mach, pg = machine(), pg_info(db)
+            db.dispose()
+            port = free_port()
+            proc = start_server(url, port, workdir, tokens["admin"])
+            single, disjoint, contended = ids[:n], ids[n:2 * n], ids[2 * n:]
+            results = []
 
-        r = Result("one approver", 1)
-        drive(port, r, [[("fin1", tasks[("fin1", o)]) for o in single]], tokens)
-        r.stage_moves = count_moves(url, single)
-        results.append(r)
+            r = Result("one approver", 1)
+            drive(port, r, [[("fin1", tasks[("fin1", o)]) for o in single]], tokens)
+            r.stage_moves = count_moves(url, single)
+            results.append(r)
 
-        r = Result("8 approvers, own orders", 8)
-        slices = [disjoint[i::8] for i in range(8)]
-        drive(port, r, [[(APPROVERS[i], tasks[(APPROVERS[i], o)]) for o in slices[i]] for i in range(8)], tokens)
-        r.stage_moves = count_moves(url, disjoint)
-        results.append(r)
+            r = Result("8 approvers, own orders", 8)
+            slices = [disjoint[i::8] for i in range(8)]
+            drive(port, r, [[(APPROVERS[i], tasks[(APPROVERS[i], o)]) for o in slices[i]] for i in range(8)], tokens)
+            r.stage_moves = count_moves(url, disjoint)
+            results.append(r)
 
-        r = Result("8 approvers, same orders (或签 race)", 8)
-        drive(port, r, [[(a, tasks[(a, o)]) for o in contended] for a in APPROVERS], tokens)
-        r.stage_moves = count_moves(url, contended)
-        results.append(r)
-        for r in results:
-            print(r.row(), flush=True)
-    finally:
-        if proc is not None:
-            stop_server(proc)
-        with admin_engine.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin_engine.dispose()
+            r = Result("8 approvers, same orders (或签 race)", 8)
+            drive(port, r, [[(a, tasks[(a, o)]) for o in contended] for a in APPROVERS], tokens)
+            r.stage_moves = count_moves(url, contended)
+            results.append(r)
+            for r in results:
+                print(r.row(), flush=True)
+        finally:
+            if proc is not None:
+                stop_server(proc)
 
     lines = [
         "## Approvals (`bench/approve.py`)", "",

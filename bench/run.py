@@ -31,6 +31,8 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -270,6 +272,21 @@ class Driver:
 
 # -- server --------------------------------------------------------------------------
 
+@contextmanager
+def scratch_schema() -> Iterator[str]:
+    """A fresh schema in the local `test` database for one benchmark run; its URL, dropped after."""
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{PG_BASE}?options=-csearch_path%3D{quote(schema)}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -451,7 +468,7 @@ def timed(cur, sql: str, params: Any, repeat: int = 3) -> tuple[float, str]:
     return statistics.median(times), summary
 
 
-def try_fixes(url: str, schema: str, trace: dict[str, list[Statement]], table: str, size: int
+def try_fixes(url: str, trace: dict[str, list[Statement]], table: str, size: int
               ) -> tuple[list[Trial], float]:
     """Measure candidate fixes on the seeded data with EXPLAIN ANALYZE (after the HTTP runs):
     a count capped at CAP rows, keyset pagination, and extra indexes. Only in our own schema;
@@ -732,19 +749,15 @@ def main() -> int:
         render(Path(args.output), load(Path(args.render)))
         print(f"wrote {args.output}")
         return 0
-    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     run_started = time.perf_counter()
     loads = [os.getloadavg()]
+    with ExitStack() as stack:
+        url = args.database_url or stack.enter_context(scratch_schema())
+        return _run(args, url, own_schema=args.database_url is None, run_started=run_started, loads=loads)
 
-    schema = None
-    admin_engine = None
-    url = args.database_url
-    if url is None:
-        schema = f"bench_{uuid.uuid4().hex[:10]}"
-        admin_engine = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-        with admin_engine.connect() as conn:
-            conn.execute(text(f"CREATE SCHEMA {schema}"))
-        url = f"{PG_BASE}?options=-csearch_path%3D{quote(schema)}"
+
+def _run(args: argparse.Namespace, url: str, own_schema: bool, run_started: float, loads: list) -> int:
+    sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     db = Database(url)
     proc = None
     workdir = Path(tempfile.mkdtemp(prefix="engine-bench-"))
@@ -787,9 +800,9 @@ def main() -> int:
                 if driver.first_error:
                     raise RuntimeError(driver.first_error)
         fixes = None
-        if schema is not None and not args.no_fixes:
+        if own_schema and not args.no_fixes:
             print("measuring candidate fixes …", flush=True)
-            fixes = try_fixes(url, schema, traces[sizes[-1]], table, sizes[-1])
+            fixes = try_fixes(url, traces[sizes[-1]], table, sizes[-1])
         loads.append(os.getloadavg())
         state = {"sizes": sizes, "results": results, "traces": traces, "seeds": seeds, "mach": mach, "pg": pg,
                  "args": vars(args), "elapsed": time.perf_counter() - run_started, "loads": loads,
@@ -802,10 +815,6 @@ def main() -> int:
         if proc is not None:
             stop_server(proc)
         db.dispose()
-        if admin_engine is not None and schema is not None:
-            with admin_engine.connect() as conn:
-                conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            admin_engine.dispose()
 
 
 if __name__ == "__main__":

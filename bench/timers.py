@@ -17,18 +17,16 @@ import re
 import subprocess
 import sys
 import time
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
 from bench.report import replace_section  # noqa: E402
-from bench.run import CONFIGS, PG_BASE, SALES_USERS, customer_options, machine, pg_info, seed  # noqa: E402
+from bench.run import CONFIGS, SALES_USERS, customer_options, machine, pg_info, scratch_schema, seed  # noqa: E402
 from engine.auth.users import create_user  # noqa: E402
 from engine.definitions import load_directory  # noqa: E402
 from engine.runtime import build_runtime  # noqa: E402
@@ -81,36 +79,29 @@ def main() -> int:
     args = parser.parse_args()
     n = args.timers
     run_started = time.perf_counter()
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = f"{PG_BASE}?options=-csearch_path%3D{quote(schema)}"
-    db = Database(url)
     results = []
-    try:
-        app_def = load_directory(CONFIGS)
-        sync_schema(db, app_def)
-        table = build_runtime(app_def, db).tables("customer").table.name
-        with db.transaction() as session:
-            for name in SALES_USERS:
-                create_user(session, name, None, {"sales"})
-        print(f"seeding {n:,} customers …", flush=True)
-        seed(db, table, n, customer_options())
-        mach, pg = machine(), pg_info(db)
-        now = datetime.now(UTC)
-        for processes in (1, 2):
-            arm(db, table, now)
-            seconds, fired, errors = run_passes(url, processes, now)
-            counts = check(db)
-            results.append((processes, seconds, fired, errors, counts))
-            print(f"{processes} process(es): {seconds:.1f} s, fired {fired} (sum {sum(fired):,}), db {counts}, "
-                  f"errors {errors}", flush=True)
-    finally:
-        db.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_schema() as url:
+        db = Database(url)
+        try:
+            app_def = load_directory(CONFIGS)
+            sync_schema(db, app_def)
+            table = build_runtime(app_def, db).tables("customer").table.name
+            with db.transaction() as session:
+                for name in SALES_USERS:
+                    create_user(session, name, None, {"sales"})
+            print(f"seeding {n:,} customers …", flush=True)
+            seed(db, table, n, customer_options())
+            mach, pg = machine(), pg_info(db)
+            now = datetime.now(UTC)
+            for processes in (1, 2):
+                arm(db, table, now)
+                seconds, fired, errors = run_passes(url, processes, now)
+                counts = check(db)
+                results.append((processes, seconds, fired, errors, counts))
+                print(f"{processes} process(es): {seconds:.1f} s, fired {fired} (sum {sum(fired):,}), db {counts}, "
+                      f"errors {errors}", flush=True)
+        finally:
+            db.dispose()
 
     lines = [
         "## Reminder timers (`bench/timers.py`)", "",

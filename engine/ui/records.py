@@ -229,11 +229,12 @@ def detail_page(form_name: str, record_id: int):
         may_edit = bool(_editable_names(ctx, form, hidden, record)) and service.may(ctx, form, record_id, "update")
         may_delete = service.may(ctx, form, record_id, "delete")
         fields = {f.name: f for f in form.fields}
-        flow = workflow_panel(ctx, form, record_id) if form.workflow else None
+        everyone = list_users(ctx.session)
+        flow = workflow_panel(ctx, form, record_id, everyone) if form.workflow else None
         return render_template("records/detail.html", form=form, record=record, history=history,
                                fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
                                related=related_records(ctx, form, record_id),
-                               users=user_labels(ctx), display_value=display_value)
+                               users={u.name: u.label for u in everyone}, display_value=display_value)
 
 
 RELATED_ROWS = 10
@@ -261,7 +262,7 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
     return found
 
 
-def workflow_panel(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any]:
+def workflow_panel(ctx: Context, form: FormDef, record_id: int, everyone: list[Any]) -> dict[str, Any]:
     """What the detail page offers for a record in a workflow: the transitions the user may
     fire now, their open tasks here, whether they may withdraw, and the approval progress."""
     from engine.services import tasks as task_service
@@ -275,7 +276,7 @@ def workflow_panel(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any
         "may_withdraw": pending is not None and (pending["submitter"] == ctx.user.name or ctx.user.is_admin),
         "progress": task_service.approval_progress(ctx, form.name, record_id),
         "stages": {s.name: s.title for s in form.workflow.stages} if form.workflow else {},
-        "colleagues": [(u.name, u.label) for u in list_users(ctx.session) if u.active and u.name != ctx.user.name],
+        "colleagues": [(u.name, u.label) for u in everyone if u.active and u.name != ctx.user.name],
     }
 
 

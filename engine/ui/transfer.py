@@ -23,12 +23,17 @@ def _download(body, fmt: str, filename: str) -> Response:
     return response
 
 
-@bp.get("/<form_name>/export")
-@login_required
-def export(form_name: str):
+def _format() -> str:
     fmt = request.args.get("format", "xlsx")
     if fmt not in sheets.FORMATS:
         abort(404)
+    return fmt
+
+
+@bp.get("/<form_name>/export")
+@login_required
+def export(form_name: str):
+    fmt = _format()
     params = {k: v for k, v in request.args.items() if k not in ("format", "lang", "view") and v != ""}
     if fmt == "csv":
         def stream():
@@ -49,9 +54,7 @@ def export(form_name: str):
 @bp.get("/<form_name>/import/template")
 @login_required
 def import_template(form_name: str):
-    fmt = request.args.get("format", "xlsx")
-    if fmt not in sheets.FORMATS:
-        abort(404)
+    fmt = _format()
     with use_case() as ctx:
         form = readable_form(ctx, form_name)
         head, guide = transfer.template(ctx, form_name)

@@ -37,41 +37,37 @@ def _refused(exc: EngineError, form_name: str | None = None) -> None:
     flash(f"{exc.message}: {detail}" if detail else exc.message, "error")
 
 
-@bp.post("/f/<form_name>/<id:record_id>/do/<name>")
-@login_required
-def fire(form_name: str, record_id: int, name: str):
+def _on_record(form_name: str, record_id: int, action, done: str):
+    """Run one write action on a record from its page, then go back to it with a message."""
     try:
         with use_case(write=True) as ctx:
-            service.fire_transition(ctx, form_name, record_id, name, request.form.get("comment"),
-                                    request.form.get("version", type=int))
-        flash(_("Done."), "success")
+            action(ctx)
+        flash(done, "success")
     except EngineError as exc:
         _refused(exc, form_name)
     return _back(form_name, record_id)
 
 
+@bp.post("/f/<form_name>/<id:record_id>/do/<name>")
+@login_required
+def fire(form_name: str, record_id: int, name: str):
+    return _on_record(form_name, record_id, lambda ctx: service.fire_transition(
+        ctx, form_name, record_id, name, request.form.get("comment"), request.form.get("version", type=int)),
+        _("Done."))
+
+
 @bp.post("/f/<form_name>/<id:record_id>/withdraw")
 @login_required
 def withdraw(form_name: str, record_id: int):
-    try:
-        with use_case(write=True) as ctx:
-            service.withdraw(ctx, form_name, record_id)
-        flash(_("Withdrawn."), "success")
-    except EngineError as exc:
-        _refused(exc)
-    return _back(form_name, record_id)
+    return _on_record(form_name, record_id, lambda ctx: service.withdraw(ctx, form_name, record_id),
+                      _("Withdrawn."))
 
 
 @bp.post("/f/<form_name>/<id:record_id>/comment")
 @login_required
 def comment(form_name: str, record_id: int):
-    try:
-        with use_case(write=True) as ctx:
-            add_comment(ctx, form_name, record_id, request.form.get("comment"))
-        flash(_("Comment added."), "success")
-    except EngineError as exc:
-        _refused(exc)
-    return _back(form_name, record_id)
+    return _on_record(form_name, record_id, lambda ctx: add_comment(
+        ctx, form_name, record_id, request.form.get("comment")), _("Comment added."))
 
 
 @bp.post("/tasks/<id:task_id>/<action>")
