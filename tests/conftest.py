@@ -3,6 +3,13 @@ or PostgreSQL (a fresh schema in database `test`), from the shipped or test conf
 
 Every test that takes `app` runs on both backends; set ENGINE_TEST_DATABASES=sqlite
 to run only one.
+
+The clock: every test runs at a fixed time of day (UTC, `ENGINE_TEST_CLOCK`, default 17:30)
+on today's UTC date, with time ticking on from there. At 17:30 UTC it is already the next
+day in Shanghai (the engine's zone) but not in UTC or the Americas, so a test that mixes
+the machine's date with the engine's fails on every run instead of 8 hours a day. Expected
+dates come from `engine_today()`, in the engine's named zone. CI runs the `dates` tests a
+second time under another `TZ` and clock (see .ci/run).
 """
 from __future__ import annotations
 
@@ -11,10 +18,13 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from sqlalchemy import create_engine, text
 
 from engine import create_app
@@ -30,6 +40,29 @@ TEST_CONFIGS = Path(__file__).resolve().parent / "configs"
 PG_BASE = os.environ.get("ENGINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Hashing cost is not what the suite tests; scrypt would spend ~0.15 s per user.
 users_module.PASSWORD_METHOD = "pbkdf2:sha256:1000"
+
+ENGINE_ZONE = ZoneInfo("Asia/Shanghai")  # the engine's default ENGINE_TIMEZONE
+_CLOCK = time.fromisoformat(os.environ.get("ENGINE_TEST_CLOCK", "17:30"))
+
+
+def frozen_instant() -> datetime:
+    """Today (UTC) at the test clock's time of day: where every test starts."""
+    return datetime.combine(datetime.now(UTC).date(), _CLOCK, tzinfo=UTC)
+
+
+FROZEN_NOW = frozen_instant()
+
+
+@pytest.fixture(autouse=True)
+def _test_clock() -> Iterator[datetime]:
+    with time_machine.travel(FROZEN_NOW, tick=True):
+        yield FROZEN_NOW
+
+
+def engine_today() -> date:
+    """Today's date where the engine lives (Asia/Shanghai), never the machine's."""
+    return datetime.now(ENGINE_ZONE).date()
+
 
 BACKENDS = [b.strip() for b in os.environ.get("ENGINE_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
 
@@ -175,3 +208,17 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# Tests whose results depend on today's date or the time of day; CI runs them a second
+# time under another TZ and clock. A test elsewhere can take @pytest.mark.dates itself.
+DATE_SENSITIVE = ("modules/", "scheduler/", "expressions/test_expr_evaluate.py",
+                  "expressions/test_expr_sql_parity.py", "ui/test_expr_js.py", "test_cli.py")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tests_dir = Path(__file__).resolve().parent
+    for item in items:
+        relative = Path(str(item.fspath)).resolve().relative_to(tests_dir).as_posix()
+        if relative.startswith(DATE_SENSITIVE):
+            item.add_marker(pytest.mark.dates)

@@ -4,14 +4,14 @@ chosen times: order review SLA with escalation, follow-up reminders, the public 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from engine.scheduler import run_pass
+from tests.conftest import ENGINE_ZONE as SHANGHAI
+from tests.conftest import engine_today
 from tests.modules.test_order_flow import ORDERS, approve_all, fire, order_of
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 CUSTOMERS = "/api/forms/customer/records"
 
 
@@ -57,7 +57,7 @@ def test_order_review_is_reminded_then_escalated(staff, run):
 
 
 def test_follow_up_reminder_the_day_before(staff, run):
-    day = date.today() + timedelta(days=5)
+    day = engine_today() + timedelta(days=5)
     staff["zhang"].create("customer", name="嘉兴纺机", phone="13912345678", owner="zhang",
                           next_follow_up=day.isoformat())
     run(nine(day - timedelta(days=2)))
@@ -68,11 +68,11 @@ def test_follow_up_reminder_the_day_before(staff, run):
 
 def test_a_follow_up_record_updates_its_customer_and_reschedules(staff, run, app):
     customer = staff["zhang"].create("customer", name="湖州电机", owner="zhang")
-    day = date.today() + timedelta(days=9)
+    day = engine_today() + timedelta(days=9)
     staff["zhang"].create("follow_up", subject="电话回访", customer=customer["id"], method="电话",
                           content="确认样品", next_follow_up=day.isoformat())
     after = staff["zhang"].get(f"{CUSTOMERS}/{customer['id']}").get_json()
-    assert after["fields"]["last_follow_up"] == date.today().isoformat()
+    assert after["fields"]["last_follow_up"] == engine_today().isoformat()
     assert after["fields"]["next_follow_up"] == day.isoformat()
     history = staff["zhang"].get(f"{CUSTOMERS}/{customer['id']}/history").get_json()
     assert history[-1]["via"]["form"] == "follow_up"
@@ -85,7 +85,7 @@ def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(staff, run):
     customer = zhang.create("customer", name="温州泵阀", owner="zhang")
     url = f"{CUSTOMERS}/{customer['id']}"
     assert li.get(url).status_code == 404
-    today = date.today()
+    today = engine_today()
     run(nine(today + timedelta(days=27)))
     assert texts(zhang, "reminder") == ["客户 温州泵阀 已 27 天未跟进，3 天后将释放到公海"]
     run(nine(today + timedelta(days=30)))
@@ -115,7 +115,7 @@ def test_payment_reminders_before_and_after_the_due_date(staff, run, make_user):
     store.patch(url, json={"version": version, "fields": {"carrier": "德邦", "tracking_no": "DB1"}})
     fire(store, url, "ship")
     fire(zhang, url, "request_invoice")
-    due = date.today() + timedelta(days=20)
+    due = engine_today() + timedelta(days=20)
     version = fin.get(url).get_json()["version"]
     fin.patch(url, json={"version": version, "fields": {"invoice_no": "FP-1", "payment_due": due.isoformat()}})
     assert fire(fin, url, "invoiced").get_json()["stage"] == "collecting"
