@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from engine.access.visibility import hidden_columns, visible_values
 from engine.definitions.model import FieldDef, FormDef
 from engine.fieldtypes import type_of
 from engine.store.records import StoredRecord
@@ -17,9 +18,9 @@ def encode_value(field: FieldDef, value: Any, ctx: Context, hidden: frozenset[st
     if value is None:
         return [] if field.is_table else None
     if field.is_table:
+        columns = hidden_columns(field.name, hidden)
         return [
-            {sub.name: encode_value(sub, row.get(sub.name), ctx) for sub in field.fields
-             if f"{field.name}.{sub.name}" not in hidden}
+            {sub.name: encode_value(sub, row.get(sub.name), ctx) for sub in field.fields if sub.name not in columns}
             for row in value
         ]
     return type_of(field).encode(field, value, ctx)
@@ -45,10 +46,8 @@ def encode_meta(record: StoredRecord, ctx: Context) -> dict[str, Any]:
 
 def encode_record(form: FormDef, record: StoredRecord, ctx: Context, hidden: frozenset[str]) -> dict[str, Any]:
     body = encode_meta(record, ctx)
-    body["fields"] = {
-        f.name: encode_value(f, record.values.get(f.name), ctx, hidden)
-        for f in form.fields if f.name not in hidden
-    }
+    shown = visible_values(record.values, hidden)
+    body["fields"] = {f.name: encode_value(f, shown.get(f.name), ctx, hidden) for f in form.fields if f.name not in hidden}
     return body
 
 

@@ -56,6 +56,15 @@ def record_title(form: FormDef, record: StoredRecord) -> str:
     return f"{form.title} {value}" if value not in (None, "") else f"{form.title} #{record.id}"
 
 
+def barred_approvers(form: FormDef, record: StoredRecord, submitter: str | None) -> frozenset[str]:
+    """Who may not approve this record unless the step has `allow_self_approval`: the
+    submitter (who fired the transition into the approval stage) and the record's owner
+    (`owner_field`, default `created_by`), so "their own record" holds whoever submitted it
+    (also when the system did, e.g. by an escalation or a date reminder)."""
+    owner = record.get(form.owner_attribute)
+    return frozenset(str(p) for p in (submitter, owner) if p and p != SYSTEM)
+
+
 def start(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef, return_stage: str) -> Outcome:
     approval_id = ctx.session.execute(insert(approvals).values(
         form=form.name, record_id=record.id, stage=stage.name, return_stage=return_stage,
@@ -78,13 +87,17 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
             continue
         people = resolve(ctx.session, step.approvers, record.values, record.meta)
         if not step.allow_self_approval:
-            people = [p for p in people if p != submitter]
+            barred = barred_approvers(form, record, submitter)
+            people = [p for p in people if p not in barred]
         if not people:
             raise NoApprover(step, form.name, record.id)
+        passed = [p for p in people if step.skip_if_approved_before and p in approved_before]
+        if passed and step.mode == "any":
+            people = passed  # an automatic pass is that approver's approval: the step needs nobody else
         open_count = 0
         told = []
         for person in people:
-            skip = step.skip_if_approved_before and person in approved_before
+            skip = person in passed
             ctx.session.execute(insert(tasks).values(
                 approval_id=approval_id, form=form.name, record_id=record.id, step=step.name, step_index=index,
                 round=round_no, assignee=person, status="skipped" if skip else "open",
@@ -106,7 +119,7 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
                             .values(step_index=index, round=round_no))
         if open_count:
             return Outcome("waiting", approval_id)
-        # everybody in this step had approved before: the step passes by itself
+        # the step passed by itself: everybody needed (mode all) or somebody (mode any) approved before
     finish(ctx, approval_id, "approved")
     return Outcome("approved", approval_id)
 

@@ -4,7 +4,8 @@ import shutil
 
 import pytest
 
-from tests.conftest import TEST_CONFIGS
+from tests.conftest import TEST_CONFIGS, write_module
+from tests.workflows.claims import cast_of, module
 
 
 @pytest.fixture
@@ -40,3 +41,16 @@ def submit(client, **fields):
 
 def open_tasks(client):
     return client.get("/api/tasks?status=open").get_json()
+
+
+@pytest.fixture
+def build(make_app, tmp_path):
+    """build(steps) → (app, cast) for the claims module with these approval steps."""
+
+    def make(steps: list[dict]):
+        folder = tmp_path / "claims"
+        write_module(folder, module(steps))
+        app = make_app(folder)
+        return app, cast_of(app)
+
+    return make

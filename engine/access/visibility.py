@@ -1,0 +1,49 @@
+"""What of a record's values a reader may see: the one place that turns a hide set into
+stripped values. Every output path (pages, API, export, history, notification text,
+charts, lookups) goes through `visible_values` or `visible_value` with the hide set
+the gate gives for that reader and row, so a hidden field or a hidden table column
+(`hide: ["items.price"]`) never leaves the product by a side door.
+
+Hide sets name fields (`amount`) and table columns (`items.price`)."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+
+def hidden_columns(field_name: str, hidden: Iterable[str]) -> frozenset[str]:
+    """The columns of table field `field_name` hidden by `hidden` (`items.price` → `price`)."""
+    prefix = field_name + "."
+    return frozenset(h[len(prefix):] for h in hidden if h.startswith(prefix))
+
+
+def visible_value(field_name: str, value: Any, hidden: frozenset[str]) -> Any:
+    """One field's value as the reader may see it: a table without its hidden columns.
+    (Whether the field itself is hidden is the caller's question: see `is_hidden`.)"""
+    if not isinstance(value, list) or not hidden:
+        return value
+    columns = hidden_columns(field_name, hidden)
+    if not columns:
+        return value
+    return [{k: v for k, v in row.items() if k not in columns} if isinstance(row, Mapping) else row
+            for row in value]
+
+
+def is_hidden(field_name: str, hidden: frozenset[str]) -> bool:
+    return field_name in hidden
+
+
+def visible_values(values: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
+    """A record's values (stored or encoded, keyed by field name) without the hidden fields
+    and without the hidden columns of its tables."""
+    return {name: visible_value(name, value, hidden) for name, value in values.items() if name not in hidden}
+
+
+def uses_hidden(names: Iterable[str], hidden: frozenset[str]) -> bool:
+    """Whether any of these field names (or `a.b` paths) is hidden, or is a table with a
+    hidden column: for things computed from fields (charts, messages, filters)."""
+    for name in names:
+        head, _dot, column = name.partition(".")
+        if name in hidden or head in hidden or (not column and hidden_columns(head, hidden)):
+            return True
+    return False

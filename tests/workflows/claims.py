@@ -1,0 +1,78 @@
+"""A small claims module built per test with the approval steps it needs: ann and bob
+check (role `checker`); cat (whose manager is ann) and clerk are clerks. `waiting` is
+left by the scheduler after 1h through `auto_submit` into the approval stage."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from engine.auth.users import create_user, issue_token
+from engine.store.system import tasks
+from tests.conftest import ApiClient
+
+URL = "/api/forms/claim/records"
+
+
+def module(steps: list[dict]) -> dict:
+    return {
+        "module": "claims", "title": "Claims",
+        "roles": [{"name": "clerk", "title": "Clerk"}, {"name": "checker", "title": "Checker"}],
+        "forms": [{
+            "name": "claim", "title": "Claim", "title_field": "subject", "owner_field": "owner",
+            "fields": [
+                {"name": "subject", "type": "text", "label": "Subject", "required": True},
+                {"name": "owner", "type": "user", "label": "Owner", "default": "$user"},
+                {"name": "reviewer", "type": "user", "label": "Reviewer"},
+            ],
+            "permissions": {"clerk": {"create": True, "read": "all", "update": "all"},
+                            "checker": {"create": True, "read": "own", "update": "own"}},
+            "workflow": {
+                "initial": "draft",
+                "stages": [
+                    {"name": "draft", "title": "Draft", "editable": ["*"]},
+                    {"name": "waiting", "title": "Waiting", "due": "1h",
+                     "escalate": {"transition": "auto_submit"}},
+                    {"name": "review", "title": "Review", "approval": {
+                        "steps": steps, "approved": "approved", "rejected": "draft"}},
+                    {"name": "approved", "title": "Approved", "final": True},
+                ],
+                "transitions": [
+                    {"name": "submit", "title": "Submit", "from": "draft", "to": "review",
+                     "roles": ["$owner", "clerk"]},
+                    {"name": "park", "title": "Park", "from": "draft", "to": "waiting", "roles": ["$owner"]},
+                    {"name": "auto_submit", "title": "Submit by itself", "from": "waiting", "to": "review",
+                     "roles": ["clerk"]},
+                ],
+            },
+        }],
+    }
+
+
+CHECKERS = [{"role": "checker"}]
+
+
+def cast_of(app) -> dict[str, ApiClient]:
+    """ann and bob check; cat (whose manager is ann) and clerk are clerks."""
+    people = {"ann": ("checker", None), "bob": ("checker", None), "cat": ("clerk", "ann"), "clerk": ("clerk", None)}
+    out = {}
+    with app.extensions["engine"].db.transaction() as session:
+        for name, (role, manager) in people.items():
+            user = create_user(session, name, f"{name}-password", {role}, manager=manager)
+            out[name] = ApiClient(app, issue_token(session, user), name)
+    return out
+
+
+def step(approvers: list[dict], **extra) -> dict:
+    return {"name": "check", "title": "Check", "approvers": approvers, **extra}
+
+
+def submit(client, **fields) -> dict:
+    record = client.create("claim", **{"subject": "Trip", **fields})
+    response = client.post(f"{URL}/{record['id']}/transitions/submit", json={})
+    assert response.status_code == 200, response.get_json()
+    return record
+
+
+def assignees(app, record_id) -> list[tuple[str, str]]:
+    with app.extensions["engine"].db.session() as session:
+        rows = session.execute(select(tasks).where(tasks.c.record_id == record_id).order_by(tasks.c.id))
+        return [(r.assignee, r.status) for r in rows]

@@ -1,0 +1,46 @@
+"""去重 (skip_if_approved_before, SPEC §5): an automatic pass counts as that approver's
+approval. Mode any: it completes the step, nobody else is asked. Mode all: it is that
+approver's approval, and the step completes when everybody else has approved too."""
+from __future__ import annotations
+
+import pytest
+
+from tests.workflows.claims import URL, assignees, step, submit
+
+
+def steps(mode: str) -> list[dict]:
+    return [step([{"user": "bob"}]),
+            {**step([{"user": "bob"}, {"user": "cat"}], mode=mode, skip_if_approved_before=True),
+             "name": "again", "title": "Again"}]
+
+
+def approve_first(cast) -> None:
+    (task,) = cast["bob"].get("/api/tasks?status=open").get_json()
+    assert cast["bob"].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+
+
+def test_mode_any_a_pass_by_an_earlier_approval_completes_the_step(build):
+    app, cast = build(steps("any"))
+    record = submit(cast["ann"])
+    approve_first(cast)
+    assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "approved"
+    assert assignees(app, record["id"]) == [("bob", "approved"), ("bob", "skipped")]
+    assert cast["cat"].get("/api/tasks?status=open").get_json() == []
+
+
+def test_mode_all_a_pass_counts_as_that_approvers_approval(build):
+    app, cast = build(steps("all"))
+    record = submit(cast["ann"])
+    approve_first(cast)
+    assert assignees(app, record["id"]) == [("bob", "approved"), ("bob", "skipped"), ("cat", "open")]
+    assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "review"
+    (task,) = cast["cat"].get("/api/tasks?status=open").get_json()
+    assert cast["cat"].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+    assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "approved"
+
+
+@pytest.mark.parametrize("mode", ["any", "all"])
+def test_without_an_earlier_approval_everybody_is_asked(build, mode):
+    app, cast = build([{**step([{"user": "bob"}, {"user": "cat"}], mode=mode, skip_if_approved_before=True)}])
+    record = submit(cast["ann"])
+    assert assignees(app, record["id"]) == [("bob", "open"), ("cat", "open")]
