@@ -84,7 +84,28 @@ def list_tasks(ctx: Context, status: str = "open", limit: int = 200) -> list[dic
     else:
         raise BadRequest("status must be open, done or cc")
     rows = ctx.session.execute(stmt.limit(limit)).mappings().all()
-    return [encode_task(ctx, row) for row in rows]
+    items = [encode_task(ctx, row) for row in rows]
+    if status == "done":  # a task handed on no longer grants reading its record: no title, no link
+        readable = _readable_ids(ctx, {(row["form"], row["record_id"]) for row in rows})
+        for item in items:
+            item["readable"] = (item["form"], item["record_id"]) in readable
+            if not item["readable"]:
+                item["title"] = f"#{item['record_id']}"
+    return items
+
+
+def _readable_ids(ctx: Context, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of these (form, record id) the caller may read now, one query per form."""
+    found: set[tuple[str, int]] = set()
+    for form_name in {f for f, _id in keys}:
+        form = ctx.app.form(form_name)
+        if form is None:
+            continue
+        table = ctx.runtime.tables(form_name).table
+        ids = [i for f, i in keys if f == form_name]
+        found.update((form_name, i) for i in ctx.session.execute(select(table.c.id).where(
+            table.c.id.in_(ids), ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now))).scalars())
+    return found
 
 
 def _cc_items(ctx: Context, limit: int) -> list[dict[str, Any]]:
@@ -146,6 +167,10 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
     submitter = ctx.session.execute(select(approvals_table.c.submitter).where(
         approvals_table.c.id == task["approval_id"])).scalar_one()
     about = {"title": approvals.record_title(form, record), "step": step.title, "comment": comment or ""}
+    barred = frozenset() if step.allow_self_approval else approvals.barred_approvers(form, record, submitter)
+    if action != "reassign" and not by_system and task["assignee"] in barred:
+        # a task from before the record changed hands (or written by hand): hand it on instead
+        raise Forbidden(_("you may not decide on your own record; hand the task on"))
 
     def tell_submitter(kind: str) -> None:
         if submitter != ctx.user.name:
@@ -187,17 +212,20 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
             approvals.activate(ctx, form, record, stage, task["approval_id"], first=previous,
                                round_no=task["round"] + 1)
     elif action == "reassign":
-        _reassign(ctx, task, to, comment, form.name, record.id, details, about)
+        _reassign(ctx, task, to, comment, form.name, record.id, details, about, barred)
     fresh = _task(ctx, task_id)
     return encode_task(ctx, fresh)
 
 
 def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form: str, record_id: int,
-              details: dict, about: dict) -> None:
+              details: dict, about: dict, barred: frozenset[str]) -> None:
     if not to:
         raise ValidationFailed({"to": [_("required")]})
     if to == ctx.user.name:
         raise ValidationFailed({"to": [_("you cannot hand a task to yourself")]})
+    if to in barred:
+        raise ValidationFailed({"to": [_("%(name)s submitted or owns this record and may not approve it",
+                                         name=to)]})
     if not resolve(ctx.session, [type("R", (), {"kind": "user", "value": to})()], {}, {}):
         raise ValidationFailed({"to": [_("no active user %(name)s", name=repr(to))]})
     holder = ctx.session.execute(select(tasks.c.id).where(
