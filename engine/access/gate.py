@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from engine.auth.users import User
 from engine.definitions.model import AppDef, FormDef, PermissionDef, RowRule
@@ -92,10 +92,7 @@ class Gate:
 
     def _participant_clause(self, user: User, form: FormDef) -> ColumnElement:
         table = self.schema[form.name].table
-        in_tasks = select(tasks.c.record_id).where(tasks.c.form == form.name, tasks.c.assignee == user.name)
-        in_copies = select(carbon_copies.c.record_id).where(
-            carbon_copies.c.form == form.name, carbon_copies.c.user_name == user.name)
-        return or_(table.c.id.in_(in_tasks), table.c.id.in_(in_copies))
+        return or_(*(table.c.id.in_(ids) for ids in participation(form.name, user.name)))
 
     def row_filter(self, user: User, form: FormDef, action: str, now: datetime) -> ColumnElement:
         """SQL condition selecting exactly the rows the user may `action`."""
@@ -134,6 +131,26 @@ class Gate:
         """Fields hidden in a row, given which grants select it."""
         sets = [g.hide for g, ok in zip(grants, granted, strict=True) if ok]
         return frozenset.intersection(*sets) if sets else frozenset()
+
+
+#: Task states in which the person who acted on the task decided it (read access lasts).
+DECIDED = ("approved", "rejected", "sent_back")
+
+
+def participation(form_name: str, user_name: str) -> list[Select]:
+    """Record ids of `form_name` the user takes part in, as SELECTs: read access that lasts
+    only while the part does. An open task grants it; a task the user decided (approve,
+    reject, send back) keeps granting it, so 已办 stays readable; a task handed on,
+    closed because someone else decided, withdrawn or cancelled, or passed by the system,
+    grants nothing. Being copied (抄送) grants it for good."""
+    open_or_decided = or_(
+        and_(tasks.c.assignee == user_name, tasks.c.status == "open"),
+        and_(tasks.c.acted_by == user_name, tasks.c.assignee == user_name, tasks.c.status.in_(DECIDED)))
+    return [
+        select(tasks.c.record_id).where(tasks.c.form == form_name, open_or_decided),
+        select(carbon_copies.c.record_id).where(
+            carbon_copies.c.form == form_name, carbon_copies.c.user_name == user_name),
+    ]
 
 
 def combine(*clauses: ColumnElement) -> ColumnElement:

@@ -45,14 +45,12 @@ def readable_form(ctx: Context, name: str) -> FormDef:
 
 
 def _participates(ctx: Context, form: FormDef) -> bool:
-    from engine.store.system import carbon_copies, tasks
+    from engine.access.gate import participation
 
     if form.workflow is None:
         return False
-    found = ctx.session.execute(select(tasks.c.id).where(tasks.c.form == form.name,
-                                                         tasks.c.assignee == ctx.user.name).limit(1)).first()
-    return found is not None or ctx.session.execute(select(carbon_copies.c.id).where(
-        carbon_copies.c.form == form.name, carbon_copies.c.user_name == ctx.user.name).limit(1)).first() is not None
+    return any(ctx.session.execute(ids.limit(1)).first() is not None
+               for ids in participation(form.name, ctx.user.name))
 
 
 # -- reading -------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """A small claims module built per test with the approval steps it needs: ann and bob
-check (role `checker`); cat (whose manager is ann) and clerk are clerks. `waiting` is
+check (role `checker`); cat (whose manager is ann) and clerk are clerks; dan and eve are
+helpers, who may read claims only by taking part in their approval. `waiting` is
 left by the scheduler after 1h through `auto_submit` into the approval stage."""
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ URL = "/api/forms/claim/records"
 def module(steps: list[dict]) -> dict:
     return {
         "module": "claims", "title": "Claims",
-        "roles": [{"name": "clerk", "title": "Clerk"}, {"name": "checker", "title": "Checker"}],
+        "roles": [{"name": "clerk", "title": "Clerk"}, {"name": "checker", "title": "Checker"},
+                  {"name": "helper", "title": "Helper"}],
         "forms": [{
             "name": "claim", "title": "Claim", "title_field": "subject", "owner_field": "owner",
             "fields": [
@@ -25,6 +27,7 @@ def module(steps: list[dict]) -> dict:
             ],
             "permissions": {"clerk": {"create": True, "read": "all", "update": "all"},
                             "checker": {"create": True, "read": "own", "update": "own"}},
+            "list": {"columns": ["subject", "owner"], "search": ["subject"]},
             "workflow": {
                 "initial": "draft",
                 "stages": [
@@ -52,7 +55,8 @@ CHECKERS = [{"role": "checker"}]
 
 def cast_of(app) -> dict[str, ApiClient]:
     """ann and bob check; cat (whose manager is ann) and clerk are clerks."""
-    people = {"ann": ("checker", None), "bob": ("checker", None), "cat": ("clerk", "ann"), "clerk": ("clerk", None)}
+    people = {"ann": ("checker", None), "bob": ("checker", None), "cat": ("clerk", "ann"), "clerk": ("clerk", None),
+              "dan": ("helper", None), "eve": ("helper", None)}
     out = {}
     with app.extensions["engine"].db.transaction() as session:
         for name, (role, manager) in people.items():
