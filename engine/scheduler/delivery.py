@@ -6,7 +6,7 @@ due deliveries are taken with `FOR UPDATE SKIP LOCKED` (one pass per delivery at
 sent, and marked; a failure is retried with back-off and after MAX_ATTEMPTS it is
 reported to admins as an incident, never dropped silently. In-app notifications are
 exactly once; the outside channels are at least once (a crash between sending and
-committing sends again).
+committing sends again). A batch that only lost a race for a lock is retried (busy.py).
 """
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import insert, select, update
 
 from engine.services.notifications import render
+from engine.store.busy import retry_busy
 from engine.store.db import Database
 from engine.store.system import deliveries, incidents, notifications, users
 
@@ -50,14 +51,20 @@ def plan(db: Database, channels: Channels, now: datetime) -> int:
     """Create the deliveries of notifications not yet planned; returns how many were planned."""
     total = 0
     while True:
-        with db.session(write=True) as session, session.begin():
-            rows = session.execute(
-                select(notifications.c.id, users.c.email)
-                .join(users, users.c.name == notifications.c.user_name, isouter=True)
-                .where(notifications.c.dispatched_at.is_(None)).order_by(notifications.c.id).limit(500)
-                .with_for_update(of=notifications, skip_locked=True)).all()
-            if not rows:
-                return total
+        batch = retry_busy(lambda: _plan_batch(db, channels, now))
+        if not batch:
+            return total
+        total += batch
+
+
+def _plan_batch(db: Database, channels: Channels, now: datetime) -> int:
+    with db.session(write=True) as session, session.begin():
+        rows = session.execute(
+            select(notifications.c.id, users.c.email)
+            .join(users, users.c.name == notifications.c.user_name, isouter=True)
+            .where(notifications.c.dispatched_at.is_(None)).order_by(notifications.c.id).limit(500)
+            .with_for_update(of=notifications, skip_locked=True)).all()
+        if rows:
             planned = []
             for row in rows:
                 if channels.smtp_url and row.email:
@@ -69,42 +76,52 @@ def plan(db: Database, channels: Channels, now: datetime) -> int:
                                                       "next_attempt_at": now} for p in planned])
             session.execute(update(notifications).where(notifications.c.id.in_([r.id for r in rows]))
                             .values(dispatched_at=now))
-            total += len(rows)
+        return len(rows)
 
 
 def send_due(db: Database, channels: Channels, now: datetime) -> list[str]:
     """Send every delivery due at `now` once; returns a line per attempt."""
     lines: list[str] = []
     while True:
-        with db.session(write=True) as session, session.begin():
-            rows = session.execute(
-                select(deliveries, notifications.c.user_name, notifications.c.kind, notifications.c.params,
-                       notifications.c.form, notifications.c.record_id, notifications.c.created_at)
-                .join(notifications, notifications.c.id == deliveries.c.notification_id)
-                .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
-                .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(BATCH)
-                .with_for_update(of=deliveries, skip_locked=True)).mappings().all()
-            if not rows:
-                return lines
-            for row in rows:
-                error = _send(channels, row)
-                attempts = row["attempts"] + 1
-                if error is None:
-                    values = {"status": "sent", "sent_at": now, "attempts": attempts, "last_error": None}
-                    lines.append(f"sent      {row['channel']} to {row['target']} (notification "
-                                 f"{row['notification_id']})")
-                elif attempts >= MAX_ATTEMPTS:
-                    values = {"status": "failed", "attempts": attempts, "last_error": error}
-                    session.execute(insert(incidents).values(
-                        kind="delivery_failed", form=row["form"], record_id=row["record_id"], created_at=now,
-                        message=f"{row['channel']} to {row['target']} failed {attempts} times, given up: {error}"))
-                    lines.append(f"given up  {row['channel']} to {row['target']} after {attempts} tries: {error}")
-                else:
-                    retry = now + FIRST_RETRY * (2 ** (attempts - 1))
-                    values = {"attempts": attempts, "last_error": error, "next_attempt_at": retry}
-                    lines.append(f"retry     {row['channel']} to {row['target']} (try {attempts}/{MAX_ATTEMPTS} "
-                                 f"failed: {error}; next at {retry.isoformat(timespec='seconds')})")
-                session.execute(update(deliveries).where(deliveries.c.id == row["id"]).values(**values))
+        batch = retry_busy(lambda: _send_batch(db, channels, now))
+        if batch is None:
+            return lines
+        lines += batch
+
+
+def _send_batch(db: Database, channels: Channels, now: datetime) -> list[str] | None:
+    """One batch of due deliveries sent and marked; None when nothing is due."""
+    lines: list[str] = []
+    with db.session(write=True) as session, session.begin():
+        rows = session.execute(
+            select(deliveries, notifications.c.user_name, notifications.c.kind, notifications.c.params,
+                   notifications.c.form, notifications.c.record_id, notifications.c.created_at)
+            .join(notifications, notifications.c.id == deliveries.c.notification_id)
+            .where(deliveries.c.status == "pending", deliveries.c.next_attempt_at <= now)
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(BATCH)
+            .with_for_update(of=deliveries, skip_locked=True)).mappings().all()
+        if not rows:
+            return None
+        for row in rows:
+            error = _send(channels, row)
+            attempts = row["attempts"] + 1
+            if error is None:
+                values = {"status": "sent", "sent_at": now, "attempts": attempts, "last_error": None}
+                lines.append(f"sent      {row['channel']} to {row['target']} (notification "
+                             f"{row['notification_id']})")
+            elif attempts >= MAX_ATTEMPTS:
+                values = {"status": "failed", "attempts": attempts, "last_error": error}
+                session.execute(insert(incidents).values(
+                    kind="delivery_failed", form=row["form"], record_id=row["record_id"], created_at=now,
+                    message=f"{row['channel']} to {row['target']} failed {attempts} times, given up: {error}"))
+                lines.append(f"given up  {row['channel']} to {row['target']} after {attempts} tries: {error}")
+            else:
+                retry = now + FIRST_RETRY * (2 ** (attempts - 1))
+                values = {"attempts": attempts, "last_error": error, "next_attempt_at": retry}
+                lines.append(f"retry     {row['channel']} to {row['target']} (try {attempts}/{MAX_ATTEMPTS} "
+                             f"failed: {error}; next at {retry.isoformat(timespec='seconds')})")
+            session.execute(update(deliveries).where(deliveries.c.id == row["id"]).values(**values))
+    return lines
 
 
 def _payload(channels: Channels, row: Any) -> dict[str, Any]:

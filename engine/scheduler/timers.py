@@ -7,7 +7,12 @@ locks the record first and the timer row second, the same order as a user's acti
 (which re-arms or cancels timers while holding the record), and re-checks that the timer
 is still claimed by this pass: a timer re-armed or cancelled meanwhile is left alone.
 The action (notifications, a transition, an approval decision) and the timer's `fired`
-mark commit together. A claim whose pass died is taken over after CLAIM_TIMEOUT.
+mark commit together, so a timer still marked claimed has not fired: a claim whose pass
+died is taken over after CLAIM_TIMEOUT and fired by the pass that takes it.
+
+Each of these transactions is retried when it only lost a race for a lock (SQLite's one
+writer at a time, a PostgreSQL deadlock): it changed nothing, and it re-checks its claim,
+so running it again is safe; a pass waits instead of dying and leaving claims behind.
 """
 from __future__ import annotations
 
@@ -20,7 +25,8 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, or_, select, true, update
 
-from engine.auth.users import SYSTEM_USER
+from engine.access.visibility import hidden_columns, hidden_in_record
+from engine.auth.users import SYSTEM_USER, get_user
 from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.expressions import ExpressionError, evaluate_condition
@@ -28,6 +34,7 @@ from engine.i18n import N_
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime
 from engine.services.notifications import DEFAULT_LOCALE, _catalogue, buffered, flush, notify
+from engine.store.busy import retry_busy
 from engine.store.db import Database
 from engine.store.records import StoredRecord, fetch_one, load_children, rows_to_records, select_records
 from engine.store.system import incidents, tasks, timers
@@ -78,11 +85,11 @@ def fire_due(db: Database, runtime: Runtime, now: datetime, tzinfo: Any) -> list
     token = secrets.token_hex(8)
     done: list[Fired] = []
     while True:
-        claimed = claim(db, now, token)
+        claimed = retry_busy(lambda: claim(db, now, token))
         if not claimed:
             return done
         for chunk in _chunks(claimed, FIRE_BATCH):
-            done += _fire_chunk(db, runtime, chunk, now, tzinfo, token)
+            done += retry_busy(lambda rows=chunk: _fire_chunk(db, runtime, rows, now, tzinfo, token))
 
 
 def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime, tzinfo: Any,
@@ -228,12 +235,17 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def _message(template: str | None, form: FormDef, record: StoredRecord) -> str:
+def _message(template: str | None, form: FormDef, record: StoredRecord,
+             hidden: frozenset[str] = frozenset()) -> str:
+    """The reminder's text for a reader from whom `hidden` fields are hidden: those
+    placeholders read as empty (the reader's hide set, not the system's, decides)."""
     if not template:
-        return record_title(form, record)
+        return _title_for(form, record, hidden)
 
     def value(match: re.Match) -> str:
         name = match.group(1)
+        if name in hidden or hidden_columns(name, hidden):
+            return ""
         found = record.get(name) if name in record.meta or name in record.values else None
         if found is None:
             return match.group(0) if form.field(name) is None and name not in record.meta else ""
@@ -242,6 +254,22 @@ def _message(template: str | None, form: FormDef, record: StoredRecord) -> str:
             return next((o.label for o in field.options if o.value == found), str(found))
         return found.isoformat() if hasattr(found, "isoformat") else str(found)
     return PLACEHOLDER.sub(value, template)
+
+
+def _hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) -> frozenset[str]:
+    """The fields hidden from user `name` in this record; every field when they may not read it."""
+    key = ("reader", name)
+    if key not in ctx._cache:
+        ctx._cache[key] = get_user(ctx.session, name)
+    user = ctx._cache[key]
+    hidden = None if user is None else hidden_in_record(ctx.gate, ctx.session, user, form, record.id, ctx.local_now)
+    return frozenset(form.field_names) if hidden is None else hidden
+
+
+def _title_for(form: FormDef, record: StoredRecord, hidden: frozenset[str]) -> str:
+    if form.title_field and form.title_field in hidden:
+        return f"{form.title} #{record.id}"
+    return record_title(form, record)
 
 
 def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:
@@ -260,8 +288,12 @@ def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict)
     notes = []
     if reminder.notify:
         people = resolve(ctx.session, reminder.notify, record.values, record.meta, ctx._cache)
-        notify(ctx, people, "reminder", {"message": _message(reminder.message, form, record),
-                                         "title": record_title(form, record)}, form.name, record.id)
+        readers: dict[frozenset[str], list[str]] = {}
+        for person in people:  # each reader's text shows only what they may see
+            readers.setdefault(_hidden_from(ctx, form, record, person), []).append(person)
+        for hidden, group in readers.items():
+            notify(ctx, group, "reminder", {"message": _message(reminder.message, form, record, hidden),
+                                            "title": _title_for(form, record, hidden)}, form.name, record.id)
         notes.append(f"told {', '.join(people) or 'nobody'}")
     if reminder.transition:
         fire_transition(ctx, form.name, record.id, reminder.transition, None)

@@ -1,8 +1,10 @@
 """Engines and sessions.
 
-SQLite: WAL, a busy timeout, and pysqlite's own transaction handling switched
-off so that we emit BEGIN ourselves: `BEGIN IMMEDIATE` for writing sessions
-(one writer at a time, no lock upgrade failures) and plain `BEGIN` for reads.
+SQLite: WAL, a busy timeout (30 s, or the URL's `?timeout=SECONDS`), and pysqlite's
+own transaction handling switched off so that we emit BEGIN ourselves: `BEGIN IMMEDIATE`
+for writing sessions (one writer at a time, no lock upgrade failures) and plain `BEGIN`
+for reads. SQLite does not queue writers fairly, so a busy writer can still starve
+another past the timeout: long-running jobs retry with `retry_busy` (busy.py).
 PostgreSQL: one engine; writers lock rows with FOR UPDATE.
 """
 from __future__ import annotations
@@ -18,13 +20,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 def _sqlite_engine(url: str, immediate: bool, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
+    timeout = make_url(url).query.get("timeout")
+    busy_ms = int(float(timeout) * 1000) if isinstance(timeout, str) else 30000
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
