@@ -6,6 +6,7 @@ errors back next to the fields (nothing the user typed is lost)."""
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -149,8 +150,10 @@ def _client_expressions(form: FormDef, shown: list[str]) -> dict[str, Any]:
                 "precision": {s.name: s.precision for s in field.fields if s.formula is not None},
                 "results": {s.name: s.result for s in field.fields if s.formula is not None},
                 "types": {s.name: s.type for s in field.fields},
+                "order": [s.name for s in field.fields if s.formula is not None],
             }
     out["types"] = {f.name: f.value_kind if f.type == "rollup" else f.type for f in form.fields}
+    out["order"] = [f.name for f in form.fields if f.name in out["formulas"]]  # JSON keys get sorted
     return out
 
 
@@ -213,6 +216,9 @@ def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
     for field in form.fields:
         if field.default is not None and not field.computed:
             data[field.name] = encode_value(field, default_value(field, ctx), ctx)
+        if field.type == "rollup" and field.rollup and field.rollup[0] in ("count", "sum"):
+            start = 0 if field.rollup[0] == "count" else Decimal(0)  # what create stores: nothing links here yet
+            data[field.name] = encode_value(field, start, ctx)
         if field.type == "table":  # start with the rows a user must fill (at least one)
             data[field.name] = [{} for _ in range(max(field.min_rows or 1, 1))]
     return form_data_from_record(form, data)

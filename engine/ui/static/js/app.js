@@ -153,79 +153,92 @@
     return form.querySelector('[name="' + name + '"]');
   }
 
-  function rowScope(row, table) {
+  function now() { return new Date(); }
+
+  // Each row's and the record's formulas are computed in dependency order from the inputs
+  // (EngineFormulas), as the server does on save; formula outputs are only written, never
+  // read back, so no formula sees another's previous value.
+  function rowInputs(row, table) {
     var types = spec.rows[table].types;
-    return {
-      lookup: function (path) {
-        var el = row.querySelector('[name$="-' + path[0] + '"]');
-        var type = types[path[0]] === "formula" ? spec.rows[table].results[path[0]] : types[path[0]];
-        return inputValue(el, type);
-      },
-      user: spec.user, now: new Date(), tzOffsetMinutes: spec.tz_offset
+    return function (path) {
+      if (path.length !== 1 || !(path[0] in types)) {
+        throw new window.EngineExpr.ExprError("unknown column '" + path.join(".") + "'");
+      }
+      return inputValue(row.querySelector('[name$="-' + path[0] + '"]'), types[path[0]]);
     };
   }
 
-  function rowValues(table) {
-    var rows = form.querySelectorAll('table[data-table="' + table + '"] tbody tr[data-row]');
-    return Array.prototype.map.call(rows, function (row) { return rowScope(row, table); });
+  function computeRow(row, table) {
+    var rowSpec = spec.rows[table];
+    return window.EngineFormulas.computeAll(rowSpec.formulas, {
+      declared: rowSpec.order, lookup: rowInputs(row, table), results: rowSpec.results,
+      precision: rowSpec.precision, user: spec.user, now: now(), tzOffsetMinutes: spec.tz_offset
+    });
   }
 
-  function recordScope() {
-    return {
-      lookup: function (path) {
-        var type = spec.types[path[0]];
-        if (path.length === 2 && spec.rows[path[0]]) {
-          return rowValues(path[0]).map(function (scope) { return scope.lookup([path[1]]); });
+  function tableRows(table) {
+    return Array.prototype.slice.call(form.querySelectorAll('table[data-table="' + table + '"] tbody tr[data-row]'));
+  }
+
+  function recordInputs(rowValues) {
+    return function (path) {
+      var type = spec.types[path[0]];
+      if (spec.rows[path[0]]) {
+        var rows = rowValues[path[0]];
+        if (path.length === 1) { return rows.map(function () { return true; }); }
+        if (path.length === 2) {
+          return rows.map(function (entry) {
+            return Object.prototype.hasOwnProperty.call(entry.computed, path[1]) ? entry.computed[path[1]] : entry.lookup([path[1]]);
+          });
         }
-        if (path.length === 1 && spec.rows[path[0]]) {
-          return rowValues(path[0]).map(function () { return true; });
-        }
-        if (path.length !== 1) { return null; }  // a linked record's field: the server computes it
-        if (spec.formulas[path[0]] !== undefined) {
-          var shown = fieldInput(path[0]);
-          var result = spec.results[path[0]];
-          return shown ? inputValue(shown, result === "text" ? "text" : result) : null;
-        }
-        return inputValue(fieldInput(path[0]), type);
-      },
-      user: spec.user, now: new Date(), tzOffsetMinutes: spec.tz_offset
+      }
+      if (path.length !== 1) { return null; }  // a linked record's field: the server computes it
+      return inputValue(fieldInput(path[0]), type);
     };
   }
 
   function show(value, result, precision) {
-    // The value the server will store (coerce_result), shown as the server writes it.
+    // The value the server will store (already coerced), shown as the server writes it.
     try {
-      var stored = window.EngineExpr.coerce(value, result || "decimal", precision);
-      return window.EngineExpr.format(stored, result === "decimal" || !result ? precision : 0);
+      return window.EngineExpr.format(value, result === "decimal" || !result ? precision : 0);
     } catch (e) { return ""; }
   }
 
   function recompute() {
-    if (!spec || !window.EngineExpr) { return; }
+    if (!spec || !window.EngineExpr || !window.EngineFormulas) { return; }
+    var rowValues = {};
     Object.keys(spec.rows).forEach(function (table) {
-      var formulas = spec.rows[table].formulas;
-      form.querySelectorAll('table[data-table="' + table + '"] tbody tr[data-row]').forEach(function (row) {
-        Object.keys(formulas).forEach(function (column) {
+      var rowSpec = spec.rows[table];
+      rowValues[table] = tableRows(table).map(function (row) {
+        var computed = computeRow(row, table);
+        Object.keys(computed).forEach(function (column) {
           var out = row.querySelector('[name$="-' + column + '"]');
-          if (!out) { return; }
-          var value = null;
-          try { value = window.EngineExpr.evaluate(formulas[column], rowScope(row, table)); } catch (e) { value = null; }
-          out.value = show(value, spec.rows[table].results[column], spec.rows[table].precision[column]);
+          if (out) { out.value = show(computed[column], rowSpec.results[column], rowSpec.precision[column]); }
         });
+        return {computed: computed, lookup: rowInputs(row, table)};
       });
     });
-    Object.keys(spec.formulas).forEach(function (name) {
-      var out = fieldInput(name);
-      if (!out) { return; }
-      var value = null;
-      try { value = window.EngineExpr.evaluate(spec.formulas[name], recordScope()); } catch (e) { value = null; }
-      out.value = show(value, spec.results[name], spec.precision[name]);
+    var inputs = recordInputs(rowValues);
+    var computed = window.EngineFormulas.computeAll(spec.formulas, {
+      declared: spec.order, lookup: inputs, results: spec.results, precision: spec.precision,
+      user: spec.user, now: now(), tzOffsetMinutes: spec.tz_offset
     });
+    Object.keys(computed).forEach(function (name) {
+      var out = fieldInput(name);
+      if (out) { out.value = show(computed[name], spec.results[name], spec.precision[name]); }
+    });
+    var scope = {
+      lookup: function (path) {
+        if (path.length === 1 && Object.prototype.hasOwnProperty.call(computed, path[0])) { return computed[path[0]]; }
+        return inputs(path);
+      },
+      user: spec.user, now: now(), tzOffsetMinutes: spec.tz_offset
+    };
     Object.keys(spec.visible_if).forEach(function (name) {
       var block = form.querySelector('[data-field-block="' + name + '"]');
       if (!block) { return; }
       var visible = true;
-      try { visible = window.EngineExpr.evaluateCondition(spec.visible_if[name], recordScope()); } catch (e) { visible = false; }
+      try { visible = window.EngineExpr.evaluateCondition(spec.visible_if[name], scope); } catch (e) { visible = false; }
       block.hidden = !visible;
     });
   }

@@ -1,0 +1,99 @@
+/* formulas.js: compute a record's (or a table row's) formulas the way the server does.
+ *
+ * The server (engine/records/compute.py) evaluates formulas until every formula has seen
+ * the final value of each formula it reads, and stores each value coerced to its result
+ * type. The page must give the same numbers at every keystroke, so formulas run here in
+ * dependency order (a formula after every formula it names), whatever order the page's
+ * JSON happens to list them in, and read each other's coerced values, never the text of
+ * another input.
+ *
+ *   EngineFormulas.references(ir)                 -> names a formula reads (first path part)
+ *   EngineFormulas.dependencyOrder(formulas[, declared]) -> names, dependencies first
+ *   EngineFormulas.computeAll(formulas, options)  -> {name: coerced value}
+ *
+ * `formulas` maps a field name to its expression IR (Expression.to_dict()).
+ * computeAll options: order (names; default dependencyOrder), lookup(path) for every other
+ * value, results / precision (name -> result type / places), user, now, tzOffsetMinutes,
+ * expr (the EngineExpr object; default the global one). A formula that fails is null, as
+ * on the server.
+ */
+(function (global) {
+  "use strict";
+
+  function collect(node, out) {
+    if (Array.isArray(node)) {
+      node.forEach(function (child) { collect(child, out); });
+      return;
+    }
+    if (!node || typeof node !== "object") { return; }
+    if (node.t === "field" && Array.isArray(node.path) && node.path.length) {
+      out.add(node.path[0]);
+    }
+    Object.keys(node).forEach(function (key) {
+      if (key !== "path") { collect(node[key], out); }
+    });
+  }
+
+  function references(ir) {
+    var out = new Set();
+    collect(ir && ir.root !== undefined ? ir.root : ir, out);
+    return Array.from(out);
+  }
+
+  /** Names of `formulas` ordered so that each comes after the formulas it reads. Ties keep
+   * `declared` order (the definition's field order). A cycle, which definition checks
+   * refuse, leaves its members in declared order rather than failing. */
+  function dependencyOrder(formulas, declared) {
+    var names = (declared || []).filter(function (n) { return Object.prototype.hasOwnProperty.call(formulas, n); });
+    Object.keys(formulas).sort().forEach(function (n) { if (names.indexOf(n) < 0) { names.push(n); } });
+    var needs = {};
+    names.forEach(function (n) {
+      needs[n] = references(formulas[n]).filter(function (r) { return r !== n && names.indexOf(r) >= 0; });
+    });
+    var done = [];
+    var state = {};
+    function visit(n) {
+      if (state[n] === "done" || state[n] === "active") { return; }
+      state[n] = "active";
+      needs[n].forEach(visit);
+      state[n] = "done";
+      done.push(n);
+    }
+    names.forEach(visit);
+    return done;
+  }
+
+  function computeAll(formulas, options) {
+    var expr = options.expr || global.EngineExpr;
+    var order = options.order || dependencyOrder(formulas, options.declared);
+    var results = options.results || {};
+    var precision = options.precision || {};
+    var values = {};
+    var scope = {
+      lookup: function (path) {
+        if (path.length === 1 && Object.prototype.hasOwnProperty.call(values, path[0])) {
+          return values[path[0]];
+        }
+        if (path.length === 1 && Object.prototype.hasOwnProperty.call(formulas, path[0])) {
+          return null;  // not computed yet: only inside a cycle
+        }
+        return options.lookup(path);
+      },
+      user: options.user === undefined ? null : options.user,
+      now: options.now || new Date(),
+      tzOffsetMinutes: options.tzOffsetMinutes
+    };
+    order.forEach(function (name) {
+      var value = null;
+      try { value = expr.evaluate(formulas[name], scope); } catch (e) { value = null; }
+      values[name] = expr.coerce(value, results[name] || "decimal", precision[name]);
+    });
+    return values;
+  }
+
+  global.EngineFormulas = {
+    references: references,
+    dependencyOrder: dependencyOrder,
+    computeAll: computeAll
+  };
+})(typeof window !== "undefined" ? window : this);

@@ -1,0 +1,88 @@
+// node --test tests/ui/js: the page's formula runner (engine/ui/static/js/formulas.js).
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+
+const STATIC = path.join(__dirname, "..", "..", "..", "engine", "ui", "static", "js");
+const { EngineExpr } = require(path.join(STATIC, "expr.js"));
+const { EngineFormulas } = require(path.join(STATIC, "formulas.js"));
+
+const field = (name) => ({ t: "field", path: [name] });
+const bin = (op, left, right) => ({ t: "bin", op, left, right });
+const ir = (root) => ({ version: 1, source: "", root });
+
+// The order form's formulas, listed as the page's JSON lists them (keys sorted).
+const ORDER = {
+  amount: ir({ t: "call", fn: "sum", args: [{ t: "field", path: ["items", "subtotal"] }] }),
+  outstanding: ir(bin("-", field("total"), field("collected"))),
+  total: ir(bin("-", field("amount"), field("discount"))),
+};
+
+function inputs(values) {
+  return (p) => {
+    const key = p.join(".");
+    if (!(key in values)) { throw new EngineExpr.ExprError("unknown field '" + key + "'"); }
+    return values[key];
+  };
+}
+
+test("references lists the first part of every field path", () => {
+  assert.deepEqual(EngineFormulas.references(ORDER.amount).sort(), ["items"]);
+  assert.deepEqual(EngineFormulas.references(ORDER.outstanding).sort(), ["collected", "total"]);
+});
+
+test("dependencyOrder puts a formula after the formulas it reads, whatever the key order", () => {
+  const order = EngineFormulas.dependencyOrder(ORDER);
+  assert.ok(order.indexOf("amount") < order.indexOf("total"));
+  assert.ok(order.indexOf("total") < order.indexOf("outstanding"));
+  assert.deepEqual(order.slice().sort(), ["amount", "outstanding", "total"]);
+});
+
+test("dependencyOrder keeps the declared order between independent formulas", () => {
+  const a = ir(field("x"));
+  const b = ir(field("y"));
+  assert.deepEqual(EngineFormulas.dependencyOrder({ a, b }, ["b", "a"]), ["b", "a"]);
+});
+
+test("a cycle does not hang or throw", () => {
+  const loop = { a: ir(field("b")), b: ir(field("a")) };
+  assert.deepEqual(EngineFormulas.dependencyOrder(loop, ["a", "b"]).sort(), ["a", "b"]);
+  const values = EngineFormulas.computeAll(loop, { expr: EngineExpr, lookup: inputs({}) });
+  assert.deepEqual(values, { b: null, a: null });
+});
+
+test("outstanding follows total in the same pass (no lag of one edit)", () => {
+  const values = EngineFormulas.computeAll(ORDER, {
+    expr: EngineExpr,
+    lookup: inputs({
+      "items.subtotal": [EngineExpr.decimal("36.00"), EngineExpr.decimal("100.50")],
+      discount: EngineExpr.decimal("6.5"),
+      collected: EngineExpr.decimal("30"),
+    }),
+    precision: { amount: 2, total: 2, outstanding: 2 },
+  });
+  assert.deepEqual(values, { amount: { dec: "136.50" }, total: { dec: "130.00" }, outstanding: { dec: "100.00" } });
+});
+
+test("formulas read each other's values coerced to their result type, as the server stores them", () => {
+  const formulas = {
+    rounded: ir(bin("/", field("a"), field("b"))),
+    twice: ir(bin("*", field("rounded"), { t: "lit", v: 3 })),
+  };
+  const values = EngineFormulas.computeAll(formulas, {
+    expr: EngineExpr,
+    lookup: inputs({ a: 1n, b: 3n }),
+    precision: { rounded: 2, twice: 2 },
+  });
+  // 1/3 is stored as 0.33, so twice is 0.99 (not 1.00)
+  assert.deepEqual(values, { rounded: { dec: "0.33" }, twice: { dec: "0.99" } });
+});
+
+test("a formula that fails is null and the others still compute", () => {
+  const formulas = { bad: ir(bin("*", field("name"), field("qty"))), fine: ir(field("qty")) };
+  const values = EngineFormulas.computeAll(formulas, {
+    expr: EngineExpr, lookup: inputs({ name: "text", qty: 2n }), results: { fine: "integer" },
+  });
+  assert.deepEqual(values, { bad: null, fine: 2n });
+});
