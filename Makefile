@@ -1,45 +1,53 @@
 # One-command entry points. Everything installs into .venv with only python3 needed.
 PY ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make run` installs what the app needs; `make test` adds the test tools (own stamp).
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test setup demo bench lint clean
 
-$(STAMP): pyproject.toml
+$(APP_STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(APP_STAMP)
+
+$(TEST_STAMP): $(APP_STAMP) pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
-setup: $(STAMP)
+setup: $(APP_STAMP)
 
-## make run: set up, create the SQLite database with demo data, serve on http://127.0.0.1:5000
-run: $(STAMP)
+## make run [HOST=h] [PORT=p]: set up, create the SQLite database with demo data, serve on http://$(HOST):$(PORT)
+run: $(APP_STAMP)
 	mkdir -p instance
 	$(BIN)/engine init --admin-password admin
 	$(BIN)/engine demo
 	@echo
-	@echo "  Open http://127.0.0.1:5000/ and log in as admin / admin,"
-	@echo "  or as a demo user (password = user name): liuyang (销售经理), zhangwei / wangfang / lina (销售),"
-	@echo "  zhaolei (财务), sunli (仓库), zhouqiang (生产), chenjing (总经理)."
+	@echo "  Open http://$(HOST):$(PORT)/ and log in as admin / admin,"
+	@echo "  or as a demo user (password = user name): liuyang 刘洋 (销售经理), zhangwei 张伟 / wangfang 王芳 /"
+	@echo "  lina 李娜 (销售), zhaolei 赵磊 (财务), sunli 孙丽 (仓库), zhouqiang 周强 (生产), chenjing 陈静 (总经理)."
 	@echo
-	$(BIN)/engine serve --host 127.0.0.1 --port 5000
+	$(BIN)/engine serve --host $(HOST) --port $(PORT)
 
 ## make test: set up (incl. PostgreSQL if absent) and run the whole suite on SQLite and PostgreSQL
-test: $(STAMP)
+test: $(TEST_STAMP)
 	bash scripts/ensure-services.sh
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	# the date-sensitive tests again, where the machine's date is a day ahead of Shanghai's
 	TZ=Pacific/Kiritimati ENGINE_TEST_CLOCK=12:00 $(BIN)/python -m pytest -n 2 -m dates -q $(PYTEST_ARGS)
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	bash scripts/ensure-services.sh
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/approve.py
 	$(BIN)/python bench/timers.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
 
 clean:

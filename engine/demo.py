@@ -89,9 +89,12 @@ class DemoLoader:
     def load(self, data_files: list[Path]) -> list[str]:
         docs = [json.loads(p.read_text(encoding="utf-8")) for p in data_files]
         with self.db.transaction() as session:
+            # One user per role: the data files' people; a role none of them has gets a
+            # user named after it (titled like the role), never an unnamed duplicate.
+            covered = {r for doc in docs for spec in doc.get("users", []) for r in spec.get("roles", [])}
             for role in self.runtime.app.roles:
-                if role != "admin":
-                    self.ensure_user(session, role, {role})
+                if role != "admin" and role not in covered:
+                    self.ensure_user(session, role, {role}, display_name=self.runtime.app.roles[role].title)
             for doc in docs:
                 for spec in doc.get("users", []):
                     self.ensure_user(session, spec["name"], set(spec.get("roles", [])),
