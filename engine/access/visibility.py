@@ -8,7 +8,17 @@ Hide sets name fields (`amount`) and table columns (`items.price`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import case, select
+from sqlalchemy.orm import Session
+
+from engine.auth.users import User
+from engine.definitions.model import FormDef
+
+if TYPE_CHECKING:
+    from .gate import Gate
 
 
 def hidden_columns(field_name: str, hidden: Iterable[str]) -> frozenset[str]:
@@ -47,3 +57,18 @@ def uses_hidden(names: Iterable[str], hidden: frozenset[str]) -> bool:
         if name in hidden or head in hidden or (not column and hidden_columns(head, hidden)):
             return True
     return False
+
+
+def hidden_in_record(gate: Gate, session: Session, user: User, form: FormDef, record_id: int,
+                     now: datetime) -> frozenset[str] | None:
+    """Fields hidden from `user` in one stored record, or None when the user may not read it:
+    for output made for someone other than the acting user (a reminder's text)."""
+    grants = gate.grants(user, form, "read", now)
+    if not grants:
+        return None
+    table = gate.schema[form.name].table
+    flags = [case((g.clause, True), else_=False) for g in grants]
+    row = session.execute(select(*flags).where(table.c.id == record_id)).first()
+    if row is None or not any(row):
+        return None
+    return gate.hidden_in_row(grants, [bool(flag) for flag in row])

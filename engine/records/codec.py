@@ -47,7 +47,8 @@ def encode_meta(record: StoredRecord, ctx: Context) -> dict[str, Any]:
 def encode_record(form: FormDef, record: StoredRecord, ctx: Context, hidden: frozenset[str]) -> dict[str, Any]:
     body = encode_meta(record, ctx)
     shown = visible_values(record.values, hidden)
-    body["fields"] = {f.name: encode_value(f, shown.get(f.name), ctx, hidden) for f in form.fields if f.name not in hidden}
+    body["fields"] = {f.name: encode_value(f, shown.get(f.name), ctx, hidden)
+                      for f in form.fields if f.name not in hidden}
     return body
 
 

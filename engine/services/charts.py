@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, func, select
 
+from engine.access import uses_hidden
 from engine.definitions.model import ChartDef, FormDef
 from engine.expressions import to_sql
 from engine.i18n import _
@@ -28,8 +29,35 @@ def _number(value: Any) -> float | int | None:
 
 
 def visible_charts(ctx: Context, form: FormDef) -> list[ChartDef]:
+    """The form's charts minus those whose value, grouping or `where` names a field hidden
+    from the viewer (a filter over a hidden field would let its totals reveal the values)."""
     hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
-    return [c for c in form.charts if c.value_field not in hidden and c.group_by not in hidden]
+    return [c for c in form.charts if not _uses_hidden(ctx, form, c, hidden)]
+
+
+def _uses_hidden(ctx: Context, form: FormDef, chart: ChartDef, hidden: frozenset[str]) -> bool:
+    paths = [(n,) for n in (chart.value_field, chart.group_by) if n and n != "stage"]
+    if chart.where is not None:
+        paths += list(chart.where.references())
+    seen: set[tuple[str, ...]] = set()
+    while paths:
+        path = paths.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        if uses_hidden([".".join(path[:2])], hidden):
+            return True
+        field = form.field(path[0])
+        if field is not None and field.formula is not None:  # a formula over a hidden field
+            paths += list(field.formula.references())
+        if len(path) > 1 and field is not None and field.type == "link":
+            target = ctx.app.form(field.form or "")
+            if target is None or not ctx.gate.can(ctx.user, target, "read"):
+                return True
+            if uses_hidden([path[1]], ctx.gate.never_visible(ctx.user, target, ctx.local_now)):
+                return True
+    return False
+
 
 
 def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:

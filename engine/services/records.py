@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from engine.access.visibility import visible_value, visible_values
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound
 from engine.i18n import _
@@ -136,6 +137,8 @@ def list_records(ctx: Context, form_name: str, params: Mapping[str, str]) -> dic
 
 
 def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
+    """The history as the reader may see it: hidden fields (and hidden table columns) are
+    left out of created/deleted values and of edits, old and new alike."""
     form = readable_form(ctx, form_name)
     _record, hidden = load_readable(ctx, form, record_id)
     entries = []
@@ -143,26 +146,17 @@ def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[st
         details = dict(row["details"])
         if "changes" in details:
             details["changes"] = [
-                {**c, "old": _strip_columns(c["field"], c["old"], hidden),
-                 "new": _strip_columns(c["field"], c["new"], hidden)}
+                {**c, "old": visible_value(c["field"], c["old"], hidden),
+                 "new": visible_value(c["field"], c["new"], hidden)}
                 for c in details["changes"] if c["field"] not in hidden
             ]
         if "values" in details:
-            details["values"] = {k: _strip_columns(k, v, hidden)
-                                 for k, v in details["values"].items() if k not in hidden}
+            details["values"] = visible_values(details["values"], hidden)
         entries.append({
             "id": row["id"], "at": row["at"].astimezone(ctx.tzinfo).isoformat(), "actor": row["actor"],
             "action": row["action"], **details,
         })
     return entries
-
-
-def _strip_columns(field: str, value: Any, hidden: frozenset[str]) -> Any:
-    """A table value without the columns hidden from the user (`hide: ["items.price"]`)."""
-    columns = {h.split(".", 1)[1] for h in hidden if h.startswith(field + ".")}
-    if not columns or not isinstance(value, list):
-        return value
-    return [{k: v for k, v in row.items() if k not in columns} if isinstance(row, dict) else row for row in value]
 
 
 # -- writing -------------------------------------------------------------------------

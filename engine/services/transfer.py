@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from engine.access.visibility import hidden_columns, visible_values
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, EngineError, Forbidden, ValidationFailed
 from engine.i18n import _
@@ -63,6 +64,7 @@ def export_rows(ctx: Context, form_name: str, params: Mapping[str, str]) -> tupl
     def rows() -> Iterator[list[Any]]:
         last = 0
         grants, flags = _grant_flags(ctx, form)
+        narrowed: dict[tuple[str, frozenset[str]], FieldDef] = {}
         while True:
             stmt = select_records(tables, *conditions, table.c.id > last, extra=flags).order_by(table.c.id).limit(CHUNK)
             records = rows_to_records(form, tables, ctx.session.execute(stmt), flags)
@@ -76,15 +78,28 @@ def export_rows(ctx: Context, form_name: str, params: Mapping[str, str]) -> tupl
                 row: list[Any] = [record.id]
                 if form.workflow:
                     row.append(stage.title if stage else record.meta["stage"])
+                shown = visible_values(record.values, hidden[record.id])  # no hidden field or column
                 for column in columns:
                     if column.name in hidden[record.id]:
                         row.append(None)
                     else:
-                        row.append(cell_of(ctx, column, record.values.get(column.name),
-                                           titles[record.id].get(column.name), user_labels))
+                        row.append(cell_of(ctx, _without_hidden_columns(column, hidden[record.id], narrowed),
+                                           shown.get(column.name), titles[record.id].get(column.name), user_labels))
                 yield row
             last = records[-1].id
     return header(form, columns), rows()
+
+
+def _without_hidden_columns(column: FieldDef, hidden: frozenset[str],
+                            cache: dict[tuple[str, frozenset[str]], FieldDef]) -> FieldDef:
+    """A table field as this row's reader sees it: its hidden columns left out of the JSON."""
+    if not column.is_table:
+        return column
+    key = (column.name, hidden)
+    if key not in cache:
+        columns = hidden_columns(column.name, hidden)
+        cache[key] = replace(column, fields=tuple(s for s in column.fields if s.name not in columns))
+    return cache[key]
 
 
 def cell_of(ctx: Context, fdef: FieldDef, value: Any, title: str | None, user_labels: Mapping[str, str]) -> Any:
@@ -313,7 +328,8 @@ def template(ctx: Context, form_name: str) -> tuple[list[str], list[list[str]]]:
             how = "2026-03-01" if fdef.type == "date" else "2026-03-01 09:30"
         elif fdef.type == "table":
             how = _("JSON rows, e.g. %(example)s", example=json.dumps(
-                [{s.name: s.label for s in fdef.fields if not s.computed}], ensure_ascii=False))
+                [{s.name: s.label for s in fdef.fields
+                  if not s.computed and s.name not in hidden_columns(fdef.name, hidden)}], ensure_ascii=False))
         else:
             how = fdef.help or ""
         guide.append([fdef.label, fdef.name, fdef.type, "✓" if fdef.required else "", how])

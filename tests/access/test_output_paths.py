@@ -1,0 +1,217 @@
+"""Every way a record leaves the product obeys the same hide rules (SPEC §3): a role that
+may not see a field (`secret`) or a table column (`items.price`) never gets their values,
+whichever path turns the record into output: API, pages (list, board, detail, edit,
+related records, history, dashboard, tasks, notifications, home), CSV and XLSX export,
+`engine export --as`, the import template, duplicate lookups, link pickers, the history
+API and the text of reminders (which email and webhooks carry).
+
+Each test plants distinctive sentinel numbers and fails if any of them shows up."""
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from engine.scheduler import run_pass
+from engine.store.system import notifications
+from tests.auth.test_login import login
+from tests.conftest import FROZEN_NOW, engine_today, write_module
+
+SECRET, SECRET_AFTER = "987654.32", "876543.21"
+PRICE, PRICE_AFTER = "123456.78", "234567.89"
+#: How the sentinels may appear: raw, with thousands separators, or as whole numbers.
+SENTINELS = ("987654", "987,654", "876543", "876,543", "123456", "123,456", "234567", "234,567")
+
+MODULE: dict[str, Any] = {
+    "module": "vault",
+    "title": "保密",
+    "roles": [{"name": "clerk", "title": "文员"}, {"name": "boss", "title": "老板"}],
+    "forms": [
+        {
+            "name": "deal", "title": "交易", "title_field": "name",
+            "fields": [
+                {"name": "name", "type": "text", "label": "名称", "required": True},
+                {"name": "phone", "type": "phone", "label": "电话", "warn_duplicates": True},
+                {"name": "secret", "type": "decimal", "label": "底价"},
+                {"name": "follow_on", "type": "date", "label": "跟进日"},
+                {"name": "items", "type": "table", "label": "明细", "fields": [
+                    {"name": "product", "type": "text", "label": "产品"},
+                    {"name": "qty", "type": "integer", "label": "数量"},
+                    {"name": "price", "type": "decimal", "label": "单价"},
+                ]},
+            ],
+            "permissions": {
+                "clerk": {"create": True, "read": "all", "update": "all",
+                          "hide": ["secret", "items.price"]},
+                "boss": {"create": True, "read": "all", "update": "all", "delete": "all"},
+            },
+            "list": {"columns": ["name", "phone", "secret", "follow_on"], "search": ["name"]},
+            "charts": [
+                {"name": "by_stage", "title": "交易数（按阶段）", "type": "bar", "group_by": "stage"},
+                {"name": "secret_sum", "title": "底价合计", "type": "number", "value": "sum(secret)"},
+                {"name": "big_deals", "title": "大额交易数", "type": "number", "where": "secret > 100"},
+            ],
+            "reminders": [
+                {"name": "nudge", "date_field": "follow_on", "offset": "-1d",
+                 "notify": [{"role": "clerk"}, {"role": "boss"}], "message": "跟进 {name}，底价 {secret}"},
+            ],
+            "workflow": {
+                "initial": "draft",
+                "stages": [
+                    {"name": "draft", "title": "草稿", "editable": ["*"]},
+                    {"name": "review", "title": "审核", "approval": {
+                        "steps": [{"name": "check", "title": "复核", "approvers": [{"role": "clerk"}]}],
+                        "approved": "done", "rejected": "draft"}},
+                    {"name": "done", "title": "完成", "final": True},
+                ],
+                "transitions": [{"name": "submit", "title": "提交", "from": "draft", "to": "review",
+                                 "roles": ["boss"]}],
+            },
+        },
+        {
+            "name": "visit", "title": "拜访", "title_field": "memo",
+            "fields": [
+                {"name": "memo", "type": "text", "label": "纪要", "required": True},
+                {"name": "deal", "type": "link", "form": "deal", "label": "交易"},
+            ],
+            "permissions": {"clerk": {"create": True, "read": "all"},
+                            "boss": {"create": True, "read": "all", "update": "all"}},
+        },
+    ],
+}
+
+
+@pytest.fixture
+def app(make_app, tmp_path):
+    folder = tmp_path / "vault"
+    write_module(folder, MODULE)
+    return make_app(folder)
+
+
+def leaks(text: str) -> list[str]:
+    return [s for s in SENTINELS if s in text]
+
+
+def xlsx_text(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as book:
+        return "".join(book.read(n).decode("utf-8", "replace") for n in book.namelist())
+
+
+@pytest.fixture
+def planted(app, make_user):
+    """A deal with a hidden price and hidden line-item prices, edited once (history), linked
+    from a visit, submitted for review (a task for the clerk), and a reminder fired."""
+    boss = make_user("boss", "boss")
+    clerk = make_user("clerk", "clerk")
+    follow_on = engine_today() + timedelta(days=3)
+    deal = boss.create("deal", name="保密交易", phone="13900001111", secret=SECRET, follow_on=follow_on.isoformat(),
+                       items=[{"product": "螺丝", "qty": 2, "price": PRICE}])
+    url = f"/api/forms/deal/records/{deal['id']}"
+    edited = boss.patch(url, json={"version": deal["version"], "fields": {
+        "secret": SECRET_AFTER, "items": [{"product": "螺丝", "qty": 3, "price": PRICE_AFTER}]}})
+    assert edited.status_code == 200, edited.get_json()
+    boss.create("visit", memo="第一次拜访", deal=deal["id"])
+    assert boss.post(f"{url}/transitions/submit", json={}).status_code == 200
+    state = app.extensions["engine"]
+    run_pass(state.db, state.holder, state.settings, FROZEN_NOW + timedelta(days=3))
+    return {"boss": boss, "clerk": clerk, "deal": deal}
+
+
+def test_no_output_path_shows_a_hidden_field_or_table_column(app, planted, db_url):
+    boss, clerk, deal_id = planted["boss"], planted["clerk"], planted["deal"]["id"]
+    # The sentinels are there for a reader who may see them, so the checks below can fail.
+    seen_by_boss = json.dumps(boss.get(f"/api/forms/deal/records/{deal_id}/history").get_json(), ensure_ascii=False)
+    assert SECRET in seen_by_boss and PRICE_AFTER in seen_by_boss
+
+    api = {
+        "record": f"/api/forms/deal/records/{deal_id}",
+        "list": "/api/forms/deal/records",
+        "search (link picker)": "/api/forms/deal/records?per_page=20&q=保密",
+        "history": f"/api/forms/deal/records/{deal_id}/history",
+        "duplicates": "/api/forms/deal/duplicates?field=phone&value=13900001111",
+        "visits": "/api/forms/visit/records",
+        "tasks": "/api/tasks",
+        "notifications": "/api/notifications",
+        "transitions": f"/api/forms/deal/records/{deal_id}/transitions",
+        "approvals": f"/api/forms/deal/records/{deal_id}/approvals",
+    }
+    found: dict[str, list[str]] = {}
+    for name, url in api.items():
+        response = clerk.get(url)
+        assert response.status_code == 200, (name, response.status_code)
+        found[name] = leaks(response.get_data(as_text=True))
+
+    browser = app.test_client()
+    assert login(browser, "clerk", "clerk-password").status_code == 302
+    visit_id = clerk.get("/api/forms/visit/records").get_json()["items"][0]["id"]
+    pages = {
+        "home": "/", "list page": "/f/deal", "board": "/f/deal?view=board",
+        "detail page (fields, history, related)": f"/f/deal/{deal_id}", "edit page": f"/f/deal/{deal_id}/edit",
+        "visit page": f"/f/visit/{visit_id}", "visit list": "/f/visit", "dashboard": "/dashboard",
+        "tasks page": "/tasks", "done tasks": "/tasks?status=done", "notifications page": "/notifications",
+        "csv export": "/f/deal/export?format=csv", "csv template": "/f/deal/import/template?format=csv",
+    }
+    for name, url in pages.items():
+        response = browser.get(url)
+        assert response.status_code in (200, 302), (name, response.status_code)
+        found[name] = leaks(response.get_data(as_text=True))
+    for name, url in {"xlsx export": "/f/deal/export?format=xlsx",
+                      "xlsx template": "/f/deal/import/template?format=xlsx"}.items():
+        response = browser.get(url)
+        assert response.status_code == 200, name
+        found[name] = leaks(xlsx_text(response.get_data()))
+
+    config_dir = str(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
+    env = {**os.environ, "DATABASE_URL": db_url, "ENGINE_CONFIG_DIR": config_dir, "ENGINE_SECRET_KEY": "x"}
+    engine_cmd = str(Path(sys.executable).with_name("engine"))
+    exported = subprocess.run([engine_cmd, "export", "deal", "--as", "clerk"], env=env, capture_output=True,
+                              text=True, timeout=60)
+    assert exported.returncode == 0 and "保密交易" in exported.stdout, exported.stderr
+    found["engine export --as (csv)"] = leaks(exported.stdout)
+    out = Path(config_dir).parent / "deal.xlsx"
+    exported = subprocess.run([engine_cmd, "export", "deal", "--as", "clerk", "--format", "xlsx", "-o", str(out)],
+                              env=env, capture_output=True, text=True, timeout=60)
+    assert exported.returncode == 0, exported.stderr
+    found["engine export --as (xlsx)"] = leaks(xlsx_text(out.read_bytes()))
+
+    # What email and webhooks send is the stored notification (its text and params).
+    with app.extensions["engine"].db.session() as session:
+        stored = session.execute(select(notifications.c.kind, notifications.c.params)
+                                 .where(notifications.c.user_name == "clerk")).all()
+        boss_texts = session.execute(select(notifications.c.params).where(
+            notifications.c.user_name == "boss", notifications.c.kind == "reminder")).scalars().all()
+    assert {row.kind for row in stored} >= {"task", "reminder"}
+    assert any(SECRET_AFTER in json.dumps(p, ensure_ascii=False) for p in boss_texts)
+    found["notification text (email, webhook)"] = leaks(json.dumps([r.params for r in stored], ensure_ascii=False))
+
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_history_of_an_edit_to_a_hidden_field_shows_no_values(planted):
+    clerk, deal_id = planted["clerk"], planted["deal"]["id"]
+    entries = clerk.get(f"/api/forms/deal/records/{deal_id}/history").get_json()
+    created = next(e for e in entries if e["action"] == "create")
+    assert "secret" not in created["values"] and all("price" not in row for row in created["values"]["items"])
+    edit = next(e for e in entries if e["action"] == "update")
+    assert [c["field"] for c in edit["changes"]] == ["items"]
+    assert all("price" not in row for c in edit["changes"] for row in c["old"] + c["new"])
+
+
+def test_a_chart_filtered_by_a_hidden_field_is_not_shown(app, planted):
+    pages = {}
+    for name in ("clerk", "boss"):
+        browser = app.test_client()
+        assert login(browser, name, f"{name}-password").status_code == 302
+        pages[name] = browser.get("/dashboard").get_data(as_text=True)
+    assert "大额交易数" in pages["boss"] and "底价合计" in pages["boss"]
+    assert "大额交易数" not in pages["clerk"] and "底价合计" not in pages["clerk"]
+    assert "交易数（按阶段）" in pages["clerk"]
