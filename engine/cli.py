@@ -279,15 +279,15 @@ def export_command(form: str, fmt: str, output: str | None, as_user: str, where:
 def import_command(form: str, file: str, as_user: str, valid_only: bool) -> None:
     """Import a CSV or XLSX file into a form: each row is checked like the form; unless
     --valid-only, one bad row means nothing is imported. Exit 1 when a row failed."""
-    from engine.services import sheets, transfer
+    from engine.services import imports, sheets
 
     settings = _settings()
     use_case = _acting(settings, _database(settings), as_user)
     try:
-        head, rows = sheets.read_rows(Path(file).read_bytes(), file)
-        with use_case(write=True) as ctx:
-            report = transfer.import_rows(ctx, form, head, rows, valid_only)
-    except transfer.ImportRejected as exc:
+        head, rows = sheets.read_rows(Path(file).read_bytes(), file, max_rows=settings["ENGINE_IMPORT_MAX_ROWS"],
+                                      max_cells=settings["ENGINE_IMPORT_MAX_CELLS"])
+        report = imports.import_rows(use_case, form, head, rows, valid_only)
+    except imports.ImportRejected as exc:
         report = exc.report
     except EngineError as exc:
         _fail(exc.message)

@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "ENGINE_MAX_UPLOAD": 10 * 1024 * 1024,
     # How often (seconds) a process looks at the definition files for changes.
     "ENGINE_RELOAD_INTERVAL": 1.0,
+    # Import: rows with content, and cells (rows × header columns), one file may hold.
+    "ENGINE_IMPORT_MAX_ROWS": 10_000,
+    "ENGINE_IMPORT_MAX_CELLS": 1_000_000,
 }
 
 
@@ -39,6 +42,8 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         settings.update(overrides)
     settings["ENGINE_RELOAD_INTERVAL"] = float(settings["ENGINE_RELOAD_INTERVAL"])
     settings["ENGINE_MAX_UPLOAD"] = int(settings["ENGINE_MAX_UPLOAD"])
+    for key in ("ENGINE_IMPORT_MAX_ROWS", "ENGINE_IMPORT_MAX_CELLS"):
+        settings[key] = int(settings[key])
     if not settings["ENGINE_SECRET_KEY"]:
         settings["ENGINE_SECRET_KEY"] = _instance_secret(settings["DATABASE_URL"])
     return settings

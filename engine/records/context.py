@@ -68,7 +68,14 @@ class Context:
             self._cache[key] = bool(self.session.execute(stmt).scalar_one())
         return self._cache[key]
 
+    def known_readable(self, form: str, record_id: int) -> None:
+        """Note that the user may read this record (found with the read rule in a bulk
+        lookup), so checking links to it costs no query."""
+        self._cache[("readable", form, record_id)] = True
+
     def link_readable(self, form: str, record_id: int) -> bool:
+        if ("readable", form, record_id) in self._cache:
+            return True
         target = self.app.form(form)
         if target is None:
             return False

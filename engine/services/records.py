@@ -183,27 +183,30 @@ def _readonly_reason(field: FieldDef) -> str | None:
     return _("is read-only") if field.readonly else None
 
 
-def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
-                  actor: str | None = None, system: bool = False) -> dict[str, Any]:
-    """Create a record. `system=True` is for records the engine creates on a user's behalf
-    (a transition's `create`): the definition granted it, not the user's create permission."""
+def _create_hidden(ctx: Context, form: FormDef, system: bool) -> frozenset[str]:
+    """Fields the creator may not set: none for the system, else those hidden from the user."""
+    if system:
+        return frozenset()
+    if ctx.gate.can(ctx.user, form, "read"):
+        return ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    return frozenset(p for perm in ctx.gate.permissions(ctx.user, form) for p in perm.hide)
+
+
+def creatable_form(ctx: Context, form_name: str) -> FormDef:
+    """The form if the user may create records in it (403 if they may read it, else 404)."""
     form = ctx.app.form(form_name)
     if form is None:
         raise NotFound(f"no form '{form_name}'")
-    if system:
-        pass
-    elif not ctx.gate.can_create(ctx.user, form):
+    if not ctx.gate.can_create(ctx.user, form):
         if ctx.gate.can(ctx.user, form, "read"):
             raise Forbidden(f"you may not create records in '{form.name}'")
         raise NotFound(f"no form '{form_name}'")
-    if system:
-        hidden: frozenset[str] = frozenset()
-    elif ctx.gate.can(ctx.user, form, "read"):
-        hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
-    else:
-        hidden = frozenset(p for perm in ctx.gate.permissions(ctx.user, form) for p in perm.hide)
+    return form
+
+
+def new_meta(ctx: Context, form: FormDef) -> dict[str, Any]:
     initial = form.workflow.stage(form.workflow.initial) if form.workflow else None
-    meta = {
+    return {
         "stage": initial.name if initial else None,
         "version": 1,
         "created_by": ctx.user.name,
@@ -211,10 +214,42 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
         "updated_at": ctx.now,
         "due_at": ctx.now + initial.due if initial and initial.due else None,
     }
-    values, changed = prepare_values(ctx, form, fields, current=None, meta=meta, hidden=hidden,
+
+
+def check_creatable_row(ctx: Context, form: FormDef, values: Mapping[str, Any], meta: Mapping[str, Any]) -> None:
+    """A user creates only records they may then work on: the new record must fall under one
+    of their `update` rules, the same rule an edit must keep (so a salesperson cannot create
+    a record owned by a colleague). A user with no update rule on the form must be able to
+    read it; a role that may only create (a submission box) is not limited."""
+    for action in ("update", "read"):
+        if ctx.gate.can(ctx.user, form, action):
+            scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)
+            if not ctx.gate.allows_values(ctx.user, form, action, scope):
+                raise Forbidden(_("you may not create a record you could not then edit "
+                                  "(check the owner and the other fields your role is limited by)"),
+                                code="row_rule")
+            return
+
+
+def prepare_create(ctx: Context, form: FormDef, fields: Mapping[str, Any], *,
+                   system: bool = False) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
+    """Check a new record without writing it: (values, changed field names, system attributes).
+    Reads only, so an import can check every row before its short write transaction."""
+    meta = new_meta(ctx, form)
+    values, changed = prepare_values(ctx, form, fields, current=None, meta=meta,
+                                     hidden=_create_hidden(ctx, form, system),
                                      editable=(lambda f: None) if system else _readonly_reason)
+    if not system:
+        check_creatable_row(ctx, form, values, meta)
+    return values, changed, meta
+
+
+def write_created(ctx: Context, form: FormDef, values: dict[str, Any], changed: set[str],
+                  meta: dict[str, Any], actor: str | None = None) -> int:
+    """Write a checked new record with its serial numbers, files, timers, history, linked
+    updates and rollups; its id."""
     for field in form.fields:
-        if field.type == "serial" and field.pattern:
+        if field.type == "serial" and field.pattern and not values.get(field.name):
             values[field.name] = next_serial(ctx.session, field.pattern, ctx.local_now)
     tables = ctx.runtime.tables(form.name)
     try:
@@ -224,6 +259,7 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
         raise Conflict(_("a unique value was taken by another record at the same time; try again"),
                        code="unique_conflict") from None
     _attach_files(ctx, form, record_id, values, changed)
+    initial = form.workflow.stage(meta["stage"]) if form.workflow else None
     if initial is not None:
         timers.on_stage_entry(ctx, form, record_id, initial, meta["due_at"])
     timers.plan_date_reminders(ctx, form, record_id, values, meta)
@@ -231,6 +267,22 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
                   {"values": _encode_values(ctx, form, values)}, ctx.now)
     apply_update_linked(ctx, form, record_id, values, meta)
     rollups.refresh(ctx, form, record_id, values)
+    return record_id
+
+
+def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
+                  actor: str | None = None, system: bool = False) -> dict[str, Any]:
+    """Create a record. `system=True` is for records the engine creates on a user's behalf
+    (a transition's `create`): the definition granted it, not the user's create permission,
+    so neither the create permission nor the row rule of the user applies."""
+    if system:
+        form = ctx.app.form(form_name)
+        if form is None:
+            raise NotFound(f"no form '{form_name}'")
+    else:
+        form = creatable_form(ctx, form_name)
+    values, changed, meta = prepare_create(ctx, form, fields, system=system)
+    record_id = write_created(ctx, form, values, changed, meta, actor)
     if not ctx.gate.can(ctx.user, form, "read"):
         return {"id": record_id, "form": form.name}
     try:

@@ -29,13 +29,19 @@ def render_prefix(pattern: str, now_local: datetime) -> str:
 
 
 def next_serial(session: Session, pattern: str, now_local: datetime) -> str:
+    return reserve_serials(session, pattern, now_local, 1)[0]
+
+
+def reserve_serials(session: Session, pattern: str, now_local: datetime, count: int) -> list[str]:
+    """`count` consecutive numbers with one statement (a bulk import takes its block in a
+    short transaction of its own, so other creators never wait for the import)."""
     key = render_prefix(pattern, now_local)
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
-    stmt = module.insert(serial_counters).values(prefix=key, value=1)
+    stmt = module.insert(serial_counters).values(prefix=key, value=count)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[serial_counters.c.prefix], set_={"value": serial_counters.c.value + 1}
+        index_elements=[serial_counters.c.prefix], set_={"value": serial_counters.c.value + count}
     ).returning(serial_counters.c.value)
-    value = int(session.execute(stmt).scalar_one())
+    last = int(session.execute(stmt).scalar_one())
     width = next((int(arg) for kind, arg in _TOKEN.findall(pattern) if kind == "seq" and arg), 1)
-    return key.replace("{seq}", str(value).zfill(width), 1)
+    return [key.replace("{seq}", str(value).zfill(width), 1) for value in range(last - count + 1, last + 1)]

@@ -7,9 +7,9 @@ from flask_login import login_required
 
 from engine.errors import EngineError
 from engine.i18n import _
-from engine.services import sheets, transfer
+from engine.services import imports, sheets, transfer
 from engine.services.records import readable_form
-from engine.web import use_case
+from engine.web import engine_state, use_case
 
 bp = Blueprint("transfer", __name__, url_prefix="/f")
 MAX_UPLOAD = 20 * 1024 * 1024
@@ -83,10 +83,11 @@ def import_page(form_name: str):
             try:
                 if len(data) > MAX_UPLOAD:
                     raise EngineError(_("the file is larger than %(mb)s MB", mb=MAX_UPLOAD // 2**20))
-                head, rows = sheets.read_rows(data, upload.filename)
-                with use_case(write=True) as ctx:
-                    report = transfer.import_rows(ctx, form_name, head, rows, valid_only).as_dict()
-            except transfer.ImportRejected as exc:
+                settings = engine_state().settings
+                head, rows = sheets.read_rows(data, upload.filename, max_rows=settings["ENGINE_IMPORT_MAX_ROWS"],
+                                              max_cells=settings["ENGINE_IMPORT_MAX_CELLS"])
+                report = imports.import_rows(use_case, form_name, head, rows, valid_only).as_dict()
+            except imports.ImportRejected as exc:
                 report, status = exc.report.as_dict(), 422
             except EngineError as exc:
                 if exc.status == 404:

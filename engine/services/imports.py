@@ -1,0 +1,274 @@
+"""Import: a sheet's rows become records, checked like the form, written all at once.
+
+Every row goes through the same checks as the form and the API (`prepare_create`: same
+defaults, formulas, validation, permissions and row rule). Cells are read the way export
+writes them, and also as ids and values. All rows are tried; unless the caller asks for the
+valid rows only, one bad row means nothing is imported, and the report names each row and
+column.
+
+It runs in three short steps so that an import never holds the write lock while it reads
+and checks a file: (1) parse and check every row in a reading transaction; (2) reserve the
+serial numbers the rows need in a transaction of their own (one statement per counter; a
+failed import leaves a gap in the numbers, never a number used twice); (3) write every
+record, its child rows, timers and history with bulk statements in one transaction, so the
+import is still all-or-nothing. Rows are checked against the data as it was in step 1: if
+another user takes a unique value in between, step 3 fails as a whole and nothing is
+imported.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import or_, select
+
+from engine.definitions.model import FieldDef, FormDef
+from engine.errors import BadRequest, EngineError, ValidationFailed
+from engine.i18n import _
+from engine.records.context import Context
+from engine.store.system import users
+
+from .bulk_create import Prepared, reserve_serials, write_many
+from .records import creatable_form, prepare_create
+
+ID_HEADER, STAGE_HEADER = "ID", "stage"
+TRUE_WORDS = {"是", "true", "yes", "y", "1", "√", "✓", "x"}
+FALSE_WORDS = {"否", "false", "no", "n", "0", ""}
+#: Link lookups per query (bounded IN lists).
+LOOKUP_CHUNK = 500
+
+UseCase = Callable[..., AbstractContextManager[Context]]
+
+
+@dataclass
+class ImportReport:
+    form: str
+    rows: int = 0
+    created: list[int] = field(default_factory=list)
+    failed: list[dict[str, Any]] = field(default_factory=list)  # {"row": n, "errors": {column: [msg]}}
+    ignored_columns: list[str] = field(default_factory=list)
+    imported: bool = False
+    valid_only: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"form": self.form, "rows": self.rows, "created": len(self.created), "failed": self.failed,
+                "ignored_columns": self.ignored_columns, "imported": self.imported, "valid_only": self.valid_only}
+
+
+class ImportRejected(EngineError):
+    """Some rows failed and only a whole file may be imported: nothing was."""
+
+    code = "import_rejected"
+    status = 422
+
+    def __init__(self, report: ImportReport) -> None:
+        super().__init__(_("%(n)s of %(total)s rows have errors; nothing was imported",
+                           n=len(report.failed), total=report.rows))
+        self.report = report
+
+
+def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef], list[str]]:
+    by_key: dict[str, FieldDef] = {}
+    for fdef in form.fields:
+        by_key[fdef.label.strip().lower()] = fdef
+        by_key[fdef.name.lower()] = fdef
+    mapping, ignored = {}, []
+    for index, cell in enumerate(head):
+        key = str(cell or "").strip().lower()
+        fdef = by_key.get(key)
+        if fdef is not None and not fdef.computed:
+            mapping[index] = fdef
+        elif key and key not in (ID_HEADER.lower(), STAGE_HEADER, _("Stage").lower()):
+            ignored.append(str(cell))
+    return mapping, ignored
+
+
+def _blank(cell: Any) -> bool:
+    return cell is None or (isinstance(cell, str) and not cell.strip())
+
+
+def _link_text(cell: Any) -> str:
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+class Cells:
+    """Reads cells into the values the create service takes (the API's JSON values). Users
+    are looked up once, and each link column's titles and ids with one query per chunk of
+    distinct values (not one per row)."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.people: dict[str, str] | None = None
+        self.titles: dict[tuple[str, str], list[int]] = {}
+
+    def user(self, text: str) -> str:
+        if self.people is None:
+            self.people = {}
+            for name, display in self.ctx.session.execute(select(users.c.name, users.c.display_name)).all():
+                self.people[name] = name
+                if display:
+                    self.people.setdefault(display, name)
+        return self.people.get(text, text)
+
+    def resolve_links(self, fdef: FieldDef, texts: Iterable[str]) -> None:
+        """Look up a column's link cells in bulk: title or id among the records the user may read."""
+        target = self.ctx.app.form(fdef.form or "")
+        if target is None:
+            return
+        wanted = sorted({t for t in texts if t and (target.name, t) not in self.titles})
+        table = self.ctx.runtime.tables(target.name).table
+        condition = self.ctx.gate.row_filter(self.ctx.user, target, "read", self.ctx.local_now)
+        has_title = target.title_field in table.c
+        for start in range(0, len(wanted), LOOKUP_CHUNK):
+            chunk = wanted[start:start + LOOKUP_CHUNK]
+            found: dict[str, list[int]] = {t: [] for t in chunk}
+            ids = [int(t) for t in chunk if t.isdigit() and len(t) < 19]
+            matches = [table.c.id.in_(ids)] if ids else []
+            columns = [table.c.id]
+            if has_title:
+                matches.append(table.c[target.title_field].in_(chunk))
+                columns.append(table.c[target.title_field])
+            for row in self.ctx.session.execute(select(*columns).where(or_(*matches), condition)):
+                if has_title and row[1] is not None and str(row[1]) in found:
+                    found[str(row[1])].append(row[0])
+                if str(row[0]) in found and row[0] not in found[str(row[0])]:
+                    found[str(row[0])].append(row[0])
+            for text, record_ids in found.items():
+                self.titles[(target.name, text)] = record_ids
+                for record_id in record_ids:
+                    self.ctx.known_readable(target.name, record_id)
+
+    def link(self, fdef: FieldDef, text: str) -> Any:
+        target = self.ctx.app.form(fdef.form or "")
+        if target is None:
+            return text
+        if (target.name, text) not in self.titles:
+            self.resolve_links(fdef, [text])
+        found = self.titles[(target.name, text)]
+        if len(found) > 1:
+            raise ValueError(_("several %(form)s records are called %(title)s; use the ID", form=target.title,
+                               title=text))
+        if not found:
+            raise ValueError(_("no %(form)s record %(title)s", form=target.title, title=text))
+        return found[0]
+
+    def value(self, fdef: FieldDef, cell: Any) -> Any:
+        if _blank(cell):
+            return None
+        kind = fdef.type
+        text = cell.strip() if isinstance(cell, str) and kind not in ("text", "textarea") else cell
+        if kind == "select":
+            label = str(text)
+            return next((o.value for o in fdef.options if label in (o.label, o.value)), label)
+        if kind == "multiselect":
+            parts = [p.strip() for p in str(text).replace(",", "、").replace("，", "、").split("、") if p.strip()]
+            return [next((o.value for o in fdef.options if p in (o.label, o.value)), p) for p in parts]
+        if kind == "boolean":
+            word = str(text).strip().lower()
+            if word in TRUE_WORDS:
+                return True
+            if word in FALSE_WORDS:
+                return False
+            raise ValueError(_("must be 是 or 否"))
+        if kind == "user":
+            return self.user(str(text))
+        if kind == "link":
+            return self.link(fdef, _link_text(text))
+        if kind == "table":
+            try:
+                return json.loads(text) if isinstance(text, str) else text
+            except json.JSONDecodeError:
+                raise ValueError(_("must be a JSON list of rows")) from None
+        if kind == "date":
+            if isinstance(text, datetime):
+                return text.date().isoformat()
+            if isinstance(text, date):
+                return text.isoformat()
+            return str(text).replace("/", "-")
+        if kind == "datetime":
+            if isinstance(text, datetime):
+                moment = text if text.tzinfo else text.replace(tzinfo=self.ctx.tzinfo)
+                return moment.isoformat()
+            return str(text)
+        if kind == "decimal":
+            return repr(text) if isinstance(text, float) else str(text)
+        if kind == "integer" and isinstance(text, float) and text.is_integer():
+            return int(text)
+        if kind in ("text", "textarea", "phone", "email", "url") and not isinstance(text, str):
+            return str(int(text)) if isinstance(text, float) and text.is_integer() else str(text)
+        return text
+
+
+def import_rows(use_case: UseCase, form_name: str, head: list[Any], body: Iterable[list[Any]],
+                valid_only: bool = False) -> ImportReport:
+    """Create a record per row (row numbers as in the sheet: the header is row 1).
+    `use_case(write=False)` opens a transaction as the importing user. Raises ImportRejected
+    (nothing written) unless every row is valid or `valid_only`."""
+    with use_case() as ctx:
+        form = creatable_form(ctx, form_name)
+        report, prepared = check_rows(ctx, form, head, body, valid_only)
+    if report.failed and not valid_only:
+        raise ImportRejected(report)
+    if prepared:
+        with use_case(write=True) as ctx:
+            serials = reserve_serials(ctx, form, len(prepared))
+        with use_case(write=True) as ctx:
+            report.created = write_many(ctx, form, prepared, serials)
+    report.imported = True
+    return report
+
+
+def check_rows(ctx: Context, form: FormDef, head: list[Any], body: Iterable[list[Any]],
+               valid_only: bool) -> tuple[ImportReport, list[Prepared]]:
+    """Step 1: every row parsed and checked (reads only)."""
+    mapping, ignored = _match_columns(form, list(head))
+    if not mapping:
+        raise BadRequest(_("the first row must name the form's fields (download the template)"))
+    report = ImportReport(form.name, ignored_columns=ignored, valid_only=valid_only)
+    rows = [(number, row) for number, row in enumerate(body, start=2) if not all(_blank(c) for c in row)]
+    report.rows = len(rows)
+    cells = Cells(ctx)
+    for index, fdef in mapping.items():
+        if fdef.type == "link":
+            cells.resolve_links(fdef, (_link_text(row[index]) for _n, row in rows
+                                       if index < len(row) and not _blank(row[index])))
+    labels = {f.name: f.label for f in form.fields}
+    unique = [f for f in form.fields if f.unique]
+    seen: dict[tuple[str, Any], int] = {}
+    prepared: list[Prepared] = []
+    for number, row in rows:
+        values, errors = {}, {}
+        for index, fdef in mapping.items():
+            try:
+                value = cells.value(fdef, row[index] if index < len(row) else None)
+            except ValueError as exc:
+                errors.setdefault(fdef.label, []).append(str(exc))
+                continue
+            if value is not None:
+                values[fdef.name] = value
+        if not errors:
+            try:
+                item = prepare_create(ctx, form, values)
+            except ValidationFailed as exc:
+                errors = {labels.get(k.split(".")[0], k): v for k, v in exc.fields.items()}
+            except EngineError as exc:
+                errors = {"": [exc.message]}
+            else:
+                for fdef in unique:
+                    key = (fdef.name, item[0].get(fdef.name))
+                    if key[1] not in (None, ""):
+                        if key in seen:
+                            errors.setdefault(fdef.label, []).append(
+                                _("the same value as row %(row)s", row=seen[key]))
+                        seen.setdefault(key, number)
+                if not errors:
+                    prepared.append(item)
+        if errors:
+            report.failed.append({"row": number, "errors": errors})
+    return report, prepared
