@@ -126,12 +126,18 @@ def _check(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[
             if field.name not in hidden:
                 errors.setdefault(field.name, []).append(_("required"))
             continue
-        if field.name not in changed or kind.is_empty(value):
+        if field.name not in changed:
             continue
-        for message in kind.check(field, value, ctx):
-            errors.setdefault(field.name, []).append(message)
+        if field.is_table and field.name not in hidden:  # row counts hold for no rows too
+            for message in kind.check(field, value or [], ctx):
+                errors.setdefault(field.name, []).append(message)
+        if kind.is_empty(value):
+            continue
         if field.is_table:
             _check_rows(ctx, field, value, errors)
+        else:
+            for message in kind.check(field, value, ctx):
+                errors.setdefault(field.name, []).append(message)
         if field.unique:
             _check_unique(ctx, form, field, value, errors)
 
