@@ -12,6 +12,8 @@ from engine.i18n import _
 
 def display_value(field: FieldDef, value: Any, link_title: str | None = None,
                   users: dict[str, str] | None = None) -> Any:
+    """Only an absent value reads as "" (templates show "—" for it); 0 and 0.00 are values,
+    so numbers come back as text, never as a falsy 0."""
     if value is None or value == "" or value == []:
         return ""
     kind = field.value_kind
@@ -41,6 +43,8 @@ def display_value(field: FieldDef, value: Any, link_title: str | None = None,
         return escape(value)
     if kind == "table":
         return _("%(n)s rows", n=len(value))
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
     return value
 
 
