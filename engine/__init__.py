@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Flask
+from flask import Flask, Request, current_app
 from flask_wtf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
@@ -16,6 +16,26 @@ class IdConverter(IntegerConverter):
     """A record, task, file... id in a URL: a positive BIGINT; anything longer is simply not found."""
 
     regex = r"[1-9]\d{0,17}"
+
+
+class EngineRequest(Request):
+    """Body size limits per kind of request: file uploads (multipart) may reach MAX_CONTENT_LENGTH
+    (ENGINE_MAX_UPLOAD plus room for the form); JSON and every other API body stop at
+    ENGINE_MAX_JSON_BODY, refused with 413 before being read."""
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return None
+        if self.mimetype != "multipart/form-data" and (self.is_json or self.path.startswith("/api/")):
+            return current_app.config["ENGINE"]["ENGINE_MAX_JSON_BODY"]
+        return current_app.config["MAX_CONTENT_LENGTH"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
 
 def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
@@ -33,6 +53,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     values = load_settings(settings)
     app = Flask(__name__, static_folder="ui/static", static_url_path="/static")
     app.url_map.converters["id"] = IdConverter
+    app.request_class = EngineRequest
     app.config.update(
         SECRET_KEY=values["ENGINE_SECRET_KEY"],
         MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,

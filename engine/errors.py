@@ -90,9 +90,11 @@ class ValidationFailed(EngineError):
     code = "validation_failed"
     status = 422
 
-    def __init__(self, fields: Mapping[str, list[str]], message: str = "validation failed") -> None:
+    def __init__(self, fields: Mapping[str, list[str]], message: str = "validation failed",
+                 omitted: int = 0) -> None:
         super().__init__(message)
         self.fields = {name: list(msgs) for name, msgs in fields.items()}
+        self.omitted = omitted  # fields with errors left out of `fields` to keep the answer small
 
 
 class PayloadTooLarge(EngineError):

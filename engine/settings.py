@@ -24,6 +24,12 @@ DEFAULTS: dict[str, Any] = {
     "ENGINE_SCHEDULER": "auto",
     "ENGINE_TIMEZONE": "Asia/Shanghai",
     "ENGINE_MAX_UPLOAD": 10 * 1024 * 1024,
+    # Largest JSON request body (bytes); bigger bodies get 413 before they are read.
+    "ENGINE_MAX_JSON_BODY": 1024 * 1024,
+    # Uploads not attached to a record are deleted after this many hours (scheduler pass)...
+    "ENGINE_UPLOAD_GRACE_HOURS": 24.0,
+    # ...and one user may hold at most this many bytes of them at a time.
+    "ENGINE_UPLOAD_QUOTA": 100 * 1024 * 1024,
     # How often (seconds) a process looks at the definition files for changes.
     "ENGINE_RELOAD_INTERVAL": 1.0,
     # Import: rows with content, and cells (rows × header columns), one file may hold.
@@ -42,6 +48,9 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         settings.update(overrides)
     settings["ENGINE_RELOAD_INTERVAL"] = float(settings["ENGINE_RELOAD_INTERVAL"])
     settings["ENGINE_MAX_UPLOAD"] = int(settings["ENGINE_MAX_UPLOAD"])
+    settings["ENGINE_MAX_JSON_BODY"] = int(settings["ENGINE_MAX_JSON_BODY"])
+    settings["ENGINE_UPLOAD_GRACE_HOURS"] = float(settings["ENGINE_UPLOAD_GRACE_HOURS"])
+    settings["ENGINE_UPLOAD_QUOTA"] = int(settings["ENGINE_UPLOAD_QUOTA"])
     for key in ("ENGINE_IMPORT_MAX_ROWS", "ENGINE_IMPORT_MAX_CELLS"):
         settings[key] = int(settings[key])
     if not settings["ENGINE_SECRET_KEY"]:

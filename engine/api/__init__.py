@@ -1,6 +1,8 @@
 """The JSON API (SPEC §8): Bearer tokens or the browser session with a CSRF token."""
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import Blueprint, g, request
 
 from engine.auth.web import resolve_user
@@ -22,11 +24,18 @@ def authenticate() -> None:
         csrf.protect()
 
 
-def json_body() -> dict:
-    """The request's JSON object; 400 when it is missing or not an object."""
-    body = request.get_json(silent=True)
+def json_body(allowed: Collection[str] | None = None) -> dict:
+    """The request's JSON object; 400 when it is missing, not an object, or (with `allowed`)
+    has keys the endpoint does not take. Size, nesting and text are checked on parsing."""
+    from engine.i18n import _
+
+    from .json_input import refuse_unknown_keys, request_json
+
+    body = request_json()
     if not isinstance(body, dict):
-        raise BadRequest("the request body must be a JSON object")
+        raise BadRequest(_("the request body must be a JSON object (Content-Type: application/json)"))
+    if allowed is not None:
+        refuse_unknown_keys(body, allowed)
     return body
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, EngineError, ValidationFailed
@@ -47,28 +48,38 @@ def html_error(status: int, message: str):
         return f"{status} {heading}", status
 
 
-def _has_nul(value: object) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
+def _too_large_message() -> str:
+    from engine.i18n import _
+
+    limit = request.max_content_length
+    if limit is None:
+        return _("the request body is too large")
+    return _("the request body is larger than %(n)s bytes", n=limit)
+
+
+def _all_texts(values: MultiDict) -> list[str]:
+    """Every key and every value of a multi-valued mapping (not only the first per key)."""
+    return [text for key, items in values.lists() for text in (key, *items)]
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_characters():
-        """NUL characters are never meaningful text, and PostgreSQL cannot store them: refuse them
-        at the door (query string, form fields, JSON body) instead of failing deep inside."""
+    def refuse_unstorable_text():
+        """NUL characters and lone surrogates are never meaningful text, and PostgreSQL cannot
+        store them: refuse them at the door (path, query string, form fields and file names,
+        JSON body) instead of failing deep inside. Parsing the JSON body here also bounds it."""
         from engine.errors import BadRequest
 
-        values = list(request.args.values()) + (list(request.form.values()) if request.form else [])
-        if request.is_json:
-            values.append(request.get_json(silent=True))
-        if any(_has_nul(v) for v in values) or "\x00" in request.path:
-            raise BadRequest("text may not contain NUL (\\u0000) characters")
+        from .json_input import listing, request_json, text_problem
+
+        texts = [request.path, *_all_texts(request.args)]
+        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            texts += _all_texts(request.form)
+            texts += [f.filename or "" for _key, files in request.files.lists() for f in files]
+        problems = {p for p in map(text_problem, texts) if p}
+        if problems:
+            raise BadRequest(listing(sorted(problems)))
+        request_json()
 
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
@@ -79,7 +90,14 @@ def register_error_handlers(app: Flask) -> None:
                 return redirect(url_for("ui.login", next=request.path))
             return html_error(exc.status, exc.message)
         fields = exc.fields if isinstance(exc, ValidationFailed) else None
-        extra = exc.extra if isinstance(exc, Conflict) else {}
+        extra = dict(exc.extra) if isinstance(exc, Conflict) else {}
+        if fields is not None:  # a bounded answer, however many fields were wrong
+            from .json_input import MAX_LISTED
+
+            omitted = exc.omitted + max(len(fields) - MAX_LISTED, 0)
+            if omitted:
+                fields = dict(list(fields.items())[:MAX_LISTED])
+                extra["fields_omitted"] = omitted
         return jsonify(error_body(exc.code, exc.message, fields, **extra)), exc.status
 
     @app.errorhandler(CSRFError)
@@ -107,8 +125,10 @@ def register_error_handlers(app: Flask) -> None:
     def http_error(exc: HTTPException):
         if not wants_json():
             if exc.code in _headings():
-                return html_error(exc.code, str(_headings()[exc.code]))
+                return html_error(exc.code, _too_large_message() if exc.code == 413 else str(_headings()[exc.code]))
             return exc
+        if exc.code == 413:
+            return jsonify(error_body("payload_too_large", _too_large_message())), 413
         code = (exc.name or "error").lower().replace(" ", "_")
         return jsonify(error_body(code, exc.description or exc.name)), exc.code
 

@@ -3,22 +3,45 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationFailed
+from engine.i18n import _
+from engine.records.context import Context
 from engine.services import comments, duplicates
 from engine.services import records as service
 from engine.web import use_case
 
 from . import bp, json_body
+from .json_input import MAX_LISTED
 
 
 def _fields(body: dict) -> dict:
     fields = body.get("fields", {})
     if not isinstance(fields, dict):
         raise BadRequest("'fields' must be a JSON object")
-    unknown = set(body) - {"fields", "version"}
-    if unknown:
-        raise BadRequest(f"unknown keys in the body: {', '.join(sorted(unknown))} (expected 'fields', 'version')")
     return fields
+
+
+def _refuse_unknown_fields(ctx: Context, form_name: str, fields: dict) -> None:
+    """Before any per-field work: a body naming more fields the form does not have (in the body
+    or in a table's rows) than an error list shows is refused at once, listing a bounded number.
+    A few unknown names go on to full validation, which reports them with every other error.
+    Only for a form the caller may use, so the answer never tells whether a form they may not
+    see exists."""
+    form = ctx.app.form(form_name)
+    if form is None or not (ctx.gate.can_create(ctx.user, form) or ctx.gate.can(ctx.user, form, "read")):
+        return
+    unknown = [key for key in fields if form.field(key) is None]
+    for key, rows in fields.items():
+        table = form.field(key)
+        if table is None or not table.is_table or not isinstance(rows, list):
+            continue
+        names = {sub.name for sub in table.fields}
+        unknown += [f"{key}.{i}.{column}" for i, row in enumerate(rows) if isinstance(row, dict)
+                    for column in row if column not in names]
+    if len(unknown) > MAX_LISTED:
+        message = _("unknown field")
+        raise ValidationFailed({key: [message] for key in unknown[:MAX_LISTED]},
+                               omitted=max(len(unknown) - MAX_LISTED, 0))
 
 
 @bp.get("/forms/<form_name>/records")
@@ -29,8 +52,9 @@ def list_records(form_name: str):
 
 @bp.post("/forms/<form_name>/records")
 def create_record(form_name: str):
-    fields = _fields(json_body())
+    fields = _fields(json_body(("fields", "version")))
     with use_case(write=True) as ctx:
+        _refuse_unknown_fields(ctx, form_name, fields)
         return jsonify(service.create_record(ctx, form_name, fields)), 201
 
 
@@ -42,9 +66,10 @@ def get_record(form_name: str, record_id: int):
 
 @bp.patch("/forms/<form_name>/records/<id:record_id>")
 def update_record(form_name: str, record_id: int):
-    body = json_body()
+    body = json_body(("fields", "version"))
     fields = _fields(body)
     with use_case(write=True) as ctx:
+        _refuse_unknown_fields(ctx, form_name, fields)
         return jsonify(service.update_record(ctx, form_name, record_id, body.get("version"), fields))
 
 
@@ -66,7 +91,7 @@ def find_duplicates(form_name: str):
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/comments")
 def add_comment(form_name: str, record_id: int):
-    body = json_body()
+    body = json_body(("comment",))
     with use_case(write=True) as ctx:
         return jsonify(comments.add_comment(ctx, form_name, record_id, body.get("comment"))), 201
 

@@ -4,17 +4,21 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine.errors import BadRequest
+from engine.i18n import _
 from engine.services import tasks as task_service
 from engine.services import workflow as service
 from engine.web import use_case
 
 from . import bp, json_body
 
+#: Tasks one batch request may decide (each is its own transaction).
+MAX_BATCH = 200
 
-def _optional_body() -> dict:
-    if not request.data:
+
+def _optional_body(allowed: tuple[str, ...]) -> dict:
+    if not request.get_data(cache=True).strip():
         return {}
-    return json_body()
+    return json_body(allowed)
 
 
 @bp.get("/forms/<form_name>/records/<id:record_id>/transitions")
@@ -25,7 +29,7 @@ def list_transitions(form_name: str, record_id: int):
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/transitions/<name>")
 def fire_transition(form_name: str, record_id: int, name: str):
-    body = _optional_body()
+    body = _optional_body(("comment", "version"))
     comment = body.get("comment")
     if comment is not None and not isinstance(comment, str):
         raise BadRequest("'comment' must be a string")
@@ -53,18 +57,20 @@ def list_tasks():
 
 @bp.post("/tasks/<id:task_id>/<action>")
 def act_on_task(task_id: int, action: str):
-    body = _optional_body()
+    body = _optional_body(("comment", "to"))
     with use_case(write=True) as ctx:
         return jsonify(task_service.decide(ctx, task_id, action, body.get("comment"), body.get("to")))
 
 
 @bp.post("/tasks/approve")
 def batch_approve():
-    body = json_body()
+    body = json_body(("ids", "comment"))
     ids = body.get("ids")
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63
                                             for i in ids):
         raise BadRequest("'ids' must be a list of task ids")
+    if len(ids) > MAX_BATCH:
+        raise BadRequest(_("at most %(n)s task ids in one batch", n=MAX_BATCH))
     results = []
     for task_id in dict.fromkeys(ids):  # a duplicate id is applied once
         try:
