@@ -15,6 +15,9 @@ who creates the record (default admin).
 `$at` (e.g. `"$now-3d"`) backdates the record and what is done to it; `$do` lists
 transitions to fire in order, each by a user allowed to (the owner or the first user with
 one of its roles), and `"$approve"` approves the record's open tasks as their assignees.
+`actions`, run after every file's records, act on records made earlier, e.g. completing
+an order once its payments are in:
+`{"form": "order", "record": {"$ref": "order:no=7"}, "$at": "$now-1d", "$do": ["complete"]}`.
 Records go through the same services as the API, with the same validation, so they land
 in their stages with their approvals, tasks, history and timers.
 """
@@ -103,7 +106,23 @@ class DemoLoader:
         for doc in docs:
             for form_name, rows in doc.get("records", {}).items():
                 self.load_records(form_name, rows)
+        for doc in docs:
+            self.run_actions(doc.get("actions", []))
         return self.log
+
+    def run_actions(self, actions: list[dict[str, Any]]) -> None:
+        for action in actions:
+            with self.db.transaction() as session:
+                record_id = self.resolve(action["record"], session)
+                at = datetime.fromisoformat(self.resolve(action["$at"], session)) if "$at" in action else self.now
+                try:
+                    for step in action.get("$do", []):
+                        self.act(session, action["form"], record_id, step, at.astimezone(UTC))
+                except EngineError as exc:
+                    detail = getattr(exc, "fields", None) or exc.message
+                    raise ValueError(f"demo action {action}: {detail}") from None
+        if actions:
+            self.log.append(f"{len(actions)} actions")
 
     def load_records(self, form_name: str, rows: list[dict[str, Any]]) -> None:
         created = 0

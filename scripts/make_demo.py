@@ -9,6 +9,7 @@ shipped configs: `python scripts/make_demo.py`.
 
 import json
 import random
+from decimal import Decimal
 from pathlib import Path
 
 rng = random.Random(20261123)
@@ -230,8 +231,20 @@ ORDER_STAGES = [
 ]
 
 
+def money(value: Decimal) -> str:
+    return str(value.quantize(Decimal("0.01")))
+
+
+def offset(days: int) -> str:
+    """`$today±Nd` for a day `days` from today."""
+    return f"$today{'+' if days >= 0 else '-'}{abs(days)}d"
+
+
 def orders(names):
-    out, payments, tickets, i = [], [], [], 0
+    """Orders in every stage, each consistent with the way it got there: a carrier and
+    tracking number only once shipped, an invoice only once invoiced, part paid while
+    collecting, paid in full (then completed, after the payments) when done."""
+    out, payments, tickets, actions, i = [], [], [], [], 0
     for stage, steps, count in ORDER_STAGES:
         for k in range(count):
             name, owner = names[(i * 7) % 26]
@@ -242,44 +255,52 @@ def orders(names):
                 lines.append({"product": PRODUCTS[6][0], "qty": 1, "unit": "台", "price": "86000.00"})  # ≥ 50,000
             if i == 9:
                 lines.append({"product": PRODUCTS[7][0], "qty": 1, "unit": "套", "price": "168000.00"})  # ≥ 200,000
+            total = sum(Decimal(line["price"]) * line["qty"] for line in lines)
             days_ago = {"review": 2 if k < 2 else 0}.get(stage, 30 - i)
             marker = f"演示订单{i + 1:02d}"
+            flow = ORDER_FLOW[:steps]
             row = {
                 "$as": owner,
                 "$at": f"$now-{max(days_ago, 0)}d",
-                "$do": ORDER_FLOW[:steps],
+                "$do": [s for s in flow if s != "complete"],  # completed after its payments (actions)
                 "customer": {"$ref": f"customer:{name}"},
                 "salesperson": owner,
-                "order_date": f"$today-{max(days_ago, 0)}d",
-                "delivery_date": f"$today{rng.choice(['+10d', '+20d', '-2d', '+30d'])}",
+                "order_date": offset(-days_ago),
+                "delivery_date": offset(rng.choice([10, 20, 30]) - days_ago),
                 "payment_terms": rng.choice(["款到发货", "月结30天", "月结60天"]),
                 "items": lines,
-                "carrier": rng.choice(["顺丰速运", "德邦物流", "中通快运"]),
-                "tracking_no": f"SF{rng.randrange(10**11):011d}",
-                "invoice_no": f"FP{2026}{i + 1:04d}",
-                "payment_due": "$today-5d" if stage == "collecting" and k < 2 else f"$today+{rng.randrange(5, 40)}d",
                 "remark": marker,
             }
+            if "ship" in flow:
+                row.update(carrier=rng.choice(["顺丰速运", "德邦物流", "中通快运"]),
+                           tracking_no=f"SF{rng.randrange(10**11):011d}")
+            if "invoiced" in flow:
+                row.update(invoice_no=f"FP{2026}{i + 1:04d}",
+                           payment_due="$today-5d" if stage == "collecting" and k < 2
+                           else offset(rng.randrange(5, 40)))
             if stage == "production" and k == 0:
                 row.update(
                     has_exception=True, exception_reason="供应商电机延期到货", exception_resolution="已协调备用供应商"
                 )
             out.append(row)
-            if stage in ("collecting", "done"):
-                payments.append(
-                    {
-                        "$as": "zhaolei",
-                        "order": {"$ref": f"sales_order:remark={marker}"},
-                        "amount": "1000.00",
-                        "paid_on": f"$today-{rng.randrange(1, 10)}d",
-                        "method": "银行转账",
-                    }
-                )
+            order_ref = {"$ref": f"sales_order:remark={marker}"}
+            if stage == "collecting":  # about a third paid so far
+                paid = rng.randrange(1, days_ago)
+                payments.append({"$as": "zhaolei", "$at": f"$now-{paid}d", "order": order_ref,
+                                 "amount": money(total * Decimal("0.3")), "paid_on": offset(-paid),
+                                 "method": "银行转账"})
+            if stage == "done":  # paid in two parts after the invoice, then completed
+                first = money(total * Decimal("0.3"))
+                for part, paid in ((first, days_ago - 1), (money(total - Decimal(first)), days_ago - 3)):
+                    payments.append({"$as": "zhaolei", "$at": f"$now-{paid}d", "order": order_ref,
+                                     "amount": part, "paid_on": offset(-paid), "method": "银行转账"})
+                actions.append({"form": "sales_order", "record": order_ref, "$at": f"$now-{days_ago - 4}d",
+                                "$do": ["complete"]})
             if stage in ("shipped", "done") and k == 0:
                 tickets.append(
                     {
                         "$as": owner,
-                        "order": {"$ref": f"sales_order:remark={marker}"},
+                        "order": order_ref,
                         "customer": {"$ref": f"customer:{name}"},
                         "issue_type": "物流破损",
                         "description": "到货时外箱破损，一台设备面板划伤。",
@@ -302,12 +323,12 @@ def orders(names):
                 "remark": f"演示订单（已取消）{k + 1}",
             }
         )
-    return out, payments, tickets
+    return out, payments, tickets, actions
 
 
 def main():
     custs, names = customers()
-    order_rows, payments, tickets = orders(names)
+    order_rows, payments, tickets, actions = orders(names)
     doc = {
         "users": USERS,
         "records": {
@@ -319,6 +340,7 @@ def main():
             "payment": payments,
             "after_sales": tickets,
         },
+        "actions": actions,
     }
     OUT.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}: " + ", ".join(f"{len(v)} {k}" for k, v in doc["records"].items()))

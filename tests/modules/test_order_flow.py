@@ -91,6 +91,10 @@ def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(staf
     assert fin.patch(url, json={"version": version, "fields": {"invoice_no": "FP-2026-001",
                                                                 "payment_due": "2027-03-31"}}).status_code == 200
     assert fire(fin, url, "invoiced").get_json()["stage"] == "collecting"
+    fin.create("payment", order=order["id"], amount="79999.99")
+    assert fire(fin, url, "complete").status_code == 409  # ¥0.01 outstanding
+    assert "complete" not in [t["name"] for t in fin.get(f"{url}/transitions").get_json()]
+    fin.create("payment", order=order["id"], amount="0.01")
     done = fire(fin, url, "complete").get_json()
     assert done["stage"] == "done" and done["fields"]["completed_on"] == engine_today().isoformat()
     assert zhang.get(f"{url}/transitions").get_json() == []
