@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from functools import cache, lru_cache
 from pathlib import Path
@@ -23,6 +24,11 @@ from .checks import check_app
 from .model import ADMIN_ROLE, AppDef, FormDef, ModuleDef, RoleDef
 
 SCHEMA_PATH = Path(__file__).with_name("module.schema.json")
+#: Limits on one module file: its size, and how deep its JSON may nest (a real module needs
+#: about 10 levels; the schema check and the builders recurse, so depth is checked first).
+MAX_FILE_CHARS = 2 * 1024 * 1024
+MAX_DEPTH = 40
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @cache
@@ -120,6 +126,31 @@ def _schema_problems(file: str, doc: Any) -> list[Problem]:
     return problems
 
 
+def _shape_problems(file: str, doc: Any) -> list[Problem]:
+    """Nesting beyond MAX_DEPTH and text a database cannot store (NUL, lone surrogates), found
+    by one walk without recursion: at most one problem per kind, at the first place found."""
+    found: dict[str, Problem] = {}
+    stack: list[tuple[Any, tuple]] = [(doc, ())]
+    while stack and len(found) < 3:
+        item, path = stack.pop()
+        if len(path) > MAX_DEPTH:
+            found.setdefault("depth", Problem(file, pointer_of(path[:MAX_DEPTH]),
+                                              f"nested more than {MAX_DEPTH} levels deep"))
+            continue
+        texts = [item] if isinstance(item, str) else list(item) if isinstance(item, dict) else []
+        for text in texts:
+            if "\x00" in text:
+                found.setdefault("nul", Problem(file, pointer_of(path), "text may not contain NUL (\\u0000)"))
+            if not text.isascii() and _SURROGATE.search(text):
+                found.setdefault("surrogate", Problem(file, pointer_of(path),
+                                                      "text may not contain lone surrogates (\\ud800-\\udfff)"))
+        if isinstance(item, dict):
+            stack.extend((value, (*path, key)) for key, value in item.items())
+        elif isinstance(item, list):
+            stack.extend((value, (*path, i)) for i, value in enumerate(item))
+    return list(found.values())
+
+
 def load_sources(sources: Mapping[str, str]) -> AppDef:
     """Validate and build; raises DefinitionError listing every problem.
 
@@ -139,6 +170,10 @@ def _load(sources: Mapping[str, str]) -> AppDef:
     if not sources:
         raise DefinitionError([Problem("(definitions)", "", "no *.json module files found")])
     for file, text in sources.items():
+        if len(text) > MAX_FILE_CHARS:
+            problems.append(Problem(file, "", f"the file is larger than {MAX_FILE_CHARS // 2**20} MB; "
+                                              "split it into several modules"))
+            continue
         try:
             doc = json.loads(text, object_pairs_hook=_no_duplicates)
         except json.JSONDecodeError as exc:
@@ -146,6 +181,16 @@ def _load(sources: Mapping[str, str]) -> AppDef:
             continue
         except DuplicateKey as exc:
             problems.append(Problem(file, "", f"the key '{exc}' appears twice in one object; keep one"))
+            continue
+        except RecursionError:
+            problems.append(Problem(file, "", f"nested more than {MAX_DEPTH} levels deep"))
+            continue
+        except ValueError as exc:  # e.g. an integer with thousands of digits
+            problems.append(Problem(file, "", f"invalid JSON: {str(exc)[:200]}"))
+            continue
+        shape_errors = _shape_problems(file, doc)
+        if shape_errors:  # the schema check and everything after it may recurse: stop here
+            problems += shape_errors
             continue
         schema_errors = _schema_problems(file, doc)
         problems += schema_errors
