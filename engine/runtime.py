@@ -1,13 +1,23 @@
 """The live definitions of a process, and hot reload.
 
-Each process looks at the definition files at most every ENGINE_RELOAD_INTERVAL
-seconds (a stat per file). When they change, the new set is validated and the
-database brought in line (under a database lock, so several processes and hosts
-may race safely); only then does the process switch to it. A set that fails is
-reported in `problems` and the running one keeps serving.
+The database is the arbiter: the set last applied to it (`engine_definition_state`) is
+the one every process serves, and a refusal recorded there is the one every process
+reports. Each process checks at most every ENGINE_RELOAD_INTERVAL seconds:
+
+1. its definition files (a stat per file; when anything changed, the contents are read
+   and hashed, so a file put back as it was is noticed too);
+2. if the files differ from the live set and it has not tried this pair yet (or the files
+   changed), it tries to apply them: validate, then bring the database in line under the
+   database lock, which makes them the live set; a set that fails is recorded as refused;
+3. the live set and its refusal, one query: a process serving another set switches to the
+   live one (loaded from the database), whatever it saw in between.
+
+So processes that were idle, busy, or saw a half-written file all converge on the same
+set and the same problems within one interval.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import threading
@@ -21,11 +31,13 @@ from engine.definitions import AppDef, load_sources, read_sources, signature_of
 from engine.errors import DefinitionError, SchemaChangeRefused
 from engine.records.context import Runtime
 from engine.store.db import Database
+from engine.store.definition_state import LiveSet, clear_refusal, live_set, record_refusal, version_sources
 from engine.store.sync import sync_schema
 from engine.store.system import definition_versions
 from engine.store.tables import build_schema
 
 log = logging.getLogger(__name__)
+RACY_NS = 2_000_000_000  # file times are coarse: a file this young may still change unseen
 
 
 class NotInitialised(RuntimeError):
@@ -42,9 +54,11 @@ def build_runtime(app: AppDef, db: Database) -> Runtime:
 
 
 def last_applied(db: Database) -> tuple[str, dict[str, str]] | None:
-    """(signature, file texts) of the definitions last applied to this database;
-    None before `engine init`."""
-    with db.session() as session:
+    """(signature, file texts) of the live definitions of this database; None before `engine init`."""
+    live = live_set(db)
+    if live is not None:
+        return live.signature, version_sources(db, live.version_id)
+    with db.session() as session:  # a database applied by an engine without the live-set row
         if not inspect(session.connection()).has_table(definition_versions.name):
             return None
         row = session.execute(
@@ -68,6 +82,47 @@ def _problems_of(exc: DefinitionError | SchemaChangeRefused) -> list[str]:
     return list(exc.reasons)
 
 
+class DefinitionFiles:
+    """The definition directory as this process last read it: texts and their signature,
+    re-read only when a file's stat changes (name, size, mtime, ctime, inode)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._seen: tuple | None = None
+        self._trusted = False
+        self.sources: dict[str, str] | None = None
+        self.signature = ""
+        self.unreadable: list[str] = []  # problems reading them (not UTF-8, no directory)
+
+    def _stat_all(self) -> tuple:
+        try:
+            entries = sorted(os.scandir(self.folder), key=lambda e: e.name)
+            return tuple((e.name, s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino)
+                         for e in entries if e.name.endswith(".json") for s in [e.stat()])
+        except OSError:
+            return ()
+
+    def check(self) -> bool:
+        """Re-read the files if they may have changed since the last check; True when their
+        stat or their contents differ from what this process had."""
+        seen = self._stat_all()
+        if self._trusted and seen == self._seen:
+            return False
+        before = self.signature
+        try:
+            self.sources, self.unreadable = read_sources(self.folder), []
+            self.signature = signature_of(self.sources)
+        except DefinitionError as exc:
+            self.sources, self.unreadable = None, _problems_of(exc)
+            self.signature = hashlib.sha256("\n".join(self.unreadable).encode()).hexdigest()
+        # A file written while we read it, or so recently that another write in the same
+        # timestamp tick would not show in its stat: read it again at the next check.
+        settled = time.time_ns() - RACY_NS > max((s[2] for s in seen), default=0)
+        changed = seen != self._seen or self.signature != before
+        self._seen, self._trusted = seen, settled and self._stat_all() == seen
+        return changed
+
+
 class RuntimeHolder:
     def __init__(self, config_dir: str | Path, db: Database, interval: float = 1.0) -> None:
         self.config_dir = Path(config_dir)
@@ -76,29 +131,28 @@ class RuntimeHolder:
         self.problems: list[str] = []
         self.reloaded_at: float | None = None
         self._lock = threading.Lock()
-        self._fingerprint = self._files_fingerprint()
-        self._checked = time.monotonic()
+        self._files = DefinitionFiles(self.config_dir)
+        self._tried: set[tuple[str, str]] = set()  # (files, live set) pairs this process tried
         applied = last_applied(db)
         if applied is None:
             raise NotInitialised("the database is not initialised: run `engine init` first")
-        try:
-            app = load_sources(read_sources(self.config_dir))
-            if applied[0] != app.signature or _missing_system_tables(db):
-                sync_schema(db, app)  # the reload path: definitions or the engine changed while stopped
-        except (DefinitionError, SchemaChangeRefused) as exc:
-            # Broken files at start-up: serve what the database was last brought in line with.
-            self.problems = _problems_of(exc)
+        self._files.check()
+        if _missing_system_tables(db) or live_set(db) is None:
+            # The engine changed while stopped: bring its own tables in line, with the files
+            # if they apply, else with the set the database already has.
+            if not self._apply(applied[0], force=True):
+                sync_schema(db, load_sources(applied[1]))
+        live = live_set(db)
+        assert live is not None
+        if self._wants_to_apply(live, changed=True):
+            self._apply(live.signature)
+            live = live_set(db)
+            assert live is not None
+        self._runtime = build_runtime(load_sources(version_sources(db, live.version_id)), db)
+        self._adopt(live)
+        if self.problems:
             log.error("definitions in %s not applied; serving the last applied set:\n%s",
                       self.config_dir, "\n".join(self.problems))
-            app = load_sources(applied[1])
-        self._runtime = build_runtime(app, db)
-
-    def _files_fingerprint(self) -> tuple:
-        try:
-            entries = sorted(os.scandir(self.config_dir), key=lambda e: e.name)
-        except OSError:
-            return ()
-        return tuple((e.name, e.stat().st_mtime_ns, e.stat().st_size) for e in entries if e.name.endswith(".json"))
 
     def current(self) -> Runtime:
         if time.monotonic() - self._checked >= self.interval:
@@ -106,33 +160,60 @@ class RuntimeHolder:
         return self._runtime
 
     def refresh(self, force: bool = False) -> bool:
-        """Reload if the files changed; True when a new definition set went live."""
+        """Apply changed files, then serve the live set; True when this process switched sets."""
         self._checked = time.monotonic()
-        fingerprint = self._files_fingerprint()
-        if fingerprint == self._fingerprint and not force:
-            return False
         with self._lock:
-            if fingerprint == self._fingerprint and not force:
-                return False
-            self._fingerprint = fingerprint
             try:
-                sources = read_sources(self.config_dir)
-                if signature_of(sources) == self._runtime.app.signature:
-                    self.problems = []
+                changed = self._files.check()
+                live = live_set(self.db)
+                if live is None:
                     return False
-                app = load_sources(sources)
-                sync_schema(self.db, app)
-            except (DefinitionError, SchemaChangeRefused) as exc:
-                self.problems = _problems_of(exc)
+                if self._wants_to_apply(live, changed or force):
+                    self._apply(live.signature)
+                    live = live_set(self.db) or live
+                elif self._files.signature == live.signature and live.refused_signature is not None:
+                    clear_refusal(self.db, live.signature)  # the files are back to the live set
+                    live = live_set(self.db) or live
+                return self._adopt(live)
             except Exception as exc:  # noqa: BLE001 - keep serving the old set whatever happened
                 log.exception("reloading definitions failed")
                 self.problems = [f"reload failed: {exc}"]
-            else:
-                self._runtime = build_runtime(app, self.db)
-                self.problems = []
-                self.reloaded_at = time.time()
-                log.info("definitions reloaded (%s)", app.signature[:12])
-                return True
-            log.error("definitions not reloaded; still serving %s:\n%s",
-                      self._runtime.app.signature[:12], "\n".join(self.problems))
+                return False
+
+    def _wants_to_apply(self, live: LiveSet, changed: bool) -> bool:
+        """Try the files unless they are the live set, or this process already tried them
+        against it (or another process did and they were refused) and they have not changed."""
+        if self._files.signature == live.signature:
             return False
+        if changed:
+            return True
+        return (self._files.signature, live.signature) not in self._tried \
+            and live.refused_signature != self._files.signature
+
+    def _apply(self, live_signature: str, force: bool = False) -> bool:
+        """Validate the files and bring the database in line (which makes them the live set);
+        a refusal is recorded for every process. True when they applied."""
+        self._tried.add((self._files.signature, live_signature))
+        try:
+            if self._files.sources is None:
+                raise DefinitionError([])
+            sync_schema(self.db, load_sources(self._files.sources))
+        except (DefinitionError, SchemaChangeRefused) as exc:
+            problems = self._files.unreadable if self._files.sources is None else _problems_of(exc)
+            if not force:
+                record_refusal(self.db, live_signature, self._files.signature, problems)
+            return False
+        return True
+
+    def _adopt(self, live: LiveSet) -> bool:
+        """Serve the live set (loading it from the database if it is not ours) and report its
+        refusal; True when the set changed."""
+        self._checked = time.monotonic()
+        self.problems = list(live.problems) if live.refused_signature is not None else []
+        if getattr(self, "_runtime", None) is not None and self._runtime.app.signature == live.signature:
+            return False
+        app = load_sources(version_sources(self.db, live.version_id))
+        self._runtime = build_runtime(app, self.db)
+        self.reloaded_at = time.time()
+        log.info("definitions now %s", live.signature[:12])
+        return True

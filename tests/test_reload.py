@@ -1,8 +1,10 @@
-"""Hot reload: a changed definition goes live without a restart; a broken one never does."""
+"""Hot reload: a changed definition goes live without a restart; a broken one never does;
+several worker processes serve the same set and report the same problems."""
 from __future__ import annotations
 
 import copy
 import json
+import os
 
 import pytest
 
@@ -119,3 +121,93 @@ def test_a_restart_with_broken_files_serves_the_last_applied_definitions(notes, 
     assert client.get("/api/forms/note/records").get_json()["items"][0]["fields"]["title"] == "kept"
     status = client.get("/api/admin/definitions").get_json()
     assert status["valid"] is False and "invalid JSON" in status["problems"][0]
+
+
+# -- several worker processes: the database decides what every one of them serves ----------
+
+EXTRA = {
+    "module": "extra",
+    "title": "Extra",
+    "forms": [{
+        "name": "memo", "title": "Memo", "title_field": "title",
+        "fields": [{"name": "title", "type": "text", "label": "Title", "required": True}],
+        "permissions": {"writer": {"create": True, "read": "all", "update": "all", "delete": "all"}},
+    }],
+}
+
+
+@pytest.fixture
+def workers(notes, make_app):
+    """Two app instances on one database and one config directory stand in for two worker
+    processes; a test that sends a worker no request leaves it idle."""
+    app, folder, wendy = notes
+    other = ApiClient(make_app(folder), wendy.token, "wendy")
+    return folder, wendy, other
+
+
+def status(client):
+    return client.get("/api/admin/definitions").get_json()
+
+
+def test_an_idle_worker_serves_a_form_it_never_saw_and_refuses_its_removal_like_the_others(workers):
+    folder, busy, idle = workers
+    assert field_names(idle) == ["title"]
+    write_module(folder, EXTRA)
+    busy.create("memo", title="kept")  # only the busy worker saw the new file
+    (folder / "extra.json").unlink()  # …and it is gone before the idle one looks
+    for worker in (idle, busy, idle):
+        response = worker.get("/api/forms/memo/records")
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["items"][0]["fields"]["title"] == "kept"
+    assert status(idle)["problems"] == status(busy)["problems"]
+    assert any("memo" in p and "1" in p for p in status(idle)["problems"]), status(idle)["problems"]
+    write_module(folder, EXTRA)  # putting the file back ends the refusal everywhere
+    assert status(idle)["valid"] is True and status(busy)["valid"] is True
+
+
+def test_a_quick_broken_write_then_the_fix_converges_every_worker(workers):
+    folder, first, second = workers
+    path = folder / "notes.json"
+    fixed = json.dumps(edited(lambda d: d["forms"][0]["fields"].append(
+        {"name": "tag", "type": "text", "label": "Tag"})))
+    broken = fixed[:-1] + " "  # the same size: only its contents tell the two apart
+    stamp = path.stat().st_mtime_ns + 1_000_000
+    path.write_text(broken)
+    os.utime(path, ns=(stamp, stamp))
+    assert field_names(first) == ["title"] and status(first)["valid"] is False  # saw the broken one
+    path.write_text(fixed)
+    os.utime(path, ns=(stamp, stamp))  # within the same tick of the file system's clock
+    assert field_names(first) == ["title", "tag"]
+    assert field_names(second) == ["title", "tag"]
+    assert status(first)["problems"] == status(second)["problems"] == []
+
+
+def test_a_worker_that_saw_only_the_broken_write_follows_the_one_that_applied_the_fix(workers):
+    folder, first, second = workers
+    (folder / "notes.json").write_text("{ broken")
+    assert status(first)["valid"] is False  # the second worker is idle meanwhile
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"].append(
+        {"name": "tag", "type": "text", "label": "Tag"})))
+    assert field_names(second) == ["title", "tag"]
+    assert status(first)["valid"] is True and field_names(first) == ["title", "tag"]
+
+
+def test_every_worker_reports_the_same_refusal_whichever_saw_it_first(workers):
+    folder, first, second = workers
+    first.create("note", title="data")
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"][0].update(type="integer")))
+    assert status(first)["valid"] is False
+    assert status(second)["problems"] == status(first)["problems"]
+    assert "note.title" in status(second)["problems"][0]
+
+
+def test_reverting_a_file_to_an_earlier_state_makes_that_state_live_again(workers, make_app):
+    folder, first, second = workers
+    original = (folder / "notes.json").read_text()
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"].append(
+        {"name": "tag", "type": "text", "label": "Tag"})))
+    assert field_names(first) == ["title", "tag"]
+    (folder / "notes.json").write_text(original)
+    assert field_names(second) == ["title"] and field_names(first) == ["title"]
+    restarted = ApiClient(make_app(folder), first.token, "wendy")
+    assert field_names(restarted) == ["title"]

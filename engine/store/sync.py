@@ -20,6 +20,7 @@ from engine.errors import SchemaChangeRefused
 from engine.fieldtypes import type_of
 
 from .db import Database
+from .definition_state import mark_applied
 from .system import definition_versions, schema_columns, system_metadata
 from .tables import (
     SYSTEM_SIGNATURES,
@@ -345,3 +346,4 @@ def record_version(conn: Connection, app: AppDef) -> None:
     if not exists:
         conn.execute(insert(definition_versions).values(
             signature=app.signature, applied_at=datetime.now(UTC), sources=dict(app.texts)))
+    mark_applied(conn, app.signature)  # the live set for every process, also when it is an earlier one

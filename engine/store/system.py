@@ -115,6 +115,18 @@ definition_versions = Table(
     UniqueConstraint("signature", name="uq_engine_definition_versions_signature"),
 )
 
+#: The definition set every process serves (one row, id 1): the version last applied, and
+#: the files last tried against it and refused, with the problems every process reports.
+definition_state = Table(
+    "engine_definition_state", system_metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version_id", BigInteger, nullable=False),
+    Column("signature", String(64), nullable=False),
+    Column("refused_signature", String(64)),
+    Column("problems", JSON, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+)
+
 #: One row per approval run: a record entering a stage with `approval`.
 approvals = Table(
     "engine_approvals", system_metadata,
