@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from engine.auth.redirects import safe_target
 from engine.auth.users import authenticate, end_sessions
 from engine.auth.web import LoginUser, resolve_user
 from engine.i18n import _
@@ -28,9 +29,7 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return url_for("ui.home")
+    return safe_target(target, url_for("ui.home"))
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.auth.redirects import safe_target
 from engine.errors import EngineError
 from engine.i18n import _
 from engine.services import notifications as notification_service
@@ -81,7 +82,7 @@ def act(task_id: int, action: str):
                "reassign": _("Handed on.")}.get(action, _("Done.")), "success")
     except EngineError as exc:
         _refused(exc)
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("workflow.inbox"))
+    return redirect(safe_target(target, url_for("workflow.inbox")))
 
 
 @bp.post("/tasks/batch-approve")
