@@ -88,6 +88,10 @@ def register_error_handlers(app: Flask) -> None:
                 from flask import redirect, url_for
 
                 return redirect(url_for("ui.login", next=request.path))
+            if exc.status == 404:  # the API's text names forms and ids; a person reads this
+                from engine.i18n import _
+
+                return html_error(404, _("This page does not exist, or you may not see it."))
             return html_error(exc.status, exc.message)
         fields = exc.fields if isinstance(exc, ValidationFailed) else None
         extra = dict(exc.extra) if isinstance(exc, Conflict) else {}

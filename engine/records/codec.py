@@ -52,10 +52,27 @@ def encode_record(form: FormDef, record: StoredRecord, ctx: Context, hidden: fro
     return body
 
 
+def readable_titles(ctx: Context, target: FormDef, ids: Iterable[int]) -> dict[int, str]:
+    """id → title of the records of `target` among `ids` that the user may read (one query).
+    An unreadable or missing record is absent. A readable record whose title field is empty
+    or hidden from the user reads as "#id"."""
+    ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not ids:
+        return {}
+    table = ctx.runtime.tables(target.name).table
+    shows_title = (target.title_field in table.c
+                   and target.title_field not in ctx.gate.never_visible(ctx.user, target, ctx.local_now))
+    title_col = table.c[target.title_field] if shows_title else table.c.id
+    condition = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
+    rows = ctx.session.execute(select(table.c.id, title_col).where(table.c.id.in_(ids), condition)).all()
+    return {row[0]: str(row[1]) if shows_title and row[1] not in (None, "") else f"#{row[0]}" for row in rows}
+
+
 def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
                 hidden: Mapping[int, frozenset[str]] | None = None) -> dict[int, dict[str, str | None]]:
     """record id → {link field: title of the linked record}, one query per link field.
-    Only titles of records the user may read are returned."""
+    The rule (pages and API alike): a linked record the user may read gives its title;
+    one they may not read gives None, shown as "no access" and never as its title."""
     records = list(records)
     out: dict[int, dict[str, str | None]] = {r.id: {} for r in records}
     for field in form.fields:
@@ -64,14 +81,7 @@ def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
         target = ctx.app.form(field.form or "")
         if target is None:
             continue
-        ids = {r.values.get(field.name) for r in records} - {None}
-        if not ids:
-            continue
-        table = ctx.runtime.tables(target.name).table
-        title_col = table.c[target.title_field] if target.title_field in table.c else table.c.id
-        condition = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
-        rows = ctx.session.execute(select(table.c.id, title_col).where(table.c.id.in_(ids), condition)).all()
-        titles = {row[0]: None if row[1] is None else str(row[1]) for row in rows}
+        titles = readable_titles(ctx, target, {r.values.get(field.name) for r in records} - {None})
         for record in records:
             value = record.values.get(field.name)
             if value is not None and (hidden is None or field.name not in hidden.get(record.id, frozenset())):

@@ -1,4 +1,5 @@
-"""The record history: every create, edit, transition, decision and reminder, with who and when."""
+"""The record history: every create, edit, transition, decision and reminder, with who and when,
+and the titles people read in it (linked records, forms) instead of raw ids."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -7,6 +8,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from engine.definitions.model import FormDef
+from engine.records.codec import readable_titles
+from engine.records.context import Context
 from engine.store.system import history
 
 
@@ -21,3 +25,47 @@ def read_history(session: Session, form: str, record_id: int) -> list[dict[str, 
         select(history).where(history.c.form == form, history.c.record_id == record_id).order_by(history.c.id)
     ).mappings()
     return [dict(row) for row in rows]
+
+
+def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Display keys for people (existing keys stay): a changed link gets `old_title` and
+    `new_title`, created and deleted values get `titles` {link field: title}, a `created` or
+    `via` reference gets `form_title` and `title`. A title is given only for a record the
+    reader may read; None means "no access" (the same rule as links on the record itself)."""
+    links = {f.name: f.form for f in form.fields if f.type == "link" and f.form}
+    wanted: dict[str, set[Any]] = {}
+    for entry in entries:
+        for change in entry.get("changes") or []:
+            if change.get("field") in links:
+                wanted.setdefault(links[change["field"]], set()).update({change.get("old"), change.get("new")})
+        for name, value in (entry.get("values") or {}).items():
+            if name in links:
+                wanted.setdefault(links[name], set()).add(value)
+        for key in ("created", "via"):
+            ref = entry.get(key)
+            if isinstance(ref, dict) and ref.get("form"):
+                wanted.setdefault(ref["form"], set()).add(ref.get("id"))
+    titles: dict[str, dict[int, str]] = {}
+    for name, ids in wanted.items():
+        target = ctx.app.form(name)
+        titles[name] = readable_titles(ctx, target, ids - {None}) if target is not None else {}
+
+    def title(form_name: str, value: Any) -> str | None:
+        return None if value is None else titles.get(form_name, {}).get(value)
+
+    for entry in entries:
+        for change in entry.get("changes") or []:
+            if change.get("field") in links:
+                target = links[change["field"]]
+                change["old_title"] = title(target, change.get("old"))
+                change["new_title"] = title(target, change.get("new"))
+        values = entry.get("values")
+        if isinstance(values, dict):
+            entry["titles"] = {n: title(links[n], v) for n, v in values.items() if n in links and v is not None}
+        for key in ("created", "via"):
+            ref = entry.get(key)
+            if isinstance(ref, dict) and ref.get("form"):
+                target_form = ctx.app.form(ref["form"])
+                entry[key] = {**ref, "form_title": target_form.title if target_form else ref["form"],
+                              "title": title(ref["form"], ref.get("id"))}
+    return entries

@@ -31,7 +31,7 @@ from engine.store.system import files
 from engine.workflows import timers
 
 from . import rollups
-from .history import read_history, write_history
+from .history import add_titles, read_history, write_history
 from .linked import apply_update_linked
 from .queries import parse_list_query
 
@@ -156,7 +156,7 @@ def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[st
             "id": row["id"], "at": row["at"].astimezone(ctx.tzinfo).isoformat(), "actor": row["actor"],
             "action": row["action"], **details,
         })
-    return entries
+    return add_titles(ctx, form, entries)
 
 
 # -- writing -------------------------------------------------------------------------

@@ -24,8 +24,8 @@ def display_value(field: FieldDef, value: Any, link_title: str | None = None,
         return "、".join(labels.get(v, v) for v in value)
     if kind == "boolean":
         return _("Yes") if value else _("No")
-    if kind == "link":
-        return link_title or f"#{value}"
+    if kind == "link":  # no title: the reader may not read the linked record (see link_titles)
+        return link_title if link_title is not None else no_access()
     if kind == "user":
         return (users or {}).get(value, value)
     if kind == "decimal":
@@ -46,6 +46,11 @@ def display_value(field: FieldDef, value: Any, link_title: str | None = None,
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         return str(value)
     return value
+
+
+def no_access() -> Markup:
+    """What a link to a record the reader may not read shows: neither its title nor a link."""
+    return Markup('<span class="text-secondary" data-no-access>{}</span>').format(_("(no access)"))
 
 
 def status_label(status: str) -> str:

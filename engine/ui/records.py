@@ -29,7 +29,7 @@ from engine.services import records as service
 from engine.services.files import store_upload
 from engine.web import engine_state, use_case
 
-from .display import display_value
+from .display import display_value, no_access
 
 bp = Blueprint("records", __name__, url_prefix="/f")
 
@@ -240,7 +240,8 @@ def detail_page(form_name: str, record_id: int):
         return render_template("records/detail.html", form=form, record=record, history=history,
                                fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
                                related=related_records(ctx, form, record_id),
-                               users={u.name: u.label for u in everyone}, display_value=display_value)
+                               users={u.name: u.label for u in everyone}, display_value=display_value,
+                               no_access=no_access)
 
 
 RELATED_ROWS = 10

@@ -1,0 +1,86 @@
+"""Links and history read as titles (SPEC §3: a link is "shown by that form's title_field";
+§5 history): a linked record the reader may not read shows "no access", neither its title
+nor a link, on the page and in the API alike; history names linked records and forms by
+their titles, never as raw ids; error pages are in the reader's language with the layout."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.auth.test_login import login
+
+ORDERS = "/api/forms/sales_order/records"
+
+
+@pytest.fixture
+def won(make_user):
+    """zhang wins an opportunity (which creates an order), then changes the order's contact."""
+    zhang = make_user("zhang", "sales")
+    make_user("cash", "finance")
+    customer = zhang.create("customer", name="宁波远航", owner="zhang")
+    first = zhang.create("contact", customer=customer["id"], name="王经理", owner="zhang")
+    second = zhang.create("contact", customer=customer["id"], name="李主管", owner="zhang")
+    chance = zhang.create("opportunity", title="远航大单商机", customer=customer["id"], owner="zhang")
+    url = f"/api/forms/opportunity/records/{chance['id']}/transitions"
+    assert zhang.post(f"{url}/confirm_needs", json={}).status_code == 200
+    assert zhang.post(f"{url}/win", json={}).status_code == 200
+    order = zhang.get(f"{ORDERS}?opportunity={chance['id']}").get_json()["items"][0]
+    for contact in (first, second):
+        order = zhang.patch(f"{ORDERS}/{order['id']}", json={"version": order["version"], "fields": {
+            "contact": contact["id"], "delivery_date": "2030-01-31",
+            "items": [{"product": "阀门", "qty": 1, "price": "10.00"}]}})
+        assert order.status_code == 200, order.get_json()
+        order = order.get_json()
+    return {"zhang": zhang, "order": order, "chance": chance, "contacts": (first, second)}
+
+
+def browser_for(app, name):
+    client = app.test_client()
+    assert login(client, name, f"{name}-password").status_code == 302
+    return client
+
+
+def test_a_link_to_an_unreadable_record_shows_no_access_and_no_link(app, won):
+    order, chance = won["order"], won["chance"]
+    cash = browser_for(app, "cash")
+    record = cash.get(f"{ORDERS}/{order['id']}").get_json()
+    assert record["fields"]["opportunity"] == chance["id"] and record["links"]["opportunity"] is None
+    assert record["links"]["customer"] == "宁波远航"
+    page = cash.get(f"/f/sales_order/{order['id']}").get_data(as_text=True)
+    shown = re.search(r'data-value="opportunity">(.*?)</dd>', page, re.S).group(1)
+    assert "data-no-access" in shown and "<a" not in shown and "远航大单商机" not in shown
+    assert f"/f/opportunity/{chance['id']}" not in page and f"#{chance['id']}" not in shown
+    # the owner, who may read it, gets its title and a link
+    mine = browser_for(app, "zhang").get(f"/f/sales_order/{order['id']}").get_data(as_text=True)
+    assert re.search(rf'<a href="/f/opportunity/{chance["id"]}">远航大单商机</a>', mine)
+
+
+def test_error_pages_use_the_layout_and_the_readers_language(app, won):
+    cash = browser_for(app, "cash")
+    response = cash.get(f"/f/opportunity/{won['chance']['id']}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "未找到" in page and 'class="navbar' in page and "no record" not in page and "no form" not in page
+    english = cash.get("/f/sales_order/999999?lang=en").get_data(as_text=True)
+    assert "Not found" in english and 'class="navbar' in english
+
+
+def test_history_names_linked_records_and_forms_by_title(app, won):
+    zhang, order, chance = won["zhang"], won["order"], won["chance"]
+    first, second = won["contacts"]
+    entries = zhang.get(f"{ORDERS}/{order['id']}/history").get_json()
+    change = next(c for e in entries if e["action"] == "update" for c in e["changes"]
+                  if c["field"] == "contact" and c["old"] == first["id"])
+    assert (change["new"], change["old_title"], change["new_title"]) == (second["id"], "王经理", "李主管")
+    page = browser_for(app, "zhang").get(f"/f/sales_order/{order['id']}").get_data(as_text=True)
+    history = page[page.index('data-testid="history"'):]
+    assert re.search(r"王经理</span> → 李主管", history) and f"#{second['id']}" not in history
+    won_entry = next(e for e in zhang.get(f"/api/forms/opportunity/records/{chance['id']}/history").get_json()
+                     if e.get("created"))
+    assert won_entry["created"] == {"form": "sales_order", "id": order["id"], "form_title": "销售订单",
+                                    "title": order["fields"]["order_no"]}
+    page = browser_for(app, "zhang").get(f"/f/opportunity/{chance['id']}").get_data(as_text=True)
+    created = re.search(r'data-testid="created">(.*?)</div>', page, re.S).group(1)
+    assert "销售订单" in created and order["fields"]["order_no"] in created
+    assert f"#{order['id']}" not in created
