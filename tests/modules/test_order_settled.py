@@ -1,0 +1,54 @@
+"""A completed order stays settled: 回款完成 needs nothing outstanding, and the payments of
+a completed order can no longer be changed by finance (which would make money outstanding
+on a 完成 order again)."""
+from __future__ import annotations
+
+import pytest
+
+ORDERS = "/api/forms/sales_order/records"
+PAYMENTS = "/api/forms/payment/records"
+
+
+@pytest.fixture
+def fin(make_user):
+    return make_user("fin", "finance")
+
+
+@pytest.fixture
+def collecting(admin, fin, make_user):
+    """An order of ¥1,000 in 回款中, half paid: (order url, payment)."""
+    make_user("zhang", "sales")
+    customer = admin.create("customer", name="杭州恒达机械", owner="zhang")["id"]
+    order = admin.create("sales_order", customer=customer, salesperson="zhang", delivery_date="2027-01-31",
+                         carrier="顺丰", tracking_no="SF1", invoice_no="FP1", payment_due="2027-03-31",
+                         items=[{"product": "阀门", "qty": 1, "price": "1000.00"}])
+    url = f"{ORDERS}/{order['id']}"
+    assert admin.post(f"{url}/transitions/submit", json={}).status_code == 200
+    (task,) = fin.get("/api/tasks?status=open").get_json()
+    assert fin.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+    for name in ("start_production", "ship", "request_invoice", "invoiced"):
+        assert admin.post(f"{url}/transitions/{name}", json={}).status_code == 200, name
+    payment = fin.create("payment", order=order["id"], amount="500.00")
+    return url, payment
+
+
+def test_completing_needs_nothing_outstanding(fin, collecting):
+    url, _payment = collecting
+    refused = fin.post(f"{url}/transitions/complete", json={})
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "condition_false"
+    fin.create("payment", order=fin.get(url).get_json()["id"], amount="500.00")
+    assert fin.post(f"{url}/transitions/complete", json={}).get_json()["stage"] == "done"
+
+
+def test_payments_of_a_completed_order_cannot_be_changed(fin, collecting):
+    url, payment = collecting
+    pay_url = f"{PAYMENTS}/{payment['id']}"
+    # while collecting, finance may correct a payment
+    changed = fin.patch(pay_url, json={"version": payment["version"], "fields": {"amount": "400.00"}})
+    assert changed.status_code == 200
+    fin.create("payment", order=fin.get(url).get_json()["id"], amount="600.00")
+    assert fin.post(f"{url}/transitions/complete", json={}).status_code == 200
+    version = fin.get(pay_url).get_json()["version"]
+    refused = fin.patch(pay_url, json={"version": version, "fields": {"amount": "1.00"}})
+    assert refused.status_code in (403, 404)
+    assert fin.get(url).get_json()["fields"]["outstanding"] == "0.00"
