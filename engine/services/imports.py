@@ -73,15 +73,20 @@ class ImportRejected(EngineError):
 
 def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef], list[str]]:
     by_key: dict[str, FieldDef] = {}
+    importable = [f for f in form.fields if not f.computed and not f.readonly]
+    for fdef in [*importable, *(f for f in form.fields if f not in importable)]:  # a shared label: the importable
+        by_key.setdefault(fdef.label.strip().lower(), fdef)
     for fdef in form.fields:
-        by_key[fdef.label.strip().lower()] = fdef
         by_key[fdef.name.lower()] = fdef
-    mapping, ignored = {}, []
+    mapping: dict[int, FieldDef] = {}
+    ignored = []
     for index, cell in enumerate(head):
         key = str(cell or "").strip().lower()
         fdef = by_key.get(key)
-        if fdef is not None and not fdef.computed:
+        if fdef is not None and fdef in importable and fdef not in mapping.values():
             mapping[index] = fdef
+        elif fdef is not None:
+            continue  # computed and read-only columns (as exported) and repeats are left out
         elif key and key not in (ID_HEADER.lower(), STAGE_HEADER, _("Stage").lower()):
             ignored.append(str(cell))
     return mapping, ignored

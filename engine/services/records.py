@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from engine.access.visibility import visible_value, visible_values
 from engine.definitions.model import FieldDef, FormDef
-from engine.errors import BadRequest, Conflict, Forbidden, NotFound
+from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.i18n import _
 from engine.records.codec import encode_record, encode_value, link_titles
 from engine.records.compute import RecordScope
@@ -224,11 +224,15 @@ def check_creatable_row(ctx: Context, form: FormDef, values: Mapping[str, Any], 
     for action in ("update", "read"):
         if ctx.gate.can(ctx.user, form, action):
             scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)
-            if not ctx.gate.allows_values(ctx.user, form, action, scope):
-                raise Forbidden(_("you may not create a record you could not then edit "
-                                  "(check the owner and the other fields your role is limited by)"),
-                                code="row_rule")
-            return
+            if ctx.gate.allows_values(ctx.user, form, action, scope):
+                return
+            owner = form.field(form.owner_attribute)
+            if owner is not None and values.get(owner.name) != ctx.user.name:
+                raise ValidationFailed({owner.name: [
+                    _("you may only create records you could then edit; %(field)s must be you",
+                      field=owner.label)]})
+            raise Forbidden(_("you may not create a record you could not then edit "
+                              "(check the fields your role is limited by)"))
 
 
 def prepare_create(ctx: Context, form: FormDef, fields: Mapping[str, Any], *,

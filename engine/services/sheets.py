@@ -41,6 +41,10 @@ MAX_COLUMNS = 1_000
 MAX_UNPACKED = 256 * 1024 * 1024
 
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+#: What an XLSX text cannot hold as such (XML drops a carriage return and refuses control
+#: characters), written as the format's `_xHHHH_` escapes; `_x` itself is escaped as `_x005F_x`.
+_XLSX_UNSAFE = re.compile(r"_(?=x[0-9A-Fa-f]{4}_)|[\x00-\x08\x0b\x0c\r\x0e-\x1f\ufffe\uffff]")
+_XLSX_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
 def escape_formula(text: str) -> str:
@@ -50,6 +54,14 @@ def escape_formula(text: str) -> str:
 
 def unescape_formula(text: str) -> str:
     return text[1:] if text.startswith("'") and _FORMULA_START.match(text, 1) else text
+
+
+def xlsx_text(text: str) -> str:
+    return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+
+
+def xlsx_untext(text: str) -> str:
+    return _XLSX_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
 
 
 def read_rows(data: bytes, filename: str, *, max_rows: int = MAX_ROWS,
@@ -116,12 +128,12 @@ def _xlsx_rows(data: bytes, filename: str) -> tuple[list[Any], Iterator[list[Any
     def rows() -> Iterator[list[Any]]:
         try:
             for row in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
-                yield list(row)
+                yield [xlsx_untext(c) if isinstance(c, str) else c for c in row]
         except BadRequest:
             raise
         except Exception as exc:  # noqa: BLE001
             raise unreadable from exc
-    return list(head), rows()
+    return [xlsx_untext(c) if isinstance(c, str) else c for c in head], rows()
 
 
 def _csv_rows(data: bytes) -> tuple[list[Any], Iterator[list[Any]]]:
@@ -184,11 +196,13 @@ def _xlsx_cells(sheet: Any, row: Iterable[Any]) -> list[Any]:
     cells: list[Any] = []
     for value in row:
         if isinstance(value, str):
-            cell = WriteOnlyCell(sheet, value)
+            cell = WriteOnlyCell(sheet, xlsx_text(value))
             cell.data_type = "s"
             cells.append(cell)
         elif isinstance(value, Decimal):
             cells.append(float(value))
+        elif isinstance(value, datetime) and value.microsecond:
+            cells.append(value.isoformat(sep=" "))  # an Excel date keeps milliseconds at best
         else:
             cells.append(value)
     return cells

@@ -106,9 +106,10 @@ def write_children(session: Session, tables: FormTables, name: str, record_id: i
                    rows: list[Mapping[str, Any]]) -> None:
     child = tables.children[name]
     session.execute(delete(child).where(child.c.parent_id == record_id))
-    if rows:
+    if rows:  # every row names every column: an executemany takes its columns from the first row
+        columns = [c.name for c in child.columns if c.name not in ("id", "parent_id", "position")]
         session.execute(insert(child), [
-            {"parent_id": record_id, "position": i, **{k: v for k, v in row.items() if k in child.c}}
+            {"parent_id": record_id, "position": i, **{c: row.get(c) for c in columns}}
             for i, row in enumerate(rows)
         ])
 

@@ -1,0 +1,220 @@
+"""Import and export against hostile or careless files and users: formula cells, records
+created for a colleague, files that claim huge sizes, and an import running while others
+work."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+import zipfile
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from engine.auth.users import get_user
+from engine.errors import BadRequest
+from engine.records.context import Context
+from engine.services import imports, sheets
+from tests.auth.test_login import csrf_from
+from tests.modules import test_transfer
+from tests.modules.test_transfer import CUSTOMERS, upload, xlsx
+
+people, browse = test_transfer.people, test_transfer.browse  # the same fixtures
+
+FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-3+4", "@SUM(A1)", "\tlead\nline", "\rcr\r\nline",
+            "'=quoted", "''+twice", "'plain", "-", "a=b", "_x000D_ \x01 ctl"]
+
+
+def csv_rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+def test_export_neutralises_formulas_and_import_gives_them_back(people, browse):
+    for i, text in enumerate(FORMULAS):
+        people["zhang"].create("customer", name=f"客户{i}", remark=text, owner="zhang")
+    client = browse("zhang")
+    data = client.get("/f/customer/export?format=csv").get_data()
+    rows = csv_rows(data)
+    remarks = [dict(zip(rows[0], r, strict=True))["备注"] for r in rows[1:]]
+    assert all(not re.match(r"[=+\-@\t\r]", r) for r in remarks), remarks  # no cell starts a formula
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in remarks and "''=quoted" in remarks
+    workbook = client.get("/f/customer/export?format=xlsx").get_data()
+    cells = [c for row in load_workbook(io.BytesIO(workbook)).active.iter_rows(min_row=2) for c in row]
+    assert all(c.data_type != "f" for c in cells)  # text cells, never formulas
+    assert {c for row in sheets.read_rows(workbook, "x.xlsx")[1] for c in row} >= set(FORMULAS)  # exact texts
+    # Round trip: import the CSV back (as new records) and the texts are exactly the same.
+    rows = [row if i == 0 else [c.replace("客户", "导入") for c in row] for i, row in enumerate(rows)]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    renamed = out.getvalue().encode("utf-8")
+    response = upload(client, "customer", renamed, "again.csv")
+    assert response.status_code == 200, re.findall(r'<div class="alert.*?</div>|<td>.*?</tr>',
+                                                   response.get_data(as_text=True), re.S)[:5]
+    items = people["zhang"].get(CUSTOMERS + "?per_page=100").get_json()["items"]
+    imported = {c["fields"]["name"]: c["fields"]["remark"] for c in items if c["fields"]["name"].startswith("导入")}
+    assert sorted(imported.values()) == sorted(FORMULAS)
+
+
+def test_template_and_guide_cells_are_text(browse):
+    book = load_workbook(io.BytesIO(browse("zhang").get("/f/customer/import/template?format=xlsx").get_data()))
+    assert all(c.data_type != "f" for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
+
+
+# -- creating for a colleague -----------------------------------------------------------------
+
+def test_api_create_for_a_colleague_is_refused_like_the_edit(people):
+    refused = people["zhang"].post(CUSTOMERS, json={"fields": {"name": "别人的", "owner": "li"}})
+    assert refused.status_code == 422 and "owner" in refused.get_json()["error"]["fields"]
+    mine = people["zhang"].create("customer", name="自己的")
+    assert mine["fields"]["owner"] == "zhang"
+    edit = people["zhang"].patch(f"{CUSTOMERS}/{mine['id']}", json={"version": 1, "fields": {"owner": "li"}})
+    assert edit.status_code == 403
+    assert people["boss"].post(CUSTOMERS, json={"fields": {"name": "分给李", "owner": "li"}}).status_code == 201
+    assert people["li"].get(CUSTOMERS).get_json()["total"] == 1  # only the manager's record for li
+
+
+def test_page_form_create_for_a_colleague_is_refused(people, browse):
+    client = browse("zhang")
+    token = csrf_from(client.get("/f/customer/new").get_data(as_text=True))
+    response = client.post("/f/customer/new", data={"csrf_token": token, "name": "别人的", "owner": "li"})
+    assert response.status_code == 422
+    assert people["boss"].get(CUSTOMERS).get_json()["total"] == 0
+
+
+def test_import_for_a_colleague_is_refused_at_its_row(people, browse):
+    data = xlsx([["客户名称", "负责销售"], ["自己的", "zhang"], ["别人的", "li"]])
+    response = upload(browse("zhang"), "customer", data, "c.xlsx")
+    assert response.status_code == 422
+    assert "<td>3</td><td>负责销售</td>" in response.get_data(as_text=True)
+    assert people["boss"].get(CUSTOMERS).get_json()["total"] == 0
+
+
+# -- files that claim more than they hold -----------------------------------------------------
+
+def crafted_xlsx(rows: list[list], *, dimension: str | None = None, extra_xml: str = "",
+                 far_cell: bool = False) -> bytes:
+    """An XLSX whose sheet XML is edited: a claimed dimension, rows appended as raw XML."""
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    if far_cell:
+        book.active["XFD2"] = None
+        book.active["XFD2"].style = "Normal"
+    source = io.BytesIO()
+    book.save(source)
+    out = io.BytesIO()
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = data.decode()
+                if dimension:
+                    text = re.sub(r'<dimension ref="[^"]*"', f'<dimension ref="{dimension}"', text)
+                if far_cell:
+                    text = text.replace('<c r="XFD2" s="0"/>', '<c r="XFD2" t="inlineStr"><is><t></t></is></c>')
+                text = text.replace("</sheetData>", extra_xml + "</sheetData>")
+                data = text.encode()
+            zout.writestr(item, data)
+    return out.getvalue()
+
+
+def read_all(data: bytes, name: str, **limits) -> tuple[list, list]:
+    head, rows = sheets.read_rows(data, name, **limits)
+    return head, [r for r in rows if any(c not in (None, "") for c in r)]
+
+
+def test_xlsx_claiming_every_column_and_row_reads_only_its_content():
+    data = crafted_xlsx([["客户名称", "备注"], ["甲", "x"], ["乙", None]], dimension="A1:XFD1048576")
+    head, rows = read_all(data, "big.xlsx")
+    assert head == ["客户名称", "备注"] and rows == [["甲", "x"], ["乙", None]]
+
+
+def test_xlsx_with_200000_empty_rows_and_a_far_cell_reads_only_its_content():
+    empty = "".join(f'<row r="{n}" spans="1:2"/>' for n in range(4, 200_004))
+    data = crafted_xlsx([["客户名称", "备注"], ["甲", "x"], ["乙", None]], extra_xml=empty, far_cell=True)
+    head, rows = sheets.read_rows(data, "rows.xlsx")
+    assert head == ["客户名称", "备注"]
+    body = list(rows)
+    assert all(len(r) <= 2 for r in body)
+    assert [r for r in body if any(r)] == [["甲", "x"], ["乙", None]]
+
+
+def test_too_many_rows_or_cells_stop_while_reading_and_say_where():
+    data = crafted_xlsx([["a", "b"]] + [[f"r{i}", "x"] for i in range(30)])
+    with pytest.raises(BadRequest, match="row 12"):
+        read_all(data, "many.xlsx", max_rows=10)
+    with pytest.raises(BadRequest, match="cells.*row 7"):
+        read_all(data, "many.xlsx", max_cells=10)
+    text = "a,b" + "," * 16_000 + "\n" + "1,2" + "," * 16_000 + "\n"
+    assert read_all(text.encode(), "wide.csv") == (["a", "b"], [["1", "2"]])
+
+
+def test_unpacked_size_is_bounded(monkeypatch):
+    monkeypatch.setattr(sheets, "MAX_UNPACKED", 1000)
+    with pytest.raises(BadRequest, match="unpacked"):
+        sheets.read_rows(crafted_xlsx([["a"], ["b"]]), "bomb.xlsx")
+
+
+def test_import_of_a_file_claiming_huge_dimensions_imports_its_rows(people, browse):
+    empty = "".join(f'<row r="{n}"/>' for n in range(4, 50_004))
+    data = crafted_xlsx([["客户名称", "负责销售"], ["甲", "zhang"], ["乙", "zhang"]],
+                        dimension="A1:XFD1048576", extra_xml=empty)
+    response = upload(browse("boss"), "customer", data, "c.xlsx")
+    assert response.status_code == 200, response.get_data(as_text=True)[-2000:]
+    assert people["boss"].get(CUSTOMERS).get_json()["total"] == 2
+
+
+# -- an import does not hold others up ------------------------------------------------------
+
+def test_others_create_orders_while_an_import_is_checking_its_rows(app, people):
+    customer = people["zhang"].create("customer", name="并发客户", owner="zhang")["id"]
+    state = app.extensions["engine"]
+    with state.db.session() as session:
+        boss = get_user(session, "boss")
+
+    @contextmanager
+    def use_case(write: bool = False):
+        with state.db.session(write=write) as session, session.begin():
+            yield Context(state.runtime(), session, boss, now=datetime.now(UTC), tzinfo=ZoneInfo("Asia/Shanghai"))
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_rows():
+        for i in range(20):
+            if i == 5:
+                started.set()
+                release.wait(60)
+            yield [str(customer), "zhang", "2026-03-01", f"导入{i}"]
+
+    outcome: dict = {}
+
+    def run_import():
+        try:
+            outcome["report"] = imports.import_rows(use_case, "sales_order", ["客户", "销售", "下单日期", "备注"],
+                                                    slow_rows())
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcome["error"] = exc
+    worker = threading.Thread(target=run_import)
+    worker.start()
+    try:
+        assert started.wait(30)
+        created: dict = {}
+        other = threading.Thread(target=lambda: created.update(
+            response=people["li"].post("/api/forms/sales_order/records", json={"fields": {
+                "customer": people["li"].create("customer", name="李的客户")["id"]}})))
+        other.start()
+        other.join(25)
+        assert not other.is_alive(), "another user's create waited for the import"
+        assert created["response"].status_code == 201, created["response"].get_json()
+    finally:
+        release.set()
+        worker.join(60)
+    assert "error" not in outcome, outcome.get("error")
+    assert len(outcome["report"].created) == 20
+    numbers = [o["fields"]["order_no"] for o in
+               people["boss"].get("/api/forms/sales_order/records?per_page=100").get_json()["items"]]
+    assert len(numbers) == 21 and len(set(numbers)) == 21
