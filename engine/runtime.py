@@ -140,7 +140,7 @@ class RuntimeHolder:
         if _missing_system_tables(db) or live_set(db) is None:
             # The engine changed while stopped: bring its own tables in line, with the files
             # if they apply, else with the set the database already has.
-            if not self._apply(applied[0], force=True):
+            if not self._apply(applied[0], record=False):
                 sync_schema(db, load_sources(applied[1]))
         live = live_set(db)
         assert live is not None
@@ -150,6 +150,7 @@ class RuntimeHolder:
             assert live is not None
         self._runtime = build_runtime(load_sources(version_sources(db, live.version_id)), db)
         self._adopt(live)
+        self._checked = time.monotonic()
         if self.problems:
             log.error("definitions in %s not applied; serving the last applied set:\n%s",
                       self.config_dir, "\n".join(self.problems))
@@ -161,8 +162,10 @@ class RuntimeHolder:
 
     def refresh(self, force: bool = False) -> bool:
         """Apply changed files, then serve the live set; True when this process switched sets."""
-        self._checked = time.monotonic()
         with self._lock:
+            if not force and time.monotonic() - self._checked < self.interval:
+                return False  # another thread has just checked
+            self._checked = time.monotonic()
             try:
                 changed = self._files.check()
                 live = live_set(self.db)
@@ -190,7 +193,7 @@ class RuntimeHolder:
         return (self._files.signature, live.signature) not in self._tried \
             and live.refused_signature != self._files.signature
 
-    def _apply(self, live_signature: str, force: bool = False) -> bool:
+    def _apply(self, live_signature: str, record: bool = True) -> bool:
         """Validate the files and bring the database in line (which makes them the live set);
         a refusal is recorded for every process. True when they applied."""
         self._tried.add((self._files.signature, live_signature))
@@ -200,7 +203,7 @@ class RuntimeHolder:
             sync_schema(self.db, load_sources(self._files.sources))
         except (DefinitionError, SchemaChangeRefused) as exc:
             problems = self._files.unreadable if self._files.sources is None else _problems_of(exc)
-            if not force:
+            if record:
                 record_refusal(self.db, live_signature, self._files.signature, problems)
             return False
         return True
@@ -208,9 +211,8 @@ class RuntimeHolder:
     def _adopt(self, live: LiveSet) -> bool:
         """Serve the live set (loading it from the database if it is not ours) and report its
         refusal; True when the set changed."""
-        self._checked = time.monotonic()
         self.problems = list(live.problems) if live.refused_signature is not None else []
-        if getattr(self, "_runtime", None) is not None and self._runtime.app.signature == live.signature:
+        if self._runtime.app.signature == live.signature:
             return False
         app = load_sources(version_sources(self.db, live.version_id))
         self._runtime = build_runtime(app, self.db)

@@ -160,6 +160,7 @@ def test_an_idle_worker_serves_a_form_it_never_saw_and_refuses_its_removal_like_
         assert response.status_code == 200, response.get_json()
         assert response.get_json()["items"][0]["fields"]["title"] == "kept"
     assert status(idle)["problems"] == status(busy)["problems"]
+    assert status(idle)["signature"] == status(busy)["signature"]
     assert any("memo" in p and "1" in p for p in status(idle)["problems"]), status(idle)["problems"]
     write_module(folder, EXTRA)  # putting the file back ends the refusal everywhere
     assert status(idle)["valid"] is True and status(busy)["valid"] is True
@@ -211,3 +212,17 @@ def test_reverting_a_file_to_an_earlier_state_makes_that_state_live_again(worker
     assert field_names(second) == ["title"] and field_names(first) == ["title"]
     restarted = ApiClient(make_app(folder), first.token, "wendy")
     assert field_names(restarted) == ["title"]
+
+
+def test_a_database_from_before_the_live_set_row_is_upgraded_at_start(notes, make_app):
+    app, folder, wendy = notes
+    wendy.create("note", title="kept")
+    from sqlalchemy import text
+
+    with app.extensions["engine"].db.engine.begin() as conn:
+        conn.execute(text("DROP TABLE engine_definition_state"))
+    (folder / "notes.json").write_text("{ broken")  # and the files are broken when it starts
+    restarted = ApiClient(make_app(folder), wendy.token, "wendy")
+    assert restarted.get("/api/forms/note/records").get_json()["items"][0]["fields"]["title"] == "kept"
+    assert "invalid JSON" in status(restarted)["problems"][0]
+    assert status(wendy)["problems"] == status(restarted)["problems"]
