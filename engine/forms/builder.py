@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef, FormDef
+from engine.i18n import _
 
 from .widgets import EMPTY_CHOICE, FACTORIES
 
@@ -66,9 +67,11 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
         if fdef.type == "link":
             value = field.data
             if value not in (None, ""):
-                title = (record or {}).get("links", {}).get(name) if record and \
-                    str(record["fields"].get(name)) == str(value) else None
-                field.choices = [EMPTY_CHOICE, SelectChoice(str(value), title or f"#{value}")]
+                stored = bool(record) and str(record["fields"].get(name)) == str(value)
+                title = record.get("links", {}).get(name) if stored and record else None
+                if title is None:  # the stored link names a record the user may not read
+                    title = str(_("(no access)")) if stored else f"#{value}"
+                field.choices = [EMPTY_CHOICE, SelectChoice(str(value), title)]
         elif fdef.type == "table":
             for sub in fdef.fields:
                 if sub.type != "link":

@@ -13,6 +13,7 @@ from engine.access import uses_hidden
 from engine.definitions.model import ChartDef, FormDef
 from engine.expressions import to_sql
 from engine.i18n import _
+from engine.records.codec import readable_titles
 from engine.records.context import Context
 from engine.store.scope import FormSqlScope
 from engine.store.system import approvals, users
@@ -167,12 +168,9 @@ def _labels(ctx: Context, form: FormDef, group_by: str, keys: list[Any]) -> dict
         return {k: found.get(k, str(k)) if k else none for k in keys}
     if field.type == "link":
         target = ctx.app.form(field.form or "")
-        if target is not None and target.title_field:
-            table = ctx.runtime.tables(target.name).table
-            readable = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
-            found = dict(ctx.session.execute(select(table.c.id, table.c[target.title_field])
-                                             .where(table.c.id.in_([k for k in keys if k]), readable)).all())
-            return {k: str(found.get(k, f"#{k}")) if k else none for k in keys}
+        if target is not None:  # titles as on pages: a record the viewer may not read is not named
+            found = readable_titles(ctx, target, [k for k in keys if k is not None])
+            return {k: found.get(k, _("(no access)")) if k is not None else none for k in keys}
     return {k: (k.isoformat() if hasattr(k, "isoformat") else str(k)) if k is not None else none for k in keys}
 
 

@@ -51,6 +51,9 @@ def test_a_link_to_an_unreadable_record_shows_no_access_and_no_link(app, won):
     shown = re.search(r'data-value="opportunity">(.*?)</dd>', page, re.S).group(1)
     assert "data-no-access" in shown and "<a" not in shown and "远航大单商机" not in shown
     assert f"/f/opportunity/{chance['id']}" not in page and f"#{chance['id']}" not in shown
+    edit = cash.get(f"/f/sales_order/{order['id']}/edit").get_data(as_text=True)
+    picker = re.search(r'<select[^>]*name="opportunity".*?</select>', edit, re.S).group(0)
+    assert "无权查看" in picker and "远航大单商机" not in picker and f">#{chance['id']}<" not in picker
     # the owner, who may read it, gets its title and a link
     mine = browser_for(app, "zhang").get(f"/f/sales_order/{order['id']}").get_data(as_text=True)
     assert re.search(rf'<a href="/f/opportunity/{chance["id"]}">远航大单商机</a>', mine)
