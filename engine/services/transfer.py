@@ -142,7 +142,7 @@ def template(ctx: Context, form_name: str) -> tuple[list[str], list[list[str]]]:
         elif fdef.type == "boolean":
             how = "是 / 否"
         elif fdef.type in ("date", "datetime"):
-            how = "2026-03-01" if fdef.type == "date" else "2026-03-01 09:30"
+            how = "2026-03-01" if fdef.type == "date" else "2026-03-01 09:30:00"
         elif fdef.type == "table":
             how = _("JSON rows, e.g. %(example)s", example=json.dumps(
                 [{s.name: s.label for s in fdef.fields
