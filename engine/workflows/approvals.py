@@ -78,8 +78,9 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
     """Open the first applicable step from index `first`; approved when none is left."""
     assert stage.approval is not None
     submitter = ctx.session.execute(select(approvals.c.submitter).where(approvals.c.id == approval_id)).scalar_one()
-    approved_before = set(ctx.session.execute(
-        select(tasks.c.assignee).where(tasks.c.approval_id == approval_id, tasks.c.status == "approved")).scalars())
+    approved_before = set(ctx.session.execute(  # by themselves: a decision by the system is nobody's approval
+        select(tasks.c.assignee).where(tasks.c.approval_id == approval_id, tasks.c.status == "approved",
+                                       tasks.c.acted_by == tasks.c.assignee)).scalars())
     steps = stage.approval.steps
     for index in range(first, len(steps)):
         step = steps[index]

@@ -13,7 +13,8 @@ from tests.conftest import ApiClient
 URL = "/api/forms/claim/records"
 
 
-def module(steps: list[dict]) -> dict:
+def module(steps: list[dict], review: dict | None = None) -> dict:
+    """`review`: more keys for the approval stage (e.g. an SLA with an escalation)."""
     return {
         "module": "claims", "title": "Claims",
         "roles": [{"name": "clerk", "title": "Clerk"}, {"name": "checker", "title": "Checker"},
@@ -34,7 +35,7 @@ def module(steps: list[dict]) -> dict:
                     {"name": "draft", "title": "Draft", "editable": ["*"]},
                     {"name": "waiting", "title": "Waiting", "due": "1h",
                      "escalate": {"transition": "auto_submit"}},
-                    {"name": "review", "title": "Review", "approval": {
+                    {"name": "review", "title": "Review", **(review or {}), "approval": {
                         "steps": steps, "approved": "approved", "rejected": "draft"}},
                     {"name": "approved", "title": "Approved", "final": True},
                 ],

@@ -47,9 +47,9 @@ def open_tasks(client):
 def build(make_app, tmp_path):
     """build(steps) → (app, cast) for the claims module with these approval steps."""
 
-    def make(steps: list[dict]):
+    def make(steps: list[dict], review: dict | None = None):
         folder = tmp_path / "claims"
-        write_module(folder, module(steps))
+        write_module(folder, module(steps, review))
         app = make_app(folder)
         return app, cast_of(app)
 

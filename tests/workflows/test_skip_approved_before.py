@@ -44,3 +44,19 @@ def test_without_an_earlier_approval_everybody_is_asked(build, mode):
     app, cast = build([{**step([{"user": "bob"}, {"user": "cat"}], mode=mode, skip_if_approved_before=True)}])
     record = submit(cast["ann"])
     assert assignees(app, record["id"]) == [("bob", "open"), ("cat", "open")]
+
+
+def test_a_decision_by_the_system_is_not_that_approvers_earlier_approval(build):
+    """An overdue task approved by the escalation was not approved by its assignee: a later
+    step does not pass for them."""
+    from datetime import datetime, timedelta
+
+    from engine.scheduler import run_pass
+
+    app, cast = build(steps("any"), review={"due": "1h", "escalate": {"action": "approve"}})
+    record = submit(cast["ann"])
+    due = datetime.fromisoformat(cast["ann"].get(f"{URL}/{record['id']}").get_json()["due_at"])
+    state = app.extensions["engine"]
+    run_pass(state.db, state.holder, state.settings, due + timedelta(minutes=1))
+    assert assignees(app, record["id"]) == [("bob", "approved"), ("bob", "open"), ("cat", "open")]
+    assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "review"
