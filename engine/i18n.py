@@ -3,6 +3,9 @@ render time by Babel (zh-CN default) once the web layer installs it; until then
 `_` formats the English text."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
 
@@ -27,3 +30,75 @@ def lazy(message: str, **params: Any) -> Any:
 def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it here (translated when shown)."""
     return message
+
+
+# -- messages that travel as English text ------------------------------------------------
+# Definition problems are produced far from any request (loader, checks, reload workers,
+# stored with the applied version) and travel as `file: /pointer: message` lines in
+# English. Each message is a catalogue msgid with %(name)s params filled in, so the
+# catalogue itself says how to read a line back: match it against the msgids, translate
+# the template and, recursively, each param that is itself a catalogue message.
+
+_PARAM = re.compile(r"%\((\w+)\)[sdr]")
+_LINE = re.compile(r"^(?P<file>[^\s:][^:]*?): (?P<pointer>/\S*): (?P<message>.*)$", re.S)
+_FILE_LINE = re.compile(r"^(?P<file>[^\s:/][^:]*?\.json): (?P<message>.*)$", re.S)
+
+
+def _template_regex(msgid: str) -> re.Pattern[str] | None:
+    parts, seen, pos = [], set(), 0
+    for m in _PARAM.finditer(msgid):
+        parts.append(re.escape(msgid[pos:m.start()].replace("%%", "%")))
+        name = m.group(1)
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
+        pos = m.end()
+    parts.append(re.escape(msgid[pos:].replace("%%", "%")))
+    literal = _PARAM.sub("", msgid).strip(" :;,.'\"")
+    if len(literal) < 4:  # "%(detail)s" alone would match anything
+        return None
+    return re.compile("".join(parts) + r"\Z", re.S)
+
+
+@lru_cache(maxsize=8)
+def _templates(msgids: frozenset[str]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    found = [(m, rx) for m in msgids if "%(" in m and (rx := _template_regex(m)) is not None]
+    found.sort(key=lambda pair: -len(_PARAM.sub("", pair[0])))  # the most specific first
+    return tuple(found)
+
+
+def translate_text(text: str, gettext: Callable[[str], str], msgids: Iterable[str], depth: int = 0) -> str:
+    """English `text` made from a catalogue msgid (and params) → the same in the catalogue's
+    language; text that matches nothing is returned as it is (names, values, user data)."""
+    translated = gettext(text)
+    if translated != text or depth > 3:
+        return translated
+    for msgid, rx in _templates(frozenset(msgids)):
+        m = rx.match(text)
+        if m is None:
+            continue
+        params = {k: translate_text(v, gettext, msgids, depth + 1) for k, v in m.groupdict().items()}
+        try:
+            return gettext(msgid) % params
+        except (KeyError, TypeError, ValueError):
+            return text
+    return text
+
+
+def translate_problem(line: str, gettext: Callable[[str], str], msgids: Iterable[str]) -> str:
+    """`file: /json/pointer: message` with the message translated (file and pointer kept)."""
+    m = _LINE.match(line) or _FILE_LINE.match(line)
+    if m is None:
+        return translate_text(line, gettext, msgids)
+    head = line[:m.start("message")]
+    return head + translate_text(m.group("message"), gettext, msgids)
+
+
+def problem_text(line: Any) -> str:
+    """Jinja filter: a definition problem in the reader's language."""
+    from flask_babel import get_translations, gettext
+
+    catalog = getattr(get_translations(), "_catalog", None)
+    if not catalog:
+        return str(line)
+    msgids = frozenset(k for k in catalog if isinstance(k, str) and k)
+    return translate_problem(str(line), lambda m: gettext(m) if m else m, msgids)

@@ -5,10 +5,18 @@ it, so an old cookie replayed after logout no longer authenticates.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, g, request
-from flask_login import LoginManager, UserMixin, current_user
+from typing import NoReturn
 
-from .users import User, get_user_by_id, user_for_token
+from flask import Flask, abort, current_app, g, jsonify, make_response, request
+from flask_login import LoginManager, UserMixin, current_user
+from sqlalchemy.exc import OperationalError
+
+from engine.i18n import N_, _
+
+from . import throttle
+from .throttle import address_key
+from .tokens import check_token, touch_token
+from .users import User, get_user_by_id
 
 
 class LoginUser(UserMixin):
@@ -25,6 +33,9 @@ class LoginUser(UserMixin):
 
 login_manager = LoginManager()
 login_manager.login_view = "ui.login"
+# Flask-Login flashes this when a page needs a login: in the visitor's language.
+login_manager.login_message = N_("Please log in to access this page.")
+login_manager.localize_callback = _
 login_manager.session_protection = "basic"
 
 
@@ -44,8 +55,40 @@ def _load_user(identifier: str) -> LoginUser | None:
 
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _sep, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def too_many_tries(seconds: int) -> NoReturn:
+    """Stop the request with 429 and Retry-After (JSON: the API's error envelope)."""
+    message = _("Too many failed tries; try again in %(seconds)s seconds.", seconds=seconds)
+    response = make_response(jsonify({"error": {"code": "too_many_requests", "message": message}}), 429)
+    response.headers["Retry-After"] = str(seconds)
+    abort(response)
+
+
+def _token_user(token: str) -> User | None:
+    """The token's user; an unknown token counts against the client address like a wrong
+    password, and a locked address is refused before the token is even looked up."""
+    state = current_app.extensions["engine"]
+    key = address_key(request.remote_addr, "token")
+    with state.db.session() as session:
+        wait = throttle.retry_after(session, [key])
+        if wait is not None:
+            too_many_tries(wait)
+        check = check_token(session, token)
+    if not check.known:
+        with state.db.transaction() as session:
+            wait = throttle.record_failure(session, [key], throttle.ThrottleRules.from_settings(state.settings))
+        if wait is not None:
+            too_many_tries(wait)
+    elif check.touch_id is not None:
+        try:
+            with state.db.transaction() as session:
+                touch_token(session, check.touch_id)
+        except OperationalError:  # the database is busy: the last-used time can wait
+            pass
+    return check.user
 
 
 def resolve_user() -> User | None:
@@ -55,9 +98,8 @@ def resolve_user() -> User | None:
     token = bearer_token()
     user = None
     if token is not None:
-        with current_app.extensions["engine"].db.session() as session:
-            user = user_for_token(session, token)
         g.auth = "token"
+        user = _token_user(token)
     elif current_user.is_authenticated:
         user = current_user.user
         g.auth = "session"

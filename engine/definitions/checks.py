@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from engine.errors import Problem
 from engine.expressions import Expression
 from engine.expressions.nodes import Call, Compare, Field, walk
+from engine.i18n import N_
 
 from .model import (
     ADMIN_ROLE,
@@ -30,9 +31,12 @@ class Checker:
         self.app = app
         self.problems: list[Problem] = []
 
-    def problem(self, form: FormDef | str, pointer: str, message: str) -> None:
-        file = form if isinstance(form, str) else form.file
-        self.problems.append(Problem(file, pointer, message))
+    def problem(self, where: FormDef | str, pointer: str, message: str, /, **params: object) -> None:
+        """`message` is an English catalogue msgid (marked with N_) with %(name)s params: the
+        problem reads in English here and is translated where a person sees it (see
+        engine.i18n.translate_problem)."""
+        file = where if isinstance(where, str) else where.file
+        self.problems.append(Problem(file, pointer, message % params if params else message))
 
     # -- entry point -------------------------------------------------------------
 
@@ -47,13 +51,14 @@ class Checker:
         if form.title_field:
             title = form.field(form.title_field)
             if title is None:
-                self.problem(form, f"{ptr}/title_field", f"unknown field '{form.title_field}'")
+                self.problem(form, f"{ptr}/title_field", N_("unknown field '%(name)s'"), name=form.title_field)
             elif title.type in ("table", "file", "multiselect", "textarea"):
-                self.problem(form, f"{ptr}/title_field", f"a {title.type} field cannot be the title")
+                self.problem(form, f"{ptr}/title_field", N_("a %(type)s field cannot be the title"), type=title.type)
         if form.owner_field:
             owner = form.field(form.owner_field)
             if owner is None or owner.type != "user":
-                self.problem(form, f"{ptr}/owner_field", f"'{form.owner_field}' must be a user field of this form")
+                self.problem(form, f"{ptr}/owner_field", N_("'%(name)s' must be a user field of this form"),
+                             name=form.owner_field)
         self.check_permissions(form)
         self.check_list(form)
         if form.workflow:
@@ -71,33 +76,35 @@ class Checker:
         for i, field in enumerate(fields):
             fptr = f"{ptr}/{i}"
             if counts[field.name] > 1:
-                self.problem(form, f"{fptr}/name", f"duplicate field name '{field.name}'")
+                self.problem(form, f"{fptr}/name", N_("duplicate field name '%(name)s'"), name=field.name)
             if field.name in SYSTEM_ATTRIBUTES:
                 self.problem(form, f"{fptr}/name",
-                             f"'{field.name}' is a system attribute; reserved names: {', '.join(SYSTEM_ATTRIBUTES)}")
+                             N_("'%(name)s' is a system attribute; reserved names: %(value)s"),
+                             name=field.name, value=', '.join(SYSTEM_ATTRIBUTES))
             if field.type in ("link", "rollup") and self.app.form(field.form or "") is None:
-                self.problem(form, f"{fptr}/form", f"unknown form '{field.form}'")
+                self.problem(form, f"{fptr}/form", N_("unknown form '%(name)s'"), name=field.form)
             if field.type == "user" and field.role and not self.role_exists(field.role):
-                self.problem(form, f"{fptr}/role", f"unknown role '{field.role}'")
+                self.problem(form, f"{fptr}/role", N_("unknown role '%(name)s'"), name=field.role)
             if field.type == "text" and field.pattern:
                 try:
                     re.compile(field.pattern)
                 except re.error as exc:
-                    self.problem(form, f"{fptr}/pattern", f"invalid regular expression: {exc}")
+                    self.problem(form, f"{fptr}/pattern", N_("invalid regular expression: %(error)s"), error=exc)
             if field.type == "serial":
                 self.check_serial_pattern(form, field, f"{fptr}/pattern")
             if field.options and field.type in ("select", "multiselect"):
                 dupes = [v for v, n in Counter(field.option_values()).items() if n > 1]
                 if dupes:
-                    self.problem(form, f"{fptr}/options", f"duplicate option '{dupes[0]}'")
+                    self.problem(form, f"{fptr}/options", N_("duplicate option '%(value)s'"), value=dupes[0])
                 self.check_default_option(form, field, fptr)
             if field.min is not None and field.max is not None and _num(field.min) > _num(field.max):
-                self.problem(form, f"{fptr}/min", f"min {field.min} is greater than max {field.max}")
+                self.problem(form, f"{fptr}/min", N_("min %(min)s is greater than max %(max)s"),
+                             min=field.min, max=field.max)
             self.check_default(form, field, fptr)
             if field.unique and row_of:
-                self.problem(form, f"{fptr}/unique", "a column of a table cannot be unique")
+                self.problem(form, f"{fptr}/unique", N_("a column of a table cannot be unique"))
             elif field.unique and field.type in ("table", "multiselect", "file", "formula"):
-                self.problem(form, f"{fptr}/unique", f"a {field.type} field cannot be unique")
+                self.problem(form, f"{fptr}/unique", N_("a %(type)s field cannot be unique"), type=field.type)
             if field.visible_if is not None:
                 self.check_expression(form, field.visible_if, f"{fptr}/visible_if", row_of=row_of)
             if field.formula is not None:
@@ -109,13 +116,13 @@ class Checker:
     def check_serial_pattern(self, form: FormDef, field: FieldDef, ptr: str) -> None:
         tokens = _SERIAL_TOKEN.findall(field.pattern or "")
         if not any(kind == "seq" for kind, _ in tokens):
-            self.problem(form, ptr, "a serial pattern needs a {seq:N} counter, e.g. 'SO-{date:%Y%m%d}-{seq:4}'")
+            self.problem(form, ptr, N_("a serial pattern needs a {seq:N} counter, e.g. 'SO-{date:%Y%m%d}-{seq:4}'"))
         for kind, arg in tokens:
             if kind == "seq" and arg and not arg.isdigit():
-                self.problem(form, ptr, f"{{seq:{arg}}}: the width must be a number")
+                self.problem(form, ptr, N_("{seq:%(arg)s}: the width must be a number"), arg=arg)
         leftover = _SERIAL_TOKEN.sub("", field.pattern or "")
         if "{" in leftover or "}" in leftover:
-            self.problem(form, ptr, "unknown placeholder: only {date:FORMAT} and {seq:N} are allowed")
+            self.problem(form, ptr, N_("unknown placeholder: only {date:FORMAT} and {seq:N} are allowed"))
 
     def check_default(self, form: FormDef, field: FieldDef, fptr: str) -> None:
         """A literal default must itself be a valid value of the field."""
@@ -126,11 +133,12 @@ class Checker:
             value = _num(default)
             too_low = field.min is not None and value < _num(field.min)
             if too_low or (field.max is not None and value > _num(field.max)):
-                self.problem(form, f"{fptr}/default", f"default {default} is outside min/max")
+                self.problem(form, f"{fptr}/default", N_("default %(value)s is outside min/max"), value=default)
         if field.type == "text" and field.pattern and isinstance(default, str):
             try:
                 if not re.fullmatch(field.pattern, default):
-                    self.problem(form, f"{fptr}/default", f"default {default!r} does not match the pattern")
+                    self.problem(form, f"{fptr}/default", N_("default %(value)s does not match the pattern"),
+                                 value=repr(default))
             except re.error:
                 pass
 
@@ -140,7 +148,8 @@ class Checker:
         wanted = default if isinstance(default, list) else [default] if default is not None else []
         for value in wanted:
             if value not in values:
-                self.problem(form, f"{fptr}/default", f"default {value!r} is not one of the options")
+                self.problem(form, f"{fptr}/default", N_("default %(value)s is not one of the options"),
+                             value=repr(value))
 
     def check_formula_cycles(self, form: FormDef, fields: tuple[FieldDef, ...], ptr: str,
                              row_of: FieldDef | None) -> None:
@@ -163,7 +172,7 @@ class Checker:
 
         for i, field in enumerate(fields):
             if field.name in formulas and field.name not in done and visit(field.name):
-                self.problem(form, f"{ptr}/{i}/formula", f"formula '{field.name}' depends on itself")
+                self.problem(form, f"{ptr}/{i}/formula", N_("formula '%(name)s' depends on itself"), name=field.name)
                 return
 
     # -- expressions -------------------------------------------------------------
@@ -173,7 +182,8 @@ class Checker:
             try:
                 resolve_path(self.app, form, path, row_of=row_of)
             except PathError as exc:
-                self.problem(form, ptr, f"invalid expression {expr.source!r}: {exc}")
+                self.problem(form, ptr, N_("invalid expression %(source)s: %(error)s"),
+                             source=repr(expr.source), error=exc)
         self.check_list_use(form, expr, ptr, row_of)
 
     def check_list_use(self, form: FormDef, expr: Expression, ptr: str,
@@ -197,12 +207,13 @@ class Checker:
             name = ".".join(node.path)
             is_list = resolved.is_list or resolved.type == "table"
             if is_list and id(node) not in list_slots:
-                self.problem(form, ptr, f"invalid expression {expr.source!r}: '{name}' is a "
-                             "list; use it inside sum(), len(), min() or max(), or after 'in'")
+                self.problem(form, ptr, N_("invalid expression %(source)s: '%(name)s' is a list; use it inside "
+                                           "sum(), len(), min() or max(), or after 'in'"),
+                             source=repr(expr.source), name=name)
             elif not is_list and id(node) in sum_args:
-                self.problem(form, ptr, f"invalid expression {expr.source!r}: sum() needs a "
-                             f"list such as a table column (items.subtotal); '{name}' is "
-                             "a single value")
+                self.problem(form, ptr, N_("invalid expression %(source)s: sum() needs a list such as a table "
+                                           "column (items.subtotal); '%(name)s' is a single value"),
+                             source=repr(expr.source), name=name)
 
     # -- permissions and list ----------------------------------------------------
 
@@ -213,7 +224,7 @@ class Checker:
         for role, perm in form.permissions.items():
             ptr = f"{form.pointer}/permissions/{role}"
             if not self.role_exists(role):
-                self.problem(form, ptr, f"unknown role '{role}'; declare it in the module's roles")
+                self.problem(form, ptr, N_("unknown role '%(name)s'; declare it in the module's roles"), name=role)
             for action in ("read", "update", "delete"):
                 rule = perm.rule(action)
                 if rule.where is not None:
@@ -223,9 +234,9 @@ class Checker:
                 head, _, column = name.partition(".")
                 table = form.field(head)
                 if table is None or (column and (table.type != "table" or table.subfield(column) is None)):
-                    self.problem(form, f"{ptr}/hide", f"unknown field '{name}'")
+                    self.problem(form, f"{ptr}/hide", N_("unknown field '%(name)s'"), name=name)
                 elif name == form.title_field:
-                    self.problem(form, f"{ptr}/hide", f"the title field '{name}' cannot be hidden")
+                    self.problem(form, f"{ptr}/hide", N_("the title field '%(name)s' cannot be hidden"), name=name)
 
     def check_sql_expression(self, form: FormDef, expr: Expression, ptr: str) -> None:
         """Row-selecting expressions run as SQL: every path must map to a column
@@ -242,7 +253,7 @@ class Checker:
             whole_table = resolved.field is not None and resolved.field.type == "table"
             if resolved.type == "file" or (whole_table and id(node) not in len_args):
                 self.problem(form, ptr,
-                             f"'{'.'.join(node.path)}' cannot be used in a row condition")
+                             N_("'%(value)s' cannot be used in a row condition"), value='.'.join(node.path))
 
     def check_list(self, form: FormDef) -> None:
         ptr = f"{form.pointer}/list"
@@ -250,12 +261,13 @@ class Checker:
         for key in ("columns", "filters", "search"):
             for i, name in enumerate(getattr(form.list, key)):
                 if name not in known:
-                    self.problem(form, f"{ptr}/{key}/{i}", f"unknown field '{name}'")
+                    self.problem(form, f"{ptr}/{key}/{i}", N_("unknown field '%(name)s'"), name=name)
                 elif key != "columns" and (f := form.field(name)) is not None and f.type in ("table", "file"):
-                    self.problem(form, f"{ptr}/{key}/{i}", f"a {f.type} field cannot be used in {key}")
+                    self.problem(form, f"{ptr}/{key}/{i}", N_("a %(type)s field cannot be used in %(key)s"),
+                                 type=f.type, key=key)
         order = form.list.order_by.lstrip("-")
         if order not in known:
-            self.problem(form, f"{ptr}/order_by", f"unknown field '{order}'")
+            self.problem(form, f"{ptr}/order_by", N_("unknown field '%(name)s'"), name=order)
 
     # -- workflow ----------------------------------------------------------------
 
@@ -264,44 +276,47 @@ class Checker:
         names = wf.stage_names
         for name, n in Counter(names).items():
             if n > 1:
-                self.problem(form, f"{ptr}/stages/{names.index(name)}/name", f"duplicate stage '{name}'")
+                self.problem(form, f"{ptr}/stages/{names.index(name)}/name", N_("duplicate stage '%(name)s'"),
+                             name=name)
         finals = {s.name for s in wf.stages if s.final}
         if wf.initial not in names:
-            self.problem(form, f"{ptr}/initial", f"unknown stage '{wf.initial}'")
+            self.problem(form, f"{ptr}/initial", N_("unknown stage '%(name)s'"), name=wf.initial)
         elif wf.initial in finals:
-            self.problem(form, f"{ptr}/initial", f"the initial stage '{wf.initial}' cannot be final")
+            self.problem(form, f"{ptr}/initial", N_("the initial stage '%(initial)s' cannot be final"),
+                         initial=wf.initial)
         for i, stage in enumerate(wf.stages):
             sptr = f"{ptr}/stages/{i}"
             for name in sorted(stage.editable - {"*"}):
                 if form.field(name) is None:
-                    self.problem(form, f"{sptr}/editable", f"unknown field '{name}'")
+                    self.problem(form, f"{sptr}/editable", N_("unknown field '%(name)s'"), name=name)
             if stage.remind_before and not stage.due:
-                self.problem(form, f"{sptr}/remind_before", "remind_before needs due")
+                self.problem(form, f"{sptr}/remind_before", N_("remind_before needs due"))
             if stage.remind_before and stage.due and stage.remind_before >= stage.due:
-                self.problem(form, f"{sptr}/remind_before", "remind_before must be shorter than due")
+                self.problem(form, f"{sptr}/remind_before", N_("remind_before must be shorter than due"))
             if stage.final and stage.approval:
-                self.problem(form, f"{sptr}/approval", "a final stage cannot have an approval")
+                self.problem(form, f"{sptr}/approval", N_("a final stage cannot have an approval"))
             if stage.escalate:
                 self.check_recipients(form, stage.escalate.notify, f"{sptr}/escalate/notify")
                 if stage.escalate.transition and wf.transition(stage.escalate.transition) is None:
                     self.problem(form, f"{sptr}/escalate/transition",
-                                 f"unknown transition '{stage.escalate.transition}'")
+                                 N_("unknown transition '%(name)s'"), name=stage.escalate.transition)
                 if stage.escalate.action and not stage.approval:
-                    self.problem(form, f"{sptr}/escalate/action", "escalate.action needs an approval stage")
+                    self.problem(form, f"{sptr}/escalate/action", N_("escalate.action needs an approval stage"))
                 if not stage.due:
-                    self.problem(form, f"{sptr}/escalate", "escalate needs due")
+                    self.problem(form, f"{sptr}/escalate", N_("escalate needs due"))
             if stage.approval:
                 ap = stage.approval
                 for key in ("approved", "rejected"):
                     if getattr(ap, key) not in names:
-                        self.problem(form, f"{sptr}/approval/{key}", f"unknown stage '{getattr(ap, key)}'")
+                        self.problem(form, f"{sptr}/approval/{key}", N_("unknown stage '%(name)s'"),
+                                     name=getattr(ap, key))
                 step_names = [s.name for s in ap.steps]
                 for j, step in enumerate(ap.steps):
                     jptr = f"{sptr}/approval/steps/{j}"
                     if step_names.count(step.name) > 1:
-                        self.problem(form, f"{jptr}/name", f"duplicate step '{step.name}'")
+                        self.problem(form, f"{jptr}/name", N_("duplicate step '%(name)s'"), name=step.name)
                     if not step.approvers:
-                        self.problem(form, f"{jptr}/approvers", "a step needs at least one approver")
+                        self.problem(form, f"{jptr}/approvers", N_("a step needs at least one approver"))
                     self.check_recipients(form, step.approvers, f"{jptr}/approvers")
                     self.check_recipients(form, step.cc, f"{jptr}/cc")
                     if step.when is not None:
@@ -310,29 +325,30 @@ class Checker:
         for i, tr in enumerate(wf.transitions):
             tptr = f"{ptr}/transitions/{i}"
             if tnames.count(tr.name) > 1:
-                self.problem(form, f"{tptr}/name", f"duplicate transition '{tr.name}'")
+                self.problem(form, f"{tptr}/name", N_("duplicate transition '%(name)s'"), name=tr.name)
             for source in tr.sources:
                 if source == "*":
                     continue
                 if source not in names:
-                    self.problem(form, f"{tptr}/from", f"unknown stage '{source}'")
+                    self.problem(form, f"{tptr}/from", N_("unknown stage '%(name)s'"), name=source)
                 elif source in finals:
-                    self.problem(form, f"{tptr}/from", f"'{source}' is a final stage: no transition may leave it")
+                    self.problem(form, f"{tptr}/from", N_("'%(source)s' is a final stage: no transition may leave it"),
+                                 source=source)
             if tr.to not in names:
-                self.problem(form, f"{tptr}/to", f"unknown stage '{tr.to}'")
+                self.problem(form, f"{tptr}/to", N_("unknown stage '%(name)s'"), name=tr.to)
             for role in tr.roles:
                 if role != "$owner" and not self.role_exists(role):
-                    self.problem(form, f"{tptr}/roles", f"unknown role '{role}'")
+                    self.problem(form, f"{tptr}/roles", N_("unknown role '%(name)s'"), name=role)
             if tr.condition is not None:
                 self.check_expression(form, tr.condition, f"{tptr}/condition")
             for j, name in enumerate(tr.require):
                 if form.field(name) is None:
-                    self.problem(form, f"{tptr}/require/{j}", f"unknown field '{name}'")
+                    self.problem(form, f"{tptr}/require/{j}", N_("unknown field '%(name)s'"), name=name)
             self.check_assignments(form, form, tr.set, f"{tptr}/set")
             if tr.create:
                 target = self.app.form(tr.create.form)
                 if target is None:
-                    self.problem(form, f"{tptr}/create/form", f"unknown form '{tr.create.form}'")
+                    self.problem(form, f"{tptr}/create/form", N_("unknown form '%(name)s'"), name=tr.create.form)
                 else:
                     self.check_assignments(form, target, tr.create.set, f"{tptr}/create/set")
 
@@ -340,21 +356,23 @@ class Checker:
         for name, expr in assignments.items():
             field = target.field(name)
             if field is None:
-                self.problem(source, f"{ptr}/{name}", f"form '{target.name}' has no field '{name}'")
+                self.problem(source, f"{ptr}/{name}", N_("form '%(form)s' has no field '%(name)s'"),
+                             form=target.name, name=name)
             elif field.computed or field.type in ("table", "file"):
-                self.problem(source, f"{ptr}/{name}", f"a {field.type} field cannot be set")
+                self.problem(source, f"{ptr}/{name}", N_("a %(type)s field cannot be set"), type=field.type)
             self.check_expression(source, expr, f"{ptr}/{name}")
 
     def check_recipients(self, form: FormDef, recipients: Iterable[Recipient], ptr: str) -> None:
         for i, rec in enumerate(recipients):
             if rec.kind == "role" and not self.role_exists(rec.value):
-                self.problem(form, f"{ptr}/{i}/role", f"unknown role '{rec.value}'")
+                self.problem(form, f"{ptr}/{i}/role", N_("unknown role '%(name)s'"), name=rec.value)
             elif rec.kind in ("field", "manager_of"):
                 if rec.value in ("created_by",):
                     continue
                 field = form.field(rec.value)
                 if field is None or field.type != "user":
-                    self.problem(form, f"{ptr}/{i}/{rec.kind}", f"'{rec.value}' must be a user field of this form")
+                    self.problem(form, f"{ptr}/{i}/{rec.kind}", N_("'%(name)s' must be a user field of this form"),
+                                 name=rec.value)
 
     def check_rollups(self, form: FormDef) -> None:
         for i, fdef in enumerate(form.fields):
@@ -362,28 +380,30 @@ class Checker:
                 continue
             ptr = f"{form.pointer}/fields/{i}"
             if fdef.rollup is None:
-                self.problem(form, f"{ptr}/value", "use count() or sum(F), avg(F), min(F), max(F)")
+                self.problem(form, f"{ptr}/value", N_("use count() or sum(F), avg(F), min(F), max(F)"))
                 continue
             child = self.app.form(fdef.form or "")
             if child is None:
                 continue  # reported with the other links
             link = child.field(fdef.link or "")
             if link is None or link.type != "link" or link.form != form.name:
-                self.problem(form, f"{ptr}/link", f"'{fdef.link}' must be a link field of '{child.name}' "
-                                                  f"pointing to '{form.name}'")
+                self.problem(form, f"{ptr}/link",
+                             N_("'%(link)s' must be a link field of '%(form)s' pointing to '%(target)s'"),
+                             link=fdef.link, form=child.name, target=form.name)
             aggregate, name = fdef.rollup
             if aggregate == "count":
                 continue
             value = child.field(name or "")
             if value is None or value.value_kind not in ("integer", "decimal"):
-                self.problem(form, f"{ptr}/value", f"{aggregate}() needs a number field of '{child.name}'")
+                self.problem(form, f"{ptr}/value", N_("%(aggregate)s() needs a number field of '%(name)s'"),
+                             aggregate=aggregate, name=child.name)
 
     def check_update_linked(self, form: FormDef) -> None:
         for i, spec in enumerate(form.update_linked):
             uptr = f"{form.pointer}/update_linked/{i}"
             link = form.field(spec.link)
             if link is None or link.type != "link":
-                self.problem(form, f"{uptr}/link", f"'{spec.link}' must be a link field of this form")
+                self.problem(form, f"{uptr}/link", N_("'%(link)s' must be a link field of this form"), link=spec.link)
                 continue
             target = self.app.form(link.form or "")
             if target is not None:
@@ -395,13 +415,14 @@ class Checker:
 
     def check_approval_chart(self, form: FormDef, chart, cptr: str) -> None:
         if form.workflow is None or not any(s.approval for s in form.workflow.stages):
-            self.problem(form, f"{cptr}/source", "source 'approvals' needs a workflow with an approval stage")
+            self.problem(form, f"{cptr}/source", N_("source 'approvals' needs a workflow with an approval stage"))
         if chart.aggregate not in ("count", "avg", "min", "max") or (
                 chart.aggregate != "count" and chart.value_field != "hours"):
-            self.problem(form, f"{cptr}/value", "with source 'approvals' use count(), avg(hours), min(hours) "
-                                                "or max(hours)")
+            self.problem(form, f"{cptr}/value",
+                N_("with source 'approvals' use count(), avg(hours), min(hours) or max(hours)"),
+                )
         if chart.group_by not in (None, "stage"):
-            self.problem(form, f"{cptr}/group_by", "with source 'approvals' group_by may only be 'stage'")
+            self.problem(form, f"{cptr}/group_by", N_("with source 'approvals' group_by may only be 'stage'"))
         if chart.where is not None:
             self.check_expression(form, chart.where, f"{cptr}/where")
             self.check_sql_expression(form, chart.where, f"{cptr}/where")
@@ -411,22 +432,23 @@ class Checker:
         for i, rem in enumerate(form.reminders):
             rptr = f"{form.pointer}/reminders/{i}"
             if names.count(rem.name) > 1:
-                self.problem(form, f"{rptr}/name", f"duplicate reminder '{rem.name}'")
+                self.problem(form, f"{rptr}/name", N_("duplicate reminder '%(name)s'"), name=rem.name)
             field = form.field(rem.date_field)
             system_date = rem.date_field in ("created_at", "updated_at", "due_at")
             if not system_date and (field is None or field.type not in DATE_TYPES):
-                self.problem(form, f"{rptr}/date_field", f"'{rem.date_field}' must be a date or datetime field")
+                self.problem(form, f"{rptr}/date_field", N_("'%(date_field)s' must be a date or datetime field"),
+                             date_field=rem.date_field)
             self.check_recipients(form, rem.notify, f"{rptr}/notify")
             if rem.when is not None:
                 self.check_expression(form, rem.when, f"{rptr}/when")
                 self.check_sql_expression(form, rem.when, f"{rptr}/when")
             if rem.transition and (form.workflow is None or form.workflow.transition(rem.transition) is None):
-                self.problem(form, f"{rptr}/transition", f"unknown transition '{rem.transition}'")
+                self.problem(form, f"{rptr}/transition", N_("unknown transition '%(name)s'"), name=rem.transition)
             if not rem.notify and not rem.transition:
-                self.problem(form, rptr, "a reminder needs notify, transition or both")
+                self.problem(form, rptr, N_("a reminder needs notify, transition or both"))
             for name in re.findall(r"\{([a-z][a-z0-9_]*)\}", rem.message or ""):
                 if form.field(name) is None and name not in SYSTEM_ATTRIBUTES:
-                    self.problem(form, f"{rptr}/message", f"unknown field '{{{name}}}' in message")
+                    self.problem(form, f"{rptr}/message", N_("unknown field '{%(name)s}' in message"), name=name)
 
     def check_charts(self, form: FormDef) -> None:
         for i, chart in enumerate(form.charts):
@@ -437,27 +459,28 @@ class Checker:
             if chart.group_by and chart.group_by != "stage":
                 field = form.field(chart.group_by)
                 if field is None and chart.group_by not in SYSTEM_ATTRIBUTES:
-                    self.problem(form, f"{cptr}/group_by", f"unknown field '{chart.group_by}'")
+                    self.problem(form, f"{cptr}/group_by", N_("unknown field '%(name)s'"), name=chart.group_by)
                 elif field is not None and field.type in ("table", "file", "textarea"):
-                    self.problem(form, f"{cptr}/group_by", f"cannot group by a {field.type} field")
+                    self.problem(form, f"{cptr}/group_by", N_("cannot group by a %(type)s field"), type=field.type)
             if chart.interval != "day":
                 grouped = form.field(chart.group_by or "")
                 if chart.group_by not in ("created_at", "updated_at") and (
                         grouped is None or grouped.value_kind not in ("date", "datetime")):
-                    self.problem(form, f"{cptr}/interval", "an interval needs a date or datetime group_by")
+                    self.problem(form, f"{cptr}/interval", N_("an interval needs a date or datetime group_by"))
             if chart.group_by == "stage" and form.workflow is None:
-                self.problem(form, f"{cptr}/group_by", "group_by 'stage' needs a workflow")
+                self.problem(form, f"{cptr}/group_by", N_("group_by 'stage' needs a workflow"))
             if chart.value_field:
                 field = form.field(chart.value_field)
                 if field is None:
-                    self.problem(form, f"{cptr}/value", f"unknown field '{chart.value_field}'")
+                    self.problem(form, f"{cptr}/value", N_("unknown field '%(name)s'"), name=chart.value_field)
                 elif chart.aggregate != "count" and field.type not in (
                         "integer", "decimal", "formula", "rollup") and not (
                         chart.aggregate == "avg" and field.type == "boolean"):
-                    self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a number (or, for avg, a "
-                                 "yes/no) field")
+                    self.problem(form, f"{cptr}/value",
+                        N_("%(aggregate)s() needs a number (or, for avg, a yes/no) field"),
+                        aggregate=chart.aggregate)
             elif chart.aggregate != "count":
-                self.problem(form, f"{cptr}/value", f"{chart.aggregate}() needs a field")
+                self.problem(form, f"{cptr}/value", N_("%(aggregate)s() needs a field"), aggregate=chart.aggregate)
             if chart.where is not None:
                 self.check_expression(form, chart.where, f"{cptr}/where")
                 self.check_sql_expression(form, chart.where, f"{cptr}/where")

@@ -8,8 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from engine.auth.login import attempt_login
 from engine.auth.redirects import safe_target
-from engine.auth.users import authenticate, end_sessions
+from engine.auth.throttle import ThrottleRules
+from engine.auth.users import end_sessions
 from engine.auth.web import LoginUser, resolve_user
 from engine.i18n import _
 from engine.services import incidents as incident_service
@@ -36,14 +38,19 @@ def _safe_next(target: str | None) -> str:
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        with engine_state().db.session() as session:
-            user = authenticate(session, form.username.data.strip(), form.password.data)
-        if user is not None:
+        state = engine_state()
+        result = attempt_login(state.db, form.username.data, form.password.data, request.remote_addr,
+                               ThrottleRules.from_settings(state.settings))
+        if result.user is not None:
             from flask import session as cookie
 
             cookie.clear()  # a fresh session at login
-            login_user(LoginUser(user))
+            login_user(LoginUser(result.user))
             return redirect(_safe_next(request.args.get("next")))
+        if result.retry_after is not None:
+            minutes = max(1, -(-result.retry_after // 60))
+            flash(_("Too many failed tries. Try again in %(minutes)s minutes.", minutes=minutes), "error")
+            return render_template("login.html", form=form), 429, {"Retry-After": str(result.retry_after)}
         flash(_("Wrong user name or password."), "error")
         return render_template("login.html", form=form), 401
     return render_template("login.html", form=form)
@@ -89,6 +96,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label)
+
+    @app.get("/favicon.ico")
+    def favicon():  # browsers ask for it at the root, logged in or not
+        return app.send_static_file("favicon.ico")
 
     @app.context_processor
     def layout_context():

@@ -187,3 +187,10 @@ def definition_version(version_id: int):
     sources = {n: json.dumps(doc, ensure_ascii=False, indent=2) if not isinstance(doc, str) else doc
                for n, doc in (row["sources"] or {}).items()}
     return render_template("admin/definition_version.html", version=row, sources=sources)
+
+
+@bp.get("/reference")
+def reference():
+    from .reference import reference_html
+
+    return render_template("admin/reference.html", body=reference_html())

@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import Babel
 
+from engine.i18n import _, problem_text
+
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 COOKIE = "lang"
 
@@ -33,7 +35,22 @@ def select_locale() -> str:
     return "zh_CN"
 
 
+def ui_text() -> dict[str, str]:
+    """The words the page scripts show, in the page's language (rendered by base.html as
+    JSON; app.js reads every visible word from it). `{name}` marks a value put in by JS."""
+    return {
+        "no_results": _("No results found"),
+        "loading_more": _("Loading more results…"),
+        "no_more_results": _("No more results"),
+        "remove": _("Remove"),
+        "file_too_large": _("The file is larger than {size} KB"),
+        "file_type": _("Allowed file types: {types}"),
+    }
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(ui_text=ui_text)
+    app.jinja_env.filters["problem_text"] = problem_text
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_CN")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale, default_timezone="UTC")

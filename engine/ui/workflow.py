@@ -8,8 +8,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from engine.auth.redirects import safe_target
+from engine.definitions.model import FormDef
 from engine.errors import EngineError
-from engine.i18n import _
+from engine.i18n import _, lazy
 from engine.services import notifications as notification_service
 from engine.services import tasks as task_service
 from engine.services import workflow as service
@@ -23,19 +24,40 @@ def _back(form_name: str, record_id: int):
     return redirect(url_for("records.detail_page", form_name=form_name, record_id=record_id))
 
 
+# Keys of ValidationFailed that are not fields of a form: the action's own inputs.
+ACTION_INPUTS = {"comment": lazy("Comment"), "to": lazy("Hand on to"), "version": lazy("Version")}
+
+
+def _label(form: FormDef | None, key: str) -> str:
+    """`items.2.qty` → 订单明细 row 3 数量; `comment` → 意见; an unknown key as it is."""
+    if key in ACTION_INPUTS:
+        return str(ACTION_INPUTS[key])
+    name, _dot, rest = key.partition(".")
+    field = form.field(name) if form is not None else None
+    if field is None:
+        return key
+    if not rest:
+        return field.label
+    index, _dot, column = rest.partition(".")
+    sub = field.subfield(column) if column else None
+    if index.isdigit() and sub is not None:
+        return _("%(table)s, row %(row)s, %(column)s", table=field.label, row=int(index) + 1, column=sub.label)
+    return f"{field.label} {rest}"
+
+
 def _refused(exc: EngineError, form_name: str | None = None) -> None:
-    """Flash why an action was refused, naming the fields by their labels (404 propagates:
-    the record or task is not yours to see)."""
+    """Flash why an action was refused, naming each field by its label in the user's language
+    (404 propagates: the record or task is not yours to see)."""
     if exc.status == 404:
         raise exc
     fields = getattr(exc, "fields", None) or {}
-    labels: dict[str, str] = {}
-    if fields and form_name:
-        with use_case() as ctx:
-            form = ctx.app.form(form_name)
-            labels = {f.name: f.label for f in form.fields} if form else {}
-    detail = "; ".join(f"{labels[k]}: {', '.join(v)}" if k in labels else ", ".join(v) for k, v in fields.items())
-    flash(f"{exc.message}: {detail}" if detail else exc.message, "error")
+    if not fields:
+        flash(exc.message, "error")
+        return
+    with use_case() as ctx:
+        form = ctx.app.form(form_name) if form_name else None
+    detail = "; ".join(f"{_label(form, k)}: {', '.join(v)}" for k, v in fields.items())
+    flash(_("Not done. Please check: %(detail)s", detail=detail), "error")
 
 
 def _on_record(form_name: str, record_id: int, action, done: str):

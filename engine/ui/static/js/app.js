@@ -3,6 +3,32 @@
 (function () {
   "use strict";
 
+  // Every word the scripts show comes from the page's translated #ui-text block.
+  var TEXT = (function () {
+    var node = document.getElementById("ui-text");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+
+  function text(key, params) {
+    var out = TEXT[key] || "";
+    Object.keys(params || {}).forEach(function (name) { out = out.split("{" + name + "}").join(String(params[name])); });
+    return out;
+  }
+
+  function escapeHtml(value) {
+    return String(value).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function pickerRender() {
+    return {
+      no_results: function () { return '<div class="no-results">' + escapeHtml(text("no_results")) + "</div>"; },
+      loading_more: function () { return '<div class="loading-more-results">' + escapeHtml(text("loading_more")) + "</div>"; },
+      no_more_results: function () { return '<div class="no-more-results">' + escapeHtml(text("no_more_results")) + "</div>"; }
+    };
+  }
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.content : "";
@@ -25,13 +51,12 @@
     var file = input.files && input.files[0];
     var problem = "";
     if (file && input.dataset.maxSize && file.size > Number(input.dataset.maxSize)) {
-      problem = (document.documentElement.lang === "en" ? "File is larger than " : "文件超过 ") +
-        Math.round(Number(input.dataset.maxSize) / 1024) + " KB";
+      problem = text("file_too_large", {size: Math.round(Number(input.dataset.maxSize) / 1024)});
     }
     if (file && input.accept) {
       var ext = "." + file.name.split(".").pop().toLowerCase();
       if (input.accept.split(",").indexOf(ext) < 0) {
-        problem = (document.documentElement.lang === "en" ? "Allowed: " : "允许的类型：") + input.accept;
+        problem = text("file_type", {types: input.accept});
       }
     }
     input.setCustomValidity(problem);
@@ -55,7 +80,7 @@
       }
       new TomSelect(select, {
         valueField: "value", labelField: "text", searchField: ["text"], maxOptions: 50,
-        preload: "focus", loadThrottle: 250,
+        preload: "focus", loadThrottle: 250, render: pickerRender(),
         load: function (query, callback) {
           var url = "/api/forms/" + encodeURIComponent(linkForm) + "/records?per_page=20&q=" + encodeURIComponent(query);
           if (!query) { url = "/api/forms/" + encodeURIComponent(linkForm) + "/records?per_page=20"; }
@@ -76,8 +101,8 @@
     }
     if (select.dataset.enhance) {
       new TomSelect(select, {
-        maxOptions: 500, allowEmptyOption: true,
-        plugins: select.multiple ? ["remove_button"] : [],
+        maxOptions: 500, allowEmptyOption: true, render: pickerRender(),
+        plugins: select.multiple ? {remove_button: {title: text("remove")}} : {},
         onChange: function () { select.dispatchEvent(new Event("input", {bubbles: true})); }
       });
     }
