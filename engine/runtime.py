@@ -196,6 +196,8 @@ class RuntimeHolder:
     def _apply(self, live_signature: str, record: bool = True) -> bool:
         """Validate the files and bring the database in line (which makes them the live set);
         a refusal is recorded for every process. True when they applied."""
+        if len(self._tried) > 256:  # a memory of recent tries, not a history
+            self._tried.clear()
         self._tried.add((self._files.signature, live_signature))
         try:
             if self._files.sources is None:
