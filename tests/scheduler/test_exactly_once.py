@@ -96,7 +96,7 @@ def test_a_pass_killed_half_way_is_taken_over_and_every_remaining_timer_fires_on
     doomed = start_pass(app, db_url, now)
     deadline = time.monotonic() + 120
     while fired_count(app) < 150 and doomed.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
+        time.sleep(0.01)
     doomed.send_signal(signal.SIGKILL)
     doomed.communicate()
     before = fired_count(app)
