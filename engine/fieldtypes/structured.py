@@ -27,6 +27,7 @@ class TableType(FieldType):
         return raw
 
     def check(self, field: FieldDef, value: list[Any], ctx: CheckContext) -> list[str]:
+        """Row counts; also called with [] for no rows, so `min_rows` holds for an empty table."""
         if field.min_rows is not None and len(value) < field.min_rows:
             return [_("needs at least %(n)s rows", n=field.min_rows)]
         if field.max_rows is not None and len(value) > field.max_rows:
@@ -40,7 +41,8 @@ class TableType(FieldType):
         from . import REGISTRY
 
         props = {f.name: REGISTRY[f.type].json_schema(f) for f in field.fields}
-        return {"type": "array", "items": {"type": "object", "properties": props}}
+        bounds = {key: n for key, n in (("minItems", field.min_rows), ("maxItems", field.max_rows)) if n is not None}
+        return {"type": "array", "items": {"type": "object", "properties": props}, **bounds}
 
 
 @register

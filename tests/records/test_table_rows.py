@@ -81,7 +81,7 @@ def test_the_page_form_refuses_no_rows_and_keeps_the_input(app, clerk):
 def test_import_refuses_a_row_without_lines(app, clerk):
     client = app.test_client()
     login(client, "clerk", "clerk-password")
-    data = 'Subject,Lines\nNone,[]\nOne,"[{""item"": ""pen"", ""qty"": 1}]"\n'.encode()
+    data = b'Subject,Lines\nNone,[]\nOne,"[{""item"": ""pen"", ""qty"": 1}]"\n'
     token = csrf_from(client.get("/f/sheet/import").get_data(as_text=True))
     response = client.post("/f/sheet/import", data={"csrf_token": token, "file": (io.BytesIO(data), "s.csv")},
                            content_type="multipart/form-data")
@@ -89,3 +89,9 @@ def test_import_refuses_a_row_without_lines(app, clerk):
     assert response.status_code == 422, text[-2000:]
     assert re.search(r"至少需要 1 行", text)
     assert count(clerk) == 0  # all or nothing
+
+
+def test_the_form_description_states_the_row_bounds(clerk):
+    (form,) = [f for f in clerk.get("/api/forms").get_json() if f["name"] == "sheet"]
+    (lines,) = [f for f in form["fields"] if f["name"] == "lines"]
+    assert (lines["schema"]["minItems"], lines["schema"]["maxItems"]) == (1, 2)
