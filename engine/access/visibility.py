@@ -8,6 +8,7 @@ Hide sets name fields (`amount`) and table columns (`items.price`)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,18 @@ def uses_hidden(names: Iterable[str], hidden: frozenset[str]) -> bool:
         if name in hidden or head in hidden or (not column and hidden_columns(head, hidden)):
             return True
     return False
+
+
+def without_hidden_columns(form: FormDef, hidden: frozenset[str]) -> FormDef:
+    """The form as this user sees it on a page: its tables without the columns hidden from
+    them, so an edit or create form neither shows nor submits them."""
+    if not any("." in name for name in hidden):
+        return form
+    fields = tuple(
+        replace(f, fields=tuple(s for s in f.fields if s.name not in hidden_columns(f.name, hidden)))
+        if f.is_table else f
+        for f in form.fields)
+    return replace(form, fields=fields)
 
 
 def hidden_in_record(gate: Gate, session: Session, user: User, form: FormDef, record_id: int,

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from engine.access.visibility import hidden_columns, without_hidden_columns
 from engine.auth.users import list_users
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import EngineError, NotFound, PayloadTooLarge, ValidationFailed
@@ -101,10 +102,13 @@ def _multi(args: Any, params: dict[str, str], board: bool = False) -> Any:
 
 def _editable_names(ctx: Context, form: FormDef, hidden: frozenset[str], record: dict | None) -> list[str]:
     stage = form.workflow.stage(record["stage"]) if form.workflow and record else None
+    unseen = ctx.gate.never_visible(ctx.user, form, ctx.local_now) if record else frozenset()
     names = []
     for field in form.fields:
         if field.name in hidden or field.computed or field.readonly:
             continue
+        if field.is_table and hidden_columns(field.name, unseen):
+            continue  # saving it would drop the columns the user cannot see (the service refuses)
         if stage is not None and not stage.allows_edit(field.name):
             continue
         names.append(field.name)
@@ -165,6 +169,7 @@ def create_page(form_name: str):
         if form is None or not ctx.gate.can_create(ctx.user, form):
             abort(404)
         hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+        form = without_hidden_columns(form, hidden)
         shown = [f.name for f in form.fields if f.name not in hidden]
         editable = _editable_names(ctx, form, hidden, None)
         form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
@@ -298,6 +303,7 @@ def edit_page(form_name: str, record_id: int):
         shown = list(record["fields"])
         hidden = frozenset(f.name for f in form.fields if f.name not in shown)
         editable = _editable_names(ctx, form, hidden, record)
+        form = without_hidden_columns(form, ctx.gate.never_visible(ctx.user, form, ctx.local_now))
         if not editable:
             flash(_("Nothing can be changed in this stage."), "warning")
             return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from engine.scheduler import run_pass
 from engine.store.system import notifications
-from tests.auth.test_login import login
+from tests.auth.test_login import csrf_from, login
 from tests.conftest import FROZEN_NOW, engine_today, write_module
 
 SECRET, SECRET_AFTER = "987654.32", "876543.21"
@@ -215,3 +215,28 @@ def test_a_chart_filtered_by_a_hidden_field_is_not_shown(app, planted):
     assert "大额交易数" in pages["boss"] and "底价合计" in pages["boss"]
     assert "大额交易数" not in pages["clerk"] and "底价合计" not in pages["clerk"]
     assert "交易数（按阶段）" in pages["clerk"]
+
+
+def test_forms_neither_show_nor_submit_hidden_table_columns(app, make_user):
+    """The edit form of a reader with a hidden column keeps the table read-only (saving it
+    would drop prices they cannot see), so their other edits save; the create form has no
+    input for the hidden column."""
+    boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
+    deal = boss.create("deal", name="保密交易", secret=SECRET, items=[{"product": "螺丝", "qty": 2, "price": PRICE}])
+    browser = app.test_client()
+    assert login(browser, "clerk", "clerk-password").status_code == 302
+    page = browser.get(f"/f/deal/{deal['id']}/edit").get_data(as_text=True)
+    assert "items-0-price" not in page and "单价" not in page and not leaks(page)
+    response = browser.post(f"/f/deal/{deal['id']}/edit", data={
+        "csrf_token": csrf_from(page), "version": deal["version"], "name": "改名",
+        "items-0-product": "螺丝", "items-0-qty": "3"})
+    assert response.status_code == 302
+    assert boss.get(f"/api/forms/deal/records/{deal['id']}").get_json()["fields"]["items"] == [
+        {"product": "螺丝", "qty": 2, "price": PRICE}]
+    page = browser.get("/f/deal/new").get_data(as_text=True)
+    assert "items-0-qty" in page and "items-0-price" not in page
+    response = browser.post("/f/deal/new", data={"csrf_token": csrf_from(page), "name": "新交易",
+                                                 "items-0-product": "垫片", "items-0-qty": "5"})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    created = [r for r in clerk.get("/api/forms/deal/records").get_json()["items"] if r["fields"]["name"] == "新交易"]
+    assert created[0]["fields"]["items"] == [{"product": "垫片", "qty": 5}]
