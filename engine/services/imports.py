@@ -18,6 +18,8 @@ imported.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -113,13 +115,17 @@ class Cells:
         self.titles: dict[tuple[str, str], list[int]] = {}
 
     def user(self, text: str) -> str:
+        """A user name, or a display name only one user has (else a clear error)."""
         if self.people is None:
-            self.people = {}
-            for name, display in self.ctx.session.execute(select(users.c.name, users.c.display_name)).all():
-                self.people[name] = name
-                if display:
-                    self.people.setdefault(display, name)
-        return self.people.get(text, text)
+            rows = self.ctx.session.execute(select(users.c.name, users.c.display_name)).all()
+            self.people = {display: name for name, display in rows if display}
+            shared = Counter(display for _name, display in rows if display)
+            self.people.update({display: "" for display, n in shared.items() if n > 1})
+            self.people.update({name: name for name, _display in rows})
+        found = self.people.get(text, text)
+        if not found:
+            raise ValueError(_("several users are called %(name)s; use the user name", name=text))
+        return found
 
     def resolve_links(self, fdef: FieldDef, texts: Iterable[str]) -> None:
         """Look up a column's link cells in bulk: title or id among the records the user may read."""
@@ -172,8 +178,11 @@ class Cells:
             label = str(text)
             return next((o.value for o in fdef.options if label in (o.label, o.value)), label)
         if kind == "multiselect":
-            parts = [p.strip() for p in str(text).replace(",", "、").replace("，", "、").split("、") if p.strip()]
-            return [next((o.value for o in fdef.options if p in (o.label, o.value)), p) for p in parts]
+            known = {o.label: o.value for o in fdef.options} | {o.value: o.value for o in fdef.options}
+            parts = [p.strip() for p in str(text).split("、") if p.strip()]
+            if not all(p in known for p in parts):  # typed by hand: commas separate too
+                parts = [p.strip() for p in re.split("[、,，]", str(text)) if p.strip()]
+            return [known.get(p, p) for p in parts]
         if kind == "boolean":
             word = str(text).strip().lower()
             if word in TRUE_WORDS:

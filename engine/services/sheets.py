@@ -199,13 +199,21 @@ def _xlsx_cells(sheet: Any, row: Iterable[Any]) -> list[Any]:
             cell = WriteOnlyCell(sheet, xlsx_text(value))
             cell.data_type = "s"
             cells.append(cell)
+        elif isinstance(value, Decimal | int) and not isinstance(value, bool) and _digits(value) > 15:
+            cells.append(str(value))  # a spreadsheet number keeps 15 digits
         elif isinstance(value, Decimal):
             cells.append(float(value))
-        elif isinstance(value, datetime) and value.microsecond:
-            cells.append(value.isoformat(sep=" "))  # an Excel date keeps milliseconds at best
+        elif isinstance(value, datetime) and (value.microsecond or value.year < 1900):
+            cells.append(value.isoformat(sep=" "))  # an Excel date keeps milliseconds at best, from 1900
+        elif isinstance(value, date) and not isinstance(value, datetime) and value.year < 1900:
+            cells.append(value.isoformat())
         else:
             cells.append(value)
     return cells
+
+
+def _digits(number: Decimal | int) -> int:
+    return len(Decimal(number).as_tuple().digits)
 
 
 def write_xlsx(head: list[str], rows: Iterable[list[Any]], title: str, notes: list[list[str]] | None = None) -> bytes:

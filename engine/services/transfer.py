@@ -10,13 +10,14 @@ and guide an import file needs.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine.access.visibility import hidden_columns, visible_values
 from engine.definitions.model import FieldDef, FormDef
@@ -52,8 +53,7 @@ def export_rows(ctx: Context, form_name: str, params: Mapping[str, str]) -> tupl
                              invisible)
     conditions = [ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now), *query.conditions]
     columns = export_columns(ctx, form)
-    user_labels = dict(ctx.session.execute(
-        select(users.c.name, func.coalesce(users.c.display_name, users.c.name))).all())
+    user_labels = readable_user_names(ctx)
 
     def rows() -> Iterator[list[Any]]:
         last = 0
@@ -94,6 +94,16 @@ def _without_hidden_columns(column: FieldDef, hidden: frozenset[str],
         columns = hidden_columns(column.name, hidden)
         cache[key] = replace(column, fields=tuple(s for s in column.fields if s.name not in columns))
     return cache[key]
+
+
+def readable_user_names(ctx: Context) -> dict[str, str]:
+    """User name → what a cell shows: the display name, or the user name where the display
+    name is shared by several users or is another user's name (so import reads it back)."""
+    rows = ctx.session.execute(select(users.c.name, users.c.display_name)).all()
+    names = {name for name, _display in rows}
+    shared = Counter(display for _name, display in rows if display)
+    return {name: display if display and shared[display] == 1 and (display == name or display not in names)
+            else name for name, display in rows}
 
 
 def cell_of(ctx: Context, fdef: FieldDef, value: Any, title: str | None, user_labels: Mapping[str, str]) -> Any:

@@ -12,6 +12,7 @@ ZH = {
     "you may not create a record you could not then edit (check the fields your role is limited by)":
         "不能新建自己之后无法编辑的记录（请检查你的角色受限的字段）",
     "the same value as row %(row)s": "与第 %(row)s 行的值相同",
+    "several users are called %(name)s; use the user name": "有多个用户叫 %(name)s，请填写用户名",
     "a unique value was taken by another record while the file was checked; nothing was imported, try again":
         "检查文件期间，某个唯一值已被其他记录占用；未导入任何数据，请重试",
 }

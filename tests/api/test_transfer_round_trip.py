@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from engine.store.system import users
 from tests.auth.test_login import csrf_from, login
 
 pytestmark = pytest.mark.kitchen
@@ -31,12 +32,16 @@ def things(clerk, party):
          "day": "2024-02-29", "moment": "2024-12-31T23:59:59+08:00", "color": "red", "reason": "+why",
          "tags": [], "keeper": "clerk1"},
         {"code": "EF-3", "moment": "2026-06-30T16:00:00.5+08:00", "color": "green", "tags": ["b"],
-         "keeper": "clerk1", "notes": "-2"},
+         "keeper": "clerk3", "notes": "-2", "price": "1234567890123.45", "count": 999, "day": "1899-12-31"},
     ]
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_every_field_type_survives_export_and_import(app, clerk, fmt):
+def test_every_field_type_survives_export_and_import(app, clerk, admin, make_user, fmt):
+    for name in ("clerk2", "clerk3"):  # the same display name: export and import use the user name
+        make_user(name, "clerk")
+        with app.extensions["engine"].db.transaction() as session:
+            session.execute(users.update().where(users.c.name == name).values(display_name="同名"))
     party = clerk.create("party", name="P1")["id"]
     originals = []
     for fields in things(clerk, party):
@@ -47,7 +52,7 @@ def test_every_field_type_survives_export_and_import(app, clerk, fmt):
     assert login(browser, "clerk1", "clerk1-password").status_code == 302
     exported = browser.get(f"/f/thing/export?format={fmt}").get_data()
     for record in originals:  # the codes are unique: make room for the imported copies
-        assert clerk.delete(f"{URL}/{record['id']}").status_code == 204
+        assert admin.delete(f"{URL}/{record['id']}").status_code == 204
     token = csrf_from(browser.get("/f/thing/import").get_data(as_text=True))
     response = browser.post("/f/thing/import", data={"csrf_token": token, "file": (io.BytesIO(exported), f"t.{fmt}")},
                             content_type="multipart/form-data")
