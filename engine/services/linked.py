@@ -12,6 +12,7 @@ from sqlalchemy import true
 from engine.definitions.model import FormDef
 from engine.errors import Conflict, ValidationFailed
 from engine.expressions import ExpressionError, evaluate, evaluate_condition
+from engine.i18n import _
 from engine.records.codec import encode_value
 from engine.records.compute import RecordScope
 from engine.records.context import Context
@@ -47,7 +48,8 @@ def apply_update_linked(ctx: Context, form: FormDef, record_id: int, values: Map
             continue
         if not update_record_row(ctx.session, tables, target.id, target.version,
                                  {name: new_values.get(name) for name in changed}, ctx.now):
-            raise Conflict(f"record {target.id} of '{target_form.name}' was changed at the same time; try again",
+            raise Conflict(_("record %(id)s of %(form)s was changed at the same time; try again", id=target.id,
+                             form=target_form.title),
                            code="stale_version")
         timers.plan_date_reminders(ctx, target_form, target.id, new_values, {**target.meta, "updated_at": ctx.now})
         fields = {f.name: f for f in target_form.fields}

@@ -199,7 +199,7 @@ def creatable_form(ctx: Context, form_name: str) -> FormDef:
         raise NotFound(f"no form '{form_name}'")
     if not ctx.gate.can_create(ctx.user, form):
         if ctx.gate.can(ctx.user, form, "read"):
-            raise Forbidden(f"you may not create records in '{form.name}'")
+            raise Forbidden(_("you may not create records in %(form)s", form=form.title))
         raise NotFound(f"no form '{form_name}'")
     return form
 
@@ -317,9 +317,10 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
         raise BadRequest("'version' (the version the edit is based on) is required and must be an integer")
     record, hidden = load_readable(ctx, form, record_id, lock=True)
     if not _allowed(ctx, form, record_id, "update"):
-        raise Forbidden(f"you may not change record {record_id}")
+        raise Forbidden(_("you may not change record %(id)s", id=record_id))
     if record.version != version:
-        raise Conflict(f"record {record_id} was changed by someone else (now version {record.version})",
+        raise Conflict(_("record %(id)s was changed by someone else (now version %(version)s)", id=record_id,
+                         version=record.version),
                        code="stale_version", current_version=record.version)
     ctx.editing = (form.name, record_id)
     values, changed = prepare_values(ctx, form, fields, current=record.values, meta=record.meta,
@@ -338,7 +339,7 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
         raise Conflict(_("a unique value was taken by another record at the same time; try again"),
                        code="unique_conflict") from None
     if not ok:
-        raise Conflict(f"record {record_id} was changed by someone else", code="stale_version")
+        raise Conflict(_("record %(id)s was changed by someone else", id=record_id), code="stale_version")
     _attach_files(ctx, form, record_id, values, changed)
     timers.plan_date_reminders(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
     old = _encode_values(ctx, form, record.values, changed)
@@ -378,11 +379,13 @@ def delete_record(ctx: Context, form_name: str, record_id: int) -> None:
     form = readable_form(ctx, form_name)
     record, _hidden_fields = load_readable(ctx, form, record_id, lock=True)
     if not _allowed(ctx, form, record_id, "delete"):
-        raise Forbidden(f"you may not delete record {record_id}")
+        raise Forbidden(_("you may not delete record %(id)s", id=record_id))
     refs = references_to(ctx, form, record_id)
     if refs:
-        listing = ", ".join(f"{count} in {name}" for name, count in refs)
-        raise Conflict(f"record {record_id} is still referenced ({listing}); remove those links first",
+        titles = {name: f"{getattr(ctx.app.form(name), 'title', name)} ({name})" for name, _n in refs}
+        listing = ", ".join(_("%(n)s in %(form)s", n=count, form=titles[name]) for name, count in refs)
+        raise Conflict(_("record %(id)s is still referenced (%(listing)s); remove those links first",
+                         id=record_id, listing=listing),
                        code="referenced")
     delete_record_row(ctx.session, ctx.runtime.tables(form.name), record_id)
     timers.cancel_all(ctx, form.name, record_id)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, true
 
 from engine.definitions.model import AppDef, FieldDef, FormDef
 from engine.errors import Conflict
+from engine.i18n import _
 from engine.records.codec import encode_value
 from engine.records.compute import compute_formulas
 from engine.records.context import Context
@@ -70,7 +71,8 @@ def _refresh_one(ctx: Context, parent: FormDef, parent_id: int, child: FormDef, 
         return
     if not update_record_row(ctx.session, tables, parent_id, record.version,
                              {f.name: values.get(f.name) for f in changed}, ctx.now):
-        raise Conflict(f"record {parent_id} of '{parent.name}' was changed at the same time; try again",
+        raise Conflict(_("record %(id)s of %(form)s was changed at the same time; try again", id=parent_id,
+                         form=parent.title),
                        code="stale_version")
     timers.plan_date_reminders(ctx, parent, parent_id, values, {**record.meta, "updated_at": ctx.now})
     write_history(ctx.session, parent.name, parent_id, ctx.user.name, "update", {

@@ -85,7 +85,8 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
         raise NotFound(f"form '{form.name}' has no transition '{name}'")
     record, hidden = load_readable(ctx, form, record_id, lock=True)
     if version is not None and version != record.version:
-        raise Conflict(f"record {record_id} was changed by someone else (now version {record.version})",
+        raise Conflict(_("record %(id)s was changed by someone else (now version %(version)s)", id=record_id,
+                         version=record.version),
                        code="stale_version", current_version=record.version)
     if not may_fire(ctx, form, transition, record):
         raise Forbidden(_("you may not do '%(action)s' on this record", action=transition.title))
@@ -171,7 +172,7 @@ def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str
         update(tables.table).where(tables.table.c.id == record.id, tables.table.c.version == record.version)
         .values(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at, **columns))
     if result.rowcount != 1:
-        raise Conflict(f"record {record.id} was changed by someone else", code="stale_version")
+        raise Conflict(_("record %(id)s was changed by someone else", id=record.id), code="stale_version")
     from engine.store.records import write_children
 
     for name in tables.children:

@@ -9,4 +9,12 @@ ZH = {
     "%(table)s, row %(row)s, %(column)s": "%(table)s第 %(row)s 行%(column)s",
     "Not done. Please check: %(detail)s": "未完成，请检查：%(detail)s",
     "Please log in to access this page.": "请先登录。",
+    "you may not create records in %(form)s": "你不能新建%(form)s",
+    "you may not change record %(id)s": "你不能修改记录 %(id)s",
+    "you may not delete record %(id)s": "你不能删除记录 %(id)s",
+    "record %(id)s was changed by someone else (now version %(version)s)": "记录 %(id)s 已被他人修改（现在是第 %(version)s 版），请刷新后再试",
+    "record %(id)s was changed by someone else": "记录 %(id)s 已被他人修改，请刷新后再试",
+    "%(n)s in %(form)s": "%(form)s %(n)s 条",
+    "record %(id)s is still referenced (%(listing)s); remove those links first": "记录 %(id)s 仍被引用（%(listing)s），请先解除这些关联",
+    "record %(id)s of %(form)s was changed at the same time; try again": "%(form)s记录 %(id)s 同时被修改了，请重试",
 }
