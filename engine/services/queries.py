@@ -145,8 +145,16 @@ def parse_list_query(ctx: Context, form: FormDef, table: Table, params: Mapping[
         if form.workflow is None or params["stage"] not in form.workflow.stage_names:
             raise BadRequest(f"unknown stage '{params['stage']}'")
         query.conditions.append(table.c.stage == params["stage"])
-    query.order = builder.ordering(params.get("order_by") or form.list.order_by)
+    query.order = builder.ordering(params.get("order_by") or default_order(form, invisible))
     return query
+
+
+def default_order(form: FormDef, invisible: frozenset[str]) -> str:
+    """The list's configured order without the fields hidden from the caller (ordering by a
+    field reveals it); newest first when nothing is left."""
+    parts = [p.strip() for p in (form.list.order_by or "").split(",") if p.strip()]
+    kept = [p for p in parts if p.lstrip("-") not in invisible]
+    return ",".join(kept) if kept or not parts else "-created_at"
 
 
 def _all(params: Mapping[str, str], key: str) -> list[str]:

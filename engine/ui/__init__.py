@@ -77,6 +77,8 @@ def home():
         unread = notification_service.list_notifications(ctx, unread_only=True, limit=5)
         problems = incident_service.list_incidents(ctx, "open", limit=5) if ctx.user.is_admin else []
         for form in ctx.gate.readable_forms(ctx.user):
+            if form.owner_attribute in ctx.gate.never_visible(ctx.user, form, ctx.local_now):
+                continue  # "mine" is a filter on a field hidden from the user
             mine = {form.owner_attribute: ctx.user.name, "per_page": "5", "order_by": "-updated_at"}
             for item in list_records(ctx, form.name, mine)["items"]:
                 title = item["fields"].get(form.title_field) if form.title_field else None
@@ -87,12 +89,13 @@ def home():
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, records, transfer, workflow
+    from . import account, admin, records, transfer, workflow
     from .display import history_label, status_label
 
     app.register_blueprint(bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label)

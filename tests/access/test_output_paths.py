@@ -54,7 +54,8 @@ MODULE: dict[str, Any] = {
                           "hide": ["secret", "items.price"]},
                 "boss": {"create": True, "read": "all", "update": "all", "delete": "all"},
             },
-            "list": {"columns": ["name", "phone", "secret", "follow_on"], "search": ["name"]},
+            "list": {"columns": ["name", "phone", "secret", "follow_on"], "search": ["name"],
+                     "order_by": "-secret"},  # a default order by a hidden field is skipped for the clerk
             "charts": [
                 {"name": "by_stage", "title": "交易数（按阶段）", "type": "bar", "group_by": "stage"},
                 {"name": "secret_sum", "title": "底价合计", "type": "number", "value": "sum(secret)"},
@@ -76,6 +77,13 @@ MODULE: dict[str, Any] = {
                 "transitions": [{"name": "submit", "title": "提交", "from": "draft", "to": "review",
                                  "roles": ["boss"]}],
             },
+        },
+        {
+            "name": "ledger", "title": "台账", "title_field": "entry", "owner_field": "keeper",
+            "fields": [{"name": "entry", "type": "text", "label": "条目"},
+                       {"name": "keeper", "type": "user", "label": "保管人", "default": "$user"}],
+            "permissions": {"clerk": {"create": True, "read": "all", "hide": ["keeper"]},
+                            "boss": {"create": True, "read": "all"}},
         },
         {
             "name": "visit", "title": "拜访", "title_field": "memo",
@@ -240,3 +248,17 @@ def test_forms_neither_show_nor_submit_hidden_table_columns(app, make_user):
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     created = [r for r in clerk.get("/api/forms/deal/records").get_json()["items"] if r["fields"]["name"] == "新交易"]
     assert created[0]["fields"]["items"] == [{"product": "垫片", "qty": 5}]
+
+
+def test_pages_work_when_the_owner_field_is_hidden(app, make_user):
+    """The home page lists the user's own recent records by owner field; a form whose owner
+    field is hidden from the user is skipped there, not an error."""
+    make_user("boss", "boss").create("ledger", entry="总账")
+    clerk = make_user("clerk", "clerk")
+    clerk.create("ledger", entry="我的账")
+    browser = app.test_client()
+    assert login(browser, "clerk", "clerk-password").status_code == 302
+    for url in ("/", "/f/ledger", "/dashboard"):
+        response = browser.get(url)
+        assert response.status_code == 200, url
+    assert "保管人" not in browser.get("/f/ledger").get_data(as_text=True)
