@@ -38,7 +38,9 @@ MAX_CELLS = 1_000_000
 #: Columns of the header row that are read at most (XLSX allows 16,384).
 MAX_COLUMNS = 1_000
 #: What an XLSX file may hold once unpacked (a small file can claim gigabytes of blank rows).
-MAX_UNPACKED = 256 * 1024 * 1024
+MAX_UNPACKED = 128 * 1024 * 1024
+#: Lines read at most, blank or not: a spreadsheet's last row.
+MAX_SHEET_ROWS = 1_048_576
 
 _FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
 #: What an XLSX text cannot hold as such (XML drops a carriage return and refuses control
@@ -95,6 +97,8 @@ def _trim(row: Iterable[Any]) -> list[Any]:
 def _bounded(rows: Iterator[list[Any]], width: int, max_rows: int, max_cells: int) -> Iterator[list[Any]]:
     counted = 0
     for number, row in enumerate(rows, start=2):
+        if number > MAX_SHEET_ROWS:
+            raise BadRequest(_("more than %(n)s lines, blank or not; split the file", n=MAX_SHEET_ROWS))
         cells = list(row[:width])
         if any(c not in (None, "") for c in cells):
             counted += 1
@@ -127,7 +131,7 @@ def _xlsx_rows(data: bytes, filename: str) -> tuple[list[Any], Iterator[list[Any
 
     def rows() -> Iterator[list[Any]]:
         try:
-            for row in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
+            for row in sheet.iter_rows(min_row=2, max_row=MAX_SHEET_ROWS + 1, max_col=width, values_only=True):
                 yield [xlsx_untext(c) if isinstance(c, str) else c for c in row]
         except BadRequest:
             raise

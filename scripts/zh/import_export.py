@@ -3,6 +3,7 @@ ZH = {
     "the first row has %(n)s columns; at most %(max)s are read": "第一行有 %(n)s 列，最多读取 %(max)s 列",
     "more than %(n)s rows with content (row %(row)s); split the file":
         "有内容的行超过 %(n)s 行（第 %(row)s 行），请拆分文件",
+    "more than %(n)s lines, blank or not; split the file": "超过 %(n)s 行（含空行），请拆分文件",
     "more than %(n)s cells (row %(row)s); split the file": "单元格超过 %(n)s 个（第 %(row)s 行），请拆分文件",
     "%(name)s holds more than %(mb)s MB once unpacked; split the file":
         "%(name)s 解压后超过 %(mb)s MB，请拆分文件",

@@ -153,6 +153,14 @@ def test_too_many_rows_or_cells_stop_while_reading_and_say_where():
     assert read_all(text.encode(), "wide.csv") == (["a", "b"], [["1", "2"]])
 
 
+def test_lines_beyond_a_spreadsheets_last_row_are_refused():
+    with pytest.raises(BadRequest, match="1048576 lines"):
+        read_all(b"a,b\n1,2\n" + b"\n" * sheets.MAX_SHEET_ROWS, "blank.csv")
+    far = crafted_xlsx([["a", "b"], ["1", "2"]], extra_xml='<row r="5000000"><c r="A5000000"><v>1</v></c></row>')
+    with pytest.raises(BadRequest, match="1048576 lines"):
+        read_all(far, "far.xlsx")
+
+
 def test_unpacked_size_is_bounded(monkeypatch):
     monkeypatch.setattr(sheets, "MAX_UNPACKED", 1000)
     with pytest.raises(BadRequest, match="unpacked"):
