@@ -2,9 +2,16 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine.auth.users import get_user
+from engine.errors import Conflict
+from engine.records.context import Context
+from engine.services import imports, sheets
 from engine.store.system import users
 from tests.auth.test_login import csrf_from, login
 
@@ -66,3 +73,30 @@ def test_every_field_type_survives_export_and_import(app, clerk, admin, make_use
                 got = copy["fields"].get(name)
                 assert got == value or (got in ([], None) and value in ([], None)), (fmt, name)
         assert copy["links"] == original["links"]
+
+
+def test_a_unique_value_taken_while_checking_fails_the_whole_import(app, clerk, make_user, monkeypatch):
+    """Rows are checked before the write transaction: a value taken in between is caught by the
+    database, and nothing of the file is written (a reserved serial number is skipped, not reused)."""
+    state = app.extensions["engine"]
+    rival = make_user("rival", "clerk")
+    reserve = imports.reserve_serials
+
+    def reserve_after_a_rival(ctx, form, count):
+        assert rival.post(URL, json={"fields": {"code": "GH-2"}}).status_code == 201
+        return reserve(ctx, form, count)
+    monkeypatch.setattr(imports, "reserve_serials", reserve_after_a_rival)
+    head, rows = sheets.read_rows(b"Code,Notes\nGH-1,a\nGH-2,b\nGH-3,c\n", "t.csv")
+    with state.db.session() as session:
+        user = get_user(session, "clerk1")
+
+    @contextmanager
+    def use_case(write=False):
+        with state.db.session(write=write) as session, session.begin():
+            yield Context(state.runtime(), session, user, now=datetime.now(UTC), tzinfo=ZoneInfo("Asia/Shanghai"))
+    with pytest.raises(Conflict):
+        imports.import_rows(use_case, "thing", head, rows)
+    codes = sorted(r["fields"]["code"] for r in clerk.get(URL).get_json()["items"])
+    assert codes == ["GH-2"]  # only the rival's
+    later = clerk.post(URL, json={"fields": {"code": "GH-9"}}).get_json()["fields"]["serial"]
+    assert int(later.rsplit("-", 1)[1]) == 5  # 1 the rival's, 2-4 reserved by the failed import
