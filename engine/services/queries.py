@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Table, and_, or_
 from engine.definitions.model import SYSTEM_ATTRIBUTES, SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import BadRequest
 from engine.fieldtypes import FieldError, field_type, type_of
+from engine.i18n import _
 from engine.records.context import Context
 from engine.store.scope import json_array_contains
 
@@ -38,9 +39,9 @@ def _int_param(params: Mapping[str, str], name: str, default: int, low: int, hig
     try:
         value = int(raw)
     except ValueError:
-        raise BadRequest(f"{name} must be a whole number") from None
+        raise BadRequest(_("%(name)s must be a whole number", name=name)) from None
     if not low <= value <= high:
-        raise BadRequest(f"{name} must be between {low} and {high}")
+        raise BadRequest(_("%(name)s must be between %(low)s and %(high)s", name=name, low=low, high=high))
     return value
 
 
@@ -65,7 +66,7 @@ class QueryBuilder:
             return None
         fdef = self.form.field(name)
         if fdef is None or name in self.invisible or fdef.type in ("table", "file"):
-            raise BadRequest(f"unknown or unusable field '{name}' in parameter '{param}'")
+            raise BadRequest(_("unknown or unusable field '%(name)s' in parameter '%(param)s'", name=name, param=param))
         return fdef
 
     def parse_value(self, fdef: FieldDef | None, name: str, text: str, param: str) -> Any:
@@ -74,23 +75,25 @@ class QueryBuilder:
         try:
             return kind.parse_query(target, text, self.ctx)
         except FieldError as exc:
-            raise BadRequest(f"parameter '{param}': {exc}") from None
+            raise BadRequest(_("parameter '%(param)s': %(error)s", param=param, error=exc)) from None
 
     def condition(self, param: str, text: str) -> ColumnElement:
-        name, _, op = param.partition("__")
+        name, _sep, op = param.partition("__")
         if op and op not in OPERATORS:
-            raise BadRequest(f"unknown operator '__{op}' in parameter '{param}' (use __gte, __lte, __contains)")
+            raise BadRequest(_("unknown operator '__%(op)s' in parameter '%(param)s' (use __gte, __lte, __contains)",
+                               op=op, param=param))
         fdef = self.field_for(name, param)
         column = self.table.c[name]
         kind = type_of(fdef) if fdef else field_type(SYSTEM_TYPES[name])
         if fdef is not None and fdef.type == "multiselect":
             if op not in ("", "contains"):
-                raise BadRequest(f"parameter '{param}': a multiselect field supports only = and __contains")
+                raise BadRequest(_("parameter '%(param)s': a multiselect field supports only = and __contains",
+                                   param=param))
             value = self.parse_value(fdef, name, text, param)
             return json_array_contains(column, value, self.ctx.runtime.dialect)
         if op == "contains":
             if not kind.searchable and name not in ("created_by", "stage"):
-                raise BadRequest(f"parameter '{param}': __contains needs a text field")
+                raise BadRequest(_("parameter '%(param)s': __contains needs a text field", param=param))
             return _contains(column, text)
         value = self.parse_value(fdef, name, text, param)
         if op == "gte":
@@ -103,13 +106,13 @@ class QueryBuilder:
 
     def require_ordered(self, kind: Any, param: str, name: str) -> None:
         if not kind.ordered and name not in SYSTEM_ATTRIBUTES:
-            raise BadRequest(f"parameter '{param}': '{name}' has no order")
+            raise BadRequest(_("parameter '%(param)s': '%(name)s' has no order", param=param, name=name))
 
     def search(self, text: str) -> ColumnElement:
         names = [n for n in (self.form.list.search or (self.form.title_field,)) if n and n not in self.invisible]
         columns = [self.table.c[n] for n in names if n in self.table.c]
         if not columns:
-            raise BadRequest("this form has no searchable fields")
+            raise BadRequest(_("this form has no searchable fields"))
         return or_(*(_contains(c, text) for c in columns))
 
     def ordering(self, spec: str) -> list[ColumnElement]:
@@ -119,7 +122,7 @@ class QueryBuilder:
             if name not in SYSTEM_ATTRIBUTES:
                 fdef = self.form.field(name)
                 if fdef is None or name in self.invisible or not type_of(fdef).sortable or name not in self.table.c:
-                    raise BadRequest(f"cannot order by '{name}'")
+                    raise BadRequest(_("cannot order by '%(name)s'", name=name))
             column = self.table.c[name]
             orders.append(column.desc() if part.startswith("-") else column.asc())
         descending = spec.strip().startswith("-")
@@ -143,7 +146,7 @@ def parse_list_query(ctx: Context, form: FormDef, table: Table, params: Mapping[
         query.conditions.append(builder.search(str(params["q"]).strip()))
     if params.get("stage"):
         if form.workflow is None or params["stage"] not in form.workflow.stage_names:
-            raise BadRequest(f"unknown stage '{params['stage']}'")
+            raise BadRequest(_("unknown stage '%(name)s'", name=params["stage"]))
         query.conditions.append(table.c.stage == params["stage"])
     query.order = builder.ordering(params.get("order_by") or default_order(form, invisible))
     return query

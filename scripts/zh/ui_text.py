@@ -17,4 +17,15 @@ ZH = {
     "%(n)s in %(form)s": "%(form)s %(n)s 条",
     "record %(id)s is still referenced (%(listing)s); remove those links first": "记录 %(id)s 仍被引用（%(listing)s），请先解除这些关联",
     "record %(id)s of %(form)s was changed at the same time; try again": "%(form)s记录 %(id)s 同时被修改了，请重试",
+    "%(name)s must be a whole number": "%(name)s 必须是整数",
+    "%(name)s must be between %(low)s and %(high)s": "%(name)s 必须在 %(low)s 到 %(high)s 之间",
+    "unknown or unusable field '%(name)s' in parameter '%(param)s'": "参数“%(param)s”中的字段“%(name)s”不存在或不能使用",
+    "parameter '%(param)s': %(error)s": "参数“%(param)s”：%(error)s",
+    "unknown operator '__%(op)s' in parameter '%(param)s' (use __gte, __lte, __contains)":
+        "参数“%(param)s”中的运算符“__%(op)s”未知（可用 __gte、__lte、__contains）",
+    "parameter '%(param)s': a multiselect field supports only = and __contains": "参数“%(param)s”：多选字段只支持 = 和 __contains",
+    "parameter '%(param)s': __contains needs a text field": "参数“%(param)s”：__contains 只能用于文本字段",
+    "parameter '%(param)s': '%(name)s' has no order": "参数“%(param)s”：“%(name)s”不能比较大小",
+    "this form has no searchable fields": "此表单没有可搜索的字段",
+    "cannot order by '%(name)s'": "不能按“%(name)s”排序",
 }
