@@ -46,6 +46,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/approve.py
 	$(BIN)/python bench/timers.py
+	$(BIN)/python bench/import_rows.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
