@@ -137,7 +137,7 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
 @main.command()
 @click.option("--force", is_flag=True, help="Load records even if the database already has some.")
 def demo(force: bool) -> None:
-    """Load demo users (one per role, password = user name) and demo records."""
+    """Load the demo people (each with a display name; password = user name) and demo records."""
     from zoneinfo import ZoneInfo
 
     from engine.demo import DemoLoader, already_loaded
