@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from engine.auth.users import get_user
 from engine.errors import BadRequest
 from engine.records.context import Context
 from engine.services import imports, sheets
-from tests.auth.test_login import csrf_from
+from engine.store.system import history, timers
+from tests.auth.test_login import csrf_from, login
 from tests.modules import test_transfer
 from tests.modules.test_transfer import CUSTOMERS, upload, xlsx
 
@@ -226,3 +228,59 @@ def test_others_create_orders_while_an_import_is_checking_its_rows(app, people):
     numbers = [o["fields"]["order_no"] for o in
                people["boss"].get("/api/forms/sales_order/records?per_page=100").get_json()["items"]]
     assert len(numbers) == 21 and len(set(numbers)) == 21
+
+
+# -- a bulk import does what one create does ----------------------------------------------
+
+def side_effects(app, form: str, record_id: int) -> tuple[list, list]:
+    """The record's timers (stage timers relative to its creation) and history entries."""
+    state = app.extensions["engine"]
+    table = state.runtime().tables(form).table
+    with state.db.session() as session:
+        created = session.execute(select(table.c.created_at).where(table.c.id == record_id)).scalar_one()
+        armed = sorted((t.kind, t.name, t.fire_at - created if t.kind != "date" else t.fire_at, t.status)
+                       for t in session.execute(select(timers).where(timers.c.form == form,
+                                                                     timers.c.record_id == record_id)))
+        entries = [(h.action, h.actor, sorted(h.details["values"])) for h in session.execute(
+            select(history).where(history.c.form == form, history.c.record_id == record_id))]
+    return armed, entries
+
+
+def test_an_imported_record_gets_the_timers_history_links_and_rollups_of_a_created_one(app, people, browse,
+                                                                                        make_user):
+    fin = make_user("fin", "finance")
+    boss = people["boss"]
+    customer = boss.create("customer", name="对照客户", owner="zhang", next_follow_up="2030-05-06")
+    order = boss.create("sales_order", customer=customer["id"], salesperson="zhang",
+                        items=[{"product": "阀门", "qty": 2, "price": "50.00"}])
+    cases = [
+        (boss, "customer", {"name": "对照客户2", "owner": "zhang", "next_follow_up": "2030-05-06"},
+         [["客户名称", "负责销售", "下次跟进日期"], ["导入客户", "zhang", "2030-05-06"]]),
+        (boss, "after_sales", {"order": order["id"], "description": "漏水"},
+         [["销售订单", "问题描述"], [str(order["id"]), "漏水"]]),
+        (boss, "follow_up", {"subject": "电话", "customer": customer["id"], "content": "聊了"},
+         [["跟进主题", "客户", "跟进内容"], ["电话", "对照客户", "聊了"]]),
+        (fin, "payment", {"order": order["id"], "amount": "30.00"},
+         [["销售订单", "回款金额（元）"], [order["id"], 40]]),
+    ]
+    logins = {"boss": browse("boss")}
+    client_fin = app.test_client()
+    assert login(client_fin, "fin", "fin-password").status_code == 302
+    logins["fin"] = client_fin
+    for user, form, fields, sheet in cases:
+        created = user.post(f"/api/forms/{form}/records", json={"fields": fields})
+        assert created.status_code == 201, created.get_json()
+        client = logins["fin" if user is fin else "boss"]
+        response = upload(client, form, xlsx(sheet), "one.xlsx")
+        assert response.status_code == 200, (form, response.get_data(as_text=True)[-1500:])
+        items = user.get(f"/api/forms/{form}/records?per_page=100").get_json()["items"]
+        imported = max(i["id"] for i in items)
+        assert side_effects(app, form, imported) == side_effects(app, form, created.get_json()["id"]), form
+    order_now = boss.get(f"/api/forms/sales_order/records/{order['id']}").get_json()["fields"]
+    assert order_now["collected"] == "70.00" and order_now["outstanding"] == "30.00"  # rollup of both payments
+    customer_now = boss.get(f"{CUSTOMERS}/{customer['id']}").get_json()["fields"]
+    assert customer_now["last_follow_up"] == customer["fields"]["last_follow_up"]  # set by both follow-ups
+    with app.extensions["engine"].db.session() as session:
+        via = [h.details.get("via", {}).get("form") for h in session.execute(select(history).where(
+            history.c.form == "sales_order", history.c.record_id == order["id"]))]
+    assert via.count("payment") == 2
