@@ -28,4 +28,5 @@ ZH = {
     "parameter '%(param)s': '%(name)s' has no order": "参数“%(param)s”：“%(name)s”不能比较大小",
     "this form has no searchable fields": "此表单没有可搜索的字段",
     "cannot order by '%(name)s'": "不能按“%(name)s”排序",
+    "Breadcrumb": "当前位置",
 }
