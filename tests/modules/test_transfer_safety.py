@@ -64,6 +64,11 @@ def test_export_neutralises_formulas_and_import_gives_them_back(people, browse):
 def test_template_and_guide_cells_are_text(browse):
     book = load_workbook(io.BytesIO(browse("zhang").get("/f/customer/import/template?format=xlsx").get_data()))
     assert all(c.data_type != "f" for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
+    # a label or help text from a definition is written the same way
+    data = sheets.write_xlsx(["=label"], [], "t", [["=HYPERLINK(\"x\")", "+help", "@x"]])
+    cells = [c for sheet in load_workbook(io.BytesIO(data)).worksheets for row in sheet.iter_rows() for c in row]
+    assert [c.data_type for c in cells] == ["s"] * 4 and cells[1].value == "=HYPERLINK(\"x\")"
+    assert "".join(sheets.write_csv(["=label"], [])) == "\ufeff'=label\r\n"
 
 
 # -- creating for a colleague -----------------------------------------------------------------
