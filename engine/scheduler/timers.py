@@ -289,8 +289,11 @@ def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict)
     if reminder.notify:
         people = resolve(ctx.session, reminder.notify, record.values, record.meta, ctx._cache)
         readers: dict[frozenset[str], list[str]] = {}
+        same_for_all = not PLACEHOLDER.search(reminder.message or "{}") and not any(
+            form.title_field in p.hide for p in form.permissions.values())
         for person in people:  # each reader's text shows only what they may see
-            readers.setdefault(_hidden_from(ctx, form, record, person), []).append(person)
+            hidden = frozenset() if same_for_all else _hidden_from(ctx, form, record, person)
+            readers.setdefault(hidden, []).append(person)
         for hidden, group in readers.items():
             notify(ctx, group, "reminder", {"message": _message(reminder.message, form, record, hidden),
                                             "title": _title_for(form, record, hidden)}, form.name, record.id)
