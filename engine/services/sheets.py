@@ -222,7 +222,7 @@ def _digits(number: Decimal | int) -> int:
 
 def write_xlsx(head: list[str], rows: Iterable[list[Any]], title: str, notes: list[list[str]] | None = None) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31] or "Sheet1")
+    sheet = book.create_sheet(re.sub(r"[\\/?*\[\]:]", "_", title).strip("'")[:31] or "Sheet1")  # Excel's rules
     sheet.append(_xlsx_cells(sheet, head))
     for row in rows:
         sheet.append(_xlsx_cells(sheet, row))

@@ -69,6 +69,8 @@ def test_template_and_guide_cells_are_text(browse):
     cells = [c for sheet in load_workbook(io.BytesIO(data)).worksheets for row in sheet.iter_rows() for c in row]
     assert [c.data_type for c in cells] == ["s"] * 4 and cells[1].value == "=HYPERLINK(\"x\")"
     assert "".join(sheets.write_csv(["=label"], [])) == "\ufeff'=label\r\n"
+    titled = load_workbook(io.BytesIO(sheets.write_xlsx(["a"], [], "售后/工单[2026]: 'x'?")))
+    assert titled.sheetnames[0] == "售后_工单_2026__ 'x'_"
 
 
 # -- creating for a colleague -----------------------------------------------------------------
