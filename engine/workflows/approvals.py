@@ -78,9 +78,11 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
     """Open the first applicable step from index `first`; approved when none is left."""
     assert stage.approval is not None
     submitter = ctx.session.execute(select(approvals.c.submitter).where(approvals.c.id == approval_id)).scalar_one()
-    approved_before = set(ctx.session.execute(  # by themselves: a decision by the system is nobody's approval
-        select(tasks.c.assignee).where(tasks.c.approval_id == approval_id, tasks.c.status == "approved",
-                                       tasks.c.acted_by == tasks.c.assignee)).scalars())
+    # who approved which steps, by themselves (a decision by the system is nobody's approval)
+    approved_steps: dict[str, set[int]] = {}
+    for person, step_index in ctx.session.execute(select(tasks.c.assignee, tasks.c.step_index).where(
+            tasks.c.approval_id == approval_id, tasks.c.status == "approved", tasks.c.acted_by == tasks.c.assignee)):
+        approved_steps.setdefault(person, set()).add(step_index)
     steps = stage.approval.steps
     for index in range(first, len(steps)):
         step = steps[index]
@@ -92,7 +94,8 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
             people = [p for p in people if p not in barred]
         if not people:
             raise NoApprover(step, form.name, record.id)
-        passed = [p for p in people if step.skip_if_approved_before and p in approved_before]
+        # an earlier step only: a step that runs again after a send-back is decided again
+        passed = [p for p in people if step.skip_if_approved_before and min(approved_steps.get(p, {index})) < index]
         if passed and step.mode == "any":
             people = passed  # an automatic pass is that approver's approval: the step needs nobody else
         open_count = 0

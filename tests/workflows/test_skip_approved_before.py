@@ -60,3 +60,20 @@ def test_a_decision_by_the_system_is_not_that_approvers_earlier_approval(build):
     run_pass(state.db, state.holder, state.settings, due + timedelta(minutes=1))
     assert assignees(app, record["id"]) == [("bob", "approved"), ("bob", "open"), ("cat", "open")]
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "review"
+
+
+def test_a_step_sent_back_to_runs_again_for_its_own_approver(build):
+    """Only an earlier step's approval passes a step: when the step after it sends the record
+    back, the approver of that step decides again instead of passing it automatically."""
+    app, cast = build([step([{"user": "dan"}]),
+                       {**step([{"user": "bob"}], skip_if_approved_before=True), "name": "second", "title": "2"},
+                       {**step([{"user": "cat"}]), "name": "third", "title": "3"}])
+    record = submit(cast["ann"])
+    assert app is not None and record["id"]
+    for name in ("dan", "bob"):
+        (task,) = cast[name].get("/api/tasks?status=open").get_json()
+        assert cast[name].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+    (task,) = cast["cat"].get("/api/tasks?status=open").get_json()
+    assert cast["cat"].post(f"/api/tasks/{task['id']}/send_back", json={"comment": "again"}).status_code == 200
+    assert [t["step"] for t in cast["bob"].get("/api/tasks?status=open").get_json()] == ["second"]
+    assert cast["cat"].get("/api/tasks?status=open").get_json() == []
