@@ -45,6 +45,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     from engine.api.errors import register_error_handlers
     from engine.auth import web as auth_web
     from engine.runtime import RuntimeHolder
+    from engine.security import init_security
     from engine.settings import load_settings
     from engine.store.db import Database
     from engine.ui import i18n
@@ -77,15 +78,6 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     ui.init_app(app)
     register_error_handlers(app)
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-            "script-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'")
-        return response
+    init_security(app, values)  # headers, cookies, HTTPS and proxies
 
     return app

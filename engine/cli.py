@@ -316,6 +316,8 @@ def _with_session(fn):
     except EngineError as exc:
         detail = getattr(exc, "fields", None)
         _fail(f"error: {exc.message}" + (f" {detail}" if detail else ""))
+    finally:
+        db.dispose()
 
 
 @users.command("add")
@@ -350,19 +352,57 @@ def users_add(name: str, password: str, roles: str, manager: str | None, email: 
 
 @users.command("token")
 @click.argument("name")
-def users_token(name: str) -> None:
+@click.option("--name", "token_name", default=None, help="What the token is for (shown in token lists).")
+@click.option("--expires", default=None, metavar="LIFETIME", help="Lifetime such as 12h, 30d or 2w "
+              "(default: until revoked).")
+def users_token(name: str, token_name: str | None, expires: str | None) -> None:
     """Print a new API token for the user (the last line is the token)."""
-    from engine.auth.users import get_user, issue_token
+    from engine.auth.tokens import issue_token, parse_lifetime
+    from engine.auth.users import get_user
 
     def run(session, settings):
         user = get_user(session, name)
         if user is None:
             _fail(f"no user '{name}'")
-        return issue_token(session, user)
+        return issue_token(session, user, name=token_name, expires_in=parse_lifetime(expires))
 
     token = _with_session(run)
     click.echo(f"API token for {name}:", err=True)
     click.echo(token)
+
+
+@users.command("tokens")
+@click.argument("name", required=False)
+def users_tokens(name: str | None) -> None:
+    """List the API tokens of user NAME (of everyone without NAME); never their text."""
+    from engine.auth.tokens import list_tokens
+    from engine.auth.users import get_user
+
+    def run(session, settings):
+        user = get_user(session, name) if name else None
+        if name and user is None:
+            _fail(f"no user '{name}'")
+        return list_tokens(session, user.id if user else None)
+
+    def when(value) -> str:
+        return value.strftime("%Y-%m-%d %H:%M UTC") if value else "-"
+
+    tokens = _with_session(run)
+    if not tokens:
+        click.echo("no tokens", err=True)
+    for t in tokens:
+        click.echo(f"{t.id}\t{t.user_name}\t{t.status()}\t{t.name or '-'}\tcreated {when(t.created_at)}"
+                   f"\tlast used {when(t.last_used_at)}\texpires {when(t.expires_at)}")
+
+
+@users.command("revoke-token")
+@click.argument("token_id", type=int)
+def users_revoke_token(token_id: int) -> None:
+    """Revoke the API token with id TOKEN_ID (from `engine users tokens`)."""
+    from engine.auth.tokens import revoke_token
+
+    token = _with_session(lambda session, settings: revoke_token(session, token_id))
+    click.echo(f"revoked token {token.id} of {token.user_name}")
 
 
 if __name__ == "__main__":

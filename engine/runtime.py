@@ -69,11 +69,11 @@ def last_applied(db: Database) -> tuple[str, dict[str, str]] | None:
 
 
 def _missing_system_tables(db: Database) -> bool:
-    from engine.store.system import system_metadata
+    """A system table or column this engine version needs is missing (upgraded while stopped)."""
+    from engine.store.system_upgrade import system_tables_outdated
 
     with db.session() as session:
-        present = set(inspect(session.connection()).get_table_names())
-    return not set(system_metadata.tables) <= present
+        return system_tables_outdated(session.connection())
 
 
 def _problems_of(exc: DefinitionError | SchemaChangeRefused) -> list[str]:

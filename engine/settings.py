@@ -35,7 +35,20 @@ DEFAULTS: dict[str, Any] = {
     # Import: rows with content, and cells (rows × header columns), one file may hold.
     "ENGINE_IMPORT_MAX_ROWS": 10_000,
     "ENGINE_IMPORT_MAX_CELLS": 1_000_000,
+    # Behind HTTPS: Secure cookies, HSTS (ENGINE_HSTS_SECONDS, 0 = none), https links.
+    "ENGINE_HTTPS": False,
+    "ENGINE_HSTS_SECONDS": 365 * 24 * 3600,
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted.
+    "ENGINE_PROXY_COUNT": 0,
+    # Login throttling: failed tries per account / per client address within the window
+    # (seconds) before that account / address is locked for the lockout (seconds).
+    "ENGINE_LOGIN_MAX_FAILURES": 5,
+    "ENGINE_LOGIN_ADDRESS_MAX_FAILURES": 20,
+    "ENGINE_LOGIN_WINDOW": 900,
+    "ENGINE_LOGIN_LOCKOUT": 900,
 }
+
+FLAG_TRUE = ("1", "true", "yes", "on")
 
 
 def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -52,6 +65,10 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings["ENGINE_UPLOAD_GRACE_HOURS"] = float(settings["ENGINE_UPLOAD_GRACE_HOURS"])
     settings["ENGINE_UPLOAD_QUOTA"] = int(settings["ENGINE_UPLOAD_QUOTA"])
     for key in ("ENGINE_IMPORT_MAX_ROWS", "ENGINE_IMPORT_MAX_CELLS"):
+        settings[key] = int(settings[key])
+    settings["ENGINE_HTTPS"] = str(settings["ENGINE_HTTPS"]).strip().lower() in FLAG_TRUE
+    for key in ("ENGINE_HSTS_SECONDS", "ENGINE_PROXY_COUNT", "ENGINE_LOGIN_MAX_FAILURES",
+                "ENGINE_LOGIN_ADDRESS_MAX_FAILURES", "ENGINE_LOGIN_WINDOW", "ENGINE_LOGIN_LOCKOUT"):
         settings[key] = int(settings[key])
     if not settings["ENGINE_SECRET_KEY"]:
         settings["ENGINE_SECRET_KEY"] = _instance_secret(settings["DATABASE_URL"])

@@ -1,9 +1,7 @@
-"""Users, roles and API tokens. Passwords are hashed with Werkzeug's scrypt KDF;
-API tokens are random and stored only as a SHA-256 digest."""
+"""Users and roles. Passwords are hashed with Werkzeug's scrypt KDF; API tokens are in
+tokens.py (random, stored only as a SHA-256 digest)."""
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -13,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.definitions.model import ADMIN_ROLE
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.store.system import api_tokens, user_roles, users
+from engine.store.system import user_roles, users
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 256
@@ -116,6 +114,8 @@ def update_user(session: Session, name: str, **values: object) -> User:
         values["session_epoch"] = users.c.session_epoch + 1
     if values:
         session.execute(update(users).where(users.c.id == user.id).values(**values))
+    if password is not None or values.get("active") is False:
+        revoke_tokens(session, user.id)  # a new password or a deactivation ends API access too
     if roles is not None:
         set_roles(session, user.id, set(roles))  # type: ignore[arg-type]
     updated = get_user_by_id(session, user.id)
@@ -139,26 +139,5 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(update(users).where(users.c.id == user_id).values(session_epoch=users.c.session_epoch + 1))
 
 
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(session: Session, user: User) -> str:
-    token = "eng_" + secrets.token_urlsafe(32)
-    session.execute(insert(api_tokens).values(
-        user_id=user.id, token_hash=_digest(token), created_at=datetime.now(UTC), revoked=False))
-    return token
-
-
-def user_for_token(session: Session, token: str) -> User | None:
-    row = session.execute(
-        select(api_tokens.c.user_id).where(api_tokens.c.token_hash == _digest(token), api_tokens.c.revoked.is_(False))
-    ).first()
-    if row is None:
-        return None
-    user = get_user_by_id(session, row.user_id)
-    return user if user and user.active else None
-
-
-def revoke_tokens(session: Session, user_id: int) -> None:
-    session.execute(update(api_tokens).where(api_tokens.c.user_id == user_id).values(revoked=True))
+# Tokens live in tokens.py; these names stay importable from here.
+from .tokens import issue_token, revoke_tokens, user_for_token  # noqa: E402,F401

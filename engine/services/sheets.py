@@ -140,7 +140,13 @@ def _xlsx_rows(data: bytes, filename: str) -> tuple[list[Any], Iterator[list[Any
     return [xlsx_untext(c) if isinstance(c, str) else c for c in head], rows()
 
 
+#: Longest CSV cell read (the csv module's default, 128 KB, is less than a large table field's JSON).
+MAX_CSV_CELL = 16 * 1024 * 1024
+
+
 def _csv_rows(data: bytes) -> tuple[list[Any], Iterator[list[Any]]]:
+    if csv.field_size_limit() < MAX_CSV_CELL:
+        csv.field_size_limit(MAX_CSV_CELL)
     reader = csv.reader(io.StringIO(_decode(data)))
 
     def rows() -> Iterator[list[Any]]:

@@ -21,7 +21,8 @@ from engine.fieldtypes import type_of
 
 from .db import Database
 from .definition_state import mark_applied
-from .system import definition_versions, schema_columns, system_metadata
+from .system import definition_versions, schema_columns
+from .system_upgrade import upgrade_system_tables
 from .tables import (
     SYSTEM_SIGNATURES,
     TRIGRAM,
@@ -306,7 +307,7 @@ def plan_sync(db: Database, app: AppDef) -> SyncPlan:
     with db.session(write=True) as session, session.begin():
         conn = session.connection()
         _lock(conn)
-        system_metadata.create_all(conn)
+        upgrade_system_tables(conn)
         return Planner(conn, app, build_schema(app), _trigram_schema(conn, install=False)).run()
 
 
@@ -315,7 +316,7 @@ def sync_schema(db: Database, app: AppDef) -> SyncPlan:
     with db.session(write=True) as session, session.begin():
         conn = session.connection()
         _lock(conn)
-        system_metadata.create_all(conn)
+        upgrade_system_tables(conn)
         plan = Planner(conn, app, build_schema(app), _trigram_schema(conn, install=True)).run()
         if plan.refusals:
             raise SchemaChangeRefused(plan.refusals)

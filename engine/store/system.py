@@ -50,6 +50,8 @@ user_roles = Table(
     Index("ix_engine_user_roles_role", "role"),
 )
 
+#: API tokens, stored only as a SHA-256 digest. `name`, `expires_at` and `revoked_at` came
+#: later: columns added to an existing table must be nullable (see upgrade_system_tables).
 api_tokens = Table(
     "engine_api_tokens", system_metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
@@ -58,6 +60,20 @@ api_tokens = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("last_used_at", UTCDateTime),
     Column("revoked", Boolean, nullable=False, default=False),
+    Column("name", String(100)),
+    Column("expires_at", UTCDateTime),  # None: never expires
+    Column("revoked_at", UTCDateTime),
+)
+
+#: Failed logins per key ("user:NAME", "addr:ADDRESS", "token:ADDRESS") in the current window;
+#: shared by every process and host, so a throttle holds however many workers answer.
+login_throttle = Table(
+    "engine_login_throttle", system_metadata,
+    Column("key", String(160), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("locked_until", UTCDateTime),
+    Index("ix_engine_login_throttle_window_start", "window_start"),
 )
 
 serial_counters = Table(

@@ -89,12 +89,13 @@ def home():
 
 
 def init_app(app: Flask) -> None:
-    from . import admin, records, transfer, workflow
+    from . import account, admin, records, transfer, workflow
     from .display import history_label, status_label
 
     app.register_blueprint(bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label)

@@ -1,4 +1,4 @@
-"""Admin pages: users (add, edit roles/manager/email, deactivate, reset password, API token)
+"""Admin pages: users (add, edit roles/manager/email, deactivate, reset password, API tokens)
 and the loaded configuration with its validation status."""
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from engine.auth.users import create_user, get_user, issue_token, list_users, revoke_tokens, update_user
+from engine.auth.tokens import issue_token, list_tokens, parse_lifetime, revoke_token
+from engine.auth.users import create_user, get_user, list_users, update_user
 from engine.auth.web import resolve_user
 from engine.errors import EngineError, ValidationFailed
 from engine.i18n import _, lazy
 from engine.services import incidents as incident_service
 from engine.store.system import definition_versions
+from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -103,26 +105,54 @@ def edit_user(name: str):
                     values["password"] = form.password.data
                 try:
                     with ctx.session.begin_nested():
-                        update_user(ctx.session, name, **values)
-                        if not form.active.data:
-                            revoke_tokens(ctx.session, user.id)
+                        update_user(ctx.session, name, **values)  # a new password or deactivation revokes tokens
                 except ValidationFailed as exc:
                     for key, messages in exc.fields.items():
                         getattr(form, key).errors = messages
                 else:
                     flash(_("User %(name)s saved.", name=name), "success")
                     return redirect(url_for("admin.users"))
-        return render_template("admin/user_edit.html", form=form, user=user), 422 if form.errors else 200
+        tokens = list_tokens(ctx.session, user.id)
+        return render_template("admin/user_edit.html", form=form, user=user, tokens=tokens, new_token_form=TokenForm(),
+                               **_token_helpers()), 422 if form.errors else 200
+
+
+def _token_helpers(**back: str) -> dict:
+    from .account import local_time
+
+    return {"when": local_time, "revoke_url": lambda t: url_for("admin.revoke_token_page", token_id=t.id, **back)}
 
 
 @bp.post("/users/<name>/token")
 def user_token(name: str):
+    form = TokenForm()
     with use_case(write=True) as ctx:
         user = get_user(ctx.session, name)
         if user is None:
             abort(404)
-        token = issue_token(ctx.session, user)
+        if not form.validate_on_submit():
+            flash(_("Not done. Please check: %(detail)s", detail="; ".join(
+                f"{getattr(form, k).label.text}: {', '.join(v)}" for k, v in form.errors.items())), "error")
+            return redirect(url_for("admin.edit_user", name=name))
+        token = issue_token(ctx.session, user, name=form.name.data, expires_in=parse_lifetime(form.expires.data))
     return render_template("admin/token.html", user=user, token=token)
+
+
+@bp.get("/tokens")
+def tokens():
+    with use_case() as ctx:
+        everyone = list_tokens(ctx.session)
+    return render_template("admin/tokens.html", tokens=everyone, **_token_helpers(back="tokens"))
+
+
+@bp.post("/tokens/<id:token_id>/revoke")
+def revoke_token_page(token_id: int):
+    with use_case(write=True) as ctx:
+        token = revoke_token(ctx.session, token_id)
+    flash(_("Token revoked."), "success")
+    if request.args.get("back") == "tokens":
+        return redirect(url_for("admin.tokens"))
+    return redirect(url_for("admin.edit_user", name=token.user_name))
 
 
 @bp.get("/definitions")

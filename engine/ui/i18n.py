@@ -59,5 +59,6 @@ def init_app(app: Flask) -> None:
     def remember_language(response):
         wanted = _normalise(request.args.get("lang"))
         if wanted and request.cookies.get(COOKIE) != wanted:
-            response.set_cookie(COOKIE, wanted, max_age=365 * 24 * 3600, samesite="Lax")
+            response.set_cookie(COOKIE, wanted, max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=app.config["SESSION_COOKIE_SECURE"])
         return response

@@ -162,6 +162,11 @@ def test_too_many_rows_or_cells_stop_while_reading_and_say_where():
     assert read_all(text.encode(), "wide.csv") == (["a", "b"], [["1", "2"]])
 
 
+def test_a_long_csv_cell_is_read_whole():
+    long = "x" * 300_000  # a large table field's JSON is longer than the csv module's default limit
+    assert read_all("".join(sheets.write_csv(["a"], [[long]])).encode(), "long.csv") == (["a"], [[long]])
+
+
 def test_lines_beyond_a_spreadsheets_last_row_are_refused():
     with pytest.raises(BadRequest, match="1048576 lines"):
         read_all(b"a,b\n1,2\n" + b"\n" * sheets.MAX_SHEET_ROWS, "blank.csv")

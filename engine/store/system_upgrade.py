@@ -1,0 +1,49 @@
+"""Bring the engine's own tables up to this version of the engine (`engine init`, startup).
+
+`create_all` creates a missing table but leaves an existing one alone, so a column added
+to a system table in a later version is added here with ALTER TABLE ADD COLUMN. Such
+columns are nullable (or carry a server default), which keeps the rows already there
+valid: an API token issued before `name`/`expires_at` existed keeps working, unnamed and
+without an expiry.
+"""
+from __future__ import annotations
+
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.schema import Column
+
+from .system import system_metadata
+
+
+def _missing(conn: Connection) -> tuple[list[str], list[tuple[str, Column]]]:
+    inspector = inspect(conn)
+    present = set(inspector.get_table_names())
+    tables = [name for name in system_metadata.tables if name not in present]
+    columns = []
+    for name, table in system_metadata.tables.items():
+        if name not in present:
+            continue
+        have = {c["name"] for c in inspector.get_columns(name)}
+        columns += [(name, column) for column in table.columns if column.name not in have]
+    return tables, columns
+
+
+def system_tables_outdated(conn: Connection) -> bool:
+    """True when a system table or one of its columns is missing."""
+    tables, columns = _missing(conn)
+    return bool(tables or columns)
+
+
+def upgrade_system_tables(conn: Connection) -> list[str]:
+    """Create missing system tables and add missing columns; what was done, one line each.
+    Runs inside the caller's transaction (DDL is transactional on both databases)."""
+    tables, columns = _missing(conn)
+    system_metadata.create_all(conn)
+    done = [f"create table {name}" for name in tables]
+    quote = conn.dialect.identifier_preparer.quote
+    for table_name, column in columns:
+        if not column.nullable and column.server_default is None:
+            raise RuntimeError(f"system column {table_name}.{column.name} must be nullable to be added")
+        column_type = column.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {quote(table_name)} ADD COLUMN {quote(column.name)} {column_type}"))
+        done.append(f"add column {table_name}.{column.name}")
+    return done

@@ -1,0 +1,72 @@
+"""The signed-in user's own account pages: their API tokens (issue, name, expire, revoke)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from engine.auth.tokens import MAX_NAME, issue_token, list_tokens, parse_lifetime, revoke_token
+from engine.auth.web import resolve_user
+from engine.i18n import _, lazy
+from engine.web import engine_state, use_case
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+class TokenForm(FlaskForm):
+    """A new token's name and lifetime (the admin's user page uses it too)."""
+
+    name = StringField(lazy("Name"), validators=[Optional(), Length(max=MAX_NAME)])
+    expires = SelectField(lazy("Expires"), default="90d", choices=[
+        SelectChoice("7d", lazy("in 7 days")), SelectChoice("30d", lazy("in 30 days")),
+        SelectChoice("90d", lazy("in 90 days")), SelectChoice("365d", lazy("in a year")),
+        SelectChoice("", lazy("never"))])
+
+
+def local_time(value: datetime) -> str:
+    """A stored UTC time as people read it: in the engine's zone, to the minute."""
+    return value.astimezone(engine_state().tzinfo).strftime("%Y-%m-%d %H:%M")
+
+
+def _page(tokens, form: TokenForm, token: str | None = None) -> str:
+    return render_template("account/tokens.html", tokens=tokens, form=form, token=token, when=local_time,
+                           revoke_url=lambda t: url_for("account.revoke", token_id=t.id))
+
+
+@bp.before_request
+@login_required
+def signed_in() -> None:
+    resolve_user()
+
+
+@bp.get("/tokens")
+def tokens():
+    with use_case() as ctx:
+        mine = list_tokens(ctx.session, ctx.user.id)
+    return _page(mine, TokenForm())
+
+
+@bp.post("/tokens")
+def new_token():
+    form = TokenForm()
+    token = None
+    with use_case(write=True) as ctx:
+        if form.validate_on_submit():
+            token = issue_token(ctx.session, ctx.user, name=form.name.data,
+                                expires_in=parse_lifetime(form.expires.data))
+        mine = list_tokens(ctx.session, ctx.user.id)
+    status = 200 if token else 422
+    return _page(mine, form if token is None else TokenForm(formdata=None), token), status
+
+
+@bp.post("/tokens/<id:token_id>/revoke")
+def revoke(token_id: int):
+    with use_case(write=True) as ctx:
+        revoke_token(ctx.session, token_id, user_id=ctx.user.id)  # another user's token: 404
+    flash(_("Token revoked."), "success")
+    return redirect(url_for("account.tokens"))
