@@ -37,21 +37,21 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
     for entry in entries:
         for change in entry.get("changes") or []:
             if change.get("field") in links:
-                wanted.setdefault(links[change["field"]], set()).update({change.get("old"), change.get("new")})
+                wanted.setdefault(links[change["field"]], set()).update(_ids(change.get("old"), change.get("new")))
         for name, value in (entry.get("values") or {}).items():
             if name in links:
-                wanted.setdefault(links[name], set()).add(value)
+                wanted.setdefault(links[name], set()).update(_ids(value))
         for key in ("created", "via"):
             ref = entry.get(key)
             if isinstance(ref, dict) and ref.get("form"):
-                wanted.setdefault(ref["form"], set()).add(ref.get("id"))
+                wanted.setdefault(ref["form"], set()).update(_ids(ref.get("id")))
     titles: dict[str, dict[int, str]] = {}
     for name, ids in wanted.items():
         target = ctx.app.form(name)
-        titles[name] = readable_titles(ctx, target, ids - {None}) if target is not None else {}
+        titles[name] = readable_titles(ctx, target, ids) if target is not None else {}
 
     def title(form_name: str, value: Any) -> str | None:
-        return None if value is None else titles.get(form_name, {}).get(value)
+        return titles.get(form_name, {}).get(value) if _ids(value) else None
 
     for entry in entries:
         for change in entry.get("changes") or []:
@@ -69,3 +69,8 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
                 entry[key] = {**ref, "form_title": target_form.title if target_form else ref["form"],
                               "title": title(ref["form"], ref.get("id"))}
     return entries
+
+
+def _ids(*values: Any) -> set[int]:
+    """The record ids among these history values (old entries may hold anything)."""
+    return {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
