@@ -43,6 +43,7 @@ MODULE: dict[str, Any] = {
                 {"name": "phone", "type": "phone", "label": "电话", "warn_duplicates": True},
                 {"name": "secret", "type": "decimal", "label": "底价"},
                 {"name": "follow_on", "type": "date", "label": "跟进日"},
+                {"name": "contract", "type": "file", "label": "合同"},
                 {"name": "items", "type": "table", "label": "明细", "fields": [
                     {"name": "product", "type": "text", "label": "产品"},
                     {"name": "qty", "type": "integer", "label": "数量"},
@@ -51,7 +52,7 @@ MODULE: dict[str, Any] = {
             ],
             "permissions": {
                 "clerk": {"create": True, "read": "all", "update": "all",
-                          "hide": ["secret", "items.price"]},
+                          "hide": ["secret", "items.price", "contract"]},
                 "boss": {"create": True, "read": "all", "update": "all", "delete": "all"},
             },
             "list": {"columns": ["name", "phone", "secret", "follow_on"], "search": ["name"],
@@ -121,8 +122,11 @@ def planted(app, make_user):
     boss = make_user("boss", "boss")
     clerk = make_user("clerk", "clerk")
     follow_on = engine_today() + timedelta(days=3)
+    upload = boss.post("/api/files", data={"file": (io.BytesIO(f"底价 {SECRET}".encode()), "底价-987654.txt")},
+                       content_type="multipart/form-data")
+    assert upload.status_code == 201
     deal = boss.create("deal", name="保密交易", phone="13900001111", secret=SECRET, follow_on=follow_on.isoformat(),
-                       items=[{"product": "螺丝", "qty": 2, "price": PRICE}])
+                       items=[{"product": "螺丝", "qty": 2, "price": PRICE}], contract=upload.get_json()["id"])
     url = f"/api/forms/deal/records/{deal['id']}"
     edited = boss.patch(url, json={"version": deal["version"], "fields": {
         "secret": SECRET_AFTER, "items": [{"product": "螺丝", "qty": 3, "price": PRICE_AFTER}]}})
@@ -131,7 +135,7 @@ def planted(app, make_user):
     assert boss.post(f"{url}/transitions/submit", json={}).status_code == 200
     state = app.extensions["engine"]
     run_pass(state.db, state.holder, state.settings, FROZEN_NOW + timedelta(days=3))
-    return {"boss": boss, "clerk": clerk, "deal": deal}
+    return {"boss": boss, "clerk": clerk, "deal": deal, "file": upload.get_json()["id"]}
 
 
 def test_no_output_path_shows_a_hidden_field_or_table_column(app, planted, db_url):
@@ -157,6 +161,8 @@ def test_no_output_path_shows_a_hidden_field_or_table_column(app, planted, db_ur
         response = clerk.get(url)
         assert response.status_code == 200, (name, response.status_code)
         found[name] = leaks(response.get_data(as_text=True))
+    assert boss.get(f"/api/files/{planted['file']}").status_code == 200
+    assert clerk.get(f"/api/files/{planted['file']}").status_code == 404  # a hidden file field's file
 
     browser = app.test_client()
     assert login(browser, "clerk", "clerk-password").status_code == 302
