@@ -160,6 +160,8 @@ def test_demo_orders_are_consistent(demo):
         v, stage, where = order.values, order.meta["stage"], f"order #{order.id} ({order.meta['stage']})"
         if paid[order.id] != (v["collected"] or 0):
             problems.append(f"{where}: collected {v['collected']} but payments sum to {paid[order.id]}")
+        if (v["total"] or 0) < 0:
+            problems.append(f"{where}: a negative total")
         if stage == "done":
             if v["outstanding"] > 0:
                 problems.append(f"{where}: ¥{v['outstanding']} outstanding")
