@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.definitions.model import ADMIN_ROLE
 from engine.errors import Conflict, NotFound, ValidationFailed
+from engine.i18n import _
 from engine.store.system import user_roles, users
 
 MIN_PASSWORD = 8
@@ -71,16 +72,17 @@ def list_users(session: Session) -> list[User]:
 
 def check_password_rules(password: str) -> None:
     if not (MIN_PASSWORD <= len(password) <= MAX_PASSWORD):
-        raise ValidationFailed({"password": [f"must be {MIN_PASSWORD} to {MAX_PASSWORD} characters"]})
+        raise ValidationFailed({"password": [_("must be %(min)s to %(max)s characters", min=MIN_PASSWORD,
+                                                 max=MAX_PASSWORD)]})
 
 
 def create_user(session: Session, name: str, password: str | None, roles: set[str] | frozenset[str],
                 *, email: str | None = None, manager: str | None = None,
                 display_name: str | None = None, enforce_rules: bool = True) -> User:
     if get_user(session, name) is not None:
-        raise Conflict(f"user '{name}' already exists", code="user_exists")
+        raise Conflict(_("user '%(name)s' already exists", name=name), code="user_exists")
     if manager and get_user(session, manager) is None:
-        raise ValidationFailed({"manager": [f"no user '{manager}'"]})
+        raise ValidationFailed({"manager": [_("no user '%(name)s'", name=manager)]})
     if password is not None and enforce_rules:
         check_password_rules(password)
     user_id = session.execute(insert(users).values(
@@ -139,5 +141,16 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(update(users).where(users.c.id == user_id).values(session_epoch=users.c.session_epoch + 1))
 
 
-# Tokens live in tokens.py; these names stay importable from here.
-from .tokens import issue_token, revoke_tokens, user_for_token  # noqa: E402,F401
+def revoke_tokens(session: Session, user_id: int) -> None:
+    from .tokens import revoke_tokens as revoke
+
+    revoke(session, user_id)
+
+
+def __getattr__(name: str):
+    """Tokens live in tokens.py (which imports this module); these names stay importable from here."""
+    if name in ("issue_token", "user_for_token"):
+        from . import tokens
+
+        return getattr(tokens, name)
+    raise AttributeError(name)

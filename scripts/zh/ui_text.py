@@ -29,4 +29,7 @@ ZH = {
     "this form has no searchable fields": "此表单没有可搜索的字段",
     "cannot order by '%(name)s'": "不能按“%(name)s”排序",
     "Breadcrumb": "当前位置",
+    "must be %(min)s to %(max)s characters": "长度必须在 %(min)s 到 %(max)s 个字符之间",
+    "user '%(name)s' already exists": "用户“%(name)s”已存在",
+    "no user '%(name)s'": "没有用户“%(name)s”",
 }
