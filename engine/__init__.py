@@ -44,9 +44,9 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     from engine.api import bp as api_bp
     from engine.api.errors import register_error_handlers
     from engine.auth import web as auth_web
-    from engine.runtime import RuntimeHolder
     from engine.security import init_security
     from engine.settings import load_settings
+    from engine.startup import open_holder
     from engine.store.db import Database
     from engine.ui import i18n
     from engine.web import EngineState
@@ -58,6 +58,9 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=values["ENGINE_SECRET_KEY"],
         MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,
+        # A form field held in memory: the definition editor posts a whole module file
+        # (up to 2 MB of text, three times that once form-encoded if it is Chinese).
+        MAX_FORM_MEMORY_SIZE=8 * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
@@ -67,7 +70,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
     db = Database(values["DATABASE_URL"])
-    holder = RuntimeHolder(values["ENGINE_CONFIG_DIR"], db, interval=values["ENGINE_RELOAD_INTERVAL"])
+    holder = open_holder(values["ENGINE_CONFIG_DIR"], db, values["ENGINE_RELOAD_INTERVAL"])  # 503 while the db is down
     app.extensions["engine"] = EngineState(db, holder, values, ZoneInfo(values["ENGINE_TIMEZONE"]))
 
     csrf.init_app(app)

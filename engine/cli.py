@@ -21,8 +21,16 @@ def _database(settings: dict):
 
     url = settings["DATABASE_URL"]
     if url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Database(url)
+        try:
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            from engine.store.db import unreachable_message
+
+            _fail(f"engine: {unreachable_message(url, exc.strerror or str(exc))}")
+    try:
+        return Database(url)
+    except Exception as exc:  # noqa: BLE001 - a malformed URL or a missing driver
+        _fail(f"engine: DATABASE_URL cannot be used: {exc}")
 
 
 def _holder(settings: dict, db):
@@ -42,7 +50,39 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-@click.group()
+class EngineGroup(click.Group):
+    """Every command: an unreachable database, an uninitialised one or an argument that is not
+    text is one clear line on standard error and exit 1, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:  # noqa: BLE001 - only the kinds below are answered here
+            line = _one_line(exc)
+            if line is None:
+                raise
+            click.echo(f"engine: {line}", err=True)
+            sys.exit(1)
+
+
+def _one_line(exc: Exception) -> str | None:
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from engine.store.db import unreachable_message, unreachable_reason
+
+    reason = unreachable_reason(exc)
+    if reason is not None:
+        return unreachable_message(load_settings()["DATABASE_URL"], reason)
+    text = str(getattr(exc, "orig", "") or "")
+    if isinstance(exc, OperationalError | ProgrammingError) and (
+            "no such table" in text or ("relation" in text and "does not exist" in text)):
+        return "the database is not initialised: run `engine init` first"
+    if isinstance(exc, UnicodeError) and "surrogate" in str(exc):
+        return "arguments and files must be UTF-8 text"
+    return None
+
+
+@click.group(cls=EngineGroup)
 def main() -> None:
     """Low-code workflow engine."""
 

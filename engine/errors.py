@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from engine.i18n import _
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -90,9 +92,9 @@ class ValidationFailed(EngineError):
     code = "validation_failed"
     status = 422
 
-    def __init__(self, fields: Mapping[str, list[str]], message: str = "validation failed",
+    def __init__(self, fields: Mapping[str, list[str]], message: str | None = None,
                  omitted: int = 0) -> None:
-        super().__init__(message)
+        super().__init__(message or _("validation failed"))  # in the reader's language on a request
         self.fields = {name: list(msgs) for name, msgs in fields.items()}
         self.omitted = omitted  # fields with errors left out of `fields` to keep the answer small
 
@@ -100,3 +102,12 @@ class ValidationFailed(EngineError):
 class PayloadTooLarge(EngineError):
     code = "payload_too_large"
     status = 413
+
+
+class DatabaseUnavailable(EngineError):
+    """The database cannot be reached right now (down, refusing connections, file missing):
+    a temporary condition, answered with 503 and a hint to retry."""
+
+    code = "database_unavailable"
+    status = 503
+    retry_after = 5

@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
-from engine.errors import Conflict, EngineError, ValidationFailed
+from engine.errors import Conflict, DatabaseUnavailable, EngineError, ValidationFailed
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def _headings() -> dict[int, Any]:
 
     return {400: lazy("Bad request"), 401: lazy("Please log in"), 403: lazy("Not allowed"),
             404: lazy("Not found"), 409: lazy("Conflict"), 413: lazy("Too large"),
-            422: lazy("Invalid input"), 500: lazy("Something went wrong")}
+            422: lazy("Invalid input"), 500: lazy("Something went wrong"), 503: lazy("Temporarily unavailable")}
 
 
 def html_error(status: int, message: str):
@@ -55,6 +55,12 @@ def _too_large_message() -> str:
     if limit is None:
         return _("the request body is too large")
     return _("the request body is larger than %(n)s bytes", n=limit)
+
+
+def _unavailable_message() -> str:
+    from engine.i18n import _
+
+    return _("The database cannot be reached right now; try again in a moment.")
 
 
 def _all_texts(values: MultiDict) -> list[str]:
@@ -81,8 +87,20 @@ def register_error_handlers(app: Flask) -> None:
             raise BadRequest(listing(sorted(problems)))
         request_json()
 
+    def unavailable(exc: DatabaseUnavailable):
+        """503 with Retry-After: the page or the JSON envelope."""
+        if wants_json():
+            response = jsonify(error_body(exc.code, exc.message))
+        else:
+            response = app.make_response(html_error(503, exc.message)[0])
+        response.status_code = 503
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
     @app.errorhandler(EngineError)
     def engine_error(exc: EngineError):
+        if isinstance(exc, DatabaseUnavailable):
+            return unavailable(exc)
         if not wants_json():
             if exc.status == 401:
                 from flask import redirect, url_for
@@ -117,13 +135,19 @@ def register_error_handlers(app: Flask) -> None:
         log.warning("integrity error: %s", exc.orig)
         return jsonify(error_body("conflict", "the change conflicts with another change; try again")), 409
 
-    @app.errorhandler(OperationalError)
-    def operational_error(exc: OperationalError):
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        from engine.store.db import unreachable_reason
+
+        reason = unreachable_reason(exc)
+        if reason is not None:
+            log.error("database unavailable on %s %s: %s", request.method, request.path, reason)
+            return unavailable(DatabaseUnavailable(_unavailable_message()))
         message = str(exc.orig).lower()
-        if "locked" in message or "deadlock" in message or "could not serialize" in message:
+        if isinstance(exc, OperationalError) and (
+                "locked" in message or "deadlock" in message or "could not serialize" in message):
             return jsonify(error_body("busy", "the record is busy; try again")), 409
-        log.exception("database error")
-        return jsonify(error_body("server_error", "internal error")), 500
+        return unexpected(exc)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -14,8 +14,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+#: Seconds to wait for a PostgreSQL server to answer a new connection (unless the URL says).
+CONNECT_TIMEOUT = 5
 
 
 def _sqlite_engine(url: str, immediate: bool, **kwargs: Any) -> Engine:
@@ -40,6 +44,37 @@ def _sqlite_engine(url: str, immediate: bool, **kwargs: Any) -> Engine:
     return engine
 
 
+def describe_url(url: str | URL) -> str:
+    """The URL to show a person: no password, no query (options may hold secrets too)."""
+    try:
+        parsed = make_url(url) if isinstance(url, str) else url
+    except Exception:  # noqa: BLE001 - a malformed URL is shown as far as it is safe
+        return "(an invalid DATABASE_URL)"
+    shown = URL.create(parsed.drivername, parsed.username, None, parsed.host, parsed.port, parsed.database)
+    return shown.render_as_string(hide_password=False)
+
+
+def unreachable_reason(exc: BaseException) -> str | None:
+    """Why the database could not be reached, when that is what `exc` says; None for every
+    other error (a failed statement, a constraint, a lock). A connection that could not be
+    opened (no statement yet) or was lost on the way counts; SQL errors do not."""
+    if not isinstance(exc, DBAPIError):
+        return None
+    if exc.statement is not None and not exc.connection_invalidated:
+        return None
+    text = str(exc.orig or exc).strip()
+    first = text.splitlines()[0] if text else ""
+    if "unable to open database file" in first:
+        return "cannot open the database file: does its directory exist and may this user write there?"
+    reason = first.rsplit("failed: ", 1)[-1].strip()
+    reason = reason.removeprefix("FATAL:").strip()
+    return (reason[:1].lower() + reason[1:])[:200] or type(exc.orig or exc).__name__
+
+
+def unreachable_message(url: str | URL, reason: str) -> str:
+    return f"cannot reach the database at {describe_url(url)} ({reason})"
+
+
 class Database:
     """The application's database: `session()` to read, `session(write=True)` to change."""
 
@@ -51,6 +86,9 @@ class Database:
             self.read_engine = _sqlite_engine(url, immediate=False, **engine_options)
         else:
             options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20, **engine_options}
+            if self.dialect == "postgresql" and "connect_timeout" not in self.url.query:
+                # an unreachable host fails within seconds instead of the system's TCP timeout
+                options.setdefault("connect_args", {"connect_timeout": CONNECT_TIMEOUT})
             self.engine = create_engine(url, **options)
             self.read_engine = self.engine
         self._writer = sessionmaker(self.engine, expire_on_commit=False)

@@ -1,0 +1,54 @@
+"""Every `engine` command meets an unreachable or uninitialised database with one clear line
+on standard error (no password, no traceback) and exit status 1."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SHIPPED
+
+ENGINE = str(Path(sys.executable).with_name("engine"))
+COMMANDS = [("init",), ("demo",), ("reminders", "run"), ("users", "add", "bob", "--password", "bob-password-1"),
+            ("users", "token", "admin"), ("export", "customer")]
+
+
+def run(url: str, *args: str, cwd: Path):
+    env = {**os.environ, "DATABASE_URL": url, "ENGINE_CONFIG_DIR": str(SHIPPED), "ENGINE_SECRET_KEY": "cli-test"}
+    return subprocess.run([ENGINE, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a[:2]))
+def test_a_closed_postgres_port_is_one_line_without_the_password(tmp_path, args):
+    result = run("postgresql+psycopg://someone:s3cret@127.0.0.1:1/engine", *args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("engine: cannot reach the database at "
+                                     "postgresql+psycopg://someone@127.0.0.1:1/engine (connection refused)")
+    assert "s3cret" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("args", COMMANDS[:3], ids=lambda a: " ".join(a[:2]))
+def test_sqlite_in_a_missing_directory_is_one_line(tmp_path, args):
+    result = run(f"sqlite:///{tmp_path / 'missing' / 'engine.db'}", *args, cwd=tmp_path)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("engine: cannot reach the database at sqlite:///"), result.stderr
+    assert "cannot open the database file" in lines[0]
+
+
+def test_a_relative_sqlite_path_under_a_file_is_one_line(tmp_path):
+    (tmp_path / "blocker").write_text("not a directory")
+    result = run("sqlite:///blocker/engine.db", "init", cwd=tmp_path)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args", [("users", "token", "admin"), ("users", "add", "bob", "--password", "bob-pw-123")],
+                         ids=lambda a: a[1])
+def test_an_uninitialised_database_is_one_line(tmp_path, args):
+    result = run(f"sqlite:///{tmp_path / 'empty.db'}", *args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "engine: the database is not initialised: run `engine init` first"
