@@ -73,7 +73,11 @@ def form_schemas(form: FormDef, hidden: frozenset[str]) -> dict[str, Any]:
                          "properties": {f.name: value_schema(f, writing=True) for f in writable}},
         f"{key}.record": {"type": "object", "properties": {
             **META, "fields": _ref(f"{key}.fields"),
-            "links": {"type": "object", "additionalProperties": {"type": "string", "nullable": True}}}},
+            "links": {"type": "object", "description": "link field → title of a readable linked record, "
+                      "null when the caller may not read it; 'table.column' → {id: title or null}",
+                      "additionalProperties": {"oneOf": [
+                          {"type": "string", "nullable": True},
+                          {"type": "object", "additionalProperties": {"type": "string", "nullable": True}}]}}}},
         f"{key}.list": {"type": "object", "properties": {
             "items": {"type": "array", "items": _ref(f"{key}.record")}, "total": {"type": "integer"},
             "page": {"type": "integer"}, "per_page": {"type": "integer"}}},

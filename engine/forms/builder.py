@@ -76,10 +76,13 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
             for sub in fdef.fields:
                 if sub.type != "link":
                     continue
+                known = (record or {}).get("links", {}).get(f"{name}.{sub.name}") or {}
                 for entry in field.entries:
                     column = entry.form[sub.name]
                     if column.data not in (None, ""):
-                        column.choices = [EMPTY_CHOICE, SelectChoice(str(column.data), f"#{column.data}")]
+                        value = str(column.data)
+                        title = known.get(value) if value in known else f"#{value}"
+                        column.choices = [EMPTY_CHOICE, SelectChoice(value, title or str(_("(no access)")))]
 
 
 def raw_values(wtform: RecordForm, editable: Iterable[str]) -> tuple[dict[str, Any], dict[str, FileStorage]]:

@@ -69,13 +69,17 @@ def readable_titles(ctx: Context, target: FormDef, ids: Iterable[int]) -> dict[i
 
 
 def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
-                hidden: Mapping[int, frozenset[str]] | None = None) -> dict[int, dict[str, str | None]]:
-    """record id → {link field: title of the linked record}, one query per link field.
-    The rule (pages and API alike): a linked record the user may read gives its title;
-    one they may not read gives None, shown as "no access" and never as its title."""
+                hidden: Mapping[int, frozenset[str]] | None = None) -> dict[int, dict[str, Any]]:
+    """record id → {link field: title of the linked record}, one query per link field; a
+    link column of a table gives {"table.column": {"id": title}}. The rule (pages and API
+    alike): a linked record the user may read gives its title; one they may not read gives
+    None, shown as "no access" and never as its title."""
     records = list(records)
-    out: dict[int, dict[str, str | None]] = {r.id: {} for r in records}
+    out: dict[int, dict[str, Any]] = {r.id: {} for r in records}
     for field in form.fields:
+        if field.is_table:
+            _column_titles(ctx, field, records, hidden, out)
+            continue
         if field.type != "link":
             continue
         target = ctx.app.form(field.form or "")
@@ -87,3 +91,19 @@ def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
             if value is not None and (hidden is None or field.name not in hidden.get(record.id, frozenset())):
                 out[record.id][field.name] = titles.get(value)
     return out
+
+
+def _column_titles(ctx: Context, field: FieldDef, records: list[StoredRecord],
+                   hidden: Mapping[int, frozenset[str]] | None, out: dict[int, dict[str, Any]]) -> None:
+    for sub in field.fields:
+        target = ctx.app.form(sub.form or "") if sub.type == "link" else None
+        if target is None:
+            continue
+        key = f"{field.name}.{sub.name}"
+        shown = [r for r in records if hidden is None or not {field.name, key} & hidden.get(r.id, frozenset())]
+        ids = {row.get(sub.name) for r in shown for row in r.values.get(field.name) or []} - {None}
+        titles = readable_titles(ctx, target, ids)
+        for record in shown:
+            values = {row.get(sub.name) for row in record.values.get(field.name) or []} - {None}
+            if values:
+                out[record.id][key] = {str(v): titles.get(v) for v in values}

@@ -48,6 +48,7 @@ MODULE: dict[str, Any] = {
                     {"name": "product", "type": "text", "label": "产品"},
                     {"name": "qty", "type": "integer", "label": "数量"},
                     {"name": "price", "type": "decimal", "label": "单价"},
+                    {"name": "supplier", "type": "link", "form": "supplier", "label": "供应商"},
                 ]},
             ],
             "permissions": {
@@ -78,6 +79,11 @@ MODULE: dict[str, Any] = {
                 "transitions": [{"name": "submit", "title": "提交", "from": "draft", "to": "review",
                                  "roles": ["boss"]}],
             },
+        },
+        {
+            "name": "supplier", "title": "供应商", "title_field": "name",
+            "fields": [{"name": "name", "type": "text", "label": "名称"}],
+            "permissions": {"boss": {"create": True, "read": "all"}},
         },
         {
             "name": "ledger", "title": "台账", "title_field": "entry", "owner_field": "keeper",
@@ -246,14 +252,14 @@ def test_forms_neither_show_nor_submit_hidden_table_columns(app, make_user):
         "items-0-product": "螺丝", "items-0-qty": "3"})
     assert response.status_code == 302
     assert boss.get(f"/api/forms/deal/records/{deal['id']}").get_json()["fields"]["items"] == [
-        {"product": "螺丝", "qty": 2, "price": PRICE}]
+        {"product": "螺丝", "qty": 2, "price": PRICE, "supplier": None}]
     page = browser.get("/f/deal/new").get_data(as_text=True)
     assert "items-0-qty" in page and "items-0-price" not in page
     response = browser.post("/f/deal/new", data={"csrf_token": csrf_from(page), "name": "新交易",
                                                  "items-0-product": "垫片", "items-0-qty": "5"})
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     created = [r for r in clerk.get("/api/forms/deal/records").get_json()["items"] if r["fields"]["name"] == "新交易"]
-    assert created[0]["fields"]["items"] == [{"product": "垫片", "qty": 5}]
+    assert created[0]["fields"]["items"] == [{"product": "垫片", "qty": 5, "supplier": None}]
 
 
 def test_pages_work_when_the_owner_field_is_hidden(app, make_user):
@@ -268,3 +274,20 @@ def test_pages_work_when_the_owner_field_is_hidden(app, make_user):
         response = browser.get(url)
         assert response.status_code == 200, url
     assert "保管人" not in browser.get("/f/ledger").get_data(as_text=True)
+
+
+def test_a_table_column_link_shows_the_title_or_no_access(app, make_user):
+    boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
+    supplier = boss.create("supplier", name="华东供应商")
+    deal = boss.create("deal", name="交易", items=[{"product": "螺丝", "qty": 1, "supplier": supplier["id"]}])
+    url = f"/api/forms/deal/records/{deal['id']}"
+    assert boss.get(url).get_json()["links"]["items.supplier"] == {str(supplier["id"]): "华东供应商"}
+    assert clerk.get(url).get_json()["links"]["items.supplier"] == {str(supplier["id"]): None}
+    pages = {}
+    for name in ("boss", "clerk"):
+        browser = app.test_client()
+        assert login(browser, name, f"{name}-password").status_code == 302
+        page = browser.get(f"/f/deal/{deal['id']}").get_data(as_text=True)
+        pages[name] = page[page.index('data-table="items"'):]
+    assert "华东供应商" in pages["boss"]
+    assert "华东供应商" not in pages["clerk"] and "data-no-access" in pages["clerk"]
