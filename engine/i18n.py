@@ -76,7 +76,9 @@ def translate_text(text: str, gettext: Callable[[str], str], msgids: Iterable[st
         m = rx.match(text)
         if m is None:
             continue
-        params = {k: translate_text(v, gettext, msgids, depth + 1) for k, v in m.groupdict().items()}
+        # a param that is itself a message (a sentence) is translated; names and values are not
+        params = {k: translate_text(v, gettext, msgids, depth + 1) if " " in v.strip() else v
+                  for k, v in m.groupdict().items()}
         try:
             return gettext(msgid) % params
         except (KeyError, TypeError, ValueError):

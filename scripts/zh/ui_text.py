@@ -32,4 +32,5 @@ ZH = {
     "must be %(min)s to %(max)s characters": "长度必须在 %(min)s 到 %(max)s 个字符之间",
     "user '%(name)s' already exists": "用户“%(name)s”已存在",
     "no user '%(name)s'": "没有用户“%(name)s”",
+    "validation failed": "填写有误",
 }

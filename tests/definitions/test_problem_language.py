@@ -51,6 +51,7 @@ def test_every_corpus_problem_reads_in_chinese_with_its_place_kept():
     ("a.json: /forms/0/fields/1: unknown key 'lable' (did you mean 'label'?); allowed: label, name, type",
      "a.json: /forms/0/fields/1: 未知的键 “lable”（是否想写“label”？）；允许的键：label, name, type"),
     ("a.json: /forms/0/title_field: unknown field 'Name'", "a.json: /forms/0/title_field: 未知字段“Name”"),
+    ("a.json: /forms/0/list/order_by: unknown field 'Save'", "a.json: /forms/0/list/order_by: 未知字段“Save”"),
 ])
 def test_refusals_and_nested_messages_translate(line, expected):
     assert translate_problem(line, ZH.gettext, MSGIDS).startswith(expected)
