@@ -102,3 +102,12 @@ class ValidationFailed(EngineError):
 class PayloadTooLarge(EngineError):
     code = "payload_too_large"
     status = 413
+
+
+class DatabaseUnavailable(EngineError):
+    """The database cannot be reached right now (down, refusing connections, file missing):
+    a temporary condition, answered with 503 and a hint to retry."""
+
+    code = "database_unavailable"
+    status = 503
+    retry_after = 5
