@@ -33,7 +33,9 @@ def value_schema(field: FieldDef, *, writing: bool) -> dict[str, Any]:
         return _nullable({"type": "integer", "description": "id from POST /api/files"})
     if field.type == "table":
         props = {f.name: value_schema(f, writing=writing) for f in field.fields if not (writing and f.computed)}
-        return {"type": "array", "items": {"type": "object", "properties": props, "additionalProperties": False}}
+        bounds = {k: v for k, v in type_of(field).json_schema(field).items() if k in ("minItems", "maxItems")}
+        return {"type": "array", "items": {"type": "object", "properties": props, "additionalProperties": False},
+                **bounds}
     schema = dict(type_of(field).json_schema(field))
     if field.type in ("text", "textarea") and field.max_length:
         schema["maxLength"] = field.max_length

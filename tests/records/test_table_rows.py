@@ -95,3 +95,10 @@ def test_the_form_description_states_the_row_bounds(clerk):
     (form,) = [f for f in clerk.get("/api/forms").get_json() if f["name"] == "sheet"]
     (lines,) = [f for f in form["fields"] if f["name"] == "lines"]
     assert (lines["schema"]["minItems"], lines["schema"]["maxItems"]) == (1, 2)
+
+
+def test_the_openapi_document_states_the_row_bounds(clerk):
+    schemas = clerk.get("/api/openapi.json").get_json()["components"]["schemas"]
+    for schema in (schemas["sheet.input"], schemas["sheet.fields"]):
+        lines = schema["properties"]["lines"]
+        assert (lines.get("minItems"), lines.get("maxItems")) == (1, 2)
