@@ -18,8 +18,10 @@ def upload_file():
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequest("send the file as multipart form data in the field 'file'")
+    settings = engine_state().settings
     with use_case(write=True) as ctx:
-        stored = store_upload(ctx, upload.filename, upload.read(), engine_state().settings["ENGINE_MAX_UPLOAD"])
+        stored = store_upload(ctx, upload.filename, upload.read(), settings["ENGINE_MAX_UPLOAD"],
+                              settings["ENGINE_UPLOAD_QUOTA"])
     return stored, 201
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from engine.runtime import RuntimeHolder
+from engine.services.files import purge_unattached
 from engine.store.db import Database
 
 from . import delivery
@@ -25,9 +26,11 @@ class PassReport:
     fired: list[Fired] = field(default_factory=list)
     planned: int = 0
     sent: list[str] = field(default_factory=list)
+    purged: int = 0  # uploads no record took within ENGINE_UPLOAD_GRACE_HOURS, deleted
 
     def lines(self) -> list[str]:
-        return [f.line() for f in self.fired] + self.sent
+        cleaned = [f"deleted {self.purged} unattached upload(s)"] if self.purged else []
+        return [f.line() for f in self.fired] + self.sent + cleaned
 
 
 def run_pass(db: Database, holder: RuntimeHolder, settings: dict[str, Any], now: datetime | None = None
@@ -39,6 +42,7 @@ def run_pass(db: Database, holder: RuntimeHolder, settings: dict[str, Any], now:
     channels = delivery.Channels.from_settings(settings)
     report.planned = delivery.plan(db, channels, now)
     report.sent = delivery.send_due(db, channels, now)
+    report.purged = purge_unattached(db, now, float(settings.get("ENGINE_UPLOAD_GRACE_HOURS", 24)))
     return report
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.access.visibility import visible_value, visible_values
@@ -31,6 +31,7 @@ from engine.store.system import files
 from engine.workflows import timers
 
 from . import rollups
+from .files import attach_files
 from .history import add_titles, read_history, write_history
 from .linked import apply_update_linked
 from .queries import parse_list_query
@@ -168,15 +169,7 @@ def _encode_values(ctx: Context, form: FormDef, values: Mapping[str, Any], names
 
 
 def _attach_files(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any], changed: set[str]) -> None:
-    for field in form.fields:
-        if field.type != "file" or field.name not in changed:
-            continue
-        ctx.session.execute(files.delete().where(
-            files.c.form == form.name, files.c.record_id == record_id, files.c.field == field.name))
-        value = values.get(field.name)
-        if value:
-            ctx.session.execute(update(files).where(files.c.id == value["id"]).values(
-                form=form.name, record_id=record_id, field=field.name))
+    attach_files(ctx, form, record_id, values, changed)  # also file columns of tables; see services/files.py
 
 
 def _readonly_reason(field: FieldDef) -> str | None:
