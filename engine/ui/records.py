@@ -15,7 +15,7 @@ from flask_login import login_required
 
 from engine.access.visibility import hidden_columns, without_hidden_columns
 from engine.auth.users import list_users
-from engine.definitions.model import FieldDef, FormDef
+from engine.definitions.model import SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import EngineError, NotFound, PayloadTooLarge, ValidationFailed
 from engine.forms.builder import (
     apply_errors,
@@ -128,7 +128,7 @@ def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
 
 def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[str], editable: list[str],
                  extra_errors: list[str] = ()) -> str:
-    expressions = _client_expressions(form, shown)
+    expressions = _client_expressions(form, shown, engine_state().runtime().app)
     user = g.get("user")
     offset = datetime.now(engine_state().tzinfo).utcoffset()
     expressions.update(user=user.name if user else None, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
@@ -136,9 +136,22 @@ def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[st
                            editable=set(editable), extra_errors=list(extra_errors), expressions=expressions)
 
 
-def _client_expressions(form: FormDef, shown: list[str]) -> dict[str, Any]:
-    """Formulas and visible_if conditions as IR for the page's live evaluation."""
-    out: dict[str, Any] = {"formulas": {}, "visible_if": {}, "precision": {}, "results": {}, "rows": {}}
+def _linked_paths(node: Any, out: set[tuple[str, str]]) -> None:
+    if isinstance(node, dict):
+        if node.get("t") == "field" and len(node.get("path", ())) == 2:
+            out.add(tuple(node["path"]))
+        for value in node.values():
+            _linked_paths(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _linked_paths(value, out)
+
+
+def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dict[str, Any]:
+    """Formulas and visible_if conditions as IR for the page's live evaluation; `linked`
+    names the linked records' fields they read (the page fetches those records)."""
+    out: dict[str, Any] = {"formulas": {}, "visible_if": {}, "precision": {}, "results": {}, "rows": {},
+                           "linked": {}}
     for field in form.fields:
         if field.name not in shown:
             continue
@@ -158,6 +171,15 @@ def _client_expressions(form: FormDef, shown: list[str]) -> dict[str, Any]:
             }
     out["types"] = {f.name: f.value_kind if f.type == "rollup" else f.type for f in form.fields}
     out["order"] = [f.name for f in form.fields if f.name in out["formulas"]]  # JSON keys get sorted
+    paths: set[tuple[str, str]] = set()
+    _linked_paths([out["formulas"], out["visible_if"]], paths)
+    for link, name in sorted(paths):
+        field = form.field(link)
+        target = app.form(field.form or "") if app is not None and field is not None and field.type == "link" else None
+        column = target.field(name) if target is not None else None
+        if target is not None:
+            entry = out["linked"].setdefault(link, {"form": target.name, "types": {}})
+            entry["types"][name] = column.value_kind if column is not None else SYSTEM_TYPES.get(name, "text")
     return out
 
 

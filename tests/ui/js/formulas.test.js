@@ -86,3 +86,18 @@ test("a formula that fails is null and the others still compute", () => {
   });
   assert.deepEqual(values, { bad: null, fine: 2n });
 });
+
+test("fromJson reads API values as the field's type", () => {
+  const f = (raw, type) => EngineFormulas.fromJson(raw, type, EngineExpr);
+  assert.deepEqual(f("12.50", "decimal"), { dec: "12.50" });
+  assert.equal(f(7, "integer"), 7n);
+  assert.equal(f(3, "link"), 3n);
+  assert.deepEqual(f("2030-06-30", "date"), { date: "2030-06-30" });
+  assert.equal(f(true, "boolean"), true);
+  assert.equal(f("A", "select"), "A");
+  assert.deepEqual(f(["a", "b"], "multiselect"), ["a", "b"]);
+  assert.equal(f(null, "decimal"), null);
+  assert.equal(f("", "text"), null);
+  assert.equal(f({ name: "x.pdf", size: 1, url: "/f" }, "file"), null);
+  assert.equal(f("not a number", "decimal"), null);
+});

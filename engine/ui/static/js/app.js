@@ -217,9 +217,35 @@
           });
         }
       }
-      if (path.length !== 1) { return null; }  // a linked record's field: the server computes it
+      if (path.length === 2) { return linkedValue(path[0], path[1]); }
+      if (path.length !== 1) { return null; }
       return inputValue(fieldInput(path[0]), type);
     };
+  }
+
+  // A linked record's field (`customer.grade`): the record is fetched once through the API
+  // (only what the user may read) and the page recomputes when it arrives.
+  var linkedRecords = {};
+
+  function linkedValue(link, name) {
+    var info = spec.linked && spec.linked[link];
+    var id = info ? inputValue(fieldInput(link), "link") : null;
+    if (id === null) { return null; }
+    var key = info.form + "/" + String(id);
+    if (!(key in linkedRecords)) {
+      linkedRecords[key] = null;
+      fetch("/api/forms/" + encodeURIComponent(info.form) + "/records/" + encodeURIComponent(String(id)),
+            {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body) { linkedRecords[key] = body; recompute(); } })
+        .catch(function () {});
+      return null;
+    }
+    var record = linkedRecords[key];
+    if (!record) { return null; }
+    var fields = record.fields || {};
+    var raw = Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : record[name];
+    return window.EngineFormulas.fromJson(raw, info.types[name]);
   }
 
   function show(value, result, precision) {

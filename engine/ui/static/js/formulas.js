@@ -10,6 +10,7 @@
  *   EngineFormulas.references(ir)                 -> names a formula reads (first path part)
  *   EngineFormulas.dependencyOrder(formulas[, declared]) -> names, dependencies first
  *   EngineFormulas.computeAll(formulas, options)  -> {name: coerced value}
+ *   EngineFormulas.fromJson(raw, type)            -> an API field value as an expression value
  *
  * `formulas` maps a field name to its expression IR (Expression.to_dict()).
  * computeAll options: order (names; default dependencyOrder), lookup(path) for every other
@@ -91,9 +92,29 @@
     return values;
   }
 
+  /** A field value as the JSON API writes it (decimals and dates as text) -> an expression
+   * value of the field's type (`type` is its value kind: a formula's result type, etc.). */
+  function fromJson(raw, type, expr) {
+    expr = expr || global.EngineExpr;
+    if (raw === null || raw === undefined || raw === "") { return null; }
+    try {
+      if (type === "integer" || type === "link") { return expr.integer(String(raw)); }
+      if (type === "decimal") { return expr.decimal(String(raw)); }
+      if (type === "date") { return expr.date(String(raw)); }
+      if (type === "datetime") { return expr.datetime(String(raw)); }
+      if (type === "boolean") { return raw === true || raw === "true"; }
+      if (Array.isArray(raw)) { return raw.map(String); }
+      if (typeof raw === "object") { return null; }  // a file: nothing an expression reads
+      return String(raw);
+    } catch (e) {
+      return null;
+    }
+  }
+
   global.EngineFormulas = {
     references: references,
     dependencyOrder: dependencyOrder,
-    computeAll: computeAll
+    computeAll: computeAll,
+    fromJson: fromJson
   };
 })(typeof window !== "undefined" ? window : this);
