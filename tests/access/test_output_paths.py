@@ -88,9 +88,11 @@ MODULE: dict[str, Any] = {
         {
             "name": "ledger", "title": "台账", "title_field": "entry", "owner_field": "keeper",
             "fields": [{"name": "entry", "type": "text", "label": "条目"},
-                       {"name": "keeper", "type": "user", "label": "保管人", "default": "$user"}],
+                       {"name": "keeper", "type": "user", "label": "保管人", "default": "$user"},
+                       {"name": "supplier", "type": "link", "form": "supplier", "label": "供应商"}],
             "permissions": {"clerk": {"create": True, "read": "all", "hide": ["keeper"]},
                             "boss": {"create": True, "read": "all"}},
+            "charts": [{"name": "by_supplier", "title": "台账（按供应商）", "type": "bar", "group_by": "supplier"}],
         },
         {
             "name": "visit", "title": "拜访", "title_field": "memo",
@@ -291,3 +293,18 @@ def test_a_table_column_link_shows_the_title_or_no_access(app, make_user):
         pages[name] = page[page.index('data-table="items"'):]
     assert "华东供应商" in pages["boss"]
     assert "华东供应商" not in pages["clerk"] and "data-no-access" in pages["clerk"]
+
+
+def test_chart_labels_name_only_linked_records_the_viewer_may_read(app, make_user):
+    boss = make_user("boss", "boss")
+    make_user("clerk", "clerk")
+    supplier = boss.create("supplier", name="华东供应商")
+    boss.create("ledger", entry="总账", supplier=supplier["id"])
+    pages = {}
+    for name in ("boss", "clerk"):
+        browser = app.test_client()
+        assert login(browser, name, f"{name}-password").status_code == 302
+        pages[name] = browser.get("/dashboard").get_data(as_text=True)
+    assert "华东供应商" in pages["boss"]
+    assert "台账（按供应商）" in pages["clerk"] and "华东供应商" not in pages["clerk"]
+    assert "无权查看" in pages["clerk"] and f"#{supplier['id']}" not in pages["clerk"]
