@@ -1,10 +1,9 @@
-"""What of a record's values a reader may see: the one place that turns a hide set into
-stripped values. Every output path (pages, API, export, history, notification text,
-charts, lookups) goes through `visible_values` or `visible_value` with the hide set
-the gate gives for that reader and row, so a hidden field or a hidden table column
-(`hide: ["items.price"]`) never leaves the product by a side door.
-
-Hide sets name fields (`amount`) and table columns (`items.price`)."""
+"""What of a record a reader may see: the one place that turns a hide set (fields such as
+`amount` and table columns such as `items.price`, from the gate for that reader and row)
+into output. Record values on every path (API and pages, export, history, reminder texts)
+pass through `visible_values`/`visible_value`; things computed from fields (charts) ask
+`uses_hidden`; forms people fill in use `without_hidden_columns`. So a hidden field or
+column never leaves the product by a side door."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -30,7 +29,7 @@ def hidden_columns(field_name: str, hidden: Iterable[str]) -> frozenset[str]:
 
 def visible_value(field_name: str, value: Any, hidden: frozenset[str]) -> Any:
     """One field's value as the reader may see it: a table without its hidden columns.
-    (Whether the field itself is hidden is the caller's question: see `is_hidden`.)"""
+    (Whether the field itself is hidden is the caller's question.)"""
     if not isinstance(value, list) or not hidden:
         return value
     columns = hidden_columns(field_name, hidden)
@@ -38,10 +37,6 @@ def visible_value(field_name: str, value: Any, hidden: frozenset[str]) -> Any:
         return value
     return [{k: v for k, v in row.items() if k not in columns} if isinstance(row, Mapping) else row
             for row in value]
-
-
-def is_hidden(field_name: str, hidden: frozenset[str]) -> bool:
-    return field_name in hidden
 
 
 def visible_values(values: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any]:
