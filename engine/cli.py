@@ -1,4 +1,4 @@
-"""The `engine` command (SPEC §1)."""
+"""The `engine` command (docs/reference.md, Command line)."""
 from __future__ import annotations
 
 import os

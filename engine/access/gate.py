@@ -1,7 +1,7 @@
 """The one permission gate. Every page, API call, link lookup, list, count, export
 and chart asks it; list queries get row rules as SQL conditions.
 
-Semantics (SPEC §3): a user's roles grant the union of rows; a field hidden from
+Semantics (docs/reference.md, Permissions): a user's roles grant the union of rows; a field hidden from
 the role that grants a row stays hidden in that row, so the fields hidden in a
 row are the intersection of the `hide` sets of the roles that grant it.
 """

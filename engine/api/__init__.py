@@ -1,4 +1,4 @@
-"""The JSON API (SPEC §8): Bearer tokens or the browser session with a CSRF token."""
+"""The JSON API (docs/reference.md, HTTP API): Bearer tokens or the browser session with a CSRF token."""
 from __future__ import annotations
 
 from collections.abc import Collection

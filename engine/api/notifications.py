@@ -1,4 +1,4 @@
-"""The caller's notifications (SPEC §8)."""
+"""The caller's notifications (docs/reference.md, HTTP API)."""
 from __future__ import annotations
 
 from flask import jsonify, request

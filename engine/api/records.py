@@ -1,4 +1,4 @@
-"""Record endpoints (SPEC §8), thin: parse, call the service, answer."""
+"""Record endpoints (docs/reference.md, HTTP API), thin: parse, call the service, answer."""
 from __future__ import annotations
 
 from flask import jsonify, request

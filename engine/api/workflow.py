@@ -1,4 +1,4 @@
-"""Workflow endpoints (SPEC §8): transitions, withdraw, approval progress, the task inbox."""
+"""Workflow endpoints (docs/reference.md, HTTP API): transitions, withdraw, approval progress, the task inbox."""
 from __future__ import annotations
 
 from flask import jsonify, request

@@ -1,4 +1,4 @@
-"""One small, safe expression language (SPEC §4): one parser, two back ends.
+"""One small, safe expression language (docs/reference.md, Expressions): one parser, two back ends.
 
     expr = parse("amount > 1000 and account.grade in ['A', 'B']")
     evaluate(expr, record_scope)        # Python, for forms, formulas and conditions

@@ -1,4 +1,4 @@
-"""Record → JSON as one user may see it (SPEC §8 shape), and link titles for display."""
+"""Record → JSON as one user may see it (docs/reference.md, HTTP API), and link titles for display."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -1,4 +1,4 @@
-"""List query parameters (SPEC §8) → SQL conditions and ordering, by allow-list.
+"""List query parameters (docs/reference.md, HTTP API) → SQL conditions and ordering, by allow-list.
 
 `page`, `per_page` (≤ 200), `order_by` (`-field`), `q`, `stage`, `{field}=v`,
 `{field}__gte`, `__lte`, `__contains`. Anything else, or a field the caller may

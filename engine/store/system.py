@@ -211,7 +211,7 @@ incidents = Table(
     Column("resolved_at", UTCDateTime),
 )
 
-#: Timers as data (SPEC §6). One row per (record, kind, name), re-armed in place, so a stage
+#: Timers as data (reference: Reminders and SLAs). One row per (record, kind, name), re-armed in place, so a stage
 #: entered again gets its timer again. kind: "remind" (a stage's due_at - remind_before),
 #: "due" (a stage's due_at; name = the stage), "date" (a form's date reminder; name = its name).
 #: status: pending → claimed (by one scheduler pass, `claim`) → fired | skipped | failed;
