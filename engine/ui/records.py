@@ -338,6 +338,9 @@ def edit_page(form_name: str, record_id: int):
         offer_link_titles(wtform, record)
         if request.method == "POST" and wtform.validate():
             values, uploads = raw_values(wtform, editable)
+            for name in [n for n, v in values.items() if v and v == data.get(n)]:
+                if (fdef := form.field(name)) is not None and fdef.type == "datetime":
+                    del values[name]  # shown to the minute and sent back unchanged: keep its seconds
             version = request.form.get("version", type=int)
             try:
                 with ctx.session.begin_nested():
