@@ -76,7 +76,7 @@ def _one_line(exc: Exception) -> str | None:
     text = str(getattr(exc, "orig", "") or "")
     if isinstance(exc, OperationalError | ProgrammingError) and (
             "no such table" in text or ("relation" in text and "does not exist" in text)):
-        return "the database is not initialised: run `engine init` first"
+        return "the database is not initialised or not up to date: run `engine init` first"
     if isinstance(exc, UnicodeError) and "surrogate" in str(exc):
         return "arguments and files must be UTF-8 text"
     return None

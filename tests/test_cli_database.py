@@ -51,4 +51,4 @@ def test_a_relative_sqlite_path_under_a_file_is_one_line(tmp_path):
 def test_an_uninitialised_database_is_one_line(tmp_path, args):
     result = run(f"sqlite:///{tmp_path / 'empty.db'}", *args, cwd=tmp_path)
     assert result.returncode == 1
-    assert result.stderr.strip() == "engine: the database is not initialised: run `engine init` first"
+    assert result.stderr.strip() == "engine: the database is not initialised or not up to date: run `engine init` first"

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from engine.errors import BadRequest
 from engine.i18n import _
+from engine.store.db import text_problem
 
 MAX_DEPTH = 32
 MAX_LISTED = 20
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def listing(names: Iterable[Any], limit: int = MAX_LISTED) -> str:
@@ -32,15 +31,6 @@ def listing(names: Iterable[Any], limit: int = MAX_LISTED) -> str:
             more += 1
     text = ", ".join(shown)
     return text + (_(" (and %(n)s more)", n=more) if more else "")
-
-
-def text_problem(value: str) -> str | None:
-    """Why a text cannot be stored (None when it can)."""
-    if "\x00" in value:
-        return _("text may not contain NUL (\\u0000) characters")
-    if not value.isascii() and _SURROGATE.search(value):
-        return _("text may not contain lone surrogates (\\ud800-\\udfff); send valid UTF-8 text")
-    return None
 
 
 def _pointer(path: tuple) -> str:

@@ -7,6 +7,7 @@ from sqlalchemy import BigInteger, Text
 
 from engine.definitions.model import FieldDef
 from engine.i18n import _
+from engine.store.db import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
 
@@ -21,6 +22,8 @@ class UserType(FieldType):
     def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> str:
         if not isinstance(raw, str) or not raw.strip():
             raise FieldError(_("must be a user name"))
+        if problem := text_problem(raw):
+            raise FieldError(problem)
         return raw.strip()
 
     def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:

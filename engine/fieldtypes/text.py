@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from engine.definitions.model import FieldDef
 from engine.i18n import _
+from engine.store.db import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
 
@@ -26,6 +27,8 @@ class StringType(FieldType):
     def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> str:
         if not isinstance(raw, str):
             raise FieldError(_("must be a string"))
+        if problem := text_problem(raw):  # from any source: API, page, import
+            raise FieldError(problem)
         return raw.strip() if "\n" not in raw else raw
 
     def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
@@ -140,6 +143,8 @@ class MultiselectType(FieldType):
             raw = [raw]
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
             raise FieldError(_("must be a list of strings"))
+        if problem := next(filter(None, map(text_problem, raw)), None):
+            raise FieldError(problem)
         return list(dict.fromkeys(raw))
 
     def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> str:

@@ -32,6 +32,7 @@ from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, EngineError, ValidationFailed
 from engine.i18n import _
 from engine.records.context import Context
+from engine.store.db import text_problem
 from engine.store.system import users
 
 from .bulk_create import Prepared, reserve_serials, write_many
@@ -132,7 +133,7 @@ class Cells:
         target = self.ctx.app.form(fdef.form or "")
         if target is None:
             return
-        wanted = sorted({t for t in texts if t and (target.name, t) not in self.titles})
+        wanted = sorted({t for t in texts if t and (target.name, t) not in self.titles and not text_problem(t)})
         table = self.ctx.runtime.tables(target.name).table
         condition = self.ctx.gate.row_filter(self.ctx.user, target, "read", self.ctx.local_now)
         has_title = target.title_field in table.c
@@ -159,6 +160,8 @@ class Cells:
         target = self.ctx.app.form(fdef.form or "")
         if target is None:
             return text
+        if problem := text_problem(text):  # never sent to the database
+            raise ValueError(problem)
         if (target.name, text) not in self.titles:
             self.resolve_links(fdef, [text])
         found = self.titles[(target.name, text)]
