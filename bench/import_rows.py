@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import sys
 import tempfile
@@ -96,6 +97,7 @@ def main() -> int:
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
     args = parser.parse_args()
     data = order_file(args.rows)
+    load = os.getloadavg()[0]
     results, pg = [], None
     for backend in args.databases.split(","):
         with tempfile.TemporaryDirectory() as folder:
@@ -134,7 +136,8 @@ def main() -> int:
         "display name, order date, two line items as JSON, discount, remark); the serial number, formulas "
         "(line subtotals, amount, total, outstanding), the rollup, stage timers and one history row per "
         "record are made by the import. Imported by a sales manager, all-or-nothing.",
-        "- Time: from reading the file to the commit (parse, check every row, write).",
+        "- Time: from reading the file to the commit (parse, check every row, write). "
+        f"Load average when the run started: {load:.1f} (the machine is shared; other work slows it).",
         "",
         "| database | rows | wall time | rows/s |",
         "|---|---|---|---|",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.definitions.model import FormDef
@@ -50,6 +50,17 @@ def _insert_many(ctx: Context, table: Any, rows: list[dict[str, Any]], returning
     return ids
 
 
+def _new_ids(ctx: Context, table: Any, count: int) -> list[int] | None:
+    """PostgreSQL: the new rows' ids from the table's sequence in one query, so that the rows go
+    in with a plain executemany (an INSERT … RETURNING of thousands of rows is sent as one huge
+    statement that takes longer to build than to run). Elsewhere None: RETURNING is cheap."""
+    if ctx.session.get_bind().dialect.name != "postgresql":
+        return None
+    sequence = func.pg_get_serial_sequence(table.name, "id")
+    return sorted(int(i) for i in ctx.session.execute(
+        select(func.nextval(sequence)).select_from(func.generate_series(1, count))).scalars())
+
+
 def write_many(ctx: Context, form: FormDef, items: Sequence[Prepared], serials: dict[str, list[str]]) -> list[int]:
     """Insert the records (in order) and everything that comes with them; their ids."""
     if not items:
@@ -62,8 +73,12 @@ def write_many(ctx: Context, form: FormDef, items: Sequence[Prepared], serials: 
             changed.add(name)
     try:
         with ctx.session.begin_nested():
-            ids = _insert_many(ctx, tables.table, [{**meta, **{n: values.get(n) for n in names}}
-                                                   for values, _changed, meta in items], returning=True)
+            rows = [{**meta, **{n: values.get(n) for n in names}} for values, _changed, meta in items]
+            ids = _new_ids(ctx, tables.table, len(rows))
+            if ids is None:
+                ids = _insert_many(ctx, tables.table, rows, returning=True)
+            else:
+                _insert_many(ctx, tables.table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
             for name, child in tables.children.items():
                 columns = [c.name for c in child.columns if c.name not in ("id", "parent_id", "position")]
                 _insert_many(ctx, child, [
