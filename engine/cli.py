@@ -203,6 +203,30 @@ def reminders() -> None:
     """Reminders, SLA timers and notification delivery."""
 
 
+def _wait_for_holder(settings: dict, db, interval: float, stop):
+    """--loop (also the scheduler `engine serve` starts): a database that cannot be reached yet,
+    or is not initialised yet, is waited for, said once in one line, instead of ending the loop."""
+    from engine.runtime import NotInitialised, RuntimeHolder
+    from engine.store.db import unreachable_message, unreachable_reason
+
+    said = False
+    while not stop.is_set():
+        try:
+            return RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
+        except DefinitionError as exc:
+            _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+        except Exception as exc:
+            reason = unreachable_reason(exc)
+            if reason is None and not isinstance(exc, NotInitialised):
+                raise
+            if not said:
+                line = unreachable_message(settings["DATABASE_URL"], reason) if reason else str(exc)
+                click.echo(f"engine: {line}; waiting for it", err=True)
+                said = True
+            stop.wait(interval)
+    return None
+
+
 @reminders.command("run")
 @click.option("--now", "now_text", default=None, metavar="ISO8601",
               help="Fire what is due at this time instead of the clock's (a time without an offset is "
@@ -220,7 +244,7 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
 
     settings = _settings()
     db = _database(settings)
-    holder = _holder(settings, db)
+    holder = None if loop else _holder(settings, db)
     now = None
     if now_text:
         try:
@@ -242,7 +266,9 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
                         stop.set()
             threading.Thread(target=watch, daemon=True).start()
         try:
-            run_forever(db, holder, settings, interval, stop, echo=click.echo)
+            holder = _wait_for_holder(settings, db, interval, stop)
+            if holder is not None:
+                run_forever(db, holder, settings, interval, stop, echo=click.echo)
         except KeyboardInterrupt:
             pass
         return

@@ -52,3 +52,48 @@ def test_an_uninitialised_database_is_one_line(tmp_path, args):
     result = run(f"sqlite:///{tmp_path / 'empty.db'}", *args, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == "engine: the database is not initialised or not up to date: run `engine init` first"
+
+
+def test_the_scheduler_loop_waits_for_the_database_and_then_works(tmp_path):
+    """`engine reminders run --loop` (what `engine serve` starts) outlives a database that is
+    not there yet: one line, then it waits, then it runs passes once the database is back."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import func, insert, select
+
+    from engine.store.db import Database
+    from engine.store.system import files
+    from tests.conftest import initialise
+
+    url = f"sqlite:///{tmp_path / 'later' / 'engine.db'}"
+    env = {**os.environ, "DATABASE_URL": url, "ENGINE_CONFIG_DIR": str(SHIPPED), "ENGINE_SECRET_KEY": "cli-test"}
+    loop = subprocess.Popen([ENGINE, "reminders", "run", "--loop", "--interval", "0.2"], env=env, cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = loop.stderr.readline()
+        assert first.startswith("engine: cannot reach the database at sqlite:///") and "waiting" in first
+        time.sleep(1)
+        assert loop.poll() is None  # still waiting, not ended
+
+        (tmp_path / "later").mkdir()
+        initialise(url, SHIPPED)
+        db = Database(url)
+        try:
+            with db.transaction() as session:
+                session.execute(insert(files).values(
+                    name="old.txt", size=1, content_type="text/plain", sha256="0" * 64, data=b"x",
+                    uploaded_by="admin", uploaded_at=datetime.now(UTC) - timedelta(days=3)))
+            for _ in range(300):  # the loop's next passes clean the stale upload up
+                with db.session() as session:
+                    if not session.execute(select(func.count()).select_from(files)).scalar_one():
+                        break
+                time.sleep(0.1)
+            else:
+                raise AssertionError("the scheduler loop never ran a pass")
+        finally:
+            db.dispose()
+    finally:
+        loop.terminate()
+        _out, err = loop.communicate(timeout=30)
+    assert "Traceback" not in err

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from engine.runtime import RuntimeHolder
 from engine.services.files import purge_unattached
-from engine.store.db import Database
+from engine.store.db import Database, unreachable_message, unreachable_reason
 
 from . import delivery
 from .timers import Fired, fire_due
@@ -54,6 +54,10 @@ def run_forever(db: Database, holder: RuntimeHolder, settings: dict[str, Any], i
         try:
             for line in run_pass(db, holder, settings).lines():
                 echo(line)
-        except Exception:  # noqa: BLE001 - keep the loop alive; the next pass retries
-            log.exception("scheduler pass failed")
+        except Exception as exc:  # noqa: BLE001 - keep the loop alive; the next pass retries
+            reason = unreachable_reason(exc)
+            if reason is not None:  # one line, not a traceback every pass while it is down
+                log.error("scheduler pass skipped: %s", unreachable_message(db.url, reason))
+            else:
+                log.exception("scheduler pass failed")
         stop.wait(interval)

@@ -144,12 +144,21 @@ def test_postgres_down_at_start_then_up_then_down_then_up_without_restart(db_url
         relay.start()
         assert client.get("/api/forms", headers=headers).status_code == 200  # back: no restart
 
+        browser = app.test_client()
+        app.config["WTF_CSRF_ENABLED"] = False
+        assert browser.post("/login", data={"username": "admin", "password": "admin-password"}).status_code == 302
+        assert browser.get("/").status_code == 200
+
         relay.stop()
         _assert_503(client.get("/api/forms/customer/records", headers=headers), json=True)  # lost on the way
+        page = browser.get("/")  # a signed-in person gets a page saying so
+        _assert_503(page, json=False)
+        assert "503" in page.get_data(as_text=True)
 
         relay.start()
         response = client.get("/api/forms/customer/records", headers=headers)
         assert response.status_code == 200, response.data[:300]
+        assert browser.get("/").status_code == 200
     finally:
         app.extensions["engine"].db.dispose()
         relay.stop()
