@@ -74,9 +74,15 @@ class ImportRejected(EngineError):
         self.report = report
 
 
+def is_importable(fdef: FieldDef) -> bool:
+    """Whether an import sets this field: not computed or read-only fields, and not files (a
+    cell holds only a file's name; files are attached on the record's page)."""
+    return not fdef.computed and not fdef.readonly and fdef.type != "file"
+
+
 def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef], list[str]]:
     by_key: dict[str, FieldDef] = {}
-    importable = [f for f in form.fields if not f.computed and not f.readonly]
+    importable = [f for f in form.fields if is_importable(f)]
     for fdef in [*importable, *(f for f in form.fields if f not in importable)]:  # a shared label: the importable
         by_key.setdefault(fdef.label.strip().lower(), fdef)
     for fdef in form.fields:

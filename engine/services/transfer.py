@@ -27,6 +27,7 @@ from engine.records.context import Context
 from engine.store.records import load_children, rows_to_records, select_records
 from engine.store.system import users
 
+from .imports import is_importable as importable
 from .queries import parse_list_query
 from .records import _grant_flags, _hidden, readable_form
 
@@ -139,7 +140,7 @@ def template(ctx: Context, form_name: str) -> tuple[list[str], list[list[str]]]:
     """The header an import file needs, and a guide: one line per column (what it takes)."""
     form = readable_form(ctx, form_name)
     hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
-    columns = [f for f in form.fields if f.name not in hidden and not f.computed and not f.readonly]
+    columns = [f for f in form.fields if f.name not in hidden and importable(f)]
     guide = [[_("Column"), _("Field"), _("Type"), _("Required"), _("How to fill it in")]]
     for fdef in columns:
         if fdef.options:

@@ -27,13 +27,13 @@ def clerk(make_user):
     return make_user("clerk1", "clerk")
 
 
-def things(clerk, party):
+def things(clerk, party, attachment):
     """Values that stress each type: seconds and microseconds, precision, formulas, options."""
     return [
         {"code": "AB-1", "notes": "line1\nline2 ☃ 😀\r\nthird", "count": 0, "price": "12345678.90",
          "rate": "-0.0001", "active": False, "day": "2025-02-28", "moment": "2025-03-01T09:30:17.123456+08:00",
          "color": "blue", "tags": ["a", "c"], "mail": "a@b.cn", "tel": "010-12345678",
-         "site": "https://example.cn/x?a=1&b=2", "keeper": "clerk1", "party": party,
+         "site": "https://example.cn/x?a=1&b=2", "keeper": "clerk1", "party": party, "attachment": attachment,
          "lines": [{"item": "=cmd|' /C calc'!A0", "qty": 2, "unit_price": "1.25"}, {"item": "y"}]},
         {"code": "CD-22", "notes": "=1+1", "count": 1000, "price": "0.10", "rate": "3.1416", "active": True,
          "day": "2024-02-29", "moment": "2024-12-31T23:59:59+08:00", "color": "red", "reason": "+why",
@@ -51,7 +51,9 @@ def test_every_field_type_survives_export_and_import(app, clerk, admin, make_use
             session.execute(users.update().where(users.c.name == name).values(display_name="同名"))
     party = clerk.create("party", name="P1")["id"]
     originals = []
-    for fields in things(clerk, party):
+    upload = clerk.post("/api/files", data={"file": (io.BytesIO(b"hello"), "note.txt")},
+                        content_type="multipart/form-data")
+    for fields in things(clerk, party, upload.get_json()["id"]):
         response = clerk.post(URL, json={"fields": fields})
         assert response.status_code == 201, response.get_json()
         originals.append(response.get_json())
