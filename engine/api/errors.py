@@ -132,8 +132,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def integrity_error(exc: IntegrityError):
+        from engine.i18n import _
+
         log.warning("integrity error: %s", exc.orig)
-        return jsonify(error_body("conflict", "the change conflicts with another change; try again")), 409
+        message = _("the change conflicts with another change; try again")
+        if not wants_json():
+            return html_error(409, message)
+        return jsonify(error_body("conflict", message)), 409
 
     @app.errorhandler(DBAPIError)
     def database_error(exc: DBAPIError):
@@ -146,7 +151,12 @@ def register_error_handlers(app: Flask) -> None:
         message = str(exc.orig).lower()
         if isinstance(exc, OperationalError) and (
                 "locked" in message or "deadlock" in message or "could not serialize" in message):
-            return jsonify(error_body("busy", "the record is busy; try again")), 409
+            from engine.i18n import _
+
+            message = _("the record is busy; try again")
+            if not wants_json():
+                return html_error(409, message)
+            return jsonify(error_body("busy", message)), 409
         return unexpected(exc)
 
     @app.errorhandler(HTTPException)

@@ -22,4 +22,6 @@ ZH = {
     "to records or wait until they are cleaned up":
         "每位用户未关联到记录的上传文件最多 %(quota)s 字节（已用 %(used)s）；请先关联到记录，或等待系统清理",
     "an uploaded file is no longer available; upload it again": "上传的文件已不存在，请重新上传",
+    "the change conflicts with another change; try again": "此修改与另一项修改冲突，请重试",
+    "the record is busy; try again": "该记录正忙，请重试",
 }
