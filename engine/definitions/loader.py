@@ -48,6 +48,8 @@ def read_sources(directory: str | Path) -> dict[str, str]:
             sources[path.name] = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             problems.append(Problem(path.name, "", f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"))
+        except OSError as exc:  # a directory named *.json, a file this user may not read
+            problems.append(Problem(path.name, "", f"cannot be read: {exc.strerror or exc}"))
     if problems:
         raise DefinitionError(problems)
     return sources

@@ -66,3 +66,13 @@ def test_engine_validate_prints_one_problem_line_and_exits_1(tmp_path, case):
 def test_the_shipped_modules_still_load():
     sources = {p.name: p.read_text(encoding="utf-8") for p in (ROOT / "configs").glob("*.json")}
     assert load_sources(sources).forms
+
+
+def test_a_json_path_that_cannot_be_read_is_a_problem(tmp_path):
+    from engine.definitions import load_directory
+
+    shutil.copytree(ROOT / "configs", tmp_path / "configs")
+    (tmp_path / "configs" / "sub.json").mkdir()
+    with pytest.raises(DefinitionError) as info:
+        load_directory(tmp_path / "configs")
+    assert [str(p) for p in info.value.problems] == ["sub.json: /: cannot be read: Is a directory"]
