@@ -79,6 +79,8 @@ def _one_line(exc: Exception) -> str | None:
         return "the database is not initialised or not up to date: run `engine init` first"
     if isinstance(exc, UnicodeError) and "surrogate" in str(exc):
         return "arguments and files must be UTF-8 text"
+    if isinstance(exc, OSError) and exc.filename:  # e.g. -o into a folder that does not exist
+        return f"{exc.filename}: {exc.strerror or exc}"
     return None
 
 

@@ -97,3 +97,13 @@ def test_the_scheduler_loop_waits_for_the_database_and_then_works(tmp_path):
         loop.terminate()
         _out, err = loop.communicate(timeout=30)
     assert "Traceback" not in err
+
+
+def test_an_output_file_that_cannot_be_written_is_one_line(tmp_path):
+    from tests.conftest import initialise
+
+    url = f"sqlite:///{tmp_path / 'engine.db'}"
+    initialise(url, SHIPPED)
+    result = run(url, "export", "customer", "-o", str(tmp_path / "missing" / "out.csv"), cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"engine: {tmp_path / 'missing' / 'out.csv'}: No such file or directory"
