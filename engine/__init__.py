@@ -46,7 +46,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     from engine.auth import web as auth_web
     from engine.security import init_security
     from engine.settings import load_settings
-    from engine.startup import open_holder
+    from engine.startup import open_holder, wait_for_database
     from engine.store.db import Database
     from engine.ui import i18n
     from engine.web import EngineState
@@ -72,6 +72,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     db = Database(values["DATABASE_URL"])
     holder = open_holder(values["ENGINE_CONFIG_DIR"], db, values["ENGINE_RELOAD_INTERVAL"])  # 503 while the db is down
     app.extensions["engine"] = EngineState(db, holder, values, ZoneInfo(values["ENGINE_TIMEZONE"]))
+    app.before_request(wait_for_database)  # first of all hooks: nothing else touches a missing db
 
     csrf.init_app(app)
     auth_web.init_app(app)

@@ -1,7 +1,8 @@
 """Starting while the database is down.
 
-A web process (a gunicorn worker) must come up even when the database cannot be reached,
-answer 503 while it stays away, and serve as soon as it is back, without a restart. The app
+A web process (a gunicorn worker) must come up even when the database cannot be reached
+(or `engine init` has not run yet), answer 503 while that lasts, and serve as soon as the
+database is ready, without a restart. The app
 factory builds the definitions holder through `open_holder`: when the database is down it
 gets a `PendingHolder`, which tries again (at most every RETRY_SECONDS) whenever a request
 needs the definitions and from then on behaves as the real holder.
@@ -28,12 +29,15 @@ def open_holder(config_dir: str | Path, db: Database, interval: float) -> Runtim
     """The definitions holder, or a PendingHolder when the database cannot be reached now."""
     try:
         return RuntimeHolder(config_dir, db, interval=interval)
+    except NotInitialised as exc:  # e.g. workers started before `engine init` has run
+        log.error("%s; serving 503 until it is", exc)
+        reason = str(exc)
     except Exception as exc:
         reason = unreachable_reason(exc)
         if reason is None:
             raise
         log.error("%s; serving 503 until it is back", unreachable_message(db.url, reason))
-        return PendingHolder(lambda: RuntimeHolder(config_dir, db, interval=interval), config_dir, reason)
+    return PendingHolder(lambda: RuntimeHolder(config_dir, db, interval=interval), config_dir, reason)
 
 
 class PendingHolder:
@@ -91,3 +95,14 @@ class PendingHolder:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.ready(), name)
+
+
+def wait_for_database() -> None:
+    """Before every request while the holder is pending: 503 at once (static files excepted),
+    so nothing else (sign-in, throttling) meets the missing or uninitialised database."""
+    from flask import current_app, request
+
+    holder = current_app.extensions["engine"].holder
+    if isinstance(holder, PendingHolder) and not request.path.startswith("/static/") \
+            and request.path != "/favicon.ico":
+        holder.ready()

@@ -162,3 +162,14 @@ def test_postgres_down_at_start_then_up_then_down_then_up_without_restart(db_url
     finally:
         app.extensions["engine"].db.dispose()
         relay.stop()
+
+
+def test_an_uninitialised_database_answers_503_until_engine_init_has_run(tmp_path, config_dir):
+    url = f"sqlite:///{tmp_path / 'engine.db'}"
+    app = _app(url, config_dir)
+    client = app.test_client()
+    _assert_503(client.get("/api/forms", headers={"Authorization": "Bearer x"}), json=True)
+    initialise(url, config_dir)
+    response = client.get("/api/forms", headers={"Authorization": f"Bearer {_token(url)}"})
+    assert response.status_code == 200
+    app.extensions["engine"].db.dispose()
