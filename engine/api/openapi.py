@@ -115,7 +115,8 @@ def build(ctx: Context) -> dict[str, Any]:
     schemas: dict[str, Any] = {
         "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
             "code": {"type": "string"}, "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}}},
+            "fields": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+            "fields_omitted": {"type": "integer", "description": "fields with errors left out of `fields`"}}}}},
         "Task": {"type": "object", "properties": {
             "id": {"type": "integer"}, "form": {"type": "string"}, "record_id": {"type": "integer"},
             "title": {"type": "string"}, "step": {"type": "string", "nullable": True}, "status": {"type": "string"},
@@ -211,6 +212,11 @@ def build(ctx: Context) -> dict[str, Any]:
             paths[f"{one}/approvals"] = {"get": {
                 "tags": [tag], "summary": "Approval progress", "parameters": [_id()],
                 "responses": {"200": _json({"type": "array", "items": {"type": "object"}}), **_errors(401, 404)}}}
+    for operations in paths.values():  # any body may be too large; any call may meet a database that is down
+        for operation in operations.values():
+            if "requestBody" in operation:
+                operation["responses"].setdefault("413", ERROR)
+            operation["responses"].setdefault("503", ERROR)
     return {
         "openapi": "3.0.3",
         "info": {"title": "Workflow engine API", "version": ctx.app.signature[:12],

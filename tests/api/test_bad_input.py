@@ -158,3 +158,11 @@ def test_bad_text_in_search_and_filters_never_500(app, make_user):
     for query in ("q=%ED%A0%80", "q=%00", "name=%ED%A0%80", "name__contains=%C0%80", "grade=%00"):
         response = alice.get(f"/api/forms/customer/records?{query}")
         assert response.status_code in (200, 400), (query, response.data[:200])
+
+
+def test_openapi_documents_413_for_bodies_and_503_everywhere(app, make_user):
+    doc = make_user("alice", "sales").get("/api/openapi.json").get_json()
+    operations = [op for ops in doc["paths"].values() for op in ops.values()]
+    assert all("503" in op["responses"] for op in operations)
+    assert all("413" in op["responses"] for op in operations if "requestBody" in op)
+    assert "fields_omitted" in doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
