@@ -47,6 +47,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/approve.py
 	$(BIN)/python bench/timers.py
 	$(BIN)/python bench/import_rows.py
+	$(BIN)/python bench/login_throttle.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
