@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound, ValidationFailed
+from engine.i18n import _
 from engine.store.system import api_tokens, users
 
 from .users import User, get_user_by_id
@@ -58,14 +59,14 @@ def parse_lifetime(text: str | None) -> timedelta | None:
         return None
     match = _LIFETIME.match(text)
     if not match or int(match.group(1)) == 0:
-        raise ValidationFailed({"expires": ["a lifetime such as 12h, 30d or 2w"]})
+        raise ValidationFailed({"expires": [_("a lifetime such as 12h, 30d or 2w")]})
     return timedelta(**{_UNITS[match.group(2)]: int(match.group(1))})
 
 
 def check_name(name: str | None) -> str | None:
     name = (name or "").strip()
     if len(name) > MAX_NAME or any(ord(ch) < 32 for ch in name):
-        raise ValidationFailed({"name": [f"at most {MAX_NAME} characters, on one line"]})
+        raise ValidationFailed({"name": [_("at most %(n)s characters, on one line", n=MAX_NAME)]})
     return name or None
 
 
@@ -126,7 +127,7 @@ def revoke_token(session: Session, token_id: int, *, user_id: int | None = None)
     query = select(api_tokens.c.user_id).where(api_tokens.c.id == token_id)
     owner = session.execute(query).scalar()
     if owner is None or (user_id is not None and owner != user_id):
-        raise NotFound(f"no token {token_id}")
+        raise NotFound(_("no token %(id)s", id=token_id))
     session.execute(update(api_tokens).where(api_tokens.c.id == token_id, api_tokens.c.revoked.is_(False))
                     .values(revoked=True, revoked_at=datetime.now(UTC)))
     return next(t for t in list_tokens(session, owner) if t.id == token_id)

@@ -12,6 +12,7 @@ from wtforms.validators import Length, Optional
 
 from engine.auth.tokens import MAX_NAME, issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.auth.web import resolve_user
+from engine.errors import ValidationFailed
 from engine.i18n import _, lazy
 from engine.web import engine_state, use_case
 
@@ -57,8 +58,12 @@ def new_token():
     token = None
     with use_case(write=True) as ctx:
         if form.validate_on_submit():
-            token = issue_token(ctx.session, ctx.user, name=form.name.data,
-                                expires_in=parse_lifetime(form.expires.data))
+            try:
+                token = issue_token(ctx.session, ctx.user, name=form.name.data,
+                                    expires_in=parse_lifetime(form.expires.data))
+            except ValidationFailed as exc:
+                for key, messages in exc.fields.items():
+                    getattr(form, "name" if key == "name" else "expires").errors = messages
         mine = list_tokens(ctx.session, ctx.user.id)
     status = 200 if token else 422
     return _page(mine, form if token is None else TokenForm(formdata=None), token), status

@@ -134,7 +134,13 @@ def user_token(name: str):
             flash(_("Not done. Please check: %(detail)s", detail="; ".join(
                 f"{getattr(form, k).label.text}: {', '.join(v)}" for k, v in form.errors.items())), "error")
             return redirect(url_for("admin.edit_user", name=name))
-        token = issue_token(ctx.session, user, name=form.name.data, expires_in=parse_lifetime(form.expires.data))
+        try:
+            token = issue_token(ctx.session, user, name=form.name.data, expires_in=parse_lifetime(form.expires.data))
+        except ValidationFailed as exc:
+            flash(_("Not done. Please check: %(detail)s", detail="; ".join(
+                f"{getattr(form, k).label.text}: {', '.join(v)}" for k, v in exc.fields.items() if hasattr(form, k))),
+                  "error")
+            return redirect(url_for("admin.edit_user", name=name))
     return render_template("admin/token.html", user=user, token=token)
 
 

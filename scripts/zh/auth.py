@@ -29,4 +29,7 @@ ZH = {
     "API token": "API 令牌",
     "API token for %(name)s": "%(name)s 的 API 令牌",
     "Back": "返回",
+    "a lifetime such as 12h, 30d or 2w": "有效期写作 12h、30d 或 2w 这样的形式",
+    "at most %(n)s characters, on one line": "最多 %(n)s 个字符，且只能一行",
+    "no token %(id)s": "没有令牌 %(id)s",
 }

@@ -189,3 +189,14 @@ def test_init_upgrades_an_old_token_table_and_old_tokens_keep_working(db_url, ma
         assert conn.execute(select(api_tokens.c.name)).all() == [(None,)]
     engine.dispose()
     assert _api(app, "eng_old").status_code == 200
+
+
+def test_a_bad_token_name_is_shown_next_to_the_field(app, make_user):
+    make_user("alice", "sales")
+    client = app.test_client()
+    login(client, "alice", "alice-password")
+    csrf = csrf_from(client.get("/account/tokens").get_data(as_text=True))
+    page = client.post("/account/tokens", data={"name": "two\nlines", "expires": "7d", "csrf_token": csrf})
+    assert page.status_code == 422
+    assert "invalid-feedback" in page.get_data(as_text=True)
+    assert [t.name for t in _tokens(app, "alice")] == [None]  # only make_user's token
