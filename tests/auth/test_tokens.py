@@ -200,3 +200,22 @@ def test_a_bad_token_name_is_shown_next_to_the_field(app, make_user):
     assert page.status_code == 422
     assert "invalid-feedback" in page.get_data(as_text=True)
     assert [t.name for t in _tokens(app, "alice")] == [None]  # only make_user's token
+
+
+def test_a_server_started_on_an_old_database_adds_the_token_columns(db_url, make_app, config_dir):
+    from engine.auth.tokens import digest
+
+    make_app(config_dir)
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE engine_login_throttle"))
+        for column in ("name", "expires_at", "revoked_at"):
+            conn.execute(text(f"ALTER TABLE engine_api_tokens DROP COLUMN {column}"))
+        admin_id = conn.execute(text("SELECT id FROM engine_users WHERE name = 'admin'")).scalar_one()
+        conn.execute(text("INSERT INTO engine_api_tokens (user_id, token_hash, created_at, revoked) "
+                          "VALUES (:u, :h, CURRENT_TIMESTAMP, :r)"),
+                     {"u": admin_id, "h": digest("eng_old"), "r": False})
+    engine.dispose()
+    restarted = make_app(config_dir)
+    assert _api(restarted, "eng_old").status_code == 200
+    assert _api(restarted, "eng_unknown").status_code == 401  # the throttle table is back too
