@@ -212,10 +212,13 @@ def build(ctx: Context) -> dict[str, Any]:
             paths[f"{one}/approvals"] = {"get": {
                 "tags": [tag], "summary": "Approval progress", "parameters": [_id()],
                 "responses": {"200": _json({"type": "array", "items": {"type": "object"}}), **_errors(401, 404)}}}
-    for operations in paths.values():  # any body may be too large; any call may meet a database that is down
+    # any body may be too large; an unknown token from a guessing address is throttled (429 with
+    # Retry-After); any call may meet a database that is down
+    for operations in paths.values():
         for operation in operations.values():
             if "requestBody" in operation:
                 operation["responses"].setdefault("413", ERROR)
+            operation["responses"].setdefault("429", ERROR)
             operation["responses"].setdefault("503", ERROR)
     return {
         "openapi": "3.0.3",

@@ -160,9 +160,9 @@ def test_bad_text_in_search_and_filters_never_500(app, make_user):
         assert response.status_code in (200, 400), (query, response.data[:200])
 
 
-def test_openapi_documents_413_for_bodies_and_503_everywhere(app, make_user):
+def test_openapi_documents_413_for_bodies_and_429_and_503_everywhere(app, make_user):
     doc = make_user("alice", "sales").get("/api/openapi.json").get_json()
     operations = [op for ops in doc["paths"].values() for op in ops.values()]
-    assert all("503" in op["responses"] for op in operations)
+    assert all("503" in op["responses"] and "429" in op["responses"] for op in operations)
     assert all("413" in op["responses"] for op in operations if "requestBody" in op)
     assert "fields_omitted" in doc["components"]["schemas"]["Error"]["properties"]["error"]["properties"]
