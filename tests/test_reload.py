@@ -226,3 +226,22 @@ def test_a_database_from_before_the_live_set_row_is_upgraded_at_start(notes, mak
     assert restarted.get("/api/forms/note/records").get_json()["items"][0]["fields"]["title"] == "kept"
     assert "invalid JSON" in status(restarted)["problems"][0]
     assert status(wendy)["problems"] == status(restarted)["problems"]
+
+
+def test_the_admin_page_marks_the_version_in_use_after_a_revert(notes):
+    import re
+
+    from tests.auth.test_login import login
+
+    app, folder, wendy = notes
+    original = (folder / "notes.json").read_text()
+    write_module(folder, edited(lambda d: d["forms"][0]["fields"].append({"name": "tag", "type": "text",
+                                                                          "label": "Tag"})))
+    assert field_names(wendy) == ["title", "tag"]
+    (folder / "notes.json").write_text(original)
+    assert field_names(wendy) == ["title"]
+    browser = app.test_client()
+    assert login(browser, "wendy", "wendy-password").status_code == 302
+    page = browser.get("/admin/definitions").get_data(as_text=True)
+    marked = re.findall(r'<code>(\w+)</code></a> <span class="badge[^"]*" data-testid="live-version">', page)
+    assert len(marked) == 1 and status(wendy)["signature"].startswith(marked[0])

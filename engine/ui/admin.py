@@ -175,7 +175,7 @@ def definitions():
     editable = {p.name for p in Path(state.holder.config_dir).glob("*.json")}
     return render_template("admin/definitions.html", app_def=runtime.app, problems=state.holder.problems,
                            sources=sources, versions=versions, config_dir=str(state.holder.config_dir),
-                           editable=editable)
+                           editable=editable, live_signature=runtime.app.signature)
 
 
 @bp.get("/incidents")
