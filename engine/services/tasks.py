@@ -130,6 +130,25 @@ def open_tasks_on(ctx: Context, form_name: str, record_id: int) -> list[dict[str
     return [encode_task(ctx, row) for row in rows]
 
 
+def barred_from_hand_on(ctx: Context, form_name: str, record_id: int) -> frozenset[str]:
+    """Who the caller's open tasks on a record may not be handed on to: the submitter and the
+    owner (see `approvals.barred_approvers`), unless every such task's step allows self-approval."""
+    form = ctx.app.form(form_name)
+    rows = ctx.session.execute(select(tasks.c.approval_id, tasks.c.step_index).where(
+        tasks.c.form == form_name, tasks.c.record_id == record_id, tasks.c.assignee == ctx.user.name,
+        tasks.c.status == "open")).all()
+    if form is None or form.workflow is None or not rows:
+        return frozenset()
+    stage = form.workflow.stage(_stage_of_approval(ctx, rows[0].approval_id))
+    if stage is None or stage.approval is None or all(
+            stage.approval.steps[row.step_index].allow_self_approval for row in rows):
+        return frozenset()
+    record, _hidden = load_readable(ctx, form, record_id)
+    submitter = ctx.session.execute(select(approvals_table.c.submitter).where(
+        approvals_table.c.id == rows[0].approval_id)).scalar_one()
+    return approvals.barred_approvers(form, record, submitter)
+
+
 def count_open(ctx: Context) -> int:
     return int(ctx.session.execute(select(func.count()).select_from(tasks).where(
         tasks.c.assignee == ctx.user.name, tasks.c.status == "open")).scalar_one())

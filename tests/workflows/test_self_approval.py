@@ -7,6 +7,7 @@ the record's owner (`owner_field`, default `created_by`) are both barred.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -101,3 +102,16 @@ def test_skip_if_approved_before_does_not_pass_the_submitter(build):
     # the second step does not allow it: ann's earlier approval does not pass it for her
     assert [a for a in assignees(app, record["id"])][2:] == [("bob", "open")]
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "review"
+
+
+def test_the_record_page_does_not_offer_to_hand_on_to_the_submitter_or_the_owner(build):
+    from tests.auth.test_login import login
+
+    app, cast = build([step([{"user": "bob"}, {"user": "cat"}])])
+    record = cast["clerk"].create("claim", subject="For ann", owner="ann")
+    cast["clerk"].post(f"{URL}/{record['id']}/transitions/submit", json={})
+    browser = app.test_client()
+    assert login(browser, "bob", "bob-password").status_code == 302
+    page = browser.get(f"/f/claim/{record['id']}").get_data(as_text=True)
+    offered = set(re.findall(r'<option value="(\w+)">', page.split('name="to"', 1)[1].split("</select>", 1)[0]))
+    assert "cat" in offered and not offered & {"ann", "clerk", "bob"}
