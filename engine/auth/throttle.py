@@ -6,6 +6,10 @@ key reaches its limit within the window it is locked for the lockout time, and e
 on a locked key is refused before any password is hashed: a refused try costs one
 indexed read, never a key-derivation. A successful login clears the account's counter
 (not the address's: one good account must not wash an address's guesses away).
+
+Only the costly or guessable step is refused on a locked key: a password check, an
+unknown API token. A live API token and an existing browser session keep working from a
+locked address, so a guesser behind the same NAT or proxy cannot shut real users out.
 """
 from __future__ import annotations
 

@@ -68,16 +68,19 @@ def too_many_tries(seconds: int) -> NoReturn:
 
 
 def _token_user(token: str) -> User | None:
-    """The token's user; an unknown token counts against the client address like a wrong
-    password, and a locked address is refused before the token is even looked up."""
+    """The token's user. A live token always passes: looking it up costs one digest and one
+    indexed read, so a locked address (shared through NAT or a proxy with the guesser) does
+    not shut out valid clients. Only an unknown token counts against the client address like
+    a wrong password, and is refused with 429 while that address is locked."""
     state = current_app.extensions["engine"]
-    key = address_key(request.remote_addr, "token")
     with state.db.session() as session:
-        wait = throttle.retry_after(session, [key])
-        if wait is not None:
-            too_many_tries(wait)
         check = check_token(session, token)
     if not check.known:
+        key = address_key(request.remote_addr, "token")
+        with state.db.session() as session:
+            wait = throttle.retry_after(session, [key])
+        if wait is not None:
+            too_many_tries(wait)
         with state.db.transaction() as session:
             wait = throttle.record_failure(session, [key], throttle.ThrottleRules.from_settings(state.settings))
         if wait is not None:

@@ -121,11 +121,42 @@ def test_unknown_api_tokens_are_throttled_per_address(app, make_user, hashes):
     codes = [client.get("/api/forms", headers={"Authorization": f"Bearer nope-{i}"},
                         environ_base={"REMOTE_ADDR": "198.51.100.9"}).status_code for i in range(14)]
     assert codes[:11] == [401] * 11 and set(codes[11:]) == {429}
-    refused = client.get("/api/forms", headers={"Authorization": f"Bearer {alice.token}"},
+    refused = client.get("/api/forms", headers={"Authorization": "Bearer nope-again"},
                          environ_base={"REMOTE_ADDR": "198.51.100.9"})
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
     assert refused.get_json()["error"]["code"] == "too_many_requests"
     assert alice.get("/api/forms").status_code == 200  # another address is not affected
+
+
+def test_a_locked_address_does_not_shut_out_valid_tokens(app, make_user):
+    """Clients sharing an address (NAT, a proxy) with a guesser keep working: a live token
+    always passes, also one issued after the lock fell."""
+    alice = make_user("alice", "sales")
+    client = app.test_client()
+    shared = {"REMOTE_ADDR": "198.51.100.9"}
+    codes = [client.get("/api/forms", headers={"Authorization": f"Bearer nope-{i}"},
+                        environ_base=shared).status_code for i in range(12)]
+    assert codes[-1] == 429
+    bob = make_user("bob", "sales")  # freshly issued, after the lock
+    for token in (alice.token, bob.token):
+        answer = client.get("/api/forms", headers={"Authorization": f"Bearer {token}"}, environ_base=shared)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+    still = client.get("/api/forms", headers={"Authorization": "Bearer nope-x"}, environ_base=shared)
+    assert still.status_code == 429
+
+
+def test_a_signed_in_session_keeps_working_from_a_locked_address(app, make_user, hashes):
+    """The address lock refuses password checks only: someone already signed in from that
+    address is not signed out or refused."""
+    make_user("alice", "sales")
+    alice = app.test_client()
+    assert try_login(alice, "alice", "alice-password").status_code == 302
+    guesser = app.test_client()
+    codes = [try_login(guesser, f"user{i}", "guess-guess").status_code for i in range(13)]
+    assert codes[-1] == 429
+    for path in ("/", "/api/forms"):
+        assert alice.get(path, environ_base={"REMOTE_ADDR": "198.51.100.7"}).status_code == 200
+    assert try_login(app.test_client(), "alice", "alice-password").status_code == 429  # a new sign-in waits
 
 
 def test_a_revoked_token_in_use_is_not_counted_as_a_guess(app, make_user):
