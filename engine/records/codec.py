@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.access.visibility import hidden_columns, visible_values
+from engine.auth.users import User
 from engine.definitions.model import FieldDef, FormDef
 from engine.fieldtypes import type_of
 from engine.store.records import StoredRecord
@@ -52,18 +53,19 @@ def encode_record(form: FormDef, record: StoredRecord, ctx: Context, hidden: fro
     return body
 
 
-def readable_titles(ctx: Context, target: FormDef, ids: Iterable[int]) -> dict[int, str]:
-    """id → title of the records of `target` among `ids` that the user may read (one query).
-    An unreadable or missing record is absent. A readable record whose title field is empty
-    or hidden from the user reads as "#id"."""
+def readable_titles(ctx: Context, target: FormDef, ids: Iterable[int], reader: User | None = None) -> dict[int, str]:
+    """id → title of the records of `target` among `ids` that the user (or `reader`, for text
+    written for someone else) may read (one query). An unreadable or missing record is
+    absent. A readable record whose title field is empty or hidden reads as "#id"."""
     ids = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
     if not ids:
         return {}
+    reader = reader or ctx.user
     table = ctx.runtime.tables(target.name).table
     shows_title = (target.title_field in table.c
-                   and target.title_field not in ctx.gate.never_visible(ctx.user, target, ctx.local_now))
+                   and target.title_field not in ctx.gate.never_visible(reader, target, ctx.local_now))
     title_col = table.c[target.title_field] if shows_title else table.c.id
-    condition = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
+    condition = ctx.gate.row_filter(reader, target, "read", ctx.local_now)
     rows = ctx.session.execute(select(table.c.id, title_col).where(table.c.id.in_(ids), condition)).all()
     return {row[0]: str(row[1]) if shows_title and row[1] not in (None, "") else f"#{row[0]}" for row in rows}
 

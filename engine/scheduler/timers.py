@@ -31,6 +31,7 @@ from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.expressions import ExpressionError, evaluate_condition
 from engine.i18n import N_
+from engine.records.codec import readable_titles
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime
 from engine.services.notifications import DEFAULT_LOCALE, _catalogue, buffered, flush, notify
@@ -235,10 +236,12 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def _message(template: str | None, form: FormDef, record: StoredRecord,
-             hidden: frozenset[str] = frozenset()) -> str:
-    """The reminder's text for a reader from whom `hidden` fields are hidden: those
-    placeholders read as empty (the reader's hide set, not the system's, decides)."""
+def _message(ctx: Context, template: str | None, form: FormDef, record: StoredRecord,
+             hidden: frozenset[str] = frozenset(), reader: str | None = None) -> str:
+    """The reminder's text for `reader`, from whom `hidden` fields are hidden: those
+    placeholders read as empty (the reader's hide set, not the system's, decides). A link
+    reads as the linked record's title when the reader may read that record, else as empty;
+    a user as their display name."""
     if not template:
         return _title_for(form, record, hidden)
 
@@ -252,16 +255,30 @@ def _message(template: str | None, form: FormDef, record: StoredRecord,
         field = form.field(name)
         if field is not None and field.type == "select":
             return next((o.label for o in field.options if o.value == found), str(found))
+        if field is not None and field.type == "link":
+            target, person = ctx.app.form(field.form or ""), _reader(ctx, reader)
+            if target is None or person is None:
+                return ""
+            return readable_titles(ctx, target, [found], reader=person).get(found, "")
+        if field is not None and field.type == "user" or name == "created_by":
+            person = _reader(ctx, str(found))
+            return person.label if person is not None else str(found)
         return found.isoformat() if hasattr(found, "isoformat") else str(found)
     return PLACEHOLDER.sub(value, template)
 
 
-def _hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) -> frozenset[str]:
-    """The fields hidden from user `name` in this record; every field when they may not read it."""
+def _reader(ctx: Context, name: str | None) -> Any:
+    if name is None:
+        return None
     key = ("reader", name)
     if key not in ctx._cache:
         ctx._cache[key] = get_user(ctx.session, name)
-    user = ctx._cache[key]
+    return ctx._cache[key]
+
+
+def _hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) -> frozenset[str]:
+    """The fields hidden from user `name` in this record; every field when they may not read it."""
+    user = _reader(ctx, name)
     hidden = None if user is None else hidden_in_record(ctx.gate, ctx.session, user, form, record.id, ctx.local_now)
     return frozenset(form.field_names) if hidden is None else hidden
 
@@ -288,15 +305,18 @@ def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict)
     notes = []
     if reminder.notify:
         people = resolve(ctx.session, reminder.notify, record.values, record.meta, ctx._cache)
-        readers: dict[frozenset[str], list[str]] = {}
+        readers: dict[tuple[frozenset[str], str | None], list[str]] = {}
         same_for_all = not PLACEHOLDER.search(reminder.message or "{}") and not any(
             form.title_field in p.hide for p in form.permissions.values())
+        names_links = any((f := form.field(n)) is not None and f.type == "link"
+                          for n in PLACEHOLDER.findall(reminder.message or ""))
         for person in people:  # each reader's text shows only what they may see
             hidden = frozenset() if same_for_all else _hidden_from(ctx, form, record, person)
-            readers.setdefault(hidden, []).append(person)
-        for hidden, group in readers.items():
-            notify(ctx, group, "reminder", {"message": _message(reminder.message, form, record, hidden),
-                                            "title": _title_for(form, record, hidden)}, form.name, record.id)
+            readers.setdefault((hidden, person if names_links else None), []).append(person)
+        for (hidden, _person), group in readers.items():
+            text = _message(ctx, reminder.message, form, record, hidden, reader=group[0])
+            notify(ctx, group, "reminder", {"message": text, "title": _title_for(form, record, hidden)},
+                   form.name, record.id)
         notes.append(f"told {', '.join(people) or 'nobody'}")
     if reminder.transition:
         fire_transition(ctx, form.name, record.id, reminder.transition, None)
