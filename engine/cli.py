@@ -42,7 +42,7 @@ def _holder(settings: dict, db):
     except NotInitialised as exc:
         _fail(str(exc))
     except DefinitionError as exc:
-        _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+        _fail("definitions are invalid:\n" + "\n".join(exc.lines()))
 
 
 def _fail(message: str) -> None:
@@ -99,8 +99,8 @@ def validate(directory: str | None) -> None:
     try:
         app = load_directory(folder)
     except DefinitionError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem))
+        for line in exc.lines():
+            click.echo(line)
         sys.exit(1)
     click.echo(f"ok: {len(app.modules)} modules, {len(app.forms)} forms in {folder}", err=True)
 
@@ -117,7 +117,7 @@ def init(admin_password: str | None) -> None:
     try:
         app = load_directory(settings["ENGINE_CONFIG_DIR"])
     except DefinitionError as exc:
-        _fail("definitions are invalid; nothing was changed:\n" + "\n".join(str(p) for p in exc.problems))
+        _fail("definitions are invalid; nothing was changed:\n" + "\n".join(exc.lines()))
     db = _database(settings)
     try:
         plan = sync_schema(db, app)
@@ -216,7 +216,7 @@ def _wait_for_holder(settings: dict, db, interval: float, stop):
         try:
             return RuntimeHolder(settings["ENGINE_CONFIG_DIR"], db)
         except DefinitionError as exc:
-            _fail("definitions are invalid:\n" + "\n".join(str(p) for p in exc.problems))
+            _fail("definitions are invalid:\n" + "\n".join(exc.lines()))
         except Exception as exc:
             reason = unreachable_reason(exc)
             if reason is None and not isinstance(exc, NotInitialised):

@@ -34,15 +34,36 @@ class EngineError(Exception):
         self.message = message
 
 
+#: At most this many problems of one definition set are shown (CLI, admin pages, admin API);
+#: the rest are counted in one last line, so a file with 50,000 mistakes gets a short answer.
+MAX_PROBLEMS_SHOWN = 200
+#: The last line when problems were left out (a catalogue msgid, translated where it is shown).
+MORE_PROBLEMS = "… and %(n)s more problems"
+
+
+def bounded_lines(lines: list[str], limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+    """At most `limit` lines, then one line counting the rest."""
+    if len(lines) <= limit:
+        return list(lines)
+    return [*lines[:limit], MORE_PROBLEMS % {"n": f"{len(lines) - limit:,}"}]
+
+
 class DefinitionError(EngineError):
-    """Definitions (configs) that cannot be loaded; `problems` lists every one."""
+    """Definitions (configs) that cannot be loaded; `problems` lists every one, `lines()` the
+    bounded list to show people."""
 
     code = "invalid_definition"
     status = 422
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(set(problems), key=lambda p: (p.file, p.pointer, p.message))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self, limit: int = MAX_PROBLEMS_SHOWN) -> list[str]:
+        """`file: /pointer: message` lines, at most `limit` of them plus a count of the rest."""
+        shown = [str(p) for p in self.problems[:limit]]
+        more = len(self.problems) - len(shown)
+        return [*shown, MORE_PROBLEMS % {"n": f"{more:,}"}] if more > 0 else shown
 
 
 class SchemaChangeRefused(EngineError):

@@ -28,7 +28,7 @@ from sqlalchemy import inspect, select
 
 from engine.access import Gate
 from engine.definitions import AppDef, load_sources, read_sources, signature_of
-from engine.errors import DefinitionError, SchemaChangeRefused
+from engine.errors import DefinitionError, SchemaChangeRefused, bounded_lines
 from engine.records.context import Runtime
 from engine.store.db import Database
 from engine.store.definition_state import LiveSet, clear_refusal, live_set, record_refusal, version_sources
@@ -78,8 +78,8 @@ def _missing_system_tables(db: Database) -> bool:
 
 def _problems_of(exc: DefinitionError | SchemaChangeRefused) -> list[str]:
     if isinstance(exc, DefinitionError):
-        return [str(p) for p in exc.problems]
-    return list(exc.reasons)
+        return exc.lines()
+    return bounded_lines(exc.reasons)
 
 
 class DefinitionFiles:

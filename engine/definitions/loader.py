@@ -17,7 +17,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from engine.errors import DefinitionError, Problem
+from engine.errors import MAX_PROBLEMS_SHOWN, DefinitionError, Problem
 
 from .builder import Builder
 from .checks import check_app
@@ -28,6 +28,8 @@ SCHEMA_PATH = Path(__file__).with_name("module.schema.json")
 #: about 10 levels; the schema check and the builders recurse, so depth is checked first).
 MAX_FILE_CHARS = 2 * 1024 * 1024
 MAX_DEPTH = 40
+#: Unknown keys named in one problem line (the rest are counted).
+MAX_KEYS_LISTED = 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -83,6 +85,10 @@ def pointer_of(path: Any) -> str:
     return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)
 
 
+def _clip(name: str) -> str:
+    return name if len(name) <= 60 else name[:57] + "..."
+
+
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -94,14 +100,17 @@ def friendly_message(error: Any) -> str:
     described = schema.get("description")
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        extra = [key for key in error.instance if key not in allowed] if isinstance(error.instance, dict) else []
         if extra:
             import difflib
 
             hints = []
-            for key in extra:
+            for key in extra[:MAX_KEYS_LISTED]:  # a hint costs a fuzzy match: only for those shown
                 close = difflib.get_close_matches(key, allowed, 1)
-                hints.append(f"'{key}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+                hints.append(f"'{_clip(key)}'" + (f" (did you mean '{close[0]}'?)" if close else ""))
+            if len(extra) > MAX_KEYS_LISTED:
+                return (f"unknown keys {', '.join(hints)}, … and {len(extra) - MAX_KEYS_LISTED:,} more; "
+                        f"allowed: {', '.join(allowed)}")
             return f"unknown key {', '.join(hints)}; allowed: {', '.join(allowed)}"
     if error.validator == "pattern" and described:
         return f"{_short(error.instance)} is not valid here: {described}"
@@ -118,8 +127,15 @@ def friendly_message(error: Any) -> str:
 
 
 def _schema_problems(file: str, doc: Any) -> list[Problem]:
+    """The schema's errors, rephrased; past MAX_PROBLEMS_SHOWN they are only counted (their
+    wording would never be shown)."""
     problems = []
-    for error in schema_validator().iter_errors(doc):
+    errors = schema_validator().iter_errors(doc)
+    for error in errors:
+        if len(problems) == MAX_PROBLEMS_SHOWN - 1:  # with the count: the limit of one set
+            more = 1 + sum(1 for _ in errors)
+            problems.append(Problem(file, "", f"{more:,} more problems in this file are not listed"))
+            break
         # For oneOf/anyOf, the deepest sub-error usually names the real mistake.
         best = error
         if error.context:

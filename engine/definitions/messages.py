@@ -25,6 +25,9 @@ LOADER = [
     N_("text may not contain lone surrogates (\\ud800-\\udfff)"),
     # friendly_message: jsonschema errors rephrased
     N_("unknown key %(keys)s; allowed: %(allowed)s"),
+    N_("unknown keys %(keys)s, … and %(n)s more; allowed: %(allowed)s"),
+    N_("%(n)s more problems in this file are not listed"),
+    N_("… and %(n)s more problems"),  # engine.errors.MORE_PROBLEMS
     N_("'%(key)s' (did you mean '%(close)s'?)"),
     N_("%(value)s is not valid here: %(detail)s"),
     N_("%(value)s is not one of: %(allowed)s"),

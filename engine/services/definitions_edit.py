@@ -10,7 +10,7 @@ from pathlib import Path
 
 from engine.definitions import load_sources
 from engine.definitions.loader import read_sources
-from engine.errors import DefinitionError, NotFound, SchemaChangeRefused
+from engine.errors import DefinitionError, NotFound, SchemaChangeRefused, bounded_lines
 from engine.runtime import RuntimeHolder
 from engine.store.sync import plan_sync
 
@@ -26,7 +26,8 @@ def module_path(holder: RuntimeHolder, name: str) -> Path:
 
 
 def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
-    """Every problem the new text would cause, as `file: /pointer: message` lines (empty: fine)."""
+    """The problems the new text would cause, as `file: /pointer: message` lines (empty: fine);
+    at most MAX_PROBLEMS_SHOWN of them and a count of the rest."""
     if len(text.encode()) > MAX_TEXT:
         return [f"{name}: the file is larger than {MAX_TEXT // 2**20} MB"]
     sources = read_sources(holder.config_dir)
@@ -34,9 +35,9 @@ def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
     try:
         app = load_sources(sources)
     except DefinitionError as exc:
-        return [str(p) for p in exc.problems]
+        return exc.lines()
     plan = plan_sync(holder.db, app)
-    return [f"{name}: {refusal}" for refusal in plan.refusals]
+    return bounded_lines([f"{name}: {refusal}" for refusal in plan.refusals])
 
 
 def save(holder: RuntimeHolder, name: str, text: str) -> list[str]:
