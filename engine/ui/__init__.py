@@ -5,7 +5,7 @@ from flask import Blueprint, Flask, flash, redirect, render_template, request, u
 from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField
 from wtforms.validators import DataRequired
 
 from engine.auth.login import attempt_login
@@ -13,10 +13,12 @@ from engine.auth.redirects import safe_target
 from engine.auth.throttle import ThrottleRules
 from engine.auth.users import end_sessions
 from engine.auth.web import LoginUser, resolve_user
+from engine.forms.echo import BoundedStringField
 from engine.i18n import _
 from engine.services import incidents as incident_service
 from engine.services import notifications as notification_service
 from engine.services import tasks as task_service
+from engine.services.charts import visible_charts
 from engine.services.records import list_records
 from engine.web import engine_state, use_case
 
@@ -26,7 +28,7 @@ bp = Blueprint("ui", __name__, template_folder="templates")
 
 
 class LoginForm(FlaskForm):
-    username = StringField("username", validators=[DataRequired()])
+    username = BoundedStringField("username", validators=[DataRequired()])
     password = PasswordField("password", validators=[DataRequired()])
 
 
@@ -117,7 +119,7 @@ def init_app(app: Flask) -> None:
                 context["open_incidents"] = incident_service.count_open(ctx)
                 context["unread_notifications"] = notification_service.count_unread(ctx)
                 forms = ctx.gate.readable_forms(ctx.user)
-                context["has_charts"] = any(f.charts for f in forms)
+                context["has_charts"] = any(f.charts and visible_charts(ctx, f) for f in forms)
                 context["nav_modules"] = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
                 context["nav_modules"] = [(m, fs) for m, fs in context["nav_modules"] if fs]
         return context
