@@ -14,7 +14,8 @@ from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from engine.errors import BadRequest
-from engine.i18n import _
+from engine.i18n import N_, _
+from engine.json_reasons import reason_of
 from engine.store.db import text_problem
 
 MAX_DEPTH = 32
@@ -66,7 +67,7 @@ def _finite(text: str) -> float:
 
 
 def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
+    raise ValueError(f"not a number: {name}")
 
 
 def parse_json(raw: bytes) -> Any:
@@ -79,8 +80,15 @@ def parse_json(raw: bytes) -> Any:
         value = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
     except RecursionError:
         raise BadRequest(_("JSON nested more than %(n)s levels deep", n=MAX_DEPTH)) from None
-    except ValueError as exc:  # JSONDecodeError, too many digits, NaN, 1e999
-        raise BadRequest(_("invalid JSON: %(error)s", error=str(exc)[:200])) from None
+    except json.JSONDecodeError as exc:  # json's reason is English: a catalogue message instead
+        reason = reason_of(exc)
+        if reason:
+            raise BadRequest(_("invalid JSON at line %(line)s, column %(column)s: %(error)s",
+                               line=exc.lineno, column=exc.colno, error=_(reason))) from None
+        raise BadRequest(_("invalid JSON at line %(line)s, column %(column)s", line=exc.lineno,
+                           column=exc.colno)) from None
+    except ValueError as exc:  # too many digits, NaN, 1e999
+        raise BadRequest(_("invalid JSON: %(error)s", error=_(reason_of(exc) or N_("unreadable value")))) from None
     check_value(value)
     return value
 

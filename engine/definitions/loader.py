@@ -18,6 +18,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from engine.errors import MAX_PROBLEMS_SHOWN, DefinitionError, Problem
+from engine.json_reasons import reason_of
 
 from .builder import Builder
 from .checks import check_app
@@ -194,8 +195,10 @@ def _load(sources: Mapping[str, str]) -> AppDef:
             continue
         try:
             doc = json.loads(text, object_pairs_hook=_no_duplicates)
-        except json.JSONDecodeError as exc:
-            problems.append(Problem(file, "", f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"))
+        except json.JSONDecodeError as exc:  # json's reason is English: a catalogue message instead
+            reason = reason_of(exc)
+            where = f"invalid JSON at line {exc.lineno}, column {exc.colno}"
+            problems.append(Problem(file, "", f"{where}: {reason}" if reason else where))
             continue
         except DuplicateKey as exc:
             problems.append(Problem(file, "", f"the key '{exc}' appears twice in one object; keep one"))
@@ -204,7 +207,7 @@ def _load(sources: Mapping[str, str]) -> AppDef:
             problems.append(Problem(file, "", f"nested more than {MAX_DEPTH} levels deep"))
             continue
         except ValueError as exc:  # e.g. an integer with thousands of digits
-            problems.append(Problem(file, "", f"invalid JSON: {str(exc)[:200]}"))
+            problems.append(Problem(file, "", f"invalid JSON: {reason_of(exc) or 'unreadable value'}"))
             continue
         shape_errors = _shape_problems(file, doc)
         if shape_errors:  # the schema check and everything after it may recurse: stop here

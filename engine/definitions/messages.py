@@ -18,6 +18,8 @@ LOADER = [
     N_("the key '%(key)s' appears twice in one object; keep one"),
     N_("nested more than %(n)s levels deep"),
     N_("invalid JSON: %(error)s"),
+    N_("invalid JSON at line %(line)s, column %(column)s"),
+    N_("unreadable value"),
     N_("module '%(name)s' is also defined in another file"),
     N_("'admin' always exists; do not declare it"),
     N_("form '%(name)s' is already defined in %(file)s"),
