@@ -196,8 +196,10 @@ def demo(force: bool) -> None:
     try:
         for line in loader.load(data):
             click.echo(line)
-    except ValueError as exc:
+    except (ValueError, TypeError, AttributeError, KeyError) as exc:
         _fail(f"demo data error: {exc}")
+    except RecursionError:
+        _fail("demo data error: nested too deeply")
 
 
 @main.group()

@@ -51,6 +51,19 @@ def _relative(value: str, now: datetime, tz: ZoneInfo) -> str | None:
     return moment.date().isoformat() if base == "today" else moment.isoformat()
 
 
+def read_data_file(path: Path) -> dict[str, Any]:
+    """One demo data file as a JSON object; anything else is a ValueError naming the file."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except RecursionError:
+        raise ValueError(f"{path.name}: nested too deeply") from None
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path.name}: a demo data file is a JSON object with \"users\" and \"records\"")
+    return doc
+
+
 class DemoLoader:
     def __init__(self, runtime: Runtime, db: Database, tz: ZoneInfo) -> None:
         self.runtime = runtime
@@ -90,7 +103,7 @@ class DemoLoader:
         return user
 
     def load(self, data_files: list[Path]) -> list[str]:
-        docs = [json.loads(p.read_text(encoding="utf-8")) for p in data_files]
+        docs = [read_data_file(p) for p in data_files]
         with self.db.transaction() as session:
             # One user per role: the data files' people; a role none of them has gets a
             # user named after it (titled like the role), never an unnamed duplicate.

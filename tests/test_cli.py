@@ -149,3 +149,21 @@ def test_serve_with_one_worker_runs_the_scheduler_and_stops_it(env, tmp_path):
         time.sleep(0.2)
     else:
         pytest.fail("the scheduler outlived engine serve")
+
+
+@pytest.mark.parametrize("text", ['{"records": ' + "[" * 50_000 + "]" * 50_000 + "}", "[1, 2]", "{ broken",
+                                  '{"records": {"nope": [{"name": ' + "[" * 900 + "]" * 900 + "}]}}"],
+                         ids=["nested", "not_an_object", "invalid", "nested_value"])
+def test_demo_with_a_bad_data_file_is_one_line(env, tmp_path, text):
+    import shutil
+
+    folder = tmp_path / "configs"
+    shutil.copytree(SHIPPED, folder)
+    for old in (folder / "demo").glob("*.json"):
+        old.unlink()
+    (folder / "demo" / "bad.json").write_text(text, encoding="utf-8")
+    env = {**env, "ENGINE_CONFIG_DIR": str(folder)}
+    run(env, "init", "--admin-password", "pw", cwd=tmp_path)
+    result = run(env, "demo", check=False, cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-500:]
+    assert result.stderr.strip().count("\n") == 0 and "demo data error" in result.stderr
