@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from engine.access.visibility import hidden_columns, visible_values
 from engine.definitions.model import FieldDef, FormDef
+from engine.fieldtypes.labels import type_label
 from engine.i18n import _
 from engine.records.codec import encode_value, link_titles
 from engine.records.context import Context
@@ -160,5 +161,5 @@ def template(ctx: Context, form_name: str) -> tuple[list[str], list[list[str]]]:
                   if not s.computed and s.name not in hidden_columns(fdef.name, hidden)}], ensure_ascii=False))
         else:
             how = fdef.help or ""
-        guide.append([fdef.label, fdef.name, fdef.type, "✓" if fdef.required else "", how])
+        guide.append([fdef.label, fdef.name, type_label(fdef.type), "✓" if fdef.required else "", how])
     return [f.label for f in columns], guide

@@ -1,0 +1,45 @@
+"""People see field types by their translated names (文本, 单选, 用户 …), never the internal
+names of the definition files: on the import page and in the import template's guide."""
+from __future__ import annotations
+
+import html
+import io
+import re
+
+from openpyxl import load_workbook
+
+import engine.fieldtypes as fieldtypes
+from engine.fieldtypes.labels import LABELS, type_label
+from tests.ui.test_pages import browser  # noqa: F401  (fixture)
+
+
+def test_every_registered_type_has_a_label_with_chinese(app):
+    from flask_babel import force_locale
+
+    assert set(LABELS) == set(fieldtypes.REGISTRY)
+    with app.test_request_context("/"), force_locale("zh_CN"):
+        chinese = {name: type_label(name) for name in LABELS}
+    assert all(not re.search("[A-Za-z]", label) for label in chinese.values()), chinese
+    assert len(set(chinese.values())) == len(chinese)  # no two types look alike
+    assert type_label("text") == "Text" and type_label("no-such-type") == "no-such-type"  # outside a request
+
+
+def type_column(page: str) -> list[str]:
+    table = re.search(r"<table.*?</table>", page, re.S).group(0)
+    head = [html.unescape(h) for h in re.findall(r"<th>(.*?)</th>", table)]
+    at = head.index("类型")
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("</thead>")[1], re.S)
+    return [html.unescape(re.findall(r"<td>(.*?)</td>", r, re.S)[at]) for r in rows]
+
+
+def test_the_import_page_and_template_show_translated_type_names(browser):  # noqa: F811
+    boss = browser("boss", "sales_manager")
+    types = type_column(boss.get("/f/customer/import").get_data(as_text=True))
+    assert types and not set(types) & set(fieldtypes.REGISTRY), types
+    assert "文本" in types and "单选" in types and "用户" in types
+
+    sheet = load_workbook(io.BytesIO(boss.get("/f/customer/import/template?format=xlsx").data)).worksheets[-1]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    at = rows[0].index("类型")
+    guide_types = [r[at] for r in rows[1:]]
+    assert guide_types == types
