@@ -18,10 +18,25 @@ class IdConverter(IntegerConverter):
     regex = r"[1-9]\d{0,17}"
 
 
+def accepts_body(limit: int):
+    """Mark a page view that takes a bigger form body than ENGINE_MAX_FORM_BODY (the
+    definition editor posts whole module files)."""
+    def mark(view):
+        view.max_body = limit
+        return view
+    return mark
+
+
 class EngineRequest(Request):
-    """Body size limits per kind of request: file uploads (multipart) may reach MAX_CONTENT_LENGTH
-    (ENGINE_MAX_UPLOAD plus room for the form); JSON and every other API body stop at
-    ENGINE_MAX_JSON_BODY, refused with 413 before being read."""
+    """Body size limits per kind of request, refused with 413 before being read: file uploads
+    (multipart) may reach MAX_CONTENT_LENGTH (ENGINE_MAX_UPLOAD plus room for the form), each
+    text part of them ENGINE_MAX_FORM_BODY; JSON and every other API body stop at
+    ENGINE_MAX_JSON_BODY; any other page post (a form) at ENGINE_MAX_FORM_BODY, unless its
+    view says otherwise (`accepts_body`)."""
+
+    def _view_limit(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint or "") if self.url_rule is not None else None
+        return getattr(view, "max_body", None)
 
     @property
     def max_content_length(self) -> int | None:
@@ -29,13 +44,28 @@ class EngineRequest(Request):
             return self._max_content_length
         if not current_app:
             return None
-        if self.mimetype != "multipart/form-data" and (self.is_json or self.path.startswith("/api/")):
-            return current_app.config["ENGINE"]["ENGINE_MAX_JSON_BODY"]
-        return current_app.config["MAX_CONTENT_LENGTH"]
+        settings = current_app.config["ENGINE"]
+        if self.mimetype == "multipart/form-data":
+            return current_app.config["MAX_CONTENT_LENGTH"]
+        if self.is_json or self.path.startswith("/api/"):
+            return settings["ENGINE_MAX_JSON_BODY"]
+        return self._view_limit() or settings["ENGINE_MAX_FORM_BODY"]
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        if not current_app:
+            return None
+        return self._view_limit() or current_app.config["ENGINE"]["ENGINE_MAX_FORM_BODY"]
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
 
 
 def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
@@ -58,9 +88,8 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=values["ENGINE_SECRET_KEY"],
         MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,
-        # A form field held in memory: the definition editor posts a whole module file
-        # (up to 2 MB of text, three times that once form-encoded if it is Chinese).
-        MAX_FORM_MEMORY_SIZE=8 * 1024 * 1024,
+        # A text field of a page form held in memory (EngineRequest.max_form_memory_size).
+        MAX_FORM_MEMORY_SIZE=values["ENGINE_MAX_FORM_BODY"],
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

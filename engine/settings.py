@@ -26,6 +26,9 @@ DEFAULTS: dict[str, Any] = {
     "ENGINE_MAX_UPLOAD": 10 * 1024 * 1024,
     # Largest JSON request body (bytes); bigger bodies get 413 before they are read.
     "ENGINE_MAX_JSON_BODY": 1024 * 1024,
+    # Largest page form post that is not a file upload (bytes), and largest text field of an
+    # upload form; bigger ones get a 413 page before they are read.
+    "ENGINE_MAX_FORM_BODY": 1024 * 1024,
     # Uploads not attached to a record are deleted after this many hours (scheduler pass)...
     "ENGINE_UPLOAD_GRACE_HOURS": 24.0,
     # ...and one user may hold at most this many bytes of them at a time.
@@ -62,6 +65,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings["ENGINE_RELOAD_INTERVAL"] = float(settings["ENGINE_RELOAD_INTERVAL"])
     settings["ENGINE_MAX_UPLOAD"] = int(settings["ENGINE_MAX_UPLOAD"])
     settings["ENGINE_MAX_JSON_BODY"] = int(settings["ENGINE_MAX_JSON_BODY"])
+    settings["ENGINE_MAX_FORM_BODY"] = int(settings["ENGINE_MAX_FORM_BODY"])
     settings["ENGINE_UPLOAD_GRACE_HOURS"] = float(settings["ENGINE_UPLOAD_GRACE_HOURS"])
     settings["ENGINE_UPLOAD_QUOTA"] = int(settings["ENGINE_UPLOAD_QUOTA"])
     for key in ("ENGINE_IMPORT_MAX_ROWS", "ENGINE_IMPORT_MAX_CELLS"):

@@ -52,6 +52,9 @@ def _too_large_message() -> str:
     from engine.i18n import _
 
     limit = request.max_content_length
+    length = request.content_length
+    if limit is not None and length is not None and length <= limit and request.max_form_memory_size:
+        return _("a field of the form is larger than %(n)s bytes", n=request.max_form_memory_size)
     if limit is None:
         return _("the request body is too large")
     return _("the request body is larger than %(n)s bytes", n=limit)

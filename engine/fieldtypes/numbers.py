@@ -41,7 +41,9 @@ class IntegerType(NumberType):
             raise FieldError(_("must be a whole number"))
         if isinstance(raw, int):
             value = raw
-        elif isinstance(raw, str) and raw.strip().lstrip("+-").isdigit():
+        elif isinstance(raw, str) and raw.strip().lstrip("+-").isascii() and raw.strip().lstrip("+-").isdigit():
+            if len(raw.strip()) > 40:  # far beyond the limit; int() of thousands of digits is slow or refused
+                raise FieldError(_("number is too large"))
             value = int(raw.strip())
         elif isinstance(raw, float) and raw.is_integer():
             value = int(raw)

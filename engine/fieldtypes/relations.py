@@ -47,8 +47,9 @@ class LinkType(FieldType):
     def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> int:
         if isinstance(raw, bool):
             raise FieldError(_("must be a record id"))
-        value = raw if isinstance(raw, int) else int(raw.strip()) if isinstance(raw, str) and \
-            raw.strip().isdigit() else None
+        text = raw.strip() if isinstance(raw, str) else ""
+        digits = text.isascii() and text.isdigit() and len(text) <= 20  # longer is no id (and costly)
+        value = raw if isinstance(raw, int) else int(text) if digits else None
         if value is None or not 0 < value <= MAX_ID:
             raise FieldError(_("must be a record id"))
         return value

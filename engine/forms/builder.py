@@ -60,13 +60,16 @@ def form_data_from_record(form: FormDef, values: Mapping[str, Any]) -> dict[str,
     return data
 
 
+MAX_ID_CHARS = 20  # a record id (BIGINT) in a link select
+
+
 def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> None:
     """Give link selects their current value as an option, labelled with its title."""
     for name, fdef in wtform.field_defs.items():
         field = getattr(wtform, name)
         if fdef.type == "link":
             value = field.data
-            if value not in (None, ""):
+            if value not in (None, "") and len(str(value)) <= MAX_ID_CHARS:  # a longer one is no id: not echoed
                 stored = bool(record) and str(record["fields"].get(name)) == str(value)
                 title = record.get("links", {}).get(name) if stored and record else None
                 if title is None:  # the stored link names a record the user may not read
@@ -79,7 +82,7 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
                 known = (record or {}).get("links", {}).get(f"{name}.{sub.name}") or {}
                 for entry in field.entries:
                     column = entry.form[sub.name]
-                    if column.data not in (None, ""):
+                    if column.data not in (None, "") and len(str(column.data)) <= MAX_ID_CHARS:
                         value = str(column.data)
                         title = known.get(value) if value in known else f"#{value}"
                         column.choices = [EMPTY_CHOICE, SelectChoice(value, title or str(_("(no access)")))]

@@ -18,12 +18,13 @@ from wtforms import (
     FormField,
     SelectField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef
+from engine.fieldtypes.text import TEXTAREA_LIMIT
+
+from .echo import DEFAULT_ECHO, BoundedStringField, BoundedTextAreaField
 
 EMPTY_CHOICE = SelectChoice("", "—")
 
@@ -65,19 +66,22 @@ class LooseSelectMultipleField(SelectMultipleField):
 @factory("text", "serial")
 def text_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
     extra = {"maxlength": field.max_length} if field.max_length else {}
-    return StringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
+    return BoundedStringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "",
+                              echo_limit=field.max_length or DEFAULT_ECHO)
 
 
 @factory("email", "phone", "url")
 def typed_text_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
     kind = {"email": "email", "phone": "tel", "url": "url"}[field.type]
     extra = {"type": kind, "inputmode": {"email": "email", "tel": "tel", "url": "url"}[kind]}
-    return StringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
+    return BoundedStringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "",
+                              echo_limit=field.max_length or DEFAULT_ECHO)
 
 
 @factory("textarea")
 def textarea_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    return TextAreaField(field.label, render_kw=_attrs(field, rows=field.rows or 3), description=field.help or "")
+    return BoundedTextAreaField(field.label, render_kw=_attrs(field, rows=field.rows or 3),
+                                description=field.help or "", echo_limit=field.max_length or TEXTAREA_LIMIT)
 
 
 @factory("integer")
@@ -87,7 +91,7 @@ def integer_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
         extra["min"] = field.min
     if field.max is not None:
         extra["max"] = field.max
-    return StringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
+    return BoundedStringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
 
 
 @factory("decimal")
@@ -98,17 +102,17 @@ def decimal_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
         extra["min"] = field.min
     if field.max is not None:
         extra["max"] = field.max
-    return StringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
+    return BoundedStringField(field.label, render_kw=_attrs(field, **extra), description=field.help or "")
 
 
 @factory("date")
 def date_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    return StringField(field.label, render_kw=_attrs(field, type="date"), description=field.help or "")
+    return BoundedStringField(field.label, render_kw=_attrs(field, type="date"), description=field.help or "")
 
 
 @factory("datetime")
 def datetime_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    return StringField(field.label, render_kw=_attrs(field, type="datetime-local"), description=field.help or "")
+    return BoundedStringField(field.label, render_kw=_attrs(field, type="datetime-local"), description=field.help or "")
 
 
 @factory("boolean")
@@ -158,7 +162,7 @@ def file_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
 
 @factory("formula", "rollup")
 def formula_field(field: FieldDef, ctx: dict[str, Any]) -> Field:
-    return StringField(field.label, render_kw=_attrs(field, readonly=True, tabindex="-1"),
+    return BoundedStringField(field.label, render_kw=_attrs(field, readonly=True, tabindex="-1"),
                        description=field.help or "")
 
 

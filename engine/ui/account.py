@@ -6,13 +6,14 @@ from datetime import datetime
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from engine.auth.tokens import MAX_NAME, issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.auth.web import resolve_user
 from engine.errors import ValidationFailed
+from engine.forms.echo import BoundedStringField
 from engine.i18n import _, lazy
 from engine.web import engine_state, use_case
 
@@ -22,7 +23,7 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 class TokenForm(FlaskForm):
     """A new token's name and lifetime (the admin's user page uses it too)."""
 
-    name = StringField(lazy("Name"), validators=[Optional(), Length(max=MAX_NAME)])
+    name = BoundedStringField(lazy("Name"), validators=[Optional(), Length(max=MAX_NAME)], echo_limit=MAX_NAME)
     expires = SelectField(lazy("Expires"), default="90d", choices=[
         SelectChoice("7d", lazy("in 7 days")), SelectChoice("30d", lazy("in 30 days")),
         SelectChoice("90d", lazy("in 90 days")), SelectChoice("365d", lazy("in a year")),

@@ -8,14 +8,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from engine import accepts_body
 from engine.auth.tokens import issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.auth.users import create_user, get_user, list_users, update_user
 from engine.auth.web import resolve_user
 from engine.errors import EngineError, ValidationFailed
+from engine.forms.echo import BoundedEmailField, BoundedStringField
 from engine.i18n import _, lazy
 from engine.services import incidents as incident_service
 from engine.store.system import definition_versions
@@ -23,6 +25,10 @@ from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+#: The definition editor posts a whole module file: up to 2 MB of text, several times that
+#: once form-encoded (quotes, line breaks and Chinese are percent-encoded).
+EDITOR_MAX_BODY = 8 * 1024 * 1024
 
 
 @bp.before_request
@@ -34,10 +40,10 @@ def admins_only():
 
 
 class UserForm(FlaskForm):
-    name = StringField(lazy("User name"), validators=[
+    name = BoundedStringField(lazy("User name"), echo_limit=64, validators=[
         DataRequired(), Length(max=64), Regexp(r"^[A-Za-z0-9_.-]+$", message=lazy("letters, digits, _ . - only"))])
-    display_name = StringField(lazy("Display name"), validators=[Optional(), Length(max=64)])
-    email = EmailField(lazy("Email"), validators=[
+    display_name = BoundedStringField(lazy("Display name"), validators=[Optional(), Length(max=64)], echo_limit=64)
+    email = BoundedEmailField(lazy("Email"), echo_limit=254, validators=[
         Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$", message=lazy("not a valid email address"))])
     manager = SelectField(lazy("Manager"), choices=[], validate_choice=False)
     roles = SelectMultipleField(lazy("Roles"), choices=[], validate_choice=False)
@@ -195,6 +201,7 @@ def resolve_incident(incident_id: int):
 
 
 @bp.route("/definitions/<name>/edit", methods=["GET", "POST"])
+@accepts_body(EDITOR_MAX_BODY)
 def edit_definition(name: str):
     from engine.services import definitions_edit
 
