@@ -41,4 +41,5 @@ ZH = {
     "Formula": "公式",
     "Serial number": "编号",
     "Rollup": "汇总",
+    "read-only": "只读",
 }

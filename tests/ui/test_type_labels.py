@@ -43,3 +43,11 @@ def test_the_import_page_and_template_show_translated_type_names(browser):  # no
     at = rows[0].index("类型")
     guide_types = [r[at] for r in rows[1:]]
     assert guide_types == types
+
+
+def test_admin_tokens_and_api_docs_have_no_english_words_in_chinese(browser):  # noqa: F811
+    root = browser("root7", "admin")
+    tokens = root.get("/admin/tokens").get_data(as_text=True)
+    assert 'aria-label="breadcrumb"' not in tokens and 'aria-label="当前位置"' in tokens
+    docs = root.get("/api/docs", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert ">read-only<" not in docs and ">只读<" in docs
