@@ -13,7 +13,7 @@ from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound
 from engine.i18n import _
 from engine.records.context import Context
 from engine.store.system import approvals as approvals_table
-from engine.store.system import carbon_copies, tasks
+from engine.store.system import carbon_copies, tasks, users
 from engine.workflows import approvals
 from engine.workflows.recipients import resolve
 
@@ -149,6 +149,12 @@ def barred_from_hand_on(ctx: Context, form_name: str, record_id: int) -> frozens
     return approvals.barred_approvers(form, record, submitter)
 
 
+def _person(ctx: Context, name: str) -> str:
+    """A user as people know them in messages: `张伟 (zhangwei)`, or the user name alone."""
+    shown = ctx.session.execute(select(users.c.display_name).where(users.c.name == name)).scalar()
+    return f"{shown} ({name})" if shown and shown != name else name
+
+
 def count_open(ctx: Context) -> int:
     return int(ctx.session.execute(select(func.count()).select_from(tasks).where(
         tasks.c.assignee == ctx.user.name, tasks.c.status == "open")).scalar_one())
@@ -170,7 +176,7 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
     if task["status"] != "open":
         raise Conflict(_("this task has already been handled"), code="task_closed")
     if task["assignee"] != ctx.user.name and not by_system:
-        raise Forbidden(_("this task is assigned to %(name)s", name=task["assignee"]))
+        raise Forbidden(_("this task is assigned to %(name)s", name=_person(ctx, task["assignee"])))
     stage = form.workflow.stage(_stage_of_approval(ctx, task["approval_id"]))
     assert stage is not None and stage.approval is not None
     step = stage.approval.steps[task["step_index"]]
@@ -244,14 +250,15 @@ def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form
         raise ValidationFailed({"to": [_("you cannot hand a task to yourself")]})
     if to in barred:
         raise ValidationFailed({"to": [_("%(name)s submitted or owns this record and may not approve it",
-                                         name=to)]})
+                                         name=_person(ctx, to))]})
     if not resolve(ctx.session, [type("R", (), {"kind": "user", "value": to})()], {}, {}):
         raise ValidationFailed({"to": [_("no active user %(name)s", name=repr(to))]})
     holder = ctx.session.execute(select(tasks.c.id).where(
         tasks.c.approval_id == task["approval_id"], tasks.c.step_index == task["step_index"],
         tasks.c.round == task["round"], tasks.c.assignee == to, tasks.c.status == "open")).first()
     if holder is not None:
-        raise Conflict(_("%(name)s already has a task in this step", name=to), code="duplicate_approver")
+        raise Conflict(_("%(name)s already has a task in this step", name=_person(ctx, to)),
+                       code="duplicate_approver")
     done = ctx.session.execute(update(tasks).where(tasks.c.id == task["id"], tasks.c.status == "open").values(
         status="reassigned", acted_by=ctx.user.name, acted_at=ctx.now, comment=comment))
     if done.rowcount != 1:
