@@ -74,6 +74,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     from engine.api import bp as api_bp
     from engine.api.errors import register_error_handlers
     from engine.auth import web as auth_web
+    from engine.request_limits import bound_query
     from engine.security import init_security
     from engine.settings import load_settings
     from engine.startup import open_holder, wait_for_database
@@ -101,7 +102,8 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     db = Database(values["DATABASE_URL"])
     holder = open_holder(values["ENGINE_CONFIG_DIR"], db, values["ENGINE_RELOAD_INTERVAL"])  # 503 while the db is down
     app.extensions["engine"] = EngineState(db, holder, values, ZoneInfo(values["ENGINE_TIMEZONE"]))
-    app.before_request(wait_for_database)  # first of all hooks: nothing else touches a missing db
+    app.before_request(bound_query)  # a query string too long or with too many parameters: refused at once
+    app.before_request(wait_for_database)  # nothing after this touches a missing db
 
     csrf.init_app(app)
     auth_web.init_app(app)

@@ -158,6 +158,7 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
         click.echo(f"scheduler running (process {loop.pid})")
 
     from engine import create_app
+    from engine.request_limits import MAX_REQUEST_LINE
 
     class Server(BaseApplication):
         """gunicorn with N worker processes (each with a few threads), whatever N is."""
@@ -168,6 +169,9 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
             self.cfg.set("threads", 4)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
+            # The longest request line gunicorn allows (0 would mean unlimited); longer ones get its
+            # own 400 page before the app. What passes is bounded by engine.request_limits.
+            self.cfg.set("limit_request_line", MAX_REQUEST_LINE)
 
         def load(self):
             return create_app()

@@ -32,6 +32,7 @@ def _headings() -> dict[int, Any]:
 
     return {400: lazy("Bad request"), 401: lazy("Please log in"), 403: lazy("Not allowed"),
             404: lazy("Not found"), 409: lazy("Conflict"), 413: lazy("Too large"),
+            414: lazy("Address too long"),
             422: lazy("Invalid input"), 500: lazy("Something went wrong"), 503: lazy("Temporarily unavailable")}
 
 

@@ -213,11 +213,14 @@ def build(ctx: Context) -> dict[str, Any]:
                 "tags": [tag], "summary": "Approval progress", "parameters": [_id()],
                 "responses": {"200": _json({"type": "array", "items": {"type": "object"}}), **_errors(401, 404)}}}
     # any body may be too large; an unknown token from a guessing address is throttled (429 with
-    # Retry-After); any call may meet a database that is down
+    # Retry-After); any call may meet a database that is down; a query string beyond the bounds
+    # is refused (414 too long, 400 too many parameters)
     for operations in paths.values():
         for operation in operations.values():
             if "requestBody" in operation:
                 operation["responses"].setdefault("413", ERROR)
+            operation["responses"].setdefault("400", ERROR)
+            operation["responses"].setdefault("414", ERROR)
             operation["responses"].setdefault("429", ERROR)
             operation["responses"].setdefault("503", ERROR)
     return {
