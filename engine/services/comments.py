@@ -13,14 +13,20 @@ from .records import load_readable, readable_form
 MAX_COMMENT = 2000
 
 
+def check_length(comment: str | None) -> None:
+    """Every comment (on a record, a transition, a task decision) is bounded the same way."""
+    if comment and len(comment) > MAX_COMMENT:
+        raise ValidationFailed({"comment": [_("at most %(n)s characters (got %(got)s)", n=MAX_COMMENT,
+                                              got=len(comment))]})
+
+
 def add_comment(ctx: Context, form_name: str, record_id: int, text: Any) -> dict[str, Any]:
     form = readable_form(ctx, form_name)
     load_readable(ctx, form, record_id)
     comment = text.strip() if isinstance(text, str) else ""
     if not comment:
         raise ValidationFailed({"comment": [_("required")]})
-    if len(comment) > MAX_COMMENT:
-        raise ValidationFailed({"comment": [_("at most %(n)s characters", n=MAX_COMMENT)]})
+    check_length(comment)
     write_history(ctx.session, form.name, record_id, ctx.user.name, "comment", {"comment": comment}, ctx.now)
     return {"form": form.name, "record_id": record_id, "actor": ctx.user.name, "comment": comment,
             "at": ctx.now.astimezone(ctx.tzinfo).isoformat()}

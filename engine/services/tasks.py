@@ -17,6 +17,7 @@ from engine.store.system import carbon_copies, tasks, users
 from engine.workflows import approvals
 from engine.workflows.recipients import resolve
 
+from .comments import check_length
 from .history import write_history
 from .notifications import notify
 from .records import load_readable, readable_form
@@ -181,6 +182,7 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
     assert stage is not None and stage.approval is not None
     step = stage.approval.steps[task["step_index"]]
     comment = (comment or "").strip() or None
+    check_length(comment)
 
     def close(status: str) -> None:
         done = ctx.session.execute(update(tasks).where(tasks.c.id == task_id, tasks.c.status == "open").values(

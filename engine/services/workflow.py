@@ -21,6 +21,7 @@ from engine.store.system import incidents, tasks
 from engine.workflows import approvals, timers
 from engine.workflows.machine import MachineError, fire
 
+from .comments import check_length
 from .history import write_history
 from .records import _encode_values, create_record, load_readable, present, readable_form
 
@@ -101,6 +102,7 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
                        code="condition_false")
     if transition.comment_required and not (comment or "").strip():
         raise ValidationFailed({"comment": [_("required")]})
+    check_length((comment or "").strip())
     before = dict(record.values)
     changes = _apply_set(ctx, form, transition, record, hidden)
     missing = {name: [_("required for '%(action)s'", action=transition.title)]

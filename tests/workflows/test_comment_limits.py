@@ -1,0 +1,29 @@
+"""Every comment is bounded like a record comment (2,000 characters): a transition's and a
+task decision's too, so a megabyte of text is not stored in tasks, history and notices."""
+from __future__ import annotations
+
+from tests.workflows.claims import CHECKERS, URL, step, submit
+
+LONG = "c" * 2001
+
+
+def test_a_transition_comment_over_the_limit_is_refused(build):
+    app, cast = build([step(CHECKERS)])
+    record = cast["ann"].create("claim", subject="Taxi")
+    answer = cast["ann"].post(f"{URL}/{record['id']}/transitions/submit", json={"comment": LONG})
+    assert answer.status_code == 422
+    assert "2000" in answer.get_json()["error"]["fields"]["comment"][0]
+    assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] != "approval"
+
+
+def test_a_task_comment_over_the_limit_is_refused_also_in_a_batch(build):
+    app, cast = build([step(CHECKERS)])
+    record = submit(cast["ann"])
+    (task,) = cast["bob"].get("/api/tasks?status=open").get_json()
+    answer = cast["bob"].post(f"/api/tasks/{task['id']}/approve", json={"comment": LONG})
+    assert answer.status_code == 422
+    results = cast["bob"].post("/api/tasks/approve", json={"ids": [task["id"]], "comment": LONG}).get_json()
+    assert results["results"] == [{"id": task["id"], "ok": False, "code": "validation_failed",
+                                   "message": results["results"][0]["message"]}]
+    assert cast["bob"].get("/api/tasks?status=open").get_json()[0]["id"] == task["id"]  # still open
+    assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] != "approved"
