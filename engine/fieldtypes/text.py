@@ -113,6 +113,15 @@ class UrlType(StringType):
         return {"type": "string", "format": "uri"}
 
 
+QUOTE_LIMIT = 60
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """A refused value as an error message quotes it: cut, so a megabyte sent is not a
+    megabyte answered (and shown, and logged)."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 @register
 class SelectType(StringType):
     name = "select"
@@ -120,7 +129,7 @@ class SelectType(StringType):
 
     def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
         if value not in field.option_values():
-            return [_("%(value)s is not one of the options", value=repr(value))]
+            return [_("%(value)s is not one of the options", value=quoted(value))]
         return []
 
     def json_schema(self, field: FieldDef) -> dict[str, Any]:
@@ -152,7 +161,7 @@ class MultiselectType(FieldType):
 
     def check(self, field: FieldDef, value: list[str], ctx: CheckContext) -> list[str]:
         bad = [v for v in value if v not in field.option_values()]
-        return [_("%(value)s is not one of the options", value=repr(bad[0]))] if bad else []
+        return [_("%(value)s is not one of the options", value=quoted(bad[0]))] if bad else []
 
     def json_schema(self, field: FieldDef) -> dict[str, Any]:
         return {"type": "array", "items": {"type": "string", "enum": list(field.option_values())}}
