@@ -22,6 +22,7 @@ class CheckContext(Protocol):
     """What constraint checks may ask of the world (users, records, files, time zone)."""
 
     tzinfo: Any
+    app: Any  # the AppDef: titles of roles and forms for messages
 
     def user_exists(self, name: str, role: str | None) -> bool: ...
     def link_readable(self, form: str, record_id: int) -> bool: ...

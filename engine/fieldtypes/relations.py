@@ -29,7 +29,9 @@ class UserType(FieldType):
     def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
         if not ctx.user_exists(value, field.role):
             if field.role:
-                return [_("no active user %(name)s with role %(role)s", name=repr(value), role=field.role)]
+                role = ctx.app.roles.get(field.role)  # people know a role by its title
+                return [_("no active user %(name)s with role %(role)s", name=repr(value),
+                          role=role.title if role else field.role)]
             return [_("no active user %(name)s", name=repr(value))]
         return []
 
@@ -56,7 +58,8 @@ class LinkType(FieldType):
 
     def check(self, field: FieldDef, value: int, ctx: CheckContext) -> list[str]:
         if not ctx.link_readable(field.form or "", value):
-            return [_("no record %(id)s in %(form)s", id=value, form=field.form)]
+            target = ctx.app.form(field.form or "")  # people know a form by its title
+            return [_("no record %(id)s in %(form)s", id=value, form=target.title if target else field.form)]
         return []
 
     def json_schema(self, field: FieldDef) -> dict[str, Any]:

@@ -125,7 +125,7 @@ def test_nothing_is_written_when_validation_fails(clerk):
 def test_user_field_role_restriction(clerk, make_user):
     make_user("vera", "viewer")
     errors = errors_of(make_thing(clerk, keeper="vera"))
-    assert "role clerk" in errors["keeper"][0]
+    assert "role Clerk" in errors["keeper"][0]  # the role's title
 
 
 def test_unique_values_are_enforced(clerk):

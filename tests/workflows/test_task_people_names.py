@@ -24,3 +24,4 @@ def test_task_refusals_show_display_names(app, people, admin):
     assert "财务一 (fin1)" in taken.get_json()["error"]["message"]
     twice = act(people["fin1"], task["id"], "reassign", to="fin2")
     assert twice.status_code == 409 and "财务二 (fin2)" in twice.get_json()["error"]["message"]
+
