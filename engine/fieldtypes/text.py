@@ -116,10 +116,14 @@ class UrlType(StringType):
 QUOTE_LIMIT = 60
 
 
-def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
-    """A refused value as an error message quotes it: cut, so a megabyte sent is not a
+def shortened(value: str, limit: int = QUOTE_LIMIT) -> str:
+    """A refused value as an error message names it: cut, so a megabyte sent is not a
     megabyte answered (and shown, and logged)."""
-    return repr(value if len(value) <= limit else value[:limit] + "…")
+    return value if len(value) <= limit else value[:limit] + "…"
+
+
+def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
+    return repr(shortened(value, limit))
 
 
 @register

@@ -30,6 +30,7 @@ from sqlalchemy import or_, select
 
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, EngineError, ValidationFailed
+from engine.fieldtypes.text import shortened
 from engine.i18n import _
 from engine.records.context import Context
 from engine.store.db import text_problem
@@ -173,9 +174,9 @@ class Cells:
         found = self.titles[(target.name, text)]
         if len(found) > 1:
             raise ValueError(_("several %(form)s records are called %(title)s; use the ID", form=target.title,
-                               title=text))
+                               title=shortened(text)))
         if not found:
-            raise ValueError(_("no %(form)s record %(title)s", form=target.title, title=text))
+            raise ValueError(_("no %(form)s record %(title)s", form=target.title, title=shortened(text)))
         return found[0]
 
     def value(self, fdef: FieldDef, cell: Any) -> Any:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 
 from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
+from engine.fieldtypes.text import quoted
 from engine.i18n import _
 from engine.records.context import Context
 from engine.store.system import approvals as approvals_table
@@ -254,7 +255,7 @@ def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form
         raise ValidationFailed({"to": [_("%(name)s submitted or owns this record and may not approve it",
                                          name=_person(ctx, to))]})
     if not resolve(ctx.session, [type("R", (), {"kind": "user", "value": to})()], {}, {}):
-        raise ValidationFailed({"to": [_("no active user %(name)s", name=repr(to))]})
+        raise ValidationFailed({"to": [_("no active user %(name)s", name=quoted(to))]})
     holder = ctx.session.execute(select(tasks.c.id).where(
         tasks.c.approval_id == task["approval_id"], tasks.c.step_index == task["step_index"],
         tasks.c.round == task["round"], tasks.c.assignee == to, tasks.c.status == "open")).first()

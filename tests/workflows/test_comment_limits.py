@@ -1,5 +1,6 @@
 """Every comment is bounded like a record comment (2,000 characters): a transition's and a
-task decision's too, so a megabyte of text is not stored in tasks, history and notices."""
+task decision's too, so a megabyte of text is not stored in tasks, history and notices; a
+long unknown name a task is handed to is quoted cut in the refusal."""
 from __future__ import annotations
 
 from tests.workflows.claims import CHECKERS, URL, step, submit
@@ -27,3 +28,12 @@ def test_a_task_comment_over_the_limit_is_refused_also_in_a_batch(build):
                                    "message": results["results"][0]["message"]}]
     assert cast["bob"].get("/api/tasks?status=open").get_json()[0]["id"] == task["id"]  # still open
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] != "approved"
+
+
+def test_handing_a_task_to_a_long_unknown_name_quotes_it_cut(build):
+    app, cast = build([step(CHECKERS)])
+    submit(cast["ann"])
+    (task,) = cast["bob"].get("/api/tasks?status=open").get_json()
+    answer = cast["bob"].post(f"/api/tasks/{task['id']}/reassign", json={"to": "z" * 200_000})
+    assert answer.status_code == 422
+    assert len(answer.get_data()) < 2000 and "…" in answer.get_json()["error"]["fields"]["to"][0]
