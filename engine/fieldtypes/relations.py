@@ -10,6 +10,7 @@ from engine.i18n import _
 from engine.store.db import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
+from .text import quoted
 
 
 @register
@@ -30,9 +31,9 @@ class UserType(FieldType):
         if not ctx.user_exists(value, field.role):
             if field.role:
                 role = ctx.app.roles.get(field.role)  # people know a role by its title
-                return [_("no active user %(name)s with role %(role)s", name=repr(value),
+                return [_("no active user %(name)s with role %(role)s", name=quoted(value),
                           role=role.title if role else field.role)]
-            return [_("no active user %(name)s", name=repr(value))]
+            return [_("no active user %(name)s", name=quoted(value))]
         return []
 
 

@@ -32,3 +32,10 @@ def test_an_import_link_cell_naming_no_record_is_quoted_cut(app, make_user):
     page = answer.get_data(as_text=True)
     assert answer.status_code == 422 and "no 客户 record " + "q" * 60 + "…" in page
     assert "q" * 61 not in page
+
+
+def test_a_long_unknown_user_is_quoted_cut(app, make_user):
+    alice = make_user("alice", "sales")
+    answer = alice.post("/api/forms/customer/records", json={"fields": {"name": "Acme", "owner": "u" * 200_000}})
+    assert answer.status_code == 422
+    assert len(answer.get_data()) < 2000 and "…" in answer.get_json()["error"]["fields"]["owner"][0]
