@@ -76,8 +76,10 @@ def translate_text(text: str, gettext: Callable[[str], str], msgids: Iterable[st
         m = rx.match(text)
         if m is None:
             continue
-        # a param that is itself a message (a sentence) is translated; names and values are not
-        params = {k: translate_text(v, gettext, msgids, depth + 1) if " " in v.strip() else v
+        # a param that is itself a message (a sentence) or a quoted JSON type name ('string',
+        # a `type` param) is translated; names and values are not
+        params = {k: translate_text(v, gettext, msgids, depth + 1)
+                  if " " in v.strip() or (k.startswith("type") and v.startswith("'")) else v
                   for k, v in m.groupdict().items()}
         try:
             return gettext(msgid) % params

@@ -115,15 +115,23 @@ def friendly_message(error: Any) -> str:
             return f"unknown key {', '.join(hints)}; allowed: {', '.join(allowed)}"
     if error.validator == "pattern" and described:
         return f"{_short(error.instance)} is not valid here: {described}"
+    if error.validator == "type":  # JSON-style value; the type names are catalogue msgids
+        types = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        return f"{_short(error.instance)} is not of type {', '.join(repr(str(t)) for t in types)}"
+    if (error.validator == "not" and not isinstance(error.instance, str)
+            and isinstance(schema.get("not"), dict) and "pattern" in schema["not"] and "pattern" in schema):
+        # a text-only check met a number or list: say what the text must look like
+        return f"{_short(error.instance)} must be text matching {schema['pattern']}"
     if error.validator == "not" and isinstance(schema.get("not"), dict) and schema["not"].get("description"):
         return f"{_short(error.instance)}: {schema['not']['description']}"
     if error.validator == "not" and described:
         return f"{_short(error.instance)}: {described}"
     if error.validator == "enum":
-        return f"{_short(error.instance)} is not one of: {', '.join(map(str, error.validator_value))}"
-    if error.validator in ("maxLength", "minLength", "minItems", "maxItems", "type", "const", "required"):
-        return error.message.replace(repr(error.instance), _short(error.instance)) if len(repr(error.instance)) > 60 \
-            else error.message
+        allowed = ', '.join(v if isinstance(v, str) else json.dumps(v) for v in error.validator_value)
+        return f"{_short(error.instance)} is not one of: {allowed}"
+    if error.validator in ("maxLength", "minLength", "minItems", "maxItems", "const", "required"):
+        # jsonschema quotes the value as a Python repr (True, None, 'x'): JSON-style instead
+        return error.message.replace(repr(error.instance), _short(error.instance), 1)
     return error.message if len(error.message) <= 300 else error.message[:297] + "..."
 
 

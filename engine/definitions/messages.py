@@ -42,6 +42,7 @@ LOADER = [
     N_("%(value)s: give either `transition` or `action`, not both"),
     N_("%(value)s: no line breaks allowed"),
     N_("%(value)s: only for rollup fields"),
+    N_("%(value)s must be text matching %(pattern)s"),
     N_("%(value)s: system attribute names are reserved"),
 ]
 
@@ -62,6 +63,11 @@ JSONSCHEMA = [  # jsonschema's English, as it writes it
     N_("%(value)s does not match %(pattern)s"),
     N_("Additional properties are not allowed (%(keys)s were unexpected)"),
     N_("Additional properties are not allowed (%(keys)s was unexpected)"),
+]
+
+JSON_TYPES = [  # the %(type)s of "is not of type": JSON type names, quoted as jsonschema does
+    N_("'string'"), N_("'number'"), N_("'integer'"), N_("'boolean'"), N_("'object'"), N_("'array'"),
+    N_("'null'"),
 ]
 
 SCHEMA_DESCRIPTIONS = [  # shown after "is not valid here:"
