@@ -1,8 +1,9 @@
 """What of a record a reader may see: the one place that turns a hide set (fields such as
 `amount` and table columns such as `items.price`, from the gate for that reader and row)
 into output. Record values on every path (API and pages, export, history, reminder texts)
-pass through `visible_values`/`visible_value`; things computed from fields (charts) ask
-`uses_hidden`; forms people fill in use `without_hidden_columns`. So a hidden field or
+pass through `visible_values`/`visible_value` (history edits through `visible_changes`);
+things computed from fields (charts) ask `uses_hidden`; forms people fill in and schemas
+(forms API, OpenAPI) use `without_hidden_columns`. So a hidden field or
 column never leaves the product by a side door."""
 from __future__ import annotations
 
@@ -43,6 +44,23 @@ def visible_values(values: Mapping[str, Any], hidden: frozenset[str]) -> dict[st
     """A record's values (stored or encoded, keyed by field name) without the hidden fields
     and without the hidden columns of its tables."""
     return {name: visible_value(name, value, hidden) for name, value in values.items() if name not in hidden}
+
+
+def visible_changes(changes: Iterable[Mapping[str, Any]], hidden: frozenset[str]) -> list[dict[str, Any]]:
+    """A history entry's field changes as the reader may see them: no hidden field, tables
+    without their hidden columns, and no table whose change lay only in hidden columns (its
+    visible old and new are equal), so an edit of hidden values shows only who and when."""
+    shown = []
+    for change in changes:
+        name = change.get("field")
+        if name in hidden:
+            continue
+        old = visible_value(name, change.get("old"), hidden)
+        new = visible_value(name, change.get("new"), hidden)
+        if old == new and hidden_columns(name, hidden):
+            continue
+        shown.append({**change, "old": old, "new": new})
+    return shown
 
 
 def uses_hidden(names: Iterable[str], hidden: frozenset[str]) -> bool:

@@ -1,11 +1,15 @@
-"""GET /api/forms: the forms the caller may read, with their field definitions."""
+"""GET /api/forms: the forms the caller may read, with their field definitions, as the caller
+may see them: no hidden field, no hidden table column (in `fields` and in `schema`), and no
+formula or condition text that names a hidden one."""
 from __future__ import annotations
 
 from typing import Any
 
 from flask import g, jsonify
 
+from engine.access.visibility import uses_hidden, without_hidden_columns
 from engine.definitions.model import FieldDef, FormDef
+from engine.expressions.nodes import Expression
 from engine.fieldtypes import type_of
 from engine.records.context import Context
 from engine.web import use_case
@@ -13,7 +17,16 @@ from engine.web import use_case
 from . import bp
 
 
-def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset()) -> dict[str, Any]:
+def _names_hidden(expression: Expression, hidden: frozenset[str], table: str | None) -> bool:
+    """Whether an expression names a hidden field (in a table column, its sibling columns too)."""
+    names = [".".join(path) for path in expression.references()]
+    if table:
+        names += [f"{table}.{path[0]}" for path in expression.references()]
+    return uses_hidden(names, hidden)
+
+
+def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset(), table: str | None = None) -> dict[str, Any]:
+    """One field as the caller may see it (`field` is already without its hidden columns)."""
     out: dict[str, Any] = {"name": field.name, "type": field.type, "label": field.label}
     for key in ("required", "unique", "readonly", "help", "placeholder", "max_length", "pattern", "min", "max",
                 "role", "form", "min_rows", "max_rows", "accept", "max_size"):
@@ -23,22 +36,25 @@ def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset()) -> dic
     if field.type in ("decimal",) or (field.type == "formula" and field.result == "decimal"):
         out["precision"] = field.precision
     if field.type == "formula":
-        out["formula"] = field.formula.source if field.formula else None
+        shown = field.formula is not None and not _names_hidden(field.formula, hidden, table)
+        out["formula"] = field.formula.source if shown else None
         out["result"] = field.result
-    if field.visible_if is not None:
+    if field.visible_if is not None and not _names_hidden(field.visible_if, hidden, table):
         out["visible_if"] = field.visible_if.source
     if field.default is not None:
         out["default"] = field.default
     if field.options:
         out["options"] = [{"value": o.value, "label": o.label} for o in field.options]
     if field.fields:
-        out["fields"] = [describe_field(f) for f in field.fields if f"{field.name}.{f.name}" not in hidden]
+        out["fields"] = [describe_field(f, hidden, field.name) for f in field.fields
+                         if f"{field.name}.{f.name}" not in hidden]
     out["schema"] = type_of(field).json_schema(field)
     return out
 
 
 def describe_form(ctx: Context, form: FormDef) -> dict[str, Any]:
     hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    form = without_hidden_columns(form, hidden)
     body: dict[str, Any] = {
         "name": form.name,
         "title": form.title,

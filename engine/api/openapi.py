@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import jsonify
 
+from engine.access.visibility import without_hidden_columns
 from engine.definitions.model import FieldDef, FormDef
 from engine.fieldtypes import type_of
 from engine.records.context import Context
@@ -65,6 +66,8 @@ def _errors(*codes: int) -> dict[str, Any]:
 
 
 def form_schemas(form: FormDef, hidden: frozenset[str]) -> dict[str, Any]:
+    """The form's schemas without hidden fields and without hidden table columns."""
+    form = without_hidden_columns(form, hidden)
     shown = [f for f in form.fields if f.name not in hidden]
     writable = [f for f in shown if not f.computed and not f.readonly]
     key = form.name

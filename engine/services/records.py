@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.access.visibility import visible_value, visible_values
+from engine.access.visibility import visible_changes, visible_values
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.i18n import _
@@ -146,11 +146,7 @@ def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[st
     for row in read_history(ctx.session, form.name, record_id):
         details = dict(row["details"])
         if "changes" in details:
-            details["changes"] = [
-                {**c, "old": visible_value(c["field"], c["old"], hidden),
-                 "new": visible_value(c["field"], c["new"], hidden)}
-                for c in details["changes"] if c["field"] not in hidden
-            ]
+            details["changes"] = visible_changes(details["changes"], hidden)
         if "values" in details:
             details["values"] = visible_values(details["values"], hidden)
         entries.append({

@@ -308,3 +308,59 @@ def test_chart_labels_name_only_linked_records_the_viewer_may_read(app, make_use
     assert "华东供应商" in pages["boss"]
     assert "台账（按供应商）" in pages["clerk"] and "华东供应商" not in pages["clerk"]
     assert "无权查看" in pages["clerk"] and f"#{supplier['id']}" not in pages["clerk"]
+
+
+def test_an_edit_of_only_hidden_table_columns_shows_only_who_and_when(app, make_user):
+    """Editing only `items.price` changes nothing the clerk may see: their history (API and
+    page) shows the edit without the table, not `明细: 1 行 → 1 行` with equal rows."""
+    boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
+    deal = boss.create("deal", name="保密交易", items=[{"product": "螺丝", "qty": 2, "price": PRICE}])
+    url = f"/api/forms/deal/records/{deal['id']}"
+    edited = boss.patch(url, json={"version": deal["version"], "fields": {
+        "items": [{"product": "螺丝", "qty": 2, "price": PRICE_AFTER}]}})
+    assert edited.status_code == 200, edited.get_json()
+    boss_edit = [e for e in boss.get(f"{url}/history").get_json() if e["action"] == "update"]
+    assert [c["field"] for c in boss_edit[0]["changes"]] == ["items"]
+    clerk_edit = [e for e in clerk.get(f"{url}/history").get_json() if e["action"] == "update"]
+    browser = app.test_client()
+    assert login(browser, "clerk", "clerk-password").status_code == 302
+    page = browser.get(f"/f/deal/{deal['id']}").get_data(as_text=True)
+    assert "明细: <span" not in page and "保密交易" in page
+    assert len(clerk_edit) == 1 and clerk_edit[0]["changes"] == [] and clerk_edit[0]["actor"] == "boss"
+
+
+def _names_in(document: Any) -> set[str]:
+    """Every key and string value anywhere in a JSON document."""
+    found: set[str] = set()
+    if isinstance(document, dict):
+        for key, value in document.items():
+            found.add(str(key))
+            found |= _names_in(value)
+    elif isinstance(document, list):
+        for value in document:
+            found |= _names_in(value)
+    elif isinstance(document, str):
+        found.add(document)
+    return found
+
+
+def test_schemas_name_no_hidden_field_or_table_column(app, make_user):
+    """The forms API and the OpenAPI document describe a form as the caller sees it: the
+    names and labels of a hidden field (`secret`) and a hidden column (`items.price`) appear
+    nowhere, neither in the column lists nor in the JSON schemas."""
+    boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
+    hidden_names = {"secret", "price", "items.price", "底价", "单价"}
+    documents = {
+        "forms": "/api/forms", "form": "/api/forms/deal", "openapi": "/api/openapi.json",
+    }
+    for name, url in documents.items():
+        seen_by_boss = _names_in(boss.get(url).get_json())
+        assert {"secret", "price"} <= seen_by_boss, name
+        response = clerk.get(url)
+        assert response.status_code == 200, name
+        names = _names_in(response.get_json())
+        assert "qty" in names, name
+        assert not {n for n in names if n in hidden_names or n.startswith(("单价", "底价"))}, name
+    openapi = clerk.get("/api/openapi.json").get_json()["components"]["schemas"]
+    for key in ("deal.fields", "deal.input"):
+        assert set(openapi[key]["properties"]["items"]["items"]["properties"]) == {"product", "qty", "supplier"}
