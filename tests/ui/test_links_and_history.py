@@ -87,3 +87,18 @@ def test_history_names_linked_records_and_forms_by_title(app, won):
     created = re.search(r'data-testid="created">(.*?)</div>', page, re.S).group(1)
     assert "销售订单" in created and order["fields"]["order_no"] in created
     assert f"#{order['id']}" not in created
+
+
+def test_history_shows_a_dash_for_a_cleared_or_first_set_value(app, make_user):
+    make_user("wang", "sales")
+    zhang = make_user("zhang", "admin")
+    customer = zhang.create("customer", name="宁波远航", owner="wang")
+    url = f"/api/forms/customer/records/{customer['id']}"
+    cleared = zhang.patch(url, json={"version": customer["version"], "fields": {"owner": None}})
+    assert cleared.status_code == 200, cleared.get_json()
+    assert zhang.patch(url, json={"version": cleared.get_json()["version"],
+                                  "fields": {"phone": "13800000000"}}).status_code == 200
+    page = browser_for(app, "zhang").get(f"/f/customer/{customer['id']}").get_data(as_text=True)
+    history = re.sub(r"\s+", " ", page[page.index('data-testid="history"'):])
+    assert re.search(r"负责销售: <span[^>]*>wang</span> → —</div>", history), history
+    assert re.search(r"联系电话: <span[^>]*>—</span> → 13800000000", history), history
