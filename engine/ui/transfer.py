@@ -18,7 +18,7 @@ MAX_UPLOAD = 20 * 1024 * 1024
 def _download(body, fmt: str, filename: str) -> Response:
     from urllib.parse import quote
 
-    response = Response(body, mimetype=sheets.MEDIA_TYPES[fmt])
+    response = Response(body, content_type=sheets.MEDIA_TYPES[fmt])  # mimetype= would add a second charset
     response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

@@ -52,6 +52,7 @@ def test_export_csv_has_labels_and_readable_values_and_only_what_the_user_may_re
     people["li"].create("customer", name="苏州乙", owner="li")
     response = browse("zhang").get("/f/customer/export?format=csv")
     assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     head = rows[0]
     assert head[:3] == ["ID", "阶段", "客户名称"] and "客户等级" in head
