@@ -1,7 +1,8 @@
 """List query parameters (docs/reference.md, HTTP API) → SQL conditions and ordering, by allow-list.
 
 `page`, `per_page` (≤ 200), `order_by` (`-field`), `q`, `stage`, `{field}=v`,
-`{field}__gte`, `__lte`, `__contains`. Anything else, or a field the caller may
+`{field}__gte`, `__lte`, `__contains`, `after` (keyset cursor, see cursors.py). Empty
+values sort last in either direction, on every backend. Anything else, or a field the caller may
 not see, is a 400 naming the parameter.
 """
 from __future__ import annotations
@@ -19,9 +20,11 @@ from engine.i18n import _
 from engine.records.context import Context
 from engine.store.scope import json_array_contains
 
+from .cursors import SortKey
+
 MAX_PER_PAGE = 200
 OPERATORS = ("gte", "lte", "contains")
-RESERVED = ("page", "per_page", "order_by", "q", "stage")
+RESERVED = ("page", "per_page", "order_by", "q", "stage", "after")
 
 
 @dataclass
@@ -30,6 +33,8 @@ class ListQuery:
     per_page: int = 20
     conditions: list[ColumnElement] = field(default_factory=list)
     order: list[ColumnElement] = field(default_factory=list)
+    order_spec: str = ""
+    keys: list[SortKey] = field(default_factory=list)
 
 
 def _int_param(params: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -115,19 +120,29 @@ class QueryBuilder:
             raise BadRequest(_("this form has no searchable fields"))
         return or_(*(_contains(c, text) for c in columns))
 
-    def ordering(self, spec: str) -> list[ColumnElement]:
-        orders = []
+    def ordering(self, spec: str) -> list[SortKey]:
+        """The sort keys of an `order_by`, ending with the id as tie-break (in the direction of
+        the first part)."""
+        keys = []
         for part in [p.strip() for p in spec.split(",") if p.strip()]:
             name = part.lstrip("-")
             if name not in SYSTEM_ATTRIBUTES:
                 fdef = self.form.field(name)
                 if fdef is None or name in self.invisible or not type_of(fdef).sortable or name not in self.table.c:
                     raise BadRequest(_("cannot order by '%(name)s'", name=name))
-            column = self.table.c[name]
-            orders.append(column.desc() if part.startswith("-") else column.asc())
-        descending = spec.strip().startswith("-")
-        orders.append(self.table.c.id.desc() if descending else self.table.c.id.asc())
-        return orders
+            keys.append(SortKey(self.table.c[name], part.startswith("-")))
+        keys.append(SortKey(self.table.c.id, spec.strip().startswith("-")))
+        return keys
+
+
+def order_clauses(keys: list[SortKey]) -> list[ColumnElement]:
+    """ORDER BY for sort keys, empty values last in either direction (`col IS NULL` first)."""
+    clauses: list[ColumnElement] = []
+    for key in keys:
+        if key.nullable:
+            clauses.append(key.column.is_(None).asc())
+        clauses.append(key.column.desc() if key.descending else key.column.asc())
+    return clauses
 
 
 def parse_list_query(ctx: Context, form: FormDef, table: Table, params: Mapping[str, str],
@@ -148,7 +163,9 @@ def parse_list_query(ctx: Context, form: FormDef, table: Table, params: Mapping[
         if form.workflow is None or params["stage"] not in form.workflow.stage_names:
             raise BadRequest(_("unknown stage '%(name)s'", name=params["stage"]))
         query.conditions.append(table.c.stage == params["stage"])
-    query.order = builder.ordering(params.get("order_by") or default_order(form, invisible))
+    query.order_spec = params.get("order_by") or default_order(form, invisible)
+    query.keys = builder.ordering(query.order_spec)
+    query.order = order_clauses(query.keys)
     return query
 
 

@@ -31,6 +31,7 @@ from engine.store.system import files
 from engine.workflows import timers
 
 from . import rollups
+from .cursors import after_condition, decode_cursor, encode_cursor
 from .files import attach_files
 from .history import add_titles, read_history, write_history
 from .linked import apply_update_linked
@@ -123,17 +124,28 @@ def list_records(ctx: Context, form_name: str, params: Mapping[str, str]) -> dic
     conditions = [condition, *query.conditions]
     total = ctx.session.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
     grants, flags = _grant_flags(ctx, form)
-    stmt = (select_records(tables, *conditions, extra=flags).order_by(*query.order)
-            .limit(query.per_page).offset((query.page - 1) * query.per_page))
+    window = list(conditions)
+    if params.get("after"):
+        if query.page != 1:
+            raise BadRequest(_("parameters 'after' and 'page' cannot be combined"))
+        values = decode_cursor(ctx.session, str(params["after"]), query.order_spec, query.keys)
+        window.append(after_condition(query.keys, values))
+    stmt = (select_records(tables, *window, extra=flags).order_by(*query.order)
+            .limit(query.per_page + 1).offset((query.page - 1) * query.per_page))
     records = rows_to_records(form, tables, ctx.session.execute(stmt), flags)
+    more = len(records) > query.per_page
+    records = records[:query.per_page]
     load_children(ctx.session, form, tables, records)
     hidden = {r.id: _hidden(ctx, grants, r) for r in records}
     titles = link_titles(ctx, form, records, hidden)
+    last = records[-1] if more else None
     return {
         "items": [present(ctx, form, r, hidden[r.id], titles[r.id]) for r in records],
         "total": int(total),
         "page": query.page,
         "per_page": query.per_page,
+        "next": last and encode_cursor(query.order_spec, query.keys,
+                                       [last.get(k.column.name) for k in query.keys], hidden[last.id]),
     }
 
 

@@ -29,7 +29,7 @@ def codes(response):
 
 def test_list_shape(seeded):
     body = seeded.get(URL).get_json()
-    assert set(body) == {"items", "total", "page", "per_page"}
+    assert set(body) == {"items", "total", "page", "per_page", "next"}
     assert body["total"] == 4 and body["page"] == 1 and body["per_page"] == 10
 
 
