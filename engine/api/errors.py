@@ -51,14 +51,15 @@ def html_error(status: int, message: str):
 
 def _too_large_message() -> str:
     from engine.i18n import _
+    from engine.sizes import human_size
 
     limit = request.max_content_length
     length = request.content_length
     if limit is not None and length is not None and length <= limit and request.max_form_memory_size:
-        return _("a field of the form is larger than %(n)s bytes", n=request.max_form_memory_size)
+        return _("a field of the form is larger than %(size)s", size=human_size(request.max_form_memory_size))
     if limit is None:
         return _("the request body is too large")
-    return _("the request body is larger than %(n)s bytes", n=limit)
+    return _("the request body is larger than %(size)s", size=human_size(limit))
 
 
 def _unavailable_message() -> str:

@@ -7,6 +7,7 @@ from sqlalchemy import JSON
 
 from engine.definitions.model import FieldDef
 from engine.i18n import _
+from engine.sizes import human_size
 
 from .base import CheckContext, FieldError, FieldType, register
 
@@ -74,7 +75,7 @@ class FileType(FieldType):
             return [_("file type %(ext)s is not accepted (allowed: %(allowed)s)",
                       ext=extension or "?", allowed=", ".join(field.accept))]
         if field.max_size and info["size"] > field.max_size:
-            return [_("file is larger than %(n)s bytes", n=field.max_size)]
+            return [_("file is larger than %(size)s", size=human_size(field.max_size))]
         return []
 
     def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:

@@ -22,6 +22,7 @@ from engine.definitions.model import FormDef
 from engine.errors import Conflict, PayloadTooLarge
 from engine.i18n import _
 from engine.records.context import Context
+from engine.sizes import human_size
 from engine.store.db import Database
 from engine.store.system import files, users
 
@@ -38,7 +39,7 @@ def safe_name(filename: str | None) -> str:
 
 def store_upload(ctx: Context, filename: str | None, data: bytes, limit: int, quota: int | None = None) -> dict:
     if len(data) > limit:
-        raise PayloadTooLarge(_("file is larger than %(n)s bytes", n=limit))
+        raise PayloadTooLarge(_("file is larger than %(size)s", size=human_size(limit)))
     if quota is not None:
         _check_quota(ctx, len(data), quota)
     name = safe_name(filename)
@@ -60,9 +61,9 @@ def _check_quota(ctx: Context, size: int, quota: int) -> None:
         raise PayloadTooLarge(_("you have %(n)s uploaded files not attached to any record; attach them or "
                                 "wait until they are cleaned up", n=count))
     if int(used) + size > quota:
-        raise PayloadTooLarge(_("uploads not attached to a record may take at most %(quota)s bytes per user "
+        raise PayloadTooLarge(_("uploads not attached to a record may take at most %(quota)s per user "
                                 "(%(used)s in use); attach them to records or wait until they are cleaned up",
-                                quota=quota, used=int(used)))
+                                quota=human_size(quota), used=human_size(int(used))))
 
 
 def _named_files(form: FormDef, values: Mapping[str, Any], changed: set[str]) -> dict[str, set[int]]:

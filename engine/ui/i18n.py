@@ -43,7 +43,7 @@ def ui_text() -> dict[str, str]:
         "loading_more": _("Loading more results…"),
         "no_more_results": _("No more results"),
         "remove": _("Remove"),
-        "file_too_large": _("The file is larger than {size} KB"),
+        "file_too_large": _("The file is larger than {size}"),
         "file_type": _("Allowed file types: {types}"),
     }
 

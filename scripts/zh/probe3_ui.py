@@ -8,4 +8,12 @@ ZH = {
     "'array'": "列表",
     "'null'": "空值",
     "%(value)s must be text matching %(pattern)s": "%(value)s 必须是符合 %(pattern)s 的文本",
+    # sizes as people read them (engine/sizes.py)
+    "the request body is larger than %(size)s": "请求体超过 %(size)s",
+    "a field of the form is larger than %(size)s": "表单中有一项超过 %(size)s",
+    "file is larger than %(size)s": "文件超过 %(size)s",
+    "uploads not attached to a record may take at most %(quota)s per user (%(used)s in use); attach them "
+    "to records or wait until they are cleaned up":
+        "每位用户未关联到记录的上传文件最多 %(quota)s（已用 %(used)s）；请先关联到记录，或等待系统清理",
+    "The file is larger than {size}": "文件超过 {size}",
 }

@@ -41,7 +41,7 @@ def test_the_json_limit_is_a_setting_separate_from_the_upload_limit(make_app, co
     response = client.post("/api/forms/customer/records", data=json.dumps({"fields": {"name": "x" * 3000}}),
                            headers=JSON)
     assert response.status_code == 413
-    assert "2000" in response.get_json()["error"]["message"]
+    assert "2 KB" in response.get_json()["error"]["message"]  # 2000 bytes, as people read it
 
 
 def test_many_unknown_fields_are_refused_early_with_a_bounded_list(app, make_user):

@@ -137,7 +137,7 @@ def test_unattached_uploads_have_a_per_user_quota(app, clerk, make_user):
     refused = upload(clerk, b"x" * 600)
     assert refused.status_code == 413
     error = refused.get_json()["error"]
-    assert error["code"] == "payload_too_large" and "1000" in error["message"]
+    assert error["code"] == "payload_too_large" and "1000 B" in error["message"] and "600 B" in error["message"]
     # another user has a quota of their own
     assert upload(make_user("clerk2", "clerk"), b"x" * 600).status_code == 201
     # attaching frees the quota

@@ -45,13 +45,18 @@
   });
 
   // -- file size and type hints (the server checks again) ------------------------------
+  function humanSize(n) {  // as engine/sizes.py: 1 MB, 1.5 MB, 20 KB, 900 B
+    if (n >= 1048576) { return (Math.round(n / 104857.6) / 10) + " MB"; }
+    if (n >= 1024) { return (Math.round(n / 102.4) / 10) + " KB"; }
+    return n + " B";
+  }
   document.addEventListener("change", function (event) {
     var input = event.target;
     if (!input.matches || !input.matches('input[type="file"]')) { return; }
     var file = input.files && input.files[0];
     var problem = "";
     if (file && input.dataset.maxSize && file.size > Number(input.dataset.maxSize)) {
-      problem = text("file_too_large", {size: Math.round(Number(input.dataset.maxSize) / 1024)});
+      problem = text("file_too_large", {size: humanSize(Number(input.dataset.maxSize))});
     }
     if (file && input.accept) {
       var ext = "." + file.name.split(".").pop().toLowerCase();
