@@ -85,7 +85,9 @@ def form_schemas(form: FormDef, hidden: frozenset[str]) -> dict[str, Any]:
                           {"type": "object", "additionalProperties": {"type": "string", "nullable": True}}]}}}},
         f"{key}.list": {"type": "object", "properties": {
             "items": {"type": "array", "items": _ref(f"{key}.record")}, "total": {"type": "integer"},
-            "page": {"type": "integer"}, "per_page": {"type": "integer"}}},
+            "page": {"type": "integer"}, "per_page": {"type": "integer"},
+            "next": {"type": "string", "nullable": True,
+                     "description": "cursor for `after` to fetch the rows after this page; null on the last page"}}},
     }
 
 
@@ -96,6 +98,9 @@ def _list_parameters(ctx: Context, form: FormDef, hidden: frozenset[str]) -> lis
         {"name": "order_by", "in": "query", "schema": {"type": "string"},
          "description": "field or -field (newest first), comma-separated"},
         {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "search the form's search fields"},
+        {"name": "after", "in": "query", "schema": {"type": "string"},
+         "description": "keyset paging: the `next` of the previous answer (same order_by; not with page > 1); "
+                        "empty values sort last in either direction"},
     ]
     if form.workflow:
         params.append({"name": "stage", "in": "query", "schema": {

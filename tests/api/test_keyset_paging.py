@@ -152,3 +152,12 @@ def test_a_typed_cursor_of_a_text_field_is_accepted(people):
     response = boss.get(URL, query_string={"order_by": "grade", "after": _cursor({"o": "grade", "k": ["B", 0]})})
     assert response.status_code == 200
     assert {item["fields"]["grade"] for item in response.get_json()["items"]} <= {"B", "C", None}
+
+
+def test_openapi_names_after_and_next(people):
+    boss, _alice = people
+    doc = boss.get("/api/openapi.json").get_json()
+    operation = next(ops["get"] for path, ops in doc["paths"].items() if path.endswith("/forms/customer/records"))
+    assert "after" in {p["name"] for p in operation["parameters"]}
+    lists = [s for name, s in doc["components"]["schemas"].items() if name.endswith("customer.list")]
+    assert lists and lists[0]["properties"]["next"]["nullable"] is True
