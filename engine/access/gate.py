@@ -65,8 +65,10 @@ class Gate:
             return to_sql(rule.where, scope)
         return false()
 
-    def grants(self, user: User, form: FormDef, action: str, now: datetime) -> list[Grant]:
-        """The user's grants for `action`, one per distinct hide set."""
+    def grants(self, user: User, form: FormDef, action: str, now: datetime, *,
+               participation: bool = True) -> list[Grant]:
+        """The user's grants for `action`, one per distinct hide set (with `participation=False`
+        only those of their roles, not the read access that taking part in a record gives)."""
         if not user.active:
             return []
         by_hide: dict[frozenset[str], list[ColumnElement]] = {}
@@ -83,7 +85,7 @@ class Gate:
             Grant(true() if hide in everything else or_(*clauses), hide, hide in everything)
             for hide, clauses in by_hide.items()
         ]
-        if action == "read" and not any(g.everything for g in grants):
+        if participation and action == "read" and not any(g.everything for g in grants):
             # Approvers and people copied (抄送) may read the records they take part in.
             own_hides = [p.hide for p in self.permissions(user, form)]
             hide = frozenset.intersection(*own_hides) if own_hides else frozenset()
@@ -113,6 +115,15 @@ class Gate:
             return frozenset(form.field_names)
         hidden = frozenset.union(*(g.hide for g in grants))
         return hidden
+
+    def depends_on_user(self, user: User, form: FormDef, action: str) -> bool:
+        """Whether the user's `action` rows depend on who they are (`own`, a `where` naming
+        $user), not only on their roles: people with the same roles may then differ."""
+        for perm in self.permissions(user, form):
+            rule = perm.rule(action)
+            if rule.kind == "own" or (rule.kind == "where" and rule.where is not None and rule.where.uses_user()):
+                return True
+        return False
 
     def allows_values(self, user: User, form: FormDef, action: str, scope: Any) -> bool:
         """Whether a record with these values (an EvalScope) falls under one of the user's

@@ -98,3 +98,34 @@ def hidden_in_record(gate: Gate, session: Session, user: User, form: FormDef, re
     if row is None or not any(row):
         return None
     return gate.hidden_in_row(grants, [bool(flag) for flag in row])
+
+
+#: Why someone may not decide on a record (`may_decide`): no read access through their own
+#: roles, or a field of the form hidden from them in that record.
+UNREADABLE, PARTLY_HIDDEN = "unreadable", "partly_hidden"
+
+
+def may_decide(gate: Gate, session: Session, people: Iterable[User], form: FormDef, record_id: int,
+               now: datetime) -> dict[str, str | None]:
+    """For each person, None when they may decide on the record (an approver decides on the
+    whole record: they read it through their own roles, row rules included, and no field is
+    hidden from them in it), else UNREADABLE or PARTLY_HIDDEN. The read access an open task
+    gives does not count. People whose rows depend only on their roles are asked once per
+    role set, so the cost grows with the role sets, not the people."""
+    table = gate.schema[form.name].table
+    answers: dict[Any, str | None] = {}
+    out: dict[str, str | None] = {}
+    for person in people:
+        key: Any = (person.roles, person.active) if not gate.depends_on_user(person, form, "read") \
+            else ("user", person.name)
+        if key not in answers:
+            grants = gate.grants(person, form, "read", now, participation=False)
+            answers[key] = UNREADABLE
+            if grants:
+                flags = [case((g.clause, True), else_=False) for g in grants]
+                row = session.execute(select(*flags).where(table.c.id == record_id)).first()
+                if row is not None and any(row):
+                    hidden = gate.hidden_in_row(grants, [bool(flag) for flag in row])
+                    answers[key] = PARTLY_HIDDEN if hidden else None
+        out[person.name] = answers[key]
+    return out

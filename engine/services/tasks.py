@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, update
 
+from engine.access.visibility import PARTLY_HIDDEN, UNREADABLE, may_decide
+from engine.auth.users import User, get_user
 from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
 from engine.fieldtypes.text import quoted
 from engine.i18n import _
@@ -151,6 +153,19 @@ def barred_from_hand_on(ctx: Context, form_name: str, record_id: int) -> frozens
     return approvals.barred_approvers(form, record, submitter)
 
 
+def hand_on_candidates(ctx: Context, form_name: str, record_id: int, people: list[User]) -> list[User]:
+    """Whom the caller's open tasks on a record may be handed on to: active people other than
+    the caller, not barred (`barred_from_hand_on`), who may decide on the whole record
+    (`may_decide`: read through their own roles, nothing hidden). Empty without an open task."""
+    form = ctx.app.form(form_name)
+    if form is None or not open_tasks_on(ctx, form_name, record_id):
+        return []
+    barred = barred_from_hand_on(ctx, form_name, record_id)
+    others = [u for u in people if u.active and u.name != ctx.user.name and u.name not in barred]
+    answers = may_decide(ctx.gate, ctx.session, others, form, record_id, ctx.local_now)
+    return [u for u in others if answers[u.name] is None]
+
+
 def _person(ctx: Context, name: str) -> str:
     """A user as people know them in messages: `张伟 (zhangwei)`, or the user name alone."""
     shown = ctx.session.execute(select(users.c.display_name).where(users.c.name == name)).scalar()
@@ -256,6 +271,16 @@ def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form
                                          name=_person(ctx, to))]})
     if not resolve(ctx.session, [type("R", (), {"kind": "user", "value": to})()], {}, {}):
         raise ValidationFailed({"to": [_("no active user %(name)s", name=quoted(to))]})
+    target = get_user(ctx.session, to)
+    form_def = ctx.app.form(form)
+    if target is not None and form_def is not None:
+        reason = may_decide(ctx.gate, ctx.session, [target], form_def, record_id, ctx.local_now)[to]
+        if reason == UNREADABLE:
+            raise ValidationFailed({"to": [_("%(name)s may not read this record through their own roles, "
+                                             "so cannot decide on it", name=_person(ctx, to))]})
+        if reason == PARTLY_HIDDEN:
+            raise ValidationFailed({"to": [_("fields of this record are hidden from %(name)s, "
+                                             "so they cannot decide on it", name=_person(ctx, to))]})
     holder = ctx.session.execute(select(tasks.c.id).where(
         tasks.c.approval_id == task["approval_id"], tasks.c.step_index == task["step_index"],
         tasks.c.round == task["round"], tasks.c.assignee == to, tasks.c.status == "open")).first()

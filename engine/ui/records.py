@@ -304,15 +304,14 @@ def workflow_panel(ctx: Context, form: FormDef, record_id: int, everyone: list[A
     from engine.workflows.approvals import pending_approval
 
     pending = pending_approval(ctx, form.name, record_id)
-    barred = task_service.barred_from_hand_on(ctx, form.name, record_id)
     return {
         "transitions": workflow_service.available_transitions(ctx, form.name, record_id),
         "tasks": task_service.open_tasks_on(ctx, form.name, record_id),
         "may_withdraw": pending is not None and (pending["submitter"] == ctx.user.name or ctx.user.is_admin),
         "progress": task_service.approval_progress(ctx, form.name, record_id),
         "stages": {s.name: s.title for s in form.workflow.stages} if form.workflow else {},
-        "colleagues": [(u.name, u.label) for u in everyone if u.active and u.name != ctx.user.name
-                       and u.name not in barred],
+        "colleagues": [(u.name, u.label) for u in task_service.hand_on_candidates(ctx, form.name, record_id,
+                                                                                   everyone)],
     }
 
 

@@ -49,9 +49,12 @@ def test_handing_a_task_on_ends_read_access(build, reads):
     record = submit(cast["ann"])
     assert check("dan", record["id"]) == EVERYWHERE and check("eve", record["id"]) == NOWHERE
     task = task_of(cast["dan"])
-    assert cast["dan"].post(f"/api/tasks/{task['id']}/reassign", json={"to": "eve"}).status_code == 200
+    # a hand-on may not widen who reads the record: eve reads claims only by taking part
+    assert cast["dan"].post(f"/api/tasks/{task['id']}/reassign", json={"to": "eve"}).status_code == 422
+    assert check("eve", record["id"]) == NOWHERE
+    assert cast["dan"].post(f"/api/tasks/{task['id']}/reassign", json={"to": "cat"}).status_code == 200
     assert check("dan", record["id"]) == NOWHERE
-    assert check("eve", record["id"]) == EVERYWHERE
+    assert check("cat", record["id"]) == EVERYWHERE
     # 已办 still lists the hand-over, without the record's title or a link to it
     (done,) = cast["dan"].get("/api/tasks?status=done").get_json()
     assert (done["status"], done["readable"], done["title"]) == ("reassigned", False, f"#{record['id']}")
