@@ -21,10 +21,11 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from engine.auth.users import create_user, issue_token
 from engine.scheduler import run_pass
 from engine.store.system import notifications
 from tests.auth.test_login import csrf_from, login
-from tests.conftest import FROZEN_NOW, engine_today, write_module
+from tests.conftest import FROZEN_NOW, ApiClient, engine_today, write_module
 
 SECRET, SECRET_AFTER = "987654.32", "876543.21"
 PRICE, PRICE_AFTER = "123456.78", "234567.89"
@@ -339,8 +340,10 @@ def _names_in(document: Any) -> set[str]:
     elif isinstance(document, list):
         for value in document:
             found |= _names_in(value)
-    elif isinstance(document, str):
+    elif isinstance(document, str):  # also each term of "a,-b" and each part of "items.price"
         found.add(document)
+        for term in document.split(","):
+            found |= {term.strip().lstrip("-"), *term.strip().lstrip("-").split(".")}
     return found
 
 
@@ -364,3 +367,37 @@ def test_schemas_name_no_hidden_field_or_table_column(app, make_user):
     openapi = clerk.get("/api/openapi.json").get_json()["components"]["schemas"]
     for key in ("deal.fields", "deal.input"):
         assert set(openapi[key]["properties"]["items"]["items"]["properties"]) == {"product", "qty", "supplier"}
+
+
+def test_descriptions_give_no_formula_or_condition_naming_a_hidden_field(make_app, tmp_path):
+    """A visible formula or `visible_if` whose text names a hidden field or column is given
+    without that text, so the description does not name what is hidden."""
+    module = {
+        "module": "quotes", "title": "报价", "roles": [{"name": "clerk", "title": "文员"}],
+        "forms": [{
+            "name": "quote", "title": "报价", "title_field": "name",
+            "fields": [
+                {"name": "name", "type": "text", "label": "名称"},
+                {"name": "cost", "type": "decimal", "label": "成本"},
+                {"name": "big", "type": "formula", "label": "大单", "result": "boolean", "formula": "cost > 100"},
+                {"name": "note", "type": "text", "label": "备注", "visible_if": "cost > 100"},
+                {"name": "lines", "type": "table", "label": "行", "fields": [
+                    {"name": "qty", "type": "integer", "label": "数量"},
+                    {"name": "rate", "type": "decimal", "label": "费率"},
+                    {"name": "double", "type": "formula", "label": "双倍", "formula": "qty * 2"},
+                    {"name": "worth", "type": "formula", "label": "价值", "formula": "qty * rate"}]},
+            ],
+            "permissions": {"clerk": {"read": "all", "hide": ["cost", "lines.rate"]}},
+        }],
+    }
+    write_module(tmp_path / "quotes", module)
+    app = make_app(tmp_path / "quotes")
+    with app.extensions["engine"].db.transaction() as session:
+        clerk = ApiClient(app, issue_token(session, create_user(session, "clerk", "clerk-password", {"clerk"})),
+                          "clerk")
+    body = clerk.get("/api/forms/quote").get_json()
+    assert {"cost", "rate"}.isdisjoint(_names_in(body)), body
+    fields = {f["name"]: f for f in body["fields"]}
+    assert fields["big"]["formula"] is None and "visible_if" not in fields["note"]
+    columns = {f["name"]: f for f in fields["lines"]["fields"]}
+    assert columns["double"]["formula"] == "qty * 2" and columns["worth"]["formula"] is None
