@@ -110,9 +110,10 @@ def _typed(column: Column, value: Any) -> Any:
     raise _bad()
 
 
-def decode_cursor(session: Session, text: str, order: str, keys: list[SortKey]) -> list[Any]:
+def decode_cursor(session: Session, text: str, order: str, keys: list[SortKey], readable: ColumnElement) -> list[Any]:
     """The sort values a cursor names, typed for comparison; 400 for anything malformed,
-    made for another order, or pointing at a hidden value of a row that is gone."""
+    made for another order, or naming a row that is gone or that the caller may not read
+    (`readable`: the caller's row rule), so a forged cursor learns nothing of such a row."""
     if not text or len(text) > MAX_CURSOR:
         raise _bad()
     try:
@@ -130,7 +131,7 @@ def decode_cursor(session: Session, text: str, order: str, keys: list[SortKey]) 
     for key, part in zip(keys, parts, strict=True):
         if part == HIDDEN and key.column.name != "id":
             table = key.column.table
-            found = session.execute(select(key.column).where(table.c.id == row_id)).one_or_none()
+            found = session.execute(select(key.column).where(table.c.id == row_id, readable)).one_or_none()
             if found is None:
                 raise _bad()
             values.append(found[0])

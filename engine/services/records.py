@@ -128,7 +128,7 @@ def list_records(ctx: Context, form_name: str, params: Mapping[str, str]) -> dic
     if params.get("after"):
         if query.page != 1:
             raise BadRequest(_("parameters 'after' and 'page' cannot be combined"))
-        values = decode_cursor(ctx.session, str(params["after"]), query.order_spec, query.keys)
+        values = decode_cursor(ctx.session, str(params["after"]), query.order_spec, query.keys, condition)
         window.append(after_condition(query.keys, values))
     stmt = (select_records(tables, *window, extra=flags).order_by(*query.order)
             .limit(query.per_page + 1).offset((query.page - 1) * query.per_page))

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
+from decimal import Decimal
 
 import pytest
 
@@ -140,6 +142,14 @@ def test_a_malformed_cursor_is_a_400(people, after):
     assert "after" in response.get_json()["error"]["message"]
 
 
+def test_a_cursor_naming_an_unreadable_row_is_refused(people):
+    boss, alice = people
+    ids = {item["fields"]["owner"]: item["id"] for item in boss.get(f"{URL}?per_page=200").get_json()["items"]}
+    for owner, status in (("alice", 200), ("bob", 400)):
+        cursor = _cursor({"o": "name", "k": [{"r": 1}, ids[owner]]})
+        assert alice.get(URL, query_string={"order_by": "name", "after": cursor}).status_code == status
+
+
 def test_after_with_a_later_page_is_refused(people):
     boss, _alice = people
     cursor = boss.get(f"{URL}?per_page=3").get_json()["next"]
@@ -161,3 +171,56 @@ def test_openapi_names_after_and_next(people):
     assert "after" in {p["name"] for p in operation["parameters"]}
     lists = [s for name, s in doc["components"]["schemas"].items() if name.endswith("customer.list")]
     assert lists and lists[0]["properties"]["next"]["nullable"] is True
+
+
+@pytest.fixture
+def kitchen_dir(tmp_path):
+    """The kitchen module plus a role that reads red things only, unhidden: a viewer who also has
+    it sees the price of red things and not of the others."""
+    from tests.conftest import TEST_CONFIGS
+
+    target = tmp_path / "kitchen"
+    shutil.copytree(TEST_CONFIGS / "kitchen", target)
+    path = target / "kitchen.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["roles"].append({"name": "checker", "title": "Checker"})
+    thing = next(f for f in doc["forms"] if f["name"] == "thing")
+    thing["permissions"]["checker"] = {"read": {"where": "color == 'red'"}}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    return target
+
+
+@pytest.mark.kitchen
+def test_a_cursor_never_carries_a_value_hidden_in_its_row(make_user):
+    """Ordering by a field hidden in any row the caller reads is refused, so a cursor only
+    holds visible values; were one hidden in the last row, the cursor names the row instead."""
+    clerk = make_user("clerk1", "clerk")
+    reader = make_user("reader", "viewer", "checker")
+    ids = {}
+    for i, price in enumerate(["7.00", "3.00", "5.00", "1.00"]):
+        red = i % 2 == 0
+        ids[f"AA-{i}"] = clerk.create("thing", code=f"AA-{i}", color="red" if red else "blue", price=price,
+                                      **({"reason": "r"} if red else {}))["id"]
+    url = "/api/forms/thing/records"
+    assert reader.get(f"{url}?order_by=price").status_code == 400
+    body = reader.get(f"{url}?order_by=code&per_page=1").get_json()
+    assert "price" in body["items"][0]["fields"]  # AA-0 is red: its price is shown
+    cursor = json.loads(base64.urlsafe_b64decode(body["next"] + "=" * (-len(body["next"]) % 4)))
+    assert cursor == {"o": "code", "k": ["AA-0", ids["AA-0"]]}
+    by_row = reader.get(url, query_string={"order_by": "code",
+                                           "after": _cursor({"o": "code", "k": [{"r": 1}, ids["AA-1"]]})})
+    assert [i["fields"]["code"] for i in by_row.get_json()["items"]] == ["AA-2", "AA-3"]
+    gone = reader.get(url, query_string={"order_by": "code", "after": _cursor({"o": "code", "k": [{"r": 1}, 10**9]})})
+    assert gone.status_code == 400
+
+
+def test_encode_cursor_names_the_row_for_a_value_hidden_in_it():
+    from sqlalchemy import Column, Integer, MetaData, Numeric, Table
+
+    from engine.services.cursors import SortKey, encode_cursor
+
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True), Column("price", Numeric(10, 2)))
+    keys = [SortKey(table.c.price, False), SortKey(table.c.id, False)]
+    text = encode_cursor("price", keys, [Decimal("7.00"), 3], frozenset({"price"}))
+    assert json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == {"o": "price", "k": [{"r": 1}, 3]}
+    assert "7" not in base64.urlsafe_b64decode(text + "==").decode()
