@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from engine.errors import DefinitionError, EngineError, SchemaChangeRefused
+from engine.i18n import _
 from engine.settings import load_settings
 
 
@@ -89,9 +90,18 @@ def main() -> None:
     """Low-code workflow engine."""
 
 
+def _lang_option(default: str):
+    """--lang: the language of what a command writes for people (the catalogue's languages)."""
+    from engine.i18n import LOCALES
+
+    return click.option("--lang", "lang", type=click.Choice(LOCALES), default=default, show_default=True,
+                        help="Language of headers, values and messages.")
+
+
 @main.command()
 @click.argument("directory", required=False)
-def validate(directory: str | None) -> None:
+@_lang_option("en")
+def validate(directory: str | None, lang: str) -> None:
     """Validate the definitions in DIRECTORY (default: ENGINE_CONFIG_DIR)."""
     from engine.definitions import load_directory
 
@@ -99,7 +109,14 @@ def validate(directory: str | None) -> None:
     try:
         app = load_directory(folder)
     except DefinitionError as exc:
-        for line in exc.lines():
+        lines = exc.lines()
+        if lang != "en":
+            from engine.i18n import catalogue, translate_problem
+
+            zh = catalogue(lang)
+            msgids = frozenset(k for k in zh._catalog if isinstance(k, str) and k)
+            lines = [translate_problem(line, zh.gettext, msgids) for line in lines]
+        for line in lines:
             click.echo(line)
         sys.exit(1)
     click.echo(f"ok: {len(app.modules)} modules, {len(app.forms)} forms in {folder}", err=True)
@@ -301,7 +318,7 @@ def _acting(settings: dict, db, name: str):
     with db.session() as session:
         user = get_user(session, name)
     if user is None or not user.active:
-        _fail(f"no active user {name!r}")
+        _fail(_("no active user %(name)s", name=repr(name)))
 
     @contextmanager
     def use_case(write: bool = False):
@@ -319,8 +336,17 @@ def _acting(settings: dict, db, name: str):
 @click.option("--as", "as_user", default="admin", show_default=True, help="Export what this user may read.")
 @click.option("--where", multiple=True, metavar="FIELD=VALUE", help="A list filter, as in the API (repeatable), "
               "e.g. --where grade=A --where created_at__gte=2026-01-01.")
-def export_command(form: str, fmt: str, output: str | None, as_user: str, where: tuple[str, ...]) -> None:
-    """Export a form's records (every field the user may see) as CSV or XLSX."""
+@_lang_option("zh_CN")
+def export_command(form: str, fmt: str, output: str | None, as_user: str, where: tuple[str, ...], lang: str) -> None:
+    """Export a form's records (every field the user may see) as CSV or XLSX, with the
+    header and values of the web export in --lang."""
+    from engine.i18n import speaking
+
+    with speaking(lang):
+        _export(form, fmt, output, as_user, where)
+
+
+def _export(form: str, fmt: str, output: str | None, as_user: str, where: tuple[str, ...]) -> None:
     from engine.services import sheets, transfer
 
     settings = _settings()
@@ -350,9 +376,17 @@ def export_command(form: str, fmt: str, output: str | None, as_user: str, where:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--as", "as_user", default="admin", show_default=True, help="Create the records as this user.")
 @click.option("--valid-only", is_flag=True, help="Import the valid rows even if some rows have errors.")
-def import_command(form: str, file: str, as_user: str, valid_only: bool) -> None:
+@_lang_option("zh_CN")
+def import_command(form: str, file: str, as_user: str, valid_only: bool, lang: str) -> None:
     """Import a CSV or XLSX file into a form: each row is checked like the form; unless
     --valid-only, one bad row means nothing is imported. Exit 1 when a row failed."""
+    from engine.i18n import speaking
+
+    with speaking(lang):
+        _import(form, file, as_user, valid_only)
+
+
+def _import(form: str, file: str, as_user: str, valid_only: bool) -> None:
     from engine.services import imports, sheets
 
     settings = _settings()
@@ -367,11 +401,14 @@ def import_command(form: str, file: str, as_user: str, valid_only: bool) -> None
         _fail(exc.message)
     for item in report.failed:
         for column, messages in item["errors"].items():
-            click.echo(f"row {item['row']}: {column or '-'}: {'; '.join(messages)}")
+            click.echo(_("row %(row)s: %(column)s: %(problems)s", row=item["row"], column=column or "-",
+                         problems="; ".join(map(str, messages))))
     if report.ignored_columns:
-        click.echo(f"ignored columns: {', '.join(report.ignored_columns)}")
-    click.echo(f"{len(report.created)} of {report.rows} rows imported" if report.imported
-               else f"nothing imported: {len(report.failed)} of {report.rows} rows have errors")
+        click.echo(_("ignored columns: %(columns)s", columns=", ".join(report.ignored_columns)))
+    click.echo(_("%(created)s of %(rows)s rows imported", created=len(report.created), rows=report.rows)
+               if report.imported else
+               _("nothing imported: %(failed)s of %(rows)s rows have errors", failed=len(report.failed),
+                 rows=report.rows))
     if report.failed:
         sys.exit(1)
 

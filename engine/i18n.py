@@ -4,27 +4,57 @@ render time by Babel (zh-CN default) once the web layer installs it; until then
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
+
+#: Languages the catalogue speaks; the first is the product's default.
+LOCALES = ("zh_CN", "en")
+#: Outside a request (a CLI command run with --lang): the catalogue `_` reads from.
+_OUTSIDE: ContextVar[Any] = ContextVar("engine_language", default=None)
 
 
 def _(message: str, **params: Any) -> str:
-    """Translate for the current request; outside a request (CLI, scheduler) English."""
+    """Translate for the current request; outside a request (CLI, scheduler) English, or the
+    language set by `speaking`."""
     from flask import has_request_context
 
     if has_request_context():
         from flask_babel import gettext
 
         return gettext(message, **params)
+    catalogue = _OUTSIDE.get()
+    if catalogue is not None:
+        message = catalogue.gettext(message)
     return message % params if params else message
 
 
 def lazy(message: str, **params: Any) -> Any:
     """For module-level strings: translated when rendered."""
-    from flask_babel import lazy_gettext
+    from flask_babel import LazyString
 
-    return lazy_gettext(message, **params)
+    return LazyString(_, message, **params)
+
+
+@lru_cache(maxsize=4)
+def catalogue(locale: str) -> Any:
+    """The compiled catalogue of `locale` (English: none, the msgids are English)."""
+    from babel.support import Translations
+
+    return Translations.load(str(Path(__file__).with_name("translations")), [locale])
+
+
+@contextmanager
+def speaking(locale: str | None) -> Iterator[None]:
+    """Messages made outside a request (`engine export --lang zh_CN`) in `locale`."""
+    token = _OUTSIDE.set(None if not locale or locale.startswith("en") else catalogue(locale))
+    try:
+        yield
+    finally:
+        _OUTSIDE.reset(token)
 
 
 def N_(message: str) -> str:

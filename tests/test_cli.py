@@ -167,3 +167,16 @@ def test_demo_with_a_bad_data_file_is_one_line(env, tmp_path, text):
     result = run(env, "demo", check=False, cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-500:]
     assert result.stderr.strip().count("\n") == 0 and "demo data error" in result.stderr
+
+
+def test_validate_speaks_english_unless_lang_is_given(env, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "m.json").write_text('{"module": "m", "title": "M", "forms": [{"name": "f", "title": "F", '
+                                '"fields": [{"name": "x", "label": "X", "type": "text", "required": "yes"}]}]}')
+    english = run(env, "validate", str(bad), check=False, cwd=tmp_path)
+    assert english.returncode == 1
+    assert "m.json: /forms/0/fields/0/required: \"yes\" is not of type 'boolean'" in english.stdout
+    chinese = run(env, "validate", str(bad), "--lang", "zh_CN", check=False, cwd=tmp_path)
+    assert chinese.returncode == 1
+    assert "m.json: /forms/0/fields/0/required: \"yes\" 不是 是/否 类型" in chinese.stdout

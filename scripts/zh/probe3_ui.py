@@ -16,4 +16,9 @@ ZH = {
     "to records or wait until they are cleaned up":
         "每位用户未关联到记录的上传文件最多 %(quota)s（已用 %(used)s）；请先关联到记录，或等待系统清理",
     "The file is larger than {size}": "文件超过 {size}",
+    # engine import (CLI), in --lang
+    "row %(row)s: %(column)s: %(problems)s": "第 %(row)s 行：%(column)s：%(problems)s",
+    "ignored columns: %(columns)s": "已忽略的列：%(columns)s",
+    "%(created)s of %(rows)s rows imported": "已导入 %(created)s / %(rows)s 行",
+    "nothing imported: %(failed)s of %(rows)s rows have errors": "未导入任何记录：%(rows)s 行中有 %(failed)s 行有错误",
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -125,23 +126,35 @@ def test_import_needs_create_permission(people, make_user, browse):
     assert browse("keeper").get("/f/sales_order/import").status_code in (403, 404)
 
 
-def test_cli_export_and_import(app, people, db_url, tmp_path):
+def test_cli_export_and_import(app, people, db_url, tmp_path, browse):
+    """The CLI speaks the product's default language (zh_CN) like the web export; --lang en
+    gives English headers, values and messages."""
     engine_cmd = str(Path(sys.executable).with_name("engine"))
     env = {**os.environ, "DATABASE_URL": db_url, "ENGINE_SECRET_KEY": "x",
            "ENGINE_CONFIG_DIR": app.config["ENGINE"]["ENGINE_CONFIG_DIR"]}
-    people["zhang"].create("customer", name="嘉兴庚", owner="zhang")
-    out = subprocess.run([engine_cmd, "export", "customer", "--as", "zhang"], env=env, capture_output=True,
-                         text=True, timeout=60)
+
+    def cli(*args):
+        return subprocess.run([engine_cmd, *args], env=env, capture_output=True, text=True, timeout=60)
+
+    people["zhang"].create("customer", name="嘉兴庚", owner="zhang", in_pool=False)
+    out = cli("export", "customer", "--as", "zhang")
     assert out.returncode == 0 and "嘉兴庚" in out.stdout
+    web = browse("zhang").get("/f/customer/export?format=csv").get_data(as_text=True).lstrip("\ufeff")
+    assert out.stdout.splitlines()[0] == web.splitlines()[0] and out.stdout.startswith("ID,阶段,客户名称")
+    assert ",否," in out.stdout.splitlines()[1]  # values as on the page too
+    english = cli("export", "customer", "--as", "zhang", "--lang", "en")
+    assert english.returncode == 0 and english.stdout.startswith("ID,Stage,客户名称")
+    refused = cli("export", "customer", "--as", "zhang", "--where", "nonsense=1")
+    assert refused.returncode == 1 and re.search(r"[\u4e00-\u9fff]", refused.stderr), refused.stderr
     bad = tmp_path / "bad.csv"
     bad.write_text("客户名称,联系电话\n湖州辛,123\n", encoding="utf-8")
-    failed = subprocess.run([engine_cmd, "import", "customer", str(bad), "--as", "boss"], env=env,
-                            capture_output=True, text=True, timeout=60)
-    assert failed.returncode == 1 and "row 2: 联系电话" in failed.stdout and "nothing imported" in failed.stdout
+    failed = cli("import", "customer", str(bad), "--as", "boss")
+    assert failed.returncode == 1 and "第 2 行：联系电话：" in failed.stdout and "未导入" in failed.stdout
+    failed = cli("import", "customer", str(bad), "--as", "boss", "--lang", "en")
+    assert failed.returncode == 1 and "row 2: 联系电话: " in failed.stdout and "nothing imported" in failed.stdout
     good = tmp_path / "good.csv"
     good.write_text("客户名称,负责销售\n湖州辛,zhang\n", encoding="utf-8")
-    done = subprocess.run([engine_cmd, "import", "customer", str(good), "--as", "boss"], env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = cli("import", "customer", str(good), "--as", "boss", "--lang", "en")
     assert done.returncode == 0 and "1 of 1 rows imported" in done.stdout
 
 
