@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, and_, false, or_, select
+from sqlalchemy import Column, ColumnElement, and_, false, literal, or_, select
 from sqlalchemy.orm import Session
 
 from engine.errors import BadRequest
@@ -150,9 +150,10 @@ def after_condition(keys: list[SortKey], values: list[Any]) -> ColumnElement:
         if value is None:
             same.append(column.is_(None))  # nothing comes after an empty value but the tie-break
             continue
-        beyond = column < value if key.descending else column > value
+        bound = literal(value, column.type)  # a bound parameter: `column > True` is refused as Python
+        beyond = column < bound if key.descending else column > bound
         if key.nullable:
             beyond = or_(beyond, column.is_(None))
         branches.append(and_(*same, beyond))
-        same.append(column == value)
+        same.append(column == bound)
     return or_(*branches) if branches else false()

@@ -224,3 +224,27 @@ def test_encode_cursor_names_the_row_for_a_value_hidden_in_it():
     text = encode_cursor("price", keys, [Decimal("7.00"), 3], frozenset({"price"}))
     assert json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))) == {"o": "price", "k": [{"r": 1}, 3]}
     assert "7" not in base64.urlsafe_b64decode(text + "==").decode()
+
+
+@pytest.mark.kitchen
+@pytest.mark.parametrize("order_by", ["price", "-price", "moment", "-moment", "active", "-active", "count,-day",
+                                      "-rate,code"])
+def test_walk_over_decimal_datetime_and_boolean_orders(make_user, order_by):
+    clerk = make_user("clerk1", "clerk")
+    rows = [("7.00", "2026-01-02T09:00:00+08:00", True, 1), (None, None, False, 1), ("7.00", None, True, 2),
+            ("0.10", "2026-01-02T09:00:00.123456+00:00", False, 2), (None, "2025-12-31T23:59:59+00:00", True, 3)]
+    for i, (price, moment, active, count) in enumerate(rows * 2):
+        fields = {"code": f"AA-{i}", "color": "blue", "active": active, "count": count,
+                  **({"price": price, "rate": price} if price else {}), **({"moment": moment} if moment else {})}
+        clerk.create("thing", **fields)
+    url = "/api/forms/thing/records"
+    full = [i["id"] for i in clerk.get(f"{url}?order_by={order_by}&per_page=200").get_json()["items"]]
+    walked, after = [], None
+    while True:
+        body = clerk.get(url, query_string={"order_by": order_by, "per_page": 3, **({"after": after} if after else {})})
+        assert body.status_code == 200, body.get_json()
+        walked += [i["id"] for i in body.get_json()["items"]]
+        after = body.get_json()["next"]
+        if after is None:
+            break
+    assert walked == full and len(full) == 10
