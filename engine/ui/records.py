@@ -133,7 +133,8 @@ def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[st
     offset = datetime.now(engine_state().tzinfo).utcoffset()
     expressions.update(user=user.name if user else None, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
     return render_template("records/edit.html", form=form, wtform=wtform, record=record, shown=shown,
-                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions)
+                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions,
+                           display_value=display_value)
 
 
 def _linked_paths(node: Any, out: set[tuple[str, str]]) -> None:

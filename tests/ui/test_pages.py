@@ -41,6 +41,17 @@ def test_create_customer_through_the_form(browser):
     assert "杭州测试" in detail and "A类" in detail
 
 
+def test_a_readonly_date_with_a_default_shows_that_default_as_text(browser):
+    """最近跟进日期 is readonly with default $today: the new form shows the date it will get as
+    text (a browser date input would show mm/dd/yyyy or nothing), and — on a record without one."""
+    alice = browser("alice", "sales")
+    page = alice.get("/f/customer/new").get_data(as_text=True)
+    block = page[page.index('data-field-block="last_follow_up"'):]
+    block = block[:block.index('data-field-block="next_follow_up"')]
+    assert re.search(r'data-readonly-value="last_follow_up">\d{4}-\d{2}-\d{2}</div>', block), block
+    assert re.search(r'<input class="d-none"[^>]*disabled', block) and 'type="date" value="' in block
+
+
 def test_validation_errors_show_next_to_fields_and_keep_input(browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
