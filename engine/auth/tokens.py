@@ -39,6 +39,13 @@ class TokenInfo:
     expires_at: datetime | None
     revoked_at: datetime | None
     revoked: bool
+    user_display_name: str | None = None
+
+    @property
+    def user_label(self) -> str:
+        """`张伟 (zhangwei)`: people know each other by display name, the login name tells two apart."""
+        shown = self.user_display_name
+        return f"{shown} ({self.user_name})" if shown and shown != self.user_name else self.user_name
 
     def status(self, now: datetime | None = None) -> str:
         """active | expired | revoked"""
@@ -113,13 +120,13 @@ def touch_token(session: Session, token_id: int) -> None:
 
 def list_tokens(session: Session, user_id: int | None = None) -> list[TokenInfo]:
     """Tokens of one user (or of everyone), newest first."""
-    query = (select(api_tokens, users.c.name.label("user_name"))
+    query = (select(api_tokens, users.c.name.label("user_name"), users.c.display_name.label("user_display_name"))
              .join(users, users.c.id == api_tokens.c.user_id).order_by(api_tokens.c.id.desc()))
     if user_id is not None:
         query = query.where(api_tokens.c.user_id == user_id)
     return [TokenInfo(id=r.id, user_name=r.user_name, name=r.name, created_at=r.created_at,
                       last_used_at=r.last_used_at, expires_at=r.expires_at, revoked_at=r.revoked_at,
-                      revoked=r.revoked) for r in session.execute(query)]
+                      revoked=r.revoked, user_display_name=r.user_display_name) for r in session.execute(query)]
 
 
 def revoke_token(session: Session, token_id: int, *, user_id: int | None = None) -> TokenInfo:

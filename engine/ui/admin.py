@@ -61,7 +61,8 @@ def users():
     with use_case() as ctx:
         everyone = list_users(ctx.session)
         roles = {r.name: r.title for r in ctx.app.roles.values()}
-    return render_template("admin/users.html", users=everyone, roles=roles)
+    labels = {u.name: f"{u.label} ({u.name})" if u.label != u.name else u.name for u in everyone}
+    return render_template("admin/users.html", users=everyone, roles=roles, labels=labels)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -52,6 +52,21 @@ def test_a_readonly_date_with_a_default_shows_that_default_as_text(browser):
     assert re.search(r'<input class="d-none"[^>]*disabled', block) and 'type="date" value="' in block
 
 
+def test_admin_lists_name_people_by_display_name_and_login(browser, app):
+    from engine.auth.tokens import issue_token
+    from engine.auth.users import create_user
+
+    with app.extensions["engine"].db.transaction() as session:
+        lisa = create_user(session, "lisa", "lisa-password", {"sales_manager"}, display_name="李莎")
+        create_user(session, "zhangwei", "zhangwei-password", {"sales"}, display_name="张伟", manager="lisa")
+        issue_token(session, lisa, name="报表脚本")
+    root = browser("root", "admin")
+    tokens = root.get("/admin/tokens").get_data(as_text=True)
+    assert re.search(r'data-user="lisa">李莎 \(lisa\)</td>', tokens), tokens
+    users = root.get("/admin/users").get_data(as_text=True)
+    assert "<td>李莎 (lisa)</td>" in users  # zhangwei's manager
+
+
 def test_validation_errors_show_next_to_fields_and_keep_input(browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
