@@ -48,6 +48,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/timers.py
 	$(BIN)/python bench/import_rows.py
 	$(BIN)/python bench/login_throttle.py
+	$(BIN)/python bench/keyset.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench

@@ -23,7 +23,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, and_, false, literal, or_, select
+from sqlalchemy import Column, ColumnElement, and_, false, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from engine.errors import BadRequest
@@ -142,18 +142,27 @@ def decode_cursor(session: Session, text: str, order: str, keys: list[SortKey], 
 
 def after_condition(keys: list[SortKey], values: list[Any]) -> ColumnElement:
     """Rows strictly after `values` in the order of `keys`, NULLs last in either direction:
-    k1 beyond v1, or k1 = v1 and k2 beyond v2, and so on."""
+    k1 beyond v1, or k1 = v1 and k2 beyond v2, and so on. Keys that are all filled and run
+    one way compare as a row value, `(k1, k2) < (v1, v2)`, which an index on them serves."""
+    bounds = [literal(value, key.column.type) for key, value in zip(keys, values, strict=True)]
+    if all(not key.nullable for key in keys) and len({key.descending for key in keys}) == 1:
+        columns, row = tuple_(*(key.column for key in keys)), tuple_(*bounds)
+        return columns < row if keys[0].descending else columns > row
     branches: list[ColumnElement] = []
     same: list[ColumnElement] = []
-    for key, value in zip(keys, values, strict=True):
+    for key, value, bound in zip(keys, values, bounds, strict=True):
         column = key.column
         if value is None:
             same.append(column.is_(None))  # nothing comes after an empty value but the tie-break
             continue
-        bound = literal(value, column.type)  # a bound parameter: `column > True` is refused as Python
-        beyond = column < bound if key.descending else column > bound
+        beyond = column < bound if key.descending else column > bound  # bound: `column > True` is refused
         if key.nullable:
             beyond = or_(beyond, column.is_(None))
         branches.append(and_(*same, beyond))
         same.append(column == bound)
-    return or_(*branches) if branches else false()
+    if not branches:
+        return false()
+    first = keys[0]
+    if not first.nullable:  # a redundant range on the first key, for an index on it
+        return and_(first.column <= bounds[0] if first.descending else first.column >= bounds[0], or_(*branches))
+    return or_(*branches)
