@@ -1,5 +1,5 @@
 """Dashboard charts (docs/reference.md, Charts): each form's `charts`, aggregated in SQL over exactly the rows
-the viewer may read (the same row filter as lists), so a salesperson's dashboard shows
+the viewer may read (the same row filter as lists), so a user's dashboard shows
 their numbers. A chart over a field hidden from the viewer is not shown to them at all.
 `avg` of a yes/no field is the share of yes (a rate)."""
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Duplicate warnings (`warn_duplicates` or `unique` fields): which records already hold a
-value. Names only the records the user may read; the others are counted, so a salesperson
+value. Names only the records the user may read; the others are counted, so a user
 learns that a colleague already has the record without seeing it. Only a readable record
 may be excluded from the count."""
 from __future__ import annotations

@@ -219,7 +219,7 @@ def new_meta(ctx: Context, form: FormDef) -> dict[str, Any]:
 
 def check_creatable_row(ctx: Context, form: FormDef, values: Mapping[str, Any], meta: Mapping[str, Any]) -> None:
     """A user creates only records they may then work on: the new record must fall under one
-    of their `update` rules, the same rule an edit must keep (so a salesperson cannot create
+    of their `update` rules, the same rule an edit must keep (so a user cannot create
     a record owned by a colleague). A user with no update rule on the form must be able to
     read it; a role that may only create (a submission box) is not limited."""
     for action in ("update", "read"):

@@ -276,7 +276,7 @@ RELATED_ROWS = 10
 
 
 def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[str, Any]]:
-    """Records of other forms whose link fields point here (an account's invoices, visits,
+    """Records of other forms whose link fields point here (an account's visits, notes,
     tickets...), newest first, as far as the user may read them."""
     found = []
     for other in ctx.gate.readable_forms(ctx.user):

@@ -29,7 +29,7 @@ ACTION_INPUTS = {"comment": lazy("Comment"), "to": lazy("Hand on to"), "version"
 
 
 def _label(form: FormDef | None, key: str) -> str:
-    """`items.2.qty` → 订单明细 row 3 数量; `comment` → 意见; an unknown key as it is."""
+    """`lines.2.qty` → "Lines row 3 Qty" (labels from the form); `comment` → its label; an unknown key as it is."""
     if key in ACTION_INPUTS:
         return str(ACTION_INPUTS[key])
     name, _dot, rest = key.partition(".")

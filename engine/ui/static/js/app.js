@@ -228,7 +228,7 @@
     };
   }
 
-  // A linked record's field (`customer.grade`): the record is fetched once through the API
+  // A linked record's field (`account.tier`): the record is fetched once through the API
   // (only what the user may read) and the page recomputes when it arrives.
   var linkedRecords = {};
 
