@@ -192,6 +192,25 @@ def admin(make_user: Callable[..., ApiClient], app: Any) -> ApiClient:
     return ApiClient(app, token, "admin")
 
 
+@pytest.fixture
+def browser(app: Any, make_user: Callable[..., ApiClient]) -> Callable[..., Any]:
+    """A logged-in browser session (test client with cookies) for a new user:
+    browser("alice", "sales")."""
+    from tests.auth.test_login import login
+
+    def open_as(name: str, *roles: str):
+        make_user(name, *roles)
+        client = app.test_client()
+        assert login(client, name, f"{name}-password").status_code == 302
+        return client
+    return open_as
+
+
+@pytest.fixture
+def admin_browser(browser: Callable[..., Any]) -> Any:
+    return browser("root9", "admin")
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--lang=zh-CN",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]

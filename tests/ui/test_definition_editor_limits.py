@@ -6,17 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
+from tests.auth.test_login import csrf_from
 
 HEAD = '{"module": "crm", "title": "t", "forms": '
-
-
-@pytest.fixture
-def admin_browser(app, make_user):
-    make_user("root9", "admin")
-    client = app.test_client()
-    assert login(client, "root9", "root9-password").status_code == 302
-    return client
 
 
 @pytest.mark.parametrize("text", [

@@ -7,19 +7,9 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
 from engine.errors import MAX_PROBLEMS_SHOWN
-from tests.auth.test_login import csrf_from, login
+from tests.auth.test_login import csrf_from
 from tests.definitions.test_problem_bounds import many_keys, many_schema_errors
-
-
-@pytest.fixture
-def admin_browser(app, make_user):
-    make_user("root9", "admin")
-    client = app.test_client()
-    assert login(client, "root9", "root9-password").status_code == 302
-    return client
 
 
 def problems_box(page: str) -> str:

@@ -9,15 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
-
-
-@pytest.fixture
-def admin(app, make_user):
-    make_user("root8", "admin")
-    client = app.test_client()
-    assert login(client, "root8", "root8-password").status_code == 302
-    return client
+from tests.auth.test_login import csrf_from
 
 
 @pytest.mark.parametrize("lang, expected", [
@@ -25,21 +17,21 @@ def admin(app, make_user):
     ("en", ["true is not of type 'string', 'null'", "null is not of type 'object'",
             "\"yes\" is not of type 'boolean'"]),
 ])
-def test_editor_type_problems_read_json_values(app, admin, lang, expected):
+def test_editor_type_problems_read_json_values(app, admin_browser, lang, expected):
     doc = json.loads((Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"]) / "crm.json").read_text(encoding="utf-8"))
     field = doc["forms"][0]["fields"][0]
     field.update({"default": True, "required": "yes"})
     doc["forms"][0]["fields"][1]["options"] = [{"value": "a", "label": "A"}, None]
-    admin.get(f"/?lang={lang}")
+    admin_browser.get(f"/?lang={lang}")
     url = "/admin/definitions/crm.json/edit"
-    token = csrf_from(admin.get(url).get_data(as_text=True))
-    page = admin.post(url, data={"csrf_token": token, "text": json.dumps(doc, ensure_ascii=False)})
+    token = csrf_from(admin_browser.get(url).get_data(as_text=True))
+    page = admin_browser.post(url, data={"csrf_token": token, "text": json.dumps(doc, ensure_ascii=False)})
     text = html.unescape(page.get_data(as_text=True))
     for message in expected:
         assert message in text, re.findall(r"crm\.json: /forms[^<]*", text)
     assert not re.search(r"\b(True|None)\b|'yes'", text)
 
-    token = csrf_from(admin.get(url).get_data(as_text=True))
-    numbers = admin.post(url, data={"csrf_token": token, "text": "[1,2]"})
+    token = csrf_from(admin_browser.get(url).get_data(as_text=True))
+    numbers = admin_browser.post(url, data={"csrf_token": token, "text": "[1,2]"})
     shown = html.unescape(numbers.get_data(as_text=True))
     assert ("[1, 2] 不是 对象 类型" if lang == "zh_CN" else "[1, 2] is not of type 'object'") in shown

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
+from tests.auth.test_login import csrf_from
 
 LIMIT = 256 * 1024
 
@@ -18,21 +18,14 @@ def app(make_app, config_dir):
     return make_app(config_dir, ENGINE_MAX_FORM_BODY=LIMIT)
 
 
-def browser(app, make_user, name: str, *roles: str):
-    make_user(name, *roles)
-    client = app.test_client()
-    assert login(client, name, f"{name}-password").status_code == 302
-    return client
+@pytest.fixture
+def sales(browser):
+    return browser("sam", "sales")
 
 
 @pytest.fixture
-def sales(app, make_user):
-    return browser(app, make_user, "sam", "sales")
-
-
-@pytest.fixture
-def admin(app, make_user):
-    return browser(app, make_user, "root9", "admin")
+def admin(admin_browser):
+    return admin_browser
 
 
 def token_of(client, path: str) -> str:
@@ -79,8 +72,8 @@ def test_a_long_link_value_is_not_echoed(app, sales):
     assert len(answer.get_data(as_text=True)) < 100_000
 
 
-def test_a_long_table_link_value_is_not_echoed(app, make_user):
-    client = browser(app, make_user, "sam", "sales")
+def test_a_long_table_link_value_is_not_echoed(sales):
+    client = sales
     token = token_of(client, "/f/sales_order/new")
     answer = client.post("/f/sales_order/new", data={"csrf_token": token, "items-0-product": "9" * 200_000})
     assert answer.status_code in (400, 422)

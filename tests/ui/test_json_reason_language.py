@@ -13,7 +13,7 @@ import pytest
 from engine.definitions import load_sources
 from engine.errors import DefinitionError
 from engine.json_reasons import REASONS, reason_of
-from tests.auth.test_login import csrf_from, login
+from tests.auth.test_login import csrf_from
 
 BROKEN = {  # text → the reason's msgid
     '{"module": "crm", "title": "cut': "the text in double quotes that starts here is not closed",
@@ -50,14 +50,6 @@ def test_every_reason_has_chinese(app):
     with app.test_request_context("/"), force_locale("zh_CN"):
         for _phrase, msgid in REASONS:
             assert gettext(msgid) != msgid, msgid
-
-
-@pytest.fixture
-def admin_browser(app, make_user):
-    make_user("root9", "admin")
-    client = app.test_client()
-    assert login(client, "root9", "root9-password").status_code == 302
-    return client
 
 
 def test_the_editor_says_why_in_chinese(app, admin_browser):

@@ -3,22 +3,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from tests.access.test_row_rules import approve_for_production
 from tests.auth.test_login import csrf_from, login
-
-
-@pytest.fixture
-def browser(app, make_user):
-    """A logged-in browser session for a new user: browser("alice", "sales")."""
-
-    def open_as(name: str, *roles: str):
-        make_user(name, *roles)
-        client = app.test_client()
-        assert login(client, name, f"{name}-password").status_code == 302
-        return client
-    return open_as
 
 
 def token_of(client, url):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 from tests.auth.test_login import csrf_from
-from tests.ui.test_pages import browser, token_of  # noqa: F401  (fixture)
+from tests.ui.test_pages import token_of
 
 
 def test_stale_edit_and_referenced_delete_are_explained_in_chinese(browser):  # noqa: F811

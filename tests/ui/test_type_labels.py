@@ -10,7 +10,6 @@ from openpyxl import load_workbook
 
 import engine.fieldtypes as fieldtypes
 from engine.fieldtypes.labels import LABELS, type_label
-from tests.ui.test_pages import browser  # noqa: F401  (fixture)
 
 
 def test_every_registered_type_has_a_label_with_chinese(app):
