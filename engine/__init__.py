@@ -89,10 +89,6 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(
         SECRET_KEY=values["ENGINE_SECRET_KEY"],
         MAX_CONTENT_LENGTH=values["ENGINE_MAX_UPLOAD"] + 1024 * 1024,
-        # A text field of a page form held in memory (EngineRequest.max_form_memory_size).
-        MAX_FORM_MEMORY_SIZE=values["ENGINE_MAX_FORM_BODY"],
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,
         JSON_SORT_KEYS=False,
         ENGINE=values,

@@ -111,11 +111,10 @@ def validate(directory: str | None, lang: str) -> None:
     except DefinitionError as exc:
         lines = exc.lines()
         if lang != "en":
-            from engine.i18n import catalogue, translate_problem
+            from engine.i18n import catalogue, catalogue_msgids, translate_problem
 
-            zh = catalogue(lang)
-            msgids = frozenset(k for k in zh._catalog if isinstance(k, str) and k)
-            lines = [translate_problem(line, zh.gettext, msgids) for line in lines]
+            msgids = catalogue_msgids(lang)
+            lines = [translate_problem(line, catalogue(lang).gettext, msgids) for line in lines]
         for line in lines:
             click.echo(line)
         sys.exit(1)

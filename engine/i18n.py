@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,8 +40,9 @@ def lazy(message: str, **params: Any) -> Any:
 
 
 @lru_cache(maxsize=4)
+@cache
 def catalogue(locale: str) -> Any:
-    """The compiled catalogue of `locale` (English: none, the msgids are English)."""
+    """The compiled catalogue of `locale` (English: none, the msgids are English), loaded once."""
     from babel.support import Translations
 
     return Translations.load(str(Path(__file__).with_name("translations")), [locale])
@@ -127,12 +128,19 @@ def translate_problem(line: str, gettext: Callable[[str], str], msgids: Iterable
     return head + translate_text(m.group("message"), gettext, msgids)
 
 
+@cache
+def catalogue_msgids(locale: str) -> frozenset[str]:
+    """The msgids `locale`'s catalogue translates (built once: problem lines are matched
+    against them, up to 200 lines a page)."""
+    catalog = getattr(catalogue(locale), "_catalog", None) or {}
+    return frozenset(k for k in catalog if isinstance(k, str) and k)
+
+
 def problem_text(line: Any) -> str:
     """Jinja filter: a definition problem in the reader's language."""
-    from flask_babel import get_translations, gettext
+    from flask_babel import get_locale, gettext
 
-    catalog = getattr(get_translations(), "_catalog", None)
-    if not catalog:
+    msgids = catalogue_msgids(str(get_locale() or "zh_CN"))
+    if not msgids:
         return str(line)
-    msgids = frozenset(k for k in catalog if isinstance(k, str) and k)
     return translate_problem(str(line), lambda m: gettext(m) if m else m, msgids)

@@ -110,11 +110,16 @@ class Gate:
     def never_visible(self, user: User, form: FormDef, now: datetime) -> frozenset[str]:
         """Fields hidden by any role that grants the user rows (conservatively: for filters,
         ordering, search, the form description and create, which are not tied to one row)."""
-        grants = self.grants(user, form, "read", now)
-        if not grants:
+        # The hide sets of `grants(user, form, "read", now)`, without building its SQL: this
+        # runs for every form in the page header, so it stays plain set arithmetic.
+        if not user.active:
             return frozenset(form.field_names)
-        hidden = frozenset.union(*(g.hide for g in grants))
-        return hidden
+        perms = self.permissions(user, form)
+        granting = [p for p in perms if p.rule("read").grants]
+        hides = [p.hide for p in granting]
+        if not any(p.rule("read").kind == "all" for p in granting):  # the participation grant
+            hides.append(frozenset.intersection(*(p.hide for p in perms)) if perms else frozenset())
+        return frozenset().union(*hides)
 
     def depends_on_user(self, user: User, form: FormDef, action: str) -> bool:
         """Whether the user's `action` rows depend on who they are (`own`, a `where` naming

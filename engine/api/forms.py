@@ -12,6 +12,7 @@ from engine.definitions.model import FieldDef, FormDef
 from engine.expressions.nodes import Expression
 from engine.fieldtypes import type_of
 from engine.records.context import Context
+from engine.services.queries import default_order
 from engine.web import use_case
 
 from . import bp
@@ -52,12 +53,6 @@ def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset(), table:
     return out
 
 
-def _visible_order(order_by: str, hidden: frozenset[str]) -> str:
-    """The default order without terms on hidden fields (a list skips them for this reader too)."""
-    terms = [t.strip() for t in order_by.split(",") if t.strip()]
-    return ",".join(t for t in terms if t.lstrip("-").split(".")[0] not in hidden) or "-created_at"
-
-
 def describe_form(ctx: Context, form: FormDef) -> dict[str, Any]:
     hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
     form = without_hidden_columns(form, hidden)
@@ -71,7 +66,7 @@ def describe_form(ctx: Context, form: FormDef) -> dict[str, Any]:
         "list": {"columns": [c for c in form.list.columns if c not in hidden],
                  "filters": [c for c in form.list.filters if c not in hidden],
                  "search": [c for c in form.list.search if c not in hidden],
-                 "order_by": _visible_order(form.list.order_by, hidden), "page_size": form.list.page_size},
+                 "order_by": default_order(form, hidden) or "-created_at", "page_size": form.list.page_size},
         "can_create": ctx.gate.can_create(ctx.user, form),
     }
     if form.workflow:

@@ -109,11 +109,6 @@ def check_token(session: Session, token: str) -> TokenCheck:
     return TokenCheck(True, user, row.id if stale else None)
 
 
-def user_for_token(session: Session, token: str) -> User | None:
-    """The active user of a live token, or None."""
-    return check_token(session, token).user
-
-
 def touch_token(session: Session, token_id: int) -> None:
     session.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=datetime.now(UTC)))
 

@@ -149,7 +149,7 @@ def revoke_tokens(session: Session, user_id: int) -> None:
 
 def __getattr__(name: str):
     """Tokens live in tokens.py (which imports this module); these names stay importable from here."""
-    if name in ("issue_token", "user_for_token"):
+    if name == "issue_token":
         from . import tokens
 
         return getattr(tokens, name)

@@ -30,11 +30,11 @@ from engine.auth.users import SYSTEM_USER, get_user
 from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.expressions import ExpressionError, evaluate_condition
-from engine.i18n import N_
+from engine.i18n import N_, catalogue
 from engine.records.codec import readable_titles
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime
-from engine.services.notifications import DEFAULT_LOCALE, _catalogue, buffered, flush, notify
+from engine.services.notifications import DEFAULT_LOCALE, buffered, flush, notify
 from engine.store.busy import retry_busy
 from engine.store.db import Database
 from engine.store.records import StoredRecord, fetch_one, load_children, rows_to_records, select_records
@@ -189,7 +189,7 @@ def _actors(ctx: Context, form: FormDef, record: StoredRecord) -> list[str]:
 
 
 def _system_text(message: str) -> str:
-    return _catalogue(DEFAULT_LOCALE).gettext(message)
+    return catalogue(DEFAULT_LOCALE).gettext(message)
 
 
 def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:

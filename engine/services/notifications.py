@@ -4,15 +4,12 @@ webhook later by the scheduler pass (engine.scheduler.delivery), never in the re
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from babel.support import Translations
 from sqlalchemy import func, insert, select, update
 
 from engine.errors import NotFound
-from engine.i18n import N_, _
+from engine.i18n import N_, _, catalogue
 from engine.records.context import Context
 from engine.store.system import notifications
 
@@ -31,7 +28,6 @@ TEXTS = {
 }
 
 BUFFER = "notify_buffer"
-TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 DEFAULT_LOCALE = "zh_CN"
 
 
@@ -64,9 +60,6 @@ def buffered(ctx: Context) -> list:
     return ctx._cache.setdefault(BUFFER, [])
 
 
-@cache
-def _catalogue(locale: str) -> Translations:
-    return Translations.load(str(TRANSLATIONS), [locale])
 
 
 def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | None = None,
@@ -79,7 +72,7 @@ def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | No
     try:
         if translate is not None:
             return translate(text) % safe
-        return _catalogue(locale).gettext(text) % safe
+        return catalogue(locale).gettext(text) % safe
     except (KeyError, ValueError, TypeError):
         return f"{kind}: {params}"
 

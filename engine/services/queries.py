@@ -173,7 +173,7 @@ def default_order(form: FormDef, invisible: frozenset[str]) -> str:
     """The list's configured order without the fields hidden from the caller (ordering by a
     field reveals it); newest first when nothing is left."""
     parts = [p.strip() for p in (form.list.order_by or "").split(",") if p.strip()]
-    kept = [p for p in parts if p.lstrip("-") not in invisible]
+    kept = [p for p in parts if p.lstrip("-").split(".")[0] not in invisible]
     return ",".join(kept) if kept or not parts else "-created_at"
 
 

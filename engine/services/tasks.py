@@ -14,6 +14,7 @@ from engine.auth.users import User, get_user
 from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
 from engine.fieldtypes.text import quoted
 from engine.i18n import _
+from engine.records.codec import readable_titles
 from engine.records.context import Context
 from engine.store.system import approvals as approvals_table
 from engine.store.system import carbon_copies, tasks, users
@@ -105,10 +106,7 @@ def _readable_ids(ctx: Context, keys: set[tuple[str, int]]) -> set[tuple[str, in
         form = ctx.app.form(form_name)
         if form is None:
             continue
-        table = ctx.runtime.tables(form_name).table
-        ids = [i for f, i in keys if f == form_name]
-        found.update((form_name, i) for i in ctx.session.execute(select(table.c.id).where(
-            table.c.id.in_(ids), ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now))).scalars())
+        found.update((form_name, i) for i in readable_titles(ctx, form, [i for f, i in keys if f == form_name]))
     return found
 
 
@@ -126,30 +124,36 @@ def _cc_items(ctx: Context, limit: int) -> list[dict[str, Any]]:
     return out
 
 
+def _open_rows(ctx: Context, form_name: str, record_id: int) -> list[Any]:
+    """The caller's open task rows on one record, read once per use case (the record page
+    asks for them three ways)."""
+    key = ("open_tasks", form_name, record_id)
+    if key not in ctx._cache:
+        ctx._cache[key] = ctx.session.execute(select(tasks).where(
+            tasks.c.form == form_name, tasks.c.record_id == record_id, tasks.c.assignee == ctx.user.name,
+            tasks.c.status == "open").order_by(tasks.c.id)).mappings().all()
+    return ctx._cache[key]
+
+
 def open_tasks_on(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
     """The caller's open tasks on one record (for the actions on its page)."""
-    rows = ctx.session.execute(select(tasks).where(
-        tasks.c.form == form_name, tasks.c.record_id == record_id, tasks.c.assignee == ctx.user.name,
-        tasks.c.status == "open").order_by(tasks.c.id)).mappings().all()
-    return [encode_task(ctx, row) for row in rows]
+    return [encode_task(ctx, row) for row in _open_rows(ctx, form_name, record_id)]
 
 
 def barred_from_hand_on(ctx: Context, form_name: str, record_id: int) -> frozenset[str]:
     """Who the caller's open tasks on a record may not be handed on to: the submitter and the
     owner (see `approvals.barred_approvers`), unless every such task's step allows self-approval."""
     form = ctx.app.form(form_name)
-    rows = ctx.session.execute(select(tasks.c.approval_id, tasks.c.step_index).where(
-        tasks.c.form == form_name, tasks.c.record_id == record_id, tasks.c.assignee == ctx.user.name,
-        tasks.c.status == "open")).all()
+    rows = _open_rows(ctx, form_name, record_id)
     if form is None or form.workflow is None or not rows:
         return frozenset()
-    stage = form.workflow.stage(_stage_of_approval(ctx, rows[0].approval_id))
+    stage = form.workflow.stage(_stage_of_approval(ctx, rows[0]["approval_id"]))
     if stage is None or stage.approval is None or all(
-            stage.approval.steps[row.step_index].allow_self_approval for row in rows):
+            stage.approval.steps[row["step_index"]].allow_self_approval for row in rows):
         return frozenset()
     record, _hidden = load_readable(ctx, form, record_id)
     submitter = ctx.session.execute(select(approvals_table.c.submitter).where(
-        approvals_table.c.id == rows[0].approval_id)).scalar_one()
+        approvals_table.c.id == rows[0]["approval_id"])).scalar_one()
     return approvals.barred_approvers(form, record, submitter)
 
 
@@ -158,7 +162,7 @@ def hand_on_candidates(ctx: Context, form_name: str, record_id: int, people: lis
     the caller, not barred (`barred_from_hand_on`), who may decide on the whole record
     (`may_decide`: read through their own roles, nothing hidden). Empty without an open task."""
     form = ctx.app.form(form_name)
-    if form is None or not open_tasks_on(ctx, form_name, record_id):
+    if form is None or not _open_rows(ctx, form_name, record_id):
         return []
     barred = barred_from_hand_on(ctx, form_name, record_id)
     others = [u for u in people if u.active and u.name != ctx.user.name and u.name not in barred]

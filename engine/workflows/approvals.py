@@ -84,13 +84,13 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
             tasks.c.approval_id == approval_id, tasks.c.status == "approved", tasks.c.acted_by == tasks.c.assignee)):
         approved_steps.setdefault(person, set()).add(step_index)
     steps = stage.approval.steps
+    barred = barred_approvers(form, record, submitter)
     for index in range(first, len(steps)):
         step = steps[index]
         if step.when is not None and not evaluate_condition(step.when, _scope(ctx, form, record)):
             continue
         people = resolve(ctx.session, step.approvers, record.values, record.meta)
         if not step.allow_self_approval:
-            barred = barred_approvers(form, record, submitter)
             people = [p for p in people if p not in barred]
         if not people:
             raise NoApprover(step, form.name, record.id)
