@@ -1,9 +1,23 @@
 """The field-type contract and its registry. One class per type, registered by name.
 
-A field type knows how to store a value (SQLAlchemy column type), how to read it
-from JSON and from a query string, how to write it back to JSON, and which
-constraints of the definition apply to it. Record-level concerns (defaults,
-formulas, required, unique, links that must exist) live in `engine.records`.
+A field type is the one place that knows everything about its values. Grouped by who
+asks (the contract test in tests/fieldtypes/test_contract.py calls every hook of every
+registered type on its `samples`):
+
+- definitions: `options_schema` / `required_options` (the JSON Schema fragment the module
+  schema is assembled from), `build_settings` (raw keys → frozen settings on FieldDef),
+  `check_definition` (semantic checks, JSON-pointer messages), `value_kind`;
+- store: `column_type`, `storage_signature`;
+- codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`;
+- reading: `text` (plain, any output path), `html` (pages), `to_cell` / `from_cell` /
+  `cell_hint` (spreadsheets);
+- writing: `widget` (the unbound WTForms field of the create/edit pages), `filter_kind`;
+- API and browser: `value_schema` (OpenAPI / JSON Schema of the value), `client_kind`
+  (what the browser's expression evaluator and formula runner treat the value as).
+
+Record-level concerns (defaults, formulas, required, unique, links that must exist) live
+in `engine.records`. Adding a type is one module in this package plus its tests; see
+docs/field-types.md.
 """
 from __future__ import annotations
 
