@@ -23,8 +23,8 @@ from engine.json_reasons import reason_of
 from .builder import Builder
 from .checks import check_app
 from .model import ADMIN_ROLE, AppDef, FormDef, ModuleDef, RoleDef
+from .schema import module_schema
 
-SCHEMA_PATH = Path(__file__).with_name("module.schema.json")
 #: Limits on one module file: its size, and how deep its JSON may nest (a real module needs
 #: about 10 levels; the schema check and the builders recurse, so depth is checked first).
 MAX_FILE_CHARS = 2 * 1024 * 1024
@@ -36,8 +36,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 @cache
 def schema_validator() -> Draft202012Validator:
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return Draft202012Validator(module_schema())
 
 
 def read_sources(directory: str | Path) -> dict[str, str]:
