@@ -37,7 +37,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.report import replace_section  # noqa: E402
 from bench.run import free_port, machine, pg_info, scratch_schema, start_server, stop_server  # noqa: E402
-from engine import create_app  # noqa: E402
+from engine.app import create_app  # noqa: E402
 from engine.auth.users import create_user, issue_token  # noqa: E402
 from engine.definitions import load_directory  # noqa: E402
 from engine.store.db import Database  # noqa: E402

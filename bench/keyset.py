@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import replace_section  # noqa: E402
 from bench.run import CONFIGS, FORM, customer_options, machine, scratch_schema, seed  # noqa: E402
-from engine import create_app  # noqa: E402
+from engine.app import create_app  # noqa: E402
 from engine.auth.users import create_user, issue_token  # noqa: E402
 from engine.definitions import load_directory  # noqa: E402
 from engine.store.db import Database  # noqa: E402

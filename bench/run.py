@@ -340,7 +340,7 @@ class Statement:
 
 def trace_requests(url: str, tokens: dict[str, str], size: int) -> dict[str, list[Statement]]:
     """Each list scenario once through the WSGI app in-process, recording the SQL it issues."""
-    from engine import create_app
+    from engine.app import create_app
 
     app = create_app({"DATABASE_URL": url, "ENGINE_CONFIG_DIR": str(CONFIGS),
                       "ENGINE_SECRET_KEY": "bench", "ENGINE_RELOAD_INTERVAL": 3600})

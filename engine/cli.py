@@ -173,7 +173,7 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
         atexit.register(loop.terminate)
         click.echo(f"scheduler running (process {loop.pid})")
 
-    from engine import create_app
+    from engine.app import create_app
     from engine.request_limits import MAX_REQUEST_LINE
 
     class Server(BaseApplication):

@@ -4,6 +4,7 @@ render time by Babel (zh-CN default) once the web layer installs it; until then
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -19,10 +20,10 @@ _OUTSIDE: ContextVar[Any] = ContextVar("engine_language", default=None)
 
 def _(message: str, **params: Any) -> str:
     """Translate for the current request; outside a request (CLI, scheduler) English, or the
-    language set by `speaking`."""
-    from flask import has_request_context
-
-    if has_request_context():
+    language set by `speaking`. Flask is not imported here: without it (`engine validate`)
+    there can be no request."""
+    flask = sys.modules.get("flask")
+    if flask is not None and flask.has_request_context():
         from flask_babel import gettext
 
         return gettext(message, **params)

@@ -4,10 +4,12 @@
 in the documented production setup does the same; what gets past them (or past another
 server, e.g. the development server) is bounded here so that a query costs little: the
 query string may hold at most MAX_QUERY_BYTES bytes and MAX_QUERY_PARAMS parameters.
+
+Bodies are bounded per kind of request by `EngineRequest` (the app's request class).
 """
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import Request, current_app, jsonify, request
 
 #: The longest request line gunicorn accepts (its limit_request_line maximum).
 MAX_REQUEST_LINE = 8190
@@ -36,3 +38,53 @@ def bound_query():
     if wants_json():
         return jsonify(error_body(code, message)), status
     return html_error(status, message)
+
+
+def accepts_body(limit: int):
+    """Mark a page view that takes a bigger form body than ENGINE_MAX_FORM_BODY (the
+    definition editor posts whole module files)."""
+    def mark(view):
+        view.max_body = limit
+        return view
+    return mark
+
+
+class EngineRequest(Request):
+    """Body size limits per kind of request, refused with 413 before being read: file uploads
+    (multipart) may reach MAX_CONTENT_LENGTH (ENGINE_MAX_UPLOAD plus room for the form), each
+    text part of them ENGINE_MAX_FORM_BODY; JSON and every other API body stop at
+    ENGINE_MAX_JSON_BODY; any other page post (a form) at ENGINE_MAX_FORM_BODY, unless its
+    view says otherwise (`accepts_body`)."""
+
+    def _view_limit(self) -> int | None:
+        view = current_app.view_functions.get(self.endpoint or "") if self.url_rule is not None else None
+        return getattr(view, "max_body", None)
+
+    @property
+    def max_content_length(self) -> int | None:
+        if self._max_content_length is not None:
+            return self._max_content_length
+        if not current_app:
+            return None
+        settings = current_app.config["ENGINE"]
+        if self.mimetype == "multipart/form-data":
+            return current_app.config["MAX_CONTENT_LENGTH"]
+        if self.is_json or self.path.startswith("/api/"):
+            return settings["ENGINE_MAX_JSON_BODY"]
+        return self._view_limit() or settings["ENGINE_MAX_FORM_BODY"]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        if not current_app:
+            return None
+        return self._view_limit() or current_app.config["ENGINE"]["ENGINE_MAX_FORM_BODY"]
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value

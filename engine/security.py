@@ -14,11 +14,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, request
+from flask_wtf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
        "script-src 'self'; object-src 'none'; frame-ancestors 'self'; base-uri 'self'")
 CACHEABLE_ENDPOINTS = ("static", "favicon")
+
+#: CSRF protection of page forms (the API checks it itself, only for cookie sessions).
+csrf = CSRFProtect()
 
 
 def init_security(app: Flask, settings: dict[str, Any]) -> None:

@@ -27,7 +27,7 @@ import pytest
 import time_machine
 from sqlalchemy import create_engine, text
 
-from engine import create_app
+from engine.app import create_app
 from engine.auth import users as users_module
 from engine.auth.users import create_user, issue_token
 from engine.definitions import load_directory

@@ -15,7 +15,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 @bp.before_request
 def authenticate() -> None:
-    from engine import csrf
+    from engine.security import csrf
 
     user = resolve_user()
     if user is None:

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from engine import create_app, startup
+from engine import startup
+from engine.app import create_app
 from engine.auth.users import get_user, issue_token
 from engine.store.db import Database
 from tests.conftest import initialise
