@@ -16,7 +16,7 @@ from typing import Any
 from engine.errors import BadRequest
 from engine.i18n import N_, _
 from engine.json_reasons import reason_of
-from engine.store.db import text_problem
+from engine.text_checks import text_problem
 
 MAX_DEPTH = 32
 MAX_LISTED = 20

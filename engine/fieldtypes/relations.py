@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, Text
 
 from engine.definitions.model import FieldDef
 from engine.i18n import _
-from engine.store.db import text_problem
+from engine.text_checks import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
 from .text import quoted

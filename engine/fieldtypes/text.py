@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from engine.definitions.model import FieldDef
 from engine.i18n import _
-from engine.store.db import text_problem
+from engine.text_checks import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
 

@@ -33,8 +33,8 @@ from engine.errors import BadRequest, EngineError, ValidationFailed
 from engine.fieldtypes.text import shortened
 from engine.i18n import _
 from engine.records.context import Context
-from engine.store.db import text_problem
 from engine.store.system import users
+from engine.text_checks import text_problem
 
 from .bulk_create import Prepared, reserve_serials, write_many
 from .records import creatable_form, prepare_create

@@ -9,7 +9,6 @@ PostgreSQL: one engine; writers lock rows with FOR UPDATE.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -43,22 +42,6 @@ def _sqlite_engine(url: str, immediate: bool, **kwargs: Any) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def text_problem(value: str) -> str | None:
-    """Why a text cannot be stored (None when it can): PostgreSQL refuses NUL characters and
-    lone surrogates in text and JSON; SQLite's driver cannot encode the latter. Checked where
-    text comes in (requests, field values, imports), so no statement fails on it later."""
-    from engine.i18n import _
-
-    if "\x00" in value:
-        return _("text may not contain NUL (\\u0000) characters")
-    if not value.isascii() and _SURROGATE.search(value):
-        return _("text may not contain lone surrogates (\\ud800-\\udfff); send valid UTF-8 text")
-    return None
 
 
 def describe_url(url: str | URL) -> str:
