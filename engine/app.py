@@ -10,16 +10,15 @@ from flask import Flask
 from werkzeug.routing import IntegerConverter
 
 from engine.api import bp as api_bp
-from engine.api.errors import register_error_handlers
-from engine.auth import web as auth_web
-from engine.request_limits import EngineRequest, bound_query
-from engine.security import csrf, init_security
 from engine.settings import load_settings
-from engine.startup import open_holder, wait_for_database
 from engine.store.db import Database
-from engine.ui import i18n
 from engine.ui import init_app as init_pages
-from engine.web import EngineState
+from engine.web import locale, login
+from engine.web.context import EngineState
+from engine.web.errors import register_error_handlers
+from engine.web.limits import EngineRequest, bound_query
+from engine.web.security import csrf, init_security
+from engine.web.startup import open_holder, wait_for_database
 
 
 class IdConverter(IntegerConverter):
@@ -50,8 +49,8 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     app.before_request(wait_for_database)  # nothing after this touches a missing db
 
     csrf.init_app(app)
-    auth_web.init_app(app)
-    i18n.init_app(app)
+    login.init_app(app)
+    locale.init_app(app)
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie sessions
     app.register_blueprint(api_bp)
     init_pages(app)

@@ -174,7 +174,7 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
         click.echo(f"scheduler running (process {loop.pid})")
 
     from engine.app import create_app
-    from engine.request_limits import MAX_REQUEST_LINE
+    from engine.web.limits import MAX_REQUEST_LINE
 
     class Server(BaseApplication):
         """gunicorn with N worker processes (each with a few threads), whatever N is."""
@@ -186,7 +186,7 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 60)
             # The longest request line gunicorn allows (0 would mean unlimited); longer ones get its
-            # own 400 page before the app. What passes is bounded by engine.request_limits.
+            # own 400 page before the app. What passes is bounded by engine.web.limits.
             self.cfg.set("limit_request_line", MAX_REQUEST_LINE)
 
         def load(self):

@@ -1,6 +1,6 @@
 """The engine's error values. Each carries what a user needs to act on it.
 
-HTTP mapping lives in one place (`engine.api.errors`); everything below the web
+HTTP mapping lives in one place (`engine.web.errors`); everything below the web
 layer raises these and never builds responses itself.
 """
 from __future__ import annotations

@@ -5,8 +5,8 @@ from collections.abc import Collection
 
 from flask import Blueprint, g, request
 
-from engine.auth.web import resolve_user
 from engine.errors import BadRequest, Unauthorized
+from engine.web.login import resolve_user
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -15,7 +15,7 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 @bp.before_request
 def authenticate() -> None:
-    from engine.security import csrf
+    from engine.web.security import csrf
 
     user = resolve_user()
     if user is None:
@@ -28,8 +28,7 @@ def json_body(allowed: Collection[str] | None = None) -> dict:
     """The request's JSON object; 400 when it is missing, not an object, or (with `allowed`)
     has keys the endpoint does not take. Size, nesting and text are checked on parsing."""
     from engine.i18n import _
-
-    from .json_input import refuse_unknown_keys, request_json
+    from engine.web.json_input import refuse_unknown_keys, request_json
 
     body = request_json()
     if not isinstance(body, dict):

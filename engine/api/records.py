@@ -9,9 +9,9 @@ from engine.records.context import Context
 from engine.services import comments, duplicates
 from engine.services import records as service
 from engine.web import use_case
+from engine.web.json_input import MAX_LISTED
 
 from . import bp, json_body
-from .json_input import MAX_LISTED
 
 
 def _fields(body: dict) -> dict:

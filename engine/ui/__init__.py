@@ -12,7 +12,6 @@ from engine.auth.login import attempt_login
 from engine.auth.redirects import safe_target
 from engine.auth.throttle import ThrottleRules
 from engine.auth.users import end_sessions
-from engine.auth.web import LoginUser, resolve_user
 from engine.forms.echo import BoundedStringField
 from engine.i18n import _
 from engine.services import incidents as incident_service
@@ -21,8 +20,8 @@ from engine.services import tasks as task_service
 from engine.services.charts import visible_charts
 from engine.services.records import list_records
 from engine.web import engine_state, use_case
-
-from .i18n import LANGUAGES
+from engine.web.locale import LANGUAGES
+from engine.web.login import LoginUser, resolve_user
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 

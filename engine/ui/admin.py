@@ -14,15 +14,15 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from engine.auth.tokens import issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.auth.users import create_user, get_user, list_users, update_user
-from engine.auth.web import resolve_user
 from engine.errors import EngineError, ValidationFailed
 from engine.forms.echo import BoundedEmailField, BoundedStringField
 from engine.i18n import _, lazy
-from engine.request_limits import accepts_body
 from engine.services import incidents as incident_service
 from engine.store.system import definition_versions
 from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
+from engine.web.limits import accepts_body
+from engine.web.login import resolve_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -7,7 +7,7 @@ import subprocess
 import urllib.error
 import urllib.request
 
-from engine.request_limits import MAX_QUERY_BYTES, MAX_QUERY_PARAMS
+from engine.web.limits import MAX_QUERY_BYTES, MAX_QUERY_PARAMS
 from tests.auth.test_login import login
 from tests.test_cli import ENGINE, env, free_port, get_json, run  # noqa: F401 - env is a fixture
 

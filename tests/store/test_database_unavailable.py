@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from engine import startup
 from engine.app import create_app
 from engine.auth.users import get_user, issue_token
 from engine.store.db import Database
+from engine.web import startup
 from tests.conftest import initialise
 
 CLOSED = "postgresql+psycopg://someone:s3cret@127.0.0.1:1/engine"

@@ -11,12 +11,11 @@ from flask import Flask, abort, current_app, g, jsonify, make_response, request
 from flask_login import LoginManager, UserMixin, current_user
 from sqlalchemy.exc import OperationalError
 
+from engine.auth import throttle
+from engine.auth.throttle import address_key
+from engine.auth.tokens import check_token, touch_token
+from engine.auth.users import User, get_user_by_id
 from engine.i18n import N_, _
-
-from . import throttle
-from .throttle import address_key
-from .tokens import check_token, touch_token
-from .users import User, get_user_by_id
 
 
 class LoginUser(UserMixin):

@@ -20,8 +20,9 @@ MAX_QUERY_PARAMS = 200
 def bound_query():
     """A before-request hook: None, or the refusal (414/400) in the API's JSON envelope
     under /api, a page in the user's language elsewhere."""
-    from engine.api.errors import error_body, html_error, wants_json
     from engine.i18n import _
+
+    from .errors import error_body, html_error, wants_json
 
     query = request.query_string
     if len(query) > MAX_QUERY_BYTES:

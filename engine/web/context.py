@@ -13,6 +13,8 @@ from engine.records.context import Context, Runtime
 from engine.runtime import RuntimeHolder
 from engine.store.db import Database
 
+from .login import resolve_user
+
 
 @dataclass
 class EngineState:
@@ -34,8 +36,6 @@ def engine_state() -> EngineState:
 @contextmanager
 def use_case(write: bool = False) -> Iterator[Context]:
     """A Context for the request's user inside one transaction (committed on success)."""
-    from engine.auth.web import resolve_user
-
     user = g.get("user") or resolve_user()
     if user is None:
         raise Unauthorized("log in or send an API token")
