@@ -8,48 +8,65 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEFAULTS: dict[str, Any] = {
-    "DATABASE_URL": "sqlite:///instance/engine.db",
-    "ENGINE_CONFIG_DIR": "./configs",
-    "ENGINE_SECRET_KEY": None,
-    "ENGINE_SMTP_URL": None,
-    "ENGINE_WEBHOOK_URL": None,
-    "ENGINE_MAIL_FROM": "engine@localhost",
-    # Link to records in emails and webhooks, e.g. https://erp.example.com
-    "ENGINE_BASE_URL": None,
-    # `engine serve`: run the scheduler (reminders, deliveries) alongside: "auto" = with 1 worker
-    "ENGINE_SCHEDULER": "auto",
-    "ENGINE_TIMEZONE": "Asia/Shanghai",
-    "ENGINE_MAX_UPLOAD": 10 * 1024 * 1024,
-    # Largest JSON request body (bytes); bigger bodies get 413 before they are read.
-    "ENGINE_MAX_JSON_BODY": 1024 * 1024,
-    # Largest page form post that is not a file upload (bytes), and largest text field of an
-    # upload form; bigger ones get a 413 page before they are read.
-    "ENGINE_MAX_FORM_BODY": 1024 * 1024,
-    # Uploads not attached to a record are deleted after this many hours (scheduler pass)...
-    "ENGINE_UPLOAD_GRACE_HOURS": 24.0,
-    # ...and one user may hold at most this many bytes of them at a time.
-    "ENGINE_UPLOAD_QUOTA": 100 * 1024 * 1024,
-    # How often (seconds) a process looks at the definition files for changes.
-    "ENGINE_RELOAD_INTERVAL": 1.0,
-    # Import: rows with content, and cells (rows × header columns), one file may hold.
-    "ENGINE_IMPORT_MAX_ROWS": 10_000,
-    "ENGINE_IMPORT_MAX_CELLS": 1_000_000,
-    # Behind HTTPS: Secure cookies, HSTS (ENGINE_HSTS_SECONDS, 0 = none), https links.
-    "ENGINE_HTTPS": False,
-    "ENGINE_HSTS_SECONDS": 365 * 24 * 3600,
-    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted.
-    "ENGINE_PROXY_COUNT": 0,
-    # Login throttling: failed tries per account / per client address within the window
-    # (seconds) before that account / address is locked for the lockout (seconds).
-    "ENGINE_LOGIN_MAX_FAILURES": 5,
-    "ENGINE_LOGIN_ADDRESS_MAX_FAILURES": 20,
-    "ENGINE_LOGIN_WINDOW": 900,
-    "ENGINE_LOGIN_LOCKOUT": 900,
-}
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment setting; `help` and `shown` (the default as people read it) make the
+    settings table of docs/reference.md (`make docs`)."""
+
+    name: str
+    default: Any
+    help: str
+    shown: str | None = None
+
+
+MB = 1024 * 1024
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE_URL", "sqlite:///instance/engine.db",
+            "SQLAlchemy URL of the database; PostgreSQL as `postgresql+psycopg://user@host/db`."),
+    Setting("ENGINE_CONFIG_DIR", "./configs", "The definitions directory: every `*.json` file in it is a module."),
+    Setting("ENGINE_SECRET_KEY", None, "Signs sessions and CSRF tokens.",
+            "a random key kept in `instance/secret_key`"),
+    Setting("ENGINE_SMTP_URL", None, "Email delivery: `smtp://user:password@host:587` (STARTTLS when offered) "
+            "or `smtps://...`; without it no email is sent.", "none"),
+    Setting("ENGINE_WEBHOOK_URL", None, "Every notification is also POSTed to this URL as JSON.", "none"),
+    Setting("ENGINE_MAIL_FROM", "engine@localhost", "Sender address of emails."),
+    Setting("ENGINE_BASE_URL", None, "The site's address, e.g. `https://erp.example.com`, for links to records "
+            "in emails and webhooks.", "none"),
+    Setting("ENGINE_SCHEDULER", "auto", "Run the scheduler (reminders, timers, deliveries) next to "
+            "`engine serve`: `auto` (with one worker), `on` or `off`."),
+    Setting("ENGINE_TIMEZONE", "Asia/Shanghai", "The zone of \"today\", of date reminders and of displayed times."),
+    Setting("ENGINE_MAX_UPLOAD", 10 * MB, "Largest uploaded file, in bytes.", "10 MB"),
+    Setting("ENGINE_MAX_JSON_BODY", MB, "Largest JSON body (and any other API body that is not a file upload), "
+            "in bytes; bigger ones get 413 `payload_too_large` before they are read.", "1 MB"),
+    Setting("ENGINE_MAX_FORM_BODY", MB, "Largest page form post that is not a file upload, and largest text "
+            "field of an upload form, in bytes; bigger ones get a 413 page in the user's language before they "
+            "are read (the definition editor takes up to 8 MB).", "1 MB"),
+    Setting("ENGINE_UPLOAD_GRACE_HOURS", 24.0, "Hours an upload may stay unattached to a record before the "
+            "scheduler pass deletes it."),
+    Setting("ENGINE_UPLOAD_QUOTA", 100 * MB, "Bytes of unattached uploads one user may hold at a time "
+            "(413 beyond).", "100 MB"),
+    Setting("ENGINE_RELOAD_INTERVAL", 1.0, "Seconds between checks of the definition files for changes."),
+    Setting("ENGINE_IMPORT_MAX_ROWS", 10_000, "Rows with content one import file may hold."),
+    Setting("ENGINE_IMPORT_MAX_CELLS", 1_000_000, "Cells (rows × header columns) one import file may hold."),
+    Setting("ENGINE_HTTPS", False, "Served over HTTPS (`1`, `true`, `yes` or `on`): cookies get `Secure`, "
+            "answers carry HSTS, links use https.", "off"),
+    Setting("ENGINE_HSTS_SECONDS", 365 * 24 * 3600, "`Strict-Transport-Security` max-age with ENGINE_HTTPS "
+            "(`0`: no HSTS header)."),
+    Setting("ENGINE_PROXY_COUNT", 0, "Reverse proxies in front of the app whose "
+            "`X-Forwarded-For/-Proto/-Host/-Port/-Prefix` headers are believed (nginx alone: `1`)."),
+    Setting("ENGINE_LOGIN_MAX_FAILURES", 5, "Failed logins of one account within ENGINE_LOGIN_WINDOW before "
+            "it is locked."),
+    Setting("ENGINE_LOGIN_ADDRESS_MAX_FAILURES", 20, "Failed logins (or unknown API tokens) from one client "
+            "address within ENGINE_LOGIN_WINDOW before it is locked."),
+    Setting("ENGINE_LOGIN_WINDOW", 900, "Seconds over which failed logins are counted."),
+    Setting("ENGINE_LOGIN_LOCKOUT", 900, "Seconds a locked account or address is refused."),
+)
+DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 
 FLAG_TRUE = ("1", "true", "yes", "on")
 

@@ -46,6 +46,26 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "sum": (1, 1),
     "today": (0, 0),
 }
+#: function name -> (signature, what it gives); the reference's function table is made from it.
+FUNCTION_HELP: dict[str, tuple[str, str]] = {
+    "abs": ("abs(x)", "The absolute value of a number; null stays null."),
+    "coalesce": ("coalesce(a, b, ...)", "The first argument that is not null (null when all are); "
+                 "the arguments must be of comparable kinds."),
+    "days_between": ("days_between(a, b)", "Whole days from date `a` to date `b` (negative when `b` is "
+                     "earlier); a datetime counts by its date in ENGINE_TIMEZONE; null when either is null."),
+    "len": ("len(x)", "The number of rows of a table, items of a multiselect or characters of a text; "
+            "0 for null."),
+    "max": ("max(a, b, ...) or max(list)", "The largest value that is not null (null when there is none); "
+            "with one list-valued argument, e.g. `max(items.price)`, the largest item."),
+    "min": ("min(a, b, ...) or min(list)", "The smallest value that is not null (null when there is none); "
+            "with one list-valued argument, the smallest item."),
+    "now": ("now()", "The current date and time."),
+    "round": ("round(x, n)", "`x` rounded half away from zero to `n` decimal places (0 to 10; default 0); "
+              "a whole number stays whole when `n` is 0."),
+    "sum": ("sum(list)", "The sum of a list-valued field such as a table column, e.g. `sum(items.subtotal)`; "
+            "null items are skipped, no rows give 0."),
+    "today": ("today()", "Today's date in ENGINE_TIMEZONE."),
+}
 ARITHMETIC = ("+", "-", "*", "/", "%")
 COMPARISONS = ("==", "!=", "<", "<=", ">", ">=", "in", "not in")
 
