@@ -1,0 +1,1 @@
+"""Record values: codecs between stored, JSON and form shapes; computed fields; validation; the use-case context."""

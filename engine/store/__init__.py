@@ -1,0 +1,1 @@
+"""The database: tables built from definitions, schema sync, record queries, system tables."""
