@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test setup demo bench lint clean
+.PHONY: run test setup demo bench lint docs clean
 
 $(APP_STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -49,6 +49,10 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/import_rows.py
 	$(BIN)/python bench/login_throttle.py
 	$(BIN)/python bench/keyset.py
+
+## make docs: rewrite the generated sections of docs/reference.md (module format, field types, API, CLI, settings)
+docs: $(APP_STAMP)
+	$(BIN)/python scripts/reference.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench

@@ -13,6 +13,8 @@ from . import bp
 
 @bp.get("/admin/definitions")
 def definitions_status():
+    """Admins: the loaded definitions: `signature`, `modules` (name, title, file, forms), `problems` (one
+    `file: /json/pointer: message` line each), `valid`, `reloaded_at`."""
     if not g.user.is_admin:
         raise Forbidden("admins only")
     state = engine_state()
@@ -30,11 +32,14 @@ def definitions_status():
 
 @bp.get("/admin/incidents")
 def list_incidents():
+    """Admins: problems the engine could not solve by itself (failed deliveries, steps without an approver,
+    timers that could not fire), newest first; `status=open` (default) or `all`."""
     with use_case() as ctx:
         return jsonify(incident_service.list_incidents(ctx, request.args.get("status", "open")))
 
 
 @bp.post("/admin/incidents/<id:incident_id>/resolve")
 def resolve_incident(incident_id: int):
+    """Admins: mark one problem as resolved."""
     with use_case(write=True) as ctx:
         return jsonify(incident_service.resolve(ctx, incident_id))

@@ -15,6 +15,8 @@ from . import bp
 
 @bp.post("/files")
 def upload_file():
+    """Upload a file as multipart form data in the field `file`; 201 with its `id` to put in a file field
+    (it belongs to the uploader until a record takes it)."""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise BadRequest("send the file as multipart form data in the field 'file'")
@@ -27,6 +29,8 @@ def upload_file():
 
 @bp.get("/files/<id:file_id>")
 def download_file(file_id: int):
+    """Download an attachment: one of the caller's own unattached uploads, or a file of a record the caller
+    may read and whose field is not hidden from them."""
     with use_case() as ctx:
         row = ctx.session.execute(select(files).where(files.c.id == file_id)).first()
         if row is None:

@@ -77,12 +77,15 @@ def describe_form(ctx: Context, form: FormDef) -> dict[str, Any]:
 
 @bp.get("/forms")
 def list_forms():
+    """The forms the caller may read, each with its fields, list settings and stages as the caller sees
+    them (no hidden field)."""
     with use_case() as ctx:
         return jsonify([describe_form(ctx, f) for f in ctx.gate.readable_forms(g.user)])
 
 
 @bp.get("/forms/<form_name>")
 def get_form(form_name: str):
+    """One form as the caller sees it (as in `GET /api/forms`)."""
     from engine.services.records import readable_form
 
     with use_case() as ctx:

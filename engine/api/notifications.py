@@ -11,6 +11,7 @@ from . import bp
 
 @bp.get("/notifications")
 def list_notifications():
+    """The caller's notifications (the latest 100), newest first; `unread=1` for the unread ones only."""
     unread = request.args.get("unread") in ("1", "true", "yes")
     with use_case() as ctx:
         return jsonify(service.list_notifications(ctx, unread_only=unread))
@@ -18,11 +19,13 @@ def list_notifications():
 
 @bp.post("/notifications/<id:notification_id>/read")
 def mark_read(notification_id: int):
+    """Mark one of the caller's notifications as read."""
     with use_case(write=True) as ctx:
         return jsonify(service.mark_read(ctx, notification_id))
 
 
 @bp.post("/notifications/read")
 def mark_all_read():
+    """Mark all of the caller's notifications as read; answers `{"marked": N}`."""
     with use_case(write=True) as ctx:
         return jsonify({"marked": service.mark_all_read(ctx)})

@@ -245,5 +245,7 @@ def build(ctx: Context) -> dict[str, Any]:
 
 @bp.get("/openapi.json")
 def openapi():
+    """An OpenAPI 3 description of the API for the caller: every endpoint, with each readable form's fields
+    as schemas."""
     with use_case() as ctx:
         return jsonify(build(ctx))

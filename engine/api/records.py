@@ -46,12 +46,16 @@ def _refuse_unknown_fields(ctx: Context, form_name: str, fields: dict) -> None:
 
 @bp.get("/forms/<form_name>/records")
 def list_records(form_name: str):
+    """List records: query `page`, `per_page` (at most 200), `order_by` (`field`, `-field`,
+    comma-separated), `q` (search), `stage`, `{field}=v`, `{field}__gte`, `__lte`, `__contains`, `after`
+    (keyset cursor); answers `{"items", "total", "page", "per_page", "next"}`."""
     with use_case() as ctx:
         return jsonify(service.list_records(ctx, form_name, request.args))
 
 
 @bp.post("/forms/<form_name>/records")
 def create_record(form_name: str):
+    """Create a record: body `{"fields": {...}}`; 201 with the record."""
     fields = _fields(json_body(("fields", "version")))
     with use_case(write=True) as ctx:
         _refuse_unknown_fields(ctx, form_name, fields)
@@ -60,12 +64,16 @@ def create_record(form_name: str):
 
 @bp.get("/forms/<form_name>/records/<id:record_id>")
 def get_record(form_name: str, record_id: int):
+    """One record: `{"id", "form", "stage", "version", "created_by", "created_at", "updated_at", "due_at",
+    "fields", "links"}`."""
     with use_case() as ctx:
         return jsonify(service.get_record(ctx, form_name, record_id))
 
 
 @bp.patch("/forms/<form_name>/records/<id:record_id>")
 def update_record(form_name: str, record_id: int):
+    """Change fields: body `{"version": V, "fields": {...}}`, only fields editable for the caller in this
+    stage; a stale `version` is 409."""
     body = json_body(("fields", "version"))
     fields = _fields(body)
     with use_case(write=True) as ctx:
@@ -75,6 +83,7 @@ def update_record(form_name: str, record_id: int):
 
 @bp.delete("/forms/<form_name>/records/<id:record_id>")
 def delete_record(form_name: str, record_id: int):
+    """Delete a record (204)."""
     with use_case(write=True) as ctx:
         service.delete_record(ctx, form_name, record_id)
     return "", 204
@@ -82,6 +91,9 @@ def delete_record(form_name: str, record_id: int):
 
 @bp.get("/forms/<form_name>/duplicates")
 def find_duplicates(form_name: str):
+    """Records already holding a value of a `warn_duplicates` or `unique` field: query `field`, `value`,
+    optional `exclude` (a record id); answers `{"count", "records": [{"id", "title"}], "others"}`
+    (readable records named, the rest counted)."""
     exclude = request.args.get("exclude", "")
     with use_case() as ctx:
         return jsonify(duplicates.duplicates(ctx, form_name, request.args.get("field", ""),
@@ -91,6 +103,7 @@ def find_duplicates(form_name: str):
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/comments")
 def add_comment(form_name: str, record_id: int):
+    """Add a comment to the record's history: body `{"comment": "..."}`; 201."""
     body = json_body(("comment",))
     with use_case(write=True) as ctx:
         return jsonify(comments.add_comment(ctx, form_name, record_id, body.get("comment"))), 201
@@ -98,5 +111,6 @@ def add_comment(form_name: str, record_id: int):
 
 @bp.get("/forms/<form_name>/records/<id:record_id>/history")
 def record_history(form_name: str, record_id: int):
+    """The record's history, oldest first."""
     with use_case() as ctx:
         return jsonify(service.record_history(ctx, form_name, record_id))

@@ -9,6 +9,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference.md"
+_BLOCK_START = re.compile(r"(#|\||```|\s*[-*] |<!--)")
 
 _INLINE = [
     (re.compile(r"`([^`]+)`"), lambda m: f"<code>{m.group(1)}</code>"),
@@ -63,6 +64,8 @@ def render(text: str) -> Markup:
                 block.append(lines[i])
                 i += 1
             html.append(f"<pre class=\"bg-light p-2 small\"><code>{escape(chr(10).join(block))}</code></pre>")
+        elif line.startswith("<!--") and line.rstrip().endswith("-->"):
+            pass  # the markers around generated sections (scripts/reference.py)
         elif m := re.match(r"(#{1,4}) (.*)", line):
             level = len(m.group(1))
             html.append(f'<h{level + 1} id="{anchor(m.group(2))}" class="mt-4">{_inline(m.group(2))}</h{level + 1}>')
@@ -85,7 +88,7 @@ def render(text: str) -> Markup:
             continue
         elif line.strip():
             para = [line]
-            while i + 1 < len(lines) and lines[i + 1].strip() and not re.match(r"(#|\||```|\s*[-*] )", lines[i + 1]):
+            while i + 1 < len(lines) and lines[i + 1].strip() and not _BLOCK_START.match(lines[i + 1]):
                 i += 1
                 para.append(lines[i])
             html.append(f"<p>{_inline(' '.join(para))}</p>")
