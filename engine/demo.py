@@ -32,9 +32,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from engine.auth.users import User, create_user, get_user
+from engine.auth.users import SYSTEM_USER, User, create_user, get_user
 from engine.errors import EngineError
-from engine.records.context import Context, Runtime
+from engine.records.context import Context, Runtime, open_context
 from engine.services.records import create_record
 from engine.store.db import Database
 
@@ -125,12 +125,13 @@ class DemoLoader:
 
     def run_actions(self, actions: list[dict[str, Any]]) -> None:
         for action in actions:
-            with self.db.transaction() as session:
+            with self._transaction() as system:
+                session = system.session
                 record_id = self.resolve(action["record"], session)
                 at = datetime.fromisoformat(self.resolve(action["$at"], session)) if "$at" in action else self.now
                 try:
                     for step in action.get("$do", []):
-                        self.act(session, action["form"], record_id, step, at.astimezone(UTC))
+                        self.act(system, action["form"], record_id, step, at.astimezone(UTC))
                 except EngineError as exc:
                     detail = getattr(exc, "fields", None) or exc.message
                     raise ValueError(f"demo action {action}: {detail}") from None
@@ -140,28 +141,34 @@ class DemoLoader:
     def load_records(self, form_name: str, rows: list[dict[str, Any]]) -> None:
         created = 0
         for row in rows:
-            with self.db.transaction() as session:
+            with self._transaction() as system:
+                session = system.session
                 actor = get_user(session, row.get("$as", "admin"))
                 if actor is None:
                     raise ValueError(f"demo user {row.get('$as')!r} does not exist")
                 fields = {k: self.resolve(v, session) for k, v in row.items() if not k.startswith("$")}
                 at = datetime.fromisoformat(self.resolve(row["$at"], session)) if "$at" in row else self.now
-                ctx = Context(self.runtime, session, actor, now=at.astimezone(UTC), tzinfo=self.tz)
+                ctx = system.acting_as(actor, at.astimezone(UTC))
                 try:
                     record = create_record(ctx, form_name, fields)
                     for step in row.get("$do", []):
-                        self.act(session, form_name, record["id"], step, ctx.now)
+                        self.act(ctx, form_name, record["id"], step, ctx.now)
                 except EngineError as exc:
                     detail = getattr(exc, "fields", None) or exc.message
                     raise ValueError(f"demo {form_name} {fields}: {detail}") from None
                 created += 1
         self.log.append(f"{created} {form_name} records")
 
-    def act(self, session, form_name: str, record_id: int, step: str, now: datetime) -> None:
+    def _transaction(self):
+        """One writing transaction, acting as the system until `acting_as` names someone."""
+        return open_context(self.db, self.runtime, SYSTEM_USER, tzinfo=self.tz, now=self.now, write=True)
+
+    def act(self, ctx: Context, form_name: str, record_id: int, step: str, now: datetime) -> None:
         from engine.services.tasks import decide
         from engine.services.workflow import fire_transition
         from engine.store.system import tasks, user_roles, users
 
+        session = ctx.session
         form = self.runtime.form(form_name)
         assert form is not None and form.workflow is not None
         if step == "$approve":  # every step of the approval, in order
@@ -172,7 +179,7 @@ class DemoLoader:
                 if task is None:
                     return
                 person = get_user(session, task.assignee)
-                decide(Context(self.runtime, session, person, now=now, tzinfo=self.tz), task.id, "approve")
+                decide(ctx.acting_as(person, now), task.id, "approve")
             return
         transition = form.workflow.transition(step)
         if transition is None:
@@ -186,8 +193,7 @@ class DemoLoader:
                                    .order_by(users.c.name).limit(1)).scalar()
             actor = get_user(session, name) if name else get_user(session, "admin")
         comment = "演示数据" if transition.comment_required else None
-        fire_transition(Context(self.runtime, session, actor, now=now, tzinfo=self.tz), form_name, record_id,
-                        step, comment)
+        fire_transition(ctx.acting_as(actor, now), form_name, record_id, step, comment)
 
 
 def already_loaded(runtime: Runtime, db: Database) -> bool:

@@ -1,9 +1,10 @@
 """What one use case runs with: the loaded definitions, a session, the acting user, the time."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from sqlalchemy import and_, func, select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from engine.access import Gate
 from engine.auth.users import User
 from engine.definitions.model import AppDef, FormDef
+from engine.store.db import Database
 from engine.store.system import files, user_roles, users
 from engine.store.tables import FormTables, Schema
 
@@ -57,6 +59,10 @@ class Context:
     def local_now(self) -> datetime:
         return self.now.astimezone(self.tzinfo)
 
+    def acting_as(self, user: User, now: datetime | None = None) -> Context:
+        """Another person acting in this same transaction (demo data plays several people)."""
+        return Context(self.runtime, self.session, user, now=now or self.now, tzinfo=self.tzinfo)
+
     # -- CheckContext --------------------------------------------------------------
 
     def user_exists(self, name: str, role: str | None) -> bool:
@@ -95,3 +101,16 @@ class Context:
         if not (own_upload or attached_here):
             return None
         return {"id": row.id, "name": row.name, "size": row.size}
+
+
+#: Opens a Context in a transaction of its own (`open_context` with everything but `write` bound).
+ContextOpener = Callable[..., AbstractContextManager[Context]]
+
+
+@contextmanager
+def open_context(db: Database, runtime: Runtime, user: User, *, tzinfo: tzinfo, now: datetime | None = None,
+                 write: bool = False) -> Iterator[Context]:
+    """A Context for `user` in one transaction of its own, committed when the block ends without
+    an error: how a request, a CLI command, a scheduler pass and demo data all run use cases."""
+    with db.session(write=write) as session, session.begin():
+        yield Context(runtime, session, user, now=now or datetime.now(UTC), tzinfo=tzinfo)

@@ -33,7 +33,7 @@ from engine.expressions import ExpressionError, evaluate_condition
 from engine.i18n import N_, catalogue
 from engine.records.codec import readable_titles
 from engine.records.compute import RecordScope
-from engine.records.context import Context, Runtime
+from engine.records.context import Context, Runtime, open_context
 from engine.services.notifications import DEFAULT_LOCALE, buffered, flush, notify
 from engine.store.busy import retry_busy
 from engine.store.db import Database
@@ -99,8 +99,8 @@ def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime,
     would: record first), then its timers, re-check the claim, act, mark. A timer whose
     action fails is rolled back alone (savepoint), marked failed and reported."""
     out = []
-    with db.session(write=True) as session, session.begin():
-        ctx = Context(runtime, session, SYSTEM_USER, now=now, tzinfo=tzinfo)
+    with open_context(db, runtime, SYSTEM_USER, tzinfo=tzinfo, now=now, write=True) as ctx:
+        session = ctx.session
         records = _lock_records(ctx, rows)
         ours = set(session.execute(select(timers.c.id).where(
             timers.c.id.in_([r["id"] for r in rows]), timers.c.claim == token, timers.c.status == "claimed")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, tzinfo
 from flask import current_app, g
 
 from engine.errors import EngineError, Unauthorized
-from engine.records.context import Context, Runtime
+from engine.records.context import Context, Runtime, open_context
 from engine.runtime import RuntimeHolder
 from engine.store.db import Database
 
@@ -43,8 +43,8 @@ def use_case(write: bool = False) -> Iterator[Context]:
     runtime = g.get("runtime") or state.runtime()
     now = datetime.now(UTC)
     try:
-        with state.db.session(write=write) as session, session.begin():
-            yield Context(runtime, session, user, now=now, tzinfo=state.tzinfo)
+        with open_context(state.db, runtime, user, tzinfo=state.tzinfo, now=now, write=write) as ctx:
+            yield ctx
     except EngineError as exc:
         incident = getattr(exc, "incident", None)
         if incident is not None:  # the action was rolled back; what admins must see is kept
