@@ -102,7 +102,9 @@ def _lang_option(default: str):
 @click.argument("directory", required=False)
 @_lang_option("en")
 def validate(directory: str | None, lang: str) -> None:
-    """Validate the definitions in DIRECTORY (default: ENGINE_CONFIG_DIR)."""
+    """Validate the definitions in DIRECTORY (default: ENGINE_CONFIG_DIR). Exit 0 when they are valid;
+    else exit 1 and print one `file: /json/pointer: message` line per problem (at most 200, then a line
+    counting the rest), in English unless --lang says otherwise (file and pointer stay as written)."""
     from engine.definitions import load_directory
 
     folder = directory or _settings()["ENGINE_CONFIG_DIR"]
@@ -122,7 +124,7 @@ def validate(directory: str | None, lang: str) -> None:
 
 
 @main.command()
-@click.option("--admin-password", help="Password of the `admin` user when it is created.")
+@click.option("--admin-password", metavar="PASSWORD", help="Password of the `admin` user when it is created.")
 def init(admin_password: str | None) -> None:
     """Create or upgrade the database schema; create user `admin` if absent."""
     from engine.auth.users import create_user, get_user
@@ -151,14 +153,16 @@ def init(admin_password: str | None) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
+@click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, type=int, metavar="N",
+              help="Worker processes (gunicorn), each with 4 threads.")
 @click.option("--scheduler/--no-scheduler", default=None,
               help="Also run the reminder scheduler (default: on with 1 worker, off with more; "
                    "or ENGINE_SCHEDULER=on/off).")
 def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
-    """Serve the web app and API with gunicorn (--workers processes)."""
+    """Serve the web pages and the API with gunicorn (--workers processes); with one worker (or
+    --scheduler) the reminder scheduler runs beside it in its own process."""
     import atexit
     import subprocess
 
@@ -199,7 +203,10 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
 @main.command()
 @click.option("--force", is_flag=True, help="Load records even if the database already has some.")
 def demo(force: bool) -> None:
-    """Load the demo people (each with a display name; password = user name) and demo records."""
+    """Load the demo people (each with a display name; password = user name) and demo records from
+    ENGINE_CONFIG_DIR/demo/*.json: `users`, `records` per form (`$as`, `$at`, `$do`,
+    `{"$ref": "form:title"}`), then `actions` (`{"form", "record", "$at", "$do"}`) on records made
+    earlier. A role none of the listed people has gets one user named after the role."""
     from zoneinfo import ZoneInfo
 
     from engine.demo import DemoLoader, already_loaded
@@ -256,7 +263,8 @@ def _wait_for_holder(settings: dict, db, interval: float, stop):
               help="Fire what is due at this time instead of the clock's (a time without an offset is "
                    "read in ENGINE_TIMEZONE).")
 @click.option("--loop", is_flag=True, help="Keep running: a pass every --interval seconds.")
-@click.option("--interval", default=30.0, show_default=True, type=float)
+@click.option("--interval", default=30.0, show_default=True, type=float, metavar="SECONDS",
+              help="Seconds between passes with --loop.")
 def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
     """One pass: fire every timer due now and deliver notifications; print what was done.
     Safe to run from several processes or hosts at once (each reminder fires once)."""
@@ -325,10 +333,12 @@ def _acting(settings: dict, db, name: str):
 
 @main.command("export")
 @click.argument("form")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output "
-              "for CSV, FORM.xlsx for XLSX).")
-@click.option("--as", "as_user", default="admin", show_default=True, help="Export what this user may read.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True,
+              help="File format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), metavar="FILE",
+              help="File to write (default: standard output for CSV, FORM.xlsx for XLSX).")
+@click.option("--as", "as_user", default="admin", show_default=True, metavar="USER",
+              help="Export what this user may read.")
 @click.option("--where", multiple=True, metavar="FIELD=VALUE", help="A list filter, as in the API (repeatable), "
               "e.g. --where grade=A --where created_at__gte=2026-01-01.")
 @_lang_option("zh_CN")
@@ -369,7 +379,8 @@ def _export(form: str, fmt: str, output: str | None, as_user: str, where: tuple[
 @main.command("import")
 @click.argument("form")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--as", "as_user", default="admin", show_default=True, help="Create the records as this user.")
+@click.option("--as", "as_user", default="admin", show_default=True, metavar="USER",
+              help="Create the records as this user.")
 @click.option("--valid-only", is_flag=True, help="Import the valid rows even if some rows have errors.")
 @_lang_option("zh_CN")
 def import_command(form: str, file: str, as_user: str, valid_only: bool, lang: str) -> None:
@@ -428,11 +439,12 @@ def _with_session(fn):
 
 @users.command("add")
 @click.argument("name")
-@click.option("--password", required=True)
-@click.option("--roles", default="", help="Comma-separated role names.")
-@click.option("--manager", default=None)
-@click.option("--email", default=None)
-@click.option("--display-name", default=None)
+@click.option("--password", required=True, metavar="PASSWORD", help="The user's password.")
+@click.option("--roles", default="", metavar="ROLE,...", help="Comma-separated role names.")
+@click.option("--manager", default=None, metavar="USER",
+              help="User name of the user's manager (for `manager_of` approvers).")
+@click.option("--email", default=None, metavar="ADDRESS", help="Email address for notifications.")
+@click.option("--display-name", default=None, metavar="TEXT", help="Name shown to people (default: the user name).")
 def users_add(name: str, password: str, roles: str, manager: str | None, email: str | None,
               display_name: str | None) -> None:
     """Create a user."""
@@ -458,7 +470,8 @@ def users_add(name: str, password: str, roles: str, manager: str | None, email: 
 
 @users.command("token")
 @click.argument("name")
-@click.option("--name", "token_name", default=None, help="What the token is for (shown in token lists).")
+@click.option("--name", "token_name", default=None, metavar="TEXT",
+              help="What the token is for (shown in token lists).")
 @click.option("--expires", default=None, metavar="LIFETIME", help="Lifetime such as 12h, 30d or 2w "
               "(default: until revoked).")
 def users_token(name: str, token_name: str | None, expires: str | None) -> None:
@@ -480,7 +493,8 @@ def users_token(name: str, token_name: str | None, expires: str | None) -> None:
 @users.command("tokens")
 @click.argument("name", required=False)
 def users_tokens(name: str | None) -> None:
-    """List the API tokens of user NAME (of everyone without NAME); never their text."""
+    """List the API tokens of user NAME (of everyone without NAME), one per line: id, user, status
+    (`active`, `expired`, `revoked`), name, created, last used, expires; never the token itself."""
     from engine.auth.tokens import list_tokens
     from engine.auth.users import get_user
 
