@@ -13,7 +13,7 @@ NAME is one of
 - `value-kinds`: the named kinds of value the key tables refer to (identifier, expression, ...);
 - `field-types`: every field type with its own option keys (the assembled schema);
 - `expression-functions`: engine.expressions FUNCTION_HELP;
-- `api`: the /api routes of the app (method, path, the view's docstring);
+- `api`, `pages`: the routes of the app under /api, and the others (method, path, the view's docstring);
 - `cli`: the `engine` command's click commands, arguments and options;
 - `settings`: engine.settings.SETTINGS.
 """
@@ -29,7 +29,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from scripts.reference_parts import api_section, cli_section, functions_section, settings_section  # noqa: E402
+from scripts.reference_parts import (  # noqa: E402
+    api_section,
+    cli_section,
+    functions_section,
+    pages_section,
+    settings_section,
+)
 from scripts.reference_schema import field_types_section, keys_section, value_kinds_section  # noqa: E402
 
 REFERENCE = ROOT / "docs" / "reference.md"
@@ -63,6 +69,7 @@ def section(name: str, text: str) -> str:
         "field-types": lambda: field_types_section(anchors(text)),
         "expression-functions": functions_section,
         "api": lambda: api_section(_app()),
+        "pages": lambda: pages_section(_app()),
         "cli": cli_section,
         "settings": settings_section,
     }

@@ -39,28 +39,38 @@ def summary(view: Any) -> str:
     return " ".join(doc.split("\n\n", 1)[0].split())
 
 
-def api_routes(app: Any) -> list[tuple[str, str, str]]:
-    """(method, path, summary) of every route under /api, in path order."""
-    routes = []
+def routes(app: Any, pages: bool = False) -> list[tuple[str, str, str]]:
+    """(method, path, summary) of every API route (or, with `pages`, of every page), in path order.
+    A page that answers both GET and POST (a form and its submission) is one row."""
+    found = []
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/") and rule.rule != "/api":
+        if rule.rule.startswith("/api/") == pages or rule.endpoint in ("static", "favicon"):
             continue
-        for method in METHODS:
-            if method in (rule.methods or ()):
-                routes.append((method, api_path(rule.rule), summary(app.view_functions[rule.endpoint])))
-    return sorted(routes, key=lambda r: (r[1], METHODS.index(r[0])))
+        methods = [m for m in METHODS if m in (rule.methods or ())]
+        view = app.view_functions[rule.endpoint]
+        for method in [", ".join(methods)] if pages else methods:
+            found.append((method, api_path(rule.rule), summary(view)))
+    return sorted(found, key=lambda r: (r[1], [METHODS.index(m) for m in r[0].split(", ")]))
 
 
-def api_section(app: Any) -> str:
+def routes_table(app: Any, pages: bool = False) -> str:
     rows = ["| method | path | does |", "|---|---|---|"]
     undocumented = []
-    for method, path, text in api_routes(app):
+    for method, path, text in routes(app, pages):
         if not text:
             undocumented.append(f"{method} {path}")
         rows.append(f"| {method} | `{path}` | {cell(text)} |")
     if undocumented:
-        raise SystemExit("API views without a docstring (the reference's summary): " + ", ".join(undocumented))
+        raise SystemExit("views without a docstring (the reference's summary of the route): " + ", ".join(undocumented))
     return "\n".join(rows)
+
+
+def api_section(app: Any) -> str:
+    return routes_table(app)
+
+
+def pages_section(app: Any) -> str:
+    return routes_table(app, pages=True)
 
 
 # -- the engine command --------------------------------------------------------------------

@@ -37,6 +37,8 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
+    """Sign in with user name and password; repeated failures lock the account or the client address for a
+    while."""
     form = LoginForm()
     if form.validate_on_submit():
         state = engine_state()
@@ -60,6 +62,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    """Sign out: ends this browser's session."""
     user = resolve_user()
     if user is not None:
         with engine_state().db.transaction() as session:
@@ -71,6 +74,7 @@ def logout():
 @bp.get("/")
 @login_required
 def home():
+    """Home: the user's open tasks, overdue records and unread notifications."""
     resolve_user()
     recent = []
     with use_case() as ctx:

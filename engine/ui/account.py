@@ -48,6 +48,7 @@ def signed_in() -> None:
 
 @bp.get("/tokens")
 def tokens():
+    """My API tokens: the user's own tokens with name, status, last use and expiry."""
     with use_case() as ctx:
         mine = list_tokens(ctx.session, ctx.user.id)
     return _page(mine, TokenForm())
@@ -55,6 +56,7 @@ def tokens():
 
 @bp.post("/tokens")
 def new_token():
+    """Issue an API token for oneself, optionally named and expiring; its text is shown once."""
     form = TokenForm()
     token = None
     with use_case(write=True) as ctx:
@@ -72,6 +74,7 @@ def new_token():
 
 @bp.post("/tokens/<id:token_id>/revoke")
 def revoke(token_id: int):
+    """Revoke one of one's own API tokens."""
     with use_case(write=True) as ctx:
         revoke_token(ctx.session, token_id, user_id=ctx.user.id)  # another user's token: 404
     flash(_("Token revoked."), "success")

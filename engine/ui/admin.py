@@ -58,6 +58,7 @@ def _fill_choices(form: UserForm, ctx) -> None:
 
 @bp.get("/users")
 def users():
+    """Admins: every user with display name, roles and status."""
     with use_case() as ctx:
         everyone = list_users(ctx.session)
         roles = {r.name: r.title for r in ctx.app.roles.values()}
@@ -67,6 +68,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
+    """Admins: create a user."""
     with use_case(write=request.method == "POST") as ctx:
         form = UserForm()
         _fill_choices(form, ctx)
@@ -92,6 +94,8 @@ def new_user():
 
 @bp.route("/users/<name>", methods=["GET", "POST"])
 def edit_user(name: str):
+    """Admins: edit a user (display name, roles, manager, addresses, password, active) and see their API
+    tokens."""
     with use_case(write=request.method == "POST") as ctx:
         user = get_user(ctx.session, name)
         if user is None:
@@ -132,6 +136,7 @@ def _token_helpers(**back: str) -> dict:
 
 @bp.post("/users/<name>/token")
 def user_token(name: str):
+    """Admins: issue an API token for the user; its text is shown once."""
     form = TokenForm()
     with use_case(write=True) as ctx:
         user = get_user(ctx.session, name)
@@ -153,6 +158,7 @@ def user_token(name: str):
 
 @bp.get("/tokens")
 def tokens():
+    """Admins: every user's API tokens."""
     with use_case() as ctx:
         everyone = list_tokens(ctx.session)
     return render_template("admin/tokens.html", tokens=everyone, **_token_helpers(back="tokens"))
@@ -160,6 +166,7 @@ def tokens():
 
 @bp.post("/tokens/<id:token_id>/revoke")
 def revoke_token_page(token_id: int):
+    """Admins: revoke any API token."""
     with use_case(write=True) as ctx:
         token = revoke_token(ctx.session, token_id)
     flash(_("Token revoked."), "success")
@@ -170,6 +177,7 @@ def revoke_token_page(token_id: int):
 
 @bp.get("/definitions")
 def definitions():
+    """Admins: the definitions in use, module by module, their problems and the last 20 versions applied."""
     state = engine_state()
     runtime = state.runtime()
     with use_case() as ctx:
@@ -187,6 +195,8 @@ def definitions():
 
 @bp.get("/incidents")
 def incidents():
+    """Admins: problems the engine could not solve by itself (failed deliveries, steps without an approver,
+    timers that could not fire); `status=all` shows resolved ones too."""
     status = "all" if request.args.get("status") == "all" else "open"
     with use_case() as ctx:
         items = incident_service.list_incidents(ctx, status)
@@ -195,6 +205,7 @@ def incidents():
 
 @bp.post("/incidents/<id:incident_id>/resolve")
 def resolve_incident(incident_id: int):
+    """Admins: mark a problem as resolved."""
     with use_case(write=True) as ctx:
         incident_service.resolve(ctx, incident_id)
     flash(_("Marked as resolved."), "success")
@@ -204,6 +215,7 @@ def resolve_incident(incident_id: int):
 @bp.route("/definitions/<name>/edit", methods=["GET", "POST"])
 @accepts_body(EDITOR_MAX_BODY)
 def edit_definition(name: str):
+    """Admins: edit one module file; it is saved and used only when the whole definition set validates."""
     from engine.services import definitions_edit
 
     holder = engine_state().holder
@@ -223,6 +235,7 @@ def edit_definition(name: str):
 
 @bp.get("/definitions/versions/<id:version_id>")
 def definition_version(version_id: int):
+    """Admins: one applied version of the definitions, file by file."""
     with use_case() as ctx:
         row = ctx.session.execute(select(definition_versions).where(
             definition_versions.c.id == version_id)).mappings().first()
@@ -235,6 +248,7 @@ def definition_version(version_id: int):
 
 @bp.get("/reference")
 def reference():
+    """Admins: this reference."""
     from .reference import reference_html
 
     return render_template("admin/reference.html", body=reference_html())

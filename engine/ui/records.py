@@ -71,6 +71,8 @@ def _query_without(args: Any, *drop: str, **override: Any) -> str:
 @bp.get("/<form_name>")
 @login_required
 def list_page(form_name: str):
+    """A form's list (columns, filters, search, sort, pages), or with `view=board` the board by stage of a
+    form with a workflow."""
     with use_case() as ctx:
         form = service.readable_form(ctx, form_name)
         hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
@@ -187,6 +189,7 @@ def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dic
 @bp.route("/<form_name>/new", methods=["GET", "POST"])
 @login_required
 def create_page(form_name: str):
+    """Create a record of the form."""
     with use_case(write=request.method == "POST") as ctx:
         form = ctx.app.form(form_name)
         if form is None or not ctx.gate.can_create(ctx.user, form):
@@ -255,6 +258,8 @@ def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
 @bp.get("/<form_name>/<id:record_id>")
 @login_required
 def detail_page(form_name: str, record_id: int):
+    """One record: its fields, related records, the transitions the user may fire, approval progress and
+    history."""
     with use_case() as ctx:
         form = service.readable_form(ctx, form_name)
         record = service.get_record(ctx, form.name, record_id)
@@ -319,6 +324,7 @@ def workflow_panel(ctx: Context, form: FormDef, record_id: int, everyone: list[A
 @bp.route("/<form_name>/<id:record_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit_page(form_name: str, record_id: int):
+    """Edit a record: the fields editable for the user in its stage."""
     with use_case(write=request.method == "POST") as ctx:
         form = service.readable_form(ctx, form_name)
         record = service.get_record(ctx, form.name, record_id)
@@ -362,6 +368,7 @@ def edit_page(form_name: str, record_id: int):
 @bp.post("/<form_name>/<id:record_id>/delete")
 @login_required
 def delete_page(form_name: str, record_id: int):
+    """Delete a record."""
     try:
         with use_case(write=True) as ctx:
             service.delete_record(ctx, form_name, record_id)

@@ -33,6 +33,7 @@ def _format() -> str:
 @bp.get("/<form_name>/export")
 @login_required
 def export(form_name: str):
+    """Download the list, with its filters, as CSV or XLSX (`format=csv` or `xlsx`)."""
     fmt = _format()
     params = {k: v for k, v in request.args.items() if k not in ("format", "lang", "view") and v != ""}
     if fmt == "csv":
@@ -54,6 +55,8 @@ def export(form_name: str):
 @bp.get("/<form_name>/import/template")
 @login_required
 def import_template(form_name: str):
+    """An empty import file for the form (`format=csv` or `xlsx`): the header row, and in XLSX a guide to
+    each column."""
     fmt = _format()
     with use_case() as ctx:
         form = readable_form(ctx, form_name)
@@ -66,6 +69,7 @@ def import_template(form_name: str):
 @bp.route("/<form_name>/import", methods=["GET", "POST"])
 @login_required
 def import_page(form_name: str):
+    """Import records from a CSV or XLSX file; every row is checked like the form."""
     report, error = None, None
     with use_case() as ctx:
         form = readable_form(ctx, form_name)

@@ -74,6 +74,7 @@ def _on_record(form_name: str, record_id: int, action, done: str):
 @bp.post("/f/<form_name>/<id:record_id>/do/<name>")
 @login_required
 def fire(form_name: str, record_id: int, name: str):
+    """Fire a transition on the record (with a comment where one is asked for)."""
     return _on_record(form_name, record_id, lambda ctx: service.fire_transition(
         ctx, form_name, record_id, name, request.form.get("comment"), request.form.get("version", type=int)),
         _("Done."))
@@ -82,6 +83,7 @@ def fire(form_name: str, record_id: int, name: str):
 @bp.post("/f/<form_name>/<id:record_id>/withdraw")
 @login_required
 def withdraw(form_name: str, record_id: int):
+    """Withdraw the record's pending approval."""
     return _on_record(form_name, record_id, lambda ctx: service.withdraw(ctx, form_name, record_id),
                       _("Withdrawn."))
 
@@ -89,6 +91,7 @@ def withdraw(form_name: str, record_id: int):
 @bp.post("/f/<form_name>/<id:record_id>/comment")
 @login_required
 def comment(form_name: str, record_id: int):
+    """Add a comment to the record's history."""
     return _on_record(form_name, record_id, lambda ctx: add_comment(
         ctx, form_name, record_id, request.form.get("comment")), _("Comment added."))
 
@@ -96,6 +99,7 @@ def comment(form_name: str, record_id: int):
 @bp.post("/tasks/<id:task_id>/<action>")
 @login_required
 def act(task_id: int, action: str):
+    """Decide a task: `approve`, `reject`, `send_back` or `reassign` (hand on)."""
     target = request.form.get("next") or url_for("workflow.inbox")
     try:
         with use_case(write=True) as ctx:
@@ -110,6 +114,7 @@ def act(task_id: int, action: str):
 @bp.post("/tasks/batch-approve")
 @login_required
 def batch_approve():
+    """Approve the selected tasks at once."""
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
     done = failed = 0
     for task_id in dict.fromkeys(ids):
@@ -127,6 +132,7 @@ def batch_approve():
 @bp.get("/tasks")
 @login_required
 def inbox():
+    """The task inbox: 待办 (`tab=open`), 已办 (`done`) and 抄送我 (`cc`)."""
     tab = request.args.get("tab", "open")
     if tab not in ("open", "done", "cc"):
         tab = "open"
@@ -139,6 +145,7 @@ def inbox():
 @bp.get("/notifications")
 @login_required
 def notifications_page():
+    """The user's notifications; `unread=1` for the unread ones only."""
     unread = request.args.get("unread") == "1"
     with use_case() as ctx:
         items = notification_service.list_notifications(ctx, unread_only=unread)
@@ -159,6 +166,7 @@ def open_notification(notification_id: int):
 @bp.post("/notifications/read-all")
 @login_required
 def read_all_notifications():
+    """Mark all of the user's notifications as read."""
     with use_case(write=True) as ctx:
         notification_service.mark_all_read(ctx)
     flash(_("All marked as read."), "success")
@@ -183,6 +191,7 @@ def api_docs():
 @bp.get("/dashboard")
 @login_required
 def dashboard_page():
+    """The dashboard: the charts of every form the user may read, within their permissions."""
     from engine.services.charts import dashboard
 
     with use_case() as ctx:

@@ -1,7 +1,7 @@
 """docs/reference.md is the product's own reference: its generated sections are what
 `make docs` writes from the sources today, and it names every key of the module format,
-every field type, every command and option, every API route, every setting and every
-expression function."""
+every field type, every command and option, every API route and page, every setting and
+notification channel, and every expression function."""
 from __future__ import annotations
 
 import re
@@ -82,15 +82,22 @@ def test_every_command_and_option_is_described(reference):
                     assert name in section, f"`{path}` {name} is not described"
 
 
-def test_every_api_route_is_described(reference, tmp_path):
+def test_every_api_route_and_page_is_described(reference, tmp_path):
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path}/reference.db", "ENGINE_SECRET_KEY": "test",
                       "ENGINE_CONFIG_DIR": str(ROOT / "configs")})
-    routes = [(method, re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule))
-              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/")
-              for method in sorted(rule.methods or ()) if method not in ("HEAD", "OPTIONS")]
-    assert len(routes) > 20
-    missing = [f"{m} {p}" for m, p in routes if f"| {m} | `{p}` |" not in reference]
-    assert not missing, "API routes missing from docs/reference.md"
+    api, pages = [], []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in ("static", "favicon"):
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
+        methods = [m for m in ("GET", "POST", "PATCH", "DELETE") if m in (rule.methods or ())]
+        if path.startswith("/api/"):
+            api += [f"| {method} | `{path}` |" for method in methods]
+        else:
+            pages.append(f"| {', '.join(methods)} | `{path}` |")
+    assert len(api) > 20 and len(pages) > 20
+    assert [row for row in api if row not in reference] == [], "API routes missing from docs/reference.md"
+    assert [row for row in pages if row not in reference] == [], "pages missing from docs/reference.md"
 
 
 def test_every_setting_is_described(reference):
