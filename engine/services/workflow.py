@@ -202,6 +202,17 @@ def withdraw(ctx: Context, form_name: str, record_id: int) -> dict[str, Any]:
     form = _workflow_form(ctx, form_name)
     record, _hidden = load_readable(ctx, form, record_id, lock=True)
     pending = approvals.pending_approval(ctx, form.name, record_id)
+    check_withdrawable(ctx, pending)
+    assert pending is not None
+    approvals.finish(ctx, pending["id"], "withdrawn", closing="withdrawn")
+    move_record(ctx, form, record, pending["return_stage"], action="withdraw", details={})
+    fresh, hidden = load_readable(ctx, form, record_id)
+    return present(ctx, form, fresh, hidden)
+
+
+def check_withdrawable(ctx: Context, pending: Any) -> None:
+    """The withdraw rule, for the action and for the pages that offer it: an approval in
+    progress, asked for by the user (or an admin), on which no approver has acted yet."""
     if pending is None:
         raise Conflict(_("there is no approval in progress to withdraw"), code="no_approval")
     if pending["submitter"] != ctx.user.name and not ctx.user.is_admin:
@@ -211,10 +222,15 @@ def withdraw(ctx: Context, form_name: str, record_id: int) -> dict[str, Any]:
         tasks.c.acted_by != approvals.SYSTEM)).first()
     if acted is not None:
         raise Conflict(_("an approver has already acted; it can no longer be withdrawn"), code="already_acted")
-    approvals.finish(ctx, pending["id"], "withdrawn", closing="withdrawn")
-    move_record(ctx, form, record, pending["return_stage"], action="withdraw", details={})
-    fresh, hidden = load_readable(ctx, form, record_id)
-    return present(ctx, form, fresh, hidden)
+
+
+def may_withdraw(ctx: Context, form_name: str, record_id: int) -> bool:
+    """Whether `withdraw` would take this record's approval back now (the record is readable)."""
+    try:
+        check_withdrawable(ctx, approvals.pending_approval(ctx, form_name, record_id))
+    except (Conflict, Forbidden):
+        return False
+    return True
 
 
 def record_incident(db: Database, kind: str, form: str, record_id: int, message: str, now: datetime) -> None:

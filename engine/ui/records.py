@@ -307,13 +307,11 @@ def workflow_panel(ctx: Context, form: FormDef, record_id: int, everyone: list[A
     fire now, their open tasks here, whether they may withdraw, and the approval progress."""
     from engine.services import tasks as task_service
     from engine.services import workflow as workflow_service
-    from engine.workflows.approvals import pending_approval
 
-    pending = pending_approval(ctx, form.name, record_id)
     return {
         "transitions": workflow_service.available_transitions(ctx, form.name, record_id),
         "tasks": task_service.open_tasks_on(ctx, form.name, record_id),
-        "may_withdraw": pending is not None and (pending["submitter"] == ctx.user.name or ctx.user.is_admin),
+        "may_withdraw": workflow_service.may_withdraw(ctx, form.name, record_id),
         "progress": task_service.approval_progress(ctx, form.name, record_id),
         "stages": {s.name: s.title for s in form.workflow.stages} if form.workflow else {},
         "colleagues": [(u.name, u.label) for u in task_service.hand_on_candidates(ctx, form.name, record_id,
