@@ -16,7 +16,7 @@ import pytest
 from engine.app import create_app
 from engine.cli import main as engine_command
 from engine.definitions.schema import module_schema
-from engine.expressions.nodes import FUNCTIONS
+from engine.expressions.nodes import ARITHMETIC, COMPARISONS, FUNCTIONS
 from engine.fieldtypes import REGISTRY
 from engine.notify.channel import registered
 from engine.settings import SETTINGS
@@ -112,9 +112,13 @@ def test_every_notification_channel_and_its_settings_are_described(reference):
         assert not missing, f"settings of channel {name} not described"
 
 
-def test_every_expression_function_is_described(reference):
+def test_every_expression_function_and_operator_is_described(reference):
     missing = [name for name in FUNCTIONS if f"| `{name}(" not in reference]
     assert not missing
+    section = reference[reference.index("## Expressions"):reference.index("## Permissions")]
+    words = set(re.findall(r"`([^`]+)`", section))
+    spelled = {op for word in words for op in word.split()}
+    assert [op for op in (*ARITHMETIC, *COMPARISONS, "and", "or", "not") if op not in spelled | words] == []
 
 
 def test_the_reference_never_points_outside_the_repository(reference):
@@ -125,3 +129,11 @@ def test_the_reference_never_points_outside_the_repository(reference):
     links = re.findall(r"\]\(([^)\s]+)\)", reference)
     outside = [link for link in links if not link.startswith("#") and not (ROOT / "docs" / link.split("#")[0]).exists()]
     assert not outside, "links in docs/reference.md to what the repository does not hold"
+
+
+def test_every_link_in_the_reference_finds_its_heading(reference):
+    from engine.ui.reference import anchor
+
+    headings = {anchor(line.lstrip("#").strip()) for line in reference.splitlines() if line.startswith("#")}
+    targets = set(re.findall(r"\]\(#([^)\s]+)\)", reference))
+    assert targets - headings == set()
