@@ -2,14 +2,14 @@
 used by the API, the pages, imports and the CLI alike."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.access.visibility import visible_changes, visible_values
-from engine.definitions.model import FieldDef, FormDef
+from engine.access.visibility import hidden_columns, visible_changes, visible_values
+from engine.definitions.model import FieldDef, FormDef, StageDef
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.i18n import _
 from engine.records.codec import encode_record, encode_value, link_titles
@@ -297,18 +297,36 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
     return present(ctx, form, record, row_hidden)
 
 
-def _editable_in_stage(form: FormDef, record: StoredRecord, row_hidden: frozenset[str]):
-    stage = form.workflow.stage(record.meta["stage"]) if form.workflow else None
-
+def edit_refusal(stage: StageDef | None, hidden: frozenset[str]) -> Callable[[FieldDef], str | None]:
+    """What may change in a record: why a field of a record in `stage` cannot be changed by a
+    user from whom `hidden` is hidden (None when it can). The one rule for `update_record`
+    and for the fields an edit page offers (`editable_fields`)."""
     def reason(field: FieldDef) -> str | None:
         if field.readonly:
             return _("is read-only")
         if stage is not None and not stage.allows_edit(field.name):
             return _("cannot be changed in stage %(stage)s", stage=stage.title)
-        if field.is_table and any(h.startswith(field.name + ".") for h in row_hidden):
-            return _("cannot be changed by you")
+        if field.is_table and hidden_columns(field.name, hidden):
+            return _("cannot be changed by you")  # saving it would drop the columns the user cannot see
         return None
     return reason
+
+
+def _stage(form: FormDef, name: str | None) -> StageDef | None:
+    return form.workflow.stage(name) if form.workflow is not None and name else None
+
+
+def editable_fields(ctx: Context, form: FormDef, hidden: frozenset[str],
+                    record: Mapping[str, Any] | None) -> list[str]:
+    """The fields a page offers to fill in, by the rule the save applies: on a new record
+    (`record` None) or on a record as `get_record` presents it, with `hidden` the fields not
+    shown to the user."""
+    if record is None:
+        refusal: Callable[[FieldDef], str | None] = _readonly_reason
+    else:
+        unseen = hidden | ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+        refusal = edit_refusal(_stage(form, record["stage"]), unseen)
+    return [f.name for f in form.fields if f.name not in hidden and not f.computed and refusal(f) is None]
 
 
 def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
@@ -325,7 +343,7 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                        code="stale_version", current_version=record.version)
     ctx.editing = (form.name, record_id)
     values, changed = prepare_values(ctx, form, fields, current=record.values, meta=record.meta,
-                                     hidden=hidden, editable=_editable_in_stage(form, record, hidden))
+                                     hidden=hidden, editable=edit_refusal(_stage(form, record.meta["stage"]), hidden))
     if not changed:
         return present(ctx, form, record, hidden)
     scope = RecordScope(ctx, form, values, record.meta, now=ctx.local_now, user=ctx.user.name)

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from engine.access.visibility import hidden_columns, without_hidden_columns
+from engine.access.visibility import without_hidden_columns
 from engine.auth.users import list_users
 from engine.definitions.model import SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import EngineError, NotFound, PayloadTooLarge, ValidationFailed
@@ -102,21 +102,6 @@ def _multi(args: Any, params: dict[str, str], board: bool = False) -> Any:
     return MultiDict(pairs)
 
 
-def _editable_names(ctx: Context, form: FormDef, hidden: frozenset[str], record: dict | None) -> list[str]:
-    stage = form.workflow.stage(record["stage"]) if form.workflow and record else None
-    unseen = ctx.gate.never_visible(ctx.user, form, ctx.local_now) if record else frozenset()
-    names = []
-    for field in form.fields:
-        if field.name in hidden or field.computed or field.readonly:
-            continue
-        if field.is_table and hidden_columns(field.name, unseen):
-            continue  # saving it would drop the columns the user cannot see (the service refuses)
-        if stage is not None and not stage.allows_edit(field.name):
-            continue
-        names.append(field.name)
-    return names
-
-
 def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
     limit = engine_state().settings["ENGINE_MAX_UPLOAD"]
     ids = {}
@@ -197,7 +182,7 @@ def create_page(form_name: str):
         hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
         form = without_hidden_columns(form, hidden)
         shown = [f.name for f in form.fields if f.name not in hidden]
-        editable = _editable_names(ctx, form, hidden, None)
+        editable = service.editable_fields(ctx, form, hidden, None)
         form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
         preset = _preset_links(ctx, form, shown) if request.method == "GET" else None
         data = _defaults(ctx, form)
@@ -265,7 +250,8 @@ def detail_page(form_name: str, record_id: int):
         record = service.get_record(ctx, form.name, record_id)
         history = service.record_history(ctx, form.name, record_id)
         hidden = frozenset(f.name for f in form.fields if f.name not in record["fields"])
-        may_edit = bool(_editable_names(ctx, form, hidden, record)) and service.may(ctx, form, record_id, "update")
+        may_edit = (bool(service.editable_fields(ctx, form, hidden, record))
+                    and service.may(ctx, form, record_id, "update"))
         may_delete = service.may(ctx, form, record_id, "delete")
         fields = {f.name: f for f in form.fields}
         everyone = list_users(ctx.session)
@@ -330,7 +316,7 @@ def edit_page(form_name: str, record_id: int):
             abort(403)
         shown = list(record["fields"])
         hidden = frozenset(f.name for f in form.fields if f.name not in shown)
-        editable = _editable_names(ctx, form, hidden, record)
+        editable = service.editable_fields(ctx, form, hidden, record)
         form = without_hidden_columns(form, ctx.gate.never_visible(ctx.user, form, ctx.local_now))
         if not editable:
             flash(_("Nothing can be changed in this stage."), "warning")
