@@ -4,15 +4,11 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from engine.errors import BadRequest
-from engine.i18n import _
 from engine.services import tasks as task_service
 from engine.services import workflow as service
 from engine.web import use_case
 
 from . import bp, json_body
-
-#: Tasks one batch request may decide (each is its own transaction).
-MAX_BATCH = 200
 
 
 def _optional_body(allowed: tuple[str, ...]) -> dict:
@@ -78,22 +74,4 @@ def batch_approve():
     """Approve several tasks: body `{"ids": [...], "comment": "..."}` (at most 200 ids); each task in its
     own transaction, answers `{"results": [{"id", "ok", ...}]}`."""
     body = json_body(("ids", "comment"))
-    ids = body.get("ids")
-    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63
-                                            for i in ids):
-        raise BadRequest("'ids' must be a list of task ids")
-    if len(ids) > MAX_BATCH:
-        raise BadRequest(_("at most %(n)s task ids in one batch", n=MAX_BATCH))
-    results = []
-    for task_id in dict.fromkeys(ids):  # a duplicate id is applied once
-        try:
-            with use_case(write=True) as ctx:  # one transaction per task
-                task = task_service.decide(ctx, task_id, "approve", body.get("comment"))
-            results.append({"id": task_id, "ok": True, "status": task["status"]})
-        except Exception as exc:  # noqa: BLE001 - reported per task
-            from engine.errors import EngineError
-
-            if not isinstance(exc, EngineError):
-                raise
-            results.append({"id": task_id, "ok": False, "code": exc.code, "message": exc.message})
-    return jsonify({"results": results})
+    return jsonify({"results": task_service.approve_tasks(use_case, body.get("ids"), body.get("comment"))})

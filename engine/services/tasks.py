@@ -5,6 +5,7 @@ record), then re-reads the task: of two people acting on one task, exactly one f
 open; the other gets 409 task_closed."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -15,7 +16,7 @@ from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound
 from engine.fieldtypes.text import quoted
 from engine.i18n import _
 from engine.records.codec import readable_titles
-from engine.records.context import Context
+from engine.records.context import Context, ContextOpener
 from engine.store.system import approvals as approvals_table
 from engine.store.system import carbon_copies, tasks, users
 from engine.workflows import approvals
@@ -28,6 +29,8 @@ from .records import load_readable, readable_form
 from .workflow import move_record
 
 ACTIONS = ("approve", "reject", "send_back", "reassign")
+#: Tasks one batch approval may name (each is decided in its own transaction).
+MAX_BATCH = 200
 
 
 def _task(ctx: Context, task_id: int, lock: bool = False) -> Any:
@@ -262,6 +265,27 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
         _reassign(ctx, task, to, comment, form.name, record.id, details, about, barred)
     fresh = _task(ctx, task_id)
     return encode_task(ctx, fresh)
+
+
+def approve_tasks(open_context: ContextOpener, ids: Sequence[Any], comment: str | None = None) -> list[dict[str, Any]]:
+    """Batch approve (the inbox's and the API's): each task in a transaction of its own
+    (`open_context(write=True)`), so one that cannot be approved holds back none of the
+    others; a duplicate id is decided once. Per task `{"id", "ok": True, "status"}` or
+    `{"id", "ok": False, "code", "message"}`."""
+    if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63
+                                            for i in ids):
+        raise BadRequest("'ids' must be a list of task ids")
+    if len(ids) > MAX_BATCH:
+        raise BadRequest(_("at most %(n)s task ids in one batch", n=MAX_BATCH))
+    results: list[dict[str, Any]] = []
+    for task_id in dict.fromkeys(ids):
+        try:
+            with open_context(write=True) as ctx:
+                task = decide(ctx, task_id, "approve", comment)
+            results.append({"id": task_id, "ok": True, "status": task["status"]})
+        except EngineError as exc:
+            results.append({"id": task_id, "ok": False, "code": exc.code, "message": exc.message})
+    return results
 
 
 def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form: str, record_id: int,

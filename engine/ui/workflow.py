@@ -116,14 +116,13 @@ def act(task_id: int, action: str):
 def batch_approve():
     """Approve the selected tasks at once."""
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
-    done = failed = 0
-    for task_id in dict.fromkeys(ids):
-        try:
-            with use_case(write=True) as ctx:
-                task_service.decide(ctx, task_id, "approve", request.form.get("comment"))
-            done += 1
-        except EngineError:
-            failed += 1
+    try:
+        results = task_service.approve_tasks(use_case, ids, request.form.get("comment"))
+    except EngineError as exc:
+        _refused(exc)
+        return redirect(url_for("workflow.inbox"))
+    done = sum(1 for result in results if result["ok"])
+    failed = len(results) - done
     flash(_("%(done)s approved, %(failed)s not possible.", done=done, failed=failed),
           "success" if not failed else "warning")
     return redirect(url_for("workflow.inbox"))

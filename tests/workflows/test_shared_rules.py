@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.auth.test_login import login
+from tests.auth.test_login import csrf_from, login
 from tests.workflows.conftest import URL, open_tasks, submit
 
 
@@ -108,3 +108,38 @@ def test_a_final_stage_offers_no_edit_and_the_service_takes_none(people, page):
     assert people["boss"].post(f"{URL}/{record['id']}/transitions/cancel", json={"comment": "no"}).status_code == 200
     assert offered_fields(page("boss"), record["id"]) == set()
     assert accepted_fields(people["boss"], record["id"]) == set()
+
+# -- batch approve --------------------------------------------------------------------
+
+
+def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(people, page):
+    first, second = submit(people["rita"], amount="10"), submit(people["rita"], amount="10")
+    third = submit(people["rita"], amount="10")
+    mine = {t["record_id"]: t["id"] for t in open_tasks(people["fin1"])}
+    a, b, c = mine[first["id"]], mine[second["id"]], mine[third["id"]]
+    peer = {t["record_id"]: t["id"] for t in open_tasks(people["fin2"])}[third["id"]]
+    assert people["fin2"].post(f"/api/tasks/{peer}/approve", json={}).status_code == 200  # c is closed now
+
+    api = people["fin1"].post("/api/tasks/approve", json={"ids": [a, a, c, 2**40]}).get_json()["results"]
+    assert [(r["id"], r["ok"]) for r in api] == [(a, True), (c, False), (2**40, False)]
+
+    token = csrf_from(html(page("fin1"), "/tasks"))
+    done = page("fin1").post("/tasks/batch-approve", data={"csrf_token": token, "ids": [str(b), str(b), str(c),
+                                                                                          str(2**40)]},
+                             follow_redirects=True)
+    assert "1 approved, 2 not possible." in done.get_data(as_text=True)
+    stages = {people["rita"].get(f"{URL}/{r['id']}").get_json()["stage"] for r in (first, second, third)}
+    assert stages == {"approved"}
+
+
+def test_batch_approve_has_one_size_limit_on_the_page_and_in_the_api(people, page):
+    submit(people["rita"], amount="10")
+    task = open_tasks(people["fin1"])[0]
+    ids = [task["id"], *range(10**9, 10**9 + 200)]  # 201 ids
+    api = people["fin1"].post("/api/tasks/approve", json={"ids": ids})
+    assert api.status_code == 400
+    token = csrf_from(html(page("fin1"), "/tasks"))
+    shown = page("fin1").post("/tasks/batch-approve", data={"csrf_token": token, "ids": [str(i) for i in ids]},
+                              follow_redirects=True)
+    assert "at most 200 task ids in one batch" in shown.get_data(as_text=True)
+    assert [t["id"] for t in open_tasks(people["fin1"])] == [task["id"]]  # nothing was decided
