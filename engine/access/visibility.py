@@ -79,7 +79,7 @@ def without_hidden_columns(form: FormDef, hidden: frozenset[str]) -> FormDef:
     if not any("." in name for name in hidden):
         return form
     fields = tuple(
-        replace(f, fields=tuple(s for s in f.fields if s.name not in hidden_columns(f.name, hidden)))
+        f.with_settings(fields=tuple(s for s in f.fields if s.name not in hidden_columns(f.name, hidden)))
         if f.is_table else f
         for f in form.fields)
     return replace(form, fields=fields)

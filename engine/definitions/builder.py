@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.errors import Problem
 from engine.expressions import Expression, ExpressionError, parse
+from engine.fieldtypes import REGISTRY
 
 from .durations import parse_duration
 from .model import (
@@ -27,7 +28,6 @@ from .model import (
     FormDef,
     ListDef,
     ModuleDef,
-    Option,
     PermissionDef,
     Recipient,
     ReminderDef,
@@ -43,9 +43,21 @@ from .model import (
 _AGGREGATE = re.compile(r"^\s*(count|sum|avg|min|max)\(\s*([a-z][a-z0-9_]*)?\s*\)\s*$")
 
 
-def _rollup(value: str | None) -> tuple[str, str | None] | None:
-    match = _AGGREGATE.match(value or "")
-    return (match.group(1), match.group(2) or None) if match else None
+class _FieldBuild:
+    """What a field type's `build_settings` may ask of the builder, for one field."""
+
+    def __init__(self, builder: Builder, pointer: str) -> None:
+        self.builder = builder
+        self.pointer = pointer
+
+    def expression(self, source: Any, pointer: str) -> Expression | None:
+        return self.builder.expression(source, pointer)
+
+    def fields(self, docs: Any, pointer: str) -> tuple[FieldDef, ...]:
+        return tuple(self.builder.field(f, f"{pointer}/{i}") for i, f in enumerate(docs or ()))
+
+    def problem(self, pointer: str, message: str) -> None:
+        self.builder.problem(pointer, message)
 
 
 class Builder:
@@ -138,15 +150,10 @@ class Builder:
         )
 
     def field(self, doc: Mapping[str, Any], ptr: str) -> FieldDef:
-        options = tuple(
-            Option(str(o["value"]), o.get("label", str(o["value"]))) if isinstance(o, dict)
-            else Option(str(o), str(o))
-            for o in doc.get("options", ())
-        )
-        ftype = doc["type"]
+        settings = REGISTRY[doc["type"]].build_settings(doc, _FieldBuild(self, ptr))
         return FieldDef(
             name=doc["name"],
-            type=ftype,
+            type=doc["type"],
             label=doc.get("label", doc["name"]),
             pointer=ptr,
             required=doc.get("required", False),
@@ -158,25 +165,8 @@ class Builder:
             visible_if=self.expression(doc.get("visible_if"), f"{ptr}/visible_if"),
             index=doc.get("index", False),
             renamed_from=doc.get("renamed_from"),
-            max_length=doc.get("max_length", 255 if ftype == "text" else None),
-            pattern=doc.get("pattern"),
-            min=doc.get("min"),
-            max=doc.get("max"),
-            precision=doc.get("precision", 0 if doc.get("result") == "integer" else 2),
-            options=options,
-            role=doc.get("role"),
-            form=doc.get("form"),
-            fields=tuple(self.field(f, f"{ptr}/fields/{i}") for i, f in enumerate(doc.get("fields", ()))),
-            min_rows=doc.get("min_rows"),
-            max_rows=doc.get("max_rows"),
-            formula=self.expression(doc.get("formula"), f"{ptr}/formula"),
-            result=doc.get("result", "decimal"),
-            accept=tuple(a.lower() for a in doc.get("accept", ())),
-            max_size=doc.get("max_size", 10 * 1024 * 1024 if ftype == "file" else None),
-            rows=doc.get("rows"),
-            link=doc.get("link"),
             warn_duplicates=doc.get("warn_duplicates", False),
-            rollup=_rollup(doc.get("value")) if doc.get("type") == "rollup" else None,
+            settings=MappingProxyType(settings),
         )
 
     def row_rule(self, value: Any, ptr: str) -> RowRule:

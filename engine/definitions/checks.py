@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from engine.errors import Problem
 from engine.expressions import Expression
 from engine.expressions.nodes import Call, Compare, Field, walk
+from engine.fieldtypes import REGISTRY
 from engine.i18n import N_
 
 from .model import (
@@ -21,9 +22,26 @@ from .model import (
 )
 from .paths import PathError, resolve_path
 
-USER_TYPES = ("user",)
-DATE_TYPES = ("date", "datetime")
-_SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
+
+class _FieldChecks:
+    """What a field type's `check_definition` may ask (engine.fieldtypes.base.DefinitionChecks):
+    problems go to the form's file, expressions are checked in the field's row, if any."""
+
+    def __init__(self, checker: Checker, form: FormDef, row_of: FieldDef | None) -> None:
+        self.checker, self.form, self.row_of = checker, form, row_of
+        self.app = checker.app
+
+    def problem(self, pointer: str, message: str, /, **params: object) -> None:
+        self.checker.problem(self.form, pointer, message, **params)
+
+    def role_exists(self, role: str) -> bool:
+        return self.checker.role_exists(role)
+
+    def check_expression(self, expr: Expression, pointer: str) -> None:
+        self.checker.check_expression(self.form, expr, pointer, row_of=self.row_of)
+
+    def check_fields(self, fields: tuple[FieldDef, ...], pointer: str, row_of: FieldDef) -> None:
+        self.checker.check_fields(self.form, fields, pointer, row_of=row_of)
 
 
 class Checker:
@@ -52,11 +70,11 @@ class Checker:
             title = form.field(form.title_field)
             if title is None:
                 self.problem(form, f"{ptr}/title_field", N_("unknown field '%(name)s'"), name=form.title_field)
-            elif title.type in ("table", "file", "multiselect", "textarea"):
+            elif not title.field_type.can_title:
                 self.problem(form, f"{ptr}/title_field", N_("a %(type)s field cannot be the title"), type=title.type)
         if form.owner_field:
             owner = form.field(form.owner_field)
-            if owner is None or owner.type != "user":
+            if owner is None or not owner.field_type.holds_user:
                 self.problem(form, f"{ptr}/owner_field", N_("'%(name)s' must be a user field of this form"),
                              name=form.owner_field)
         self.check_permissions(form)
@@ -65,7 +83,6 @@ class Checker:
             self.check_workflow(form, form.workflow)
         self.check_reminders(form)
         self.check_update_linked(form)
-        self.check_rollups(form)
         self.check_charts(form)
 
     # -- fields ------------------------------------------------------------------
@@ -81,75 +98,14 @@ class Checker:
                 self.problem(form, f"{fptr}/name",
                              N_("'%(name)s' is a system attribute; reserved names: %(value)s"),
                              name=field.name, value=', '.join(SYSTEM_ATTRIBUTES))
-            if field.type in ("link", "rollup") and self.app.form(field.form or "") is None:
-                self.problem(form, f"{fptr}/form", N_("unknown form '%(name)s'"), name=field.form)
-            if field.type == "user" and field.role and not self.role_exists(field.role):
-                self.problem(form, f"{fptr}/role", N_("unknown role '%(name)s'"), name=field.role)
-            if field.type == "text" and field.pattern:
-                try:
-                    re.compile(field.pattern)
-                except re.error as exc:
-                    self.problem(form, f"{fptr}/pattern", N_("invalid regular expression: %(error)s"), error=exc)
-            if field.type == "serial":
-                self.check_serial_pattern(form, field, f"{fptr}/pattern")
-            if field.options and field.type in ("select", "multiselect"):
-                dupes = [v for v, n in Counter(field.option_values()).items() if n > 1]
-                if dupes:
-                    self.problem(form, f"{fptr}/options", N_("duplicate option '%(value)s'"), value=dupes[0])
-                self.check_default_option(form, field, fptr)
-            if field.min is not None and field.max is not None and _num(field.min) > _num(field.max):
-                self.problem(form, f"{fptr}/min", N_("min %(min)s is greater than max %(max)s"),
-                             min=field.min, max=field.max)
-            self.check_default(form, field, fptr)
+            field.field_type.check_definition(field, _FieldChecks(self, form, row_of))
             if field.unique and row_of:
                 self.problem(form, f"{fptr}/unique", N_("a column of a table cannot be unique"))
-            elif field.unique and field.type in ("table", "multiselect", "file", "formula"):
+            elif field.unique and not field.field_type.can_be_unique:
                 self.problem(form, f"{fptr}/unique", N_("a %(type)s field cannot be unique"), type=field.type)
             if field.visible_if is not None:
                 self.check_expression(form, field.visible_if, f"{fptr}/visible_if", row_of=row_of)
-            if field.formula is not None:
-                self.check_expression(form, field.formula, f"{fptr}/formula", row_of=row_of)
-            if field.type == "table":
-                self.check_fields(form, field.fields, f"{fptr}/fields", row_of=field)
         self.check_formula_cycles(form, fields, ptr, row_of)
-
-    def check_serial_pattern(self, form: FormDef, field: FieldDef, ptr: str) -> None:
-        tokens = _SERIAL_TOKEN.findall(field.pattern or "")
-        if not any(kind == "seq" for kind, _ in tokens):
-            self.problem(form, ptr, N_("a serial pattern needs a {seq:N} counter, e.g. 'SO-{date:%Y%m%d}-{seq:4}'"))
-        for kind, arg in tokens:
-            if kind == "seq" and arg and not arg.isdigit():
-                self.problem(form, ptr, N_("{seq:%(arg)s}: the width must be a number"), arg=arg)
-        leftover = _SERIAL_TOKEN.sub("", field.pattern or "")
-        if "{" in leftover or "}" in leftover:
-            self.problem(form, ptr, N_("unknown placeholder: only {date:FORMAT} and {seq:N} are allowed"))
-
-    def check_default(self, form: FormDef, field: FieldDef, fptr: str) -> None:
-        """A literal default must itself be a valid value of the field."""
-        default = field.default
-        if default is None or (isinstance(default, str) and default.startswith("$")):
-            return
-        if field.type in ("integer", "decimal") and isinstance(default, (int, float, str)):
-            value = _num(default)
-            too_low = field.min is not None and value < _num(field.min)
-            if too_low or (field.max is not None and value > _num(field.max)):
-                self.problem(form, f"{fptr}/default", N_("default %(value)s is outside min/max"), value=default)
-        if field.type == "text" and field.pattern and isinstance(default, str):
-            try:
-                if not re.fullmatch(field.pattern, default):
-                    self.problem(form, f"{fptr}/default", N_("default %(value)s does not match the pattern"),
-                                 value=repr(default))
-            except re.error:
-                pass
-
-    def check_default_option(self, form: FormDef, field: FieldDef, fptr: str) -> None:
-        default = field.default
-        values = field.option_values()
-        wanted = default if isinstance(default, list) else [default] if default is not None else []
-        for value in wanted:
-            if value not in values:
-                self.problem(form, f"{fptr}/default", N_("default %(value)s is not one of the options"),
-                             value=repr(value))
 
     def check_formula_cycles(self, form: FormDef, fields: tuple[FieldDef, ...], ptr: str,
                              row_of: FieldDef | None) -> None:
@@ -205,7 +161,7 @@ class Checker:
             except PathError:
                 continue  # reported above
             name = ".".join(node.path)
-            is_list = resolved.is_list or resolved.type == "table"
+            is_list = resolved.is_list
             if is_list and id(node) not in list_slots:
                 self.problem(form, ptr, N_("invalid expression %(source)s: '%(name)s' is a list; use it inside "
                                            "sum(), len(), min() or max(), or after 'in'"),
@@ -233,7 +189,7 @@ class Checker:
             for name in sorted(perm.hide):
                 head, _, column = name.partition(".")
                 table = form.field(head)
-                if table is None or (column and (table.type != "table" or table.subfield(column) is None)):
+                if table is None or (column and (not table.is_table or table.subfield(column) is None)):
                     self.problem(form, f"{ptr}/hide", N_("unknown field '%(name)s'"), name=name)
                 elif name == form.title_field:
                     self.problem(form, f"{ptr}/hide", N_("the title field '%(name)s' cannot be hidden"), name=name)
@@ -250,8 +206,8 @@ class Checker:
                 resolved = resolve_path(self.app, form, node.path)
             except PathError:
                 continue  # reported by check_expression
-            whole_table = resolved.field is not None and resolved.field.type == "table"
-            if resolved.type == "file" or (whole_table and id(node) not in len_args):
+            whole_table = resolved.field is not None and resolved.field.is_table
+            if not REGISTRY[resolved.type].in_conditions or (whole_table and id(node) not in len_args):
                 self.problem(form, ptr,
                              N_("'%(value)s' cannot be used in a row condition"), value='.'.join(node.path))
 
@@ -262,7 +218,7 @@ class Checker:
             for i, name in enumerate(getattr(form.list, key)):
                 if name not in known:
                     self.problem(form, f"{ptr}/{key}/{i}", N_("unknown field '%(name)s'"), name=name)
-                elif key != "columns" and (f := form.field(name)) is not None and f.type in ("table", "file"):
+                elif key != "columns" and (f := form.field(name)) is not None and not f.field_type.filterable:
                     self.problem(form, f"{ptr}/{key}/{i}", N_("a %(type)s field cannot be used in %(key)s"),
                                  type=f.type, key=key)
         order = form.list.order_by.lstrip("-")
@@ -358,7 +314,7 @@ class Checker:
             if field is None:
                 self.problem(source, f"{ptr}/{name}", N_("form '%(form)s' has no field '%(name)s'"),
                              form=target.name, name=name)
-            elif field.computed or field.type in ("table", "file"):
+            elif field.computed or not field.field_type.settable:
                 self.problem(source, f"{ptr}/{name}", N_("a %(type)s field cannot be set"), type=field.type)
             self.check_expression(source, expr, f"{ptr}/{name}")
 
@@ -370,39 +326,15 @@ class Checker:
                 if rec.value in ("created_by",):
                     continue
                 field = form.field(rec.value)
-                if field is None or field.type != "user":
+                if field is None or not field.field_type.holds_user:
                     self.problem(form, f"{ptr}/{i}/{rec.kind}", N_("'%(name)s' must be a user field of this form"),
                                  name=rec.value)
-
-    def check_rollups(self, form: FormDef) -> None:
-        for i, fdef in enumerate(form.fields):
-            if fdef.type != "rollup":
-                continue
-            ptr = f"{form.pointer}/fields/{i}"
-            if fdef.rollup is None:
-                self.problem(form, f"{ptr}/value", N_("use count() or sum(F), avg(F), min(F), max(F)"))
-                continue
-            child = self.app.form(fdef.form or "")
-            if child is None:
-                continue  # reported with the other links
-            link = child.field(fdef.link or "")
-            if link is None or link.type != "link" or link.form != form.name:
-                self.problem(form, f"{ptr}/link",
-                             N_("'%(link)s' must be a link field of '%(form)s' pointing to '%(target)s'"),
-                             link=fdef.link, form=child.name, target=form.name)
-            aggregate, name = fdef.rollup
-            if aggregate == "count":
-                continue
-            value = child.field(name or "")
-            if value is None or value.value_kind not in ("integer", "decimal"):
-                self.problem(form, f"{ptr}/value", N_("%(aggregate)s() needs a number field of '%(name)s'"),
-                             aggregate=aggregate, name=child.name)
 
     def check_update_linked(self, form: FormDef) -> None:
         for i, spec in enumerate(form.update_linked):
             uptr = f"{form.pointer}/update_linked/{i}"
             link = form.field(spec.link)
-            if link is None or link.type != "link":
+            if link is None or not link.field_type.links:
                 self.problem(form, f"{uptr}/link", N_("'%(link)s' must be a link field of this form"), link=spec.link)
                 continue
             target = self.app.form(link.form or "")
@@ -435,7 +367,7 @@ class Checker:
                 self.problem(form, f"{rptr}/name", N_("duplicate reminder '%(name)s'"), name=rem.name)
             field = form.field(rem.date_field)
             system_date = rem.date_field in ("created_at", "updated_at", "due_at")
-            if not system_date and (field is None or field.type not in DATE_TYPES):
+            if not system_date and (field is None or not field.field_type.temporal):
                 self.problem(form, f"{rptr}/date_field", N_("'%(date_field)s' must be a date or datetime field"),
                              date_field=rem.date_field)
             self.check_recipients(form, rem.notify, f"{rptr}/notify")
@@ -460,12 +392,12 @@ class Checker:
                 field = form.field(chart.group_by)
                 if field is None and chart.group_by not in SYSTEM_ATTRIBUTES:
                     self.problem(form, f"{cptr}/group_by", N_("unknown field '%(name)s'"), name=chart.group_by)
-                elif field is not None and field.type in ("table", "file", "textarea"):
+                elif field is not None and not field.field_type.groupable:
                     self.problem(form, f"{cptr}/group_by", N_("cannot group by a %(type)s field"), type=field.type)
             if chart.interval != "day":
                 grouped = form.field(chart.group_by or "")
                 if chart.group_by not in ("created_at", "updated_at") and (
-                        grouped is None or grouped.value_kind not in ("date", "datetime")):
+                        grouped is None or not REGISTRY[grouped.value_kind].temporal):
                     self.problem(form, f"{cptr}/interval", N_("an interval needs a date or datetime group_by"))
             if chart.group_by == "stage" and form.workflow is None:
                 self.problem(form, f"{cptr}/group_by", N_("group_by 'stage' needs a workflow"))
@@ -473,9 +405,7 @@ class Checker:
                 field = form.field(chart.value_field)
                 if field is None:
                     self.problem(form, f"{cptr}/value", N_("unknown field '%(name)s'"), name=chart.value_field)
-                elif chart.aggregate != "count" and field.type not in (
-                        "integer", "decimal", "formula", "rollup") and not (
-                        chart.aggregate == "avg" and field.type == "boolean"):
+                elif chart.aggregate != "count" and chart.aggregate not in REGISTRY[field.value_kind].aggregates:
                     self.problem(form, f"{cptr}/value",
                         N_("%(aggregate)s() needs a number (or, for avg, a yes/no) field"),
                         aggregate=chart.aggregate)
@@ -484,13 +414,6 @@ class Checker:
             if chart.where is not None:
                 self.check_expression(form, chart.where, f"{cptr}/where")
                 self.check_sql_expression(form, chart.where, f"{cptr}/where")
-
-
-def _num(value: object) -> float:
-    try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def check_app(app: AppDef) -> list[Problem]:

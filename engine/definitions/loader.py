@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -23,7 +23,7 @@ from engine.json_reasons import reason_of
 from .builder import Builder
 from .checks import check_app
 from .model import ADMIN_ROLE, AppDef, FormDef, ModuleDef, RoleDef
-from .schema import module_schema
+from .schema import module_validator
 
 #: Limits on one module file: its size, and how deep its JSON may nest (a real module needs
 #: about 10 levels; the schema check and the builders recurse, so depth is checked first).
@@ -34,9 +34,8 @@ MAX_KEYS_LISTED = 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-@cache
 def schema_validator() -> Draft202012Validator:
-    return Draft202012Validator(module_schema())
+    return module_validator()
 
 
 def read_sources(directory: str | Path) -> dict[str, str]:

@@ -38,10 +38,9 @@ LOADER = [
     N_("%(value)s: a final stage takes no `approval`"),
     N_("%(value)s: a final stage takes no `due`"),
     N_("%(value)s: a name may not end with a line break"),
-    N_("%(value)s: formula, serial and file fields take no `default`"),
+    N_("%(value)s: %(types)s fields take no `default`"),
     N_("%(value)s: give either `transition` or `action`, not both"),
     N_("%(value)s: no line breaks allowed"),
-    N_("%(value)s: only for rollup fields"),
     N_("%(value)s must be text matching %(pattern)s"),
     N_("%(value)s: system attribute names are reserved"),
 ]

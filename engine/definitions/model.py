@@ -6,12 +6,15 @@ schema and the semantic checks; everything downstream only reads these.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
 from engine.expressions import Expression
+from engine.fieldtypes import REGISTRY, FieldType
+from engine.fieldtypes.choices import Option  # noqa: F401  (re-exported: it used to live here)
 
 #: System attributes every record has; no field may use these names.
 SYSTEM_ATTRIBUTES = ("id", "stage", "version", "created_by", "created_at", "updated_at", "due_at")
@@ -29,13 +32,11 @@ EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-
-
-@dataclass(frozen=True)
 class FieldDef:
+    """One field. The keys every field may have are attributes; the options of its type are
+    in `settings` (built by the type's `build_settings`), and read as attributes too:
+    `field.precision` is the setting, else the type's default, else None."""
+
     name: str
     type: str
     label: str
@@ -49,53 +50,63 @@ class FieldDef:
     visible_if: Expression | None = None
     index: bool = False
     renamed_from: str | None = None
-    # Type-specific settings; only the ones meaningful for `type` are set.
-    max_length: int | None = None
-    pattern: str | None = None
-    min: Any = None
-    max: Any = None
-    precision: int = 2
-    options: tuple[Option, ...] = ()
-    role: str | None = None
-    form: str | None = None
-    fields: tuple[FieldDef, ...] = ()
-    min_rows: int | None = None
-    max_rows: int | None = None
-    formula: Expression | None = None
-    result: str = "decimal"
-    accept: tuple[str, ...] = ()
-    max_size: int | None = None
-    rows: int | None = None
-    # rollup: aggregate `rollup[0]` ("count", "sum", ...) of field `rollup[1]` over the
-    # records of `form` whose link field `link` points here
-    link: str | None = None
-    rollup: tuple[str, str | None] | None = None
     warn_duplicates: bool = False
+    settings: Mapping[str, Any] = field(default_factory=lambda: EMPTY, hash=False)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in _setting_names(tuple(REGISTRY)):
+            raise AttributeError(name)
+        if name in self.settings:
+            return self.settings[name]
+        ftype = REGISTRY.get(self.type)
+        if ftype is not None and name in ftype.defaults:
+            return ftype.defaults[name]
+        return _NO_ITEMS.get(name)
+
+    def with_settings(self, **changes: Any) -> FieldDef:
+        """A copy with some settings replaced (e.g. a table without its hidden columns)."""
+        return replace(self, settings=MappingProxyType({**self.settings, **changes}))
+
+    @property
+    def field_type(self) -> FieldType:
+        """The field's type (its class in engine.fieldtypes)."""
+        return REGISTRY[self.type]
 
     @property
     def is_table(self) -> bool:
-        return self.type == "table"
+        return self.field_type.is_table
 
     @property
     def value_kind(self) -> str:
         """The type of the value the field holds: a formula's result type, a rollup's number
         type (integer for count()), else the field's own type."""
-        if self.type == "formula":
-            return self.result
-        if self.type == "rollup":
-            return "integer" if self.rollup and self.rollup[0] == "count" else "decimal"
-        return self.type
+        return self.field_type.value_kind(self)
 
     @property
     def computed(self) -> bool:
-        """Formula and serial values are set by the engine, never by a user."""
-        return self.type in ("formula", "serial", "rollup")
+        """Formula, serial and rollup values are set by the engine, never by a user."""
+        return self.field_type.computed
 
     def subfield(self, name: str) -> FieldDef | None:
-        return next((f for f in self.fields if f.name == name), None)
+        return next((f for f in self.fields or () if f.name == name), None)
 
     def option_values(self) -> tuple[str, ...]:
-        return tuple(o.value for o in self.options)
+        return tuple(o.value for o in self.options or ())
+
+
+#: A field whose type has no columns, options or accepted extensions has none of them
+#: (code may loop over `field.fields` of any field).
+_NO_ITEMS: Mapping[str, tuple[()]] = MappingProxyType({"fields": (), "options": (), "accept": ()})
+
+
+@cache
+def _setting_names(types: tuple[str, ...]) -> frozenset[str]:
+    """Every name the registered types' options and defaults use (anything else is no
+    attribute of a field)."""
+    names: set[str] = set()
+    for name in types:
+        names |= set(REGISTRY[name].options_schema) | set(REGISTRY[name].defaults)
+    return frozenset(names)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from engine.fieldtypes import REGISTRY
+
 from .model import SYSTEM_ATTRIBUTES, SYSTEM_TYPES, AppDef, FieldDef, FormDef
 
 
@@ -18,7 +20,8 @@ class ResolvedPath:
 
     @property
     def is_list(self) -> bool:
-        return self.kind == "table" or self.type in ("multiselect", "table")
+        kind = REGISTRY[self.type]
+        return self.kind == "table" or kind.multiple or kind.is_table
 
 
 class PathError(LookupError):
@@ -50,17 +53,17 @@ def resolve_path(app: AppDef, form: FormDef, path: tuple[str, ...],
     if len(path) != 2:
         raise PathError(f"'{'.'.join(path)}': at most one '.' is allowed")
     head = _attribute(form, path[0])
-    if head.field is not None and head.field.type == "table":
+    if head.field is not None and head.field.is_table:
         sub = head.field.subfield(path[1])
         if sub is None:
             raise PathError(f"table '{path[0]}' has no column '{path[1]}'")
         return ResolvedPath("table", sub.type, sub, via=head.field)
-    if head.field is not None and head.field.type == "link":
+    if head.field is not None and head.field.field_type.links:
         target = app.form(head.field.form or "")
         if target is None:
             raise PathError(f"link '{path[0]}' points at unknown form '{head.field.form}'")
         inner = _attribute(target, path[1])
-        if inner.type in ("table", "multiselect"):
+        if inner.field is not None and (inner.field.is_table or inner.field.field_type.multiple):
             raise PathError(f"'{'.'.join(path)}': a linked record's {inner.type} field cannot be used")
         return ResolvedPath("link", inner.type, inner.field, via=head.field, target=target)
     raise PathError(f"'{path[0]}' is neither a link nor a table field, so '{'.'.join(path)}' is invalid")

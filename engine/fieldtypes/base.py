@@ -21,11 +21,13 @@ docs/field-types.md.
 """
 from __future__ import annotations
 
-from typing import Any, ClassVar, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy.types import TypeEngine
 
-from engine.definitions.model import FieldDef
+if TYPE_CHECKING:  # definitions are built from the types: the model is imported for types only
+    from engine.definitions.model import FieldDef
 
 
 class FieldError(ValueError):
@@ -43,6 +45,30 @@ class CheckContext(Protocol):
     def file_info(self, file_id: int) -> dict[str, Any] | None: ...
 
 
+class SettingsBuild(Protocol):
+    """What `build_settings` may ask of the definitions builder. Problems are collected with
+    the field's file; `pointer` is the field's JSON pointer."""
+
+    pointer: str
+
+    def expression(self, source: Any, pointer: str) -> Any: ...  # Expression | None
+    def fields(self, docs: Any, pointer: str) -> tuple[FieldDef, ...]: ...  # a table's columns
+    def problem(self, pointer: str, message: str) -> None: ...
+
+
+class DefinitionChecks(Protocol):
+    """What `check_definition` may ask of the semantic checks: the whole app (forms, roles),
+    and a place for problems (`message` an N_ msgid with %(name)s params)."""
+
+    app: Any  # the AppDef
+    form: Any  # the FormDef the field belongs to
+
+    def problem(self, pointer: str, message: str, /, **params: object) -> None: ...
+    def role_exists(self, role: str) -> bool: ...
+    def check_expression(self, expr: Any, pointer: str) -> None: ...  # in the field's row, if any
+    def check_fields(self, fields: tuple[FieldDef, ...], pointer: str, row_of: FieldDef) -> None: ...
+
+
 class FieldType:
     name: ClassVar[str]
     #: May users type into it (False for formula and serial).
@@ -52,6 +78,58 @@ class FieldType:
     searchable: ClassVar[bool] = False
     #: Supports `__gte` / `__lte`.
     ordered: ClassVar[bool] = False
+
+    # -- definitions ----------------------------------------------------------------------
+    #: One line on what the type holds, in the product's words (module schema, reference).
+    summary: ClassVar[str] = ""
+    #: The option keys this type owns: key → JSON Schema with a description people read.
+    #: The module schema refuses them on every other type.
+    options_schema: ClassVar[Mapping[str, Mapping[str, Any]]] = {}
+    #: Option keys a field of this type must have.
+    required_options: ClassVar[tuple[str, ...]] = ()
+    #: JSON Schema of a literal `default`; None: the type takes no default.
+    default_schema: ClassVar[Mapping[str, Any] | None] = {"type": ["string", "null"]}
+    #: Settings a field has when its definition leaves them out (text: max_length 255).
+    defaults: ClassVar[Mapping[str, Any]] = {}
+    #: The engine sets the value (formula, serial, rollup); users and transitions never do.
+    computed: ClassVar[bool] = False
+    #: Rows of sub-fields, kept in a child table.
+    is_table: ClassVar[bool] = False
+    #: May be a column of a table field.
+    in_tables: ClassVar[bool] = True
+    #: Holds a user name (owner fields, notification recipients).
+    holds_user: ClassVar[bool] = False
+    #: Points at a record of another form (`update_linked`, rollups).
+    links: ClassVar[bool] = False
+    #: A date or a moment (reminders, chart intervals).
+    temporal: ClassVar[bool] = False
+    #: What charts and rollups may compute over its values besides count().
+    aggregates: ClassVar[tuple[str, ...]] = ()
+    #: May name a record (`title_field`), be unique, be a list filter or search, be a chart
+    #: group, be set by transitions and `update_linked`, be read in row conditions.
+    can_title: ClassVar[bool] = True
+    can_be_unique: ClassVar[bool] = True
+    filterable: ClassVar[bool] = True
+    groupable: ClassVar[bool] = True
+    settable: ClassVar[bool] = True
+    in_conditions: ClassVar[bool] = True
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        """The field's raw option keys (as written in the module file, already valid against
+        the schema) → its settings: plain, frozen values. By default each owned key as given."""
+        return {key: raw[key] for key in self.options_schema if key in raw}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        """What the schema cannot say about the field's options (names resolve, values
+        agree); report each problem at its JSON pointer under `field.pointer`."""
+
+    def value_kind(self, field: FieldDef) -> str:
+        """The type of the value the field holds (a formula's result type, ...)."""
+        return self.name
+
+    # -- list filters and the edit pages --------------------------------------------------
+    #: The value is a list: `field=v` and `__contains` test whether v is among its values.
+    multiple: ClassVar[bool] = False
 
     def column_type(self, field: FieldDef) -> TypeEngine | None:
         """The column's type; None for types stored elsewhere (tables)."""

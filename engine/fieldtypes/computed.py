@@ -1,15 +1,26 @@
 """Types the engine fills in: formula (computed on every save) and serial (assigned once)."""
 from __future__ import annotations
 
-from typing import Any
+import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text
 from sqlalchemy.types import TypeEngine
 
-from engine.definitions.model import FieldDef
-from engine.i18n import _
+from engine.i18n import N_, _
 
 from .base import REGISTRY, CheckContext, FieldError, FieldType, register
+
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
+
+    from .base import DefinitionChecks, SettingsBuild
+
+
+_AGGREGATE = re.compile(r"^(count|sum|avg|min|max)\(([a-z][a-z0-9_]*)?\)$")
+#: The placeholders of a serial pattern: {date:FORMAT} and {seq:N}.
+SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
 
 
 @register
@@ -17,6 +28,33 @@ class FormulaType(FieldType):
     """Stored, so lists can sort, filter and chart on it; its `result` type decides the column."""
 
     name = "formula"
+    summary = "Computed from `formula` each time the record is saved."
+    options_schema = {
+        "formula": {"description": "The expression computing the value from this record's fields (in a table "
+                                   "row, from the row), e.g. `qty * price` or `sum(items.subtotal)`.",
+                    "$ref": "#/$defs/expression"},
+        "result": {"description": "The type of the computed value (default decimal).",
+                   "enum": ["decimal", "integer", "text", "date", "boolean"], "default": "decimal"},
+        "precision": {"description": "Digits after the decimal point of a decimal result (default 2).",
+                      "type": "integer", "minimum": 0, "maximum": 10, "default": 2},
+    }
+    required_options = ("formula",)
+    default_schema = None
+    defaults = {"result": "decimal", "precision": 2}
+    computed = True
+    can_be_unique = False
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        result = raw.get("result", "decimal")
+        return {"formula": build.expression(raw.get("formula"), f"{build.pointer}/formula"), "result": result,
+                "precision": raw.get("precision", 0 if result == "integer" else 2)}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        if field.formula is not None:
+            checks.check_expression(field.formula, f"{field.pointer}/formula")
+
+    def value_kind(self, field: FieldDef) -> str:
+        return str(field.result)
     input = False
     ordered = True
 
@@ -45,6 +83,27 @@ class FormulaType(FieldType):
 @register
 class SerialType(FieldType):
     name = "serial"
+    summary = "A number the engine gives each new record, following `pattern`."
+    options_schema = {
+        "pattern": {"description": "How numbers look, e.g. `SO-{date:%Y%m%d}-{seq:4}`: `{date:FORMAT}` is the date "
+                                   "of creation (strftime), `{seq:N}` a counter of N digits.",
+                    "type": "string", "minLength": 1, "allOf": [{"pattern": r"\{seq:[1-9][0-9]?\}"}]},
+    }
+    required_options = ("pattern",)
+    default_schema = None
+    computed = True
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        ptr, pattern = f"{field.pointer}/pattern", field.pattern or ""
+        tokens = SERIAL_TOKEN.findall(pattern)
+        if not any(kind == "seq" for kind, _arg in tokens):
+            checks.problem(ptr, N_("a serial pattern needs a {seq:N} counter, e.g. 'SO-{date:%Y%m%d}-{seq:4}'"))
+        for kind, arg in tokens:
+            if kind == "seq" and arg and not arg.isdigit():
+                checks.problem(ptr, N_("{seq:%(arg)s}: the width must be a number"), arg=arg)
+        leftover = SERIAL_TOKEN.sub("", pattern)
+        if "{" in leftover or "}" in leftover:
+            checks.problem(ptr, N_("unknown placeholder: only {date:FORMAT} and {seq:N} are allowed"))
     input = False
     searchable = True
     ordered = True
@@ -69,6 +128,52 @@ class RollupType(FieldType):
     record is created, changed or deleted, so lists, formulas and charts can use it."""
 
     name = "rollup"
+    summary = "An aggregate over the records of another form that link here, e.g. the sum of their amounts."
+    options_schema = {
+        "form": {"description": "The form whose records are aggregated.", "$ref": "#/$defs/identifier"},
+        "link": {"description": "The link field of `form` that points to this form.",
+                 "$ref": "#/$defs/identifier"},
+        "value": {"description": "What is aggregated over the linked records: `count()`, or `sum(F)`, `avg(F)`, "
+                                 "`min(F)`, `max(F)` of a number field F of `form`, e.g. `sum(amount)`.",
+                  "type": "string", "pattern": r"^(count\(\)|(sum|avg|min|max)\([a-z][a-z0-9_]{0,62}\))$"},
+    }
+    required_options = ("form", "link", "value")
+    default_schema = None
+    #: `rollup`: (aggregate, field name or None), parsed from `value`.
+    defaults = {"precision": 2, "rollup": None}
+    computed = True
+    in_tables = False
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        match = _AGGREGATE.match(raw.get("value") or "")
+        return {"form": raw.get("form"), "link": raw.get("link"),
+                "rollup": (match.group(1), match.group(2) or None) if match else None}
+
+    def value_kind(self, field: FieldDef) -> str:
+        return "integer" if field.rollup and field.rollup[0] == "count" else "decimal"
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        """The form exists, `link` is its link field pointing here, `value` names one of its numbers."""
+        ptr, form = field.pointer, checks.form
+        child = checks.app.form(field.form or "")
+        if child is None:
+            checks.problem(f"{ptr}/form", N_("unknown form '%(name)s'"), name=field.form)
+        if field.rollup is None:
+            checks.problem(f"{ptr}/value", N_("use count() or sum(F), avg(F), min(F), max(F)"))
+            return
+        if child is None:
+            return
+        link = child.field(field.link or "")
+        if link is None or not link.field_type.links or link.form != form.name:
+            checks.problem(f"{ptr}/link", N_("'%(link)s' must be a link field of '%(form)s' pointing to '%(target)s'"),
+                           link=field.link, form=child.name, target=form.name)
+        aggregate, name = field.rollup
+        if aggregate == "count":
+            return
+        value = child.field(name or "")
+        if value is None or "sum" not in REGISTRY[value.value_kind].aggregates:  # only numbers add up
+            checks.problem(f"{ptr}/value", N_("%(aggregate)s() needs a number field of '%(name)s'"),
+                           aggregate=aggregate, name=child.name)
     input = False
     ordered = True
 

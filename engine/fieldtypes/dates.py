@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime
 from sqlalchemy.types import TypeDecorator
 
-from engine.definitions.model import FieldDef
 from engine.i18n import _
 
 from .base import CheckContext, FieldError, FieldType, register
+
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
 
 
 class UTCDateTime(TypeDecorator):
@@ -53,6 +55,9 @@ def parse_datetime(raw: Any, tzinfo: Any) -> datetime:
 @register
 class DateType(FieldType):
     name = "date"
+    summary = "A calendar date."
+    default_schema = {"type": ["string", "null"], "pattern": r"^(\$today|[0-9]{4}-[0-9]{2}-[0-9]{2})$"}
+    temporal = True
     ordered = True
 
     def column_type(self, field: FieldDef) -> Date:
@@ -85,6 +90,10 @@ class DateType(FieldType):
 @register
 class DateTimeType(FieldType):
     name = "datetime"
+    summary = "A date and time of day, shown in the company's time zone."
+    default_schema = {"type": ["string", "null"], "pattern": (
+        r"^(\$now|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)$")}
+    temporal = True
     ordered = True
 
     def column_type(self, field: FieldDef) -> UTCDateTime:

@@ -2,14 +2,19 @@
 from __future__ import annotations
 
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, Numeric
 
-from engine.definitions.model import FieldDef
-from engine.i18n import _
+from engine.i18n import N_, _
 
 from .base import CheckContext, FieldError, FieldType, register
+
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
+
+    from .base import DefinitionChecks
+
 
 #: Total significant digits of a stored decimal: NUMERIC(15, precision) on PostgreSQL;
 #: SQLite stores NUMERIC as a double, which is exact to 15 significant digits, so the
@@ -18,7 +23,27 @@ DECIMAL_DIGITS = 15
 INT_LIMIT = 2**63 - 1
 
 
+def _num(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+
+
 class NumberType(FieldType):
+    aggregates = ("sum", "avg", "min", "max")
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        """min ≤ max, and a literal default between them."""
+        low, high = field.min, field.max
+        if low is not None and high is not None and _num(low) > _num(high):
+            checks.problem(f"{field.pointer}/min", N_("min %(min)s is greater than max %(max)s"), min=low, max=high)
+        default = field.default
+        if isinstance(default, (int, float, str)) and not isinstance(default, bool) and not (
+                isinstance(default, str) and default.startswith("$")):
+            value = _num(default)
+            if (low is not None and value < _num(low)) or (high is not None and value > _num(high)):
+                checks.problem(f"{field.pointer}/default", N_("default %(value)s is outside min/max"), value=default)
     ordered = True
 
     def check(self, field: FieldDef, value: Any, ctx: CheckContext) -> list[str]:
@@ -32,6 +57,12 @@ class NumberType(FieldType):
 @register
 class IntegerType(NumberType):
     name = "integer"
+    summary = "A whole number."
+    options_schema = {
+        "min": {"description": "The smallest allowed value.", "type": "integer"},
+        "max": {"description": "The largest allowed value.", "type": "integer"},
+    }
+    default_schema = {"type": ["integer", "null"]}
 
     def column_type(self, field: FieldDef) -> BigInteger:
         return BigInteger()
@@ -84,6 +115,17 @@ def to_decimal(raw: Any, precision: int) -> Decimal:
 @register
 class DecimalType(NumberType):
     name = "decimal"
+    summary = "An exact decimal number, e.g. an amount of money."
+    options_schema = {
+        "min": {"description": "The smallest allowed value; may be written as text, e.g. \"0.01\".",
+                "type": ["number", "string"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
+        "max": {"description": "The largest allowed value; may be written as text.",
+                "type": ["number", "string"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"},
+        "precision": {"description": "Digits after the decimal point (default 2).", "type": "integer",
+                      "minimum": 0, "maximum": 10, "default": 2},
+    }
+    defaults = {"precision": 2}
+    default_schema = {"type": ["number", "string", "null"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
 
     def column_type(self, field: FieldDef) -> Numeric:
         return Numeric(DECIMAL_DIGITS, field.precision, asdecimal=True)
@@ -106,6 +148,9 @@ class DecimalType(NumberType):
 @register
 class BooleanType(FieldType):
     name = "boolean"
+    summary = "Yes or no."
+    default_schema = {"type": ["boolean", "null"]}
+    aggregates = ("avg",)  # the share of yes
 
     def column_type(self, field: FieldDef) -> Boolean:
         return Boolean()

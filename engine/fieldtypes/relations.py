@@ -1,21 +1,37 @@
 """Types that point at something else: user (a user name) and link (a record id)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Text
 
-from engine.definitions.model import FieldDef
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
 from .text import quoted
 
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
+
+    from .base import DefinitionChecks
+
+
+def check_form_exists(field: FieldDef, checks: DefinitionChecks) -> None:
+    if checks.app.form(field.form or "") is None:
+        checks.problem(f"{field.pointer}/form", N_("unknown form '%(name)s'"), name=field.form)
+
 
 @register
 class UserType(FieldType):
     name = "user"
+    summary = "A user of the system, by user name."
+    options_schema = {"role": {"description": "Only users with this role may be chosen.", "$ref": "#/$defs/identifier"}}
+    holds_user = True
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        if field.role and not checks.role_exists(field.role):
+            checks.problem(f"{field.pointer}/role", N_("unknown role '%(name)s'"), name=field.role)
 
     def column_type(self, field: FieldDef) -> Text:
         return Text()
@@ -43,6 +59,15 @@ MAX_ID = 2**63 - 1  # ids are BIGINT
 @register
 class LinkType(FieldType):
     name = "link"
+    summary = "A record of the form `form`, by its id."
+    options_schema = {"form": {"description": "The form whose records this field points at (in any module).",
+                               "$ref": "#/$defs/identifier"}}
+    required_options = ("form",)
+    default_schema = {"type": ["integer", "string", "null"]}
+    links = True
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        check_form_exists(field, checks)
 
     def column_type(self, field: FieldDef) -> BigInteger:
         return BigInteger()

@@ -1,15 +1,20 @@
 """Types with structure: table (rows of a sub-form, stored in a child table) and file."""
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON
 
-from engine.definitions.model import FieldDef
 from engine.i18n import _
 from engine.sizes import human_size
 
 from .base import CheckContext, FieldError, FieldType, register
+
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
+
+    from .base import DefinitionChecks, SettingsBuild
 
 
 @register
@@ -17,6 +22,31 @@ class TableType(FieldType):
     """Rows are decoded by the records layer, one sub-field at a time; this only checks shape."""
 
     name = "table"
+    summary = "Rows of sub-fields (`fields`), e.g. the lines of a list of items."
+    options_schema = {
+        "fields": {"description": "The columns of each row: fields of any type but `table`.", "type": "array",
+                   "minItems": 1, "items": {"description": "One column of the table.", "$ref": "#/$defs/table_field"}},
+        "min_rows": {"description": "The fewest rows allowed.", "type": "integer", "minimum": 0},
+        "max_rows": {"description": "The most rows allowed.", "type": "integer", "minimum": 1},
+    }
+    required_options = ("fields",)
+    default_schema = {"type": ["array", "null"], "items": {"type": "object"}}
+    defaults = {"fields": ()}
+    is_table = True
+    in_tables = False
+    can_title = False
+    can_be_unique = False
+    filterable = False
+    groupable = False
+    settable = False
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        settings = super().build_settings(raw, build)
+        settings["fields"] = build.fields(raw.get("fields", ()), f"{build.pointer}/fields")
+        return settings
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        checks.check_fields(field.fields, f"{field.pointer}/fields", row_of=field)
     sortable = False
 
     def column_type(self, field: FieldDef) -> None:
@@ -51,6 +81,29 @@ class FileType(FieldType):
     """Stored as {"id", "name", "size"}; the bytes live in the files table."""
 
     name = "file"
+    summary = "An uploaded file."
+    options_schema = {
+        "accept": {"description": "The file extensions accepted, e.g. [\".pdf\", \".jpg\"]; without it, any.",
+                   "type": "array", "minItems": 1, "uniqueItems": True,
+                   "items": {"description": "A file extension with its leading dot.", "type": "string",
+                             "pattern": r"^\.[A-Za-z0-9]+(\.[A-Za-z0-9]+)*$"}},
+        "max_size": {"description": "The largest file accepted, in bytes (default 10 MB).", "type": "integer",
+                     "minimum": 1, "default": 10485760},
+    }
+    default_schema = None
+    defaults = {"accept": (), "max_size": 10 * 1024 * 1024}
+    can_title = False
+    can_be_unique = False
+    filterable = False
+    groupable = False
+    settable = False
+    in_conditions = False
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        settings = super().build_settings(raw, build)
+        if "accept" in raw:
+            settings["accept"] = tuple(a.lower() for a in raw["accept"])
+        return settings
     sortable = False
 
     def column_type(self, field: FieldDef) -> JSON:

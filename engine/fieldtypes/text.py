@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import JSON, Text
 from sqlalchemy.dialects.postgresql import JSONB
 
-from engine.definitions.model import FieldDef
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
 from .base import CheckContext, FieldError, FieldType, register
+from .choices import OPTIONS_SCHEMA, check_options, parse_options
+
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
+
+    from .base import DefinitionChecks, SettingsBuild
 
 TEXTAREA_LIMIT = 65535
 
@@ -47,6 +53,27 @@ class StringType(FieldType):
 @register
 class TextType(StringType):
     name = "text"
+    summary = "One line of text."
+    options_schema = {
+        "max_length": {"description": "The most characters the text may have (default 255).",
+                       "type": "integer", "minimum": 1},
+        "pattern": {"description": "A regular expression the whole text must match, e.g. `^[A-Z]{2}[0-9]{4}$`.",
+                    "type": "string", "minLength": 1, "format": "regex"},
+    }
+    defaults = {"max_length": 255}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        if not field.pattern:
+            return
+        try:
+            compiled = re.compile(field.pattern)
+        except re.error as exc:
+            checks.problem(f"{field.pointer}/pattern", N_("invalid regular expression: %(error)s"), error=exc)
+            return
+        default = field.default
+        if isinstance(default, str) and not default.startswith("$") and not compiled.fullmatch(default):
+            checks.problem(f"{field.pointer}/default", N_("default %(value)s does not match the pattern"),
+                           value=repr(default))
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         if field.pattern and not re.fullmatch(field.pattern, value):
@@ -57,6 +84,15 @@ class TextType(StringType):
 @register
 class TextareaType(StringType):
     name = "textarea"
+    summary = "Text of several lines."
+    options_schema = {
+        "max_length": {"description": "The most characters the text may have (default 65,535).",
+                       "type": "integer", "minimum": 1},
+        "rows": {"description": "How many lines of text the input shows.", "type": "integer",
+                 "minimum": 1, "maximum": 100},
+    }
+    can_title = False
+    groupable = False
     sortable = False
 
 
@@ -66,6 +102,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 @register
 class EmailType(StringType):
     name = "email"
+    summary = "An email address."
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         return [] if _EMAIL.match(value) else [_("not a valid email address")]
@@ -89,6 +126,7 @@ class PhoneType(StringType):
     0571-8888888-123) and 400/800 service numbers."""
 
     name = "phone"
+    summary = "A phone number: mobile, landline with area code, or a 400/800 number."
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         compact = normalize_phone(value)
@@ -102,6 +140,7 @@ class PhoneType(StringType):
 @register
 class UrlType(StringType):
     name = "url"
+    summary = "A web address (http:// or https://)."
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         parts = urlsplit(value)
@@ -129,6 +168,15 @@ def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
 @register
 class SelectType(StringType):
     name = "select"
+    summary = "One choice of `options`."
+    options_schema = {"options": OPTIONS_SCHEMA}
+    required_options = ("options",)
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        return {"options": parse_options(raw.get("options", ()))}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        check_options(field, checks)
     searchable = False
 
     def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
@@ -143,6 +191,19 @@ class SelectType(StringType):
 @register
 class MultiselectType(FieldType):
     name = "multiselect"
+    summary = "Any number of choices of `options` (a list)."
+    options_schema = {"options": OPTIONS_SCHEMA}
+    required_options = ("options",)
+    default_schema = {"type": ["array", "null"], "items": {"type": "string"}, "uniqueItems": True}
+    can_title = False
+    can_be_unique = False
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        return {"options": parse_options(raw.get("options", ()))}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        check_options(field, checks)
+    multiple = True
     sortable = False
 
     def column_type(self, field: FieldDef) -> JSON:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -94,7 +93,7 @@ def _without_hidden_columns(column: FieldDef, hidden: frozenset[str],
     key = (column.name, hidden)
     if key not in cache:
         columns = hidden_columns(column.name, hidden)
-        cache[key] = replace(column, fields=tuple(s for s in column.fields if s.name not in columns))
+        cache[key] = column.with_settings(fields=tuple(s for s in column.fields if s.name not in columns))
     return cache[key]
 
 

@@ -37,7 +37,7 @@ class StoredRecord:
 
 
 def value_columns(form: FormDef, tables: FormTables) -> list[str]:
-    return [f.name for f in form.fields if f.type != "table" and f.name in tables.table.c]
+    return [f.name for f in form.fields if not f.is_table and f.name in tables.table.c]
 
 
 def rows_to_records(form: FormDef, tables: FormTables, rows: Iterable[Any],

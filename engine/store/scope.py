@@ -57,7 +57,7 @@ class FormSqlScope:
 
     def aggregate(self, func_name: str, path: tuple[str, ...]) -> ColumnElement:
         resolved = self._resolve(path)
-        if func_name == "len" and resolved.type == "table" and resolved.field is not None:
+        if func_name == "len" and resolved.field is not None and resolved.field.is_table:
             table_field = resolved.field  # len(items): the number of rows
         elif resolved.kind == "table" and resolved.via is not None:
             table_field = resolved.via

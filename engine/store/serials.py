@@ -13,9 +13,9 @@ from datetime import datetime
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from .system import serial_counters
+from engine.fieldtypes.computed import SERIAL_TOKEN
 
-_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
+from .system import serial_counters
 
 
 def render_prefix(pattern: str, now_local: datetime) -> str:
@@ -25,7 +25,7 @@ def render_prefix(pattern: str, now_local: datetime) -> str:
         if kind == "date":
             return now_local.strftime(arg or "%Y%m%d")
         return "{seq}"
-    return _TOKEN.sub(fill, pattern)
+    return SERIAL_TOKEN.sub(fill, pattern)
 
 
 def next_serial(session: Session, pattern: str, now_local: datetime) -> str:
@@ -43,5 +43,5 @@ def reserve_serials(session: Session, pattern: str, now_local: datetime, count: 
         index_elements=[serial_counters.c.prefix], set_={"value": serial_counters.c.value + count}
     ).returning(serial_counters.c.value)
     last = int(session.execute(stmt).scalar_one())
-    width = next((int(arg) for kind, arg in _TOKEN.findall(pattern) if kind == "seq" and arg), 1)
+    width = next((int(arg) for kind, arg in SERIAL_TOKEN.findall(pattern) if kind == "seq" and arg), 1)
     return [key.replace("{seq}", str(value).zfill(width), 1) for value in range(last - count + 1, last + 1)]

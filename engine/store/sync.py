@@ -101,7 +101,7 @@ class Planner:
             self.plan.table_renames.append((old, name))
             self.tables.add(name)
             for fdef in form.fields:
-                if fdef.type == "table":
+                if fdef.is_table:
                     old_child = child_table_name(form.renamed_from, fdef.name)
                     if old_child in self.tables:
                         new_child = child_table_name(form.name, fdef.name)
@@ -115,7 +115,7 @@ class Planner:
         else:
             self.plan_columns(form, form.fields, tables.table)
         for fdef in form.fields:
-            if fdef.type != "table":
+            if not fdef.is_table:
                 continue
             child = tables.children[fdef.name]
             if child.name in self.tables:
@@ -139,7 +139,7 @@ class Planner:
             for column, signature in SYSTEM_SIGNATURES.items():
                 self.register(table.name, column, form.name, "system", signature)
         for fdef in fields:
-            if fdef.type != "table":
+            if not fdef.is_table:
                 self.register(table.name, fdef.name, form.name, fdef.type, type_of(fdef).storage_signature(fdef))
 
     def plan_columns(self, form: FormDef, fields: tuple[FieldDef, ...], table: Table,
@@ -147,7 +147,7 @@ class Planner:
         registry_table = renamed_from or table.name
         existing = self.existing_columns(registry_table)
         for fdef in fields:
-            if fdef.type == "table":
+            if fdef.is_table:
                 continue
             column = table.c[fdef.name]
             signature = type_of(fdef).storage_signature(fdef)

@@ -74,7 +74,7 @@ def indexed_fields(form: FormDef) -> list[tuple[str, bool]]:
             continue
         if field.unique:
             wanted[field.name] = True
-        elif field.index or field.type == "link" or field.name == form.owner_field:
+        elif field.index or field.field_type.links or field.name == form.owner_field:
             wanted.setdefault(field.name, False)
     return list(wanted.items())
 
@@ -110,7 +110,7 @@ def build_form_tables(metadata: MetaData, form: FormDef) -> FormTables:
               postgresql_ops={column: "gin_trgm_ops"}, info={TRIGRAM: True})
     children = {}
     for field in form.fields:
-        if field.type != "table":
+        if not field.is_table:
             continue
         cname = child_table_name(form.name, field.name)
         child = Table(
@@ -122,7 +122,7 @@ def build_form_tables(metadata: MetaData, form: FormDef) -> FormTables:
         )
         Index(index_name(cname, "parent_id"), child.c.parent_id, child.c.position)
         for sub in field.fields:
-            if sub.type == "link" or sub.index:
+            if sub.field_type.links or sub.index:
                 Index(index_name(cname, sub.name), child.c[sub.name])
         children[field.name] = child
     return FormTables(form.name, table, MappingProxyType(children))

@@ -17,7 +17,7 @@ from engine.i18n import translate_problem
 ROOT = Path(__file__).resolve().parents[2]
 ZH = Translations.load(str(ROOT / "engine" / "translations"), ["zh"])
 MSGIDS = frozenset(k for k in ZH._catalog if isinstance(k, str) and k)
-FIELD = {"name": "x", "label": "X", "type": "text", "default": True, "options": [1, None], "required": "yes"}
+FIELD = {"name": "x", "label": "X", "type": "select", "default": True, "options": [1, None], "required": "yes"}
 MODULE = {"module": "crm", "title": "C", "forms": [{"name": "a", "title": "A", "fields": [FIELD]}]}
 
 
