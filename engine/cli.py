@@ -124,6 +124,17 @@ def validate(directory: str | None, lang: str) -> None:
 
 
 @main.command()
+def schema() -> None:
+    """Print the JSON Schema of a module file, with every field type and its options. Save it and point
+    an editor at it (`"$schema"`) for completion and inline documentation."""
+    import json
+
+    from engine.definitions.schema import module_schema
+
+    click.echo(json.dumps(module_schema(), ensure_ascii=False, indent=2))
+
+
+@main.command()
 @click.option("--admin-password", metavar="PASSWORD", help="Password of the `admin` user when it is created.")
 def init(admin_password: str | None) -> None:
     """Create or upgrade the database schema; create user `admin` if absent."""
