@@ -100,6 +100,19 @@ def hidden_in_record(gate: Gate, session: Session, user: User, form: FormDef, re
     return gate.hidden_in_row(grants, [bool(flag) for flag in row])
 
 
+def file_readable(gate: Gate, session: Session, user: User, file: Any, now: datetime) -> bool:
+    """Whether `user` may download a stored file (a row of `engine_files`): their own upload
+    that no record has taken yet, or a file of a record they may read whose field, table or
+    table column (`parts.sheet`) is not hidden from them."""
+    if file.record_id is None:
+        return bool(file.uploaded_by == user.name)
+    form = gate.app.form(file.form)
+    if form is None:
+        return False
+    hidden = hidden_in_record(gate, session, user, form, file.record_id, now)
+    return hidden is not None and not uses_hidden([file.field or ""], hidden)
+
+
 #: Why someone may not decide on a record (`may_decide`): no read access through their own
 #: roles, or a field of the form hidden from them in that record.
 UNREADABLE, PARTLY_HIDDEN = "unreadable", "partly_hidden"

@@ -2,12 +2,9 @@
 from __future__ import annotations
 
 from flask import Response, request
-from sqlalchemy import select
 
-from engine.errors import BadRequest, NotFound
-from engine.services.files import store_upload
-from engine.services.records import load_readable, readable_form
-from engine.store.system import files
+from engine.errors import BadRequest
+from engine.services.files import readable_file, store_upload
 from engine.web import engine_state, use_case
 
 from . import bp
@@ -32,17 +29,7 @@ def download_file(file_id: int):
     """Download an attachment: one of the caller's own unattached uploads, or a file of a record the caller
     may read and whose field is not hidden from them."""
     with use_case() as ctx:
-        row = ctx.session.execute(select(files).where(files.c.id == file_id)).first()
-        if row is None:
-            raise NotFound("no such file")
-        if row.record_id is None:
-            if row.uploaded_by != ctx.user.name:
-                raise NotFound("no such file")
-        else:
-            form = readable_form(ctx, row.form)
-            _record, hidden = load_readable(ctx, form, row.record_id)
-            if row.field in hidden:
-                raise NotFound("no such file")
+        row = readable_file(ctx, file_id)
     response = Response(row.data, mimetype="application/octet-stream")
     response.headers["Content-Disposition"] = _disposition(row.name)
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -18,8 +18,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
 
+from engine.access.visibility import file_readable
 from engine.definitions.model import FormDef
-from engine.errors import Conflict, PayloadTooLarge
+from engine.errors import Conflict, NotFound, PayloadTooLarge
 from engine.i18n import _
 from engine.records.context import Context
 from engine.sizes import human_size
@@ -48,6 +49,15 @@ def store_upload(ctx: Context, filename: str | None, data: bytes, limit: int, qu
         sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_by=ctx.user.name, uploaded_at=ctx.now,
     ).returning(files.c.id)).scalar_one()
     return {"id": file_id, "name": name, "size": len(data), "url": f"/api/files/{file_id}"}
+
+
+def readable_file(ctx: Context, file_id: int) -> Any:
+    """A stored file (name, data...) the user may download, as the gate decides; 404 otherwise,
+    so whether a file exists is not given away."""
+    row = ctx.session.execute(select(files).where(files.c.id == file_id)).first()
+    if row is None or not file_readable(ctx.gate, ctx.session, ctx.user, row, ctx.local_now):
+        raise NotFound("no such file")
+    return row
 
 
 def _check_quota(ctx: Context, size: int, quota: int) -> None:
