@@ -7,7 +7,6 @@ import json
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -17,8 +16,8 @@ from engine.auth.users import create_user, get_user, list_users, update_user
 from engine.errors import EngineError, ValidationFailed
 from engine.forms.echo import BoundedEmailField, BoundedStringField
 from engine.i18n import _, lazy
+from engine.services import definition_versions as version_service
 from engine.services import incidents as incident_service
-from engine.store.system import definition_versions
 from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
 from engine.web.limits import accepts_body
@@ -181,9 +180,7 @@ def definitions():
     state = engine_state()
     runtime = state.runtime()
     with use_case() as ctx:
-        versions = ctx.session.execute(
-            select(definition_versions.c.id, definition_versions.c.signature, definition_versions.c.applied_at)
-            .order_by(definition_versions.c.id.desc()).limit(20)).all()
+        versions = version_service.recent_versions(ctx)
     sources = {name: json.dumps(doc, ensure_ascii=False, indent=2) for name, doc in runtime.app.sources.items()}
     from pathlib import Path
 
@@ -237,10 +234,7 @@ def edit_definition(name: str):
 def definition_version(version_id: int):
     """Admins: one applied version of the definitions, file by file."""
     with use_case() as ctx:
-        row = ctx.session.execute(select(definition_versions).where(
-            definition_versions.c.id == version_id)).mappings().first()
-    if row is None:
-        abort(404)
+        row = version_service.version(ctx, version_id)
     sources = {n: json.dumps(doc, ensure_ascii=False, indent=2) if not isinstance(doc, str) else doc
                for n, doc in (row["sources"] or {}).items()}
     return render_template("admin/definition_version.html", version=row, sources=sources)
