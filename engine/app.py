@@ -16,7 +16,7 @@ from engine.ui import init_app as init_pages
 from engine.web import locale, login
 from engine.web.context import EngineState
 from engine.web.errors import register_error_handlers
-from engine.web.limits import EngineRequest, bound_query
+from engine.web.limits import EngineRequest, bound_query, refuse_unstorable_page_text
 from engine.web.security import csrf, init_security
 from engine.web.startup import open_holder, wait_for_database
 
@@ -54,6 +54,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie sessions
     app.register_blueprint(api_bp)
     init_pages(app)
+    app.before_request(refuse_unstorable_page_text)  # after CSRF, which reads the form anyway
     register_error_handlers(app)
 
     init_security(app, values)  # headers, cookies, HTTPS and proxies

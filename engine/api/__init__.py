@@ -6,6 +6,7 @@ from collections.abc import Collection
 from flask import Blueprint, g, request
 
 from engine.errors import BadRequest, Unauthorized
+from engine.web.limits import refuse_unstorable_text
 from engine.web.login import resolve_user
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -22,6 +23,7 @@ def authenticate() -> None:
         raise Unauthorized("log in or send 'Authorization: Bearer TOKEN'")
     if g.auth == "session" and request.method not in SAFE_METHODS:
         csrf.protect()
+    refuse_unstorable_text()  # only now: a stranger's body is never read
 
 
 def json_body(allowed: Collection[str] | None = None) -> dict:

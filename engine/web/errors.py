@@ -7,7 +7,6 @@ from typing import Any
 from flask import Flask, jsonify, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
 from engine.errors import Conflict, DatabaseUnavailable, EngineError, ValidationFailed
@@ -68,30 +67,7 @@ def _unavailable_message() -> str:
     return _("The database cannot be reached right now; try again in a moment.")
 
 
-def _all_texts(values: MultiDict) -> list[str]:
-    """Every key and every value of a multi-valued mapping (not only the first per key)."""
-    return [text for key, items in values.lists() for text in (key, *items)]
-
-
 def register_error_handlers(app: Flask) -> None:
-    @app.before_request
-    def refuse_unstorable_text():
-        """NUL characters and lone surrogates are never meaningful text, and PostgreSQL cannot
-        store them: refuse them at the door (path, query string, form fields and file names,
-        JSON body) instead of failing deep inside. Parsing the JSON body here also bounds it."""
-        from engine.errors import BadRequest
-
-        from .json_input import listing, request_json, text_problem
-
-        texts = [request.path, *_all_texts(request.args)]
-        if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            texts += _all_texts(request.form)
-            texts += [f.filename or "" for _key, files in request.files.lists() for f in files]
-        problems = {p for p in map(text_problem, texts) if p}
-        if problems:
-            raise BadRequest(listing(sorted(problems)))
-        request_json()
-
     def unavailable(exc: DatabaseUnavailable):
         """503 with Retry-After: the page or the JSON envelope."""
         if wants_json():

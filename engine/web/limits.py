@@ -5,11 +5,18 @@ in the documented production setup does the same; what gets past them (or past a
 server, e.g. the development server) is bounded here so that a query costs little: the
 query string may hold at most MAX_QUERY_BYTES bytes and MAX_QUERY_PARAMS parameters.
 
-Bodies are bounded per kind of request by `EngineRequest` (the app's request class).
+Bodies are bounded per kind of request by `EngineRequest` (the app's request class), and
+text no database can store is refused at the door (`refuse_unstorable_text`).
 """
 from __future__ import annotations
 
 from flask import Request, current_app, jsonify, request
+from werkzeug.datastructures import MultiDict
+
+from engine.errors import BadRequest
+from engine.text_checks import text_problem
+
+from .json_input import listing
 
 #: The longest request line gunicorn accepts (its limit_request_line maximum).
 MAX_REQUEST_LINE = 8190
@@ -39,6 +46,33 @@ def bound_query():
     if wants_json():
         return jsonify(error_body(code, message)), status
     return html_error(status, message)
+
+
+def _all_texts(values: MultiDict) -> list[str]:
+    """Every key and every value of a multi-valued mapping (not only the first per key)."""
+    return [text for key, items in values.lists() for text in (key, *items)]
+
+
+def refuse_unstorable_text() -> None:
+    """NUL characters and lone surrogates are never meaningful text, and PostgreSQL cannot
+    store them: refuse them in the path, the query string, form fields and file names
+    instead of failing deep inside. (A JSON body's text is checked as it is parsed, by
+    json_input, when the view reads it.) The API runs this once the caller is known, so a
+    stranger's upload is never parsed; the pages through `refuse_unstorable_page_text`."""
+    texts = [request.path, *_all_texts(request.args)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += _all_texts(request.form)
+        texts += [f.filename or "" for _key, files in request.files.lists() for f in files]
+    problems = {p for p in map(text_problem, texts) if p}
+    if problems:
+        raise BadRequest(listing(sorted(problems)))
+
+
+def refuse_unstorable_page_text() -> None:
+    """Before-request hook: `refuse_unstorable_text` for every request but the API's (whose
+    blueprint runs it after authenticating)."""
+    if not request.path.startswith("/api/"):
+        refuse_unstorable_text()
 
 
 def accepts_body(limit: int):

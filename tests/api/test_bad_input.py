@@ -7,6 +7,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from engine.auth.tokens import issue_token
+from engine.auth.users import create_user
 from engine.store.system import files
 
 JSON = {"Content-Type": "application/json"}
@@ -37,9 +39,11 @@ def test_a_json_body_over_the_limit_is_413_with_the_error_envelope(app, make_use
 
 def test_the_json_limit_is_a_setting_separate_from_the_upload_limit(make_app, config_dir):
     app = make_app(config_dir, ENGINE_MAX_JSON_BODY=2000)
+    with app.extensions["engine"].db.transaction() as session:
+        token = issue_token(session, create_user(session, "alice", "alice-password", {"sales"}))
     client = app.test_client()
     response = client.post("/api/forms/customer/records", data=json.dumps({"fields": {"name": "x" * 3000}}),
-                           headers=JSON)
+                           headers={**JSON, "Authorization": f"Bearer {token}"})
     assert response.status_code == 413
     assert "2 KB" in response.get_json()["error"]["message"]  # 2000 bytes, as people read it
 
