@@ -11,7 +11,11 @@ registered type on its `samples`):
 - codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`;
 - reading: `text` (plain, any output path), `html` (pages), `to_cell` / `from_cell` /
   `cell_hint` (spreadsheets);
-- writing: `widget` (the unbound WTForms field of the create/edit pages), `filter_kind`;
+- list filters: `query_ops` (which of `=`, `__gte`, `__lte`, `__contains` it takes),
+  `filter_kind` / `filter_choices` (the list page's filter control);
+- writing: `widget` (the unbound WTForms field of the create/edit pages), `form_data`
+  (a JSON value → the control's data); with the attributes `layout`, `wide`,
+  `readonly_as_text`, `current_label` placing it on the page;
 - API and browser: `value_schema` (OpenAPI / JSON Schema of the value), `client_kind`
   (what the browser's expression evaluator and formula runner treat the value as).
 
@@ -25,6 +29,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy.types import TypeEngine
+from wtforms import Field
+
+from engine.i18n import _
 
 if TYPE_CHECKING:  # definitions are built from the types: the model is imported for types only
     from engine.definitions.model import FieldDef
@@ -69,8 +76,28 @@ class DefinitionChecks(Protocol):
     def check_fields(self, fields: tuple[FieldDef, ...], pointer: str, row_of: FieldDef) -> None: ...
 
 
+#: What the browser's evaluator knows values as (engine/ui/static/js/formulas.js, app.js):
+#: "none" is a value no expression reads (a file).
+CLIENT_KINDS = ("integer", "decimal", "text", "date", "datetime", "boolean", "list", "rows", "none")
+
+
+class WidgetContext(Protocol):
+    """What building a control may ask of the page: the users a user field offers, and the
+    title field of a linked form."""
+
+    def users(self, role: str | None) -> list[Any]: ...
+    def title_of(self, form: str) -> str | None: ...
+
+
 class FieldType:
     name: ClassVar[str]
+    #: What people call the type (import page, template guide, admin pages), marked with
+    #: N_() and shown through `type_label`; the internal `name` is for definition files.
+    label: ClassVar[str]
+    #: For the contract test (tests/fieldtypes/test_contract.py) and docs/field-types.md: a
+    #: field of this type as written in a module file (besides name and label), and a few
+    #: JSON values it holds. Its definition may name the form `thing` (links, rollups).
+    samples: ClassVar[tuple[Mapping[str, Any], tuple[Any, ...]]] = ({}, ())
     #: May users type into it (False for formula and serial).
     input: ClassVar[bool] = True
     sortable: ClassVar[bool] = True
@@ -130,6 +157,17 @@ class FieldType:
     # -- list filters and the edit pages --------------------------------------------------
     #: The value is a list: `field=v` and `__contains` test whether v is among its values.
     multiple: ClassVar[bool] = False
+    #: How the edit page lays the control out: "control" (label above it), "check" (a
+    #: checkbox, label after it), "group" (a fieldset of choices, legend above), "table".
+    layout: ClassVar[str] = "control"
+    #: Takes the whole width of the edit page (long text, tables).
+    wide: ClassVar[bool] = False
+    #: Read-only, the value shows as text (with the control hidden, for live formulas): a
+    #: browser's date input would show its own format, or nothing.
+    readonly_as_text: ClassVar[bool] = False
+    #: Words before the stored value, shown above a control that cannot show it (a file
+    #: input); "" for controls that show their value.
+    current_label: ClassVar[str] = ""
 
     def column_type(self, field: FieldDef) -> TypeEngine | None:
         """The column's type; None for types stored elsewhere (tables)."""
@@ -159,6 +197,40 @@ class FieldType:
     def is_empty(self, value: Any) -> bool:
         return value is None or value == "" or value == []
 
+    # -- list filters ------------------------------------------------------------------
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        """The list filters the field takes: "" (`field=v`), "gte" / "lte" (`__gte`, `__lte`),
+        "contains"; none for values no filter reaches (tables, files)."""
+        return ("",) + (("gte", "lte") if self.ordered else ()) + (("contains",) if self.searchable else ())
+
+    def filter_kind(self, field: FieldDef) -> str:
+        """The list page's filter control: "text" (`__contains`), "choice" (`=`, a select of
+        `filter_choices`), "number" / "date" (`__gte`, an input), "at_least" (`__gte`, a
+        select of `filter_choices`), "" (none)."""
+        ops = self.query_ops(field)
+        return "text" if "contains" in ops else "number" if "gte" in ops else ""
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        """(value, label) pairs of a "choice" or "at_least" filter."""
+        return []
+
+    # -- writing: the create/edit pages ------------------------------------------------
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        """The unbound WTForms field of the create/edit pages. It renders the control and
+        collects the submitted text; validation is `decode` and `check`, in the record service."""
+        raise NotImplementedError
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        """A JSON value (as the API gives it) → the data of the field's WTForms control."""
+        return value
+
+    def client_kind(self, field: FieldDef) -> str:
+        """What the page's expression evaluator and formula runner treat the value as, one of
+        CLIENT_KINDS: how an input's text is read, and a linked record's JSON value."""
+        raise NotImplementedError
+
     def json_schema(self, field: FieldDef) -> dict[str, Any]:
         return {"type": "string"}
 
@@ -175,6 +247,13 @@ def register(cls: type[FieldType]) -> type[FieldType]:
 
 def field_type(name: str) -> FieldType:
     return REGISTRY[name]
+
+
+def type_label(name: str) -> str:
+    """A type's label in the reader's language (English outside a request); an unknown type
+    keeps its internal name."""
+    kind = REGISTRY.get(name)
+    return _(kind.label) if kind is not None else name
 
 
 def type_of(field: FieldDef) -> FieldType:

@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Text
 from sqlalchemy.types import TypeEngine
+from wtforms import Field
 
 from engine.i18n import N_, _
 
-from .base import REGISTRY, CheckContext, FieldError, FieldType, register
+from .base import REGISTRY, CheckContext, FieldError, FieldType, WidgetContext, register
+from .controls import text_control
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -23,11 +25,19 @@ _AGGREGATE = re.compile(r"^(count|sum|avg|min|max)\(([a-z][a-z0-9_]*)?\)$")
 SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
 
 
+def computed_control(field: FieldDef) -> Field:
+    """What a page shows of a value the engine computes: read-only, skipped by Tab, filled in
+    by the page's live formulas as people type."""
+    return text_control(field, readonly=True, tabindex="-1")
+
+
 @register
 class FormulaType(FieldType):
     """Stored, so lists can sort, filter and chart on it; its `result` type decides the column."""
 
     name = "formula"
+    label = N_("Formula")
+    samples = ({"type": "formula", "formula": "1 + 2", "result": "integer"}, (3,))
     summary = "Computed from `formula` each time the record is saved."
     options_schema = {
         "formula": {"description": "The expression computing the value from this record's fields (in a table "
@@ -61,6 +71,21 @@ class FormulaType(FieldType):
     def result_type(self, field: FieldDef) -> FieldType:
         return REGISTRY[field.result]
 
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return self.result_type(field).query_ops(field)
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return self.result_type(field).filter_kind(field)
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return self.result_type(field).filter_choices(field, ctx)
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return computed_control(field)
+
+    def client_kind(self, field: FieldDef) -> str:
+        return self.result_type(field).client_kind(field)
+
     def column_type(self, field: FieldDef) -> TypeEngine | None:
         return self.result_type(field).column_type(field)
 
@@ -83,6 +108,14 @@ class FormulaType(FieldType):
 @register
 class SerialType(FieldType):
     name = "serial"
+    label = N_("Serial number")
+    samples = ({"type": "serial", "pattern": "TH-{date:%Y}-{seq:3}"}, ("TH-2026-001",))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return text_control(field, readonly=True, placeholder=_("assigned when saved"))
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "text"
     summary = "A number the engine gives each new record, following `pattern`."
     options_schema = {
         "pattern": {"description": "How numbers look, e.g. `SO-{date:%Y%m%d}-{seq:4}`: `{date:FORMAT}` is the date "
@@ -128,6 +161,8 @@ class RollupType(FieldType):
     record is created, changed or deleted, so lists, formulas and charts can use it."""
 
     name = "rollup"
+    label = N_("Rollup")
+    samples = ({"type": "rollup", "form": "thing", "link": "owner", "value": "sum(amount)"}, ("99.50",))
     summary = "An aggregate over the records of another form that link here, e.g. the sum of their amounts."
     options_schema = {
         "form": {"description": "The form whose records are aggregated.", "$ref": "#/$defs/identifier"},
@@ -179,6 +214,21 @@ class RollupType(FieldType):
 
     def _as(self, field: FieldDef) -> FieldType:
         return REGISTRY[field.value_kind]
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return self._as(field).query_ops(field)
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return self._as(field).filter_kind(field)
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return self._as(field).filter_choices(field, ctx)
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return computed_control(field)
+
+    def client_kind(self, field: FieldDef) -> str:
+        return self._as(field).client_kind(field)
 
     def column_type(self, field: FieldDef) -> TypeEngine | None:
         return self._as(field).column_type(field)

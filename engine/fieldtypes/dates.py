@@ -6,10 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Date, DateTime
 from sqlalchemy.types import TypeDecorator
+from wtforms import Field
 
-from engine.i18n import _
+from engine.i18n import N_, _
 
-from .base import CheckContext, FieldError, FieldType, register
+from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .controls import text_control
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -55,6 +57,18 @@ def parse_datetime(raw: Any, tzinfo: Any) -> datetime:
 @register
 class DateType(FieldType):
     name = "date"
+    label = N_("Date")
+    samples = ({"type": "date"}, ("2026-03-01", "1999-12-31"))
+    readonly_as_text = True
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return text_control(field, type="date")
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return "date"
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "date"
     summary = "A calendar date."
     default_schema = {"type": ["string", "null"], "pattern": r"^(\$today|[0-9]{4}-[0-9]{2}-[0-9]{2})$"}
     temporal = True
@@ -90,6 +104,21 @@ class DateType(FieldType):
 @register
 class DateTimeType(FieldType):
     name = "datetime"
+    label = N_("Date and time")
+    samples = ({"type": "datetime"}, ("2026-03-01T09:30:00+08:00",))
+    readonly_as_text = True
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return text_control(field, type="datetime-local")
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        return value[:16] if value else value  # datetime-local: YYYY-MM-DDTHH:MM in company time
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return "date"
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "datetime"
     summary = "A date and time of day, shown in the company's time zone."
     default_schema = {"type": ["string", "null"], "pattern": (
         r"^(\$now|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)$")}

@@ -5,10 +5,12 @@ from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, Numeric
+from wtforms import BooleanField, Field
 
 from engine.i18n import N_, _
 
-from .base import CheckContext, FieldError, FieldType, register
+from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .controls import text_control
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -28,6 +30,11 @@ def _num(value: object) -> float:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 0.0
+
+
+def bounds(field: FieldDef) -> dict[str, Any]:
+    """A number input's `min` and `max` (the browser's hint; the record service checks)."""
+    return {key: value for key, value in (("min", field.min), ("max", field.max)) if value is not None}
 
 
 class NumberType(FieldType):
@@ -57,6 +64,18 @@ class NumberType(FieldType):
 @register
 class IntegerType(NumberType):
     name = "integer"
+    label = N_("Whole number")
+    samples = ({"type": "integer", "min": 0, "max": 1000}, (0, 42))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        extra: dict[str, Any] = {"type": "number", "step": "1", "inputmode": "numeric"}
+        return text_control(field, **extra, **bounds(field))
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "integer"
     summary = "A whole number."
     options_schema = {
         "min": {"description": "The smallest allowed value.", "type": "integer"},
@@ -115,6 +134,16 @@ def to_decimal(raw: Any, precision: int) -> Decimal:
 @register
 class DecimalType(NumberType):
     name = "decimal"
+    label = N_("Decimal number")
+    samples = ({"type": "decimal", "precision": 2}, ("12.50", "0.00", "-3.10"))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        extra = {"type": "number", "step": str(10 ** -field.precision) if field.precision else "1",
+                 "inputmode": "decimal"}
+        return text_control(field, **extra, **bounds(field))
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "decimal"
     summary = "An exact decimal number, e.g. an amount of money."
     options_schema = {
         "min": {"description": "The smallest allowed value; may be written as text, e.g. \"0.01\".",
@@ -148,6 +177,25 @@ class DecimalType(NumberType):
 @register
 class BooleanType(FieldType):
     name = "boolean"
+    label = N_("Yes/No")
+    samples = ({"type": "boolean"}, (True, False))
+    layout = "check"
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return ("",)
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return "choice"
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return [("true", _("Yes")), ("false", _("No"))]
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return BooleanField(field.label, render_kw={"class": "form-check-input", "data-field": field.name},
+                            description=field.help or "")
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "boolean"
     summary = "Yes or no."
     default_schema = {"type": ["boolean", "null"]}
     aggregates = ("avg",)  # the share of yes

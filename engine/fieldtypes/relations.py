@@ -4,11 +4,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Text
+from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
-from .base import CheckContext, FieldError, FieldType, register
+from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .controls import EMPTY_CHOICE, LooseSelectField, control_attrs
 from .text import quoted
 
 if TYPE_CHECKING:
@@ -25,6 +28,23 @@ def check_form_exists(field: FieldDef, checks: DefinitionChecks) -> None:
 @register
 class UserType(FieldType):
     name = "user"
+    label = N_("User")
+    samples = ({"type": "user"}, ("zhangwei",))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        choices = [EMPTY_CHOICE] + [SelectChoice(u.name, f"{u.label} ({u.name})" if u.label != u.name else u.name)
+                                    for u in ctx.users(field.role)]
+        attrs = control_attrs(field, **{"class": "form-select", "data-enhance": "single"})
+        return LooseSelectField(field.label, choices=choices, render_kw=attrs, description=field.help or "")
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return "choice"
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return [(u.name, u.label) for u in ctx.users(field.role)]
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "text"
     summary = "A user of the system, by user name."
     options_schema = {"role": {"description": "Only users with this role may be chosen.", "$ref": "#/$defs/identifier"}}
     holds_user = True
@@ -59,6 +79,24 @@ MAX_ID = 2**63 - 1  # ids are BIGINT
 @register
 class LinkType(FieldType):
     name = "link"
+    label = N_("Link to a record")
+    samples = ({"type": "link", "form": "thing"}, (7, 8))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        """A select offering the current record only; the page's script searches the linked
+        form through the API as people type."""
+        attrs = control_attrs(field, **{"class": "form-select", "data-link-form": field.form or "",
+                                        "data-link-title": ctx.title_of(field.form or "") or ""})
+        return LooseSelectField(field.label, choices=[EMPTY_CHOICE], render_kw=attrs, description=field.help or "")
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        return None if value is None else str(value)
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return ""  # no list control: `field=id` is for the API and the related-records lists
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "integer"  # the record id; `link.field` paths read the linked record
     summary = "A record of the form `form`, by its id."
     options_schema = {"form": {"description": "The form whose records this field points at (in any module).",
                                "$ref": "#/$defs/identifier"}}

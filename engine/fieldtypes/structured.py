@@ -5,11 +5,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON
+from wtforms import Field, FieldList, FileField, Form, FormField
 
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.sizes import human_size
 
-from .base import CheckContext, FieldError, FieldType, register
+from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .controls import control_attrs
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -22,6 +24,29 @@ class TableType(FieldType):
     """Rows are decoded by the records layer, one sub-field at a time; this only checks shape."""
 
     name = "table"
+    label = N_("Table of rows")
+    samples = ({"type": "table", "fields": [{"name": "qty", "type": "integer", "label": "Qty"}]}, ([{"qty": 2}],))
+    layout = "table"
+    wide = True
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return ()
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        from . import REGISTRY
+
+        row_fields = {sub.name: REGISTRY[sub.type].widget(sub, ctx) for sub in field.fields}
+        row_form = type(f"{field.name.title()}Row", (Form,), row_fields)
+        return FieldList(FormField(row_form), label=field.label, min_entries=0)
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        from . import REGISTRY
+
+        return [{sub.name: REGISTRY[sub.type].form_data(sub, row.get(sub.name)) for sub in field.fields}
+                for row in value or []]
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "rows"
     summary = "Rows of sub-fields (`fields`), e.g. the lines of a list of items."
     options_schema = {
         "fields": {"description": "The columns of each row: fields of any type but `table`.", "type": "array",
@@ -81,6 +106,24 @@ class FileType(FieldType):
     """Stored as {"id", "name", "size"}; the bytes live in the files table."""
 
     name = "file"
+    label = N_("File")
+    samples = ({"type": "file", "accept": [".pdf"]}, ({"id": 7, "name": "a.pdf", "size": 10, "url": "/api/files/7"},))
+    current_label = N_("Current file:")
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return ()
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        extra: dict[str, Any] = {"accept": ",".join(field.accept)} if field.accept else {}
+        if field.max_size:
+            extra["data-max-size"] = field.max_size
+        return FileField(field.label, render_kw=control_attrs(field, **extra), description=field.help or "")
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        return None  # a file input starts empty; the page shows the current file above it
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "none"
     summary = "An uploaded file."
     options_schema = {
         "accept": {"description": "The file extensions accepted, e.g. [\".pdf\", \".jpg\"]; without it, any.",

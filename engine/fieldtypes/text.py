@@ -3,17 +3,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
 from sqlalchemy import JSON, Text
 from sqlalchemy.dialects.postgresql import JSONB
+from wtforms import Field
+from wtforms.fields.choices import SelectChoice
 
 from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
-from .base import CheckContext, FieldError, FieldType, register
+from .base import CheckContext, FieldError, FieldType, WidgetContext, register
 from .choices import OPTIONS_SCHEMA, check_options, parse_options
+from .controls import (
+    EMPTY_CHOICE,
+    BoundedTextAreaField,
+    LooseSelectField,
+    LooseSelectMultipleField,
+    control_attrs,
+    text_control,
+)
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -26,6 +36,17 @@ TEXTAREA_LIMIT = 65535
 class StringType(FieldType):
     searchable = True
     ordered = True
+    #: The text input's `type` and `inputmode` (email, tel, url); "" for plain text.
+    input_type: ClassVar[str] = ""
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        extra = {"maxlength": field.max_length} if field.max_length else {}
+        if self.input_type:
+            extra.update(type=self.input_type, inputmode=self.input_type)
+        return text_control(field, field.max_length, **extra)
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "text"
 
     def column_type(self, field: FieldDef) -> Text:
         return Text()
@@ -53,6 +74,8 @@ class StringType(FieldType):
 @register
 class TextType(StringType):
     name = "text"
+    label = N_("Text")
+    samples = ({"type": "text", "max_length": 20}, ("Hello", "张三"))
     summary = "One line of text."
     options_schema = {
         "max_length": {"description": "The most characters the text may have (default 255).",
@@ -84,6 +107,13 @@ class TextType(StringType):
 @register
 class TextareaType(StringType):
     name = "textarea"
+    label = N_("Multi-line text")
+    samples = ({"type": "textarea"}, ("line one\nline two",))
+    wide = True
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return BoundedTextAreaField(field.label, render_kw=control_attrs(field, rows=field.rows or 3),
+                                    description=field.help or "", echo_limit=field.max_length or TEXTAREA_LIMIT)
     summary = "Text of several lines."
     options_schema = {
         "max_length": {"description": "The most characters the text may have (default 65,535).",
@@ -102,6 +132,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 @register
 class EmailType(StringType):
     name = "email"
+    label = N_("Email")
+    samples = ({"type": "email"}, ("zhang@example.com",))
+    input_type = "email"
     summary = "An email address."
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
@@ -126,6 +159,9 @@ class PhoneType(StringType):
     0571-8888888-123) and 400/800 service numbers."""
 
     name = "phone"
+    label = N_("Phone")
+    samples = ({"type": "phone"}, ("13812345678", "010-12345678"))
+    input_type = "tel"
     summary = "A phone number: mobile, landline with area code, or a 400/800 number."
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
@@ -140,6 +176,9 @@ class PhoneType(StringType):
 @register
 class UrlType(StringType):
     name = "url"
+    label = N_("Web address")
+    samples = ({"type": "url"}, ("https://example.com/a",))
+    input_type = "url"
     summary = "A web address (http:// or https://)."
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
@@ -168,6 +207,19 @@ def quoted(value: str, limit: int = QUOTE_LIMIT) -> str:
 @register
 class SelectType(StringType):
     name = "select"
+    label = N_("Single choice")
+    samples = ({"type": "select", "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]}, ("a", "b"))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        choices = [EMPTY_CHOICE] + [SelectChoice(o.value, o.label) for o in field.options]
+        attrs = control_attrs(field, **{"class": "form-select"})
+        return LooseSelectField(field.label, choices=choices, render_kw=attrs, description=field.help or "")
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return "choice"
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return [(o.value, o.label) for o in field.options]
     summary = "One choice of `options`."
     options_schema = {"options": OPTIONS_SCHEMA}
     required_options = ("options",)
@@ -191,6 +243,26 @@ class SelectType(StringType):
 @register
 class MultiselectType(FieldType):
     name = "multiselect"
+    label = N_("Multiple choice")
+    samples = ({"type": "multiselect", "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
+               (["a"], ["a", "b"]))
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return ("", "contains")
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        attrs = control_attrs(field, **{"class": "form-select", "data-enhance": "multi"})
+        return LooseSelectMultipleField(field.label, choices=[SelectChoice(o.value, o.label) for o in field.options],
+                                        render_kw=attrs, description=field.help or "")
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "list"
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return "choice"
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return [(o.value, o.label) for o in field.options]
     summary = "Any number of choices of `options` (a list)."
     options_schema = {"options": OPTIONS_SCHEMA}
     required_options = ("options",)

@@ -5,7 +5,7 @@ see and edit depends on their roles, the record and its stage.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -13,9 +13,9 @@ from werkzeug.datastructures import FileStorage
 from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef, FormDef
+from engine.fieldtypes import WidgetContext, type_of
+from engine.fieldtypes.controls import EMPTY_CHOICE
 from engine.i18n import _
-
-from .widgets import EMPTY_CHOICE, FACTORIES
 
 
 class RecordForm(FlaskForm):
@@ -29,10 +29,8 @@ class RecordForm(FlaskForm):
         self.row_map: dict[str, list[int]] = {}
 
 
-def build_form_class(form: FormDef, shown: Iterable[str], users: Callable[[str | None], list[Any]],
-                     title_of: Callable[[str], str | None]) -> type[RecordForm]:
-    ctx = {"users": users, "title_of": title_of}
-    fields = {f.name: FACTORIES[f.type](f, ctx) for f in form.fields if f.name in set(shown)}
+def build_form_class(form: FormDef, shown: Iterable[str], ctx: WidgetContext) -> type[RecordForm]:
+    fields = {f.name: type_of(f).widget(f, ctx) for f in form.fields if f.name in set(shown)}
     attrs: dict[str, Any] = dict(fields)
     attrs["field_defs"] = {name: form.field(name) for name in fields}
     return type(f"{form.name.title().replace('_', '')}Form", (RecordForm,), attrs)
@@ -40,24 +38,7 @@ def build_form_class(form: FormDef, shown: Iterable[str], users: Callable[[str |
 
 def form_data_from_record(form: FormDef, values: Mapping[str, Any]) -> dict[str, Any]:
     """JSON field values (as the API returns them) → data for the WTForms fields."""
-    data: dict[str, Any] = {}
-    for field in form.fields:
-        value = values.get(field.name)
-        if field.type == "datetime" and value:
-            data[field.name] = value[:16]  # datetime-local: YYYY-MM-DDTHH:MM in company time
-        elif field.type in ("link", "integer") and value is not None:
-            data[field.name] = str(value)
-        elif field.type == "table":
-            data[field.name] = [
-                {sub.name: ("" if row.get(sub.name) is None else str(row.get(sub.name)) if sub.type != "boolean"
-                            else row.get(sub.name)) for sub in field.fields}
-                for row in value or []
-            ]
-        elif field.type == "file":
-            data[field.name] = None
-        else:
-            data[field.name] = value
-    return data
+    return {field.name: type_of(field).form_data(field, values.get(field.name)) for field in form.fields}
 
 
 MAX_ID_CHARS = 20  # a record id (BIGINT) in a link select

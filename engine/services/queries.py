@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Table, and_, or_
 
 from engine.definitions.model import SYSTEM_ATTRIBUTES, SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import BadRequest
-from engine.fieldtypes import FieldError, field_type, type_of
+from engine.fieldtypes import FieldError, type_of
 from engine.i18n import _
 from engine.records.context import Context
 from engine.store.scope import json_array_contains
@@ -25,6 +25,10 @@ from .cursors import SortKey
 MAX_PER_PAGE = 200
 OPERATORS = ("gte", "lte", "contains")
 RESERVED = ("page", "per_page", "order_by", "q", "stage", "after")
+#: The filters on system attributes (a field's come from its type's `query_ops`): all are
+#: ordered; who created a record and its stage are searched as text too.
+SYSTEM_OPS = {name: ("", "gte", "lte", "contains") if name in ("created_by", "stage") else ("", "gte", "lte")
+              for name in SYSTEM_ATTRIBUTES}
 
 
 @dataclass
@@ -70,15 +74,13 @@ class QueryBuilder:
         if name in SYSTEM_ATTRIBUTES:
             return None
         fdef = self.form.field(name)
-        if fdef is None or name in self.invisible or fdef.type in ("table", "file"):
+        if fdef is None or name in self.invisible or not type_of(fdef).query_ops(fdef):
             raise BadRequest(_("unknown or unusable field '%(name)s' in parameter '%(param)s'", name=name, param=param))
         return fdef
 
-    def parse_value(self, fdef: FieldDef | None, name: str, text: str, param: str) -> Any:
-        kind = type_of(fdef) if fdef else field_type(SYSTEM_TYPES[name])
-        target = fdef or FieldDef(name=name, type=SYSTEM_TYPES[name], label=name, pointer="")
+    def parse_value(self, target: FieldDef, text: str, param: str) -> Any:
         try:
-            return kind.parse_query(target, text, self.ctx)
+            return type_of(target).parse_query(target, text, self.ctx)
         except FieldError as exc:
             raise BadRequest(_("parameter '%(param)s': %(error)s", param=param, error=exc)) from None
 
@@ -88,30 +90,26 @@ class QueryBuilder:
             raise BadRequest(_("unknown operator '__%(op)s' in parameter '%(param)s' (use __gte, __lte, __contains)",
                                op=op, param=param))
         fdef = self.field_for(name, param)
-        column = self.table.c[name]
-        kind = type_of(fdef) if fdef else field_type(SYSTEM_TYPES[name])
-        if fdef is not None and fdef.type == "multiselect":
-            if op not in ("", "contains"):
+        target = fdef or FieldDef(name=name, type=SYSTEM_TYPES[name], label=name, pointer="")
+        kind = type_of(target)
+        if op not in (kind.query_ops(target) if fdef else SYSTEM_OPS[name]):
+            if kind.multiple:
                 raise BadRequest(_("parameter '%(param)s': a multiselect field supports only = and __contains",
                                    param=param))
-            value = self.parse_value(fdef, name, text, param)
-            return json_array_contains(column, value, self.ctx.runtime.dialect)
-        if op == "contains":
-            if not kind.searchable and name not in ("created_by", "stage"):
+            if op == "contains":
                 raise BadRequest(_("parameter '%(param)s': __contains needs a text field", param=param))
+            raise BadRequest(_("parameter '%(param)s': '%(name)s' has no order", param=param, name=name))
+        column = self.table.c[name]
+        if kind.multiple:  # = and __contains alike: one of its values
+            return json_array_contains(column, self.parse_value(target, text, param), self.ctx.runtime.dialect)
+        if op == "contains":
             return _contains(column, text)
-        value = self.parse_value(fdef, name, text, param)
+        value = self.parse_value(target, text, param)
         if op == "gte":
-            self.require_ordered(kind, param, name)
             return column >= value
         if op == "lte":
-            self.require_ordered(kind, param, name)
             return column <= value
         return column == value
-
-    def require_ordered(self, kind: Any, param: str, name: str) -> None:
-        if not kind.ordered and name not in SYSTEM_ATTRIBUTES:
-            raise BadRequest(_("parameter '%(param)s': '%(name)s' has no order", param=param, name=name))
 
     def search(self, text: str) -> ColumnElement:
         names = [n for n in (self.form.list.search or (self.form.title_field,)) if n and n not in self.invisible]

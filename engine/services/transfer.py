@@ -20,7 +20,7 @@ from sqlalchemy import select
 
 from engine.access.visibility import hidden_columns, visible_values
 from engine.definitions.model import FieldDef, FormDef
-from engine.fieldtypes.labels import type_label
+from engine.fieldtypes import type_label
 from engine.i18n import _
 from engine.records.codec import encode_value, link_titles
 from engine.records.context import Context

@@ -12,7 +12,8 @@ from engine.auth.login import attempt_login
 from engine.auth.redirects import safe_target
 from engine.auth.throttle import ThrottleRules
 from engine.auth.users import end_sessions
-from engine.forms.echo import BoundedStringField
+from engine.fieldtypes import type_of
+from engine.fieldtypes.controls import BoundedStringField
 from engine.i18n import _
 from engine.services import incidents as incident_service
 from engine.services import notifications as notification_service
@@ -104,6 +105,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label)
+    # A field's type for templates (its layout, filter control, client kind): the one place
+    # pages learn what differs per type, so no template compares type names.
+    app.jinja_env.globals.update(field_type=type_of)
 
     @app.get("/favicon.ico")
     def favicon():  # browsers ask for it at the root, logged in or not

@@ -12,7 +12,7 @@ from wtforms.validators import Length, Optional
 
 from engine.auth.tokens import MAX_NAME, issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.errors import ValidationFailed
-from engine.forms.echo import BoundedStringField
+from engine.fieldtypes.controls import BoundedStringField
 from engine.i18n import _, lazy
 from engine.web import engine_state, use_case
 from engine.web.login import resolve_user

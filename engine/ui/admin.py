@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp
 from engine.auth.tokens import issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.auth.users import create_user, get_user, list_users, update_user
 from engine.errors import EngineError, ValidationFailed
-from engine.forms.echo import BoundedEmailField, BoundedStringField
+from engine.fieldtypes.controls import BoundedEmailField, BoundedStringField
 from engine.i18n import _, lazy
 from engine.services import definition_versions as version_service
 from engine.services import incidents as incident_service

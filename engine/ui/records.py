@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from engine.access.visibility import without_hidden_columns
 from engine.auth.users import list_users
 from engine.definitions.model import SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import EngineError, NotFound, PayloadTooLarge, ValidationFailed
+from engine.fieldtypes import WidgetContext, type_of
 from engine.forms.builder import (
     apply_errors,
     build_form_class,
@@ -53,6 +55,10 @@ def _title_of(ctx: Context):
     return title_of
 
 
+def _widget_context(ctx: Context) -> WidgetContext:
+    return SimpleNamespace(users=_users(ctx), title_of=_title_of(ctx))
+
+
 def user_labels(ctx: Context) -> dict[str, str]:
     return {u.name: u.label for u in list_users(ctx.session)}
 
@@ -87,7 +93,7 @@ def list_page(form_name: str):
         return render_template(
             "records/list.html", form=form, page=page, columns=list_columns(form, hidden),
             filters=[f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden],
-            users=user_labels(ctx), user_choices=_users(ctx), args=request.args,
+            users=user_labels(ctx), widget_context=_widget_context(ctx), args=request.args,
             can_create=ctx.gate.can_create(ctx.user, form), display_value=display_value,
             query_without=_query_without, view=request.args.get("view", "list"),
         )
@@ -135,6 +141,13 @@ def _linked_paths(node: Any, out: set[tuple[str, str]]) -> None:
             _linked_paths(value, out)
 
 
+def _client_kind(field: FieldDef | None, name: str) -> str:
+    """What the page's scripts read a value as; a system attribute (`created_at`) by its type."""
+    if field is None:
+        field = FieldDef(name=name, type=SYSTEM_TYPES.get(name, "text"), label=name, pointer="")
+    return type_of(field).client_kind(field)
+
+
 def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dict[str, Any]:
     """Formulas and visible_if conditions as IR for the page's live evaluation; `linked`
     names the linked records' fields they read (the page fetches those records)."""
@@ -146,18 +159,17 @@ def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dic
         if field.formula is not None:
             out["formulas"][field.name] = field.formula.to_dict()
             out["precision"][field.name] = field.precision
-            out["results"][field.name] = field.result
+            out["results"][field.name] = type_of(field).client_kind(field)
         if field.visible_if is not None:
             out["visible_if"][field.name] = field.visible_if.to_dict()
-        if field.type == "table":
+        if type_of(field).client_kind(field) == "rows":  # each input's kind is its data-kind
             out["rows"][field.name] = {
                 "formulas": {s.name: s.formula.to_dict() for s in field.fields if s.formula is not None},
                 "precision": {s.name: s.precision for s in field.fields if s.formula is not None},
-                "results": {s.name: s.result for s in field.fields if s.formula is not None},
-                "types": {s.name: s.type for s in field.fields},
+                "results": {s.name: type_of(s).client_kind(s) for s in field.fields if s.formula is not None},
                 "order": [s.name for s in field.fields if s.formula is not None],
+                "columns": [s.name for s in field.fields],
             }
-    out["types"] = {f.name: f.value_kind if f.type == "rollup" else f.type for f in form.fields}
     out["order"] = [f.name for f in form.fields if f.name in out["formulas"]]  # JSON keys get sorted
     paths: set[tuple[str, str]] = set()
     _linked_paths([out["formulas"], out["visible_if"]], paths)
@@ -166,8 +178,8 @@ def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dic
         target = app.form(field.form or "") if app is not None and field is not None and field.type == "link" else None
         column = target.field(name) if target is not None else None
         if target is not None:
-            entry = out["linked"].setdefault(link, {"form": target.name, "types": {}})
-            entry["types"][name] = column.value_kind if column is not None else SYSTEM_TYPES.get(name, "text")
+            entry = out["linked"].setdefault(link, {"form": target.name, "kinds": {}})
+            entry["kinds"][name] = _client_kind(column, name)
     return out
 
 
@@ -183,7 +195,7 @@ def create_page(form_name: str):
         form = without_hidden_columns(form, hidden)
         shown = [f.name for f in form.fields if f.name not in hidden]
         editable = service.editable_fields(ctx, form, hidden, None)
-        form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
+        form_class = build_form_class(form, shown, _widget_context(ctx))
         preset = _preset_links(ctx, form, shown) if request.method == "GET" else None
         data = _defaults(ctx, form)
         if preset:
@@ -321,7 +333,7 @@ def edit_page(form_name: str, record_id: int):
         if not editable:
             flash(_("Nothing can be changed in this stage."), "warning")
             return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
-        form_class = build_form_class(form, shown, _users(ctx), _title_of(ctx))
+        form_class = build_form_class(form, shown, _widget_context(ctx))
         data = form_data_from_record(form, record["fields"])
         for field in form.fields:  # an empty line-item table starts with one blank row to fill in
             if field.type == "table" and field.name in editable and not data.get(field.name):

@@ -87,17 +87,35 @@ test("a formula that fails is null and the others still compute", () => {
   assert.deepEqual(values, { bad: null, fine: 2n });
 });
 
-test("fromJson reads API values as the field's type", () => {
-  const f = (raw, type) => EngineFormulas.fromJson(raw, type, EngineExpr);
+test("fromJson reads API values as the field's client kind", () => {
+  const f = (raw, kind) => EngineFormulas.fromJson(raw, kind, EngineExpr);
   assert.deepEqual(f("12.50", "decimal"), { dec: "12.50" });
   assert.equal(f(7, "integer"), 7n);
-  assert.equal(f(3, "link"), 3n);
+  assert.equal(f(3, "integer"), 3n);  // a link: the record id
   assert.deepEqual(f("2030-06-30", "date"), { date: "2030-06-30" });
+  assert.deepEqual(f("2030-06-30T01:30:00+08:00", "datetime"), { datetime: "2030-06-29T17:30:00+00:00" });
   assert.equal(f(true, "boolean"), true);
-  assert.equal(f("A", "select"), "A");
-  assert.deepEqual(f(["a", "b"], "multiselect"), ["a", "b"]);
+  assert.equal(f("A", "text"), "A");
+  assert.deepEqual(f(["a", "b"], "list"), ["a", "b"]);
+  assert.equal(f([{ qty: 1 }], "rows"), null);  // a linked record's rows: not in its row, as on the server
   assert.equal(f(null, "decimal"), null);
   assert.equal(f("", "text"), null);
-  assert.equal(f({ name: "x.pdf", size: 1, url: "/f" }, "file"), null);
+  assert.equal(f({ name: "x.pdf", size: 1, url: "/f" }, "none"), null);
   assert.equal(f("not a number", "decimal"), null);
+});
+
+test("fromInput reads what people type as the field's client kind", () => {
+  const f = (text, kind) => EngineFormulas.fromInput(text, kind, EngineExpr);
+  assert.equal(f(" 4 ", "integer"), 4n);  // a rating's checked star, an integer input
+  assert.equal(f("4.5", "integer"), "4.5");  // not a whole number: text, so arithmetic fails as on the server
+  assert.deepEqual(f("12.5", "decimal"), { dec: "12.5" });
+  assert.deepEqual(f(".5", "decimal"), { dec: "0.5" });
+  assert.equal(f("12,5", "decimal"), "12,5");
+  assert.deepEqual(f("2030-06-30", "date"), { date: "2030-06-30" });
+  assert.equal(f("2030-06", "date"), null);  // half typed
+  assert.deepEqual(f("2030-06-30T09:30", "datetime"), { datetime: "2030-06-30T09:30:00+00:00" });
+  assert.equal(f("A ", "text"), "A");
+  assert.equal(f("", "integer"), null);
+  assert.equal(f(null, "text"), null);
+  assert.equal(f("x.pdf", "none"), null);
 });

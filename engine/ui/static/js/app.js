@@ -80,9 +80,6 @@
     if (!window.TomSelect || select.tomselect || select.disabled) { return; }
     var linkForm = select.dataset.linkForm;
     if (linkForm) {
-      if (select.dataset.currentTitle && select.value === "") {
-        // the current value is rendered by the server as an option when known
-      }
       new TomSelect(select, {
         valueField: "value", labelField: "text", searchField: ["text"], maxOptions: 50,
         preload: "focus", loadThrottle: 250, render: pickerRender(),
@@ -165,18 +162,28 @@
     spec = node ? JSON.parse(node.textContent) : null;
   }
 
-  function inputValue(el, type) {
+  // What a control holds for the evaluator is read as its field's client kind, which the
+  // server writes on the field's block or table cell (data-kind; engine/fieldtypes client_kind).
+  function kindOf(el) {
+    var holder = el.closest("[data-kind]");
+    return holder ? holder.dataset.kind : "text";
+  }
+
+  function controlText(el) {
+    if (el.type === "radio") {  // a group of choices: the checked one, if any
+      var checked = (el.form || document).querySelector('[name="' + el.name + '"]:checked');
+      return checked ? checked.value : "";
+    }
+    return el.value || "";
+  }
+
+  function inputValue(el, kind) {
     if (!el) { return null; }
-    if (type === "boolean") { return el.checked; }
+    kind = kind || kindOf(el);
+    if (kind === "none") { return null; }
+    if (kind === "boolean") { return el.checked; }
     if (el.multiple) { return Array.prototype.map.call(el.selectedOptions, function (o) { return o.value; }); }
-    var text = (el.value || "").trim();
-    if (text === "") { return null; }
-    if (type === "integer") { return /^[+-]?\d+$/.test(text) ? window.EngineExpr.integer(text) : text; }
-    if (type === "decimal") { return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text) ? window.EngineExpr.decimal(text) : text; }
-    if (type === "link") { return /^\d+$/.test(text) ? window.EngineExpr.integer(text) : null; }
-    if (type === "date") { try { return window.EngineExpr.date(text); } catch (e) { return null; } }
-    if (type === "datetime") { try { return window.EngineExpr.datetime(text); } catch (e) { return null; } }
-    return text;
+    return window.EngineFormulas.fromInput(controlText(el), kind);
   }
 
   function fieldInput(name) {
@@ -189,12 +196,12 @@
   // (EngineFormulas), as the server does on save; formula outputs are only written, never
   // read back, so no formula sees another's previous value.
   function rowInputs(row, table) {
-    var types = spec.rows[table].types;
+    var columns = spec.rows[table].columns;
     return function (path) {
-      if (path.length !== 1 || !(path[0] in types)) {
+      if (path.length !== 1 || columns.indexOf(path[0]) < 0) {
         throw new window.EngineExpr.ExprError("unknown column '" + path.join(".") + "'");
       }
-      return inputValue(row.querySelector('[name$="-' + path[0] + '"]'), types[path[0]]);
+      return inputValue(row.querySelector('[name$="-' + path[0] + '"]'));
     };
   }
 
@@ -212,7 +219,6 @@
 
   function recordInputs(rowValues) {
     return function (path) {
-      var type = spec.types[path[0]];
       if (spec.rows[path[0]]) {
         var rows = rowValues[path[0]];
         if (path.length === 1) { return rows.map(function () { return true; }); }
@@ -224,7 +230,7 @@
       }
       if (path.length === 2) { return linkedValue(path[0], path[1]); }
       if (path.length !== 1) { return null; }
-      return inputValue(fieldInput(path[0]), type);
+      return inputValue(fieldInput(path[0]));
     };
   }
 
@@ -234,8 +240,8 @@
 
   function linkedValue(link, name) {
     var info = spec.linked && spec.linked[link];
-    var id = info ? inputValue(fieldInput(link), "link") : null;
-    if (id === null) { return null; }
+    var id = info ? inputValue(fieldInput(link), "integer") : null;
+    if (typeof id !== "bigint") { return null; }
     var key = info.form + "/" + String(id);
     if (!(key in linkedRecords)) {
       linkedRecords[key] = null;
@@ -250,7 +256,7 @@
     if (!record) { return null; }
     var fields = record.fields || {};
     var raw = Object.prototype.hasOwnProperty.call(fields, name) ? fields[name] : record[name];
-    return window.EngineFormulas.fromJson(raw, info.types[name]);
+    return window.EngineFormulas.fromJson(raw, info.kinds[name]);
   }
 
   function show(value, result, precision) {

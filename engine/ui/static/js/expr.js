@@ -8,7 +8,9 @@
  *   EngineExpr.evaluateCondition(ir, scope)  -> boolean (null, false, 0, '' are false)
  *   EngineExpr.ExprError                     -> the one error class (e.message is English)
  *   EngineExpr.format(value, precision[, rounding]) -> display text (see below)
- *   EngineExpr.coerce(value, result, precision[, rounding]) -> like compute.coerce_result
+ *   EngineExpr.coerce(value, result, precision[, rounding]) -> like compute.coerce_result;
+ *                                            `result` is the formula's client kind
+ *                                            ("decimal", "integer", "text", "boolean")
  *   EngineExpr.decimal(text) / integer(text) / date(text) / datetime(x)  -> scope values
  *   EngineExpr.truthy(value), EngineExpr.kind(value)
  *

@@ -10,11 +10,16 @@
  *   EngineFormulas.references(ir)                 -> names a formula reads (first path part)
  *   EngineFormulas.dependencyOrder(formulas[, declared]) -> names, dependencies first
  *   EngineFormulas.computeAll(formulas, options)  -> {name: coerced value}
- *   EngineFormulas.fromJson(raw, type)            -> an API field value as an expression value
+ *   EngineFormulas.fromJson(raw, kind)            -> an API field value as an expression value
+ *   EngineFormulas.fromInput(text, kind)          -> an input's text as an expression value
+ *
+ * A `kind` is what the server says a field's value is to the evaluator (its type's
+ * client_kind, engine/fieldtypes/base.py): "integer", "decimal", "text", "date",
+ * "datetime", "boolean", "list", "rows" or "none". Scripts never look at type names.
  *
  * `formulas` maps a field name to its expression IR (Expression.to_dict()).
  * computeAll options: order (names; default dependencyOrder), lookup(path) for every other
- * value, results / precision (name -> result type / places), user, now, tzOffsetMinutes,
+ * value, results / precision (name -> result kind / places), user, now, tzOffsetMinutes,
  * expr (the EngineExpr object; default the global one). A formula that fails is null, as
  * on the server.
  */
@@ -93,28 +98,47 @@
   }
 
   /** A field value as the JSON API writes it (decimals and dates as text) -> an expression
-   * value of the field's type (`type` is its value kind: a formula's result type, etc.). */
-  function fromJson(raw, type, expr) {
+   * value of the field's kind. */
+  function fromJson(raw, kind, expr) {
     expr = expr || global.EngineExpr;
-    if (raw === null || raw === undefined || raw === "") { return null; }
+    if (raw === null || raw === undefined || raw === "" || kind === "none" || kind === "rows") {
+      return null;  // a linked record's rows are not in its row (as on the server)
+    }
     try {
-      if (type === "integer" || type === "link") { return expr.integer(String(raw)); }
-      if (type === "decimal") { return expr.decimal(String(raw)); }
-      if (type === "date") { return expr.date(String(raw)); }
-      if (type === "datetime") { return expr.datetime(String(raw)); }
-      if (type === "boolean") { return raw === true || raw === "true"; }
+      if (kind === "integer") { return expr.integer(String(raw)); }
+      if (kind === "decimal") { return expr.decimal(String(raw)); }
+      if (kind === "date") { return expr.date(String(raw)); }
+      if (kind === "datetime") { return expr.datetime(String(raw)); }
+      if (kind === "boolean") { return raw === true || raw === "true"; }
       if (Array.isArray(raw)) { return raw.map(String); }
-      if (typeof raw === "object") { return null; }  // a file: nothing an expression reads
+      if (typeof raw === "object") { return null; }
       return String(raw);
     } catch (e) {
       return null;
     }
   }
 
+  /** What a person typed (an input's text) -> an expression value of the field's kind.
+   * Numbers that do not parse stay text, so `qty * price` fails as it would on the server;
+   * dates that do not parse are null (a half-typed date). */
+  function fromInput(text, kind, expr) {
+    expr = expr || global.EngineExpr;
+    var value = String(text === null || text === undefined ? "" : text).trim();
+    if (value === "" || kind === "none") { return null; }
+    if (kind === "integer") { return /^[+-]?\d+$/.test(value) ? expr.integer(value) : value; }
+    if (kind === "decimal") { return /^[+-]?(\d+\.?\d*|\.\d+)$/.test(value) ? expr.decimal(value) : value; }
+    if (kind === "date" || kind === "datetime") {
+      try { return expr[kind](value); } catch (e) { return null; }
+    }
+    if (kind === "boolean") { return value === "true" || value === "y"; }
+    return value;
+  }
+
   global.EngineFormulas = {
     references: references,
     dependencyOrder: dependencyOrder,
     computeAll: computeAll,
-    fromJson: fromJson
+    fromJson: fromJson,
+    fromInput: fromInput
   };
 })(typeof window !== "undefined" ? window : this);

@@ -1,0 +1,90 @@
+"""WTForms controls the field types' widgets are made of (WTForms only, no Flask).
+
+Text controls send back at most a little more than their field may hold.
+
+A page form that fails validation shows the submitted values again, so people can fix
+them. A value far longer than the field allows would otherwise be echoed in full: a
+megabyte posted is a megabyte answered. The full value still reaches validation (whose
+error says how long it was); only what is rendered back is cut.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+if TYPE_CHECKING:
+    from engine.definitions.model import FieldDef
+
+#: Characters echoed beyond a field's limit, so the person sees the value is too long.
+ECHO_MARGIN = 20
+#: Echo limit of a control without a length of its own (numbers, dates, names of things).
+DEFAULT_ECHO = 255
+
+
+class EchoLimit:
+    """Mixin for a WTForms text control: `_value()` (what the widget renders) is cut to
+    `echo_limit` characters."""
+
+    echo_limit: int = DEFAULT_ECHO + ECHO_MARGIN
+
+    def _value(self) -> str:
+        text = super()._value()  # type: ignore[misc]
+        return text[: self.echo_limit] if len(text) > self.echo_limit else text
+
+
+def _init(self: Any, args: tuple, kwargs: dict, base: type) -> None:
+    limit = kwargs.pop("echo_limit", None)
+    base.__init__(self, *args, **kwargs)
+    if limit is not None:
+        self.echo_limit = int(limit) + ECHO_MARGIN
+
+
+class BoundedStringField(EchoLimit, StringField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _init(self, args, kwargs, StringField)
+
+
+class BoundedTextAreaField(EchoLimit, TextAreaField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _init(self, args, kwargs, TextAreaField)
+
+
+class BoundedEmailField(EchoLimit, EmailField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _init(self, args, kwargs, EmailField)
+
+
+EMPTY_CHOICE = SelectChoice("", "—")
+
+
+class LooseSelectField(SelectField):
+    """A select whose value the record service checks (links, users, options alike)."""
+
+    def pre_validate(self, form: Any) -> None:
+        pass
+
+
+class LooseSelectMultipleField(SelectMultipleField):
+    def pre_validate(self, form: Any) -> None:
+        pass
+
+
+def control_attrs(field: FieldDef, **extra: Any) -> dict[str, Any]:
+    """The HTML attributes every generated control carries: its Bootstrap class, placeholder,
+    the required mark for scripts, the duplicate check, and `data-field` (its name)."""
+    attrs: dict[str, Any] = {"class": "form-control", "data-field": field.name, **extra}
+    if field.placeholder:
+        attrs["placeholder"] = field.placeholder
+    if field.required:
+        attrs["data-required"] = "1"
+    if field.warn_duplicates or field.unique:
+        attrs["data-duplicates"] = field.name
+    return attrs
+
+
+def text_control(field: FieldDef, echo_limit: int | None = None, **extra: Any) -> BoundedStringField:
+    """A one-line text input (type=text unless `extra` says otherwise)."""
+    return BoundedStringField(field.label, render_kw=control_attrs(field, **extra), description=field.help or "",
+                              echo_limit=echo_limit or DEFAULT_ECHO)
