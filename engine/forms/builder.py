@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
+from wtforms import FileField
 from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef, FormDef
@@ -48,7 +49,7 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
     """Give link selects their current value as an option, labelled with its title."""
     for name, fdef in wtform.field_defs.items():
         field = getattr(wtform, name)
-        if fdef.type == "link":
+        if fdef.field_type.links:
             value = field.data
             if value not in (None, "") and len(str(value)) <= MAX_ID_CHARS:  # a longer one is no id: not echoed
                 stored = bool(record) and str(record["fields"].get(name)) == str(value)
@@ -56,9 +57,9 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
                 if title is None:  # the stored link names a record the user may not read
                     title = str(_("(no access)")) if stored else f"#{value}"
                 field.choices = [EMPTY_CHOICE, SelectChoice(str(value), title)]
-        elif fdef.type == "table":
+        elif fdef.is_table:
             for sub in fdef.fields:
-                if sub.type != "link":
+                if not sub.field_type.links:
                     continue
                 known = (record or {}).get("links", {}).get(f"{name}.{sub.name}") or {}
                 for entry in field.entries:
@@ -79,11 +80,11 @@ def raw_values(wtform: RecordForm, editable: Iterable[str]) -> tuple[dict[str, A
         field = getattr(wtform, name, None)
         if fdef is None or field is None or fdef.computed:
             continue
-        if fdef.type == "file":
+        if isinstance(field, FileField):  # an upload, stored before the record is saved
             if isinstance(field.data, FileStorage) and field.data.filename:
                 uploads[name] = field.data
             continue
-        if fdef.type == "table":
+        if fdef.is_table:
             rows, kept = [], []
             for index, entry in enumerate(field.entries):
                 row = {k: v for k, v in entry.form.data.items()

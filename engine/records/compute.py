@@ -36,13 +36,13 @@ class RecordScope:
             field = self.form.field(head)
             if field is None:
                 raise ExpressionError(f"unknown field '{head}'")
-            if field.type == "table":  # only len(rows) is meaningful on a whole table
+            if field.is_table:  # only len(rows) is meaningful on a whole table
                 return [True] * len(self.values.get(head) or [])
             return self.values.get(head)
         field = self.form.field(head)
-        if field is not None and field.type == "table":
+        if field is not None and field.is_table:
             return [row.get(path[1]) for row in self.values.get(head) or []]
-        if field is not None and field.type == "link":
+        if field is not None and field.field_type.links:
             return self.linked(field, self.values.get(head), path[1])
         raise ExpressionError(f"unknown path '{'.'.join(path)}'")
 
@@ -129,7 +129,7 @@ def compute_rows(table: FieldDef, rows: list[dict[str, Any]], ctx: Context) -> N
 
 def compute_formulas(form: FormDef, values: dict[str, Any], meta: Mapping[str, Any], ctx: Context) -> None:
     for field in form.fields:
-        if field.type == "table":
+        if field.is_table:
             compute_rows(field, values.get(field.name) or [], ctx)
     formulas = [f for f in form.fields if f.formula is not None]
     for _ in range(len(formulas)):

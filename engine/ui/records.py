@@ -175,7 +175,8 @@ def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dic
     _linked_paths([out["formulas"], out["visible_if"]], paths)
     for link, name in sorted(paths):
         field = form.field(link)
-        target = app.form(field.form or "") if app is not None and field is not None and field.type == "link" else None
+        links = app is not None and field is not None and field.field_type.links
+        target = app.form(field.form or "") if links else None
         column = target.field(name) if target is not None else None
         if target is not None:
             entry = out["linked"].setdefault(link, {"form": target.name, "kinds": {}})
@@ -223,7 +224,7 @@ def _preset_links(ctx: Context, form: FormDef, shown: list[str]) -> dict[str, An
     fields, links = {}, {}
     for field in form.fields:
         raw = request.args.get(field.name, "")
-        if field.type != "link" or field.name not in shown or not raw.isdigit():
+        if not field.field_type.links or field.name not in shown or not raw.isdigit():
             continue
         try:
             target = service.get_record(ctx, field.form or "", int(raw))
@@ -247,7 +248,7 @@ def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
         if field.type == "rollup" and field.rollup and field.rollup[0] in ("count", "sum"):
             start = 0 if field.rollup[0] == "count" else Decimal(0)  # what create stores: nothing links here yet
             data[field.name] = encode_value(field, start, ctx)
-        if field.type == "table":  # start with the rows a user must fill (at least one)
+        if field.is_table:  # start with the rows a user must fill (at least one)
             data[field.name] = [{} for _ in range(max(field.min_rows or 1, 1))]
     return form_data_from_record(form, data)
 
@@ -336,15 +337,14 @@ def edit_page(form_name: str, record_id: int):
         form_class = build_form_class(form, shown, _widget_context(ctx))
         data = form_data_from_record(form, record["fields"])
         for field in form.fields:  # an empty line-item table starts with one blank row to fill in
-            if field.type == "table" and field.name in editable and not data.get(field.name):
+            if field.is_table and field.name in editable and not data.get(field.name):
                 data[field.name] = [{}]
         wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)
         offer_link_titles(wtform, record)
         if request.method == "POST" and wtform.validate():
             values, uploads = raw_values(wtform, editable)
-            for name in [n for n, v in values.items() if v and v == data.get(n)]:
-                if (fdef := form.field(name)) is not None and fdef.type == "datetime":
-                    del values[name]  # shown to the minute and sent back unchanged: keep its seconds
+            for name in [n for n, v in values.items() if v and v == data.get(n) != record["fields"].get(n)]:
+                del values[name]  # sent back as shown, which is less than it holds (a time to the minute): kept
             version = request.form.get("version", type=int)
             try:
                 with ctx.session.begin_nested():
