@@ -456,13 +456,22 @@ def _with_session(fn):
               help="User name of the user's manager (for `manager_of` approvers).")
 @click.option("--email", default=None, metavar="ADDRESS", help="Email address for notifications.")
 @click.option("--display-name", default=None, metavar="TEXT", help="Name shown to people (default: the user name).")
+@click.option("--address", "addresses", multiple=True, metavar="CHANNEL=ADDRESS",
+              help="The user's address for a notification channel that needs one (repeatable).")
 def users_add(name: str, password: str, roles: str, manager: str | None, email: str | None,
-              display_name: str | None) -> None:
+              display_name: str | None, addresses: tuple[str, ...]) -> None:
     """Create a user."""
     from engine.auth.users import create_user
     from engine.definitions import load_directory
+    from engine.notify.addresses import set_addresses
 
     role_set = {r.strip() for r in roles.split(",") if r.strip()}
+    channel_addresses = {}
+    for item in addresses:
+        channel, sep, address = item.partition("=")
+        if not sep or not channel.strip():
+            _fail(f"--address takes CHANNEL=ADDRESS, not {item!r}")
+        channel_addresses[channel.strip()] = address
 
     def run(session, settings):
         try:
@@ -472,8 +481,10 @@ def users_add(name: str, password: str, roles: str, manager: str | None, email: 
         unknown = sorted(role_set - known) if known is not None else []
         if unknown:
             _fail(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(sorted(known or ()))}")
-        return create_user(session, name, password, role_set, email=email, manager=manager,
+        user = create_user(session, name, password, role_set, email=email, manager=manager,
                            display_name=display_name)
+        set_addresses(session, user.id, channel_addresses)
+        return user
 
     user = _with_session(run)
     click.echo(f"created user {user.name} ({', '.join(sorted(user.roles)) or 'no roles'})")

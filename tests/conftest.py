@@ -241,3 +241,74 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         relative = Path(str(item.fspath)).resolve().relative_to(tests_dir).as_posix()
         if relative.startswith(DATE_SENSITIVE):
             item.add_marker(pytest.mark.dates)
+
+
+class SmtpInbox:
+    """What a real SMTP server (aiosmtpd) received: (recipients, message) per mail."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], Any]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's hook
+        from email import message_from_bytes
+
+        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[str, SmtpInbox]]:
+    """A real SMTP server on a free local port: (ENGINE_SMTP_URL, inbox)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = SmtpInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield f"smtp://127.0.0.1:{port}", inbox
+    controller.stop()
+
+
+class Hook:
+    """A webhook receiver that fails the first `failures` calls with 500."""
+
+    def __init__(self, failures: int) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.failures = failures
+        self.calls: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+        hook = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                hook.headers.append(dict(self.headers))
+                hook.calls.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(500 if len(hook.calls) <= hook.failures else 204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def hook_factory() -> Iterator[Callable[[int], Hook]]:
+    """hook_factory(failures) → a running webhook receiver (stopped after the test)."""
+    made: list[Hook] = []
+
+    def make(failures: int) -> Hook:
+        made.append(Hook(failures))
+        return made[-1]
+    yield make
+    for hook in made:
+        hook.server.shutdown()
+        hook.server.server_close()

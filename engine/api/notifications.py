@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine.services import notifications as service
+from engine.notify import inbox as service
 from engine.web import use_case
 
 from . import bp

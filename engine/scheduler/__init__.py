@@ -1,6 +1,6 @@
 """The scheduler: one pass fires every timer due at `now` and delivers the notification
 outbox. Safe to run from several processes or hosts at once (`engine reminders run`, or
-`--loop`, or the one `engine serve` starts); see timers.py and delivery.py for how."""
+`--loop`, or the one `engine serve` starts); see timers.py and engine.notify.delivery for how."""
 from __future__ import annotations
 
 import logging
@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from engine.notify import delivery
 from engine.runtime import RuntimeHolder
 from engine.services.files import purge_unattached
 from engine.store.db import Database, unreachable_message, unreachable_reason
 
-from . import delivery
 from .timers import Fired, fire_due
 
 log = logging.getLogger(__name__)

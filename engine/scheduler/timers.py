@@ -16,7 +16,6 @@ so running it again is safe; a pass waits instead of dying and leaving claims be
 """
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,21 +24,20 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, or_, select, true, update
 
-from engine.access.visibility import hidden_columns, hidden_in_record
-from engine.auth.users import SYSTEM_USER, get_user
+from engine.auth.users import SYSTEM_USER
 from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.expressions import ExpressionError, evaluate_condition
-from engine.i18n import N_, catalogue
-from engine.records.codec import readable_titles
+from engine.i18n import N_
+from engine.notify.outbox import buffered, flush, notify
+from engine.notify.rendering import per_reader, record_title, system_text
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime, open_context
-from engine.services.notifications import DEFAULT_LOCALE, buffered, flush, notify
 from engine.store.busy import retry_busy
 from engine.store.db import Database
 from engine.store.records import StoredRecord, fetch_one, load_children, rows_to_records, select_records
 from engine.store.system import incidents, tasks, timers
-from engine.workflows.approvals import pending_approval, record_title
+from engine.workflows.approvals import pending_approval
 from engine.workflows.recipients import resolve
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
@@ -188,10 +186,6 @@ def _actors(ctx: Context, form: FormDef, record: StoredRecord) -> list[str]:
     return people or ([str(owner)] if owner else [])
 
 
-def _system_text(message: str) -> str:
-    return catalogue(DEFAULT_LOCALE).gettext(message)
-
-
 def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:
     from engine.services.tasks import decide
     from engine.services.workflow import fire_transition
@@ -216,11 +210,11 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
         notes.append(f"escalated to {', '.join(bosses) or 'nobody'}")
     if escalate is not None and escalate.transition:
         fire_transition(ctx, form.name, record.id, escalate.transition,
-                        _system_text(N_("Overdue: done by the system")))
+                        system_text(N_("Overdue: done by the system")))
         notes.append(f"fired {escalate.transition}")
     elif escalate is not None and escalate.action:
         pending = pending_approval(ctx, form.name, record.id)
-        comment = _system_text(N_("Overdue: decided by the system"))
+        comment = system_text(N_("Overdue: decided by the system"))
         open_now = [] if pending is None else list(ctx.session.execute(select(tasks.c.id).where(
             tasks.c.approval_id == pending["id"], tasks.c.status == "open").order_by(tasks.c.id)).scalars())
         acted = 0
@@ -231,62 +225,6 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
                 acted += 1
         notes.append(f"{escalate.action} on {acted} task(s)")
     return "fired", "; ".join(notes)
-
-
-PLACEHOLDER = re.compile(r"\{(\w+)\}")
-
-
-def _message(ctx: Context, template: str | None, form: FormDef, record: StoredRecord,
-             hidden: frozenset[str] = frozenset(), reader: str | None = None) -> str:
-    """The reminder's text for `reader`, from whom `hidden` fields are hidden: those
-    placeholders read as empty (the reader's hide set, not the system's, decides). A link
-    reads as the linked record's title when the reader may read that record, else as empty;
-    a user as their display name."""
-    if not template:
-        return _title_for(form, record, hidden)
-
-    def value(match: re.Match) -> str:
-        name = match.group(1)
-        if name in hidden or hidden_columns(name, hidden):
-            return ""
-        found = record.get(name) if name in record.meta or name in record.values else None
-        if found is None:
-            return match.group(0) if form.field(name) is None and name not in record.meta else ""
-        field = form.field(name)
-        if field is not None and field.type == "select":
-            return next((o.label for o in field.options if o.value == found), str(found))
-        if field is not None and field.type == "link":
-            target, person = ctx.app.form(field.form or ""), _reader(ctx, reader)
-            if target is None or person is None:
-                return ""
-            return readable_titles(ctx, target, [found], reader=person).get(found, "")
-        if field is not None and field.type == "user" or name == "created_by":
-            person = _reader(ctx, str(found))
-            return person.label if person is not None else str(found)
-        return found.isoformat() if hasattr(found, "isoformat") else str(found)
-    return PLACEHOLDER.sub(value, template)
-
-
-def _reader(ctx: Context, name: str | None) -> Any:
-    if name is None:
-        return None
-    key = ("reader", name)
-    if key not in ctx._cache:
-        ctx._cache[key] = get_user(ctx.session, name)
-    return ctx._cache[key]
-
-
-def _hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) -> frozenset[str]:
-    """The fields hidden from user `name` in this record; every field when they may not read it."""
-    user = _reader(ctx, name)
-    hidden = None if user is None else hidden_in_record(ctx.gate, ctx.session, user, form, record.id, ctx.local_now)
-    return frozenset(form.field_names) if hidden is None else hidden
-
-
-def _title_for(form: FormDef, record: StoredRecord, hidden: frozenset[str]) -> str:
-    if form.title_field and form.title_field in hidden:
-        return f"{form.title} #{record.id}"
-    return record_title(form, record)
 
 
 def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -> tuple[str, str]:
@@ -305,18 +243,8 @@ def _date_reminder(ctx: Context, form: FormDef, record: StoredRecord, row: dict)
     notes = []
     if reminder.notify:
         people = resolve(ctx.session, reminder.notify, record.values, record.meta, ctx._cache)
-        readers: dict[tuple[frozenset[str], str | None], list[str]] = {}
-        same_for_all = not PLACEHOLDER.search(reminder.message or "{}") and not any(
-            form.title_field in p.hide for p in form.permissions.values())
-        names_links = any((f := form.field(n)) is not None and f.type == "link"
-                          for n in PLACEHOLDER.findall(reminder.message or ""))
-        for person in people:  # each reader's text shows only what they may see
-            hidden = frozenset() if same_for_all else _hidden_from(ctx, form, record, person)
-            readers.setdefault((hidden, person if names_links else None), []).append(person)
-        for (hidden, _person), group in readers.items():
-            text = _message(ctx, reminder.message, form, record, hidden, reader=group[0])
-            notify(ctx, group, "reminder", {"message": text, "title": _title_for(form, record, hidden)},
-                   form.name, record.id)
+        for group, params in per_reader(ctx, form, record, reminder.message, people):
+            notify(ctx, group, "reminder", params, form.name, record.id)
         notes.append(f"told {', '.join(people) or 'nobody'}")
     if reminder.transition:
         fire_transition(ctx, form.name, record.id, reminder.transition, None)

@@ -15,6 +15,7 @@ from engine.auth.users import User, get_user
 from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
 from engine.fieldtypes.text import quoted
 from engine.i18n import _
+from engine.notify.outbox import notify
 from engine.records.codec import readable_titles
 from engine.records.context import Context, ContextOpener
 from engine.store.system import approvals as approvals_table
@@ -24,7 +25,6 @@ from engine.workflows.recipients import resolve
 
 from .comments import check_length
 from .history import write_history
-from .notifications import notify
 from .records import load_readable, readable_form
 from .workflow import move_record
 

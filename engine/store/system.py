@@ -50,6 +50,15 @@ user_roles = Table(
     Index("ix_engine_user_roles_role", "role"),
 )
 
+#: Each user's address for a notification channel that needs one (engine.notify.channel);
+#: the email channel's address is `engine_users.email`, which came first.
+user_addresses = Table(
+    "engine_user_addresses", system_metadata,
+    Column("user_id", ID, ForeignKey("engine_users.id", ondelete="CASCADE"), primary_key=True),
+    Column("channel", String(16), primary_key=True),
+    Column("address", String(255), nullable=False),
+)
+
 #: API tokens, stored only as a SHA-256 digest. `name`, `expires_at` and `revoked_at` came
 #: later: columns added to an existing table must be nullable (see upgrade_system_tables).
 api_tokens = Table(
@@ -235,7 +244,7 @@ timers = Table(
 )
 
 #: In-app notifications (the bell). Text is rendered when shown, in the reader's language,
-#: from `kind` and `params`; `dispatched_at` is set once email/webhook deliveries are planned.
+#: from `kind` and `params`; `dispatched_at` is set once its channel deliveries are planned.
 notifications = Table(
     "engine_notifications", system_metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
@@ -251,13 +260,14 @@ notifications = Table(
     Index("ix_engine_notifications_dispatch", "dispatched_at"),
 )
 
-#: The outbox for email and webhook: sent by the scheduler pass, never in a user's request.
+#: The outbox: one row per notification and channel target (engine.notify.delivery), sent
+#: by the scheduler pass, never in a user's request.
 deliveries = Table(
     "engine_deliveries", system_metadata,
     Column("id", ID, primary_key=True, autoincrement=True),
     Column("notification_id", BigInteger, ForeignKey("engine_notifications.id", ondelete="CASCADE"),
            nullable=False),
-    Column("channel", String(16), nullable=False),  # email | webhook
+    Column("channel", String(16), nullable=False),  # a registered channel's name: email, webhook, ...
     Column("target", String(255), nullable=False),
     Column("status", String(16), nullable=False),  # pending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),

@@ -15,8 +15,8 @@ from engine.auth.users import end_sessions
 from engine.fieldtypes import type_of
 from engine.fieldtypes.controls import BoundedStringField
 from engine.i18n import _
+from engine.notify import inbox as notification_service
 from engine.services import incidents as incident_service
-from engine.services import notifications as notification_service
 from engine.services import tasks as task_service
 from engine.services.charts import visible_charts
 from engine.services.records import list_records

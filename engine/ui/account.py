@@ -1,9 +1,10 @@
-"""The signed-in user's own account pages: their API tokens (issue, name, expire, revoke)."""
+"""The signed-in user's own account pages: their API tokens (issue, name, expire, revoke) and
+their addresses for the notification channels that need one."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -16,6 +17,8 @@ from engine.fieldtypes.controls import BoundedStringField
 from engine.i18n import _, lazy
 from engine.web import engine_state, use_case
 from engine.web.login import resolve_user
+
+from . import addresses as address_forms
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -79,3 +82,27 @@ def revoke(token_id: int):
         revoke_token(ctx.session, token_id, user_id=ctx.user.id)  # another user's token: 404
     flash(_("Token revoked."), "success")
     return redirect(url_for("account.tokens"))
+
+class AddressForm(FlaskForm):
+    """The user's own channel addresses (fields added per channel, engine.ui.addresses)."""
+
+
+@bp.route("/addresses", methods=["GET", "POST"])
+def addresses():
+    """My notification addresses: the user's address for each channel that needs one (the email address is
+    shown, read-only)."""
+    with use_case(write=request.method == "POST") as ctx:
+        form = address_forms.with_address_fields(AddressForm)(data=address_forms.current(ctx.session, ctx.user.id))
+        if form.validate_on_submit():
+            try:
+                with ctx.session.begin_nested():
+                    address_forms.save(ctx.session, ctx.user.id, form)
+            except ValidationFailed as exc:
+                for key, messages in exc.fields.items():
+                    form[key].errors = messages
+            else:
+                flash(_("Addresses saved."), "success")
+                return redirect(url_for("account.addresses"))
+        fields = address_forms.address_fields(form)
+        return render_template("account/addresses.html", form=form, fields=fields,
+                               email=ctx.user.email), 422 if form.errors else 200

@@ -18,6 +18,7 @@ from engine.fieldtypes.controls import BoundedEmailField, BoundedStringField
 from engine.i18n import _, lazy
 from engine.services import definition_versions as version_service
 from engine.services import incidents as incident_service
+from engine.ui import addresses as address_forms
 from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
 from engine.web.limits import accepts_body
@@ -69,7 +70,7 @@ def users():
 def new_user():
     """Admins: create a user."""
     with use_case(write=request.method == "POST") as ctx:
-        form = UserForm()
+        form = address_forms.with_address_fields(UserForm)()
         _fill_choices(form, ctx)
         if form.validate_on_submit():
             if not form.password.data:
@@ -77,9 +78,10 @@ def new_user():
             else:
                 try:
                     with ctx.session.begin_nested():
-                        create_user(ctx.session, form.name.data, form.password.data, set(form.roles.data),
-                                    email=form.email.data or None, manager=form.manager.data or None,
-                                    display_name=form.display_name.data or None)
+                        made = create_user(ctx.session, form.name.data, form.password.data, set(form.roles.data),
+                                           email=form.email.data or None, manager=form.manager.data or None,
+                                           display_name=form.display_name.data or None)
+                        address_forms.save(ctx.session, made.id, form)
                 except ValidationFailed as exc:
                     for key, messages in exc.fields.items():
                         getattr(form, key).errors = messages
@@ -88,7 +90,8 @@ def new_user():
                 else:
                     flash(_("User %(name)s created.", name=form.name.data), "success")
                     return redirect(url_for("admin.users"))
-        return render_template("admin/user_edit.html", form=form, user=None), 422 if form.errors else 200
+        return render_template("admin/user_edit.html", form=form, user=None,
+                               addresses=address_forms.address_fields(form)), 422 if form.errors else 200
 
 
 @bp.route("/users/<name>", methods=["GET", "POST"])
@@ -99,9 +102,9 @@ def edit_user(name: str):
         user = get_user(ctx.session, name)
         if user is None:
             abort(404)
-        form = UserForm(obj=None, data={"name": user.name, "display_name": user.display_name, "email": user.email,
-                                        "manager": user.manager or "", "roles": sorted(user.roles),
-                                        "active": user.active})
+        form = address_forms.with_address_fields(UserForm)(obj=None, data={
+            "name": user.name, "display_name": user.display_name, "email": user.email, "manager": user.manager or "",
+            "roles": sorted(user.roles), "active": user.active, **address_forms.current(ctx.session, user.id)})
         _fill_choices(form, ctx)
         form.name.render_kw = {"readonly": True}
         if form.validate_on_submit():
@@ -116,6 +119,7 @@ def edit_user(name: str):
                 try:
                     with ctx.session.begin_nested():
                         update_user(ctx.session, name, **values)  # a new password or deactivation revokes tokens
+                        address_forms.save(ctx.session, user.id, form)
                 except ValidationFailed as exc:
                     for key, messages in exc.fields.items():
                         getattr(form, key).errors = messages
@@ -124,6 +128,7 @@ def edit_user(name: str):
                     return redirect(url_for("admin.users"))
         tokens = list_tokens(ctx.session, user.id)
         return render_template("admin/user_edit.html", form=form, user=user, tokens=tokens, new_token_form=TokenForm(),
+                               addresses=address_forms.address_fields(form),
                                **_token_helpers()), 422 if form.errors else 200
 
 

@@ -11,7 +11,7 @@ from engine.auth.redirects import safe_target
 from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.i18n import _, lazy
-from engine.services import notifications as notification_service
+from engine.notify import inbox as notification_service
 from engine.services import tasks as task_service
 from engine.services import workflow as service
 from engine.services.comments import add_comment

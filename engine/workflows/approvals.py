@@ -16,9 +16,10 @@ from engine.definitions.model import FormDef, StageDef, StepDef
 from engine.errors import Conflict
 from engine.expressions import evaluate_condition
 from engine.i18n import _
+from engine.notify.outbox import notify
+from engine.notify.rendering import record_title
 from engine.records.compute import RecordScope
 from engine.records.context import Context
-from engine.services.notifications import notify
 from engine.store.records import StoredRecord
 from engine.store.system import approvals, carbon_copies, tasks
 
@@ -49,11 +50,6 @@ class Outcome:
 
 def _scope(ctx: Context, form: FormDef, record: StoredRecord) -> RecordScope:
     return RecordScope(ctx, form, record.values, record.meta, now=ctx.local_now, user=ctx.user.name)
-
-
-def record_title(form: FormDef, record: StoredRecord) -> str:
-    value = record.values.get(form.title_field) if form.title_field else None
-    return f"{form.title} {value}" if value not in (None, "") else f"{form.title} #{record.id}"
 
 
 def barred_approvers(form: FormDef, record: StoredRecord, submitter: str | None) -> frozenset[str]:

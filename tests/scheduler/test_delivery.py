@@ -2,77 +2,11 @@
 with retries and back-off, all outside the user's request."""
 from __future__ import annotations
 
-import json
-import threading
 from datetime import UTC, datetime, timedelta
-from email import message_from_bytes
 from email.header import decode_header, make_header
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
-from aiosmtpd.controller import Controller
 
 from engine.store.system import deliveries, incidents
 from tests.scheduler.conftest import URL, rows
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp():
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield f"smtp://127.0.0.1:{port}", inbox
-    controller.stop()
-
-
-class Hook:
-    """A webhook receiver that fails the first `failures` calls with 500."""
-
-    def __init__(self, failures: int) -> None:
-        self.failures = failures
-        self.calls: list[dict] = []
-        hook = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                hook.calls.append(body)
-                self.send_response(500 if len(hook.calls) <= hook.failures else 204)
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
-@pytest.fixture
-def hook_factory():
-    made = []
-
-    def make(failures: int) -> Hook:
-        made.append(Hook(failures))
-        return made[-1]
-    yield make
-    for hook in made:
-        hook.server.shutdown()
-        hook.server.server_close()
 
 
 def due_soon(desk):

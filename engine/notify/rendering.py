@@ -1,0 +1,139 @@
+"""A notification's text, made when it is read and in the reader's language.
+
+A notification is stored as `kind` + `params`; its text is rendered from the catalogue
+when shown (the in-app inbox in the request's language, email and webhook in the
+product's language, `DEFAULT_LOCALE`). A reminder's `message` is definition text: its
+`{field}` placeholders are filled per reader, so each recipient's text shows only what
+that recipient may see (`per_reader`).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from engine.access.visibility import hidden_columns, hidden_in_record
+from engine.auth.users import User, get_user
+from engine.definitions.model import FormDef
+from engine.i18n import N_, catalogue
+from engine.records.codec import readable_titles
+from engine.records.context import Context
+from engine.store.records import StoredRecord
+
+#: kind → message (English msgid, translated when shown). `message` is config text, shown as written.
+TEXTS = {
+    "task": N_("Approval needed: %(title)s (%(step)s)"),
+    "handed_on": N_("Handed on to you: %(title)s (%(step)s)"),
+    "cc": N_("For your information: %(title)s (%(step)s)"),
+    "approved": N_("Approved: %(title)s"),
+    "rejected": N_("Rejected: %(title)s (%(comment)s)"),
+    "sent_back": N_("Sent back: %(title)s (%(comment)s)"),
+    "due_soon": N_("Due soon: %(title)s, %(stage)s by %(due)s"),
+    "overdue": N_("Overdue: %(title)s, %(stage)s was due %(due)s"),
+    "escalation": N_("Overdue, please follow up: %(title)s, %(stage)s was due %(due)s"),
+    "reminder": "%(message)s",
+}
+
+#: The language of text read outside a request (email, webhook, system comments).
+DEFAULT_LOCALE = "zh_CN"
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | None = None,
+           locale: str = DEFAULT_LOCALE) -> str:
+    """The notification's text: through `translate` (a request's `_`), else the catalogue of `locale`."""
+    if kind == "reminder" or kind not in TEXTS:
+        return str(params.get("message") or kind)
+    text = TEXTS[kind]
+    safe = {k: ("" if v is None else v) for k, v in params.items() if k != "message"}
+    try:
+        if translate is not None:
+            return translate(text) % safe
+        return catalogue(locale).gettext(text) % safe
+    except (KeyError, ValueError, TypeError):
+        return f"{kind}: {params}"
+
+
+def system_text(message: str) -> str:
+    """A msgid in the product's language (what the system writes in a history comment)."""
+    return catalogue(DEFAULT_LOCALE).gettext(message)
+
+
+def record_title(form: FormDef, record: StoredRecord) -> str:
+    value = record.values.get(form.title_field) if form.title_field else None
+    return f"{form.title} {value}" if value not in (None, "") else f"{form.title} #{record.id}"
+
+
+def title_for(form: FormDef, record: StoredRecord, hidden: frozenset[str]) -> str:
+    """The record's title as a reader from whom `hidden` fields are hidden reads it."""
+    if form.title_field and form.title_field in hidden:
+        return f"{form.title} #{record.id}"
+    return record_title(form, record)
+
+
+def reader(ctx: Context, name: str | None) -> User | None:
+    """User `name`, read once per batch (the context's cache)."""
+    if name is None:
+        return None
+    key = ("reader", name)
+    if key not in ctx._cache:
+        ctx._cache[key] = get_user(ctx.session, name)
+    return ctx._cache[key]
+
+
+def hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) -> frozenset[str]:
+    """The fields hidden from user `name` in this record; every field when they may not read it."""
+    user = reader(ctx, name)
+    hidden = None if user is None else hidden_in_record(ctx.gate, ctx.session, user, form, record.id, ctx.local_now)
+    return frozenset(form.field_names) if hidden is None else hidden
+
+
+def reminder_text(ctx: Context, template: str | None, form: FormDef, record: StoredRecord,
+                  hidden: frozenset[str] = frozenset(), name: str | None = None) -> str:
+    """The reminder's text for reader `name`, from whom `hidden` fields are hidden: those
+    placeholders read as empty (the reader's hide set, not the system's, decides). A link
+    reads as the linked record's title when the reader may read that record, else as empty;
+    a user as their display name."""
+    if not template:
+        return title_for(form, record, hidden)
+
+    def value(match: re.Match) -> str:
+        field_name = match.group(1)
+        if field_name in hidden or hidden_columns(field_name, hidden):
+            return ""
+        found = record.get(field_name) if field_name in record.meta or field_name in record.values else None
+        if found is None:
+            return match.group(0) if form.field(field_name) is None and field_name not in record.meta else ""
+        field = form.field(field_name)
+        if field is not None and field.type == "select":
+            return next((o.label for o in field.options if o.value == found), str(found))
+        if field is not None and field.type == "link":
+            target, person = ctx.app.form(field.form or ""), reader(ctx, name)
+            if target is None or person is None:
+                return ""
+            return readable_titles(ctx, target, [found], reader=person).get(found, "")
+        if field is not None and field.type == "user" or field_name == "created_by":
+            person = reader(ctx, str(found))
+            return person.label if person is not None else str(found)
+        return found.isoformat() if hasattr(found, "isoformat") else str(found)
+    return PLACEHOLDER.sub(value, template)
+
+
+def per_reader(ctx: Context, form: FormDef, record: StoredRecord, template: str | None,
+               people: Iterable[str]) -> list[tuple[list[str], dict[str, Any]]]:
+    """A reminder's recipients grouped by the text they may read: (names, params) per group.
+    One group when nothing in the text can be hidden from anybody."""
+    people = list(people)
+    same_for_all = not PLACEHOLDER.search(template or "{}") and not any(
+        form.title_field in p.hide for p in form.permissions.values())
+    names_links = any((f := form.field(n)) is not None and f.type == "link"
+                      for n in PLACEHOLDER.findall(template or ""))
+    readers: dict[tuple[frozenset[str], str | None], list[str]] = {}
+    for person in people:  # each reader's text shows only what they may see
+        hidden = frozenset() if same_for_all else hidden_from(ctx, form, record, person)
+        readers.setdefault((hidden, person if names_links else None), []).append(person)
+    out = []
+    for (hidden, _person), group in readers.items():
+        text = reminder_text(ctx, template, form, record, hidden, name=group[0])
+        out.append((group, {"message": text, "title": title_for(form, record, hidden)}))
+    return out
