@@ -83,6 +83,7 @@ def revoke(token_id: int):
     flash(_("Token revoked."), "success")
     return redirect(url_for("account.tokens"))
 
+
 class AddressForm(FlaskForm):
     """The user's own channel addresses (fields added per channel, engine.ui.addresses)."""
 
