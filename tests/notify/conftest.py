@@ -60,6 +60,13 @@ class Store:
             return [dict(r) for r in session.execute(stmt).mappings()]
 
 
+@pytest.fixture(autouse=True)
+def _no_channel_settings_from_the_environment(monkeypatch) -> None:
+    """A channel reads a setting missing from the settings it is given from the environment."""
+    for key in ("ENGINE_SMTP_URL", "ENGINE_WEBHOOK_URL", "ENGINE_MAIL_FROM", "ENGINE_BASE_URL"):
+        monkeypatch.delenv(key, raising=False)
+
+
 @pytest.fixture
 def store(db_url: str, tmp_path) -> Iterator[Store]:
     folder = tmp_path / "desk"
