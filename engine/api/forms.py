@@ -10,7 +10,7 @@ from flask import g, jsonify
 from engine.access.visibility import uses_hidden, without_hidden_columns
 from engine.definitions.model import FieldDef, FormDef
 from engine.expressions.nodes import Expression
-from engine.fieldtypes import type_of
+from engine.fieldtypes import field_type, type_of
 from engine.records.context import Context
 from engine.services.queries import default_order
 from engine.web import use_case
@@ -34,10 +34,10 @@ def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset(), table:
         value = getattr(field, key)
         if value not in (None, False, ()):
             out[key] = list(value) if isinstance(value, tuple) else value
-    if field.type in ("decimal",) or (field.type == "formula" and field.result == "decimal"):
+    if "precision" in field_type(field.value_kind).defaults:  # its value has decimal places
         out["precision"] = field.precision
-    if field.type == "formula":
-        shown = field.formula is not None and not _names_hidden(field.formula, hidden, table)
+    if field.formula is not None:
+        shown = not _names_hidden(field.formula, hidden, table)
         out["formula"] = field.formula.source if shown else None
         out["result"] = field.result
     if field.visible_if is not None and not _names_hidden(field.visible_if, hidden, table):
@@ -49,7 +49,7 @@ def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset(), table:
     if field.fields:
         out["fields"] = [describe_field(f, hidden, field.name) for f in field.fields
                          if f"{field.name}.{f.name}" not in hidden]
-    out["schema"] = type_of(field).json_schema(field)
+    out["schema"] = type_of(field).value_schema(field)
     return out
 
 

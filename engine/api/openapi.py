@@ -10,6 +10,7 @@ from flask import jsonify
 from engine.access.visibility import without_hidden_columns
 from engine.definitions.model import FieldDef, FormDef
 from engine.fieldtypes import type_of
+from engine.fieldtypes.base import nullable
 from engine.records.context import Context
 from engine.web import use_case
 
@@ -24,25 +25,23 @@ META = {
 ERROR = {"description": "an error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {**schema, "nullable": True}
-
-
 def value_schema(field: FieldDef, *, writing: bool) -> dict[str, Any]:
-    """A field's JSON value: as read (`writing=False`) or as sent in a create/patch body."""
-    if field.type == "file" and writing:
-        return _nullable({"type": "integer", "description": "id from POST /api/files"})
-    if field.type == "table":
-        props = {f.name: value_schema(f, writing=writing) for f in field.fields if not (writing and f.computed)}
-        bounds = {k: v for k, v in type_of(field).json_schema(field).items() if k in ("minItems", "maxItems")}
-        return {"type": "array", "items": {"type": "object", "properties": props, "additionalProperties": False},
-                **bounds}
-    schema = dict(type_of(field).json_schema(field))
-    if field.type in ("text", "textarea") and field.max_length:
-        schema["maxLength"] = field.max_length
-    if field.help or field.label:
-        schema["description"] = field.label + (f": {field.help}" if field.help else "")
-    return schema if field.type == "multiselect" else _nullable(schema)
+    """A field's JSON value: as read (`writing=False`) or as sent in a create/patch body; an
+    absent value is null (a list's is []). Described by the field's label and help, and a
+    table's columns by theirs."""
+    schema = _described(nullable(type_of(field).value_schema(field, writing)), field)
+    rows = schema.get("items", {}).get("properties") if schema.get("type") == "array" else None
+    if rows:
+        schema["items"] = {**schema["items"], "properties": {
+            name: _described(prop, sub) if (sub := field.subfield(name)) is not None else prop
+            for name, prop in rows.items()}}
+    return schema
+
+
+def _described(schema: dict[str, Any], field: FieldDef) -> dict[str, Any]:
+    if not (field.help or field.label):
+        return schema
+    return {**schema, "description": field.label + (f": {field.help}" if field.help else "")}
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -106,16 +105,16 @@ def _list_parameters(ctx: Context, form: FormDef, hidden: frozenset[str]) -> lis
         params.append({"name": "stage", "in": "query", "schema": {
             "type": "string", "enum": [s.name for s in form.workflow.stages]}})
     for field in form.fields:
-        if field.name in hidden or field.type in ("table", "file"):
+        if field.name in hidden:
             continue
         kind = type_of(field)
-        base = {k: v for k, v in kind.json_schema(field).items() if k in ("type", "enum", "format", "pattern")}
-        if base.get("type") in ("array", "object") or field.type == "formula":
-            continue
-        params.append({"name": field.name, "in": "query", "schema": base})
-        if kind.ordered:
-            params += [{"name": f"{field.name}__gte", "in": "query", "schema": base},
-                       {"name": f"{field.name}__lte", "in": "query", "schema": base}]
+        schema = kind.value_schema(field)
+        if kind.multiple:  # `field=v` and `__contains`: v is one of its values
+            schema = schema.get("items", {"type": "string"})
+        base = {k: v for k, v in schema.items() if k in ("type", "enum", "format", "pattern")}
+        for op in kind.query_ops(field):  # none for rows and files
+            params.append({"name": f"{field.name}__{op}" if op else field.name, "in": "query",
+                           "schema": {"type": "string"} if op == "contains" else base})
     return params
 
 

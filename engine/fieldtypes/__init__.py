@@ -3,14 +3,17 @@ from . import computed, dates, numbers, relations, structured, text  # noqa: F40
 from .base import (
     CLIENT_KINDS,
     REGISTRY,
+    CellReader,
     CheckContext,
     FieldError,
     FieldType,
+    Refs,
     WidgetContext,
     field_type,
+    no_access,
     type_label,
     type_of,
 )
 
-__all__ = ["CLIENT_KINDS", "REGISTRY", "CheckContext", "FieldError", "FieldType", "WidgetContext", "field_type",
-           "type_label", "type_of"]
+__all__ = ["CLIENT_KINDS", "REGISTRY", "CellReader", "CheckContext", "FieldError", "FieldType", "Refs",
+           "WidgetContext", "field_type", "no_access", "type_label", "type_of"]

@@ -25,16 +25,23 @@ docs/field-types.md.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from dataclasses import field as dc_field
+from datetime import UTC
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from markupsafe import Markup, escape
 from sqlalchemy.types import TypeEngine
 from wtforms import Field
 
 from engine.i18n import _
 
 if TYPE_CHECKING:  # definitions are built from the types: the model is imported for types only
-    from engine.definitions.model import FieldDef
+    from datetime import tzinfo as TzInfo
+
+    from engine.definitions.model import AppDef, FieldDef
 
 
 class FieldError(ValueError):
@@ -44,12 +51,75 @@ class FieldError(ValueError):
 class CheckContext(Protocol):
     """What constraint checks may ask of the world (users, records, files, time zone)."""
 
-    tzinfo: Any
-    app: Any  # the AppDef: titles of roles and forms for messages
+    @property
+    def tzinfo(self) -> TzInfo: ...
+    @property
+    def app(self) -> AppDef: ...  # titles of roles and forms for messages
 
     def user_exists(self, name: str, role: str | None) -> bool: ...
     def link_readable(self, form: str, record_id: int) -> bool: ...
     def file_info(self, file_id: int) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class Refs:
+    """What showing a value needs from outside the value. `title`: a link's linked record's
+    title, None when the reader may not read it (shown as "(no access)"); `users`: user
+    name → what people read for them; `ctx` (a CheckContext): the company time zone and the
+    app, for cells and import hints; `record_url(form, id)`: where a page links a linked
+    record (no link without it)."""
+
+    title: str | None = None
+    users: Mapping[str, str] = dc_field(default_factory=lambda: MappingProxyType({}))
+    ctx: Any = None
+    record_url: Callable[[str, int], str] | None = None
+
+    def with_title(self, title: str | None) -> Refs:
+        return replace(self, title=title)
+
+    @property
+    def tzinfo(self) -> Any:
+        return self.ctx.tzinfo if self.ctx is not None else UTC
+
+    @property
+    def app(self) -> Any:
+        return self.ctx.app if self.ctx is not None else None
+
+
+NO_REFS = Refs()
+
+
+class CellReader(Protocol):
+    """What reading an imported cell may ask of the world (users and linked records by name)."""
+
+    @property
+    def tzinfo(self) -> TzInfo: ...
+
+    def user(self, text: str) -> str: ...
+    def link(self, field: FieldDef, text: str) -> int: ...
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema of a value that may be absent: null too, except a list's (absent is [])."""
+    return schema if schema.get("type") == "array" else {**schema, "nullable": True}
+
+
+def no_access() -> Markup:
+    """What a link to a record the reader may not read shows on a page: neither its title nor a link."""
+    return Markup('<span class="text-secondary" data-no-access>{}</span>').format(_("(no access)"))
+
+
+#: What the browser's evaluator knows values as (engine/ui/static/js/formulas.js, app.js):
+#: "none" is a value no expression reads (a file).
+CLIENT_KINDS = ("integer", "decimal", "text", "date", "datetime", "boolean", "list", "rows", "none")
+
+
+class WidgetContext(Protocol):
+    """What building a control may ask of the page: the users a user field offers, and the
+    title field of a linked form."""
+
+    def users(self, role: str | None) -> list[Any]: ...
+    def title_of(self, form: str) -> str | None: ...
 
 
 class SettingsBuild(Protocol):
@@ -76,19 +146,6 @@ class DefinitionChecks(Protocol):
     def check_fields(self, fields: tuple[FieldDef, ...], pointer: str, row_of: FieldDef) -> None: ...
 
 
-#: What the browser's evaluator knows values as (engine/ui/static/js/formulas.js, app.js):
-#: "none" is a value no expression reads (a file).
-CLIENT_KINDS = ("integer", "decimal", "text", "date", "datetime", "boolean", "list", "rows", "none")
-
-
-class WidgetContext(Protocol):
-    """What building a control may ask of the page: the users a user field offers, and the
-    title field of a linked form."""
-
-    def users(self, role: str | None) -> list[Any]: ...
-    def title_of(self, form: str) -> str | None: ...
-
-
 class FieldType:
     name: ClassVar[str]
     #: What people call the type (import page, template guide, admin pages), marked with
@@ -98,6 +155,17 @@ class FieldType:
     #: field of this type as written in a module file (besides name and label), and a few
     #: JSON values it holds. Its definition may name the form `thing` (links, rollups).
     samples: ClassVar[tuple[Mapping[str, Any], tuple[Any, ...]]] = ({}, ())
+    #: Numbers: right-aligned in lists and tables.
+    numeric: ClassVar[bool] = False
+    #: Among a list's columns when the form names none (not long text, rows or files).
+    list_column: ClassVar[bool] = True
+    #: Import sets it from a cell (computed and read-only fields aside).
+    importable: ClassVar[bool] = True
+    #: What its value names, for which showing it needs `Refs`: "user" (a user name, shown
+    #: by `Refs.users`), "record" (an id of a `field.form` record, shown by `Refs.title`).
+    refers_to: ClassVar[str | None] = None
+    #: A chart's `avg` of it is a share in percent (yes/no: the rate of yes).
+    average_is_share: ClassVar[bool] = False
     #: May users type into it (False for formula and serial).
     input: ClassVar[bool] = True
     sortable: ClassVar[bool] = True
@@ -231,8 +299,41 @@ class FieldType:
         CLIENT_KINDS: how an input's text is read, and a linked record's JSON value."""
         raise NotImplementedError
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        """The JSON Schema of the value as read, or as sent in a create/patch body (`writing`)."""
         return {"type": "string"}
+
+    def is_numeric(self, field: FieldDef) -> bool:
+        """Whether the value is a number (right-aligned in lists and tables)."""
+        return self.numeric
+
+    # -- reading: `text` and `html` take the JSON value (as the API gives it, or decoded);
+    # -- `to_cell` the stored (decoded) value; `from_cell` gives the JSON value back ----------
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        """The value as plain text people read (exports, notifications, history, emails);
+        "" for an absent value (pages show "—"). 0 and 0.00 are values, never ""."""
+        if self.is_empty(value):
+            return ""
+        return str(value)
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        """The value on a page."""
+        return escape(self.text(field, value, refs))
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        """A stored (decoded) value as a spreadsheet cell people read and import reads back."""
+        if self.is_empty(value):
+            return None
+        return self.text(field, self.encode(field, value, refs.ctx), refs)
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
+        """A non-blank cell → the JSON value `decode` takes; raises FieldError (a ValueError)."""
+        return cell.strip() if isinstance(cell, str) else cell
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        """The import template's "how to fill it in" for this column."""
+        return field.help or ""
 
 
 REGISTRY: dict[str, FieldType] = {}

@@ -5,13 +5,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup
 from sqlalchemy import Text
 from sqlalchemy.types import TypeEngine
 from wtforms import Field
 
 from engine.i18n import N_, _
 
-from .base import REGISTRY, CheckContext, FieldError, FieldType, WidgetContext, register
+from .base import NO_REFS, REGISTRY, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
 from .controls import text_control
 
 if TYPE_CHECKING:
@@ -20,15 +21,15 @@ if TYPE_CHECKING:
     from .base import DefinitionChecks, SettingsBuild
 
 
-_AGGREGATE = re.compile(r"^(count|sum|avg|min|max)\(([a-z][a-z0-9_]*)?\)$")
-#: The placeholders of a serial pattern: {date:FORMAT} and {seq:N}.
-SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
-
-
 def computed_control(field: FieldDef) -> Field:
     """What a page shows of a value the engine computes: read-only, skipped by Tab, filled in
     by the page's live formulas as people type."""
     return text_control(field, readonly=True, tabindex="-1")
+
+
+_AGGREGATE = re.compile(r"^(count|sum|avg|min|max)\(([a-z][a-z0-9_]*)?\)$")
+#: The placeholders of a serial pattern: {date:FORMAT} and {seq:N}.
+SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
 
 
 @register
@@ -101,8 +102,20 @@ class FormulaType(FieldType):
     def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
         return self.result_type(field).encode(field, value, ctx)
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
-        return {**self.result_type(field).json_schema(field), "readOnly": True}
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        return {**self.result_type(field).value_schema(field), "readOnly": True}
+
+    def is_numeric(self, field: FieldDef) -> bool:
+        return self.result_type(field).is_numeric(field)
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        return self.result_type(field).text(field, value, refs)
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        return self.result_type(field).html(field, value, refs)
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        return self.result_type(field).to_cell(field, value, refs)
 
 
 @register
@@ -110,12 +123,6 @@ class SerialType(FieldType):
     name = "serial"
     label = N_("Serial number")
     samples = ({"type": "serial", "pattern": "TH-{date:%Y}-{seq:3}"}, ("TH-2026-001",))
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        return text_control(field, readonly=True, placeholder=_("assigned when saved"))
-
-    def client_kind(self, field: FieldDef) -> str:
-        return "text"
     summary = "A number the engine gives each new record, following `pattern`."
     options_schema = {
         "pattern": {"description": "How numbers look, e.g. `SO-{date:%Y%m%d}-{seq:4}`: `{date:FORMAT}` is the date "
@@ -137,6 +144,12 @@ class SerialType(FieldType):
         leftover = SERIAL_TOKEN.sub("", pattern)
         if "{" in leftover or "}" in leftover:
             checks.problem(ptr, N_("unknown placeholder: only {date:FORMAT} and {seq:N} are allowed"))
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return text_control(field, readonly=True, placeholder=_("assigned when saved"))
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "text"
     input = False
     searchable = True
     ordered = True
@@ -150,7 +163,7 @@ class SerialType(FieldType):
     def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> str:
         return text
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "string", "readOnly": True}
 
 
@@ -245,5 +258,17 @@ class RollupType(FieldType):
     def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
         return self._as(field).encode(field, value, ctx)
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
-        return {**self._as(field).json_schema(field), "readOnly": True}
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        return {**self._as(field).value_schema(field), "readOnly": True}
+
+    def is_numeric(self, field: FieldDef) -> bool:
+        return self._as(field).is_numeric(field)
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        return self._as(field).text(field, value, refs)
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        return self._as(field).html(field, value, refs)
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        return self._as(field).to_cell(field, value, refs)

@@ -10,7 +10,7 @@ from wtforms import Field
 
 from engine.i18n import N_, _
 
-from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
 from .controls import text_control
 
 if TYPE_CHECKING:
@@ -59,6 +59,9 @@ class DateType(FieldType):
     name = "date"
     label = N_("Date")
     samples = ({"type": "date"}, ("2026-03-01", "1999-12-31"))
+    summary = "A calendar date."
+    default_schema = {"type": ["string", "null"], "pattern": r"^(\$today|[0-9]{4}-[0-9]{2}-[0-9]{2})$"}
+    temporal = True
     readonly_as_text = True
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
@@ -69,9 +72,6 @@ class DateType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "date"
-    summary = "A calendar date."
-    default_schema = {"type": ["string", "null"], "pattern": r"^(\$today|[0-9]{4}-[0-9]{2}-[0-9]{2})$"}
-    temporal = True
     ordered = True
 
     def column_type(self, field: FieldDef) -> Date:
@@ -97,8 +97,26 @@ class DateType(FieldType):
             return [_("must be on or before %(max)s", max=field.max)]
         return []
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        if self.is_empty(value):
+            return ""
+        return value.isoformat() if isinstance(value, date) else str(value)
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        return value
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> str:
+        if isinstance(cell, datetime):
+            return cell.date().isoformat()
+        if isinstance(cell, date):
+            return cell.isoformat()
+        return str(cell).strip().replace("/", "-")
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        return "2026-03-01"
 
 
 @register
@@ -106,6 +124,10 @@ class DateTimeType(FieldType):
     name = "datetime"
     label = N_("Date and time")
     samples = ({"type": "datetime"}, ("2026-03-01T09:30:00+08:00",))
+    summary = "A date and time of day, shown in the company's time zone."
+    default_schema = {"type": ["string", "null"], "pattern": (
+        r"^(\$now|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)$")}
+    temporal = True
     readonly_as_text = True
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
@@ -119,10 +141,6 @@ class DateTimeType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "datetime"
-    summary = "A date and time of day, shown in the company's time zone."
-    default_schema = {"type": ["string", "null"], "pattern": (
-        r"^(\$now|[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)$")}
-    temporal = True
     ordered = True
 
     def column_type(self, field: FieldDef) -> UTCDateTime:
@@ -137,5 +155,29 @@ class DateTimeType(FieldType):
     def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> str | None:
         return value.astimezone(ctx.tzinfo).isoformat() if value is not None else None
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "string", "format": "date-time"}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        """To the minute in the company time zone: 2025-03-01 09:30."""
+        if self.is_empty(value):
+            return ""
+        if isinstance(value, datetime):
+            local = value.astimezone(refs.tzinfo) if value.tzinfo is not None else value  # naive: company time
+            return local.strftime("%Y-%m-%d %H:%M")
+        return str(value)[:16].replace("T", " ")
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        """A company-time datetime without zone (what spreadsheets hold)."""
+        if isinstance(value, str):
+            value = parse_datetime(value, refs.tzinfo)
+        return value.astimezone(refs.tzinfo).replace(tzinfo=None) if value is not None else None
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> str:
+        if isinstance(cell, datetime):
+            moment = cell if cell.tzinfo else cell.replace(tzinfo=reader.tzinfo)
+            return moment.isoformat()
+        return str(cell).strip()
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        return "2026-03-01 09:30:00"

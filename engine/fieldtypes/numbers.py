@@ -9,7 +9,7 @@ from wtforms import BooleanField, Field
 
 from engine.i18n import N_, _
 
-from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
 from .controls import text_control
 
 if TYPE_CHECKING:
@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from .base import DefinitionChecks
 
 
+#: Import cells that read as yes and as no (besides the words of both languages, 是 and Yes).
+TRUE_WORDS = {"是", "true", "yes", "y", "1", "√", "✓", "x"}
+FALSE_WORDS = {"否", "false", "no", "n", "0"}
+
 #: Total significant digits of a stored decimal: NUMERIC(15, precision) on PostgreSQL;
 #: SQLite stores NUMERIC as a double, which is exact to 15 significant digits, so the
 #: same limit keeps every value exact on both (9,999,999,999,999.99 at precision 2).
@@ -25,16 +29,16 @@ DECIMAL_DIGITS = 15
 INT_LIMIT = 2**63 - 1
 
 
+def bounds(field: FieldDef) -> dict[str, Any]:
+    """A number input's `min` and `max` (the browser's hint; the record service checks)."""
+    return {key: value for key, value in (("min", field.min), ("max", field.max)) if value is not None}
+
+
 def _num(value: object) -> float:
     try:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 0.0
-
-
-def bounds(field: FieldDef) -> dict[str, Any]:
-    """A number input's `min` and `max` (the browser's hint; the record service checks)."""
-    return {key: value for key, value in (("min", field.min), ("max", field.max)) if value is not None}
 
 
 class NumberType(FieldType):
@@ -52,6 +56,10 @@ class NumberType(FieldType):
             if (low is not None and value < _num(low)) or (high is not None and value > _num(high)):
                 checks.problem(f"{field.pointer}/default", N_("default %(value)s is outside min/max"), value=default)
     ordered = True
+    numeric = True
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        return value
 
     def check(self, field: FieldDef, value: Any, ctx: CheckContext) -> list[str]:
         if field.min is not None and value < Decimal(str(field.min)):
@@ -66,6 +74,12 @@ class IntegerType(NumberType):
     name = "integer"
     label = N_("Whole number")
     samples = ({"type": "integer", "min": 0, "max": 1000}, (0, 42))
+    summary = "A whole number."
+    options_schema = {
+        "min": {"description": "The smallest allowed value.", "type": "integer"},
+        "max": {"description": "The largest allowed value.", "type": "integer"},
+    }
+    default_schema = {"type": ["integer", "null"]}
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         extra: dict[str, Any] = {"type": "number", "step": "1", "inputmode": "numeric"}
@@ -76,12 +90,6 @@ class IntegerType(NumberType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "integer"
-    summary = "A whole number."
-    options_schema = {
-        "min": {"description": "The smallest allowed value.", "type": "integer"},
-        "max": {"description": "The largest allowed value.", "type": "integer"},
-    }
-    default_schema = {"type": ["integer", "null"]}
 
     def column_type(self, field: FieldDef) -> BigInteger:
         return BigInteger()
@@ -103,7 +111,12 @@ class IntegerType(NumberType):
             raise FieldError(_("number is too large"))
         return value
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
+        if isinstance(cell, float) and cell.is_integer():
+            return int(cell)
+        return cell.strip() if isinstance(cell, str) else cell
+
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         schema: dict[str, Any] = {"type": "integer"}
         if field.min is not None:
             schema["minimum"] = field.min
@@ -136,14 +149,6 @@ class DecimalType(NumberType):
     name = "decimal"
     label = N_("Decimal number")
     samples = ({"type": "decimal", "precision": 2}, ("12.50", "0.00", "-3.10"))
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        extra = {"type": "number", "step": str(10 ** -field.precision) if field.precision else "1",
-                 "inputmode": "decimal"}
-        return text_control(field, **extra, **bounds(field))
-
-    def client_kind(self, field: FieldDef) -> str:
-        return "decimal"
     summary = "An exact decimal number, e.g. an amount of money."
     options_schema = {
         "min": {"description": "The smallest allowed value; may be written as text, e.g. \"0.01\".",
@@ -155,6 +160,14 @@ class DecimalType(NumberType):
     }
     defaults = {"precision": 2}
     default_schema = {"type": ["number", "string", "null"], "pattern": r"^-?[0-9]+(\.[0-9]+)?$"}
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        extra: dict[str, Any] = {"type": "number", "step": str(10 ** -field.precision) if field.precision else "1",
+                                 "inputmode": "decimal"}
+        return text_control(field, **extra, **bounds(field))
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "decimal"
 
     def column_type(self, field: FieldDef) -> Numeric:
         return Numeric(DECIMAL_DIGITS, field.precision, asdecimal=True)
@@ -170,8 +183,20 @@ class DecimalType(NumberType):
             return None
         return str(Decimal(value).quantize(Decimal(1).scaleb(-field.precision)))
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "example": "1234.50"}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        """With thousands separators and the field's decimal places: 1,234.50."""
+        if self.is_empty(value):
+            return ""
+        try:
+            return f"{Decimal(value):,.{field.precision}f}"
+        except (InvalidOperation, ValueError, TypeError):
+            return str(value)
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> str:
+        return repr(cell) if isinstance(cell, float) else str(cell).strip()
 
 
 @register
@@ -179,6 +204,10 @@ class BooleanType(FieldType):
     name = "boolean"
     label = N_("Yes/No")
     samples = ({"type": "boolean"}, (True, False))
+    summary = "Yes or no."
+    default_schema = {"type": ["boolean", "null"]}
+    aggregates = ("avg",)  # the share of yes
+    average_is_share = True
     layout = "check"
 
     def query_ops(self, field: FieldDef) -> tuple[str, ...]:
@@ -196,9 +225,6 @@ class BooleanType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "boolean"
-    summary = "Yes or no."
-    default_schema = {"type": ["boolean", "null"]}
-    aggregates = ("avg",)  # the share of yes
 
     def column_type(self, field: FieldDef) -> Boolean:
         return Boolean()
@@ -219,5 +245,26 @@ class BooleanType(FieldType):
     def is_empty(self, value: Any) -> bool:
         return value is None
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "boolean"}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        if value is None:
+            return ""
+        return _("Yes") if value else _("No")
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        return None if value is None else self.text(field, value, refs)
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> bool:
+        if isinstance(cell, bool):
+            return cell
+        word = str(cell).strip().lower()
+        if word in TRUE_WORDS or word == _("Yes").lower():
+            return True
+        if word in FALSE_WORDS or word == _("No").lower():
+            return False
+        raise FieldError(_("must be 是 or 否"))
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        return f"{_('Yes')} / {_('No')}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, Text
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
@@ -10,7 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
-from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, no_access, register
 from .controls import EMPTY_CHOICE, LooseSelectField, control_attrs
 from .text import quoted
 
@@ -30,6 +31,14 @@ class UserType(FieldType):
     name = "user"
     label = N_("User")
     samples = ({"type": "user"}, ("zhangwei",))
+    summary = "A user of the system, by user name."
+    options_schema = {"role": {"description": "Only users with this role may be chosen.", "$ref": "#/$defs/identifier"}}
+    holds_user = True
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        if field.role and not checks.role_exists(field.role):
+            checks.problem(f"{field.pointer}/role", N_("unknown role '%(name)s'"), name=field.role)
+    refers_to = "user"
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         choices = [EMPTY_CHOICE] + [SelectChoice(u.name, f"{u.label} ({u.name})" if u.label != u.name else u.name)
@@ -45,13 +54,6 @@ class UserType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "text"
-    summary = "A user of the system, by user name."
-    options_schema = {"role": {"description": "Only users with this role may be chosen.", "$ref": "#/$defs/identifier"}}
-    holds_user = True
-
-    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
-        if field.role and not checks.role_exists(field.role):
-            checks.problem(f"{field.pointer}/role", N_("unknown role '%(name)s'"), name=field.role)
 
     def column_type(self, field: FieldDef) -> Text:
         return Text()
@@ -72,6 +74,18 @@ class UserType(FieldType):
             return [_("no active user %(name)s", name=quoted(value))]
         return []
 
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        """The user's label (display name) where `refs.users` knows it, else the user name."""
+        if self.is_empty(value):
+            return ""
+        return refs.users.get(value, str(value))
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> str:
+        return reader.user(str(cell).strip())
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        return _("user name or display name")
+
 
 MAX_ID = 2**63 - 1  # ids are BIGINT
 
@@ -81,6 +95,16 @@ class LinkType(FieldType):
     name = "link"
     label = N_("Link to a record")
     samples = ({"type": "link", "form": "thing"}, (7, 8))
+    summary = "A record of the form `form`, by its id."
+    options_schema = {"form": {"description": "The form whose records this field points at (in any module).",
+                               "$ref": "#/$defs/identifier"}}
+    required_options = ("form",)
+    default_schema = {"type": ["integer", "string", "null"]}
+    links = True
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        check_form_exists(field, checks)
+    refers_to = "record"
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         """A select offering the current record only; the page's script searches the linked
@@ -97,15 +121,6 @@ class LinkType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "integer"  # the record id; `link.field` paths read the linked record
-    summary = "A record of the form `form`, by its id."
-    options_schema = {"form": {"description": "The form whose records this field points at (in any module).",
-                               "$ref": "#/$defs/identifier"}}
-    required_options = ("form",)
-    default_schema = {"type": ["integer", "string", "null"]}
-    links = True
-
-    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
-        check_form_exists(field, checks)
 
     def column_type(self, field: FieldDef) -> BigInteger:
         return BigInteger()
@@ -126,5 +141,38 @@ class LinkType(FieldType):
             return [_("no record %(id)s in %(form)s", id=value, form=target.title if target else field.form)]
         return []
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "integer", "description": f"id of a {field.form} record"}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        """The linked record's title; "(no access)" when the reader may not read it."""
+        if self.is_empty(value):
+            return ""
+        return refs.title if refs.title is not None else _("(no access)")
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        if self.is_empty(value):
+            return Markup("")
+        if refs.title is None:
+            return no_access()
+        if refs.record_url is not None and field.form and isinstance(value, int):
+            return Markup('<a href="{}">{}</a>').format(refs.record_url(field.form, value), refs.title)
+        return escape(refs.title)
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        """The title, or the id (which import also reads) when there is none to show."""
+        return refs.title or value
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> int:
+        return reader.link(field, cell_id_text(cell))
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        target = refs.app.form(field.form or "") if refs.app is not None else None
+        return _("the %(form)s's title or ID", form=target.title if target else field.form)
+
+
+def cell_id_text(cell: Any) -> str:
+    """A link cell as text: a spreadsheet's 12.0 is the id 12."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
+        return str(int(cell))
+    return str(cell).strip()

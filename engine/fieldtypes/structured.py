@@ -1,16 +1,28 @@
 """Types with structure: table (rows of a sub-form, stored in a child table) and file."""
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from markupsafe import Markup, escape
 from sqlalchemy import JSON
 from wtforms import Field, FieldList, FileField, Form, FormField
 
 from engine.i18n import N_, _
 from engine.sizes import human_size
 
-from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .base import (
+    NO_REFS,
+    CellReader,
+    CheckContext,
+    FieldError,
+    FieldType,
+    Refs,
+    WidgetContext,
+    nullable,
+    register,
+)
 from .controls import control_attrs
 
 if TYPE_CHECKING:
@@ -26,27 +38,7 @@ class TableType(FieldType):
     name = "table"
     label = N_("Table of rows")
     samples = ({"type": "table", "fields": [{"name": "qty", "type": "integer", "label": "Qty"}]}, ([{"qty": 2}],))
-    layout = "table"
-    wide = True
-
-    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
-        return ()
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        from . import REGISTRY
-
-        row_fields = {sub.name: REGISTRY[sub.type].widget(sub, ctx) for sub in field.fields}
-        row_form = type(f"{field.name.title()}Row", (Form,), row_fields)
-        return FieldList(FormField(row_form), label=field.label, min_entries=0)
-
-    def form_data(self, field: FieldDef, value: Any) -> Any:
-        from . import REGISTRY
-
-        return [{sub.name: REGISTRY[sub.type].form_data(sub, row.get(sub.name)) for sub in field.fields}
-                for row in value or []]
-
-    def client_kind(self, field: FieldDef) -> str:
-        return "rows"
+    list_column = False
     summary = "Rows of sub-fields (`fields`), e.g. the lines of a list of items."
     options_schema = {
         "fields": {"description": "The columns of each row: fields of any type but `table`.", "type": "array",
@@ -73,6 +65,27 @@ class TableType(FieldType):
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         checks.check_fields(field.fields, f"{field.pointer}/fields", row_of=field)
     sortable = False
+    layout = "table"
+    wide = True
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return ()
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        from . import REGISTRY
+
+        row_fields = {sub.name: REGISTRY[sub.type].widget(sub, ctx) for sub in field.fields}
+        row_form = type(f"{field.name.title()}Row", (Form,), row_fields)
+        return FieldList(FormField(row_form), label=field.label, min_entries=0)
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        from . import REGISTRY
+
+        return [{sub.name: REGISTRY[sub.type].form_data(sub, row.get(sub.name)) for sub in field.fields}
+                for row in value or []]
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "rows"
 
     def column_type(self, field: FieldDef) -> None:
         return None
@@ -93,12 +106,39 @@ class TableType(FieldType):
     def is_empty(self, value: Any) -> bool:
         return not value
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        """Rows of the columns' values; a body sends no computed column."""
         from . import REGISTRY
 
-        props = {f.name: REGISTRY[f.type].json_schema(f) for f in field.fields}
+        props = {f.name: nullable(REGISTRY[f.type].value_schema(f, writing)) for f in field.fields
+                 if not (writing and f.computed)}
         bounds = {key: n for key, n in (("minItems", field.min_rows), ("maxItems", field.max_rows)) if n is not None}
-        return {"type": "array", "items": {"type": "object", "properties": props}, **bounds}
+        return {"type": "array", "items": {"type": "object", "properties": props, "additionalProperties": False},
+                **bounds}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        return "" if self.is_empty(value) else _("%(n)s rows", n=len(value))
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        """The rows as the API's JSON (what import reads back)."""
+        from . import REGISTRY
+
+        if self.is_empty(value):
+            return None
+        rows = [{sub.name: None if row.get(sub.name) is None
+                 else REGISTRY[sub.type].encode(sub, row[sub.name], refs.ctx) for sub in field.fields}
+                for row in value]
+        return json.dumps(rows, ensure_ascii=False)
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
+        try:
+            return json.loads(cell) if isinstance(cell, str) else cell
+        except json.JSONDecodeError:
+            raise FieldError(_("must be a JSON list of rows")) from None
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        example = [{s.name: s.label for s in field.fields if not s.computed}]
+        return _("JSON rows, e.g. %(example)s", example=json.dumps(example, ensure_ascii=False))
 
 
 @register
@@ -108,22 +148,6 @@ class FileType(FieldType):
     name = "file"
     label = N_("File")
     samples = ({"type": "file", "accept": [".pdf"]}, ({"id": 7, "name": "a.pdf", "size": 10, "url": "/api/files/7"},))
-    current_label = N_("Current file:")
-
-    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
-        return ()
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        extra: dict[str, Any] = {"accept": ",".join(field.accept)} if field.accept else {}
-        if field.max_size:
-            extra["data-max-size"] = field.max_size
-        return FileField(field.label, render_kw=control_attrs(field, **extra), description=field.help or "")
-
-    def form_data(self, field: FieldDef, value: Any) -> Any:
-        return None  # a file input starts empty; the page shows the current file above it
-
-    def client_kind(self, field: FieldDef) -> str:
-        return "none"
     summary = "An uploaded file."
     options_schema = {
         "accept": {"description": "The file extensions accepted, e.g. [\".pdf\", \".jpg\"]; without it, any.",
@@ -147,7 +171,25 @@ class FileType(FieldType):
         if "accept" in raw:
             settings["accept"] = tuple(a.lower() for a in raw["accept"])
         return settings
+    importable = False  # a cell holds only a file's name; files are attached on the record's page
+    list_column = False
     sortable = False
+    current_label = N_("Current file:")
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return ()
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        extra: dict[str, Any] = {"accept": ",".join(field.accept)} if field.accept else {}
+        if field.max_size:
+            extra["data-max-size"] = field.max_size
+        return FileField(field.label, render_kw=control_attrs(field, **extra), description=field.help or "")
+
+    def form_data(self, field: FieldDef, value: Any) -> Any:
+        return None  # a file input starts empty; the page shows the current file above it
+
+    def client_kind(self, field: FieldDef) -> str:
+        return "none"
 
     def column_type(self, field: FieldDef) -> JSON:
         return JSON()
@@ -180,6 +222,25 @@ class FileType(FieldType):
         return {"id": value["id"], "name": value.get("name"), "size": value.get("size"),
                 "url": f"/api/files/{value['id']}"}
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        if writing:
+            return {"type": "integer", "description": "id from POST /api/files"}
         return {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
                                                   "size": {"type": "integer"}, "url": {"type": "string"}}}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        if self.is_empty(value):
+            return ""
+        return (value.get("name") if isinstance(value, dict) else None) or _("file")
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        if self.is_empty(value):
+            return Markup("")
+        url = value.get("url") if isinstance(value, dict) else None
+        if not url:
+            return escape(self.text(field, value, refs))
+        return Markup('<a href="{}">{}</a>').format(url, self.text(field, value, refs))
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        """The file's name (import does not set files)."""
+        return value.get("name") if isinstance(value, dict) else value

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from markupsafe import Markup, escape
 from sqlalchemy import JSON, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from wtforms import Field
@@ -14,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
-from .base import CheckContext, FieldError, FieldType, WidgetContext, register
+from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
 from .choices import OPTIONS_SCHEMA, check_options, parse_options
 from .controls import (
     EMPTY_CHOICE,
@@ -70,6 +71,21 @@ class StringType(FieldType):
     def is_empty(self, value: Any) -> bool:
         return value is None or (isinstance(value, str) and value.strip() == "")
 
+    #: Cells keep their spaces (else they are stripped).
+    cell_keeps_spaces: ClassVar[bool] = False
+
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        schema = self.string_schema(field)
+        return {**schema, "maxLength": field.max_length} if field.max_length else schema
+
+    def string_schema(self, field: FieldDef) -> dict[str, Any]:
+        return {"type": "string"}
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
+        if isinstance(cell, str):
+            return cell if self.cell_keeps_spaces else cell.strip()
+        return str(int(cell)) if isinstance(cell, float) and cell.is_integer() else str(cell)
+
 
 @register
 class TextType(StringType):
@@ -97,6 +113,7 @@ class TextType(StringType):
         if isinstance(default, str) and not default.startswith("$") and not compiled.fullmatch(default):
             checks.problem(f"{field.pointer}/default", N_("default %(value)s does not match the pattern"),
                            value=repr(default))
+    cell_keeps_spaces = True
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         if field.pattern and not re.fullmatch(field.pattern, value):
@@ -109,11 +126,7 @@ class TextareaType(StringType):
     name = "textarea"
     label = N_("Multi-line text")
     samples = ({"type": "textarea"}, ("line one\nline two",))
-    wide = True
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        return BoundedTextAreaField(field.label, render_kw=control_attrs(field, rows=field.rows or 3),
-                                    description=field.help or "", echo_limit=field.max_length or TEXTAREA_LIMIT)
+    list_column = False
     summary = "Text of several lines."
     options_schema = {
         "max_length": {"description": "The most characters the text may have (default 65,535).",
@@ -123,7 +136,18 @@ class TextareaType(StringType):
     }
     can_title = False
     groupable = False
+    wide = True
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return BoundedTextAreaField(field.label, render_kw=control_attrs(field, rows=field.rows or 3),
+                                    description=field.help or "", echo_limit=field.max_length or TEXTAREA_LIMIT)
     sortable = False
+    cell_keeps_spaces = True
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        if self.is_empty(value):
+            return Markup("")
+        return Markup('<span class="pre-wrap">{}</span>').format(value)
 
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
@@ -134,13 +158,13 @@ class EmailType(StringType):
     name = "email"
     label = N_("Email")
     samples = ({"type": "email"}, ("zhang@example.com",))
-    input_type = "email"
     summary = "An email address."
+    input_type = "email"
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         return [] if _EMAIL.match(value) else [_("not a valid email address")]
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def string_schema(self, field: FieldDef) -> dict[str, Any]:
         return {"type": "string", "format": "email"}
 
 
@@ -161,8 +185,8 @@ class PhoneType(StringType):
     name = "phone"
     label = N_("Phone")
     samples = ({"type": "phone"}, ("13812345678", "010-12345678"))
-    input_type = "tel"
     summary = "A phone number: mobile, landline with area code, or a 400/800 number."
+    input_type = "tel"
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         compact = normalize_phone(value)
@@ -178,8 +202,8 @@ class UrlType(StringType):
     name = "url"
     label = N_("Web address")
     samples = ({"type": "url"}, ("https://example.com/a",))
-    input_type = "url"
     summary = "A web address (http:// or https://)."
+    input_type = "url"
 
     def check_format(self, field: FieldDef, value: str) -> list[str]:
         parts = urlsplit(value)
@@ -187,11 +211,18 @@ class UrlType(StringType):
             return []
         return [_("not a valid web address (http:// or https://)")]
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def string_schema(self, field: FieldDef) -> dict[str, Any]:
         return {"type": "string", "format": "uri"}
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            return Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(value)
+        return escape(self.text(field, value, refs))
 
 
 QUOTE_LIMIT = 60
+#: Between the labels of several chosen options, on pages and in cells.
+LIST_SEPARATOR = "、"
 
 
 def shortened(value: str, limit: int = QUOTE_LIMIT) -> str:
@@ -209,6 +240,15 @@ class SelectType(StringType):
     name = "select"
     label = N_("Single choice")
     samples = ({"type": "select", "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]}, ("a", "b"))
+    summary = "One choice of `options`."
+    options_schema = {"options": OPTIONS_SCHEMA}
+    required_options = ("options",)
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        return {"options": parse_options(raw.get("options", ()))}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        check_options(field, checks)
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         choices = [EMPTY_CHOICE] + [SelectChoice(o.value, o.label) for o in field.options]
@@ -220,15 +260,6 @@ class SelectType(StringType):
 
     def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
         return [(o.value, o.label) for o in field.options]
-    summary = "One choice of `options`."
-    options_schema = {"options": OPTIONS_SCHEMA}
-    required_options = ("options",)
-
-    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
-        return {"options": parse_options(raw.get("options", ()))}
-
-    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
-        check_options(field, checks)
     searchable = False
 
     def check(self, field: FieldDef, value: str, ctx: CheckContext) -> list[str]:
@@ -236,8 +267,20 @@ class SelectType(StringType):
             return [_("%(value)s is not one of the options", value=quoted(value))]
         return []
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def string_schema(self, field: FieldDef) -> dict[str, Any]:
         return {"type": "string", "enum": list(field.option_values())}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        if self.is_empty(value):
+            return ""
+        return next((o.label for o in field.options if o.value == value), str(value))
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
+        label = str(cell).strip()
+        return next((o.value for o in field.options if label in (o.label, o.value)), label)
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        return " / ".join(o.label for o in field.options)
 
 
 @register
@@ -246,6 +289,19 @@ class MultiselectType(FieldType):
     label = N_("Multiple choice")
     samples = ({"type": "multiselect", "options": [{"value": "a", "label": "A"}, {"value": "b", "label": "B"}]},
                (["a"], ["a", "b"]))
+    summary = "Any number of choices of `options` (a list)."
+    options_schema = {"options": OPTIONS_SCHEMA}
+    required_options = ("options",)
+    default_schema = {"type": ["array", "null"], "items": {"type": "string"}, "uniqueItems": True}
+    can_title = False
+    can_be_unique = False
+
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        return {"options": parse_options(raw.get("options", ()))}
+
+    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
+        check_options(field, checks)
+    multiple = True
 
     def query_ops(self, field: FieldDef) -> tuple[str, ...]:
         return ("", "contains")
@@ -263,19 +319,6 @@ class MultiselectType(FieldType):
 
     def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
         return [(o.value, o.label) for o in field.options]
-    summary = "Any number of choices of `options` (a list)."
-    options_schema = {"options": OPTIONS_SCHEMA}
-    required_options = ("options",)
-    default_schema = {"type": ["array", "null"], "items": {"type": "string"}, "uniqueItems": True}
-    can_title = False
-    can_be_unique = False
-
-    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
-        return {"options": parse_options(raw.get("options", ()))}
-
-    def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
-        check_options(field, checks)
-    multiple = True
     sortable = False
 
     def column_type(self, field: FieldDef) -> JSON:
@@ -300,5 +343,21 @@ class MultiselectType(FieldType):
         bad = [v for v in value if v not in field.option_values()]
         return [_("%(value)s is not one of the options", value=quoted(bad[0]))] if bad else []
 
-    def json_schema(self, field: FieldDef) -> dict[str, Any]:
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
         return {"type": "array", "items": {"type": "string", "enum": list(field.option_values())}}
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        if self.is_empty(value):
+            return ""
+        labels = {o.value: o.label for o in field.options}
+        return LIST_SEPARATOR.join(labels.get(v, str(v)) for v in value)
+
+    def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> list[str]:
+        known = {o.label: o.value for o in field.options} | {o.value: o.value for o in field.options}
+        parts = [p.strip() for p in str(cell).split(LIST_SEPARATOR) if p.strip()]
+        if not all(p in known for p in parts):  # typed by hand: commas separate too
+            parts = [p.strip() for p in re.split("[、,，]", str(cell)) if p.strip()]
+        return [known.get(p, p) for p in parts]
+
+    def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
+        return " / ".join(o.label for o in field.options)

@@ -15,7 +15,8 @@ from typing import Any
 from engine.access.visibility import hidden_columns, hidden_in_record
 from engine.auth.users import User, get_user
 from engine.definitions.model import FormDef
-from engine.i18n import N_, catalogue
+from engine.fieldtypes import Refs, type_of
+from engine.i18n import N_, catalogue, speaking
 from engine.records.codec import readable_titles
 from engine.records.context import Context
 from engine.store.records import StoredRecord
@@ -91,9 +92,10 @@ def hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) ->
 def reminder_text(ctx: Context, template: str | None, form: FormDef, record: StoredRecord,
                   hidden: frozenset[str] = frozenset(), name: str | None = None) -> str:
     """The reminder's text for reader `name`, from whom `hidden` fields are hidden: those
-    placeholders read as empty (the reader's hide set, not the system's, decides). A link
-    reads as the linked record's title when the reader may read that record, else as empty;
-    a user as their display name."""
+    placeholders read as empty (the reader's hide set, not the system's, decides). A value
+    reads as on pages (its type's `text`, in the product's language): a link as the linked
+    record's title when the reader may read that record, else as "(no access)"; a user as
+    their display name."""
     if not template:
         return title_for(form, record, hidden)
 
@@ -105,17 +107,24 @@ def reminder_text(ctx: Context, template: str | None, form: FormDef, record: Sto
         if found is None:
             return match.group(0) if form.field(field_name) is None and field_name not in record.meta else ""
         field = form.field(field_name)
-        if field is not None and field.type == "select":
-            return next((o.label for o in field.options if o.value == found), str(found))
-        if field is not None and field.type == "link":
-            target, person = ctx.app.form(field.form or ""), reader(ctx, name)
-            if target is None or person is None:
-                return ""
-            return readable_titles(ctx, target, [found], reader=person).get(found, "")
-        if field is not None and field.type == "user" or field_name == "created_by":
+        if field is None:  # a record's own column: created_by names a user
+            person = reader(ctx, str(found)) if field_name == "created_by" else None
+            if person is not None:
+                return person.label
+            return found.isoformat() if hasattr(found, "isoformat") else str(found)
+        kind = type_of(field)
+        refs = Refs(ctx=ctx)
+        if kind.refers_to == "user":
             person = reader(ctx, str(found))
-            return person.label if person is not None else str(found)
-        return found.isoformat() if hasattr(found, "isoformat") else str(found)
+            refs = Refs(ctx=ctx, users={str(found): person.label} if person is not None else {})
+        elif kind.refers_to == "record":
+            target, person = ctx.app.form(field.form or ""), reader(ctx, name)
+            title = None
+            if target is not None and person is not None:
+                title = readable_titles(ctx, target, [found], reader=person).get(found)
+            refs = Refs(ctx=ctx, title=title)
+        with speaking(DEFAULT_LOCALE):
+            return kind.text(field, kind.encode(field, found, ctx), refs)
     return PLACEHOLDER.sub(value, template)
 
 
@@ -126,7 +135,7 @@ def per_reader(ctx: Context, form: FormDef, record: StoredRecord, template: str 
     people = list(people)
     same_for_all = not PLACEHOLDER.search(template or "{}") and not any(
         form.title_field in p.hide for p in form.permissions.values())
-    names_links = any((f := form.field(n)) is not None and f.type == "link"
+    names_links = any((f := form.field(n)) is not None and type_of(f).refers_to == "record"
                       for n in PLACEHOLDER.findall(template or ""))
     readers: dict[tuple[frozenset[str], str | None], list[str]] = {}
     for person in people:  # each reader's text shows only what they may see

@@ -12,6 +12,7 @@ from sqlalchemy import Integer, cast, func, select
 from engine.access import uses_hidden
 from engine.definitions.model import ChartDef, FormDef
 from engine.expressions import to_sql
+from engine.fieldtypes import Refs, field_type, type_of
 from engine.i18n import _
 from engine.records.codec import readable_titles
 from engine.records.context import Context
@@ -51,7 +52,7 @@ def _uses_hidden(ctx: Context, form: FormDef, chart: ChartDef, hidden: frozenset
         field = form.field(path[0])
         if field is not None and field.formula is not None:  # a formula over a hidden field
             paths += list(field.formula.references())
-        if len(path) > 1 and field is not None and field.type == "link":
+        if len(path) > 1 and field is not None and type_of(field).refers_to == "record":
             target = ctx.app.form(field.form or "")
             if target is None or not ctx.gate.can(ctx.user, target, "read"):
                 return True
@@ -71,8 +72,8 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
     if chart.source == "approvals":
         return _approval_chart(ctx, form, chart, conditions)
     value_field = form.field(chart.value_field) if chart.value_field else None
-    kind = value_field.value_kind if value_field is not None else None
-    percent = chart.aggregate == "avg" and kind == "boolean"
+    percent = (chart.aggregate == "avg" and value_field is not None
+               and field_type(value_field.value_kind).average_is_share)
     if chart.aggregate == "count" or value_field is None:
         measure = func.count() if value_field is None else func.count(table.c[value_field.name])
     else:
@@ -157,21 +158,23 @@ def _labels(ctx: Context, form: FormDef, group_by: str, keys: list[Any]) -> dict
     field = form.field(group_by)
     if field is None:
         return {k: str(k) if k is not None else none for k in keys}
-    if field.options:
-        names = {o.value: o.label for o in field.options}
-        return {k: names.get(k, str(k)) if k is not None else none for k in keys}
-    if field.type == "boolean":
-        return {k: _("Yes") if k else (_("No") if k is not None else none) for k in keys}
-    if field.type == "user":
-        found = dict(ctx.session.execute(select(users.c.name, func.coalesce(users.c.display_name, users.c.name))
-                                         .where(users.c.name.in_([k for k in keys if k]))).all())
-        return {k: found.get(k, str(k)) if k else none for k in keys}
-    if field.type == "link":
-        target = ctx.app.form(field.form or "")
-        if target is not None:  # titles as on pages: a record the viewer may not read is not named
-            found = readable_titles(ctx, target, [k for k in keys if k is not None])
-            return {k: found.get(k, _("(no access)")) if k is not None else none for k in keys}
-    return {k: (k.isoformat() if hasattr(k, "isoformat") else str(k)) if k is not None else none for k in keys}
+    kind = type_of(field)
+    present = [k for k in keys if k is not None and k != ""]
+    refs = Refs(ctx=ctx)
+    titles: dict[Any, str] = {}
+    if kind.refers_to == "user" and present:
+        refs = Refs(ctx=ctx, users=dict(ctx.session.execute(
+            select(users.c.name, func.coalesce(users.c.display_name, users.c.name))
+            .where(users.c.name.in_(present))).all()))
+    target = ctx.app.form(field.form or "") if kind.refers_to == "record" else None
+    if target is not None:  # titles as on pages: a record the viewer may not read is not named
+        titles = readable_titles(ctx, target, present)
+
+    def label(key: Any) -> str:
+        if key is None or key == "":
+            return none
+        return kind.text(field, kind.encode(field, key, ctx), refs.with_title(titles.get(key))) or str(key)
+    return {k: label(k) for k in keys}
 
 
 def dashboard(ctx: Context) -> list[dict[str, Any]]:

@@ -17,19 +17,18 @@ imported.
 """
 from __future__ import annotations
 
-import json
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import or_, select
 
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, EngineError, ValidationFailed
+from engine.fieldtypes import type_of
+from engine.fieldtypes.relations import cell_id_text
 from engine.fieldtypes.text import shortened
 from engine.i18n import _
 from engine.records.context import Context
@@ -40,8 +39,6 @@ from .bulk_create import Prepared, reserve_serials, write_many
 from .records import creatable_form, prepare_create
 
 ID_HEADER, STAGE_HEADER = "ID", "stage"
-TRUE_WORDS = {"是", "true", "yes", "y", "1", "√", "✓", "x"}
-FALSE_WORDS = {"否", "false", "no", "n", "0", ""}
 #: Link lookups per query (bounded IN lists).
 LOOKUP_CHUNK = 500
 
@@ -78,7 +75,7 @@ class ImportRejected(EngineError):
 def is_importable(fdef: FieldDef) -> bool:
     """Whether an import sets this field: not computed or read-only fields, and not files (a
     cell holds only a file's name; files are attached on the record's page)."""
-    return not fdef.computed and not fdef.readonly and fdef.type != "file"
+    return not fdef.computed and not fdef.readonly and type_of(fdef).importable
 
 
 def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef], list[str]]:
@@ -104,12 +101,6 @@ def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef],
 
 def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
-def _link_text(cell: Any) -> str:
-    if isinstance(cell, int | float) and not isinstance(cell, bool) and float(cell).is_integer():
-        return str(int(cell))
-    return str(cell).strip()
 
 
 class Cells:
@@ -179,54 +170,15 @@ class Cells:
             raise ValueError(_("no %(form)s record %(title)s", form=target.title, title=shortened(text)))
         return found[0]
 
+    @property
+    def tzinfo(self) -> Any:
+        return self.ctx.tzinfo
+
     def value(self, fdef: FieldDef, cell: Any) -> Any:
+        """A cell as the JSON value of its field (the field type's `from_cell`); None when blank."""
         if _blank(cell):
             return None
-        kind = fdef.type
-        text = cell.strip() if isinstance(cell, str) and kind not in ("text", "textarea") else cell
-        if kind == "select":
-            label = str(text)
-            return next((o.value for o in fdef.options if label in (o.label, o.value)), label)
-        if kind == "multiselect":
-            known = {o.label: o.value for o in fdef.options} | {o.value: o.value for o in fdef.options}
-            parts = [p.strip() for p in str(text).split("、") if p.strip()]
-            if not all(p in known for p in parts):  # typed by hand: commas separate too
-                parts = [p.strip() for p in re.split("[、,，]", str(text)) if p.strip()]
-            return [known.get(p, p) for p in parts]
-        if kind == "boolean":
-            word = str(text).strip().lower()
-            if word in TRUE_WORDS:
-                return True
-            if word in FALSE_WORDS:
-                return False
-            raise ValueError(_("must be 是 or 否"))
-        if kind == "user":
-            return self.user(str(text))
-        if kind == "link":
-            return self.link(fdef, _link_text(text))
-        if kind == "table":
-            try:
-                return json.loads(text) if isinstance(text, str) else text
-            except json.JSONDecodeError:
-                raise ValueError(_("must be a JSON list of rows")) from None
-        if kind == "date":
-            if isinstance(text, datetime):
-                return text.date().isoformat()
-            if isinstance(text, date):
-                return text.isoformat()
-            return str(text).replace("/", "-")
-        if kind == "datetime":
-            if isinstance(text, datetime):
-                moment = text if text.tzinfo else text.replace(tzinfo=self.ctx.tzinfo)
-                return moment.isoformat()
-            return str(text)
-        if kind == "decimal":
-            return repr(text) if isinstance(text, float) else str(text)
-        if kind == "integer" and isinstance(text, float) and text.is_integer():
-            return int(text)
-        if kind in ("text", "textarea", "phone", "email", "url") and not isinstance(text, str):
-            return str(int(text)) if isinstance(text, float) and text.is_integer() else str(text)
-        return text
+        return type_of(fdef).from_cell(fdef, cell, self)
 
 
 def import_rows(use_case: UseCase, form_name: str, head: list[Any], body: Iterable[list[Any]],
@@ -259,8 +211,8 @@ def check_rows(ctx: Context, form: FormDef, head: list[Any], body: Iterable[list
     report.rows = len(rows)
     cells = Cells(ctx)
     for index, fdef in mapping.items():
-        if fdef.type == "link":
-            cells.resolve_links(fdef, (_link_text(row[index]) for _n, row in rows
+        if fdef.form is not None:  # a column of links: their titles looked up in bulk
+            cells.resolve_links(fdef, (cell_id_text(row[index]) for _n, row in rows
                                        if index < len(row) and not _blank(row[index])))
     labels = {f.name: f.label for f in form.fields}
     unique = [f for f in form.fields if f.unique]

@@ -9,20 +9,17 @@ and guide an import file needs.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator, Mapping
-from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.access.visibility import hidden_columns, visible_values
 from engine.definitions.model import FieldDef, FormDef
-from engine.fieldtypes import type_label
+from engine.fieldtypes import Refs, type_label, type_of
 from engine.i18n import _
-from engine.records.codec import encode_value, link_titles
+from engine.records.codec import link_titles
 from engine.records.context import Context
 from engine.store.records import load_children, rows_to_records, select_records
 from engine.store.system import users
@@ -108,30 +105,10 @@ def readable_user_names(ctx: Context) -> dict[str, str]:
 
 
 def cell_of(ctx: Context, fdef: FieldDef, value: Any, title: str | None, user_labels: Mapping[str, str]) -> Any:
-    """A stored value as a cell people read (and import reads back)."""
+    """A stored value as a cell people read (and import reads back): the field type's `to_cell`."""
     if value is None or value == [] or value == "":
         return None
-    kind = fdef.value_kind
-    if kind == "select":
-        return next((o.label for o in fdef.options if o.value == value), value)
-    if kind == "multiselect":
-        labels = {o.value: o.label for o in fdef.options}
-        return "、".join(labels.get(v, v) for v in value)
-    if kind == "boolean":
-        return "是" if value else "否"
-    if kind == "link":
-        return title or value
-    if kind == "user":
-        return user_labels.get(value, value)
-    if kind == "file":
-        return value.get("name") if isinstance(value, dict) else value
-    if kind == "table":
-        return json.dumps(encode_value(fdef, value, ctx), ensure_ascii=False)
-    if kind == "datetime" and isinstance(value, datetime):
-        return value.astimezone(ctx.tzinfo).replace(tzinfo=None)
-    if isinstance(value, Decimal):
-        return value
-    return value
+    return type_of(fdef).to_cell(fdef, value, Refs(title=title, users=user_labels, ctx=ctx))
 
 
 # -- import (the rows themselves: imports.py) ------------------------------------------
@@ -142,23 +119,9 @@ def template(ctx: Context, form_name: str) -> tuple[list[str], list[list[str]]]:
     hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
     columns = [f for f in form.fields if f.name not in hidden and importable(f)]
     guide = [[_("Column"), _("Field"), _("Type"), _("Required"), _("How to fill it in")]]
+    refs = Refs(ctx=ctx)
+    narrowed: dict[tuple[str, frozenset[str]], FieldDef] = {}
     for fdef in columns:
-        if fdef.options:
-            how = " / ".join(o.label for o in fdef.options)
-        elif fdef.type == "link":
-            target = ctx.app.form(fdef.form or "")
-            how = _("the %(form)s's title or ID", form=target.title if target else fdef.form)
-        elif fdef.type == "user":
-            how = _("user name or display name")
-        elif fdef.type == "boolean":
-            how = "是 / 否"
-        elif fdef.type in ("date", "datetime"):
-            how = "2026-03-01" if fdef.type == "date" else "2026-03-01 09:30:00"
-        elif fdef.type == "table":
-            how = _("JSON rows, e.g. %(example)s", example=json.dumps(
-                [{s.name: s.label for s in fdef.fields
-                  if not s.computed and s.name not in hidden_columns(fdef.name, hidden)}], ensure_ascii=False))
-        else:
-            how = fdef.help or ""
+        how = type_of(fdef).cell_hint(_without_hidden_columns(fdef, hidden, narrowed), refs)
         guide.append([fdef.label, fdef.name, type_label(fdef.type), "✓" if fdef.required else "", how])
     return [f.label for f in columns], guide

@@ -1,56 +1,35 @@
-"""How a stored value reads on a page (labels for options, titles for links, 是/否…)."""
+"""How a stored value reads on a page: each field type's `html` (option labels, link
+titles, 是/否…); and how approval states and history actions read."""
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from flask import url_for
+from markupsafe import Markup
 
 from engine.definitions.model import FieldDef
+from engine.fieldtypes import Refs, no_access, type_of
 from engine.i18n import _
+
+__all__ = ["display_value", "is_numeric", "no_access", "status_label", "history_label"]
 
 
 def display_value(field: FieldDef, value: Any, link_title: str | None = None,
-                  users: dict[str, str] | None = None) -> Any:
-    """Only an absent value reads as "" (templates show "—" for it); 0 and 0.00 are values,
-    so numbers come back as text, never as a falsy 0."""
-    if value is None or value == "" or value == []:
-        return ""
-    kind = field.value_kind
-    if kind == "select":
-        return next((o.label for o in field.options if o.value == value), value)
-    if kind == "multiselect":
-        labels = {o.value: o.label for o in field.options}
-        return "、".join(labels.get(v, v) for v in value)
-    if kind == "boolean":
-        return _("Yes") if value else _("No")
-    if kind == "link":  # no title: the reader may not read the linked record (see link_titles)
-        return link_title if link_title is not None else no_access()
-    if kind == "user":
-        return (users or {}).get(value, value)
-    if kind == "decimal":
-        try:
-            return f"{Decimal(value):,.{field.precision}f}"
-        except (InvalidOperation, ValueError):
-            return value
-    if kind == "datetime":
-        return value[:16].replace("T", " ")
-    if kind == "file":
-        return Markup('<a href="{}">{}</a>').format(value.get("url"), value.get("name") or _("file"))
-    if kind == "url":
-        if str(value).startswith(("http://", "https://")):
-            return Markup('<a href="{0}" rel="noopener noreferrer" target="_blank">{0}</a>').format(value)
-        return escape(value)
-    if kind == "table":
-        return _("%(n)s rows", n=len(value))
-    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        return str(value)
-    return value
+                  users: Mapping[str, str] | None = None, linked: bool = False) -> Markup:
+    """A JSON value on a page. Only an absent value reads as "" (templates show "—" for it);
+    0 and 0.00 are values. `linked`: a readable linked record's title links to its page."""
+    return type_of(field).html(field, value, Refs(title=link_title, users=users or {},
+                                                  record_url=_record_url if linked else None))
 
 
-def no_access() -> Markup:
-    """What a link to a record the reader may not read shows: neither its title nor a link."""
-    return Markup('<span class="text-secondary" data-no-access>{}</span>').format(_("(no access)"))
+def _record_url(form: str, record_id: int) -> str:
+    return url_for("records.detail_page", form_name=form, record_id=record_id)
+
+
+def is_numeric(field: FieldDef) -> bool:
+    """Numbers are right-aligned in lists and tables."""
+    return type_of(field).is_numeric(field)
 
 
 def status_label(status: str) -> str:

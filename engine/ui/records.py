@@ -32,8 +32,6 @@ from engine.services import records as service
 from engine.services.files import store_upload
 from engine.web import engine_state, use_case
 
-from .display import display_value, no_access
-
 bp = Blueprint("records", __name__, url_prefix="/f")
 
 
@@ -64,7 +62,7 @@ def user_labels(ctx: Context) -> dict[str, str]:
 
 
 def list_columns(form: FormDef, hidden: frozenset[str]) -> list[FieldDef]:
-    names = form.list.columns or [f.name for f in form.fields if f.type not in ("table", "textarea", "file")][:5]
+    names = form.list.columns or [f.name for f in form.fields if type_of(f).list_column][:5]
     return [f for n in names if (f := form.field(n)) is not None and n not in hidden]
 
 
@@ -94,7 +92,7 @@ def list_page(form_name: str):
             "records/list.html", form=form, page=page, columns=list_columns(form, hidden),
             filters=[f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden],
             users=user_labels(ctx), widget_context=_widget_context(ctx), args=request.args,
-            can_create=ctx.gate.can_create(ctx.user, form), display_value=display_value,
+            can_create=ctx.gate.can_create(ctx.user, form),
             query_without=_query_without, view=request.args.get("view", "list"),
         )
 
@@ -126,8 +124,7 @@ def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[st
     offset = datetime.now(engine_state().tzinfo).utcoffset()
     expressions.update(user=user.name if user else None, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
     return render_template("records/edit.html", form=form, wtform=wtform, record=record, shown=shown,
-                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions,
-                           display_value=display_value)
+                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions)
 
 
 def _linked_paths(node: Any, out: set[tuple[str, str]]) -> None:
@@ -272,8 +269,7 @@ def detail_page(form_name: str, record_id: int):
         return render_template("records/detail.html", form=form, record=record, history=history,
                                fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
                                related=related_records(ctx, form, record_id),
-                               users={u.name: u.label for u in everyone}, display_value=display_value,
-                               no_access=no_access)
+                               users={u.name: u.label for u in everyone})
 
 
 RELATED_ROWS = 10
@@ -286,7 +282,7 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
     for other in ctx.gate.readable_forms(ctx.user):
         hidden = ctx.gate.never_visible(ctx.user, other, ctx.local_now)
         for field in other.fields:
-            if field.type != "link" or field.form != form.name or field.name in hidden:
+            if type_of(field).refers_to != "record" or field.form != form.name or field.name in hidden:
                 continue
             page = service.list_records(ctx, other.name, {field.name: str(record_id),
                                                           "per_page": str(RELATED_ROWS), "order_by": "-created_at"})
@@ -295,7 +291,7 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
                 continue
             columns = [c for c in list_columns(other, hidden) if c.name != field.name][:4]
             found.append({"form": other, "field": field, "page": page, "columns": columns, "can_create": can_create,
-                          "title": other.title if sum(1 for f in other.fields if f.type == "link"
+                          "title": other.title if sum(1 for f in other.fields if type_of(f).refers_to == "record"
                                                        and f.form == form.name) == 1
                           else f"{other.title}（{field.label}）"})
     return found

@@ -121,7 +121,8 @@ def test_payment_reminders_before_and_after_the_due_date(staff, run, make_user):
     assert fire(fin, url, "invoiced").get_json()["stage"] == "collecting"
     order_no = order["fields"]["order_no"]
     run(nine(due - timedelta(days=3)))
-    assert texts(zhang, "reminder") == [f"订单 {order_no} 将于 {due.isoformat()} 到期回款，未回款 10000.00 元"]
+    # amounts read as on pages (thousands separated)
+    assert texts(zhang, "reminder") == [f"订单 {order_no} 将于 {due.isoformat()} 到期回款，未回款 10,000.00 元"]
     assert len(texts(fin, "reminder")) == 1
     run(nine(due + timedelta(days=1)))
     assert texts(zhang, "reminder")[0].startswith(f"订单 {order_no} 回款已逾期")

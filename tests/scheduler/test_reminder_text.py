@@ -54,4 +54,4 @@ def test_link_and_user_placeholders_read_as_each_reader_may_see_them(app, make_u
     (owner_text,) = [p["message"] for k, p in told(app, "ada") if k == "reminder"]
     (lead_text,) = [p["message"] for k, p in told(app, "lou") if k == "reminder"]
     assert owner_text == "明天拜访 杭州工厂（王艾达）"
-    assert lead_text == "明天拜访 （王艾达）"  # the lead may not read the site: neither title nor id
+    assert lead_text == "明天拜访 无权查看（王艾达）"  # the lead may not read the site: neither title nor id
