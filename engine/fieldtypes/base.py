@@ -161,9 +161,6 @@ class FieldType:
     list_column: ClassVar[bool] = True
     #: Import sets it from a cell (computed and read-only fields aside).
     importable: ClassVar[bool] = True
-    #: What its value names, for which showing it needs `Refs`: "user" (a user name, shown
-    #: by `Refs.users`), "record" (an id of a `field.form` record, shown by `Refs.title`).
-    refers_to: ClassVar[str | None] = None
     #: A chart's `avg` of it is a share in percent (yes/no: the rate of yes).
     average_is_share: ClassVar[bool] = False
     #: May users type into it (False for formula and serial).
@@ -192,7 +189,7 @@ class FieldType:
     is_table: ClassVar[bool] = False
     #: May be a column of a table field.
     in_tables: ClassVar[bool] = True
-    #: Holds a user name (owner fields, notification recipients).
+    #: Holds a user name (owner fields, notification recipients); shown by `Refs.users`.
     holds_user: ClassVar[bool] = False
     #: Points at a record of another form (`update_linked`, rollups).
     links: ClassVar[bool] = False

@@ -38,7 +38,6 @@ class UserType(FieldType):
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         if field.role and not checks.role_exists(field.role):
             checks.problem(f"{field.pointer}/role", N_("unknown role '%(name)s'"), name=field.role)
-    refers_to = "user"
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         choices = [EMPTY_CHOICE] + [SelectChoice(u.name, f"{u.label} ({u.name})" if u.label != u.name else u.name)
@@ -104,7 +103,6 @@ class LinkType(FieldType):
 
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         check_form_exists(field, checks)
-    refers_to = "record"
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         """A select offering the current record only; the page's script searches the linked

@@ -114,10 +114,10 @@ def reminder_text(ctx: Context, template: str | None, form: FormDef, record: Sto
             return found.isoformat() if hasattr(found, "isoformat") else str(found)
         kind = type_of(field)
         refs = Refs(ctx=ctx)
-        if kind.refers_to == "user":
+        if kind.holds_user:
             person = reader(ctx, str(found))
             refs = Refs(ctx=ctx, users={str(found): person.label} if person is not None else {})
-        elif kind.refers_to == "record":
+        elif kind.links:
             target, person = ctx.app.form(field.form or ""), reader(ctx, name)
             title = None
             if target is not None and person is not None:
@@ -135,7 +135,7 @@ def per_reader(ctx: Context, form: FormDef, record: StoredRecord, template: str 
     people = list(people)
     same_for_all = not PLACEHOLDER.search(template or "{}") and not any(
         form.title_field in p.hide for p in form.permissions.values())
-    names_links = any((f := form.field(n)) is not None and type_of(f).refers_to == "record"
+    names_links = any((f := form.field(n)) is not None and type_of(f).links
                       for n in PLACEHOLDER.findall(template or ""))
     readers: dict[tuple[frozenset[str], str | None], list[str]] = {}
     for person in people:  # each reader's text shows only what they may see

@@ -82,7 +82,7 @@ def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
         if field.is_table:
             _column_titles(ctx, field, records, hidden, out)
             continue
-        if type_of(field).refers_to != "record":
+        if not type_of(field).links:
             continue
         target = ctx.app.form(field.form or "")
         if target is None:
@@ -98,7 +98,7 @@ def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
 def _column_titles(ctx: Context, field: FieldDef, records: list[StoredRecord],
                    hidden: Mapping[int, frozenset[str]] | None, out: dict[int, dict[str, Any]]) -> None:
     for sub in field.fields:
-        target = ctx.app.form(sub.form or "") if type_of(sub).refers_to == "record" else None
+        target = ctx.app.form(sub.form or "") if type_of(sub).links else None
         if target is None:
             continue
         key = f"{field.name}.{sub.name}"

@@ -52,7 +52,7 @@ def _uses_hidden(ctx: Context, form: FormDef, chart: ChartDef, hidden: frozenset
         field = form.field(path[0])
         if field is not None and field.formula is not None:  # a formula over a hidden field
             paths += list(field.formula.references())
-        if len(path) > 1 and field is not None and type_of(field).refers_to == "record":
+        if len(path) > 1 and field is not None and type_of(field).links:
             target = ctx.app.form(field.form or "")
             if target is None or not ctx.gate.can(ctx.user, target, "read"):
                 return True
@@ -162,11 +162,11 @@ def _labels(ctx: Context, form: FormDef, group_by: str, keys: list[Any]) -> dict
     present = [k for k in keys if k is not None and k != ""]
     refs = Refs(ctx=ctx)
     titles: dict[Any, str] = {}
-    if kind.refers_to == "user" and present:
+    if kind.holds_user and present:
         refs = Refs(ctx=ctx, users=dict(ctx.session.execute(
             select(users.c.name, func.coalesce(users.c.display_name, users.c.name))
             .where(users.c.name.in_(present))).all()))
-    target = ctx.app.form(field.form or "") if kind.refers_to == "record" else None
+    target = ctx.app.form(field.form or "") if kind.links else None
     if target is not None:  # titles as on pages: a record the viewer may not read is not named
         titles = readable_titles(ctx, target, present)
 

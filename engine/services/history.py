@@ -33,7 +33,7 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
     `new_title`, created and deleted values get `titles` {link field: title}, a `created` or
     `via` reference gets `form_title` and `title`. A title is given only for a record the
     reader may read; None means "no access" (the same rule as links on the record itself)."""
-    links = {f.name: f.form for f in form.fields if type_of(f).refers_to == "record" and f.form}
+    links = {f.name: f.form for f in form.fields if type_of(f).links and f.form}
     wanted: dict[str, set[Any]] = {}
     for entry in entries:
         for change in entry.get("changes") or []:

@@ -282,7 +282,7 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
     for other in ctx.gate.readable_forms(ctx.user):
         hidden = ctx.gate.never_visible(ctx.user, other, ctx.local_now)
         for field in other.fields:
-            if type_of(field).refers_to != "record" or field.form != form.name or field.name in hidden:
+            if not type_of(field).links or field.form != form.name or field.name in hidden:
                 continue
             page = service.list_records(ctx, other.name, {field.name: str(record_id),
                                                           "per_page": str(RELATED_ROWS), "order_by": "-created_at"})
@@ -291,7 +291,7 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
                 continue
             columns = [c for c in list_columns(other, hidden) if c.name != field.name][:4]
             found.append({"form": other, "field": field, "page": page, "columns": columns, "can_create": can_create,
-                          "title": other.title if sum(1 for f in other.fields if type_of(f).refers_to == "record"
+                          "title": other.title if sum(1 for f in other.fields if type_of(f).links
                                                        and f.form == form.name) == 1
                           else f"{other.title}（{field.label}）"})
     return found

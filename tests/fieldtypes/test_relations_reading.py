@@ -63,9 +63,9 @@ def test_hints_name_the_target(thing, refs):
 
 
 def test_what_they_refer_to(thing):
-    assert type_of(thing("party")).refers_to == "record"
-    assert type_of(thing("keeper")).refers_to == "user"
-    assert type_of(thing("code")).refers_to is None
+    assert type_of(thing("party")).links and not type_of(thing("party")).holds_user
+    assert type_of(thing("keeper")).holds_user and not type_of(thing("keeper")).links
+    assert not type_of(thing("code")).links and not type_of(thing("code")).holds_user
 
 
 def test_value_schemas(thing):
