@@ -191,7 +191,7 @@ class FieldType:
     in_tables: ClassVar[bool] = True
     #: Holds a user name (owner fields, notification recipients); shown by `Refs.users`.
     holds_user: ClassVar[bool] = False
-    #: Points at a record of another form (`update_linked`, rollups).
+    #: Points at a record of another form (`update_linked`, rollups); shown by `Refs.title`.
     links: ClassVar[bool] = False
     #: A date or a moment (reminders, chart intervals).
     temporal: ClassVar[bool] = False
