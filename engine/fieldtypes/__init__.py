@@ -1,5 +1,5 @@
 """Field types by name. Importing this package registers every type."""
-from . import computed, dates, numbers, relations, structured, text  # noqa: F401  (registration)
+from . import computed, dates, numbers, rating, relations, structured, text  # noqa: F401  (registration)
 from .base import (
     CLIENT_KINDS,
     REGISTRY,

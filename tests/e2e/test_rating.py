@@ -1,0 +1,72 @@
+"""A rating in the browser: four of five stars clicked on the create page (desktop and phone)
+are saved and read back as ★★★★☆; the live formula reads the chosen stars as a number."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from engine.auth.users import create_user
+from tests.conftest import write_module
+from tests.e2e.conftest import PHONE, shoot
+
+MODULE = {
+    "module": "reviews", "title": "点评", "roles": [{"name": "critic", "title": "点评员"}],
+    "forms": [{
+        "name": "review", "title": "点评", "title_field": "title",
+        "fields": [
+            {"name": "title", "type": "text", "label": "标题", "required": True},
+            {"name": "score", "type": "rating", "label": "评分", "required": True},
+            {"name": "service", "type": "rating", "label": "服务", "scale": 10},
+            {"name": "double", "type": "formula", "label": "两倍", "formula": "score * 2", "result": "integer"},
+        ],
+        "list": {"columns": ["title", "score", "service"], "filters": ["score"]},
+        "permissions": {"critic": {"create": True, "read": "all", "update": "all"}},
+    }],
+}
+
+
+@pytest.fixture
+def live(make_app, tmp_path):
+    folder = tmp_path / "reviews"
+    write_module(folder, MODULE)
+    app = make_app(folder)
+    with app.extensions["engine"].db.transaction() as session:
+        create_user(session, "zhangwei", "zhangwei-password", {"critic"}, display_name="张伟")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+@pytest.mark.parametrize("viewport, shot", [(None, "rating-desktop"), (PHONE, "rating-phone")])
+def test_four_stars_clicked_are_saved_and_shown(open_page, live, viewport, shot):
+    page = open_page("zhangwei", viewport)
+    page.goto(f"{live}/f/review/new")
+    page.fill("#title", "牛肉面")
+    stars = page.locator('[data-field-block="score"] label.btn')
+    assert stars.count() == 5  # required: no "no rating" button
+    page.click('label[for="score-4"]')
+    assert page.is_checked("#score-4")
+    page.wait_for_function("document.querySelector('[name=double]').value === '8'")  # a number to formulas
+    page.click('label[for="service-9"]')
+    shoot(page, f"{shot}-form")
+    page.click("[data-testid=save]")
+    page.wait_for_url(f"{live}/f/review/*")
+    shown = page.locator('[data-value="score"]')
+    assert shown.locator('[aria-hidden="true"]').inner_text() == "★★★★☆"
+    assert shown.locator(".visually-hidden").inner_text() == "4 星（满分 5 星）"  # what a screen reader says
+    assert page.locator('[data-value="service"] [aria-hidden="true"]').inner_text() == "★★★★★★★★★☆"
+    assert page.locator('[data-value="double"]').inner_text().strip() == "8"
+    shoot(page, f"{shot}-detail")
+
+    page.goto(f"{live}/f/review/{page.url.rsplit('/', 1)[1]}/edit")  # the saved stars are checked again
+    assert page.is_checked("#score-4") and page.is_checked("#service-9")
+    page.goto(f"{live}/f/review?score__gte=4")
+    assert page.locator("[data-testid=record-list] tbody tr").count() == 1
+    page.goto(f"{live}/f/review?score__gte=5")
+    assert "牛肉面" not in page.locator("[data-testid=record-list]").inner_text()
+    assert page.js_errors == []
