@@ -110,7 +110,7 @@ class Checker:
     def check_formula_cycles(self, form: FormDef, fields: tuple[FieldDef, ...], ptr: str,
                              row_of: FieldDef | None) -> None:
         formulas = {f.name: f for f in fields if f.formula is not None}
-        deps = {name: {p[0] for p in f.formula.references()} & formulas.keys()  # type: ignore[union-attr]
+        deps = {name: {p[0] for p in f.formula.references()} & formulas.keys()
                 for name, f in formulas.items()}
         visiting: set[str] = set()
         done: set[str] = set()

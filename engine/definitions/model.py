@@ -53,14 +53,24 @@ class FieldDef:
     warn_duplicates: bool = False
     settings: Mapping[str, Any] = field(default_factory=lambda: EMPTY, hash=False)
 
+    def __post_init__(self) -> None:
+        # Settings and the type's defaults read as plain attributes (no lookup per access);
+        # __getattr__ below answers only for settings the field does not have.
+        ftype = REGISTRY.get(self.type)
+        for key, value in {**(ftype.defaults if ftype is not None else {}), **self.settings}.items():
+            object.__setattr__(self, key, value)
+
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in _setting_names(tuple(REGISTRY)):
+        if name[0] == "_" or name == "settings":  # never a setting (and copy, pickle ask first)
             raise AttributeError(name)
-        if name in self.settings:
-            return self.settings[name]
+        settings = self.settings
+        if name in settings:
+            return settings[name]
         ftype = REGISTRY.get(self.type)
         if ftype is not None and name in ftype.defaults:
             return ftype.defaults[name]
+        if name not in _setting_names(len(REGISTRY)):
+            raise AttributeError(name)
         return _NO_ITEMS.get(name)
 
     def with_settings(self, **changes: Any) -> FieldDef:
@@ -88,10 +98,10 @@ class FieldDef:
         return self.field_type.computed
 
     def subfield(self, name: str) -> FieldDef | None:
-        return next((f for f in self.fields or () if f.name == name), None)
+        return next((f for f in self.fields if f.name == name), None)
 
     def option_values(self) -> tuple[str, ...]:
-        return tuple(o.value for o in self.options or ())
+        return tuple(o.value for o in self.options)
 
 
 #: A field whose type has no columns, options or accepted extensions has none of them
@@ -100,12 +110,12 @@ _NO_ITEMS: Mapping[str, tuple[()]] = MappingProxyType({"fields": (), "options": 
 
 
 @cache
-def _setting_names(types: tuple[str, ...]) -> frozenset[str]:
+def _setting_names(registered: int) -> frozenset[str]:
     """Every name the registered types' options and defaults use (anything else is no
-    attribute of a field)."""
+    attribute of a field); cached by the number of registered types."""
     names: set[str] = set()
-    for name in types:
-        names |= set(REGISTRY[name].options_schema) | set(REGISTRY[name].defaults)
+    for ftype in REGISTRY.values():
+        names |= set(ftype.options_schema) | set(ftype.defaults)
     return frozenset(names)
 
 
