@@ -1,5 +1,7 @@
 """Fixtures: an app built with `create_app` on a real database, SQLite (a temp file)
-or PostgreSQL (a fresh schema in database `test`), from the shipped or test configs.
+or PostgreSQL (a schema of its own in database `test`), from the shipped or test configs.
+The database starts as `initialise` leaves it, copied from one this worker prepared for
+the same definition texts (tests/databases.py).
 
 Every test that takes `app` runs on both backends; set ENGINE_TEST_DATABASES=sqlite
 to run only one.
@@ -25,19 +27,15 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from sqlalchemy import create_engine, text
 
 from engine.app import create_app
 from engine.auth import users as users_module
 from engine.auth.users import create_user, issue_token
-from engine.definitions import load_directory
-from engine.store.db import Database
-from engine.store.sync import sync_schema
+from tests.databases import PG_BASE, PreparedDatabases, initialise  # noqa: F401 - PG_BASE, initialise: for tests
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "configs"
 TEST_CONFIGS = Path(__file__).resolve().parent / "configs"
-PG_BASE = os.environ.get("ENGINE_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 # Hashing cost is not what the suite tests; scrypt would spend ~0.15 s per user.
 users_module.PASSWORD_METHOD = "pbkdf2:sha256:1000"
 
@@ -68,20 +66,18 @@ BACKENDS = [b.strip() for b in os.environ.get("ENGINE_TEST_DATABASES", "sqlite,p
 
 
 @pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def db_url(request: pytest.FixtureRequest, tmp_path: Path, prepared: PreparedDatabases) -> Iterator[str]:
+    """An empty database: a SQLite file not yet created, or a new PostgreSQL schema. `make_app`
+    fills it from a database prepared once per worker for the same definition texts."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'engine.db'}"
         return
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    prepared.create_schema(schema)
     try:
         yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
     finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+        prepared.release(schema)
 
 
 @pytest.fixture
@@ -99,24 +95,22 @@ def write_module(folder: Path, doc: dict[str, Any], name: str | None = None) -> 
     return path
 
 
-def initialise(url: str, folder: Path) -> None:
-    db = Database(url)
-    try:
-        sync_schema(db, load_directory(folder))
-        with db.transaction() as session:
-            create_user(session, "admin", "admin-password", {"admin"}, enforce_rules=False)
-    finally:
-        db.dispose()
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreparedDatabases]:
+    """This worker's databases as `initialise` leaves them, one per definition set and backend."""
+    keeper = PreparedDatabases(tmp_path_factory.mktemp("prepared"))
+    yield keeper
+    keeper.close()
 
 
 @pytest.fixture
-def make_app(db_url: str, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+def make_app(db_url: str, tmp_path: Path, prepared: PreparedDatabases) -> Iterator[Callable[..., Any]]:
     apps = []
 
     def make(folder: Path | None = None, **settings: Any):
         folder = folder or tmp_path / "configs"
-        if not any(a for a in apps):
-            initialise(db_url, folder)
+        if not apps:
+            prepared.initialise(db_url, folder)
         app = create_app({
             "DATABASE_URL": db_url,
             "ENGINE_CONFIG_DIR": str(folder),

@@ -18,12 +18,12 @@ def _missing(conn: Connection) -> tuple[list[str], list[tuple[str, Column]]]:
     inspector = inspect(conn)
     present = set(inspector.get_table_names())
     tables = [name for name in system_metadata.tables if name not in present]
-    columns = []
-    for name, table in system_metadata.tables.items():
-        if name not in present:
-            continue
-        have = {c["name"] for c in inspector.get_columns(name)}
-        columns += [(name, column) for column in table.columns if column.name not in have]
+    existing = [name for name in system_metadata.tables if name in present]
+    # one catalogue query for every table's columns (PostgreSQL), not one round per table
+    found = inspector.get_multi_columns(filter_names=existing) if existing else {}
+    have = {(table, c["name"]) for (_schema, table), cols in found.items() for c in cols}
+    columns = [(name, column) for name in existing for column in system_metadata.tables[name].columns
+               if (name, column.name) not in have]
     return tables, columns
 
 
