@@ -60,7 +60,7 @@ def _assembled(registered: tuple[FieldType, ...]) -> dict[str, Any]:
         for key in ftype.options_schema:
             owners.setdefault(key, []).append(ftype)
 
-    summaries = "; ".join(f"{t.name}: {t.summary}" if t.summary else t.name for t in types)
+    summaries = " ".join(f"{t.name}: {t.summary}" if t.summary else f"{t.name}." for t in types)
     defs["field_type"] = {"description": f"The field types. {summaries}", "enum": [t.name for t in types]}
     defs["table_field_type"] = {
         "description": "The field types a column of a table may have (tables do not nest).",
