@@ -176,7 +176,7 @@ def read_all_notifications():
 @login_required
 def api_docs():
     """The OpenAPI document, browsable: endpoints by tag, then each form's field schemas."""
-    from engine.api.openapi import build
+    from engine.services.openapi import build
 
     with use_case() as ctx:
         spec = build(ctx)
