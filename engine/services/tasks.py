@@ -5,7 +5,6 @@ record), then re-reads the task: of two people acting on one task, exactly one f
 open; the other gets 409 task_closed."""
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -267,8 +266,9 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
     return encode_task(ctx, fresh)
 
 
-def approve_tasks(open_context: ContextOpener, ids: Sequence[Any], comment: str | None = None) -> list[dict[str, Any]]:
-    """Batch approve (the inbox's and the API's): each task in a transaction of its own
+def approve_tasks(open_context: ContextOpener, ids: Any, comment: str | None = None) -> list[dict[str, Any]]:
+    """Batch approve (the inbox's and the API's): `ids` a list of task ids as sent (checked
+    here: at most MAX_BATCH positive integers), each task decided in a transaction of its own
     (`open_context(write=True)`), so one that cannot be approved holds back none of the
     others; a duplicate id is decided once. Per task `{"id", "ok": True, "status"}` or
     `{"id", "ok": False, "code", "message"}`."""
