@@ -17,6 +17,8 @@ from engine.auth.tokens import check_token, touch_token
 from engine.auth.users import User, get_user_by_id
 from engine.i18n import N_, _
 
+from .errors import error_body
+
 
 class LoginUser(UserMixin):
     def __init__(self, user: User) -> None:
@@ -61,7 +63,7 @@ def bearer_token() -> str | None:
 def too_many_tries(seconds: int) -> NoReturn:
     """Stop the request with 429 and Retry-After (JSON: the API's error envelope)."""
     message = _("Too many failed tries; try again in %(seconds)s seconds.", seconds=seconds)
-    response = make_response(jsonify({"error": {"code": "too_many_requests", "message": message}}), 429)
+    response = make_response(jsonify(error_body("too_many_requests", message)), 429)
     response.headers["Retry-After"] = str(seconds)
     abort(response)
 
