@@ -112,8 +112,9 @@ def test_duplicate_form_pair_is_valid_once_renamed() -> None:
     ("max(items.qty)", "sum(items.qty) >= 2 and 'a' in tags"),
     ("min(amount, 3)", "'b' not in tags"),
 ])
-def test_list_valued_fields_in_the_right_places_are_accepted(formula: str, where: str) -> None:
-    """Counterpart of expr_list_as_scalar / row_rule_file_field: valid list uses pass."""
+def test_list_valued_fields_in_the_right_places_are_accepted_as_written(formula: str, where: str) -> None:
+    """Counterpart of expr_list_as_scalar / row_rule_file_field: valid list uses load, and the
+    formula, the row rule and the chart filter keep what was written."""
     doc = {
         "module": "lists", "title": "列表", "roles": [{"name": "clerk"}],
         "forms": [{
@@ -129,7 +130,10 @@ def test_list_valued_fields_in_the_right_places_are_accepted(formula: str, where
             "charts": [{"title": "数", "type": "number", "where": where}],
         }],
     }
-    load_sources({"lists.json": json.dumps(doc, ensure_ascii=False)})
+    form = load_sources({"lists.json": json.dumps(doc, ensure_ascii=False)}).forms["order"]
+    assert form.field("calc").settings["formula"].source == formula
+    assert form.permissions["clerk"].read.where.source == where
+    assert [chart.where.source for chart in form.charts] == [where]
 
 
 # -- hostile and huge expressions ------------------------------------------------------------

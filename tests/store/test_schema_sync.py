@@ -60,7 +60,12 @@ def item_fields(doc):
     return doc["forms"][0]["fields"]
 
 
-def insert_item(app, **values):
+def tables_of(app):
+    with db_of(app).session() as session:
+        return set(inspect(session.connection()).get_table_names())
+
+
+def insert_item(app, form="item", **values):
     from datetime import UTC, datetime
 
     from sqlalchemy import insert
@@ -71,9 +76,10 @@ def insert_item(app, **values):
     runtime = build_runtime(load_directory(app.config["ENGINE"]["ENGINE_CONFIG_DIR"]), db)
     now = datetime.now(UTC)
     with db.transaction() as session:
-        return session.execute(insert(runtime.tables("item").table).values(
+        table = runtime.tables(form).table
+        return session.execute(insert(table).values(
             stage=values.pop("stage", "new"), version=1, created_by="t", created_at=now, updated_at=now, **values,
-        ).returning(runtime.tables("item").table.c.id)).scalar_one()
+        ).returning(table.c.id)).scalar_one()
 
 
 def column_names(app, table):
@@ -174,9 +180,14 @@ def test_removing_a_form_with_records_is_refused_with_the_count(shop):
     assert "form 'item' has 2 records" in str(info.value)
 
 
-def test_removing_an_empty_form_is_allowed(shop):
+def test_removing_an_empty_form_is_allowed_and_its_replacement_gets_a_table(shop):
     app, folder = shop
-    sync_schema(db_of(app), change(folder, lambda d: d["forms"][0].update(name="article")))
+    plan = sync_schema(db_of(app), change(folder, lambda d: d["forms"][0].update(name="article")))
+    assert plan.refusals == []
+    assert "rec_article" in tables_of(app)
+    insert_item(app, form="article", name="new")
+    assert [row["name"] for row in read_rows(app, "rec_article")] == ["new"]
+    assert plan_sync(db_of(app), load_directory(folder)).changes == []  # applied in full
 
 
 def test_renamed_form_keeps_its_records(shop):
