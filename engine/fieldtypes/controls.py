@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2+; its stubs are older
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -29,31 +29,26 @@ class EchoLimit:
 
     echo_limit: int = DEFAULT_ECHO + ECHO_MARGIN
 
+    def __init__(self, *args: Any, echo_limit: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if echo_limit is not None:
+            self.echo_limit = int(echo_limit) + ECHO_MARGIN
+
     def _value(self) -> str:
         text = super()._value()  # type: ignore[misc]
         return text[: self.echo_limit] if len(text) > self.echo_limit else text
 
 
-def _init(self: Any, args: tuple, kwargs: dict, base: type) -> None:
-    limit = kwargs.pop("echo_limit", None)
-    base.__init__(self, *args, **kwargs)
-    if limit is not None:
-        self.echo_limit = int(limit) + ECHO_MARGIN
-
-
 class BoundedStringField(EchoLimit, StringField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _init(self, args, kwargs, StringField)
+    pass
 
 
 class BoundedTextAreaField(EchoLimit, TextAreaField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _init(self, args, kwargs, TextAreaField)
+    pass
 
 
 class BoundedEmailField(EchoLimit, EmailField):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        _init(self, args, kwargs, EmailField)
+    pass
 
 
 EMPTY_CHOICE = SelectChoice("", "—")

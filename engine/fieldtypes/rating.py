@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 from sqlalchemy import Integer
 from wtforms import Field, RadioField
-from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import html_params
 
 from engine.i18n import N_, _
 
 from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
+from .controls import SelectChoice
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef

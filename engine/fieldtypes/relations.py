@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup, escape
 from sqlalchemy import BigInteger, Text
 from wtforms import Field
-from wtforms.fields.choices import SelectChoice
 
 from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
 from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, no_access, register
-from .controls import EMPTY_CHOICE, LooseSelectField, control_attrs
+from .controls import EMPTY_CHOICE, LooseSelectField, SelectChoice, control_attrs
 from .text import quoted
 
 if TYPE_CHECKING:

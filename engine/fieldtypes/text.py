@@ -10,7 +10,6 @@ from markupsafe import Markup, escape
 from sqlalchemy import JSON, Text
 from sqlalchemy.dialects.postgresql import JSONB
 from wtforms import Field
-from wtforms.fields.choices import SelectChoice
 
 from engine.i18n import N_, _
 from engine.text_checks import text_problem
@@ -22,6 +21,7 @@ from .controls import (
     BoundedTextAreaField,
     LooseSelectField,
     LooseSelectMultipleField,
+    SelectChoice,
     control_attrs,
     text_control,
 )

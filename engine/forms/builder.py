@@ -11,11 +11,10 @@ from typing import Any
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import FileField
-from wtforms.fields.choices import SelectChoice
 
 from engine.definitions.model import FieldDef, FormDef
 from engine.fieldtypes import WidgetContext, type_of
-from engine.fieldtypes.controls import EMPTY_CHOICE
+from engine.fieldtypes.controls import EMPTY_CHOICE, SelectChoice
 from engine.i18n import _
 
 
@@ -52,7 +51,7 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
         if fdef.field_type.links:
             value = field.data
             if value not in (None, "") and len(str(value)) <= MAX_ID_CHARS:  # a longer one is no id: not echoed
-                stored = bool(record) and str(record["fields"].get(name)) == str(value)
+                stored = record is not None and str(record["fields"].get(name)) == str(value)
                 title = record.get("links", {}).get(name) if stored and record else None
                 if title is None:  # the stored link names a record the user may not read
                     title = str(_("(no access)")) if stored else f"#{value}"
@@ -102,7 +101,7 @@ def raw_values(wtform: RecordForm, editable: Iterable[str]) -> tuple[dict[str, A
 
 def apply_errors(wtform: RecordForm, errors: Mapping[str, list[str]]) -> list[str]:
     """Put the service's per-field errors on the fields; returns the ones with no field."""
-    unplaced = []
+    unplaced: list[str] = []
     for key, messages in errors.items():
         name, _, rest = key.partition(".")
         field = getattr(wtform, name, None)

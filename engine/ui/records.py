@@ -118,7 +118,7 @@ def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
 
 
 def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[str], editable: list[str],
-                 extra_errors: list[str] = ()) -> str:
+                 extra_errors: tuple[str, ...] | list[str] = ()) -> str:
     expressions = _client_expressions(form, shown, engine_state().runtime().app)
     user = g.get("user")
     offset = datetime.now(engine_state().tzinfo).utcoffset()
@@ -140,9 +140,8 @@ def _linked_paths(node: Any, out: set[tuple[str, str]]) -> None:
 
 def _client_kind(field: FieldDef | None, name: str) -> str:
     """What the page's scripts read a value as; a system attribute (`created_at`) by its type."""
-    if field is None:
-        field = FieldDef(name=name, type=SYSTEM_TYPES.get(name, "text"), label=name, pointer="")
-    return type_of(field).client_kind(field)
+    known = field or FieldDef(name=name, type=SYSTEM_TYPES.get(name, "text"), label=name, pointer="")
+    return type_of(known).client_kind(known)
 
 
 def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dict[str, Any]:
@@ -171,9 +170,8 @@ def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dic
     paths: set[tuple[str, str]] = set()
     _linked_paths([out["formulas"], out["visible_if"]], paths)
     for link, name in sorted(paths):
-        field = form.field(link)
-        links = app is not None and field is not None and field.field_type.links
-        target = app.form(field.form or "") if links else None
+        via = form.field(link)
+        target = app.form(via.form or "") if app is not None and via is not None and via.field_type.links else None
         column = target.field(name) if target is not None else None
         if target is not None:
             entry = out["linked"].setdefault(link, {"form": target.name, "kinds": {}})
