@@ -11,7 +11,6 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from tests.auth.test_login import csrf_from
 from tests.conftest import write_module
 
 MODULE = {
@@ -23,6 +22,9 @@ MODULE = {
             {"name": "score", "type": "rating", "label": "Score", "required": True},
             {"name": "taste", "type": "rating", "label": "Taste", "scale": 10, "default": 7},
             {"name": "double", "type": "formula", "label": "Double", "formula": "score * 2", "result": "integer"},
+            {"name": "dishes", "type": "table", "label": "Dishes", "fields": [
+                {"name": "dish", "type": "text", "label": "Dish"},
+                {"name": "stars", "type": "rating", "label": "Stars", "scale": 3}]},
         ],
         "list": {"columns": ["title", "score", "taste"], "filters": ["score"]},
         "charts": [{"name": "by_score", "title": "By score", "type": "bar", "group_by": "score"},
@@ -99,7 +101,7 @@ def test_the_list_page_filters_by_at_least_and_shows_stars(app, critic, browser)
     assert '<span class="visually-hidden">4 of 5 stars</span>' in page
 
 
-def test_export_and_import_carry_the_number(app, critic, browser):
+def test_export_and_import_carry_the_number(csrf_from, app, critic, browser):
     critic.create("review", title="Kept", score=3, taste=9)
     client = browser("critic3", "critic")
     sheet = load_workbook(io.BytesIO(client.get("/f/review/export?format=xlsx&lang=en").data)).worksheets[0]
@@ -127,6 +129,16 @@ def test_charts_group_by_it_and_average_it(app, critic, browser):
               for c in map(json.loads, map(unescape, re.findall(r'data-chart="([^"]+)"', page)))}
     assert charts["by_score"] == {"★★★★☆ (4/5)": 2, "★★☆☆☆ (2/5)": 1}
     assert re.search(r'data-chart-card="taste">.*?data-testid="figure">7.00<', page, re.S)
+
+
+def test_a_rating_column_in_a_table(critic, browser):
+    created = critic.create("review", title="Set menu", score=5, dishes=[{"dish": "soup", "stars": 3}])
+    assert created["fields"]["dishes"][0]["stars"] == 3
+    refused = critic.post(URL, json={"fields": {"title": "x", "score": 1, "dishes": [{"dish": "tea", "stars": 4}]}})
+    assert refused.get_json()["error"]["fields"] == {"dishes.0.stars": ["must be a whole number from 1 to 3"]}
+    page = browser("critic5", "critic").get(f"/f/review/{created['id']}/edit?lang=en").get_data(as_text=True)
+    assert 'checked class="btn-check" id="dishes-0-stars-3" name="dishes-0-stars"' in page
+    assert '<td data-column="stars" data-kind="integer"' in page
 
 
 def test_openapi_describes_the_value(critic):

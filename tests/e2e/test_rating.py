@@ -20,6 +20,10 @@ MODULE = {
             {"name": "score", "type": "rating", "label": "评分", "required": True},
             {"name": "service", "type": "rating", "label": "服务", "scale": 10},
             {"name": "double", "type": "formula", "label": "两倍", "formula": "score * 2", "result": "integer"},
+            {"name": "dishes", "type": "table", "label": "菜品", "fields": [
+                {"name": "dish", "type": "text", "label": "菜名"},
+                {"name": "stars", "type": "rating", "label": "星级", "scale": 3},
+                {"name": "points", "type": "formula", "label": "分", "formula": "stars * 10", "result": "integer"}]},
         ],
         "list": {"columns": ["title", "score", "service"], "filters": ["score"]},
         "permissions": {"critic": {"create": True, "read": "all", "update": "all"}},
@@ -53,6 +57,10 @@ def test_four_stars_clicked_are_saved_and_shown(open_page, live, viewport, shot)
     assert page.is_checked("#score-4")
     page.wait_for_function("document.querySelector('[name=double]').value === '8'")  # a number to formulas
     page.click('label[for="service-9"]')
+    page.click("[data-add-row=dishes]")  # a second row from the template: its star buttons renumbered
+    page.fill("[name=dishes-1-dish]", "汤")
+    page.click('label[for="dishes-1-stars-2"]')
+    page.wait_for_function("document.querySelector('[name=dishes-1-points]').value === '20'")
     shoot(page, f"{shot}-form")
     page.click("[data-testid=save]")
     page.wait_for_url(f"{live}/f/review/*")
@@ -61,6 +69,7 @@ def test_four_stars_clicked_are_saved_and_shown(open_page, live, viewport, shot)
     assert shown.locator(".visually-hidden").inner_text() == "4 星（满分 5 星）"  # what a screen reader says
     assert page.locator('[data-value="service"] [aria-hidden="true"]').inner_text() == "★★★★★★★★★☆"
     assert page.locator('[data-value="double"]').inner_text().strip() == "8"
+    assert "★★☆" in page.locator('[data-table="dishes"]').inner_text()
     shoot(page, f"{shot}-detail")
 
     page.goto(f"{live}/f/review/{page.url.rsplit('/', 1)[1]}/edit")  # the saved stars are checked again
