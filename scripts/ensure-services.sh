@@ -39,4 +39,10 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   apt-get install -y -qq chromium fonts-noto-cjk >/dev/null
 fi
+# Screenshots of Chinese pages need a CJK font, even where Chromium was installed without one.
+if ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; then
+  echo "installing CJK fonts..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq fonts-noto-cjk >/dev/null || { apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null; }
+fi
 echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo missing)"
