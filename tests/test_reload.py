@@ -228,10 +228,9 @@ def test_a_database_from_before_the_live_set_row_is_upgraded_at_start(notes, mak
     assert status(wendy)["problems"] == status(restarted)["problems"]
 
 
-def test_the_admin_page_marks_the_version_in_use_after_a_revert(notes):
+def test_the_admin_page_marks_the_version_in_use_after_a_revert(login, notes):
     import re
 
-    from tests.auth.test_login import login
 
     app, folder, wendy = notes
     original = (folder / "notes.json").read_text()

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
-
 
 def _cookies(response) -> list[str]:
     return response.headers.getlist("Set-Cookie")
 
 
-def test_plain_http_by_default(app, make_user):
+def test_plain_http_by_default(login, app, make_user):
     make_user("alice", "sales")
     client = app.test_client()
     response = login(client, "alice", "alice-password")
@@ -18,7 +16,7 @@ def test_plain_http_by_default(app, make_user):
     assert "Strict-Transport-Security" not in client.get("/").headers
 
 
-def test_https_setting_makes_cookies_secure_and_sends_hsts(make_app, config_dir, make_user):
+def test_https_setting_makes_cookies_secure_and_sends_hsts(csrf_from, make_app, config_dir, make_user):
     app = make_app(config_dir, ENGINE_HTTPS="1")
     make_user("alice", "sales")
     client = app.test_client()
@@ -38,7 +36,7 @@ def test_https_setting_makes_cookies_secure_and_sends_hsts(make_app, config_dir,
 
 @pytest.mark.parametrize("path", ["/", "/login", "/api/forms", "/forms/customer/records",
                                   "/forms/customer/export?format=csv", "/admin/users", "/account/tokens"])
-def test_authenticated_answers_are_not_stored(app, admin, path):
+def test_authenticated_answers_are_not_stored(login, app, admin, path):
     client = app.test_client()
     login(client, "admin", "admin-password")
     response = client.get(path) if not path.startswith("/api/") else admin.get(path)
@@ -53,7 +51,7 @@ def test_static_files_may_be_cached(app):
     assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
-def test_proxy_headers_are_ignored_without_trusted_proxies(app):
+def test_proxy_headers_are_ignored_without_trusted_proxies(csrf_from, app):
     client = app.test_client()
     for i in range(25):  # each from a "different" forwarded address: all one real address
         token = csrf_from(client.get("/login").get_data(as_text=True))
@@ -62,7 +60,7 @@ def test_proxy_headers_are_ignored_without_trusted_proxies(app):
     assert last.status_code == 429
 
 
-def test_one_trusted_proxy_gives_the_client_address_and_scheme(make_app, config_dir):
+def test_one_trusted_proxy_gives_the_client_address_and_scheme(csrf_from, make_app, config_dir):
     app = make_app(config_dir, ENGINE_PROXY_COUNT=1, ENGINE_LOGIN_ADDRESS_MAX_FAILURES=3)
     client = app.test_client()
 
@@ -75,7 +73,7 @@ def test_one_trusted_proxy_gives_the_client_address_and_scheme(make_app, config_
     assert guess("203.0.113.2").status_code == 401  # another client behind the same proxy
 
 
-def test_a_trusted_proxy_tells_the_scheme(make_app, config_dir):
+def test_a_trusted_proxy_tells_the_scheme(csrf_from, make_app, config_dir):
     """Behind a proxy that ends TLS the app knows the request was https: CSRF then checks
     the Referer like on any https site."""
     app = make_app(config_dir, ENGINE_PROXY_COUNT=1)

@@ -24,7 +24,6 @@ from sqlalchemy import select
 from engine.auth.users import create_user, issue_token
 from engine.scheduler import run_pass
 from engine.store.system import notifications
-from tests.auth.test_login import csrf_from, login
 from tests.conftest import FROZEN_NOW, ApiClient, engine_today, write_module
 
 SECRET, SECRET_AFTER = "987654.32", "876543.21"
@@ -147,7 +146,7 @@ def planted(app, make_user):
     return {"boss": boss, "clerk": clerk, "deal": deal, "file": upload.get_json()["id"]}
 
 
-def test_no_output_path_shows_a_hidden_field_or_table_column(app, planted, db_url):
+def test_no_output_path_shows_a_hidden_field_or_table_column(login, app, planted, db_url):
     boss, clerk, deal_id = planted["boss"], planted["clerk"], planted["deal"]["id"]
     # The sentinels are there for a reader who may see them, so the checks below can fail.
     seen_by_boss = json.dumps(boss.get(f"/api/forms/deal/records/{deal_id}/history").get_json(), ensure_ascii=False)
@@ -230,7 +229,7 @@ def test_history_of_an_edit_to_a_hidden_field_shows_no_values(planted):
     assert all("price" not in row for c in edit["changes"] for row in c["old"] + c["new"])
 
 
-def test_a_chart_filtered_by_a_hidden_field_is_not_shown(app, planted):
+def test_a_chart_filtered_by_a_hidden_field_is_not_shown(login, app, planted):
     pages = {}
     for name in ("clerk", "boss"):
         browser = app.test_client()
@@ -241,7 +240,7 @@ def test_a_chart_filtered_by_a_hidden_field_is_not_shown(app, planted):
     assert "交易数（按阶段）" in pages["clerk"]
 
 
-def test_forms_neither_show_nor_submit_hidden_table_columns(app, make_user):
+def test_forms_neither_show_nor_submit_hidden_table_columns(csrf_from, login, app, make_user):
     """The edit form of a reader with a hidden column keeps the table read-only (saving it
     would drop prices they cannot see), so their other edits save; the create form has no
     input for the hidden column."""
@@ -266,7 +265,7 @@ def test_forms_neither_show_nor_submit_hidden_table_columns(app, make_user):
     assert created[0]["fields"]["items"] == [{"product": "垫片", "qty": 5, "supplier": None}]
 
 
-def test_pages_work_when_the_owner_field_is_hidden(app, make_user):
+def test_pages_work_when_the_owner_field_is_hidden(login, app, make_user):
     """The home page lists the user's own recent records by owner field; a form whose owner
     field is hidden from the user is skipped there, not an error."""
     make_user("boss", "boss").create("ledger", entry="总账")
@@ -280,7 +279,7 @@ def test_pages_work_when_the_owner_field_is_hidden(app, make_user):
     assert "保管人" not in browser.get("/f/ledger").get_data(as_text=True)
 
 
-def test_a_table_column_link_shows_the_title_or_no_access(app, make_user):
+def test_a_table_column_link_shows_the_title_or_no_access(login, app, make_user):
     boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
     supplier = boss.create("supplier", name="华东供应商")
     deal = boss.create("deal", name="交易", items=[{"product": "螺丝", "qty": 1, "supplier": supplier["id"]}])
@@ -297,7 +296,7 @@ def test_a_table_column_link_shows_the_title_or_no_access(app, make_user):
     assert "华东供应商" not in pages["clerk"] and "data-no-access" in pages["clerk"]
 
 
-def test_chart_labels_name_only_linked_records_the_viewer_may_read(app, make_user):
+def test_chart_labels_name_only_linked_records_the_viewer_may_read(login, app, make_user):
     boss = make_user("boss", "boss")
     make_user("clerk", "clerk")
     supplier = boss.create("supplier", name="华东供应商")
@@ -312,7 +311,7 @@ def test_chart_labels_name_only_linked_records_the_viewer_may_read(app, make_use
     assert "无权查看" in pages["clerk"] and f"#{supplier['id']}" not in pages["clerk"]
 
 
-def test_an_edit_of_only_hidden_table_columns_shows_only_who_and_when(app, make_user):
+def test_an_edit_of_only_hidden_table_columns_shows_only_who_and_when(login, app, make_user):
     """Editing only `items.price` changes nothing the clerk may see: their history (API and
     page) shows the edit without the table, not `明细: 1 行 → 1 行` with equal rows."""
     boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")

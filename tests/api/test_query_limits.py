@@ -8,7 +8,6 @@ import urllib.error
 import urllib.request
 
 from engine.web.limits import MAX_QUERY_BYTES, MAX_QUERY_PARAMS
-from tests.auth.test_login import login
 from tests.test_cli import ENGINE, env, free_port, get_json, run  # noqa: F401 - env is a fixture
 
 
@@ -36,7 +35,7 @@ def test_a_query_within_the_bounds_is_answered(app, make_user):
     assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
 
 
-def test_a_long_query_on_a_page_is_a_page_in_the_users_language(app, make_user):
+def test_a_long_query_on_a_page_is_a_page_in_the_users_language(login, app, make_user):
     make_user("sam", "sales")
     client = app.test_client()
     assert login(client, "sam", "sam-password").status_code == 302

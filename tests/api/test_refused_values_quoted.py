@@ -6,8 +6,6 @@ import io
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
-
 LONG = "g" * 200_000
 
 
@@ -21,7 +19,7 @@ def test_a_long_unknown_option_is_quoted_cut(app, make_user, fields):
     assert len(answer.get_data()) < 2000
 
 
-def test_an_import_link_cell_naming_no_record_is_quoted_cut(app, make_user):
+def test_an_import_link_cell_naming_no_record_is_quoted_cut(csrf_from, login, app, make_user):
     make_user("sam", "sales")
     client = app.test_client()
     assert login(client, "sam", "sam-password").status_code == 302

@@ -13,7 +13,6 @@ from engine.errors import Conflict
 from engine.records.context import Context
 from engine.services import imports, sheets
 from engine.store.system import users
-from tests.auth.test_login import csrf_from, login
 
 pytestmark = pytest.mark.kitchen
 
@@ -44,7 +43,7 @@ def things(clerk, party, attachment):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_every_field_type_survives_export_and_import(app, clerk, admin, make_user, fmt):
+def test_every_field_type_survives_export_and_import(csrf_from, login, app, clerk, admin, make_user, fmt):
     for name in ("clerk2", "clerk3"):  # the same display name: export and import use the user name
         make_user(name, "clerk")
         with app.extensions["engine"].db.transaction() as session:

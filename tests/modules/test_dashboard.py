@@ -8,7 +8,6 @@ from html import unescape
 
 import pytest
 
-from tests.auth.test_login import login
 from tests.modules.test_order_flow import ORDERS, approve_all, fire, order_of
 
 
@@ -20,25 +19,31 @@ def staff(make_user):
             "lisa": make_user("lisa", "sales_manager")}
 
 
-def charts(app, user):
-    browser = app.test_client()
-    assert login(browser, user, f"{user}-password").status_code == 302
-    page = browser.get("/dashboard")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
-    found = {}
-    for raw in re.findall(r'data-chart="([^"]+)"', html):
-        chart = json.loads(unescape(raw))
-        found[chart["name"]] = dict(zip(chart["labels"], chart["values"], strict=True))
-    found["cards"] = re.findall(r'data-chart-card="([^"]+)"', html)
-    for name, figure in re.findall(r'data-chart-card="([^"]+)">\s*<div class="card-body">\s*'
-                                   r'<div class="small text-secondary">[^<]*</div>\s*'
-                                   r'<div class="fs-3 fw-semibold text-nowrap" data-testid="figure">([^<]*)<', html):
-        found[name] = figure
-    return found
+@pytest.fixture
+def charts(login):
+    """charts(app, user) → what the dashboard shows that user: chart name → {label: value}, and its cards."""
+
+    def read(app, user):
+        browser = app.test_client()
+        assert login(browser, user, f"{user}-password").status_code == 302
+        page = browser.get("/dashboard")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        found = {}
+        for raw in re.findall(r'data-chart="([^"]+)"', html):
+            chart = json.loads(unescape(raw))
+            found[chart["name"]] = dict(zip(chart["labels"], chart["values"], strict=True))
+        found["cards"] = re.findall(r'data-chart-card="([^"]+)"', html)
+        figures = re.findall(r'data-chart-card="([^"]+)">\s*<div class="card-body">\s*'
+                             r'<div class="small text-secondary">[^<]*</div>\s*'
+                             r'<div class="fs-3 fw-semibold text-nowrap" data-testid="figure">([^<]*)<', html)
+        for name, figure in figures:
+            found[name] = figure
+        return found
+    return read
 
 
-def test_each_salesperson_sees_their_own_numbers(app, staff):
+def test_each_salesperson_sees_their_own_numbers(charts, app, staff):
     zhang, li = staff["zhang"], staff["li"]
     mine = zhang.create("customer", name="甲", grade="A", owner="zhang")["id"]
     theirs = li.create("customer", name="乙", grade="B", owner="li")["id"]
@@ -51,7 +56,7 @@ def test_each_salesperson_sees_their_own_numbers(app, staff):
     assert charts(app, "zhang")["grades"] == {"A类（重点）": 1}
 
 
-def test_rates_and_amounts(app, staff):
+def test_rates_and_amounts(charts, app, staff):
     zhang, fin, store = staff["zhang"], staff["fin"], staff["store"]
     customer = zhang.create("customer", name="丙", owner="zhang")["id"]
     order = order_of(zhang, customer, 3, "1000.00")
@@ -68,13 +73,13 @@ def test_rates_and_amounts(app, staff):
     assert charts(app, "zhang")["open_amount"] == "3,000.00" and charts(app, "li")["open_amount"] == "0"
 
 
-def test_hidden_money_is_not_charted_for_the_warehouse(app, staff):
+def test_hidden_money_is_not_charted_for_the_warehouse(charts, app, staff):
     cards = charts(app, "store")["cards"]
     assert "orders_by_stage" in cards and "on_time_rate" in cards
     assert "open_amount" not in cards and "overdue_receivables" not in cards and "pipeline" not in cards
 
 
-def test_the_dashboard_page_draws_with_echarts(app, staff):
+def test_the_dashboard_page_draws_with_echarts(login, app, staff):
     browser = app.test_client()
     login(browser, "lisa", "lisa-password")
     home = browser.get("/").get_data(as_text=True)
@@ -83,7 +88,7 @@ def test_the_dashboard_page_draws_with_echarts(app, staff):
     assert "vendor/echarts/echarts.min.js" in page and "js/charts.js" in page
 
 
-def test_approval_lead_time_in_hours(app, staff):
+def test_approval_lead_time_in_hours(charts, app, staff):
     from datetime import timedelta
 
     from sqlalchemy import update
@@ -103,7 +108,7 @@ def test_approval_lead_time_in_hours(app, staff):
     assert charts(app, "li")["approval_hours"] == "—"  # not li's order
 
 
-def test_amounts_by_month(app, staff):
+def test_amounts_by_month(charts, app, staff):
     zhang = staff["zhang"]
     customer = zhang.create("customer", name="戊", owner="zhang")["id"]
     order_of(zhang, customer, 1, "100.00", order_date="2026-01-15")

@@ -3,13 +3,12 @@ never a failed statement: text, user and link cells alike (the API refuses such 
 door; imports and pages meet it in the field types)."""
 from __future__ import annotations
 
-from tests.modules import test_transfer
-from tests.modules.test_transfer import CUSTOMERS, upload
-
-people, browse = test_transfer.people, test_transfer.browse  # the same fixtures
+CUSTOMERS = "/api/forms/customer/records"
 
 
-def test_nul_in_text_user_and_link_cells_is_a_row_error(people, browse):
+
+
+def test_nul_in_text_user_and_link_cells_is_a_row_error(upload, people, browse):
     people["zhang"].create("customer", name="常州戊", owner="zhang")
     customers = "客户名称,负责销售\n甲\x00乙,zhang\n丙,zh\x00ang\n".encode()
     response = upload(browse("zhang"), "customer", customers, "c.csv")

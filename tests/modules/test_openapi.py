@@ -50,8 +50,7 @@ def test_schemathesis_finds_no_server_error(app, make_user, db_url):
     assert failures == [], "\n".join(failures[:10])
 
 
-def test_the_docs_page_lists_endpoints_and_form_schemas(app, make_user):
-    from tests.auth.test_login import login
+def test_the_docs_page_lists_endpoints_and_form_schemas(login, app, make_user):
 
     make_user("alice", "sales")
     browser = app.test_client()

@@ -190,8 +190,7 @@ def test_losing_needs_a_reason(staff, customer):
     assert lost["stage"] == "lost" and lost["fields"]["probability"] == 0
 
 
-def test_the_edit_button_follows_the_stage(staff, customer, app):
-    from tests.auth.test_login import login
+def test_the_edit_button_follows_the_stage(login, staff, customer, app):
 
     order = order_of(staff["zhang"], customer, 1, "100.00")
     url = f"{ORDERS}/{order['id']}"
@@ -205,8 +204,7 @@ def test_the_edit_button_follows_the_stage(staff, customer, app):
     assert edit.status_code == 302 and edit.headers["Location"].endswith(f"/f/sales_order/{order['id']}")
 
 
-def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(staff, customer, app):
-    from tests.auth.test_login import login
+def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(login, staff, customer, app):
 
     zhang = staff["zhang"]
     order = order_of(zhang, customer, 2, "100.00")

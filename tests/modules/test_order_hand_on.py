@@ -3,11 +3,10 @@
 the general manager, who reads every order whole, can take it (docs/reference.md, Approvals)."""
 from __future__ import annotations
 
-from tests.auth.test_login import login
 from tests.modules.test_order_flow import ORDERS, customer, fire, order_of, staff, tasks_of  # noqa: F401, F811
 
 
-def test_finance_review_is_handed_on_only_to_who_sees_the_whole_order(app, staff, customer):  # noqa: F811
+def test_finance_review_is_handed_on_only_to_who_sees_the_whole_order(login, app, staff, customer):  # noqa: F811
     order = order_of(staff["zhang"], customer, 8, "10000.00")
     assert fire(staff["zhang"], f"{ORDERS}/{order['id']}", "submit").status_code == 200
     (task,) = [t for t in tasks_of(staff["fin"]) if t["record_id"] == order["id"]]

@@ -10,42 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from openpyxl import Workbook, load_workbook
-
-from tests.auth.test_login import csrf_from, login
+from openpyxl import load_workbook
 
 CUSTOMERS = "/api/forms/customer/records"
-
-
-@pytest.fixture
-def people(make_user):
-    return {"zhang": make_user("zhang", "sales"), "li": make_user("li", "sales"),
-            "boss": make_user("boss", "sales_manager")}
-
-
-@pytest.fixture
-def browse(app, people):
-    def open_as(name):
-        client = app.test_client()
-        assert login(client, name, f"{name}-password").status_code == 302
-        return client
-    return open_as
-
-
-def xlsx(rows):
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
-def upload(client, form, data, name, **extra):
-    token = csrf_from(client.get(f"/f/{form}/import").get_data(as_text=True))
-    return client.post(f"/f/{form}/import", data={"csrf_token": token, "file": (io.BytesIO(data), name), **extra},
-                       content_type="multipart/form-data")
 
 
 def test_export_csv_has_labels_and_readable_values_and_only_what_the_user_may_read(people, browse):
@@ -80,7 +47,7 @@ def test_template_has_the_columns_and_a_guide(browse):
     assert any(row[1] == "grade" and "A类" in row[4] for row in guide)
 
 
-def test_one_bad_row_imports_nothing_and_says_where(people, browse):
+def test_one_bad_row_imports_nothing_and_says_where(upload, xlsx, people, browse):
     data = xlsx([["客户名称", "客户等级", "联系电话", "负责销售"],
                  ["宁波丙", "A类（重点）", "13812345678", "zhang"],
                  ["", "B", "", "zhang"],
@@ -98,7 +65,7 @@ def test_one_bad_row_imports_nothing_and_says_where(people, browse):
     assert people["boss"].get(CUSTOMERS).get_json()["items"][0]["fields"]["grade"] == "A"
 
 
-def test_links_by_title_and_gb18030_csv(people, browse):
+def test_links_by_title_and_gb18030_csv(upload, people, browse):
     people["zhang"].create("customer", name="常州戊", owner="zhang")
     text = "所属客户,姓名,手机\n常州戊,赵六,13900001111\n不存在的客户,钱七,13900002222\n"
     response = upload(browse("zhang"), "contact", text.encode("gb18030"), "contacts.csv", valid_only="1")
@@ -108,7 +75,7 @@ def test_links_by_title_and_gb18030_csv(people, browse):
     assert [(c["fields"]["name"], c["links"]["customer"]) for c in contacts] == [("赵六", "常州戊")]
 
 
-def test_orders_with_line_items_round_trip(people, browse):
+def test_orders_with_line_items_round_trip(upload, xlsx, people, browse):
     customer = people["zhang"].create("customer", name="台州己", owner="zhang")["id"]
     people["zhang"].create("sales_order", customer=customer, delivery_date="2030-01-31",
                            items=[{"product": "阀门", "qty": 3, "price": "12.50"}])

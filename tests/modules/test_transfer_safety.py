@@ -21,11 +21,9 @@ from engine.errors import BadRequest
 from engine.records.context import Context
 from engine.services import imports, sheets
 from engine.store.system import history, timers
-from tests.auth.test_login import csrf_from, login
-from tests.modules import test_transfer
-from tests.modules.test_transfer import CUSTOMERS, upload, xlsx
 
-people, browse = test_transfer.people, test_transfer.browse  # the same fixtures
+CUSTOMERS = "/api/forms/customer/records"
+
 
 FORMULAS = ["=HYPERLINK(\"http://evil.example\",\"x\")", "+1+2", "-3+4", "@SUM(A1)", "\tlead\nline", "\rcr\r\nline",
             "'=quoted", "''+twice", "'plain", "-", "a=b", "_x000D_ \x01 ctl"]
@@ -35,7 +33,7 @@ def csv_rows(data: bytes) -> list[list[str]]:
     return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
 
 
-def test_export_neutralises_formulas_and_import_gives_them_back(people, browse):
+def test_export_neutralises_formulas_and_import_gives_them_back(upload, people, browse):
     for i, text in enumerate(FORMULAS):
         people["zhang"].create("customer", name=f"客户{i}", remark=text, owner="zhang")
     client = browse("zhang")
@@ -86,7 +84,7 @@ def test_api_create_for_a_colleague_is_refused_like_the_edit(people):
     assert people["li"].get(CUSTOMERS).get_json()["total"] == 1  # only the manager's record for li
 
 
-def test_page_form_create_for_a_colleague_is_refused(people, browse):
+def test_page_form_create_for_a_colleague_is_refused(csrf_from, people, browse):
     client = browse("zhang")
     token = csrf_from(client.get("/f/customer/new").get_data(as_text=True))
     response = client.post("/f/customer/new", data={"csrf_token": token, "name": "别人的", "owner": "li"})
@@ -94,7 +92,7 @@ def test_page_form_create_for_a_colleague_is_refused(people, browse):
     assert people["boss"].get(CUSTOMERS).get_json()["total"] == 0
 
 
-def test_import_for_a_colleague_is_refused_at_its_row(people, browse):
+def test_import_for_a_colleague_is_refused_at_its_row(upload, xlsx, people, browse):
     data = xlsx([["客户名称", "负责销售"], ["自己的", "zhang"], ["别人的", "li"]])
     response = upload(browse("zhang"), "customer", data, "c.xlsx")
     assert response.status_code == 422
@@ -181,7 +179,7 @@ def test_unpacked_size_is_bounded(monkeypatch):
         sheets.read_rows(crafted_xlsx([["a"], ["b"]]), "bomb.xlsx")
 
 
-def test_import_of_a_file_claiming_huge_dimensions_imports_its_rows(people, browse):
+def test_import_of_a_file_claiming_huge_dimensions_imports_its_rows(upload, people, browse):
     empty = "".join(f'<row r="{n}"/>' for n in range(4, 50_004))
     data = crafted_xlsx([["客户名称", "负责销售"], ["甲", "zhang"], ["乙", "zhang"]],
                         dimension="A1:XFD1048576", extra_xml=empty)
@@ -258,8 +256,8 @@ def side_effects(app, form: str, record_id: int) -> tuple[list, list]:
     return armed, entries
 
 
-def test_an_imported_record_gets_the_timers_history_links_and_rollups_of_a_created_one(app, people, browse,
-                                                                                        make_user):
+def test_an_imported_record_gets_the_timers_history_links_and_rollups_of_a_created_one(
+        upload, xlsx, login, app, people, browse, make_user):
     fin = make_user("fin", "finance")
     boss = people["boss"]
     customer = boss.create("customer", name="对照客户", owner="zhang", next_follow_up="2030-05-06")

@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from engine.cli import main
 from engine.store.system import user_addresses, users
-from tests.auth.test_login import csrf_from
 from tests.conftest import write_module
 from tests.notify.conftest import MODULE
 
@@ -33,7 +32,7 @@ def test_without_such_a_channel_the_user_page_has_only_the_email(admin_browser):
     assert 'name="email"' in page and 'name="address_' not in page
 
 
-def test_the_admin_sets_a_channel_address_on_the_user_page(app, admin_browser, make_user, pager):
+def test_the_admin_sets_a_channel_address_on_the_user_page(csrf_from, app, admin_browser, make_user, pager):
     make_user("al", "staff", email="al@example.com")
     page = admin_browser.get("/admin/users/al").get_data(as_text=True)
     assert "Pager number" in page and 'name="address_pager"' in page
@@ -52,7 +51,7 @@ def test_the_admin_sets_a_channel_address_on_the_user_page(app, admin_browser, m
     assert made.status_code == 302 and _addresses(app, "bo") == {"pager": "5150"}
 
 
-def test_a_user_sets_their_own_address_and_sees_their_email(app, browser, pager):
+def test_a_user_sets_their_own_address_and_sees_their_email(csrf_from, app, browser, pager):
     client = browser("al", "staff")
     page = client.get("/account/addresses").get_data(as_text=True)
     assert 'data-testid="email-address"' in page and 'name="address_pager"' in page

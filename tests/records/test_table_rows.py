@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
 from tests.conftest import write_module
 
 URL = "/api/forms/sheet/records"
@@ -67,7 +66,7 @@ def test_update_outside_the_row_bounds_is_refused(clerk, lines):
     assert len(clerk.get(f"{URL}/{record['id']}").get_json()["fields"]["lines"]) == 1
 
 
-def test_the_page_form_refuses_no_rows_and_keeps_the_input(app, clerk):
+def test_the_page_form_refuses_no_rows_and_keeps_the_input(csrf_from, login, app, clerk):
     client = app.test_client()
     login(client, "clerk", "clerk-password")
     token = csrf_from(client.get("/f/sheet/new").get_data(as_text=True))
@@ -78,7 +77,7 @@ def test_the_page_form_refuses_no_rows_and_keeps_the_input(app, clerk):
     assert count(clerk) == 0
 
 
-def test_import_refuses_a_row_without_lines(app, clerk):
+def test_import_refuses_a_row_without_lines(csrf_from, login, app, clerk):
     client = app.test_client()
     login(client, "clerk", "clerk-password")
     data = b'Subject,Lines\nNone,[]\nOne,"[{""item"": ""pen"", ""qty"": 1}]"\n'

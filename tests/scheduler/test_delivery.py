@@ -84,8 +84,7 @@ def test_notifications_api_and_bell(desk, run, app):
     assert desk["ann"].get("/api/notifications?unread=1").get_json() == []
 
 
-def test_bell_and_notifications_page(desk, run, app):
-    from tests.auth.test_login import csrf_from, login
+def test_bell_and_notifications_page(csrf_from, login, desk, run, app):
 
     at = due_soon(desk)
     run(at)

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth.test_login import login
 from tests.conftest import write_module
 
 MODULE = {
@@ -26,7 +25,7 @@ def app(make_app, tmp_path):
     return make_app(tmp_path / "deals")
 
 
-def test_the_menu_offers_the_dashboard_only_with_a_chart_to_show(app, make_user):
+def test_the_menu_offers_the_dashboard_only_with_a_chart_to_show(login, app, make_user):
     pages = {}
     for name, role in (("bo", "boss"), ("cl", "clerk")):
         make_user(name, role)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.test_login import csrf_from
-
 HEAD = '{"module": "crm", "title": "t", "forms": '
 
 
@@ -17,7 +15,7 @@ HEAD = '{"module": "crm", "title": "t", "forms": '
     '{"module": "crm", "title": "\\ud800", "forms": []}',
     '{"module": "crm", "title": "a\\u0000", "forms": []}',
 ])
-def test_bad_definition_text_is_a_problem_line_and_saves_nothing(app, admin_browser, text):
+def test_bad_definition_text_is_a_problem_line_and_saves_nothing(csrf_from, app, admin_browser, text):
     folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
     original = (folder / "crm.json").read_text(encoding="utf-8")
     token = csrf_from(admin_browser.get("/admin/definitions/crm.json/edit").get_data(as_text=True))
@@ -28,7 +26,7 @@ def test_bad_definition_text_is_a_problem_line_and_saves_nothing(app, admin_brow
     assert (folder / "crm.json").read_text(encoding="utf-8") == original
 
 
-def test_a_large_chinese_definition_reaches_the_editor_checks(app, admin_browser):
+def test_a_large_chinese_definition_reaches_the_editor_checks(csrf_from, app, admin_browser):
     """About 1 MB of Chinese text is 3 MB once form-encoded: the editor must see it."""
     folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
     original = (folder / "crm.json").read_text(encoding="utf-8")

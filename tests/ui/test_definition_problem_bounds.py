@@ -7,8 +7,9 @@ import html
 import re
 from pathlib import Path
 
+import pytest
+
 from engine.errors import MAX_PROBLEMS_SHOWN
-from tests.auth.test_login import csrf_from
 from tests.definitions.test_problem_bounds import many_keys, many_schema_errors
 
 
@@ -18,12 +19,17 @@ def problems_box(page: str) -> str:
     return html.unescape(m.group(1))
 
 
-def post_text(app, client, text):
-    token = csrf_from(client.get("/admin/definitions/crm.json/edit").get_data(as_text=True))
-    return client.post("/admin/definitions/crm.json/edit", data={"csrf_token": token, "text": text})
+@pytest.fixture
+def post_text(token_of):
+    """post_text(app, client, text) → the definition editor's answer to saving text as crm.json."""
+
+    def save(app, client, text):
+        token = token_of(client, "/admin/definitions/crm.json/edit")
+        return client.post("/admin/definitions/crm.json/edit", data={"csrf_token": token, "text": text})
+    return save
 
 
-def test_the_editor_names_a_few_unknown_keys_and_counts_the_rest(app, admin_browser):
+def test_the_editor_names_a_few_unknown_keys_and_counts_the_rest(post_text, app, admin_browser):
     folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
     original = (folder / "crm.json").read_text(encoding="utf-8")
     response = post_text(app, admin_browser, many_keys())
@@ -35,7 +41,7 @@ def test_the_editor_names_a_few_unknown_keys_and_counts_the_rest(app, admin_brow
     assert (folder / "crm.json").read_text(encoding="utf-8") == original
 
 
-def test_the_editor_shows_at_most_the_limit_of_problems(app, admin_browser):
+def test_the_editor_shows_at_most_the_limit_of_problems(post_text, app, admin_browser):
     response = post_text(app, admin_browser, many_schema_errors())
     assert response.status_code == 422
     box = problems_box(response.get_data(as_text=True))

@@ -7,7 +7,6 @@ import pytest
 
 from engine.definitions.model import FieldDef
 from engine.ui.display import display_value
-from tests.auth.test_login import login
 from tests.conftest import write_module
 
 MODULE = {
@@ -40,7 +39,7 @@ def shown(page: str, name: str) -> str:
     return found.group(1)
 
 
-def test_zero_reads_as_zero_and_only_an_absent_value_as_a_dash(app, make_user):
+def test_zero_reads_as_zero_and_only_an_absent_value_as_a_dash(login, app, make_user):
     clerk = make_user("clerk", "clerk")
     record = clerk.create("tally", name="零", count=5, amount="0")
     assert clerk.patch(f"/api/forms/tally/records/{record['id']}",

@@ -2,10 +2,8 @@
 minute keeps its seconds)."""
 from __future__ import annotations
 
-from tests.auth.test_login import csrf_from, login
 
-
-def test_saving_the_edit_page_keeps_the_seconds_of_an_unchanged_datetime(app, make_user):
+def test_saving_the_edit_page_keeps_the_seconds_of_an_unchanged_datetime(csrf_from, login, app, make_user):
     zhang = make_user("zhang", "sales")
     customer = zhang.create("customer", name="秒客户")["id"]
     record = zhang.create("follow_up", subject="电话", customer=customer, content="聊了",

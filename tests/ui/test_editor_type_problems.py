@@ -9,15 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.test_login import csrf_from
-
 
 @pytest.mark.parametrize("lang, expected", [
     ("zh_CN", ["true 不是 文本、空值 类型", "null 不是 对象 类型", "\"yes\" 不是 是/否 类型"]),
     ("en", ["true is not of type 'string', 'null'", "null is not of type 'object'",
             "\"yes\" is not of type 'boolean'"]),
 ])
-def test_editor_type_problems_read_json_values(app, admin_browser, lang, expected):
+def test_editor_type_problems_read_json_values(csrf_from, app, admin_browser, lang, expected):
     doc = json.loads((Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"]) / "crm.json").read_text(encoding="utf-8"))
     field = doc["forms"][0]["fields"][0]
     field.update({"default": True, "required": "yes"})

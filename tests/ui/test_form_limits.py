@@ -8,8 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.auth.test_login import csrf_from
-
 LIMIT = 256 * 1024
 
 
@@ -28,12 +26,9 @@ def admin(admin_browser):
     return admin_browser
 
 
-def token_of(client, path: str) -> str:
-    return csrf_from(client.get(path).get_data(as_text=True))
-
 
 @pytest.mark.parametrize("lang, heading", [("zh_CN", "内容过大"), ("en", "Too large")])
-def test_a_form_post_over_the_limit_is_a_413_page_in_the_users_language(app, sales, lang, heading):
+def test_a_form_post_over_the_limit_is_a_413_page_in_the_users_language(token_of, app, sales, lang, heading):
     sales.get(f"/?lang={lang}")
     token = token_of(sales, "/f/customer/new")
     answer = sales.post("/f/customer/new", data={"csrf_token": token, "name": "x" * (LIMIT + 10)})
@@ -44,7 +39,7 @@ def test_a_form_post_over_the_limit_is_a_413_page_in_the_users_language(app, sal
     assert len(page) < 50_000
 
 
-def test_a_text_part_of_an_upload_form_over_the_limit_is_413(app, sales):
+def test_a_text_part_of_an_upload_form_over_the_limit_is_413(token_of, app, sales):
     token = token_of(sales, "/f/customer/new")
     answer = sales.post("/f/customer/new", content_type="multipart/form-data",
                         data={"csrf_token": token, "name": "x" * (LIMIT + 10)})
@@ -53,7 +48,7 @@ def test_a_text_part_of_an_upload_form_over_the_limit_is_413(app, sales):
 
 
 @pytest.mark.parametrize("multipart", [False, True])
-def test_a_value_longer_than_its_field_is_not_echoed_in_full(app, sales, multipart):
+def test_a_value_longer_than_its_field_is_not_echoed_in_full(token_of, app, sales, multipart):
     token = token_of(sales, "/f/customer/new?lang=en")
     long = "x" * 60_000
     answer = sales.post("/f/customer/new", data={"csrf_token": token, "name": long, "address": long,
@@ -65,14 +60,14 @@ def test_a_value_longer_than_its_field_is_not_echoed_in_full(app, sales, multipa
     assert f"at most 100 characters (got {len(long)})" in page  # what and where: next to the field
 
 
-def test_a_long_link_value_is_not_echoed(app, sales):
+def test_a_long_link_value_is_not_echoed(token_of, app, sales):
     token = token_of(sales, "/f/contact/new")
     answer = sales.post("/f/contact/new", data={"csrf_token": token, "name": "n", "customer": "9" * 200_000})
     assert answer.status_code == 422
     assert len(answer.get_data(as_text=True)) < 100_000
 
 
-def test_a_long_table_link_value_is_not_echoed(sales):
+def test_a_long_table_link_value_is_not_echoed(token_of, sales):
     client = sales
     token = token_of(client, "/f/sales_order/new")
     answer = client.post("/f/sales_order/new", data={"csrf_token": token, "items-0-product": "9" * 200_000})
@@ -80,7 +75,7 @@ def test_a_long_table_link_value_is_not_echoed(sales):
     assert len(answer.get_data(as_text=True)) < 100_000
 
 
-def test_a_long_user_name_on_the_login_page_is_not_echoed(app):
+def test_a_long_user_name_on_the_login_page_is_not_echoed(token_of, app):
     client = app.test_client()
     token = token_of(client, "/login")
     answer = client.post("/login", data={"csrf_token": token, "username": "u" * 200_000, "password": "p"})
@@ -88,7 +83,7 @@ def test_a_long_user_name_on_the_login_page_is_not_echoed(app):
     assert len(answer.get_data(as_text=True)) < 50_000
 
 
-def test_admin_user_and_token_forms_do_not_echo_long_values(app, admin):
+def test_admin_user_and_token_forms_do_not_echo_long_values(token_of, app, admin):
     long = "y" * 50_000
     token = token_of(admin, "/admin/users/new")
     answer = admin.post("/admin/users/new", data={"csrf_token": token, "name": long, "display_name": long,
@@ -101,7 +96,7 @@ def test_admin_user_and_token_forms_do_not_echo_long_values(app, admin):
     assert len(answer.get_data(as_text=True)) < 50_000
 
 
-def test_comments_over_the_limit_are_413_and_under_it_a_short_refusal(app, sales, make_user):
+def test_comments_over_the_limit_are_413_and_under_it_a_short_refusal(token_of, app, sales, make_user):
     token = token_of(sales, "/f/customer/new")
     created = sales.post("/f/customer/new", data={"csrf_token": token, "name": "Acme", "owner": "sam"})
     assert created.status_code == 302
@@ -114,7 +109,7 @@ def test_comments_over_the_limit_are_413_and_under_it_a_short_refusal(app, sales
     assert len(refused.request.headers.get("Cookie", "")) < 4096  # the refusal does not carry the text
 
 
-def test_the_definition_editor_keeps_its_larger_limit(app, admin):
+def test_the_definition_editor_keeps_its_larger_limit(token_of, app, admin):
     folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
     original = (folder / "crm.json").read_text(encoding="utf-8")
     text = original.replace('"title": "客户管理"', '"title": "' + "客" * 200_000 + '"', 1)
@@ -126,7 +121,7 @@ def test_the_definition_editor_keeps_its_larger_limit(app, admin):
     assert answer.status_code == 413 and "8 MB" in answer.get_data(as_text=True)
 
 
-def test_an_import_file_still_uploads_beyond_the_form_limit(app, sales):
+def test_an_import_file_still_uploads_beyond_the_form_limit(token_of, app, sales):
     token = token_of(sales, "/f/customer/import")
     rows = "名称\n" + "".join(f"客户{i:07d}\n" for i in range(25_000))  # 350 KB: below what the test client spools
     assert len(rows.encode()) > LIMIT

@@ -13,7 +13,6 @@ import pytest
 from engine.definitions import load_sources
 from engine.errors import DefinitionError
 from engine.json_reasons import REASONS, reason_of
-from tests.auth.test_login import csrf_from
 
 BROKEN = {  # text → the reason's msgid
     '{"module": "crm", "title": "cut': "the text in double quotes that starts here is not closed",
@@ -52,7 +51,7 @@ def test_every_reason_has_chinese(app):
             assert gettext(msgid) != msgid, msgid
 
 
-def test_the_editor_says_why_in_chinese(app, admin_browser):
+def test_the_editor_says_why_in_chinese(csrf_from, app, admin_browser):
     folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
     original = (folder / "crm.json").read_text(encoding="utf-8")
     cut = original[:original.index(': "', 200) + 5]  # cut off inside a string value

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from tests.auth.test_login import login
-
 ORDERS = "/api/forms/sales_order/records"
 
 
@@ -35,13 +33,18 @@ def won(make_user):
     return {"zhang": zhang, "order": order, "chance": chance, "contacts": (first, second)}
 
 
-def browser_for(app, name):
-    client = app.test_client()
-    assert login(client, name, f"{name}-password").status_code == 302
-    return client
+@pytest.fixture
+def browser_for(login):
+    """browser_for(app, name) → a test client logged in as name."""
+
+    def open_as(app, name):
+        client = app.test_client()
+        assert login(client, name, f"{name}-password").status_code == 302
+        return client
+    return open_as
 
 
-def test_a_link_to_an_unreadable_record_shows_no_access_and_no_link(app, won):
+def test_a_link_to_an_unreadable_record_shows_no_access_and_no_link(browser_for, app, won):
     order, chance = won["order"], won["chance"]
     cash = browser_for(app, "cash")
     record = cash.get(f"{ORDERS}/{order['id']}").get_json()
@@ -59,7 +62,7 @@ def test_a_link_to_an_unreadable_record_shows_no_access_and_no_link(app, won):
     assert re.search(rf'<a href="/f/opportunity/{chance["id"]}">远航大单商机</a>', mine)
 
 
-def test_error_pages_use_the_layout_and_the_readers_language(app, won):
+def test_error_pages_use_the_layout_and_the_readers_language(browser_for, app, won):
     cash = browser_for(app, "cash")
     response = cash.get(f"/f/opportunity/{won['chance']['id']}")
     page = response.get_data(as_text=True)
@@ -69,7 +72,7 @@ def test_error_pages_use_the_layout_and_the_readers_language(app, won):
     assert "Not found" in english and 'class="navbar' in english
 
 
-def test_history_names_linked_records_and_forms_by_title(app, won):
+def test_history_names_linked_records_and_forms_by_title(browser_for, app, won):
     zhang, order, chance = won["zhang"], won["order"], won["chance"]
     first, second = won["contacts"]
     entries = zhang.get(f"{ORDERS}/{order['id']}/history").get_json()
@@ -89,7 +92,7 @@ def test_history_names_linked_records_and_forms_by_title(app, won):
     assert f"#{order['id']}" not in created
 
 
-def test_history_shows_a_dash_for_a_cleared_or_first_set_value(app, make_user):
+def test_history_shows_a_dash_for_a_cleared_or_first_set_value(browser_for, app, make_user):
     make_user("wang", "sales")
     zhang = make_user("zhang", "admin")
     customer = zhang.create("customer", name="宁波远航", owner="wang")

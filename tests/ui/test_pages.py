@@ -4,11 +4,6 @@ from __future__ import annotations
 import re
 
 from tests.access.test_row_rules import approve_for_production
-from tests.auth.test_login import csrf_from, login
-
-
-def token_of(client, url):
-    return csrf_from(client.get(url).get_data(as_text=True))
 
 
 def test_list_page_shows_configured_columns_and_total(browser, make_user):
@@ -17,7 +12,7 @@ def test_list_page_shows_configured_columns_and_total(browser, make_user):
     assert "客户名称" in page and 'data-testid="total">0<' in page
 
 
-def test_create_customer_through_the_form(browser):
+def test_create_customer_through_the_form(token_of, browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     response = alice.post("/f/customer/new", data={"csrf_token": token, "name": "杭州测试", "grade": "A",
@@ -53,7 +48,7 @@ def test_admin_lists_name_people_by_display_name_and_login(browser, app):
     assert "<td>李莎 (lisa)</td>" in users  # zhangwei's manager
 
 
-def test_validation_errors_show_next_to_fields_and_keep_input(browser):
+def test_validation_errors_show_next_to_fields_and_keep_input(token_of, browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     response = alice.post("/f/customer/new", data={"csrf_token": token, "name": "", "phone": "12345",
@@ -66,7 +61,7 @@ def test_validation_errors_show_next_to_fields_and_keep_input(browser):
     assert alice.get("/api/forms/customer/records").get_json()["total"] == 0
 
 
-def test_order_with_line_items_through_the_form(browser):
+def test_order_with_line_items_through_the_form(token_of, browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     alice.post("/f/customer/new", data={"csrf_token": token, "name": "客户甲", "owner": "alice"})
@@ -84,7 +79,7 @@ def test_order_with_line_items_through_the_form(browser):
     assert order["amount"] == "34.00" and order["total"] == "24.00"
 
 
-def test_row_errors_land_on_the_right_cells(browser):
+def test_row_errors_land_on_the_right_cells(token_of, browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     alice.post("/f/customer/new", data={"csrf_token": token, "name": "客户乙", "owner": "alice"})
@@ -116,7 +111,7 @@ def test_other_users_records_are_404_on_pages(browser, make_user):
     assert "Bob 的客户" not in alice.get("/f/customer").get_data(as_text=True)
 
 
-def test_edit_page_updates_with_version(browser):
+def test_edit_page_updates_with_version(token_of, csrf_from, browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     alice.post("/f/customer/new", data={"csrf_token": token, "name": "原名", "owner": "alice"})
@@ -161,7 +156,7 @@ def test_admin_pages_are_for_admins(browser):
     assert "配置" in admin.get("/admin/definitions").get_data(as_text=True)
 
 
-def test_admin_creates_edits_and_deactivates_a_user(browser, app):
+def test_admin_creates_edits_and_deactivates_a_user(token_of, login, browser, app):
     admin = browser("root2", "admin")
     token = token_of(admin, "/admin/users/new")
     response = admin.post("/admin/users/new", data={"csrf_token": token, "name": "carol", "display_name": "卡罗",
@@ -177,7 +172,7 @@ def test_admin_creates_edits_and_deactivates_a_user(browser, app):
     assert login(app.test_client(), "carol", "carol-password").status_code == 401
 
 
-def test_admin_issues_an_api_token(browser, app):
+def test_admin_issues_an_api_token(token_of, browser, app):
     admin = browser("root2", "admin")
     token = token_of(admin, "/admin/users/root2")
     page = admin.post("/admin/users/root2/token", data={"csrf_token": token}).get_data(as_text=True)
@@ -202,7 +197,7 @@ def test_api_speaks_english_unless_asked(browser, make_user):
     assert chinese["error"]["fields"]["name"] == ["必填"]
 
 
-def test_pages_escape_user_content(browser):
+def test_pages_escape_user_content(token_of, browser):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     alice.post("/f/customer/new", data={"csrf_token": token, "name": "<script>alert(1)</script>", "owner": "alice",
@@ -219,7 +214,7 @@ def test_security_headers(browser):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_admin_edits_a_definition_file_checked_before_saving(browser, app):
+def test_admin_edits_a_definition_file_checked_before_saving(token_of, browser, app):
     import json
     from pathlib import Path
 

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import html
 
-from tests.auth.test_login import csrf_from
-from tests.ui.test_pages import token_of
 
-
-def test_stale_edit_and_referenced_delete_are_explained_in_chinese(browser):  # noqa: F811
+def test_stale_edit_and_referenced_delete_are_explained_in_chinese(token_of, csrf_from, browser):
     boss = browser("boss", "sales_manager")
     token = token_of(boss, "/f/customer/new")
     boss.post("/f/customer/new", data={"csrf_token": token, "name": "原名", "owner": ""})

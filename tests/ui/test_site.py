@@ -1,8 +1,6 @@
 """Things every site is expected to have: an icon, and a reference the admin can reach."""
 from __future__ import annotations
 
-from tests.auth.test_login import login
-
 
 def test_favicon_is_served_to_anyone(app):
     client = app.test_client()
@@ -16,7 +14,7 @@ def test_favicon_is_served_to_anyone(app):
         assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
 
 
-def test_admin_configuration_pages_link_the_reference(app):
+def test_admin_configuration_pages_link_the_reference(login, app):
     client = app.test_client()
     assert login(client, "admin", "admin-password").status_code == 302
     page = client.get("/admin/definitions").get_data(as_text=True)

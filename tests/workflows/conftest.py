@@ -54,3 +54,27 @@ def build(make_app, tmp_path):
         return app, cast_of(app)
 
     return make
+
+
+@pytest.fixture
+def page(login, app, people):
+    """page("rita") → a logged-in browser session for one of the cast."""
+    sessions = {}
+
+    def open_as(name: str):
+        if name not in sessions:
+            client = app.test_client()
+            assert login(client, name, f"{name}-password").status_code == 302
+            sessions[name] = client
+        return sessions[name]
+    return open_as
+
+
+@pytest.fixture
+def post(token_of):
+    """post(client, url, back, **fields) → a page form posted with the CSRF token of the page
+    it sits on (`back`), the redirect followed."""
+
+    def send(client, url, back, **data):
+        return client.post(url, data={"csrf_token": token_of(client, back), **data}, follow_redirects=True)
+    return send

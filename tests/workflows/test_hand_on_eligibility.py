@@ -12,7 +12,6 @@ from sqlalchemy import event
 
 from engine.access.visibility import may_decide
 from engine.auth.users import list_users
-from tests.auth.test_login import login
 from tests.conftest import FROZEN_NOW, write_module
 
 URL = "/api/forms/bill/records"
@@ -97,7 +96,7 @@ def test_the_reason_names_what_is_missing(cast):
     assert "hidden" in hidden and "read" in unreadable
 
 
-def test_the_record_page_offers_only_eligible_people(app, cast):
+def test_the_record_page_offers_only_eligible_people(login, app, cast):
     people, bill = cast
     browser = app.test_client()
     assert login(browser, "fin", "fin-password").status_code == 302

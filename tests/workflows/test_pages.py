@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
-from tests.auth.test_login import csrf_from, login
 from tests.workflows.conftest import URL, open_tasks, submit
-
-
-@pytest.fixture
-def page(app, people, make_user):
-    """page("rita") → a logged-in browser session for one of the cast."""
-    sessions = {}
-
-    def open_as(name: str):
-        if name not in sessions:
-            client = app.test_client()
-            assert login(client, name, f"{name}-password").status_code == 302
-            sessions[name] = client
-        return sessions[name]
-    return open_as
 
 
 def html(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     return response.get_data(as_text=True)
-
-
-def post(client, url, back, **data):
-    """Post a page form with the CSRF token of the page it sits on; follow the redirect."""
-    token = csrf_from(html(client, back))
-    return client.post(url, data={"csrf_token": token, **data}, follow_redirects=True)
 
 
 def stage(people, record_id):
@@ -51,7 +28,7 @@ def test_detail_page_offers_only_what_the_user_may_fire_now(people, page):
     assert buttons(html(page("buyer"), f"/f/request/{record['id']}")) == []  # may read, may not fire
 
 
-def test_firing_from_the_page_moves_the_record_and_shows_progress(people, page):
+def test_firing_from_the_page_moves_the_record_and_shows_progress(post, people, page):
     record = people["rita"].create("request", subject="Chairs", amount="10")
     detail = f"/f/request/{record['id']}"
     shown = post(page("rita"), f"/f/request/{record['id']}/do/submit", detail, version=record["version"])
@@ -61,7 +38,7 @@ def test_firing_from_the_page_moves_the_record_and_shows_progress(people, page):
     assert 'data-testid="withdraw"' in body  # the submitter, before anyone acted
 
 
-def test_stale_version_on_the_page_is_refused_and_changes_nothing(people, page):
+def test_stale_version_on_the_page_is_refused_and_changes_nothing(post, people, page):
     record = people["rita"].create("request", subject="Chairs", amount="10")
     people["rita"].patch(f"{URL}/{record['id']}", json={"version": 1, "fields": {"amount": "12"}})
     shown = post(page("rita"), f"/f/request/{record['id']}/do/submit", f"/f/request/{record['id']}", version=1)
@@ -69,7 +46,7 @@ def test_stale_version_on_the_page_is_refused_and_changes_nothing(people, page):
     assert stage(people, record["id"]) == "draft"
 
 
-def test_approver_acts_from_the_record_page(people, page):
+def test_approver_acts_from_the_record_page(post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     fin1 = page("fin1")
@@ -82,7 +59,7 @@ def test_approver_acts_from_the_record_page(people, page):
     assert f'data-testid="task-{task["id"]}"' not in after and "“ok”" in after
 
 
-def test_reject_without_a_comment_is_refused_on_the_page(people, page):
+def test_reject_without_a_comment_is_refused_on_the_page(post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     task = open_tasks(people["fin1"])[0]
@@ -93,7 +70,7 @@ def test_reject_without_a_comment_is_refused_on_the_page(people, page):
     assert stage(people, body["id"]) == "draft"  # the flow's rejected stage
 
 
-def test_hand_on_from_the_page(people, page):
+def test_hand_on_from_the_page(post, people, page):
     body = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     post(page("fin1"), f"/tasks/{task['id']}/reassign", "/tasks", to="gm", next="/tasks")
@@ -101,7 +78,7 @@ def test_hand_on_from_the_page(people, page):
     assert task["id"] not in [t["id"] for t in open_tasks(people["fin1"])]
 
 
-def test_inbox_tabs_and_batch_approve(people, page):
+def test_inbox_tabs_and_batch_approve(csrf_from, people, page):
     first = submit(people["rita"], amount="10")
     second = submit(people["rita"], amount="20")
     inbox = html(page("fin1"), "/tasks")
@@ -125,7 +102,7 @@ def test_copied_to_me_tab_lists_cc(people, page):
     assert f'/f/request/{body["id"]}' in cc
 
 
-def test_withdraw_from_the_page(people, page):
+def test_withdraw_from_the_page(post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     post(page("rita"), f"/f/request/{body['id']}/withdraw", detail)
@@ -133,7 +110,7 @@ def test_withdraw_from_the_page(people, page):
     assert open_tasks(people["fin1"]) == []
 
 
-def test_comment_required_transition_refused_without_comment(people, page):
+def test_comment_required_transition_refused_without_comment(post, people, page):
     record = people["rita"].create("request", subject="Chairs", amount="10")
     detail = f"/f/request/{record['id']}"
     assert "cancel" in buttons(html(page("boss"), detail))
@@ -145,7 +122,7 @@ def test_comment_required_transition_refused_without_comment(people, page):
     assert buttons(shown) == [] and "“not needed”" in shown
 
 
-def test_comments_join_the_history(people, page):
+def test_comments_join_the_history(post, people, page):
     record = people["rita"].create("request", subject="Chairs", amount="10")
     detail = f"/f/request/{record['id']}"
     post(page("rita"), f"/f/request/{record['id']}/comment", detail, comment="请尽快处理")
@@ -163,7 +140,7 @@ def test_comment_on_an_unreadable_record_is_404(people, make_user):
     assert stranger.post(f"{URL}/{record['id']}/comments", json={"comment": "x"}).status_code in (403, 404)
 
 
-def test_a_step_without_approver_reaches_the_admins(people, page, app, make_user):
+def test_a_step_without_approver_reaches_the_admins(post, people, page, app, make_user):
     from tests.conftest import ApiClient
 
     with app.extensions["engine"].db.transaction() as session:

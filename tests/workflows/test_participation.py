@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.auth.test_login import login
 from tests.workflows.claims import URL, step, submit
 
 
 @pytest.fixture
-def reads(build):
+def reads(login, build):
     """reads(app, cast) → reads(name, record_id): where that user can see the record."""
 
     def make(app, cast):
@@ -43,7 +42,7 @@ def task_of(client) -> dict:
     return task
 
 
-def test_handing_a_task_on_ends_read_access(build, reads):
+def test_handing_a_task_on_ends_read_access(login, build, reads):
     app, cast = build([step([{"user": "dan"}])])
     check = reads(app, cast)
     record = submit(cast["ann"])

@@ -5,14 +5,13 @@ from __future__ import annotations
 import html as markup
 
 from tests.workflows.conftest import open_tasks, submit
-from tests.workflows.test_pages import page, post  # noqa: F401  (fixture)
 
 
 def flashed(response) -> str:
     return markup.unescape(response.get_data(as_text=True))
 
 
-def test_reject_without_comment_names_the_comment_in_chinese(people, page):  # noqa: F811
+def test_reject_without_comment_names_the_comment_in_chinese(post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     task = open_tasks(people["fin1"])[0]
@@ -21,7 +20,7 @@ def test_reject_without_comment_names_the_comment_in_chinese(people, page):  # n
     assert "validation failed" not in text
 
 
-def test_reject_without_comment_names_the_comment_in_english(people, page):  # noqa: F811
+def test_reject_without_comment_names_the_comment_in_english(post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     task = open_tasks(people["fin1"])[0]

@@ -104,8 +104,7 @@ def test_skip_if_approved_before_does_not_pass_the_submitter(build):
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "review"
 
 
-def test_the_record_page_does_not_offer_to_hand_on_to_the_submitter_or_the_owner(build):
-    from tests.auth.test_login import login
+def test_the_record_page_does_not_offer_to_hand_on_to_the_submitter_or_the_owner(login, build):
 
     app, cast = build([step([{"user": "bob"}, {"user": "cat"}])])
     record = cast["clerk"].create("claim", subject="For ann", owner="ann")

@@ -6,12 +6,11 @@ import re
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
 from tests.workflows.conftest import URL, open_tasks, submit
 
 
 @pytest.fixture
-def page(app, people):
+def page(login, app, people):
     """page("rita") → a logged-in browser session for one of the cast."""
     sessions = {}
 
@@ -112,7 +111,7 @@ def test_a_final_stage_offers_no_edit_and_the_service_takes_none(people, page):
 # -- batch approve --------------------------------------------------------------------
 
 
-def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(people, page):
+def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(csrf_from, people, page):
     first, second = submit(people["rita"], amount="10"), submit(people["rita"], amount="10")
     third = submit(people["rita"], amount="10")
     mine = {t["record_id"]: t["id"] for t in open_tasks(people["fin1"])}
@@ -132,7 +131,7 @@ def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(people, page)
     assert stages == {"approved"}
 
 
-def test_batch_approve_has_one_size_limit_on_the_page_and_in_the_api(people, page):
+def test_batch_approve_has_one_size_limit_on_the_page_and_in_the_api(csrf_from, people, page):
     submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     ids = [task["id"], *range(10**9, 10**9 + 200)]  # 201 ids
