@@ -8,7 +8,7 @@ registered type on its `samples`):
   schema is assembled from), `build_settings` (raw keys → frozen settings on FieldDef),
   `check_definition` (semantic checks, JSON-pointer messages), `value_kind`;
 - store: `column_type`, `storage_signature`;
-- codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`;
+- codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`, `start_value`;
 - reading: `text` (plain, any output path), `html` (pages), `to_cell` / `from_cell` /
   `cell_hint` (spreadsheets);
 - list filters: `query_ops` (which of `=`, `__gte`, `__lte`, `__contains` it takes),
@@ -261,6 +261,11 @@ class FieldType:
 
     def is_empty(self, value: Any) -> bool:
         return value is None or value == "" or value == []
+
+    def start_value(self, field: FieldDef) -> Any:
+        """The stored value a new record starts with when the engine sets it and no default
+        does (a count or sum over the records linking here: none yet, so 0); None: nothing."""
+        return None
 
     # -- list filters ------------------------------------------------------------------
 

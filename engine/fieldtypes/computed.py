@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -199,6 +200,10 @@ class RollupType(FieldType):
 
     def value_kind(self, field: FieldDef) -> str:
         return "integer" if field.rollup and field.rollup[0] == "count" else "decimal"
+
+    def start_value(self, field: FieldDef) -> Any:
+        aggregate = field.rollup[0] if field.rollup else None
+        return 0 if aggregate == "count" else Decimal(0) if aggregate == "sum" else None  # nothing links here yet
 
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         """The form exists, `link` is its link field pointing here, `value` names one of its numbers."""

@@ -8,7 +8,6 @@ applied, `visible_if`-hidden fields are dropped, then required, type constraints
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
@@ -99,8 +98,8 @@ def prepare_values(
         for field in form.fields:
             if field.name not in given and not field.computed and field.default is not None:
                 values[field.name] = default_value(field, ctx)
-            elif field.type == "rollup" and field.rollup and field.rollup[0] in ("count", "sum"):
-                values[field.name] = 0 if field.rollup[0] == "count" else Decimal(0)  # nothing links here yet
+            elif (start := field.field_type.start_value(field)) is not None:
+                values[field.name] = start
     values.update(given)
     compute_formulas(form, values, meta, ctx)
     for name in hidden_by_condition(form, values, meta, ctx):

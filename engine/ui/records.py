@@ -6,7 +6,6 @@ errors back next to the fields (nothing the user typed is lost)."""
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
@@ -240,8 +239,7 @@ def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
     for field in form.fields:
         if field.default is not None and not field.computed:
             data[field.name] = encode_value(field, default_value(field, ctx), ctx)
-        if field.type == "rollup" and field.rollup and field.rollup[0] in ("count", "sum"):
-            start = 0 if field.rollup[0] == "count" else Decimal(0)  # what create stores: nothing links here yet
+        if (start := field.field_type.start_value(field)) is not None:  # what create stores
             data[field.name] = encode_value(field, start, ctx)
         if field.is_table:  # start with the rows a user must fill (at least one)
             data[field.name] = [{} for _ in range(max(field.min_rows or 1, 1))]

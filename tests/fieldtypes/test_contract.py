@@ -152,6 +152,7 @@ def calls(kind: FieldType, fdef: FieldDef, world: Any, refs: Any) -> dict[str, A
         "parse_query": lambda: kind.parse_query(fdef, query_text(value), world) if scalar(value) else None,
         "check": lambda: kind.check(fdef, decoded, world),
         "is_empty": lambda: kind.is_empty(value),
+        "start_value": lambda: kind.start_value(fdef),
         "text": lambda: kind.text(fdef, value, refs),
         "html": lambda: kind.html(fdef, value, refs),
         "to_cell": lambda: kind.to_cell(fdef, decoded, refs),
