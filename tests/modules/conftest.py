@@ -47,3 +47,59 @@ def upload(token_of):
         return client.post(f"/f/{form}/import", data={"csrf_token": token, "file": (io.BytesIO(data), name), **extra},
                            content_type="multipart/form-data")
     return send
+
+
+# -- the sales order flow -------------------------------------------------------------------
+
+@pytest.fixture
+def staff(make_user):
+    """A sales company: two salespeople (managed by boss), a manager, finance, gm, production, warehouse."""
+    make_user("boss", "sales_manager")
+    return {
+        "zhang": make_user("zhang", "sales", manager="boss"),
+        "li": make_user("li", "sales", manager="boss"),
+        "manager": make_user("manager", "sales_manager"),
+        "fin": make_user("fin", "finance"),
+        "gm": make_user("gm", "general_manager"),
+        "plant": make_user("plant", "production"),
+        "store": make_user("store", "warehouse"),
+    }
+
+
+@pytest.fixture
+def customer(staff):
+    """The id of zhang's customer."""
+    return staff["zhang"].create("customer", name="杭州恒达机械", owner="zhang")["id"]
+
+
+@pytest.fixture
+def order_of():
+    """order_of(client, customer, qty, price, **fields) → a new sales order with one line."""
+
+    def create(client, customer, qty, price, **fields):
+        return client.create("sales_order", customer=customer, delivery_date="2027-01-31",
+                             items=[{"product": "气动阀门", "qty": qty, "price": price}], **fields)
+    return create
+
+
+@pytest.fixture
+def fire():
+    """fire(client, record_url, transition, **body) → the response to firing a transition."""
+    return lambda client, url, name, **body: client.post(f"{url}/transitions/{name}", json=body)
+
+
+@pytest.fixture
+def tasks_of():
+    """tasks_of(client) → the client's user's open tasks."""
+    return lambda client: client.get("/api/tasks?status=open").get_json()
+
+
+@pytest.fixture
+def approve_all(tasks_of):
+    """approve_all(client, record_id) → every open task of the client's user on that record approved."""
+
+    def approve(client, record_id):
+        for task in tasks_of(client):
+            if task["record_id"] == record_id:
+                assert client.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+    return approve

@@ -8,7 +8,8 @@ from html import unescape
 
 import pytest
 
-from tests.modules.test_order_flow import ORDERS, approve_all, fire, order_of
+ORDERS = "/api/forms/sales_order/records"
+
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def charts(login):
     return read
 
 
-def test_each_salesperson_sees_their_own_numbers(charts, app, staff):
+def test_each_salesperson_sees_their_own_numbers(order_of, charts, app, staff):
     zhang, li = staff["zhang"], staff["li"]
     mine = zhang.create("customer", name="甲", grade="A", owner="zhang")["id"]
     theirs = li.create("customer", name="乙", grade="B", owner="li")["id"]
@@ -56,7 +57,7 @@ def test_each_salesperson_sees_their_own_numbers(charts, app, staff):
     assert charts(app, "zhang")["grades"] == {"A类（重点）": 1}
 
 
-def test_rates_and_amounts(charts, app, staff):
+def test_rates_and_amounts(approve_all, fire, order_of, charts, app, staff):
     zhang, fin, store = staff["zhang"], staff["fin"], staff["store"]
     customer = zhang.create("customer", name="丙", owner="zhang")["id"]
     order = order_of(zhang, customer, 3, "1000.00")
@@ -88,7 +89,7 @@ def test_the_dashboard_page_draws_with_echarts(login, app, staff):
     assert "vendor/echarts/echarts.min.js" in page and "js/charts.js" in page
 
 
-def test_approval_lead_time_in_hours(charts, app, staff):
+def test_approval_lead_time_in_hours(approve_all, fire, order_of, charts, app, staff):
     from datetime import timedelta
 
     from sqlalchemy import update
@@ -108,7 +109,7 @@ def test_approval_lead_time_in_hours(charts, app, staff):
     assert charts(app, "li")["approval_hours"] == "—"  # not li's order
 
 
-def test_amounts_by_month(charts, app, staff):
+def test_amounts_by_month(order_of, charts, app, staff):
     zhang = staff["zhang"]
     customer = zhang.create("customer", name="戊", owner="zhang")["id"]
     order_of(zhang, customer, 1, "100.00", order_date="2026-01-15")

@@ -11,49 +11,12 @@ ORDERS = "/api/forms/sales_order/records"
 OPPS = "/api/forms/opportunity/records"
 
 
-@pytest.fixture
-def staff(make_user):
-    make_user("boss", "sales_manager")
-    return {
-        "zhang": make_user("zhang", "sales", manager="boss"),
-        "li": make_user("li", "sales", manager="boss"),
-        "manager": make_user("manager", "sales_manager"),
-        "fin": make_user("fin", "finance"),
-        "gm": make_user("gm", "general_manager"),
-        "plant": make_user("plant", "production"),
-        "store": make_user("store", "warehouse"),
-    }
-
-
-def order_of(client, customer, qty, price, **fields):
-    return client.create("sales_order", customer=customer, delivery_date="2027-01-31",
-                         items=[{"product": "气动阀门", "qty": qty, "price": price}], **fields)
-
-
-def fire(client, url, name, **body):
-    return client.post(f"{url}/transitions/{name}", json=body)
-
-
-def tasks_of(client):
-    return client.get("/api/tasks?status=open").get_json()
-
-
-def approve_all(client, record_id):
-    for task in tasks_of(client):
-        if task["record_id"] == record_id:
-            assert client.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
-
-
 def stage(client, url):
     return client.get(url).get_json()["stage"]
 
 
-@pytest.fixture
-def customer(staff):
-    return staff["zhang"].create("customer", name="杭州恒达机械", owner="zhang")["id"]
-
-
-def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(staff, customer):
+def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(
+        approve_all, fire, order_of, tasks_of, staff, customer):
     zhang, fin, manager = staff["zhang"], staff["fin"], staff["manager"]
     order = order_of(zhang, customer, 8, "10000.00")
     url = f"{ORDERS}/{order['id']}"
@@ -106,7 +69,7 @@ def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(staf
     ("3000.00", ["finance"]),
     ("30000.00", ["finance", "manager", "gm"]),
 ])
-def test_review_steps_follow_the_amount(staff, customer, price, steps):
+def test_review_steps_follow_the_amount(approve_all, fire, order_of, tasks_of, staff, customer, price, steps):
     order = order_of(staff["zhang"], customer, 10, price)  # 30,000 or 300,000
     url = f"{ORDERS}/{order['id']}"
     fire(staff["zhang"], url, "submit")
@@ -119,7 +82,7 @@ def test_review_steps_follow_the_amount(staff, customer, price, steps):
     assert seen == steps and stage(staff["zhang"], url) == "scheduling"
 
 
-def test_submit_needs_lines_and_a_delivery_date(staff, customer):
+def test_submit_needs_lines_and_a_delivery_date(fire, staff, customer):
     draft = staff["zhang"].create("sales_order", customer=customer)
     refused = fire(staff["zhang"], f"{ORDERS}/{draft['id']}", "submit")
     assert refused.status_code == 422
@@ -127,7 +90,7 @@ def test_submit_needs_lines_and_a_delivery_date(staff, customer):
     assert stage(staff["zhang"], f"{ORDERS}/{draft['id']}") == "draft"
 
 
-def test_cancel_needs_a_comment_and_a_manager(staff, customer):
+def test_cancel_needs_a_comment_and_a_manager(fire, order_of, staff, customer):
     order = order_of(staff["zhang"], customer, 1, "100.00")
     url = f"{ORDERS}/{order['id']}"
     assert fire(staff["zhang"], url, "cancel", comment="x").status_code == 403
@@ -135,7 +98,7 @@ def test_cancel_needs_a_comment_and_a_manager(staff, customer):
     assert fire(staff["manager"], url, "cancel", comment="客户取消").get_json()["stage"] == "cancelled"
 
 
-def test_rejection_returns_the_order_to_draft_for_rework(staff, customer):
+def test_rejection_returns_the_order_to_draft_for_rework(fire, order_of, tasks_of, staff, customer):
     order = order_of(staff["zhang"], customer, 1, "100.00")
     url = f"{ORDERS}/{order['id']}"
     fire(staff["zhang"], url, "submit")
@@ -146,7 +109,7 @@ def test_rejection_returns_the_order_to_draft_for_rework(staff, customer):
     assert staff["zhang"].patch(url, json={"version": version, "fields": {"discount": "0"}}).status_code == 200
 
 
-def test_warehouse_and_production_see_orders_from_scheduling_on(staff, customer):
+def test_warehouse_and_production_see_orders_from_scheduling_on(approve_all, fire, order_of, staff, customer):
     order = order_of(staff["zhang"], customer, 1, "100.00")
     url = f"{ORDERS}/{order['id']}"
     assert staff["store"].get(url).status_code == 404
@@ -157,7 +120,7 @@ def test_warehouse_and_production_see_orders_from_scheduling_on(staff, customer)
     assert staff["plant"].get(ORDERS).get_json()["total"] == 1
 
 
-def test_opportunity_pipeline_and_a_win_that_creates_the_order(staff, customer):
+def test_opportunity_pipeline_and_a_win_that_creates_the_order(fire, staff, customer):
     zhang = staff["zhang"]
     opp = zhang.create("opportunity", title="恒达 2027 阀门采购", customer=customer)
     url = f"{OPPS}/{opp['id']}"
@@ -179,7 +142,7 @@ def test_opportunity_pipeline_and_a_win_that_creates_the_order(staff, customer):
     assert order["fields"]["salesperson"] == "zhang"
 
 
-def test_losing_needs_a_reason(staff, customer):
+def test_losing_needs_a_reason(fire, staff, customer):
     zhang = staff["zhang"]
     opp = zhang.create("opportunity", title="丢单", customer=customer)
     url = f"{OPPS}/{opp['id']}"
@@ -190,7 +153,7 @@ def test_losing_needs_a_reason(staff, customer):
     assert lost["stage"] == "lost" and lost["fields"]["probability"] == 0
 
 
-def test_the_edit_button_follows_the_stage(login, staff, customer, app):
+def test_the_edit_button_follows_the_stage(fire, order_of, login, staff, customer, app):
 
     order = order_of(staff["zhang"], customer, 1, "100.00")
     url = f"{ORDERS}/{order['id']}"
@@ -204,7 +167,7 @@ def test_the_edit_button_follows_the_stage(login, staff, customer, app):
     assert edit.status_code == 302 and edit.headers["Location"].endswith(f"/f/sales_order/{order['id']}")
 
 
-def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(login, staff, customer, app):
+def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(order_of, login, staff, customer, app):
 
     zhang = staff["zhang"]
     order = order_of(zhang, customer, 2, "100.00")
@@ -230,7 +193,7 @@ def test_the_customer_page_shows_its_orders_opportunities_and_follow_ups(login, 
     assert browser.get("/f/follow_up/new?customer=999999").status_code == 200  # unknown: just not filled
 
 
-def test_partial_payments_roll_up_into_collected_and_outstanding(staff, customer, make_user):
+def test_partial_payments_roll_up_into_collected_and_outstanding(order_of, staff, customer, make_user):
     zhang, fin = staff["zhang"], staff["fin"]
     order = order_of(zhang, customer, 2, "5000.00")
     other = order_of(zhang, customer, 1, "100.00")

@@ -3,10 +3,12 @@
 the general manager, who reads every order whole, can take it (docs/reference.md, Approvals)."""
 from __future__ import annotations
 
-from tests.modules.test_order_flow import ORDERS, customer, fire, order_of, staff, tasks_of  # noqa: F401, F811
+ORDERS = "/api/forms/sales_order/records"
 
 
-def test_finance_review_is_handed_on_only_to_who_sees_the_whole_order(login, app, staff, customer):  # noqa: F811
+
+def test_finance_review_is_handed_on_only_to_who_sees_the_whole_order(
+        fire, order_of, tasks_of, login, app, staff, customer):
     order = order_of(staff["zhang"], customer, 8, "10000.00")
     assert fire(staff["zhang"], f"{ORDERS}/{order['id']}", "submit").status_code == 200
     (task,) = [t for t in tasks_of(staff["fin"]) if t["record_id"] == order["id"]]

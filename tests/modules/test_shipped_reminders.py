@@ -10,7 +10,8 @@ import pytest
 from engine.scheduler import run_pass
 from tests.conftest import ENGINE_ZONE as SHANGHAI
 from tests.conftest import engine_today
-from tests.modules.test_order_flow import ORDERS, approve_all, fire, order_of
+
+ORDERS = "/api/forms/sales_order/records"
 
 CUSTOMERS = "/api/forms/customer/records"
 
@@ -41,7 +42,7 @@ def nine(day: date) -> datetime:
     return datetime.combine(day, time(9, 0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
-def test_order_review_is_reminded_then_escalated(staff, run):
+def test_order_review_is_reminded_then_escalated(fire, order_of, staff, run):
     customer = staff["zhang"].create("customer", name="宁波港机", owner="zhang")["id"]
     order = order_of(staff["zhang"], customer, 1, "100.00")
     submitted = fire(staff["zhang"], f"{ORDERS}/{order['id']}", "submit").get_json()
@@ -80,7 +81,7 @@ def test_a_follow_up_record_updates_its_customer_and_reschedules(staff, run, app
     assert texts(staff["zhang"], "reminder") == ["明天跟进客户 湖州电机，电话 "]
 
 
-def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(staff, run):
+def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(fire, staff, run):
     zhang, li = staff["zhang"], staff["li"]
     customer = zhang.create("customer", name="温州泵阀", owner="zhang")
     url = f"{CUSTOMERS}/{customer['id']}"
@@ -101,7 +102,7 @@ def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(staff, run):
         [("system", "release"), ("li", "claim")]
 
 
-def test_payment_reminders_before_and_after_the_due_date(staff, run, make_user):
+def test_payment_reminders_before_and_after_the_due_date(approve_all, fire, order_of, staff, run, make_user):
     zhang, fin = staff["zhang"], staff["fin"]
     make_user("plant", "production")
     store = make_user("store", "warehouse")
@@ -129,7 +130,7 @@ def test_payment_reminders_before_and_after_the_due_date(staff, run, make_user):
     assert len(texts(staff["boss_client"], "reminder")) == 0  # manager_of zhang is boss, not lisa
 
 
-def test_after_sales_ticket_flow_with_its_response_sla(staff, run, make_user):
+def test_after_sales_ticket_flow_with_its_response_sla(fire, order_of, staff, run, make_user):
     zhang = staff["zhang"]
     store = make_user("store", "warehouse")
     customer = zhang.create("customer", name="丽水机电", owner="zhang")["id"]
