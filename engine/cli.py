@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from engine.errors import DefinitionError, EngineError, SchemaChangeRefused
-from engine.i18n import _
+from engine.i18n import LOCALES, _
 from engine.settings import load_settings
 
 
@@ -458,8 +458,11 @@ def _with_session(fn):
 @click.option("--display-name", default=None, metavar="TEXT", help="Name shown to people (default: the user name).")
 @click.option("--address", "addresses", multiple=True, metavar="CHANNEL=ADDRESS",
               help="The user's address for a notification channel that needs one (repeatable).")
+@click.option("--lang", "lang", type=click.Choice(LOCALES), default=None,
+              help="The language the user reads: pages after signing in, notifications, email "
+                   "(default: the product's, zh_CN).")
 def users_add(name: str, password: str, roles: str, manager: str | None, email: str | None,
-              display_name: str | None, addresses: tuple[str, ...]) -> None:
+              display_name: str | None, addresses: tuple[str, ...], lang: str | None) -> None:
     """Create a user."""
     from engine.auth.users import create_user
     from engine.definitions import load_directory
@@ -482,7 +485,7 @@ def users_add(name: str, password: str, roles: str, manager: str | None, email: 
         if unknown:
             _fail(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(sorted(known or ()))}")
         user = create_user(session, name, password, role_set, email=email, manager=manager,
-                           display_name=display_name)
+                           display_name=display_name, language=lang)
         set_addresses(session, user.id, channel_addresses)
         return user
 

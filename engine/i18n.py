@@ -14,22 +14,31 @@ from typing import Any
 
 #: Languages the catalogue speaks; the first is the product's default.
 LOCALES = ("zh_CN", "en")
-#: Outside a request (a CLI command run with --lang): the catalogue `_` reads from.
+#: The catalogue `speaking` chose (a CLI command run with --lang, a notification rendered for
+#: its reader); None: the request's language, outside a request English.
 _OUTSIDE: ContextVar[Any] = ContextVar("engine_language", default=None)
 
 
+def language_code(value: str | None) -> str | None:
+    """A language as written by people or browsers (`zh`, `zh-CN`, `en_US` ...) → the locale
+    of the catalogue that speaks it (one of LOCALES), or None."""
+    wanted = (value or "").strip().replace("-", "_").lower()
+    return next((locale for locale in LOCALES if wanted and wanted.startswith(locale[:2])), None)
+
+
 def _(message: str, **params: Any) -> str:
-    """Translate for the current request; outside a request (CLI, scheduler) English, or the
-    language set by `speaking`. Flask is not imported here: without it (`engine validate`)
-    there can be no request."""
+    """Translate in the language set by `speaking`, else the current request's; outside a
+    request English. Flask is not imported here: without it (`engine validate`) there can
+    be no request."""
+    catalogue = _OUTSIDE.get()
+    if catalogue is not None:
+        message = catalogue.gettext(message)
+        return message % params if params else message
     flask = sys.modules.get("flask")
     if flask is not None and flask.has_request_context():
         from flask_babel import gettext
 
         return gettext(message, **params)
-    catalogue = _OUTSIDE.get()
-    if catalogue is not None:
-        message = catalogue.gettext(message)
     return message % params if params else message
 
 
@@ -51,8 +60,12 @@ def catalogue(locale: str) -> Any:
 
 @contextmanager
 def speaking(locale: str | None) -> Iterator[None]:
-    """Messages made outside a request (`engine export --lang zh_CN`) in `locale`."""
-    token = _OUTSIDE.set(None if not locale or locale.startswith("en") else catalogue(locale))
+    """Messages made by `_` in `locale`, in a request or outside one (`engine export --lang
+    zh_CN`, a notification for its reader); None: as without it."""
+    from gettext import NullTranslations
+
+    chosen = None if not locale else NullTranslations() if locale.startswith("en") else catalogue(locale)
+    token = _OUTSIDE.set(chosen)
     try:
         yield
     finally:

@@ -11,7 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from engine.definitions.model import ADMIN_ROLE
 from engine.errors import Conflict, NotFound, ValidationFailed
-from engine.i18n import _
+from engine.i18n import LOCALES, _, language_code
 from engine.store.system import user_roles, users
 
 MIN_PASSWORD = 8
@@ -36,6 +36,8 @@ class User:
     manager: str | None = None
     active: bool = True
     session_epoch: int = 0
+    #: The language the user reads (one of LOCALES); None: the product's default.
+    language: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -52,7 +54,8 @@ SYSTEM_USER = User(id=0, name="system", roles=frozenset({ADMIN_ROLE}))
 def _row_to_user(session: Session, row) -> User:
     roles = session.scalars(select(user_roles.c.role).where(user_roles.c.user_id == row.id)).all()
     return User(id=row.id, name=row.name, roles=frozenset(roles), display_name=row.display_name,
-                email=row.email, manager=row.manager, active=row.active, session_epoch=row.session_epoch)
+                email=row.email, manager=row.manager, active=row.active, session_epoch=row.session_epoch,
+                language=row.language)
 
 
 def get_user(session: Session, name: str) -> User | None:
@@ -76,9 +79,22 @@ def check_password_rules(password: str) -> None:
                                                  max=MAX_PASSWORD)]})
 
 
+def check_language(value: str | None) -> str | None:
+    """A user's language as stored: a catalogue locale (`zh-CN` reads as zh_CN), or None for
+    the product's default; ValidationFailed (`language`) for a language the product lacks."""
+    if value is None or not value.strip():
+        return None
+    code = language_code(value)
+    if code is None:
+        raise ValidationFailed({"language": [_("must be one of %(choices)s", choices=", ".join(LOCALES))]})
+    return code
+
+
 def create_user(session: Session, name: str, password: str | None, roles: set[str] | frozenset[str],
                 *, email: str | None = None, manager: str | None = None,
-                display_name: str | None = None, enforce_rules: bool = True) -> User:
+                display_name: str | None = None, enforce_rules: bool = True,
+                language: str | None = None) -> User:
+    language = check_language(language)
     if get_user(session, name) is not None:
         raise Conflict(_("user '%(name)s' already exists", name=name), code="user_exists")
     if manager and get_user(session, manager) is None:
@@ -87,6 +103,7 @@ def create_user(session: Session, name: str, password: str | None, roles: set[st
         check_password_rules(password)
     user_id = session.execute(insert(users).values(
         name=name, display_name=display_name, email=email, manager=manager, active=True, session_epoch=0,
+        language=language,
         password_hash=hash_password(password) if password else None,
         created_at=datetime.now(UTC),
     ).returning(users.c.id)).scalar_one()
@@ -108,6 +125,9 @@ def update_user(session: Session, name: str, **values: object) -> User:
         raise NotFound(f"no user '{name}'")
     roles = values.pop("roles", None)
     password = values.pop("password", None)
+    if "language" in values:
+        language = values["language"]
+        values["language"] = check_language(None if language is None else str(language))
     if password is not None:
         check_password_rules(str(password))
         values["password_hash"] = hash_password(str(password))
@@ -123,6 +143,11 @@ def update_user(session: Session, name: str, **values: object) -> User:
     updated = get_user_by_id(session, user.id)
     assert updated is not None
     return updated
+
+
+def set_language(session: Session, user_id: int, language: str | None) -> None:
+    """Store the language the user reads (their switch in the pages); None: the product's default."""
+    session.execute(update(users).where(users.c.id == user_id).values(language=check_language(language)))
 
 
 def authenticate(session: Session, name: str, password: str) -> User | None:

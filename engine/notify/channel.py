@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from engine.i18n import _
+from engine.i18n import LOCALES, _
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 MAX_ADDRESS = 255
@@ -67,6 +67,9 @@ class Message:
     record_id: int | None
     url: str | None  # the record's page when ENGINE_BASE_URL is set
     created_at: datetime
+    #: The recipient's language (a catalogue locale): a channel that adds words of its own
+    #: makes them `with speaking(message.language)`. Not part of the payload.
+    language: str = LOCALES[0]
 
     def payload(self) -> dict[str, Any]:
         """The notification as JSON (the webhook's body)."""

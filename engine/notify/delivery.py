@@ -103,8 +103,10 @@ def _send_batch(db: Database, channels: Channels, now: datetime) -> list[str] | 
             .with_for_update(of=deliveries, skip_locked=True)).mappings().all()
         if not rows:
             return None
+        languages = dict(session.execute(select(users.c.name, users.c.language).where(
+            users.c.name.in_(sorted({row["user_name"] for row in rows})))).all())
         for row in rows:
-            error = _send(channels, row)
+            error = _send(channels, {**row, "language": languages.get(row["user_name"])})
             attempts = row["attempts"] + 1
             if error is None:
                 values = {"status": "sent", "sent_at": now, "attempts": attempts, "last_error": None}
@@ -126,14 +128,16 @@ def _send_batch(db: Database, channels: Channels, now: datetime) -> list[str] | 
 
 
 def message(channels: Channels, row: Any) -> Message:
-    """The delivery `row` (joined with its notification) as its channel receives it."""
+    """The delivery `row` (joined with its notification, with its recipient's `language`) as
+    its channel receives it: the text in the recipient's language, else the product's."""
     params = dict(row["params"] or {})
+    language = row.get("language") or DEFAULT_LOCALE
     link = (f"{channels.base_url.rstrip('/')}/f/{row['form']}/{row['record_id']}"
             if channels.base_url and row["form"] and row["record_id"] else None)
     return Message(event_id=row["notification_id"], channel=row["channel"], target=row["target"],
-                   user=row["user_name"], kind=row["kind"], text=render(row["kind"], params, locale=DEFAULT_LOCALE),
+                   user=row["user_name"], kind=row["kind"], text=render(row["kind"], params, locale=language),
                    params=params, form=row["form"], record_id=row["record_id"], url=link,
-                   created_at=row["created_at"])
+                   created_at=row["created_at"], language=language)
 
 
 def _send(channels: Channels, row: Any) -> str | None:

@@ -1,10 +1,12 @@
 """A notification's text, made when it is read and in the reader's language.
 
 A notification is stored as `kind` + `params`; its text is rendered from the catalogue
-when shown (the in-app inbox in the request's language, email and webhook in the
-product's language, `DEFAULT_LOCALE`). A reminder's `message` is definition text: its
-`{field}` placeholders are filled per reader, so each recipient's text shows only what
-that recipient may see (`per_reader`).
+when shown: the in-app inbox in the request's language (which is the reader's stored
+language unless they chose another for the request), email, webhook and every other
+channel in the recipient's language (`language_of`: `users.language`, else the product's,
+`DEFAULT_LOCALE`). A reminder's `message` is definition text: its `{field}` placeholders
+are filled per reader when the reminder fires, so each recipient's text shows only what
+that recipient may see, as that recipient's language writes it (`per_reader`).
 """
 from __future__ import annotations
 
@@ -35,7 +37,8 @@ TEXTS = {
     "reminder": "%(message)s",
 }
 
-#: The language of text read outside a request (email, webhook, system comments).
+#: The product's language: what a reader without a language of their own reads, and what the
+#: system writes in history comments.
 DEFAULT_LOCALE = "zh_CN"
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -72,6 +75,11 @@ def title_for(form: FormDef, record: StoredRecord, hidden: frozenset[str]) -> st
     return record_title(form, record)
 
 
+def language_of(user: User | None) -> str:
+    """The language `user` reads notifications in: their own, else the product's."""
+    return (user.language if user is not None else None) or DEFAULT_LOCALE
+
+
 def reader(ctx: Context, name: str | None) -> User | None:
     """User `name`, read once per batch (the context's cache)."""
     if name is None:
@@ -90,10 +98,11 @@ def hidden_from(ctx: Context, form: FormDef, record: StoredRecord, name: str) ->
 
 
 def reminder_text(ctx: Context, template: str | None, form: FormDef, record: StoredRecord,
-                  hidden: frozenset[str] = frozenset(), name: str | None = None) -> str:
+                  hidden: frozenset[str] = frozenset(), name: str | None = None,
+                  locale: str = DEFAULT_LOCALE) -> str:
     """The reminder's text for reader `name`, from whom `hidden` fields are hidden: those
     placeholders read as empty (the reader's hide set, not the system's, decides). A value
-    reads as on pages (its type's `text`, in the product's language): a link as the linked
+    reads as on pages (its type's `text`, in the reader's language `locale`): a link as the linked
     record's title when the reader may read that record, else as "(no access)"; a user as
     their display name."""
     if not template:
@@ -123,26 +132,29 @@ def reminder_text(ctx: Context, template: str | None, form: FormDef, record: Sto
             if target is not None and person is not None:
                 title = readable_titles(ctx, target, [found], reader=person).get(found)
             refs = Refs(ctx=ctx, title=title)
-        with speaking(DEFAULT_LOCALE):
+        with speaking(locale):
             return kind.text(field, kind.encode(field, found, ctx), refs)
     return PLACEHOLDER.sub(value, template)
 
 
 def per_reader(ctx: Context, form: FormDef, record: StoredRecord, template: str | None,
                people: Iterable[str]) -> list[tuple[list[str], dict[str, Any]]]:
-    """A reminder's recipients grouped by the text they may read: (names, params) per group.
-    One group when nothing in the text can be hidden from anybody."""
+    """A reminder's recipients grouped by the text they read: (names, params) per group, a group
+    per set of fields hidden from its readers and, when values are filled in, per language.
+    One group when the text has no placeholder and its title cannot be hidden from anybody."""
     people = list(people)
     same_for_all = not PLACEHOLDER.search(template or "{}") and not any(
         form.title_field in p.hide for p in form.permissions.values())
     names_links = any((f := form.field(n)) is not None and type_of(f).links
                       for n in PLACEHOLDER.findall(template or ""))
-    readers: dict[tuple[frozenset[str], str | None], list[str]] = {}
-    for person in people:  # each reader's text shows only what they may see
+    fills_values = bool(PLACEHOLDER.search(template or ""))  # values read in the reader's language
+    readers: dict[tuple[frozenset[str], str | None, str | None], list[str]] = {}
+    for person in people:  # each reader's text shows only what they may see, as they read it
         hidden = frozenset() if same_for_all else hidden_from(ctx, form, record, person)
-        readers.setdefault((hidden, person if names_links else None), []).append(person)
+        language = language_of(reader(ctx, person)) if fills_values else None
+        readers.setdefault((hidden, person if names_links else None, language), []).append(person)
     out = []
-    for (hidden, _person), group in readers.items():
-        text = reminder_text(ctx, template, form, record, hidden, name=group[0])
+    for (hidden, _person, language), group in readers.items():
+        text = reminder_text(ctx, template, form, record, hidden, name=group[0], locale=language or DEFAULT_LOCALE)
         out.append((group, {"message": text, "title": title_for(form, record, hidden)}))
     return out

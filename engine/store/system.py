@@ -41,6 +41,8 @@ users = Table(
     # Bumped on logout and password change: invalidates every browser session.
     Column("session_epoch", Integer, nullable=False, default=0),
     Column("created_at", UTCDateTime, nullable=False),
+    # The language the user reads (a catalogue locale: zh_CN, en); NULL: the product's default.
+    Column("language", String(16)),
 )
 
 user_roles = Table(

@@ -1,4 +1,4 @@
-"""Admin pages: users (add, edit roles/manager/email, deactivate, reset password, API tokens)
+"""Admin pages: users (add, edit roles/manager/email/language, deactivate, reset password, API tokens)
 and the loaded configuration with its validation status."""
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from engine.ui import addresses as address_forms
 from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
 from engine.web.limits import accepts_body
+from engine.web.locale import LANGUAGES
 from engine.web.login import resolve_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -46,6 +47,7 @@ class UserForm(FlaskForm):
     email = BoundedEmailField(lazy("Email"), echo_limit=254, validators=[
         Optional(), Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$", message=lazy("not a valid email address"))])
     manager = SelectField(lazy("Manager"), choices=[], validate_choice=False)
+    language = SelectField(lazy("Language"), choices=[], validate_choice=False)  # checked by the service
     roles = SelectMultipleField(lazy("Roles"), choices=[], validate_choice=False)
     active = BooleanField(lazy("Active"), default=True)
     password = PasswordField(lazy("Password"), validators=[Optional(), Length(min=8, max=256)])
@@ -54,6 +56,8 @@ class UserForm(FlaskForm):
 def _fill_choices(form: UserForm, ctx) -> None:
     form.roles.choices = [SelectChoice(r.name, f"{r.title} ({r.name})") for r in ctx.app.roles.values()]
     form.manager.choices = [SelectChoice("", "—")] + [SelectChoice(u.name, u.label) for u in list_users(ctx.session)]
+    default = _("The product's default (%(language)s)", language=LANGUAGES["zh_CN"])
+    form.language.choices = [SelectChoice("", default)] + [SelectChoice(c, n) for c, n in LANGUAGES.items()]
 
 
 @bp.get("/users")
@@ -80,7 +84,8 @@ def new_user():
                     with ctx.session.begin_nested():
                         made = create_user(ctx.session, form.name.data, form.password.data, set(form.roles.data),
                                            email=form.email.data or None, manager=form.manager.data or None,
-                                           display_name=form.display_name.data or None)
+                                           display_name=form.display_name.data or None,
+                                           language=form.language.data or None)
                         address_forms.save(ctx.session, made.id, form)
                 except ValidationFailed as exc:
                     for key, messages in exc.fields.items():
@@ -96,7 +101,7 @@ def new_user():
 
 @bp.route("/users/<name>", methods=["GET", "POST"])
 def edit_user(name: str):
-    """Admins: edit a user (display name, roles, manager, addresses, password, active) and see their API
+    """Admins: edit a user (display name, roles, manager, language, addresses, password, active) and see their API
     tokens."""
     with use_case(write=request.method == "POST") as ctx:
         user = get_user(ctx.session, name)
@@ -104,13 +109,14 @@ def edit_user(name: str):
             abort(404)
         form = address_forms.with_address_fields(UserForm)(obj=None, data={
             "name": user.name, "display_name": user.display_name, "email": user.email, "manager": user.manager or "",
-            "roles": sorted(user.roles), "active": user.active, **address_forms.current(ctx.session, user.id)})
+            "roles": sorted(user.roles), "active": user.active, "language": user.language or "",
+            **address_forms.current(ctx.session, user.id)})
         _fill_choices(form, ctx)
         form.name.render_kw = {"readonly": True}
         if form.validate_on_submit():
             values = {"display_name": form.display_name.data or None, "email": form.email.data or None,
                       "manager": form.manager.data or None, "roles": set(form.roles.data),
-                      "active": form.active.data}
+                      "active": form.active.data, "language": form.language.data or None}
             if form.manager.data == name:
                 form.manager.errors = [_("a user cannot be their own manager")]
             else:

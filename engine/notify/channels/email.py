@@ -48,6 +48,7 @@ class Email(Channel):
         mail["To"] = message.target
         mail["Subject"] = message.text[:200]
         mail.set_content(message.text + (f"\n\n{message.url}" if message.url else ""))
+        mail["Content-Language"] = message.language.replace("_", "-")  # zh-CN, en (after the content)
         if url.scheme == "smtps":
             client: smtplib.SMTP = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=TIMEOUT,
                                                     context=ssl.create_default_context())
