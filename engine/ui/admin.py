@@ -62,7 +62,7 @@ def _fill_choices(form: UserForm, ctx) -> None:
 
 @bp.get("/users")
 def users():
-    """Admins: every user with display name, roles and status."""
+    """Admins: every user with display name, roles, manager, email, language and status."""
     with use_case() as ctx:
         everyone = list_users(ctx.session)
         roles = {r.name: r.title for r in ctx.app.roles.values()}

@@ -82,6 +82,7 @@ def test_the_admin_sets_a_users_language(app, admin_browser, make_user, csrf_fro
     assert _language(app, "al") == "en"
     assert re.search(r'<option selected value="en">English</option>',
                      admin_browser.get("/admin/users/al").get_data(as_text=True))
+    assert '<td data-testid="user-language">English</td>' in admin_browser.get("/admin/users").get_data(as_text=True)
     refused = admin_browser.post("/admin/users/al", data={**form, "language": "fr"})
     assert refused.status_code == 422 and "必须是以下之一：zh_CN, en" in refused.get_data(as_text=True)
     assert admin_browser.post("/admin/users/al", data={**form, "language": ""}).status_code == 302
