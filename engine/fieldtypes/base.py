@@ -12,7 +12,7 @@ registered type on its `samples`):
 - reading: `text` (plain, any output path), `html` (pages), `to_cell` / `from_cell` /
   `cell_hint` (spreadsheets);
 - list filters: `query_ops` (which of `=`, `__gte`, `__lte`, `__contains` it takes),
-  `filter_kind` / `filter_choices` (the list page's filter control);
+  `filter_kind` / `filter_choices` / `filter_attrs` (the list page's filter control);
 - writing: `widget` (the unbound WTForms field of the create/edit pages), `form_data`
   (a JSON value → the control's data); with the attributes `layout`, `wide`,
   `readonly_as_text`, `current_label` placing it on the page;
@@ -284,6 +284,10 @@ class FieldType:
     def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
         """(value, label) pairs of a "choice" or "at_least" filter."""
         return []
+
+    def filter_attrs(self, field: FieldDef, ctx: WidgetContext) -> dict[str, str]:
+        """More HTML attributes of the filter's control (a link's search of its form)."""
+        return {}
 
     # -- writing: the create/edit pages ------------------------------------------------
 

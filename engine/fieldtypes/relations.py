@@ -114,7 +114,10 @@ class LinkType(FieldType):
         return None if value is None else str(value)
 
     def filter_kind(self, field: FieldDef) -> str:
-        return ""  # no list control: `field=id` is for the API and the related-records lists
+        return "choice"  # a select that searches the linked form as people type (app.js)
+
+    def filter_attrs(self, field: FieldDef, ctx: WidgetContext) -> dict[str, str]:
+        return {"data-link-form": field.form or "", "data-link-title": ctx.title_of(field.form or "") or ""}
 
     def client_kind(self, field: FieldDef) -> str:
         return "integer"  # the record id; `link.field` paths read the linked record

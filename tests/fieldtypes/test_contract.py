@@ -161,6 +161,7 @@ def calls(kind: FieldType, fdef: FieldDef, world: Any, refs: Any) -> dict[str, A
         "query_ops": lambda: kind.query_ops(fdef),
         "filter_kind": lambda: kind.filter_kind(fdef),
         "filter_choices": lambda: kind.filter_choices(fdef, ctx),
+        "filter_attrs": lambda: kind.filter_attrs(fdef, ctx),
         "widget": lambda: kind.widget(fdef, ctx),
         "form_data": lambda: kind.form_data(fdef, value),
         "value_schema": lambda: kind.value_schema(fdef),
