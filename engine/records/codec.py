@@ -62,9 +62,10 @@ def readable_titles(ctx: Context, target: FormDef, ids: Iterable[int], reader: U
         return {}
     reader = reader or ctx.user
     table = ctx.runtime.tables(target.name).table
-    shows_title = (target.title_field in table.c
-                   and target.title_field not in ctx.gate.never_visible(reader, target, ctx.local_now))
-    title_col = table.c[target.title_field] if shows_title else table.c.id
+    title = target.title_field
+    shows_title = (title is not None and title in table.c
+                   and title not in ctx.gate.never_visible(reader, target, ctx.local_now))
+    title_col = table.c[title] if title is not None and shows_title else table.c.id
     condition = ctx.gate.row_filter(reader, target, "read", ctx.local_now)
     rows = ctx.session.execute(select(table.c.id, title_col).where(table.c.id.in_(ids), condition)).all()
     return {row[0]: str(row[1]) if shows_title and row[1] not in (None, "") else f"#{row[0]}" for row in rows}

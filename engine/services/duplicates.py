@@ -41,8 +41,9 @@ def duplicates(ctx: Context, form_name: str, field_name: str, text: str, exclude
     total = int(ctx.session.execute(select(func.count()).select_from(table).where(*same)).scalar_one())
     if not total:
         return {"count": 0, "records": [], "others": 0}
-    shows_title = form.title_field in table.c and form.title_field not in hidden
-    title = table.c[form.title_field] if shows_title else table.c.id
+    title_field = form.title_field
+    shows_title = title_field is not None and title_field in table.c and title_field not in hidden
+    title = table.c[title_field] if title_field is not None and shows_title else table.c.id
     seen = int(ctx.session.execute(select(func.count()).select_from(table).where(*same, readable)).scalar_one())
     rows = ctx.session.execute(select(table.c.id, title).where(*same, readable).order_by(table.c.id).limit(SHOWN)).all()
     records: list[dict[str, Any]] = [{"id": r[0], "title": str(r[1]) if r[1] is not None and shows_title

@@ -134,18 +134,19 @@ class Cells:
         wanted = sorted({t for t in texts if t and (target.name, t) not in self.titles and not text_problem(t)})
         table = self.ctx.runtime.tables(target.name).table
         condition = self.ctx.gate.row_filter(self.ctx.user, target, "read", self.ctx.local_now)
-        has_title = target.title_field in table.c
+        title_field = target.title_field
+        title_column = table.c[title_field] if title_field is not None and title_field in table.c else None
         for start in range(0, len(wanted), LOOKUP_CHUNK):
             chunk = wanted[start:start + LOOKUP_CHUNK]
             found: dict[str, list[int]] = {t: [] for t in chunk}
             ids = [int(t) for t in chunk if t.isdigit() and len(t) < 19]
             matches = [table.c.id.in_(ids)] if ids else []
             columns = [table.c.id]
-            if has_title:
-                matches.append(table.c[target.title_field].in_(chunk))
-                columns.append(table.c[target.title_field])
+            if title_column is not None:
+                matches.append(title_column.in_(chunk))
+                columns.append(title_column)
             for row in self.ctx.session.execute(select(*columns).where(or_(*matches), condition)):
-                if has_title and row[1] is not None and str(row[1]) in found:
+                if title_column is not None and row[1] is not None and str(row[1]) in found:
                     found[str(row[1])].append(row[0])
                 if str(row[0]) in found and row[0] not in found[str(row[0])]:
                     found[str(row[0])].append(row[0])
