@@ -19,8 +19,10 @@ import json
 import os
 import re
 import shutil
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,8 @@ from engine.app import create_app
 from engine.auth import users as users_module
 from engine.auth.users import create_user, issue_token
 from tests.databases import PG_BASE, PreparedDatabases, initialise  # noqa: F401 - PG_BASE, initialise: for tests
+
+pytest_plugins = ["tests.cli_fixtures"]  # env, engine_cli, free_port, get_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "configs"
@@ -233,6 +237,36 @@ def browser(app: Any, make_user: Callable[..., ApiClient]) -> Callable[..., Any]
 @pytest.fixture
 def admin_browser(browser: Callable[..., Any]) -> Any:
     return browser("root9", "admin")
+
+
+@pytest.fixture
+def race() -> Callable[[int, Callable[[int], Any]], list[Any]]:
+    """race(n, action) → [action(0), ..., action(n-1)], run by n threads released at once."""
+
+    def run(n: int, action: Callable[[int], Any]) -> list[Any]:
+        barrier = threading.Barrier(n)
+
+        def start(i: int) -> Any:
+            barrier.wait()
+            return action(i)
+
+        with ThreadPoolExecutor(n) as pool:
+            return list(pool.map(start, range(n)))
+    return run
+
+
+@pytest.fixture
+def approve_for_production(make_user: Callable[..., ApiClient]) -> Callable[[ApiClient, int], None]:
+    """approve_for_production(seller, order_id): a shipped sales order submitted and passed by
+    finance, so that warehouse and production see it (from 生产排期 on)."""
+
+    def approve(seller: ApiClient, order_id: int) -> None:
+        finance = make_user(f"fin{order_id}", "finance")
+        assert seller.post(f"/api/forms/sales_order/records/{order_id}/transitions/submit",
+                           json={}).status_code == 200
+        task = finance.get("/api/tasks").get_json()[0]
+        assert finance.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+    return approve
 
 
 CHROMIUM = "/usr/bin/chromium"

@@ -1,13 +1,10 @@
 """The `engine` command exactly as SPEC §1 documents it, run as a subprocess."""
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -17,41 +14,28 @@ from tests.conftest import SHIPPED
 ENGINE = str(Path(sys.executable).with_name("engine"))
 
 
-@pytest.fixture
-def env(db_url, tmp_path):
-    return {**os.environ, "DATABASE_URL": db_url, "ENGINE_CONFIG_DIR": str(SHIPPED),
-            "ENGINE_SECRET_KEY": "cli-test"}
-
-
-def run(env, *args, check=True, cwd=None):
-    result = subprocess.run([ENGINE, *args], env=env, capture_output=True, text=True, timeout=120, cwd=cwd)
-    if check:
-        assert result.returncode == 0, result.stdout + result.stderr
-    return result
-
-
-def test_init_creates_schema_and_admin_and_is_idempotent(env, tmp_path):
-    first = run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+def test_init_creates_schema_and_admin_and_is_idempotent(engine_cli, env, tmp_path):
+    first = engine_cli(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
     assert "created user admin" in first.stdout
-    second = run(env, "init", cwd=tmp_path)
+    second = engine_cli(env, "init", cwd=tmp_path)
     assert "created user admin" not in second.stdout
     assert "create table" not in second.stdout
 
 
-def test_init_on_sqlite_creates_the_instance_folder(tmp_path):
+def test_init_on_sqlite_creates_the_instance_folder(engine_cli, tmp_path):
     env = {**os.environ, "ENGINE_CONFIG_DIR": str(SHIPPED), "ENGINE_SECRET_KEY": "x"}
     env.pop("DATABASE_URL", None)
-    run(env, "init", "--admin-password", "pw", cwd=tmp_path)
+    engine_cli(env, "init", "--admin-password", "pw", cwd=tmp_path)
     assert (tmp_path / "instance" / "engine.db").exists()
 
 
-def test_users_add_and_token_give_working_api_access(env, tmp_path):
-    run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
-    run(env, "users", "add", "mgr", "--password", "mgr-password", "--roles", "sales_manager", cwd=tmp_path)
-    added = run(env, "users", "add", "zhang", "--password", "zhang-password", "--roles", "sales,finance",
+def test_users_add_and_token_give_working_api_access(engine_cli, free_port, get_json, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+    engine_cli(env, "users", "add", "mgr", "--password", "mgr-password", "--roles", "sales_manager", cwd=tmp_path)
+    added = engine_cli(env, "users", "add", "zhang", "--password", "zhang-password", "--roles", "sales,finance",
                 "--manager", "mgr", "--email", "zhang@example.cn", cwd=tmp_path)
     assert "zhang" in added.stdout
-    token = run(env, "users", "token", "zhang", cwd=tmp_path).stdout.strip().splitlines()[-1]
+    token = engine_cli(env, "users", "token", "zhang", cwd=tmp_path).stdout.strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen([ENGINE, "serve", "--port", str(port)], env=env, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -63,34 +47,35 @@ def test_users_add_and_token_give_working_api_access(env, tmp_path):
         server.wait(timeout=10)
 
 
-def test_users_add_refuses_unknown_roles_and_duplicates(env, tmp_path):
-    run(env, "init", "--admin-password", "x", cwd=tmp_path)
-    bad = run(env, "users", "add", "u1", "--password", "password1", "--roles", "wizard", check=False, cwd=tmp_path)
+def test_users_add_refuses_unknown_roles_and_duplicates(engine_cli, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    bad = engine_cli(env, "users", "add", "u1", "--password", "password1", "--roles", "wizard",
+                     check=False, cwd=tmp_path)
     assert bad.returncode == 1 and "wizard" in bad.stderr
-    run(env, "users", "add", "u1", "--password", "password1", "--roles", "sales", cwd=tmp_path)
-    again = run(env, "users", "add", "u1", "--password", "password1", check=False, cwd=tmp_path)
+    engine_cli(env, "users", "add", "u1", "--password", "password1", "--roles", "sales", cwd=tmp_path)
+    again = engine_cli(env, "users", "add", "u1", "--password", "password1", check=False, cwd=tmp_path)
     assert again.returncode == 1 and "already exists" in again.stderr
 
 
-def test_token_for_unknown_user_fails(env, tmp_path):
-    run(env, "init", "--admin-password", "x", cwd=tmp_path)
-    result = run(env, "users", "token", "ghost", check=False, cwd=tmp_path)
+def test_token_for_unknown_user_fails(engine_cli, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    result = engine_cli(env, "users", "token", "ghost", check=False, cwd=tmp_path)
     assert result.returncode == 1
 
 
-def test_init_refuses_invalid_definitions(env, tmp_path):
+def test_init_refuses_invalid_definitions(engine_cli, env, tmp_path):
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "m.json").write_text('{"module": "m", "title": "M", "forms": [{"name": "f", "title": "F", '
                                 '"fields": [{"name": "x", "type": "nope"}]}]}')
-    result = run({**env, "ENGINE_CONFIG_DIR": str(bad)}, "init", check=False, cwd=tmp_path)
+    result = engine_cli({**env, "ENGINE_CONFIG_DIR": str(bad)}, "init", check=False, cwd=tmp_path)
     assert result.returncode == 1
     assert "m.json: /forms/0/fields/0/type" in result.stderr
 
 
-def test_serve_with_several_workers_uses_gunicorn(env, tmp_path):
-    run(env, "init", "--admin-password", "x", cwd=tmp_path)
-    token = run(env, "users", "token", "admin", cwd=tmp_path).stdout.strip().splitlines()[-1]
+def test_serve_with_several_workers_uses_gunicorn(engine_cli, free_port, get_json, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    token = engine_cli(env, "users", "token", "admin", cwd=tmp_path).stdout.strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen([ENGINE, "serve", "--port", str(port), "--workers", "2"], env=env, cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -103,33 +88,16 @@ def test_serve_with_several_workers_uses_gunicorn(env, tmp_path):
     assert "gunicorn" in output.lower() or "Booting worker" in output
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get_json(port: int, path: str, token: str, attempts: int = 100):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"})
-    for _ in range(attempts):
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.load(response)
-        except (ConnectionError, TimeoutError, urllib.error.URLError):
-            time.sleep(0.1)
-    raise AssertionError("server did not answer")
-
-
-def test_reminders_run_once_and_with_a_bad_time(env, tmp_path):
-    run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
-    done = run(env, "reminders", "run", "--now", "2030-01-01T09:00", cwd=tmp_path)
+def test_reminders_run_once_and_with_a_bad_time(engine_cli, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+    done = engine_cli(env, "reminders", "run", "--now", "2030-01-01T09:00", cwd=tmp_path)
     assert "0 fired" in done.stdout and "2030-01-01T01:00:00+00:00" in done.stdout  # read in Asia/Shanghai
-    bad = run(env, "reminders", "run", "--now", "tomorrow", check=False, cwd=tmp_path)
+    bad = engine_cli(env, "reminders", "run", "--now", "tomorrow", check=False, cwd=tmp_path)
     assert bad.returncode == 1 and "ISO 8601" in bad.stderr
 
 
-def test_serve_with_one_worker_runs_the_scheduler_and_stops_it(env, tmp_path):
-    run(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
+def test_serve_with_one_worker_runs_the_scheduler_and_stops_it(engine_cli, free_port, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
     port = free_port()
     server = subprocess.Popen([ENGINE, "serve", "--port", str(port)], env=env, cwd=tmp_path,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -154,7 +122,7 @@ def test_serve_with_one_worker_runs_the_scheduler_and_stops_it(env, tmp_path):
 @pytest.mark.parametrize("text", ['{"records": ' + "[" * 50_000 + "]" * 50_000 + "}", "[1, 2]", "{ broken",
                                   '{"records": {"nope": [{"name": ' + "[" * 900 + "]" * 900 + "}]}}"],
                          ids=["nested", "not_an_object", "invalid", "nested_value"])
-def test_demo_with_a_bad_data_file_is_one_line(env, tmp_path, text):
+def test_demo_with_a_bad_data_file_is_one_line(engine_cli, env, tmp_path, text):
     import shutil
 
     folder = tmp_path / "configs"
@@ -163,20 +131,20 @@ def test_demo_with_a_bad_data_file_is_one_line(env, tmp_path, text):
         old.unlink()
     (folder / "demo" / "bad.json").write_text(text, encoding="utf-8")
     env = {**env, "ENGINE_CONFIG_DIR": str(folder)}
-    run(env, "init", "--admin-password", "pw", cwd=tmp_path)
-    result = run(env, "demo", check=False, cwd=tmp_path)
+    engine_cli(env, "init", "--admin-password", "pw", cwd=tmp_path)
+    result = engine_cli(env, "demo", check=False, cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-500:]
     assert result.stderr.strip().count("\n") == 0 and "demo data error" in result.stderr
 
 
-def test_validate_speaks_english_unless_lang_is_given(env, tmp_path):
+def test_validate_speaks_english_unless_lang_is_given(engine_cli, env, tmp_path):
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "m.json").write_text('{"module": "m", "title": "M", "forms": [{"name": "f", "title": "F", '
                                 '"fields": [{"name": "x", "label": "X", "type": "text", "required": "yes"}]}]}')
-    english = run(env, "validate", str(bad), check=False, cwd=tmp_path)
+    english = engine_cli(env, "validate", str(bad), check=False, cwd=tmp_path)
     assert english.returncode == 1
     assert "m.json: /forms/0/fields/0/required: \"yes\" is not of type 'boolean'" in english.stdout
-    chinese = run(env, "validate", str(bad), "--lang", "zh_CN", check=False, cwd=tmp_path)
+    chinese = engine_cli(env, "validate", str(bad), "--lang", "zh_CN", check=False, cwd=tmp_path)
     assert chinese.returncode == 1
     assert "m.json: /forms/0/fields/0/required: \"yes\" 不是 是/否 类型" in chinese.stdout

@@ -46,14 +46,6 @@ def order_for(client: ApiClient, customer_id: int, **fields: Any) -> dict[str, A
                                            "items": ITEMS, **fields})
 
 
-def approve_for_production(make_user, seller: ApiClient, order_id: int) -> None:
-    """Submit and pass review: warehouse and production see orders from 生产排期 on."""
-    finance = make_user(f"fin{order_id}", "finance")
-    assert seller.post(f"/api/forms/sales_order/records/{order_id}/transitions/submit", json={}).status_code == 200
-    task = finance.get("/api/tasks").get_json()[0]
-    assert finance.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
-
-
 # -- a sales user never sees another sales user's customers ------------------------------
 
 
@@ -161,7 +153,7 @@ def test_pool_customers_are_readable_by_every_sales_user_but_not_writable(make_u
 # -- hide --------------------------------------------------------------------------------
 
 
-def test_hidden_fields_are_absent_from_records_lists_forms_and_history(make_user, admin):
+def test_hidden_fields_are_absent_from_records_lists_forms_and_history(approve_for_production, make_user, admin):
     alice = make_user("alice", "sales")
     keeper = make_user("keeper", "warehouse")
     customer = alice.create("customer", name="ACME")
@@ -169,7 +161,7 @@ def test_hidden_fields_are_absent_from_records_lists_forms_and_history(make_user
     alice.patch(f"/api/forms/sales_order/records/{order['id']}",
                 json={"version": 1, "fields": {"discount": "6", "remark": "很急"}})
     assert keeper.get(f"/api/forms/sales_order/records/{order['id']}").status_code == 404  # a draft
-    approve_for_production(make_user, alice, order["id"])
+    approve_for_production(alice, order["id"])
 
     got = keeper.get(f"/api/forms/sales_order/records/{order['id']}")
     assert got.status_code == 200

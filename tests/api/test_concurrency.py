@@ -1,26 +1,12 @@
 """Races with real threads against a real database (SQLite file / PostgreSQL)."""
 from __future__ import annotations
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 pytestmark = pytest.mark.kitchen
 
 
-def race(n: int, action):
-    barrier = threading.Barrier(n)
-
-    def run(i):
-        barrier.wait()
-        return action(i)
-
-    with ThreadPoolExecutor(n) as pool:
-        return list(pool.map(run, range(n)))
-
-
-def test_serial_numbers_are_unique_under_concurrency(make_user):
+def test_serial_numbers_are_unique_under_concurrency(race, make_user):
     clerk = make_user("clerk1", "clerk")
     results = race(8, lambda i: [clerk.post("/api/forms/thing/records", json={"fields": {"code": f"AB-{i}{j}"}})
                                  for j in range(4)])
@@ -31,7 +17,7 @@ def test_serial_numbers_are_unique_under_concurrency(make_user):
     assert [s[-3:] for s in serials] == [f"{i:03d}" for i in range(1, 33)]
 
 
-def test_two_edits_of_the_same_version_one_wins(make_user):
+def test_two_edits_of_the_same_version_one_wins(race, make_user):
     clerk = make_user("clerk1", "clerk")
     record = clerk.create("thing", code="AB-1")
     url = f"/api/forms/thing/records/{record['id']}"
@@ -46,7 +32,7 @@ def test_two_edits_of_the_same_version_one_wins(make_user):
     assert [h["action"] for h in history] == ["create", "update"]
 
 
-def test_unique_value_race_admits_one(make_user):
+def test_unique_value_race_admits_one(race, make_user):
     clerk = make_user("clerk1", "clerk")
     results = race(6, lambda i: clerk.post("/api/forms/party/records", json={"fields": {"name": "same"}}))
     statuses = sorted(r.status_code for r in results)

@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 from engine.web.limits import MAX_QUERY_BYTES, MAX_QUERY_PARAMS
-from tests.test_cli import ENGINE, env, free_port, get_json, run  # noqa: F401 - env is a fixture
+from tests.cli_fixtures import ENGINE
 
 
 def test_a_long_query_on_the_api_is_a_json_414(app, make_user):
@@ -47,9 +47,10 @@ def test_a_long_query_on_a_page_is_a_page_in_the_users_language(login, app, make
     assert answer.status_code == 400 and "300" in answer.get_data(as_text=True)
 
 
-def test_engine_serve_refuses_a_9_kb_request_line_and_bounds_what_passes(env, tmp_path):  # noqa: F811
-    run(env, "init", "--admin-password", "x", cwd=tmp_path)
-    token = run(env, "users", "token", "admin", cwd=tmp_path).stdout.strip().splitlines()[-1]
+def test_engine_serve_refuses_a_9_kb_request_line_and_bounds_what_passes(
+        engine_cli, free_port, get_json, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    token = engine_cli(env, "users", "token", "admin", cwd=tmp_path).stdout.strip().splitlines()[-1]
     port = free_port()
     server = subprocess.Popen([ENGINE, "serve", "--port", str(port), "--no-scheduler"], env=env, cwd=tmp_path,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

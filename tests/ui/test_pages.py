@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-from tests.access.test_row_rules import approve_for_production
-
 
 def test_list_page_shows_configured_columns_and_total(browser, make_user):
     alice = browser("alice", "sales")
@@ -135,14 +133,14 @@ def test_unreadable_forms_are_not_in_navigation(browser):
     assert clerk.get("/f/opportunity").status_code == 404
 
 
-def test_warehouse_does_not_see_prices_on_pages(browser, make_user):
+def test_warehouse_does_not_see_prices_on_pages(approve_for_production, browser, make_user):
     alice = make_user("alice", "sales")
     customer = alice.create("customer", name="甲")
     order = alice.create("sales_order", customer=customer["id"], delivery_date="2030-01-01",
                          items=[{"product": "P", "qty": 2, "price": "123.45"}])
     clerk = browser("wh", "warehouse")
     assert clerk.get(f"/f/sales_order/{order['id']}").status_code == 404  # a draft: not theirs yet
-    approve_for_production(make_user, alice, order["id"])
+    approve_for_production(alice, order["id"])
     shown = clerk.get(f"/f/sales_order/{order['id']}")
     page = shown.get_data(as_text=True)
     assert shown.status_code == 200 and "123.45" not in page and "246.90" not in page and ">P<" in page
