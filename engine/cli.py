@@ -5,12 +5,17 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from engine.errors import DefinitionError, EngineError, SchemaChangeRefused
 from engine.i18n import LOCALES, _
 from engine.settings import load_settings
+
+if TYPE_CHECKING:
+    from engine.runtime import RuntimeHolder
+    from engine.store.db import Database
 
 
 def _settings() -> dict:
@@ -34,7 +39,7 @@ def _database(settings: dict):
         _fail(f"engine: DATABASE_URL cannot be used: {exc}")
 
 
-def _holder(settings: dict, db):
+def _holder(settings: dict, db: Database) -> RuntimeHolder:
     """The loaded definitions of an initialised database, or exit 1 saying what is wrong."""
     from engine.runtime import NotInitialised, RuntimeHolder
 
@@ -46,7 +51,7 @@ def _holder(settings: dict, db):
         _fail("definitions are invalid:\n" + "\n".join(exc.lines()))
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(message, err=True)
     sys.exit(1)
 
@@ -287,7 +292,7 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
 
     settings = _settings()
     db = _database(settings)
-    holder = None if loop else _holder(settings, db)
+    once = None if loop else _holder(settings, db)  # an uninitialised database is said first
     now = None
     if now_text:
         try:
@@ -315,7 +320,7 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
         except KeyboardInterrupt:
             pass
         return
-    report = run_pass(db, holder, settings, now)
+    report = run_pass(db, once or _holder(settings, db), settings, now)
     for line in report.lines():
         click.echo(line)
     click.echo(f"{len([f for f in report.fired if f.status == 'fired'])} fired, "

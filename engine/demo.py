@@ -179,6 +179,8 @@ class DemoLoader:
                 if task is None:
                     return
                 person = get_user(session, task.assignee)
+                if person is None:
+                    raise ValueError(f"task {task.id} is assigned to {task.assignee!r}, who is not a user")
                 decide(ctx.acting_as(person, now), task.id, "approve")
             return
         transition = form.workflow.transition(step)
@@ -192,6 +194,8 @@ class DemoLoader:
                                    .where(user_roles.c.role.in_(transition.roles), users.c.active.is_(True))
                                    .order_by(users.c.name).limit(1)).scalar()
             actor = get_user(session, name) if name else get_user(session, "admin")
+        if actor is None:
+            raise ValueError(f"no user may fire {step!r} on {form_name}")
         comment = "演示数据" if transition.comment_required else None
         fire_transition(ctx.acting_as(actor, now), form_name, record_id, step, comment)
 

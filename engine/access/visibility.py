@@ -53,8 +53,8 @@ def visible_changes(changes: Iterable[Mapping[str, Any]], hidden: frozenset[str]
     shown = []
     for change in changes:
         name = change.get("field")
-        if name in hidden:
-            continue
+        if not isinstance(name, str) or name in hidden:
+            continue  # a change that names no field cannot be shown safely
         old = visible_value(name, change.get("old"), hidden)
         new = visible_value(name, change.get("new"), hidden)
         if old == new and hidden_columns(name, hidden):

@@ -139,7 +139,9 @@ def update_user(session: Session, name: str, **values: object) -> User:
     if password is not None or values.get("active") is False:
         revoke_tokens(session, user.id)  # a new password or a deactivation ends API access too
     if roles is not None:
-        set_roles(session, user.id, set(roles))  # type: ignore[arg-type]
+        if not isinstance(roles, set | frozenset | list | tuple):
+            raise TypeError(f"roles must be a collection of role names, not {type(roles).__name__}")
+        set_roles(session, user.id, {str(role) for role in roles})
     updated = get_user_by_id(session, user.id)
     assert updated is not None
     return updated

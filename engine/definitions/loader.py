@@ -125,8 +125,8 @@ def friendly_message(error: Any) -> str:
     if error.validator == "not" and described:
         return f"{_short(error.instance)}: {described}"
     if error.validator == "enum":
-        allowed = ', '.join(v if isinstance(v, str) else json.dumps(v) for v in error.validator_value)
-        return f"{_short(error.instance)} is not one of: {allowed}"
+        choices = ', '.join(v if isinstance(v, str) else json.dumps(v) for v in error.validator_value)
+        return f"{_short(error.instance)} is not one of: {choices}"
     if error.validator in ("maxLength", "minLength", "minItems", "maxItems", "const", "required"):
         # jsonschema quotes the value as a Python repr (True, None, 'x'): JSON-style instead
         return error.message.replace(repr(error.instance), _short(error.instance), 1)
@@ -136,7 +136,7 @@ def friendly_message(error: Any) -> str:
 def _schema_problems(file: str, doc: Any) -> list[Problem]:
     """The schema's errors, rephrased; past MAX_PROBLEMS_SHOWN they are only counted (their
     wording would never be shown)."""
-    problems = []
+    problems: list[Problem] = []
     errors = schema_validator().iter_errors(doc)
     for error in errors:
         if len(problems) == MAX_PROBLEMS_SHOWN - 1:  # with the count: the limit of one set

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable
 from decimal import Decimal
 from functools import lru_cache
 
@@ -115,12 +114,6 @@ class _Builder:
         self.source = source
         self.shift = shift
         self.line_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", source)]
-        self.handlers: dict[type, Callable[[ast.AST], Node]] = {
-            ast.Constant: self._constant, ast.Name: self._name,
-            ast.Attribute: self._attribute, ast.UnaryOp: self._unary,
-            ast.BinOp: self._binop, ast.BoolOp: self._boolop, ast.Compare: self._compare,
-            ast.Call: self._call, ast.List: self._list_elsewhere,
-        }
 
     # -- offsets and errors --------------------------------------------------------
 
@@ -142,11 +135,27 @@ class _Builder:
     # -- dispatch ------------------------------------------------------------------
 
     def build(self, node: ast.AST) -> Node:
-        handler = self.handlers.get(type(node))
-        if handler is None:
-            message = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed")
-            raise self.fail(message, node)
-        return handler(node)
+        match node:
+            case ast.Constant():
+                return self._constant(node)
+            case ast.Name():
+                return self._name(node)
+            case ast.Attribute():
+                return self._attribute(node)
+            case ast.UnaryOp():
+                return self._unary(node)
+            case ast.BinOp():
+                return self._binop(node)
+            case ast.BoolOp():
+                return self._boolop(node)
+            case ast.Compare():
+                return self._compare(node)
+            case ast.Call():
+                return self._call(node)
+            case ast.List():
+                return self._list_elsewhere(node)
+        message = _REFUSED.get(type(node), f"{type(node).__name__} is not allowed")
+        raise self.fail(message, node)
 
     def _constant(self, node: ast.Constant) -> Node:
         value, at = node.value, self.offset(node)

@@ -288,7 +288,7 @@ class _Compiler:
         kind = _kind(present)
         if name == "coalesce":
             type_ = sa.Numeric() if kind == "dec" else present[0].sql.type
-            expr = sa.func.coalesce(*(v.sql for v in present), type_=type_)
+            expr: Col = sa.func.coalesce(*(v.sql for v in present), type_=type_)
             return SqlValue(expr, kind, any(v.nonnull for v in present))
         expr = ops.extreme(name, present, kind, self.sqlite)
         return SqlValue(expr, kind, any(v.nonnull for v in present))
@@ -301,7 +301,7 @@ class _Compiler:
                 return SqlValue(column, kind)
             if kind not in NUMBER:
                 raise ExpressionError(f"sum() cannot add {word(kind)}", at)
-            total = sa.func.coalesce(column, 0, type_=column.type)
+            total: Col = sa.func.coalesce(column, 0, type_=column.type)
             if kind == "dec":
                 total = ops.dec_result(total, self.sqlite)
             return SqlValue(total, kind, True)
@@ -326,7 +326,7 @@ class _Compiler:
         if arg.kind == "int" and digits == 0:
             return arg
         value = arg.sql if self.sqlite or arg.kind == "dec" else sa.cast(arg.sql, sa.Numeric())
-        places = sa.literal_column(str(int(digits)))
+        places: Col = sa.literal_column(str(int(digits)))
         return SqlValue(sa.func.round(value, places, type_=sa.Numeric()), "dec", arg.nonnull)
 
     def _days_between(self, args: list[SqlValue], at: int | None) -> SqlValue:

@@ -114,7 +114,7 @@ def _add_days(value: Col, kind: str, days: Col, sqlite: bool) -> Col:
     if not sqlite:
         if kind == "date":
             return op(value, "+", days, sa.Date())
-        hours = sa.literal_column("INTERVAL '24 hours'")
+        hours: Col = sa.literal_column("INTERVAL '24 hours'")
         return op(value, "+", op(days, "*", hours, sa.Interval()), sa.DateTime(timezone=True))
     modifier = op(sa.cast(days, sa.Text()), "||", sa.literal_column("' days'"), sa.Text())
     if kind == "date":
@@ -131,7 +131,7 @@ def date_of(value: Col, kind: str, offset: timedelta, sqlite: bool) -> Col:
     seconds = int(offset.total_seconds())
     if sqlite:
         return sa.func.date(value, f"{seconds:+d} seconds", type_=sa.Date())
-    shift = sa.literal_column(f"INTERVAL '{seconds} seconds'")
+    shift: Col = sa.literal_column(f"INTERVAL '{seconds} seconds'")
     local = op(sa.func.timezone("UTC", value), "+", shift, sa.DateTime())
     return sa.cast(local, sa.Date())
 

@@ -53,7 +53,7 @@ def encode_record(form: FormDef, record: StoredRecord, ctx: Context, hidden: fro
     return body
 
 
-def readable_titles(ctx: Context, target: FormDef, ids: Iterable[int], reader: User | None = None) -> dict[int, str]:
+def readable_titles(ctx: Context, target: FormDef, ids: Iterable[object], reader: User | None = None) -> dict[int, str]:
     """id → title of the records of `target` among `ids` that the user (or `reader`, for text
     written for someone else) may read (one query). An unreadable or missing record is
     absent. A readable record whose title field is empty or hidden reads as "#id"."""

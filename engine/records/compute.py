@@ -1,7 +1,7 @@
 """Record-level computation: defaults, formulas and `visible_if`, in definition order."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -118,12 +118,16 @@ def safe_eval(expr: Expression, scope: Any) -> tuple[Any, str | None]:
         return None, exc.message
 
 
+def _formulas(fields: Iterable[FieldDef]) -> list[tuple[FieldDef, Expression]]:
+    return [(f, f.formula) for f in fields if isinstance(f.formula, Expression)]
+
+
 def compute_rows(table: FieldDef, rows: list[dict[str, Any]], ctx: Context) -> None:
-    formulas = [f for f in table.fields if f.formula is not None]
+    formulas = _formulas(table.fields)
     for row in rows:
         for _ in range(len(formulas)):  # fixpoint over formulas that use formulas (no cycles)
-            for sub in formulas:
-                value, _err = safe_eval(sub.formula, RowScope(table, row, now=ctx.local_now, user=ctx.user.name))  # type: ignore[arg-type]
+            for sub, formula in formulas:
+                value, _err = safe_eval(formula, RowScope(table, row, now=ctx.local_now, user=ctx.user.name))
                 row[sub.name] = coerce_result(sub, value)
 
 
@@ -131,11 +135,11 @@ def compute_formulas(form: FormDef, values: dict[str, Any], meta: Mapping[str, A
     for field in form.fields:
         if field.is_table:
             compute_rows(field, values.get(field.name) or [], ctx)
-    formulas = [f for f in form.fields if f.formula is not None]
+    formulas = _formulas(form.fields)
     for _ in range(len(formulas)):
-        for field in formulas:
+        for field, formula in formulas:
             scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)
-            value, _err = safe_eval(field.formula, scope)  # type: ignore[arg-type]
+            value, _err = safe_eval(formula, scope)
             values[field.name] = coerce_result(field, value)
 
 

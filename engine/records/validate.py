@@ -133,6 +133,8 @@ def _check(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[
         if kind.is_empty(value):
             continue
         if field.is_table:
+            if not isinstance(value, list):
+                raise TypeError(f"the rows of table field '{field.name}' must be a list, not {type(value).__name__}")
             _check_rows(ctx, field, value, errors)
         else:
             for message in kind.check(field, value, ctx):

@@ -24,7 +24,7 @@ from engine.errors import Conflict, NotFound, PayloadTooLarge
 from engine.i18n import _
 from engine.records.context import Context
 from engine.sizes import human_size
-from engine.store.db import Database
+from engine.store.db import Database, rowcount
 from engine.store.system import files, users
 
 #: Unattached uploads one user may hold at a time, whatever their size.
@@ -104,8 +104,9 @@ def attach_files(ctx: Context, form: FormDef, record_id: int, values: Mapping[st
         ctx.session.execute(files.delete().where(mine, files.c.field == key, files.c.id.not_in(ids)))
         if not ids:
             continue
-        taken = ctx.session.execute(update(files).where(files.c.id.in_(ids), or_(files.c.record_id.is_(None), mine))
-                                    .values(form=form.name, record_id=record_id, field=key)).rowcount
+        taken = rowcount(ctx.session.execute(
+            update(files).where(files.c.id.in_(ids), or_(files.c.record_id.is_(None), mine))
+            .values(form=form.name, record_id=record_id, field=key)))
         if taken != len(ids):
             raise Conflict(_("an uploaded file is no longer available; upload it again"), code="file_gone")
 
@@ -123,4 +124,4 @@ def purge_unattached(db: Database, now: datetime, grace_hours: float) -> int:
                                   .limit(PURGE_BATCH)).scalars().all()
             if not ids:
                 return deleted
-            deleted += session.execute(files.delete().where(files.c.id.in_(ids), stale)).rowcount
+            deleted += rowcount(session.execute(files.delete().where(files.c.id.in_(ids), stale)))

@@ -57,9 +57,9 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
     for entry in entries:
         for change in entry.get("changes") or []:
             if change.get("field") in links:
-                target = links[change["field"]]
-                change["old_title"] = title(target, change.get("old"))
-                change["new_title"] = title(target, change.get("new"))
+                linked_form = links[change["field"]]
+                change["old_title"] = title(linked_form, change.get("old"))
+                change["new_title"] = title(linked_form, change.get("new"))
         values = entry.get("values")
         if isinstance(values, dict):
             entry["titles"] = {n: title(links[n], v) for n, v in values.items() if n in links and v is not None}

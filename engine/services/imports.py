@@ -86,13 +86,13 @@ def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef],
     for fdef in form.fields:
         by_key[fdef.name.lower()] = fdef
     mapping: dict[int, FieldDef] = {}
-    ignored = []
+    ignored: list[str] = []
     for index, cell in enumerate(head):
         key = str(cell or "").strip().lower()
-        fdef = by_key.get(key)
-        if fdef is not None and fdef in importable and fdef not in mapping.values():
-            mapping[index] = fdef
-        elif fdef is not None:
+        named = by_key.get(key)
+        if named is not None and named in importable and named not in mapping.values():
+            mapping[index] = named
+        elif named is not None:
             continue  # computed and read-only columns (as exported) and repeats are left out
         elif key and key not in (ID_HEADER.lower(), STAGE_HEADER, _("Stage").lower()):
             ignored.append(str(cell))
@@ -220,7 +220,8 @@ def check_rows(ctx: Context, form: FormDef, head: list[Any], body: Iterable[list
     seen: dict[tuple[str, Any], int] = {}
     prepared: list[Prepared] = []
     for number, row in rows:
-        values, errors = {}, {}
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
         for index, fdef in mapping.items():
             try:
                 value = cells.value(fdef, row[index] if index < len(row) else None)

@@ -17,6 +17,7 @@ from engine.i18n import _
 from engine.notify.outbox import notify
 from engine.records.codec import readable_titles
 from engine.records.context import Context, ContextOpener
+from engine.store.db import rowcount
 from engine.store.system import approvals as approvals_table
 from engine.store.system import carbon_copies, tasks, users
 from engine.workflows import approvals
@@ -209,7 +210,7 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
     def close(status: str) -> None:
         done = ctx.session.execute(update(tasks).where(tasks.c.id == task_id, tasks.c.status == "open").values(
             status=status, acted_by=ctx.user.name, acted_at=ctx.now, comment=comment))
-        if done.rowcount != 1:
+        if rowcount(done) != 1:
             raise Conflict(_("this task has already been handled"), code="task_closed")
 
     details = {"task": task_id, "step": step.name, "step_title": step.title, "comment": comment}
@@ -317,7 +318,7 @@ def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form
                        code="duplicate_approver")
     done = ctx.session.execute(update(tasks).where(tasks.c.id == task["id"], tasks.c.status == "open").values(
         status="reassigned", acted_by=ctx.user.name, acted_at=ctx.now, comment=comment))
-    if done.rowcount != 1:
+    if rowcount(done) != 1:
         raise Conflict(_("this task has already been handled"), code="task_closed")
     ctx.session.execute(insert(tasks).values(
         approval_id=task["approval_id"], form=task["form"], record_id=task["record_id"], step=task["step"],

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from engine.definitions.model import FormDef, TransitionDef
+from engine.definitions.model import FormDef, TransitionDef, WorkflowDef
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.expressions import ExpressionError, evaluate, evaluate_condition
 from engine.i18n import _
 from engine.records.compute import RecordScope
 from engine.records.context import Context
 from engine.records.validate import prepare_values
-from engine.store.db import Database
+from engine.store.db import Database, rowcount
 from engine.store.records import StoredRecord
 from engine.store.system import incidents, tasks
 from engine.workflows import approvals, timers
@@ -28,11 +29,11 @@ from .records import _encode_values, create_record, load_readable, present, read
 log = logging.getLogger(__name__)
 
 
-def _workflow_form(ctx: Context, form_name: str) -> FormDef:
+def _workflow_form(ctx: Context, form_name: str) -> tuple[FormDef, WorkflowDef]:
     form = readable_form(ctx, form_name)
     if form.workflow is None:
         raise NotFound(f"form '{form.name}' has no workflow")
-    return form
+    return form, form.workflow
 
 
 def may_fire(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> bool:
@@ -58,16 +59,16 @@ def _condition_holds(ctx: Context, form: FormDef, transition: TransitionDef, rec
 
 
 def available_transitions(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
-    form = _workflow_form(ctx, form_name)
+    form, workflow = _workflow_form(ctx, form_name)
     record, _hidden = load_readable(ctx, form, record_id)
     machine = ctx.runtime.machines[form.name]
     out = []
-    for transition in form.workflow.transitions:  # type: ignore[union-attr]
+    for transition in workflow.transitions:
         if not may_fire(ctx, form, transition, record):
             continue
         try:
             target = fire(machine, transition.name, record.meta["stage"],
-                          lambda t=transition: _condition_holds(ctx, form, t, record))
+                          partial(_condition_holds, ctx, form, transition, record))
         except MachineError:
             continue
         if target is not None:
@@ -78,9 +79,7 @@ def available_transitions(ctx: Context, form_name: str, record_id: int) -> list[
 
 def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, comment: str | None = None,
                     version: Any = None) -> dict[str, Any]:
-    form = _workflow_form(ctx, form_name)
-    workflow = form.workflow
-    assert workflow is not None
+    form, workflow = _workflow_form(ctx, form_name)
     transition = workflow.transition(name)
     if transition is None:
         raise NotFound(f"form '{form.name}' has no transition '{name}'")
@@ -173,7 +172,7 @@ def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str
     result = ctx.session.execute(
         update(tables.table).where(tables.table.c.id == record.id, tables.table.c.version == record.version)
         .values(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at, **columns))
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         raise Conflict(_("record %(id)s was changed by someone else", id=record.id), code="stale_version")
     from engine.store.records import write_children
 
@@ -199,7 +198,7 @@ def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str
 
 
 def withdraw(ctx: Context, form_name: str, record_id: int) -> dict[str, Any]:
-    form = _workflow_form(ctx, form_name)
+    form, _workflow = _workflow_form(ctx, form_name)
     record, _hidden = load_readable(ctx, form, record_id, lock=True)
     pending = approvals.pending_approval(ctx, form.name, record_id)
     check_withdrawable(ctx, pending)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,6 +73,14 @@ def unreachable_reason(exc: BaseException) -> str | None:
 
 def unreachable_message(url: str | URL, reason: str) -> str:
     return f"cannot reach the database at {describe_url(url)} ({reason})"
+
+
+def rowcount(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE matched. `Session.execute` is typed as returning a plain
+    Result; for these statements it is a CursorResult, which carries the count."""
+    if not isinstance(result, CursorResult):
+        raise TypeError(f"expected the result of an UPDATE or DELETE, got {type(result).__name__}")
+    return result.rowcount
 
 
 class Database:

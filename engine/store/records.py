@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.model import SYSTEM_ATTRIBUTES, FormDef
 
+from .db import rowcount
 from .tables import FormTables
 
 META = SYSTEM_ATTRIBUTES
@@ -123,7 +124,7 @@ def update_record_row(session: Session, tables: FormTables, record_id: int, expe
         .where(tables.table.c.id == record_id, tables.table.c.version == expected_version)
         .values(**columns, version=expected_version + 1, updated_at=now)
     )
-    if result.rowcount != 1:
+    if rowcount(result) != 1:
         return False
     for name in tables.children:
         if name in changes:

@@ -6,7 +6,9 @@ membership a JSON containment test.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
@@ -18,7 +20,8 @@ from engine.expressions import ExpressionError
 
 from .tables import Schema
 
-_AGGREGATES = {"sum": func.sum, "len": func.count, "min": func.min, "max": func.max}
+_AGGREGATES: dict[str, Callable[..., ColumnElement[Any]]] = {
+    "sum": func.sum, "len": func.count, "min": func.min, "max": func.max}
 
 
 class FormSqlScope:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Connection, Index, Table, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.sql.expression import Executable
 
 from engine.definitions.model import AppDef, FieldDef, FormDef
 from engine.errors import SchemaChangeRefused
@@ -38,7 +39,7 @@ LOCK_KEY = 727_001  # pg_advisory_xact_lock key for schema changes
 
 @dataclass
 class SyncPlan:
-    statements: list[tuple[str, object]] = field(default_factory=list)  # (description, DDL or SQL)
+    statements: list[tuple[str, Executable]] = field(default_factory=list)  # (description, DDL or SQL)
     registry: list[dict] = field(default_factory=list)
     renames: list[tuple[str, str, str]] = field(default_factory=list)  # registry (table, old, new)
     table_renames: list[tuple[str, str]] = field(default_factory=list)
@@ -64,7 +65,7 @@ class Planner:
 
     # -- helpers -----------------------------------------------------------------
 
-    def add(self, description: str, statement: object) -> None:
+    def add(self, description: str, statement: Executable) -> None:
         self.plan.statements.append((description, statement))
 
     def register(self, table: str, column: str, form: str, ftype: str, signature: str) -> None:
@@ -130,7 +131,7 @@ class Planner:
                      parent_field: str | None = None) -> None:
         self.add(f"create table {table.name}", CreateTable(table))
         for index in table.indexes:
-            self.add_index(index)
+            self.add_index(table, index)
         self.register_columns(form, fields, table, parent_field)
 
     def register_columns(self, form: FormDef, fields: tuple[FieldDef, ...], table: Table,
@@ -195,8 +196,9 @@ class Planner:
             return
         ddl = table.c[fdef.name].type.compile(dialect=self.conn.dialect)
         for index in self.inspector.get_indexes(physical):
-            if column in index["column_names"]:
-                self.add(f"drop index {index['name']}", text(f"DROP INDEX {self.q(index['name'])}"))
+            name = index["name"]
+            if name and column in index["column_names"]:
+                self.add(f"drop index {name}", text(f"DROP INDEX {self.q(name)}"))
         self.add(f"change type of empty field {where}",
                  text(f"ALTER TABLE {self.q(physical)} DROP COLUMN {self.q(column)}"))
         self.add(f"re-add field {where}", text(f"ALTER TABLE {self.q(physical)} ADD COLUMN {self.q(column)} {ddl}"))
@@ -207,7 +209,7 @@ class Planner:
             physical = self.physical(table.name)
             if physical not in self.tables or any(d == f"create table {table.name}" for d in self.plan.changes):
                 continue  # created with its indexes
-            existing = {ix["name"] for ix in self.inspector.get_indexes(physical)}
+            existing: set[str] = {ix["name"] for ix in self.inspector.get_indexes(physical) if ix["name"]}
             if physical != table.name:  # a renamed table: its indexes carry the old name
                 for name in sorted(existing):
                     if name and name.startswith((f"ix_{physical}_", f"uq_{physical}_", f"tg_{physical}_")):
@@ -218,17 +220,19 @@ class Planner:
                     continue
                 if index.unique:
                     self.check_duplicates(form, table, index)
-                self.add_index(index)
+                self.add_index(table, index)
 
-    def add_index(self, index: Index) -> None:
+    def add_index(self, table: Table, index: Index) -> None:
         """Trigram indexes need PostgreSQL with pg_trgm (its operator class named with the
         extension's schema, which need not be on the search path); without it search scans."""
         if not index.info.get(TRIGRAM):
             self.add(f"create index {index.name}", CreateIndex(index))
         elif self.trigram_schema:
+            if index.name is None:
+                raise ValueError(f"a trigram index on {table.name} has no name")
             column = next(iter(index.columns)).name
             self.add(f"create index {index.name}", text(
-                f"CREATE INDEX {self.q(index.name)} ON {self.q(index.table.name)} "
+                f"CREATE INDEX {self.q(index.name)} ON {self.q(table.name)} "
                 f"USING gin ({self.q(column)} {self.q(self.trigram_schema)}.gin_trgm_ops)"))
 
     def check_duplicates(self, form: FormDef, table: Table, index: Index) -> None:
@@ -321,7 +325,7 @@ def sync_schema(db: Database, app: AppDef) -> SyncPlan:
         if plan.refusals:
             raise SchemaChangeRefused(plan.refusals)
         for _desc, statement in plan.statements:
-            conn.execute(statement)  # type: ignore[arg-type]
+            conn.execute(statement)
         for old, new in plan.table_renames:
             conn.execute(update(schema_columns).where(schema_columns.c.table_name == old).values(table_name=new))
         for table, old, new in plan.renames:
