@@ -378,15 +378,15 @@ def references_to(ctx: Context, form: FormDef, record_id: int) -> list[tuple[str
     for other in ctx.app.forms.values():
         tables = ctx.runtime.tables(other.name)
         for field in other.fields:
-            if field.type == "link" and field.form == form.name:
+            if field.field_type.links and field.form == form.name:
                 count = ctx.session.execute(select(func.count()).select_from(tables.table)
                                             .where(tables.table.c[field.name] == record_id)).scalar_one()
                 if count:
                     found.append((other.name, int(count)))
-            elif field.type == "table":
+            elif field.is_table:
                 child = tables.children[field.name]
                 for sub in field.fields:
-                    if sub.type == "link" and sub.form == form.name:
+                    if sub.field_type.links and sub.form == form.name:
                         count = ctx.session.execute(select(func.count()).select_from(child)
                                                     .where(child.c[sub.name] == record_id)).scalar_one()
                         if count:

@@ -66,7 +66,7 @@ def _refresh_one(ctx: Context, parent: FormDef, parent_id: int, child: FormDef, 
             values[fdef.name] = _aggregate(ctx, fdef, parent_id)
     compute_formulas(parent, values, record.meta, ctx)
     changed = [f for f in parent.fields
-               if f.type != "table" and not _same(values.get(f.name), record.values.get(f.name))]
+               if not f.is_table and not _same(values.get(f.name), record.values.get(f.name))]
     if not changed:
         return
     if not update_record_row(ctx.session, tables, parent_id, record.version,
