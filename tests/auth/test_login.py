@@ -9,18 +9,6 @@ from sqlalchemy import select
 from engine.store.system import api_tokens, users
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, html[:500]
-    return match.group(1)
-
-
-def login(client, name: str, password: str):
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
-
-
 @pytest.fixture
 def alice(make_user):
     return make_user("alice", "sales")
@@ -32,14 +20,14 @@ def test_login_page_renders(app):
     assert "csrf_token" in response.get_data(as_text=True)
 
 
-def test_login_then_home_lists_readable_forms(app, alice):
+def test_login_then_home_lists_readable_forms(login, app, alice):
     client = app.test_client()
     assert login(client, "alice", "alice-password").status_code == 302
     page = client.get("/").get_data(as_text=True)
     assert "客户" in page  # the customer form's title, from the shipped config
 
 
-def test_wrong_password_and_unknown_user_answer_alike(app, alice):
+def test_wrong_password_and_unknown_user_answer_alike(login, app, alice):
     wrong = login(app.test_client(), "alice", "nope-nope")
     unknown = login(app.test_client(), "nobody", "nope-nope")
     assert wrong.status_code == unknown.status_code == 401
@@ -60,7 +48,7 @@ def test_pages_need_login(app):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
-def test_session_api_needs_csrf_for_writes(app, alice):
+def test_session_api_needs_csrf_for_writes(csrf_from, login, app, alice):
     client = app.test_client()
     login(client, "alice", "alice-password")
     assert client.get("/api/forms").status_code == 200
@@ -78,7 +66,7 @@ def test_bearer_token_needs_no_csrf(alice):
     assert alice.post("/api/forms/customer/records", json={"fields": {"name": "X"}}).status_code == 201
 
 
-def test_logout_invalidates_the_old_cookie(app, alice):
+def test_logout_invalidates_the_old_cookie(csrf_from, login, app, alice):
     client = app.test_client()
     login(client, "alice", "alice-password")
     cookie = client.get_cookie("session").value
@@ -89,7 +77,7 @@ def test_logout_invalidates_the_old_cookie(app, alice):
     assert replay.get("/api/forms").status_code == 401
 
 
-def test_session_changes_at_login(app, alice):
+def test_session_changes_at_login(login, app, alice):
     client = app.test_client()
     client.get("/login")
     before = client.get_cookie("session").value
@@ -116,7 +104,7 @@ def test_passwords_and_tokens_are_stored_hashed(app, alice):
     assert alice.token not in digests and all(len(d) == 64 for d in digests)
 
 
-def test_long_passwords_work(app, make_user):
+def test_long_passwords_work(login, app, make_user):
     from engine.auth.users import update_user
 
     make_user("bob", "sales")
@@ -125,7 +113,7 @@ def test_long_passwords_work(app, make_user):
     assert login(app.test_client(), "bob", "p" * 64).status_code == 302
 
 
-def test_unsafe_next_url_is_ignored(app, alice):
+def test_unsafe_next_url_is_ignored(csrf_from, app, alice):
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
     response = client.post("/login?next=//evil.example/x",

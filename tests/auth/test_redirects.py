@@ -5,8 +5,6 @@ import pytest
 
 from engine.auth.redirects import is_safe_target
 
-from .test_login import csrf_from
-
 EVIL = [
     "//evil.example", "//evil.example/x", "///evil.example", "/\\evil.example", "\\\\evil.example",
     "/%09/evil.example", "/\t/evil.example", "/%0a/evil.example", "/%0d/evil.example", "/\n/evil.example",
@@ -32,7 +30,7 @@ def test_same_site_paths_pass(target):
 
 @pytest.mark.parametrize("target", ["/%09/evil.example", "//evil.example", "/\\evil.example",
                                     "/%2F%2Fevil.example", "https://evil.example"])
-def test_login_never_redirects_off_site(app, make_user, target):
+def test_login_never_redirects_off_site(csrf_from, app, make_user, target):
     make_user("alice", "sales")
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))
@@ -42,7 +40,7 @@ def test_login_never_redirects_off_site(app, make_user, target):
     assert response.headers["Location"] == "/"
 
 
-def test_login_follows_a_same_site_next(app, make_user):
+def test_login_follows_a_same_site_next(csrf_from, app, make_user):
     make_user("alice", "sales")
     client = app.test_client()
     token = csrf_from(client.get("/login").get_data(as_text=True))

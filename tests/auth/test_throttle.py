@@ -10,8 +10,6 @@ import time_machine
 
 from engine.auth import users as users_module
 
-from .test_login import csrf_from
-
 RULES = {"ENGINE_LOGIN_MAX_FAILURES": 5, "ENGINE_LOGIN_ADDRESS_MAX_FAILURES": 12,
          "ENGINE_LOGIN_WINDOW": 600, "ENGINE_LOGIN_LOCKOUT": 900}
 
@@ -35,13 +33,18 @@ def hashes(monkeypatch):
     return calls
 
 
-def try_login(client, name, password, address="198.51.100.7"):
-    token = csrf_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"username": name, "password": password, "csrf_token": token},
-                       environ_base={"REMOTE_ADDR": address})
+@pytest.fixture
+def try_login(token_of):
+    """try_login(client, name, password, address=...) → the login form's answer, posted from that address."""
+
+    def post(client, name, password, address="198.51.100.7"):
+        return client.post("/login", data={"username": name, "password": password,
+                                           "csrf_token": token_of(client, "/login")},
+                           environ_base={"REMOTE_ADDR": address})
+    return post
 
 
-def test_forty_wrong_passwords_then_the_right_one_is_refused(app, make_user, hashes):
+def test_forty_wrong_passwords_then_the_right_one_is_refused(try_login, app, make_user, hashes):
     make_user("alice", "sales")
     client = app.test_client()
     answers = [try_login(client, "alice", f"guess-{i}").status_code for i in range(40)]
@@ -55,7 +58,7 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused(app, make_user, has
         assert try_login(client, "alice", "alice-password").status_code == 302
 
 
-def test_the_lock_holds_in_every_worker_process(make_app, config_dir, make_user, app):
+def test_the_lock_holds_in_every_worker_process(try_login, make_app, config_dir, make_user, app):
     """Two apps on one database stand for two worker processes (or hosts)."""
     make_user("alice", "sales")
     other_worker = make_app(config_dir, **RULES)
@@ -65,7 +68,7 @@ def test_the_lock_holds_in_every_worker_process(make_app, config_dir, make_user,
     assert refused.status_code == 429 and "Retry-After" in refused.headers
 
 
-def test_one_address_guessing_many_accounts_is_locked(app, make_user, hashes):
+def test_one_address_guessing_many_accounts_is_locked(try_login, app, make_user, hashes):
     make_user("alice", "sales")
     client = app.test_client()
     answers = [try_login(client, f"user{i}", "guess-guess").status_code for i in range(15)]
@@ -75,7 +78,7 @@ def test_one_address_guessing_many_accounts_is_locked(app, make_user, hashes):
     assert len(hashes) == 13
 
 
-def test_success_clears_the_account_count(app, make_user):
+def test_success_clears_the_account_count(try_login, app, make_user):
     make_user("alice", "sales")
     for _round in range(2):  # without clearing, round 2 would be locked at its first try
         for i in range(4):
@@ -83,7 +86,7 @@ def test_success_clears_the_account_count(app, make_user):
         assert try_login(app.test_client(), "alice", "alice-password").status_code == 302
 
 
-def test_failures_older_than_the_window_do_not_count(app, make_user):
+def test_failures_older_than_the_window_do_not_count(try_login, app, make_user):
     make_user("alice", "sales")
     for i in range(4):
         try_login(app.test_client(), "alice", f"guess-{i}", address=f"203.0.113.{i}")
@@ -93,7 +96,7 @@ def test_failures_older_than_the_window_do_not_count(app, make_user):
         assert try_login(app.test_client(), "alice", "alice-password").status_code == 302
 
 
-def test_parallel_guessers_are_counted_and_stopped(app, make_user, hashes):
+def test_parallel_guessers_are_counted_and_stopped(try_login, app, make_user, hashes):
     """8 guessers at once: every failure is counted (rows locked while counted), so the
     number of hashed tries stays near the limit instead of 8 × 10."""
     make_user("alice", "sales")
@@ -145,7 +148,7 @@ def test_a_locked_address_does_not_shut_out_valid_tokens(app, make_user):
     assert still.status_code == 429
 
 
-def test_a_signed_in_session_keeps_working_from_a_locked_address(app, make_user, hashes):
+def test_a_signed_in_session_keeps_working_from_a_locked_address(try_login, app, make_user, hashes):
     """The address lock refuses password checks only: someone already signed in from that
     address is not signed out or refused."""
     make_user("alice", "sales")

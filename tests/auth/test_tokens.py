@@ -20,8 +20,6 @@ from engine.cli import main as engine_cli
 from engine.errors import ValidationFailed
 from engine.store.system import api_tokens
 
-from .test_login import csrf_from, login
-
 
 def _api(app, token: str):
     return app.test_client().get("/api/forms", headers={"Authorization": f"Bearer {token}"})
@@ -47,7 +45,7 @@ def test_expired_token_is_401(app, make_user):
     assert info.expires_at is not None
 
 
-def test_revoking_one_token_leaves_the_others(app, make_user):
+def test_revoking_one_token_leaves_the_others(csrf_from, login, app, make_user):
     alice = make_user("alice", "sales")
     other = _issue(app, "alice", name="laptop")
     [laptop] = [t for t in _tokens(app, "alice") if t.name == "laptop"]
@@ -62,7 +60,7 @@ def test_revoking_one_token_leaves_the_others(app, make_user):
     assert [t.status() for t in _tokens(app, "alice") if t.name == "laptop"] == ["revoked"]
 
 
-def test_a_user_cannot_revoke_someone_elses_token(app, make_user):
+def test_a_user_cannot_revoke_someone_elses_token(csrf_from, login, app, make_user):
     bob = make_user("bob", "sales")
     make_user("alice", "sales")
     [bobs] = _tokens(app, "bob")
@@ -73,7 +71,7 @@ def test_a_user_cannot_revoke_someone_elses_token(app, make_user):
     assert bob.get("/api/forms").status_code == 200
 
 
-def test_user_issues_a_named_expiring_token_shown_once(app, make_user):
+def test_user_issues_a_named_expiring_token_shown_once(csrf_from, login, app, make_user):
     make_user("alice", "sales")
     client = app.test_client()
     login(client, "alice", "alice-password")
@@ -98,7 +96,7 @@ def test_password_change_or_deactivation_revokes_every_token(app, make_user, cha
     assert {t.status() for t in _tokens(app, "alice")} == {"revoked"}
 
 
-def test_admin_reset_password_on_the_page_revokes_tokens(app, make_user):
+def test_admin_reset_password_on_the_page_revokes_tokens(csrf_from, login, app, make_user):
     alice = make_user("alice", "sales")
     client = app.test_client()
     login(client, "admin", "admin-password")
@@ -111,7 +109,7 @@ def test_admin_reset_password_on_the_page_revokes_tokens(app, make_user):
     assert alice.get("/api/forms").status_code == 401
 
 
-def test_admin_sees_and_revokes_any_users_token(app, make_user):
+def test_admin_sees_and_revokes_any_users_token(csrf_from, login, app, make_user):
     alice = make_user("alice", "sales")
     [info] = _tokens(app, "alice")
     client = app.test_client()
@@ -127,7 +125,7 @@ def test_admin_sees_and_revokes_any_users_token(app, make_user):
     assert _api(app, token).status_code == 200
 
 
-def test_token_pages_need_the_right_user(app, make_user):
+def test_token_pages_need_the_right_user(login, app, make_user):
     alice = make_user("alice", "sales")
     assert app.test_client().get("/account/tokens").status_code == 302  # to the login page
     client = app.test_client()
@@ -191,7 +189,7 @@ def test_init_upgrades_an_old_token_table_and_old_tokens_keep_working(db_url, ma
     assert _api(app, "eng_old").status_code == 200
 
 
-def test_a_bad_token_name_is_shown_next_to_the_field(app, make_user):
+def test_a_bad_token_name_is_shown_next_to_the_field(csrf_from, login, app, make_user):
     make_user("alice", "sales")
     client = app.test_client()
     login(client, "alice", "alice-password")

@@ -6,7 +6,6 @@ import io
 
 import pytest
 
-from tests.auth.test_login import csrf_from, login
 from tests.conftest import write_module
 
 MODULE = {
@@ -52,7 +51,7 @@ def test_a_duplicate_hint_on_an_untitled_form_names_the_record_by_id(clerk):
     assert response.get_json()["records"] == [{"id": place["id"], "title": f"#{place['id']}"}]
 
 
-def test_an_import_links_a_record_of_an_untitled_form_by_id(app, clerk):
+def test_an_import_links_a_record_of_an_untitled_form_by_id(csrf_from, login, app, clerk):
     place = clerk.create("place", code="P-1")
     client = app.test_client()
     assert login(client, "clerk", "clerk-password").status_code == 302
