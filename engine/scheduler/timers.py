@@ -20,6 +20,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, bindparam, insert, or_, select, true, update
@@ -88,7 +89,7 @@ def fire_due(db: Database, runtime: Runtime, now: datetime, tzinfo: Any) -> list
         if not claimed:
             return done
         for chunk in _chunks(claimed, FIRE_BATCH):
-            done += retry_busy(lambda rows=chunk: _fire_chunk(db, runtime, rows, now, tzinfo, token))
+            done += retry_busy(partial(_fire_chunk, db, runtime, chunk, now, tzinfo, token))
 
 
 def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime, tzinfo: Any,
@@ -120,7 +121,11 @@ def _fire_chunk(db: Database, runtime: Runtime, rows: list[dict], now: datetime,
                 elif _changes_records(form, row):
                     with session.begin_nested():
                         result = _fire_one(ctx, form, record, row)
-                    records[key] = fetch_one(session, form, ctx.runtime.tables(form.name), record.id, true())
+                    refreshed = fetch_one(session, form, ctx.runtime.tables(form.name), record.id, true())
+                    if refreshed is None:  # its own action removed it: later timers find it gone
+                        records.pop(key, None)
+                    else:
+                        records[key] = refreshed
                 else:
                     result = _fire_one(ctx, form, record, row)
             except EngineError as exc:
