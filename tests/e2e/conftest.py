@@ -66,7 +66,7 @@ def open_page(chromium, live):
         page.on("dialog", answer)
         page.questions = questions  # type: ignore[attr-defined]
         if user:
-            log_in(page, live, user)
+            _log_in(page, live, user)
         return page
 
     yield open_page
@@ -74,7 +74,7 @@ def open_page(chromium, live):
         context.close()
 
 
-def log_in(page, base: str, user: str) -> None:
+def _log_in(page, base: str, user: str) -> None:
     page.goto(f"{base}/login")
     page.fill("#username", user)
     page.fill("#password", f"{user}-password")
@@ -82,8 +82,35 @@ def log_in(page, base: str, user: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
-def shoot(page, name: str) -> None:
+def _shoot(page, name: str) -> None:
     """Keep the latest screenshot of a page in docs/screenshots (linked from the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.wait_for_timeout(150)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def log_in():
+    """log_in(page, base, user) → the page logged in as user (password: user + "-password")."""
+    return _log_in
+
+
+@pytest.fixture
+def shoot():
+    """shoot(page, name) → docs/screenshots/<name>.png, the page as it looks now."""
+    return _shoot
+
+
+@pytest.fixture
+def create_customer():
+    """create_customer(page, base, name) → a grade A customer created through its form, its page open."""
+    from playwright.sync_api import expect
+
+    def create(page, base: str, name: str) -> None:
+        page.goto(f"{base}/f/customer/new")
+        page.fill("#name", name)
+        page.select_option("#grade", "A")
+        page.fill("#phone", "13812345678")
+        page.click("[data-testid=save]")
+        expect(page.locator("h1")).to_contain_text(name)
+    return create

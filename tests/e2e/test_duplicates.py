@@ -3,10 +3,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .test_story import create_customer
 
-
-def test_a_known_phone_number_is_flagged_while_typing(open_page, live):
+def test_a_known_phone_number_is_flagged_while_typing(create_customer, open_page, live):
     first = open_page("zhangwei")
     create_customer(first, live, "衢州第一机械")  # phone 13812345678
     other = open_page("wangfang")

@@ -9,8 +9,6 @@ import re
 
 from playwright.sync_api import expect
 
-from .test_story import create_customer
-
 ENGLISH = re.compile(r"\b(validation failed|no results|please log in|required|must be|is not|unknown|"
                      r"not allowed|invalid|loading|error)\b", re.I)
 
@@ -28,7 +26,7 @@ def assert_chinese(page, where: str, skip: str = "") -> None:
     assert not leaks, f"{where}: English UI text {leaks} in:\n{text[:3000]}"
 
 
-def test_a_chinese_user_meets_no_english(open_page, live):
+def test_a_chinese_user_meets_no_english(create_customer, open_page, live):
     anonymous = open_page()
     anonymous.goto(f"{live}/f/customer")
     expect(anonymous.locator("#username")).to_be_visible()

@@ -15,8 +15,6 @@ from engine.definitions import load_directory
 from engine.records.compute import compute_formulas
 from tests.conftest import SHIPPED
 
-from .test_story import create_customer
-
 ORDER = load_directory(SHIPPED).form("sales_order")
 COMPUTED = ["amount", "total", "collected", "outstanding"]
 
@@ -76,7 +74,7 @@ def type_slowly(page, selector: str, text: str, collected: Decimal) -> None:
         assert_agrees(page, collected, f"{selector}={text[:index + 1]!r}")
 
 
-def test_every_computed_field_matches_the_server_after_each_key(open_page, live):
+def test_every_computed_field_matches_the_server_after_each_key(create_customer, open_page, live):
     page = open_page("zhangwei")
     create_customer(page, live, "上海星辰科技有限公司")
     page.goto(f"{live}/f/sales_order/new")

@@ -6,15 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE, shoot
-from .test_story import create_customer
+from .conftest import PHONE
 
 
 def stage_is(page, title: str) -> None:
     expect(page.locator("[data-testid=stage]")).to_have_text(title)
 
 
-def test_an_80000_order_is_reviewed_by_finance_and_manager_then_shipped(open_page, live):
+def test_an_80000_order_is_reviewed_by_finance_and_manager_then_shipped(create_customer, shoot, open_page, live):
     sales = open_page("zhangwei")
     create_customer(sales, live, "苏州宏远精密")
     sales.goto(f"{live}/f/sales_order/new")

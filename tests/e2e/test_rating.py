@@ -9,7 +9,7 @@ from werkzeug.serving import make_server
 
 from engine.auth.users import create_user
 from tests.conftest import write_module
-from tests.e2e.conftest import PHONE, shoot
+from tests.e2e.conftest import PHONE
 
 MODULE = {
     "module": "reviews", "title": "点评", "roles": [{"name": "critic", "title": "点评员"}],
@@ -47,7 +47,7 @@ def live(make_app, tmp_path):
 
 
 @pytest.mark.parametrize("viewport, shot", [(None, "rating-desktop"), (PHONE, "rating-phone")])
-def test_four_stars_clicked_are_saved_and_shown(open_page, live, viewport, shot):
+def test_four_stars_clicked_are_saved_and_shown(shoot, open_page, live, viewport, shot):
     page = open_page("zhangwei", viewport)
     page.goto(f"{live}/f/review/new")
     page.fill("#title", "牛肉面")

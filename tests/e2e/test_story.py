@@ -5,19 +5,10 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE, log_in, shoot
+from .conftest import DESKTOP, PHONE
 
 
-def create_customer(page, base: str, name: str) -> None:
-    page.goto(f"{base}/f/customer/new")
-    page.fill("#name", name)
-    page.select_option("#grade", "A")
-    page.fill("#phone", "13812345678")
-    page.click("[data-testid=save]")
-    expect(page.locator("h1")).to_contain_text(name)
-
-
-def test_create_customer_and_order_with_three_lines_total_updates_live(open_page, live):
+def test_create_customer_and_order_with_three_lines_total_updates_live(create_customer, shoot, open_page, live):
     page = open_page("zhangwei")
     create_customer(page, live, "上海星辰科技有限公司")
     shoot(page, "customer-detail-desktop")
@@ -47,7 +38,7 @@ def test_create_customer_and_order_with_three_lines_total_updates_live(open_page
     assert page.js_errors == []
 
 
-def test_removing_a_line_updates_the_total(open_page, live):
+def test_removing_a_line_updates_the_total(create_customer, open_page, live):
     page = open_page("zhangwei")
     create_customer(page, live, "客户乙")
     page.goto(f"{live}/f/sales_order/new")
@@ -63,7 +54,7 @@ def test_removing_a_line_updates_the_total(open_page, live):
     expect(page.locator("[name=items-0-product]")).to_have_value("P1")  # renumbered
 
 
-def test_validation_error_is_shown_and_fixed_without_losing_input(open_page, live):
+def test_validation_error_is_shown_and_fixed_without_losing_input(shoot, open_page, live):
     page = open_page("zhangwei")
     page.goto(f"{live}/f/customer/new")
     page.fill("#phone", "12345")
@@ -81,7 +72,7 @@ def test_validation_error_is_shown_and_fixed_without_losing_input(open_page, liv
     expect(page.locator("[data-value=address]")).to_contain_text("文三路 100 号")
 
 
-def test_a_salesperson_cannot_see_another_salespersons_customers(open_page, live):
+def test_a_salesperson_cannot_see_another_salespersons_customers(create_customer, open_page, live):
     zhang = open_page("zhangwei")
     create_customer(zhang, live, "张伟的客户")
     record_url = zhang.url
@@ -111,7 +102,7 @@ def test_language_switch(open_page, live):
     expect(page.get_by_role("link", name="+ 新建")).to_be_visible()
 
 
-def test_screenshots_of_main_pages_at_desktop_and_phone_width(open_page, live):
+def test_screenshots_of_main_pages_at_desktop_and_phone_width(create_customer, log_in, shoot, open_page, live):
     page = open_page("zhangwei")
     for name in ("上海星辰科技有限公司", "杭州云帆电子商务有限公司", "广州明达机械制造厂"):
         create_customer(page, live, name)

@@ -7,9 +7,6 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import shoot
-from .test_story import create_customer
-
 
 def stage_is(page, title: str) -> None:
     expect(page.locator("[data-testid=stage]")).to_have_text(title)
@@ -33,7 +30,7 @@ def figure(page, name: str):
     return page.locator(f"[data-chart-card={name}] [data-testid=figure]")
 
 
-def test_lead_to_cash(open_page, live):
+def test_lead_to_cash(create_customer, shoot, open_page, live):
     manager = open_page("lisa")
     manager.goto(f"{live}/dashboard")
     expect(figure(manager, "win_rate")).to_have_text("—")
