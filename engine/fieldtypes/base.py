@@ -8,7 +8,8 @@ registered type on its `samples`):
   schema is assembled from), `build_settings` (raw keys → frozen settings on FieldDef),
   `check_definition` (semantic checks, JSON-pointer messages), `value_kind`;
 - store: `column_type`, `storage_signature`;
-- codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`, `start_value`;
+- codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`, `start_value`,
+  `from_expression` (an expression's value as the type stores it: a formula's result);
 - reading: `text` (plain, any output path), `html` (pages), `to_cell` / `from_cell` /
   `cell_hint` (spreadsheets);
 - list filters: `query_ops` (which of `=`, `__gte`, `__lte`, `__contains` it takes),
@@ -261,6 +262,12 @@ class FieldType:
 
     def is_empty(self, value: Any) -> bool:
         return value is None or value == "" or value == []
+
+    def from_expression(self, field: FieldDef, value: Any) -> Any:
+        """A non-null expression value (a formula of this result type) as the type stores it;
+        raises ArithmeticError, TypeError or ValueError when it cannot be (the formula is
+        then empty, as in the browser)."""
+        return value
 
     def start_value(self, field: FieldDef) -> Any:
         """The stored value a new record starts with when the engine sets it and no default

@@ -88,6 +88,9 @@ class FormulaType(FieldType):
     def client_kind(self, field: FieldDef) -> str:
         return self.result_type(field).client_kind(field)
 
+    def from_expression(self, field: FieldDef, value: Any) -> Any:
+        return self.result_type(field).from_expression(field, value)
+
     def column_type(self, field: FieldDef) -> TypeEngine | None:
         return self.result_type(field).column_type(field)
 

@@ -1,7 +1,7 @@
 """Numeric types: integer, decimal (exact, never a float) and boolean."""
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, Numeric
@@ -91,6 +91,9 @@ class IntegerType(NumberType):
     def client_kind(self, field: FieldDef) -> str:
         return "integer"
 
+    def from_expression(self, field: FieldDef, value: Any) -> int:
+        return int(value)
+
     def column_type(self, field: FieldDef) -> BigInteger:
         return BigInteger()
 
@@ -169,6 +172,10 @@ class DecimalType(NumberType):
     def client_kind(self, field: FieldDef) -> str:
         return "decimal"
 
+    def from_expression(self, field: FieldDef, value: Any) -> Decimal:
+        step = Decimal(1).scaleb(-field.precision)
+        return to_decimal(Decimal(value).quantize(step, rounding=ROUND_HALF_UP), field.precision)
+
     def column_type(self, field: FieldDef) -> Numeric:
         return Numeric(DECIMAL_DIGITS, field.precision, asdecimal=True)
 
@@ -225,6 +232,9 @@ class BooleanType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "boolean"
+
+    def from_expression(self, field: FieldDef, value: Any) -> bool:
+        return bool(value)
 
     def column_type(self, field: FieldDef) -> Boolean:
         return Boolean()

@@ -49,6 +49,9 @@ class StringType(FieldType):
     def client_kind(self, field: FieldDef) -> str:
         return "text"
 
+    def from_expression(self, field: FieldDef, value: Any) -> str:
+        return str(value)
+
     def column_type(self, field: FieldDef) -> Text:
         return Text()
 

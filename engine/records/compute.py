@@ -3,15 +3,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.definitions.model import SYSTEM_ATTRIBUTES, FieldDef, FormDef
 from engine.expressions import Expression, ExpressionError, evaluate
-from engine.fieldtypes import FieldError
-from engine.fieldtypes.numbers import to_decimal
+from engine.fieldtypes import FieldError, type_of
 
 from .context import Context
 
@@ -83,8 +81,6 @@ def default_value(field: FieldDef, ctx: Context) -> Any:
         return ctx.now
     if default is None:
         return None
-    from engine.fieldtypes import type_of
-
     try:
         return type_of(field).decode(field, default, ctx)
     except FieldError:
@@ -92,23 +88,14 @@ def default_value(field: FieldDef, ctx: Context) -> Any:
 
 
 def coerce_result(field: FieldDef, value: Any) -> Any:
-    """A formula's value in its declared result type (decimal rounded to `precision`)."""
+    """A formula's value as its result type stores it (a decimal rounded to `precision`);
+    None when it cannot be."""
     if value is None:
         return None
-    result = field.result
     try:
-        if result == "decimal":
-            step = Decimal(1).scaleb(-field.precision)
-            return to_decimal(Decimal(value).quantize(step, rounding=ROUND_HALF_UP), field.precision)
-        if result == "integer":
-            return int(value)
-        if result == "text":
-            return str(value)
-        if result == "boolean":
-            return bool(value)
-    except (ArithmeticError, TypeError, ValueError, FieldError):
+        return type_of(field).from_expression(field, value)
+    except (ArithmeticError, TypeError, ValueError):  # FieldError is a ValueError
         return None
-    return value
 
 
 def safe_eval(expr: Expression, scope: Any) -> tuple[Any, str | None]:

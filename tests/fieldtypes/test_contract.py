@@ -153,6 +153,7 @@ def calls(kind: FieldType, fdef: FieldDef, world: Any, refs: Any) -> dict[str, A
         "check": lambda: kind.check(fdef, decoded, world),
         "is_empty": lambda: kind.is_empty(value),
         "start_value": lambda: kind.start_value(fdef),
+        "from_expression": lambda: kind.from_expression(fdef, decoded),
         "text": lambda: kind.text(fdef, value, refs),
         "html": lambda: kind.html(fdef, value, refs),
         "to_cell": lambda: kind.to_cell(fdef, decoded, refs),
