@@ -4,10 +4,7 @@ helpers, who may read claims only by taking part in their approval. `waiting` is
 left by the scheduler after 1h through `auto_submit` into the approval stage."""
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from engine.auth.users import create_user, issue_token
-from engine.store.system import tasks
 from tests.conftest import ApiClient
 
 URL = "/api/forms/claim/records"
@@ -68,16 +65,3 @@ def cast_of(app) -> dict[str, ApiClient]:
 
 def step(approvers: list[dict], **extra) -> dict:
     return {"name": "check", "title": "Check", "approvers": approvers, **extra}
-
-
-def submit(client, **fields) -> dict:
-    record = client.create("claim", **{"subject": "Trip", **fields})
-    response = client.post(f"{URL}/{record['id']}/transitions/submit", json={})
-    assert response.status_code == 200, response.get_json()
-    return record
-
-
-def assignees(app, record_id) -> list[tuple[str, str]]:
-    with app.extensions["engine"].db.session() as session:
-        rows = session.execute(select(tasks).where(tasks.c.record_id == record_id).order_by(tasks.c.id))
-        return [(r.assignee, r.status) for r in rows]

@@ -3,8 +3,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from sqlalchemy import select
 
+from engine.store.system import tasks
 from tests.conftest import TEST_CONFIGS, write_module
+from tests.workflows.claims import URL as CLAIMS
 from tests.workflows.claims import cast_of, module
 
 
@@ -32,15 +35,45 @@ def people(make_user):
 URL = "/api/forms/request/records"
 
 
-def submit(client, **fields):
-    record = client.create("request", **{"subject": "Laptops", **fields})
-    response = client.post(f"{URL}/{record['id']}/transitions/submit", json={})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
+@pytest.fixture
+def submit():
+    """submit(client, **fields) → a purchase request created by client and submitted (the answer)."""
+
+    def create_and_submit(client, **fields):
+        record = client.create("request", **{"subject": "Laptops", **fields})
+        response = client.post(f"{URL}/{record['id']}/transitions/submit", json={})
+        assert response.status_code == 200, response.get_json()
+        return response.get_json()
+    return create_and_submit
 
 
-def open_tasks(client):
-    return client.get("/api/tasks?status=open").get_json()
+@pytest.fixture
+def open_tasks():
+    """open_tasks(client) → the open tasks of the client's user."""
+    return lambda client: client.get("/api/tasks?status=open").get_json()
+
+
+@pytest.fixture
+def submit_claim():
+    """submit_claim(client, **fields) → a claim (claims.py) created by client and submitted."""
+
+    def create_and_submit(client, **fields):
+        record = client.create("claim", **{"subject": "Trip", **fields})
+        response = client.post(f"{CLAIMS}/{record['id']}/transitions/submit", json={})
+        assert response.status_code == 200, response.get_json()
+        return record
+    return create_and_submit
+
+
+@pytest.fixture
+def assignees():
+    """assignees(app, record_id) → [(assignee, status)] of the record's tasks, oldest first."""
+
+    def of(app, record_id):
+        with app.extensions["engine"].db.session() as session:
+            rows = session.execute(select(tasks).where(tasks.c.record_id == record_id).order_by(tasks.c.id))
+            return [(r.assignee, r.status) for r in rows]
+    return of
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.store.system import incidents
-from tests.workflows.conftest import URL, open_tasks, submit
+from tests.workflows.conftest import URL
 
 
 def stage_of(client, record_id):
@@ -16,7 +16,7 @@ def act(client, task_id, action, **body):
     return client.post(f"/api/tasks/{task_id}/{action}", json=body)
 
 
-def test_any_mode_first_approval_completes_the_step_and_closes_the_others(people):
+def test_any_mode_first_approval_completes_the_step_and_closes_the_others(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     assert act(people["fin1"], task["id"], "approve").status_code == 200
@@ -24,7 +24,7 @@ def test_any_mode_first_approval_completes_the_step_and_closes_the_others(people
     assert stage_of(people["rita"], body["id"]) == "approved"
 
 
-def test_second_approver_on_a_closed_any_task_gets_409(people):
+def test_second_approver_on_a_closed_any_task_gets_409(open_tasks, submit, people):
     submit(people["rita"], amount="10")
     first, second = open_tasks(people["fin1"])[0], open_tasks(people["fin2"])[0]
     assert act(people["fin1"], first["id"], "approve").status_code == 200
@@ -32,7 +32,7 @@ def test_second_approver_on_a_closed_any_task_gets_409(people):
     assert late.status_code == 409 and late.get_json()["error"]["code"] == "task_closed"
 
 
-def test_steps_run_in_order_with_when(people):
+def test_steps_run_in_order_with_when(open_tasks, submit, people):
     body = submit(people["rita"], amount="2000")  # finance, then manager (>= 1000), no gm
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "approve")
     assert stage_of(people["rita"], body["id"]) == "review"
@@ -42,7 +42,7 @@ def test_steps_run_in_order_with_when(people):
     assert stage_of(people["rita"], body["id"]) == "approved"
 
 
-def test_all_mode_needs_every_approver_and_skip_if_approved_before(people):
+def test_all_mode_needs_every_approver_and_skip_if_approved_before(open_tasks, submit, people):
     body = submit(people["rita"], amount="9000")  # finance, manager, then gm step: gm + manager (all)
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "approve")
     act(people["boss"], open_tasks(people["boss"])[0]["id"], "approve")
@@ -57,7 +57,7 @@ def test_all_mode_needs_every_approver_and_skip_if_approved_before(people):
         [("gm", "boss", "skipped"), ("gm", "gm", "approved")]
 
 
-def test_reject_needs_a_comment_and_returns_to_the_rejected_stage(people):
+def test_reject_needs_a_comment_and_returns_to_the_rejected_stage(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     refused = act(people["fin1"], task["id"], "reject")
@@ -69,7 +69,7 @@ def test_reject_needs_a_comment_and_returns_to_the_rejected_stage(people):
     assert any(h["action"] == "reject" and h["comment"] == "too expensive" for h in history)
 
 
-def test_resubmitting_after_rejection_starts_a_new_approval(people):
+def test_resubmitting_after_rejection_starts_a_new_approval(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "reject", comment="no")
     people["rita"].post(f"{URL}/{body['id']}/transitions/submit", json={})
@@ -77,14 +77,14 @@ def test_resubmitting_after_rejection_starts_a_new_approval(people):
     assert len(people["rita"].get(f"{URL}/{body['id']}/approvals").get_json()) == 2
 
 
-def test_send_back_from_the_first_step_returns_to_the_submitters_stage(people):
+def test_send_back_from_the_first_step_returns_to_the_submitters_stage(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     assert act(people["fin1"], task["id"], "send_back", comment="add details").status_code == 200
     assert stage_of(people["rita"], body["id"]) == "draft"
 
 
-def test_send_back_from_a_later_step_reruns_the_previous_one(people):
+def test_send_back_from_a_later_step_reruns_the_previous_one(open_tasks, submit, people):
     body = submit(people["rita"], amount="2000")
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "approve")
     act(people["boss"], open_tasks(people["boss"])[0]["id"], "send_back", comment="check again")
@@ -93,7 +93,7 @@ def test_send_back_from_a_later_step_reruns_the_previous_one(people):
     assert [t["step"] for t in open_tasks(people["fin2"])] == ["finance"]
 
 
-def test_reassign_hands_the_task_on(people):
+def test_reassign_hands_the_task_on(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     response = act(people["fin1"], task["id"], "reassign", to="buyer", comment="on leave")
@@ -108,47 +108,47 @@ def test_reassign_hands_the_task_on(people):
     assert any(h["action"] == "reassign" and h["to"] == "buyer" and h["actor"] == "fin1" for h in history)
 
 
-def test_reassign_to_someone_already_in_the_step_is_409(people):
+def test_reassign_to_someone_already_in_the_step_is_409(open_tasks, submit, people):
     submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     response = act(people["fin1"], task["id"], "reassign", to="fin2")
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "duplicate_approver"
 
 
-def test_withdraw_before_anyone_acted(people):
+def test_withdraw_before_anyone_acted(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     response = people["rita"].post(f"{URL}/{body['id']}/withdraw", json={})
     assert response.status_code == 200 and response.get_json()["stage"] == "draft"
     assert open_tasks(people["fin1"]) == []
 
 
-def test_withdraw_after_an_approval_is_refused(people):
+def test_withdraw_after_an_approval_is_refused(open_tasks, submit, people):
     body = submit(people["rita"], amount="2000")
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "approve")
     response = people["rita"].post(f"{URL}/{body['id']}/withdraw", json={})
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "already_acted"
 
 
-def test_only_the_submitter_may_withdraw(people):
+def test_only_the_submitter_may_withdraw(submit, people):
     body = submit(people["rita"], amount="10")
     assert people["fin1"].post(f"{URL}/{body['id']}/withdraw", json={}).status_code == 403
 
 
-def test_cc_recipients_see_the_record_under_cc(people):
+def test_cc_recipients_see_the_record_under_cc(open_tasks, submit, people):
     body = submit(people["rita"], amount="2000")
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "approve")
     copies = people["buyer"].get("/api/tasks?status=cc").get_json()
     assert [(c["record_id"], c["step"]) for c in copies] == [(body["id"], "manager")]
 
 
-def test_nobody_approves_their_own_record(people, make_user):
+def test_nobody_approves_their_own_record(open_tasks, submit, people, make_user):
     both = make_user("fiona", "requester", "finance", manager="boss")
     body = submit(both, amount="10")
     assert open_tasks(both) == []
     assert stage_of(both, body["id"]) == "review"
 
 
-def test_a_step_without_approver_blocks_and_is_reported(people, app):
+def test_a_step_without_approver_blocks_and_is_reported(open_tasks, people, app):
     # manager_of requested_by: a requester without a manager finds nobody for the manager step
     from engine.auth.users import create_user, issue_token
     from tests.conftest import ApiClient
@@ -168,7 +168,7 @@ def test_a_step_without_approver_blocks_and_is_reported(people, app):
     assert any("found no approver" in m for m in messages)
 
 
-def test_batch_approve_reports_per_task(people):
+def test_batch_approve_reports_per_task(open_tasks, submit, people):
     first = submit(people["rita"], subject="a", amount="10")
     second = submit(people["rita"], subject="b", amount="10")
     ids = [t["id"] for t in open_tasks(people["fin1"])]
@@ -179,14 +179,14 @@ def test_batch_approve_reports_per_task(people):
     assert stage_of(people["rita"], first["id"]) == stage_of(people["rita"], second["id"]) == "approved"
 
 
-def test_inbox_shape(people):
+def test_inbox_shape(open_tasks, submit, people):
     submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     assert {"id", "form", "record_id", "title", "step", "status", "due_at"} <= set(task)
     assert task["title"] == "Laptops" and task["status"] == "open"
 
 
-def test_overdue_tasks_come_first_and_are_flagged(people, app):
+def test_overdue_tasks_come_first_and_are_flagged(open_tasks, submit, people, app):
     from datetime import UTC, datetime, timedelta
 
     from sqlalchemy import update
@@ -202,14 +202,14 @@ def test_overdue_tasks_come_first_and_are_flagged(people, app):
     assert [(t["title"], t["overdue"]) for t in inbox] == [("late", True), ("early", False)]
 
 
-def test_approvers_may_read_the_record_they_approve(people, make_user):
+def test_approvers_may_read_the_record_they_approve(submit, people, make_user):
     auditor = make_user("aud", "gm")  # gm reads all anyway; use an outsider role-less user via a user approver
     body = submit(people["rita"], amount="10")
     assert people["fin1"].get(f"{URL}/{body['id']}").status_code == 200
     assert auditor.get(f"{URL}/{body['id']}").status_code == 200
 
 
-def test_done_lists_what_i_decided(people):
+def test_done_lists_what_i_decided(open_tasks, submit, people):
     submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     act(people["fin1"], task["id"], "approve", comment="ok")
@@ -217,7 +217,7 @@ def test_done_lists_what_i_decided(people):
     assert [(d["id"], d["status"], d["comment"]) for d in done] == [(task["id"], "approved", "ok")]
 
 
-def test_approval_notifications(people):
+def test_approval_notifications(open_tasks, submit, people):
     def kinds(client):
         return [n["kind"] for n in client.get("/api/notifications").get_json()][::-1]
 
@@ -235,7 +235,7 @@ def test_approval_notifications(people):
     assert text == "Approved: Purchase request Laptops" and body["id"]
 
 
-def test_the_submitter_hears_of_a_rejection(people):
+def test_the_submitter_hears_of_a_rejection(open_tasks, submit, people):
     submit(people["rita"], amount="10")
     act(people["fin1"], open_tasks(people["fin1"])[0]["id"], "reject", comment="too dear")
     (note,) = people["rita"].get("/api/notifications").get_json()

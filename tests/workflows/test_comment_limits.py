@@ -3,7 +3,7 @@ task decision's too, so a megabyte of text is not stored in tasks, history and n
 long unknown name a task is handed to is quoted cut in the refusal."""
 from __future__ import annotations
 
-from tests.workflows.claims import CHECKERS, URL, step, submit
+from tests.workflows.claims import CHECKERS, URL, step
 
 LONG = "c" * 2001
 
@@ -17,9 +17,9 @@ def test_a_transition_comment_over_the_limit_is_refused(build):
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] != "approval"
 
 
-def test_a_task_comment_over_the_limit_is_refused_also_in_a_batch(build):
+def test_a_task_comment_over_the_limit_is_refused_also_in_a_batch(submit_claim, build):
     app, cast = build([step(CHECKERS)])
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     (task,) = cast["bob"].get("/api/tasks?status=open").get_json()
     answer = cast["bob"].post(f"/api/tasks/{task['id']}/approve", json={"comment": LONG})
     assert answer.status_code == 422
@@ -30,9 +30,9 @@ def test_a_task_comment_over_the_limit_is_refused_also_in_a_batch(build):
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] != "approved"
 
 
-def test_handing_a_task_to_a_long_unknown_name_quotes_it_cut(build):
+def test_handing_a_task_to_a_long_unknown_name_quotes_it_cut(submit_claim, build):
     app, cast = build([step(CHECKERS)])
-    submit(cast["ann"])
+    submit_claim(cast["ann"])
     (task,) = cast["bob"].get("/api/tasks?status=open").get_json()
     answer = cast["bob"].post(f"/api/tasks/{task['id']}/reassign", json={"to": "z" * 200_000})
     assert answer.status_code == 422

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.workflows.conftest import URL, open_tasks, submit
+from tests.workflows.conftest import URL
 
 
 def html(client, url):
@@ -46,7 +46,7 @@ def test_stale_version_on_the_page_is_refused_and_changes_nothing(post, people, 
     assert stage(people, record["id"]) == "draft"
 
 
-def test_approver_acts_from_the_record_page(post, people, page):
+def test_approver_acts_from_the_record_page(open_tasks, submit, post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     fin1 = page("fin1")
@@ -59,7 +59,7 @@ def test_approver_acts_from_the_record_page(post, people, page):
     assert f'data-testid="task-{task["id"]}"' not in after and "“ok”" in after
 
 
-def test_reject_without_a_comment_is_refused_on_the_page(post, people, page):
+def test_reject_without_a_comment_is_refused_on_the_page(open_tasks, submit, post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     task = open_tasks(people["fin1"])[0]
@@ -70,7 +70,7 @@ def test_reject_without_a_comment_is_refused_on_the_page(post, people, page):
     assert stage(people, body["id"]) == "draft"  # the flow's rejected stage
 
 
-def test_hand_on_from_the_page(post, people, page):
+def test_hand_on_from_the_page(open_tasks, submit, post, people, page):
     body = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     post(page("fin1"), f"/tasks/{task['id']}/reassign", "/tasks", to="gm", next="/tasks")
@@ -78,7 +78,7 @@ def test_hand_on_from_the_page(post, people, page):
     assert task["id"] not in [t["id"] for t in open_tasks(people["fin1"])]
 
 
-def test_inbox_tabs_and_batch_approve(csrf_from, people, page):
+def test_inbox_tabs_and_batch_approve(open_tasks, submit, csrf_from, people, page):
     first = submit(people["rita"], amount="10")
     second = submit(people["rita"], amount="20")
     inbox = html(page("fin1"), "/tasks")
@@ -94,7 +94,7 @@ def test_inbox_tabs_and_batch_approve(csrf_from, people, page):
     assert decided.count("Chairs") + decided.count("Laptops") == 2
 
 
-def test_copied_to_me_tab_lists_cc(people, page):
+def test_copied_to_me_tab_lists_cc(open_tasks, submit, people, page):
     body = submit(people["rita"], amount="2000")  # the manager step copies the buyers
     task = open_tasks(people["fin1"])[0]
     people["fin1"].post(f"/api/tasks/{task['id']}/approve", json={})
@@ -102,7 +102,7 @@ def test_copied_to_me_tab_lists_cc(people, page):
     assert f'/f/request/{body["id"]}' in cc
 
 
-def test_withdraw_from_the_page(post, people, page):
+def test_withdraw_from_the_page(open_tasks, submit, post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     post(page("rita"), f"/f/request/{body['id']}/withdraw", detail)
@@ -140,7 +140,7 @@ def test_comment_on_an_unreadable_record_is_404(people, make_user):
     assert stranger.post(f"{URL}/{record['id']}/comments", json={"comment": "x"}).status_code in (403, 404)
 
 
-def test_a_step_without_approver_reaches_the_admins(post, people, page, app, make_user):
+def test_a_step_without_approver_reaches_the_admins(open_tasks, post, people, page, app, make_user):
     from tests.conftest import ApiClient
 
     with app.extensions["engine"].db.transaction() as session:
@@ -168,7 +168,7 @@ def test_a_step_without_approver_reaches_the_admins(post, people, page, app, mak
     assert 'data-testid="incident-badge"' not in html(admin_page, "/")
 
 
-def test_home_lists_my_open_tasks(people, page):
+def test_home_lists_my_open_tasks(submit, people, page):
     submit(people["rita"], amount="10")
     home = html(page("fin1"), "/")
     assert 'data-testid="home-tasks"' in home and "Laptops" in home and "Finance check" in home

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workflows.claims import URL, step, submit
+from tests.workflows.claims import URL, step
 
 
 @pytest.fixture
@@ -42,10 +42,10 @@ def task_of(client) -> dict:
     return task
 
 
-def test_handing_a_task_on_ends_read_access(login, build, reads):
+def test_handing_a_task_on_ends_read_access(submit_claim, login, build, reads):
     app, cast = build([step([{"user": "dan"}])])
     check = reads(app, cast)
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     assert check("dan", record["id"]) == EVERYWHERE and check("eve", record["id"]) == NOWHERE
     task = task_of(cast["dan"])
     # a hand-on may not widen who reads the record: eve reads claims only by taking part
@@ -64,10 +64,10 @@ def test_handing_a_task_on_ends_read_access(login, build, reads):
 
 
 @pytest.mark.parametrize("action", ["approve", "reject", "send_back"])
-def test_a_decision_keeps_read_access(build, reads, action):
+def test_a_decision_keeps_read_access(submit_claim, build, reads, action):
     app, cast = build([step([{"user": "dan"}])])
     check = reads(app, cast)
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     task = task_of(cast["dan"])
     assert cast["dan"].post(f"/api/tasks/{task['id']}/{action}", json={"comment": "seen"}).status_code == 200
     assert check("dan", record["id"]) == EVERYWHERE
@@ -75,28 +75,28 @@ def test_a_decision_keeps_read_access(build, reads, action):
     assert done["readable"] is True and done["title"] == "Trip"
 
 
-def test_a_task_closed_by_another_approver_ends_read_access(build, reads):
+def test_a_task_closed_by_another_approver_ends_read_access(submit_claim, build, reads):
     app, cast = build([step([{"user": "dan"}, {"user": "eve"}])])  # mode any
     check = reads(app, cast)
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     task = task_of(cast["dan"])
     assert cast["dan"].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
     assert check("dan", record["id"]) == EVERYWHERE
     assert check("eve", record["id"]) == NOWHERE
 
 
-def test_a_withdrawn_approval_ends_read_access(build, reads):
+def test_a_withdrawn_approval_ends_read_access(submit_claim, build, reads):
     app, cast = build([step([{"user": "dan"}])])
     check = reads(app, cast)
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     assert cast["ann"].post(f"{URL}/{record['id']}/withdraw", json={}).status_code == 200
     assert check("dan", record["id"]) == NOWHERE
 
 
-def test_a_copy_keeps_read_access(build, reads):
+def test_a_copy_keeps_read_access(submit_claim, build, reads):
     app, cast = build([{**step([{"user": "dan"}]), "cc": [{"user": "eve"}]}])
     check = reads(app, cast)
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     task = task_of(cast["dan"])
     cast["dan"].post(f"/api/tasks/{task['id']}/approve", json={})
     assert check("eve", record["id"]) == EVERYWHERE

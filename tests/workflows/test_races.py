@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workflows.conftest import URL, open_tasks, submit
+from tests.workflows.conftest import URL
 
 pytestmark = pytest.mark.kitchen
 
@@ -13,7 +13,7 @@ def actions(client, record_id):
     return [e["action"] for e in client.get(f"{URL}/{record_id}/history").get_json()]
 
 
-def test_twenty_concurrent_fires_apply_once(race, people):
+def test_twenty_concurrent_fires_apply_once(open_tasks, race, people):
     rita = people["rita"]
     record = rita.create("request", subject="Race", amount="10")
     results = race(20, lambda i: rita.post(f"{URL}/{record['id']}/transitions/submit", json={}))
@@ -25,7 +25,7 @@ def test_twenty_concurrent_fires_apply_once(race, people):
     assert final["stage"] == "review" and final["version"] == 2
 
 
-def test_two_approvers_of_an_any_step_one_wins(race, people):
+def test_two_approvers_of_an_any_step_one_wins(open_tasks, submit, race, people):
     body = submit(people["rita"], amount="10")
     who = [people["fin1"], people["fin2"]]
     task_ids = [open_tasks(c)[0]["id"] for c in who]
@@ -38,7 +38,8 @@ def test_two_approvers_of_an_any_step_one_wins(race, people):
     assert people["rita"].get(f"{URL}/{body['id']}").get_json()["stage"] == "approved"
 
 
-def test_the_last_two_of_a_countersign_step_both_count_and_it_completes_once(race, people, make_user):
+def test_the_last_two_of_a_countersign_step_both_count_and_it_completes_once(
+        open_tasks, submit, race, people, make_user):
     boss2 = make_user("boss2", "manager")
     body = submit(people["rita"], amount="6000")  # finance → manager (boss) → gm step (gm + managers, all)
     people["fin1"].post(f"/api/tasks/{open_tasks(people['fin1'])[0]['id']}/approve", json={})
@@ -53,7 +54,7 @@ def test_the_last_two_of_a_countersign_step_both_count_and_it_completes_once(rac
     assert people["rita"].get(f"{URL}/{body['id']}").get_json()["stage"] == "approved"
 
 
-def test_approve_against_withdraw_exactly_one_happens(race, people):
+def test_approve_against_withdraw_exactly_one_happens(open_tasks, submit, race, people):
     body = submit(people["rita"], amount="10")
     task_id = open_tasks(people["fin1"])[0]["id"]
     calls = [lambda: people["fin1"].post(f"/api/tasks/{task_id}/approve", json={}),

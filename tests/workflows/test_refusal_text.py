@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import html as markup
 
-from tests.workflows.conftest import open_tasks, submit
-
 
 def flashed(response) -> str:
     return markup.unescape(response.get_data(as_text=True))
 
 
-def test_reject_without_comment_names_the_comment_in_chinese(post, people, page):
+def test_reject_without_comment_names_the_comment_in_chinese(open_tasks, submit, post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     task = open_tasks(people["fin1"])[0]
@@ -20,7 +18,7 @@ def test_reject_without_comment_names_the_comment_in_chinese(post, people, page)
     assert "validation failed" not in text
 
 
-def test_reject_without_comment_names_the_comment_in_english(post, people, page):
+def test_reject_without_comment_names_the_comment_in_english(open_tasks, submit, post, people, page):
     body = submit(people["rita"], amount="10")
     detail = f"/f/request/{body['id']}"
     task = open_tasks(people["fin1"])[0]

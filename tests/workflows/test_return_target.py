@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workflows.conftest import open_tasks, submit
-
 
 @pytest.mark.parametrize("target", ["/%09/evil.example", "//evil.example", "/\\evil.example",
                                     "/%2F%2Fevil.example", "https://evil.example"])
-def test_task_action_never_returns_off_site(csrf_from, app, people, target):
+def test_task_action_never_returns_off_site(open_tasks, submit, csrf_from, app, people, target):
     record = submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     client = app.test_client()

@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from engine.scheduler import run_pass
 from engine.store.system import tasks
-from tests.workflows.claims import CHECKERS, URL, assignees, step, submit
+from tests.workflows.claims import CHECKERS, URL, step
 
 
 @pytest.mark.parametrize("approvers", [
@@ -25,30 +25,30 @@ from tests.workflows.claims import CHECKERS, URL, assignees, step, submit
     [{"field": "reviewer"}, {"user": "bob"}],
     [{"manager_of": "reviewer"}, {"user": "bob"}],
 ], ids=["role", "user", "field_owner", "field", "manager_of"])
-def test_no_approver_kind_gives_the_submitter_a_task(build, approvers):
+def test_no_approver_kind_gives_the_submitter_a_task(assignees, submit_claim, build, approvers):
     app, cast = build([step(approvers)])
-    record = submit(cast["ann"], reviewer="ann" if approvers[0].get("field") == "reviewer" else "cat")
+    record = submit_claim(cast["ann"], reviewer="ann" if approvers[0].get("field") == "reviewer" else "cat")
     assert assignees(app, record["id"]) == [("bob", "open")]
 
 
 @pytest.mark.parametrize("approvers", [CHECKERS, [{"field": "owner"}, {"user": "bob"}]], ids=["role", "field"])
-def test_the_owner_is_barred_when_someone_else_submits(build, approvers):
+def test_the_owner_is_barred_when_someone_else_submits(assignees, build, approvers):
     app, cast = build([step(approvers)])
     record = cast["clerk"].create("claim", subject="For ann", owner="ann")
     assert cast["clerk"].post(f"{URL}/{record['id']}/transitions/submit", json={}).status_code == 200
     assert assignees(app, record["id"]) == [("bob", "open")]
 
 
-def test_allow_self_approval_lets_the_submitter_approve(build):
+def test_allow_self_approval_lets_the_submitter_approve(assignees, submit_claim, build):
     app, cast = build([step(CHECKERS, allow_self_approval=True)])
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     assert assignees(app, record["id"]) == [("ann", "open"), ("bob", "open")]
     (task,) = cast["ann"].get("/api/tasks?status=open").get_json()
     assert cast["ann"].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "approved"
 
 
-def test_reassign_to_the_submitter_or_the_owner_is_refused(build):
+def test_reassign_to_the_submitter_or_the_owner_is_refused(assignees, build):
     app, cast = build([step([{"user": "bob"}, {"user": "cat"}])])
     record = cast["clerk"].create("claim", subject="For ann", owner="ann")
     cast["clerk"].post(f"{URL}/{record['id']}/transitions/submit", json={})
@@ -60,17 +60,17 @@ def test_reassign_to_the_submitter_or_the_owner_is_refused(build):
     assert assignees(app, record["id"]) == [("bob", "open"), ("cat", "open")]
 
 
-def test_reassign_to_the_submitter_is_allowed_with_allow_self_approval(build):
+def test_reassign_to_the_submitter_is_allowed_with_allow_self_approval(assignees, submit_claim, build):
     app, cast = build([step([{"user": "bob"}], allow_self_approval=True)])
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     (task,) = cast["bob"].get("/api/tasks?status=open").get_json()
     assert cast["bob"].post(f"/api/tasks/{task['id']}/reassign", json={"to": "ann"}).status_code == 200
     assert assignees(app, record["id"]) == [("bob", "reassigned"), ("ann", "open")]
 
 
-def test_a_task_that_lands_with_the_owner_cannot_be_decided_alone_or_in_a_batch(build):
+def test_a_task_that_lands_with_the_owner_cannot_be_decided_alone_or_in_a_batch(submit_claim, build):
     app, cast = build([step([{"user": "bob"}])])
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     with app.extensions["engine"].db.transaction() as session:  # e.g. a task from before the rule
         session.execute(update(tasks).where(tasks.c.record_id == record["id"]).values(assignee="ann"))
     (task,) = cast["ann"].get("/api/tasks?status=open").get_json()
@@ -82,7 +82,7 @@ def test_a_task_that_lands_with_the_owner_cannot_be_decided_alone_or_in_a_batch(
     assert cast["ann"].get(f"{URL}/{record['id']}").get_json()["stage"] == "review"
 
 
-def test_an_approval_started_by_the_scheduler_bars_the_owner(build):
+def test_an_approval_started_by_the_scheduler_bars_the_owner(assignees, build):
     app, cast = build([step(CHECKERS)])
     record = cast["ann"].create("claim", subject="Parked")
     assert cast["ann"].post(f"{URL}/{record['id']}/transitions/park", json={}).status_code == 200
@@ -93,10 +93,10 @@ def test_an_approval_started_by_the_scheduler_bars_the_owner(build):
     assert assignees(app, record["id"]) == [("bob", "open")]
 
 
-def test_skip_if_approved_before_does_not_pass_the_submitter(build):
+def test_skip_if_approved_before_does_not_pass_the_submitter(assignees, submit_claim, build):
     app, cast = build([step(CHECKERS, allow_self_approval=True),
                        {**step(CHECKERS, skip_if_approved_before=True), "name": "again", "title": "Again"}])
-    record = submit(cast["ann"])
+    record = submit_claim(cast["ann"])
     (task,) = cast["ann"].get("/api/tasks?status=open").get_json()
     assert cast["ann"].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
     # the second step does not allow it: ann's earlier approval does not pass it for her

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.workflows.conftest import URL, open_tasks, submit
+from tests.workflows.conftest import URL
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def offers_withdraw(client, record_id: int) -> bool:
 # -- withdraw -------------------------------------------------------------------------
 
 
-def test_withdraw_is_offered_exactly_while_the_service_takes_it(people, page):
+def test_withdraw_is_offered_exactly_while_the_service_takes_it(open_tasks, submit, people, page):
     body = submit(people["rita"], amount="2000")  # finance, then the manager
     assert offers_withdraw(page("rita"), body["id"])  # the submitter, before anyone acted
     assert not offers_withdraw(page("fin1"), body["id"])  # not the submitter
@@ -50,7 +50,7 @@ def test_withdraw_is_offered_exactly_while_the_service_takes_it(people, page):
     assert not offers_withdraw(page("rita"), body["id"])  # an approver has acted: no button
 
 
-def test_withdraw_is_offered_to_an_admin_like_the_service_allows(people, page, make_user):
+def test_withdraw_is_offered_to_an_admin_like_the_service_allows(submit, people, page, make_user):
     make_user("root", "admin")
     body = submit(people["rita"], amount="10")
     assert offers_withdraw(page("root"), body["id"])
@@ -88,7 +88,7 @@ def accepted_fields(client, record_id: int) -> set[str]:
 
 
 @pytest.mark.parametrize("where", ["draft", "approved"])
-def test_the_edit_page_offers_exactly_the_fields_the_service_takes(people, page, where):
+def test_the_edit_page_offers_exactly_the_fields_the_service_takes(open_tasks, submit, people, page, where):
     """draft: every field; approved: only `supplier` (the stage's `editable`)."""
     if where == "draft":
         record = people["rita"].create("request", subject="Chairs", amount="10")
@@ -111,7 +111,7 @@ def test_a_final_stage_offers_no_edit_and_the_service_takes_none(people, page):
 # -- batch approve --------------------------------------------------------------------
 
 
-def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(csrf_from, people, page):
+def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(open_tasks, submit, csrf_from, people, page):
     first, second = submit(people["rita"], amount="10"), submit(people["rita"], amount="10")
     third = submit(people["rita"], amount="10")
     mine = {t["record_id"]: t["id"] for t in open_tasks(people["fin1"])}
@@ -131,7 +131,7 @@ def test_batch_approve_decides_the_same_on_the_page_and_in_the_api(csrf_from, pe
     assert stages == {"approved"}
 
 
-def test_batch_approve_has_one_size_limit_on_the_page_and_in_the_api(csrf_from, people, page):
+def test_batch_approve_has_one_size_limit_on_the_page_and_in_the_api(open_tasks, submit, csrf_from, people, page):
     submit(people["rita"], amount="10")
     task = open_tasks(people["fin1"])[0]
     ids = [task["id"], *range(10**9, 10**9 + 200)]  # 201 ids

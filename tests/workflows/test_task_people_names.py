@@ -5,14 +5,13 @@ from __future__ import annotations
 from sqlalchemy import update
 
 from engine.store.system import users
-from tests.workflows.conftest import open_tasks, submit
 
 
 def act(client, task_id, action, **body):
     return client.post(f"/api/tasks/{task_id}/{action}", json=body, headers={"Accept-Language": "zh-CN"})
 
 
-def test_task_refusals_show_display_names(app, people, admin):
+def test_task_refusals_show_display_names(open_tasks, submit, app, people, admin):
     db = app.extensions["engine"].db
     with db.transaction() as session:
         session.execute(update(users).where(users.c.name == "fin1").values(display_name="财务一"))

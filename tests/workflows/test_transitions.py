@@ -1,7 +1,7 @@
 """Stages and transitions through the API (SPEC §5)."""
 from __future__ import annotations
 
-from tests.workflows.conftest import URL, open_tasks, submit
+from tests.workflows.conftest import URL
 
 
 def test_new_records_start_in_the_initial_stage(people):
@@ -17,7 +17,7 @@ def test_available_transitions_depend_on_stage_and_role(people):
     assert [t["name"] for t in boss.get(url).get_json()] == ["cancel"]
 
 
-def test_submit_moves_to_review_and_opens_finance_tasks(people):
+def test_submit_moves_to_review_and_opens_finance_tasks(open_tasks, submit, people):
     body = submit(people["rita"], amount="10")
     assert body["stage"] == "review" and body["version"] == 2
     assert body["due_at"] is not None
@@ -66,7 +66,7 @@ def test_final_stage_allows_nothing(people):
     assert edit.status_code == 422
 
 
-def test_stage_editable_fields_are_enforced(people):
+def test_stage_editable_fields_are_enforced(submit, people):
     body = submit(people["rita"], amount="10")
     response = people["rita"].patch(f"{URL}/{body['id']}", json={"version": body["version"],
                                                                   "fields": {"amount": "99999"}})
@@ -74,7 +74,7 @@ def test_stage_editable_fields_are_enforced(people):
     assert "amount" in response.get_json()["error"]["fields"]
 
 
-def test_approval_path_condition_set_and_create(people):
+def test_approval_path_condition_set_and_create(open_tasks, submit, people):
     rita, fin1, buyer = people["rita"], people["fin1"], people["buyer"]
     body = submit(rita, amount="10")
     task = open_tasks(fin1)[0]
@@ -94,7 +94,7 @@ def test_approval_path_condition_set_and_create(people):
         [(body["id"], "ACME", "10.00")]
 
 
-def test_history_shows_transitions(people):
+def test_history_shows_transitions(submit, people):
     body = submit(people["rita"], amount="10")
     history = people["rita"].get(f"{URL}/{body['id']}/history").get_json()
     assert [h["action"] for h in history] == ["create", "transition"]
