@@ -36,7 +36,7 @@ def run(app):
     return run_at
 
 
-def rows(app, table, **where):
+def _rows(app, table, **where):
     with app.extensions["engine"].db.session() as session:
         stmt = select(table).order_by(table.c.id)
         for key, value in where.items():
@@ -44,15 +44,33 @@ def rows(app, table, **where):
         return [dict(r) for r in session.execute(stmt).mappings()]
 
 
-def told(app, user):
+def _told(app, user):
     """(kind, params) of the notifications a user got, oldest first."""
-    return [(n["kind"], n["params"]) for n in rows(app, notifications, user_name=user)]
+    return [(n["kind"], n["params"]) for n in _rows(app, notifications, user_name=user)]
 
 
-def timer(app, record_id, kind, name):
-    found = [t for t in rows(app, timers, record_id=record_id) if t["kind"] == kind and t["name"] == name]
+def _timer(app, record_id, kind, name):
+    found = [t for t in _rows(app, timers, record_id=record_id) if t["kind"] == kind and t["name"] == name]
     return found[0] if found else None
 
 
 def utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
+
+
+@pytest.fixture
+def stored_rows():
+    """stored_rows(app, table, **where) → the table's rows (dicts) matching where, by id."""
+    return _rows
+
+
+@pytest.fixture
+def told():
+    """told(app, user) → (kind, params) of the notifications the user got, oldest first."""
+    return _told
+
+
+@pytest.fixture
+def timer():
+    """timer(app, record_id, kind, name) → that timer of the record (a dict), or None."""
+    return _timer

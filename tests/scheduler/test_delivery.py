@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from email.header import decode_header, make_header
 
 from engine.store.system import deliveries, incidents
-from tests.scheduler.conftest import URL, rows
+from tests.scheduler.conftest import URL
 
 
 def due_soon(desk):
@@ -28,16 +28,16 @@ def test_email_reaches_the_smtp_server(desk, run, smtp):
     assert run(at + timedelta(minutes=1), ENGINE_SMTP_URL=url).sent == []  # once
 
 
-def test_no_email_without_an_address_or_smtp(desk, run, smtp, app):
+def test_no_email_without_an_address_or_smtp(stored_rows, desk, run, smtp, app):
     url, inbox = smtp
     record = desk["leo"].create  # leo has no address; a lead is told of escalations
     del record
     at = due_soon(desk)
     run(at, ENGINE_SMTP_URL=None)  # not configured: nothing planned
-    assert rows(app, deliveries) == [] and inbox.messages == []
+    assert stored_rows(app, deliveries) == [] and inbox.messages == []
 
 
-def test_webhook_is_retried_with_back_off_then_delivered(desk, run, app, hook_factory):
+def test_webhook_is_retried_with_back_off_then_delivered(stored_rows, desk, run, app, hook_factory):
     hook = hook_factory(failures=2)
     at = due_soon(desk)
     first = run(at, ENGINE_WEBHOOK_URL=hook.url)
@@ -47,27 +47,27 @@ def test_webhook_is_retried_with_back_off_then_delivered(desk, run, app, hook_fa
     third = run(at + timedelta(seconds=92), ENGINE_WEBHOOK_URL=hook.url)
     assert [line.split()[0] for line in third.sent] == ["sent"]
     assert len(hook.calls) == 3 and hook.calls[-1]["kind"] == "due_soon" and hook.calls[-1]["user"] == "ann"
-    (row,) = rows(app, deliveries)
+    (row,) = stored_rows(app, deliveries)
     assert (row["status"], row["attempts"]) == ("sent", 3)
 
 
-def test_a_webhook_that_keeps_failing_is_reported_after_five_tries(desk, run, app, hook_factory):
+def test_a_webhook_that_keeps_failing_is_reported_after_five_tries(stored_rows, desk, run, app, hook_factory):
     hook = hook_factory(failures=100)
     at = due_soon(desk)
     for minutes in (0, 1, 2, 4, 8, 16):  # the tries fall due after 30 s, 1, 2 and 4 minutes
         run(at + timedelta(minutes=minutes), ENGINE_WEBHOOK_URL=hook.url)
     assert len(hook.calls) == 5
-    (row,) = rows(app, deliveries)
+    (row,) = stored_rows(app, deliveries)
     assert (row["status"], row["attempts"]) == ("failed", 5)
-    problems = [i for i in rows(app, incidents) if i["kind"] == "delivery_failed"]
+    problems = [i for i in stored_rows(app, incidents) if i["kind"] == "delivery_failed"]
     assert len(problems) == 1 and "HTTP 500" in problems[0]["message"]
 
 
-def test_a_dead_webhook_never_slows_or_fails_the_user_action(desk, app):
+def test_a_dead_webhook_never_slows_or_fails_the_user_action(stored_rows, desk, app):
     app.extensions["engine"].settings["ENGINE_WEBHOOK_URL"] = "http://127.0.0.1:9/nothing-listens"
     record = desk["ann"].create("ticket", title="Printer")
     assert desk["ann"].post(f"{URL}/{record['id']}/transitions/submit", json={}).status_code == 200
-    assert rows(app, deliveries) == []  # planned and sent by the scheduler only
+    assert stored_rows(app, deliveries) == []  # planned and sent by the scheduler only
 
 
 def test_notifications_api_and_bell(desk, run, app):

@@ -14,11 +14,11 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from engine.scheduler.timers import CLAIM_TIMEOUT
 from engine.store.system import notifications, timers
-from tests.scheduler.conftest import rows
 
 ENGINE = str(Path(sys.executable).with_name("engine"))
 TICKETS = 1000
@@ -66,17 +66,22 @@ def finish(procs: list[subprocess.Popen]) -> list[int]:
     return [int(re.search(r"^(\d+) fired", out, re.M).group(1)) for out, _err in outputs]
 
 
-def assert_each_fired_once(app, count: int) -> None:
-    """Every timer is marked fired, and each record got each notification exactly once."""
-    assert Counter(t["status"] for t in rows(app, timers)) == {"fired": TIMERS * count}
-    told = Counter((n["user_name"], n["kind"], n["record_id"]) for n in rows(app, notifications))
-    records = {n["record_id"] for n in rows(app, notifications)}
-    assert len(records) == count
-    expected = {(user, kind, r) for r in records
-                for user, kind in (("ann", "due_soon"), ("ann", "overdue"), ("ann", "reminder"),
-                                   ("leo", "escalation"), ("lia", "escalation"))}
-    assert set(told) == expected  # none lost
-    assert set(told.values()) == {1}  # none twice
+@pytest.fixture
+def assert_each_fired_once(stored_rows):
+    """assert_each_fired_once(app, count): every timer is marked fired, and each record got each
+    notification exactly once."""
+
+    def check(app, count: int) -> None:
+        assert Counter(t["status"] for t in stored_rows(app, timers)) == {"fired": TIMERS * count}
+        told = Counter((n["user_name"], n["kind"], n["record_id"]) for n in stored_rows(app, notifications))
+        records = {n["record_id"] for n in stored_rows(app, notifications)}
+        assert len(records) == count
+        expected = {(user, kind, r) for r in records
+                    for user, kind in (("ann", "due_soon"), ("ann", "overdue"), ("ann", "reminder"),
+                                       ("leo", "escalation"), ("lia", "escalation"))}
+        assert set(told) == expected  # none lost
+        assert set(told.values()) == {1}  # none twice
+    return check
 
 
 def fired_count(app) -> int:
@@ -84,14 +89,15 @@ def fired_count(app) -> int:
         return session.execute(select(func.count()).select_from(timers).where(timers.c.status == "fired")).scalar()
 
 
-def test_two_processes_at_once_fire_each_of_thousands_of_timers_once(app, desk, db_url):
+def test_two_processes_at_once_fire_each_of_thousands_of_timers_once(assert_each_fired_once, app, desk, db_url):
     now = seed(app, desk, TICKETS)
     fired = finish([start_pass(app, db_url, now), start_pass(app, db_url, now)])
     assert sum(fired) == TIMERS * TICKETS, fired
     assert_each_fired_once(app, TICKETS)
 
 
-def test_a_pass_killed_half_way_is_taken_over_and_every_remaining_timer_fires_once(app, desk, db_url):
+def test_a_pass_killed_half_way_is_taken_over_and_every_remaining_timer_fires_once(
+        assert_each_fired_once, stored_rows, app, desk, db_url):
     now = seed(app, desk, TICKETS)
     doomed = start_pass(app, db_url, now)
     deadline = time.monotonic() + 120
@@ -101,11 +107,11 @@ def test_a_pass_killed_half_way_is_taken_over_and_every_remaining_timer_fires_on
     doomed.communicate()
     before = fired_count(app)
     assert 0 < before < TIMERS * TICKETS, before  # killed half-way, not before or after its work
-    statuses = Counter(t["status"] for t in rows(app, timers))
+    statuses = Counter(t["status"] for t in stored_rows(app, timers))
     assert statuses["claimed"] > 0, statuses  # it died holding claims
     # Within the lease the claims are left alone: a pass now fires only unclaimed timers.
     early = finish([start_pass(app, db_url, now)])
-    assert Counter(t["status"] for t in rows(app, timers))["claimed"] == statuses["claimed"]
+    assert Counter(t["status"] for t in stored_rows(app, timers))["claimed"] == statuses["claimed"]
     # After the lease two passes at once take the dead claims over and fire the rest.
     later = now + CLAIM_TIMEOUT + timedelta(minutes=1)
     taken = finish([start_pass(app, db_url, later), start_pass(app, db_url, later)])

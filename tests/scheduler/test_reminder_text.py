@@ -9,7 +9,6 @@ import pytest
 
 from engine.scheduler import run_pass
 from tests.conftest import ENGINE_ZONE, ApiClient, write_module
-from tests.scheduler.conftest import told
 
 MODULE = {
     "module": "visits", "title": "Visits",
@@ -38,7 +37,7 @@ def app(make_app, tmp_path):
     return make_app(tmp_path / "visits")
 
 
-def test_link_and_user_placeholders_read_as_each_reader_may_see_them(app, make_user):
+def test_link_and_user_placeholders_read_as_each_reader_may_see_them(told, app, make_user):
     from engine.auth.users import create_user, issue_token
 
     with app.extensions["engine"].db.transaction() as session:

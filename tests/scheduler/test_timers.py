@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.scheduler.conftest import URL, rows, timer, told
+import pytest
+
+from tests.scheduler.conftest import URL
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -15,11 +17,13 @@ def created(client, **fields):
     return record, datetime.fromisoformat(record["created_at"]).astimezone(UTC)
 
 
-def kinds(app, user):
-    return [k for k, _p in told(app, user)]
+@pytest.fixture
+def kinds(told):
+    """kinds(app, user) → the kinds of the notifications the user got, oldest first."""
+    return lambda app, user: [k for k, _p in told(app, user)]
 
 
-def test_stage_reminder_then_overdue_then_escalation_each_once(app, desk, run):
+def test_stage_reminder_then_overdue_then_escalation_each_once(kinds, told, app, desk, run):
     record, t0 = created(desk["ann"])
     assert run(t0 + timedelta(hours=1)).fired == []
     first = run(t0 + timedelta(hours=1, minutes=31))
@@ -33,7 +37,7 @@ def test_stage_reminder_then_overdue_then_escalation_each_once(app, desk, run):
     assert run(t0 + timedelta(days=3)).fired == []
 
 
-def test_catch_up_fires_everything_that_fell_due_while_nothing_ran(app, desk, run):
+def test_catch_up_fires_everything_that_fell_due_while_nothing_ran(kinds, app, desk, run):
     _record, t0 = created(desk["ann"])
     created(desk["ann"], title="Scanner")
     late = run(t0 + timedelta(days=2))  # the scheduler was down for two days
@@ -42,7 +46,7 @@ def test_catch_up_fires_everything_that_fell_due_while_nothing_ran(app, desk, ru
     assert run(t0 + timedelta(days=2)).fired == []
 
 
-def test_leaving_the_stage_cancels_its_timers(app, desk, run):
+def test_leaving_the_stage_cancels_its_timers(kinds, timer, app, desk, run):
     record, t0 = created(desk["ann"])
     assert desk["ann"].post(f"{URL}/{record['id']}/transitions/park", json={}).status_code == 200
     assert timer(app, record["id"], "due", "open")["status"] == "cancelled"
@@ -52,7 +56,7 @@ def test_leaving_the_stage_cancels_its_timers(app, desk, run):
     assert "due_soon" not in kinds(app, "ann")
 
 
-def test_escalation_transition_is_fired_by_the_system(app, desk, run):
+def test_escalation_transition_is_fired_by_the_system(timer, app, desk, run):
     record, t0 = created(desk["ann"], due_date="2031-05-20")
     desk["ann"].post(f"{URL}/{record['id']}/transitions/park", json={})
     run(t0 + timedelta(hours=1, minutes=5))
@@ -65,7 +69,7 @@ def test_escalation_transition_is_fired_by_the_system(app, desk, run):
     assert timer(app, record["id"], "due", "open")["status"] == "pending"
 
 
-def test_escalation_action_approves_in_the_name_of_the_system(app, desk, run):
+def test_escalation_action_approves_in_the_name_of_the_system(kinds, app, desk, run):
     record, t0 = created(desk["ann"])
     desk["ann"].post(f"{URL}/{record['id']}/transitions/submit", json={})
     run(t0 + timedelta(days=1, minutes=5))
@@ -76,7 +80,7 @@ def test_escalation_action_approves_in_the_name_of_the_system(app, desk, run):
     assert "approved" in kinds(app, "ann")  # the submitter hears the outcome
 
 
-def test_timers_are_rearmed_after_a_rejection(app, desk, run):
+def test_timers_are_rearmed_after_a_rejection(kinds, timer, app, desk, run):
     """The bug class peers have: re-entering a stage must arm its timer again."""
     record, t0 = created(desk["ann"])
     run(t0 + timedelta(hours=1, minutes=31))  # the first entry's reminder fires
@@ -91,7 +95,7 @@ def test_timers_are_rearmed_after_a_rejection(app, desk, run):
     assert kinds(app, "ann") == ["due_soon", "rejected", "due_soon"]
 
 
-def test_timers_are_rearmed_after_a_send_back(app, desk, run):
+def test_timers_are_rearmed_after_a_send_back(timer, app, desk, run):
     record, _t0 = created(desk["ann"])
     desk["ann"].post(f"{URL}/{record['id']}/transitions/submit", json={})
     task = desk["leo"].get("/api/tasks").get_json()[0]
@@ -105,7 +109,7 @@ def reminder_moment(day: date, offset_days: int) -> datetime:
     return datetime.combine(day + timedelta(days=offset_days), time(9, 0), tzinfo=SHANGHAI).astimezone(UTC)
 
 
-def test_date_reminder_fires_the_day_before_with_the_message(app, desk, run):
+def test_date_reminder_fires_the_day_before_with_the_message(timer, told, app, desk, run):
     due = date(2031, 5, 20)
     record, _t0 = created(desk["ann"], due_date=due.isoformat(), level="high")
     at = reminder_moment(due, -1)
@@ -117,7 +121,7 @@ def test_date_reminder_fires_the_day_before_with_the_message(app, desk, run):
     assert message == "工单 Printer 明天到期（2031-05-20，high）"
 
 
-def test_changing_the_date_reschedules_and_clearing_it_cancels(app, desk, run):
+def test_changing_the_date_reschedules_and_clearing_it_cancels(timer, told, app, desk, run):
     due = date(2031, 5, 20)
     record, _t0 = created(desk["ann"], due_date=due.isoformat())
     url = f"{URL}/{record['id']}"
@@ -136,7 +140,7 @@ def test_changing_the_date_reschedules_and_clearing_it_cancels(app, desk, run):
     assert [k for k, _ in told(app, "ann") if k == "reminder"] == ["reminder", "reminder"]
 
 
-def test_a_false_condition_skips_the_reminder(app, desk, run):
+def test_a_false_condition_skips_the_reminder(kinds, app, desk, run):
     due = date(2031, 5, 20)
     record, _t0 = created(desk["ann"], due_date=due.isoformat())
     desk["leo"].post(f"{URL}/{record['id']}/transitions/close", json={})
@@ -154,16 +158,16 @@ def test_a_date_reminder_may_fire_a_transition(app, desk, run):
     assert (history[-1]["actor"], history[-1]["transition"]) == ("system", "close")
 
 
-def test_deleting_the_record_cancels_its_timers(app, desk, run, make_user):
+def test_deleting_the_record_cancels_its_timers(stored_rows, app, desk, run, make_user):
     boss = make_user("root", "admin")
     record, t0 = created(desk["ann"], due_date="2031-05-20")
     assert boss.delete(f"{URL}/{record['id']}").status_code == 204
-    assert {t["status"] for t in rows(app, __import__("engine.store.system", fromlist=["timers"]).timers)} == \
+    assert {t["status"] for t in stored_rows(app, __import__("engine.store.system", fromlist=["timers"]).timers)} == \
         {"cancelled"}
     assert run(t0 + timedelta(days=3650)).fired == []
 
 
-def test_a_timed_transition_that_cannot_fire_is_reported_and_changes_nothing(app, desk, run):
+def test_a_timed_transition_that_cannot_fire_is_reported_and_changes_nothing(kinds, stored_rows, app, desk, run):
     from engine.store.system import incidents
 
     record, t0 = created(desk["ann"])  # no due date: "unpark" requires one
@@ -172,6 +176,6 @@ def test_a_timed_transition_that_cannot_fire_is_reported_and_changes_nothing(app
     assert [(f.kind, f.name, f.status) for f in result.fired] == [("due", "parked", "failed")]
     assert desk["leo"].get(f"{URL}/{record['id']}").get_json()["stage"] == "parked"
     assert "overdue" not in kinds(app, "ann")  # the pass's work on it was rolled back as a whole
-    problems = rows(app, incidents)
+    problems = stored_rows(app, incidents)
     assert len(problems) == 1 and "could not fire" in problems[0]["message"] and "due_date" in str(problems)
     assert run(t0 + timedelta(hours=5)).fired == []  # reported once, not retried forever
