@@ -194,6 +194,12 @@ class FieldType:
     holds_user: ClassVar[bool] = False
     #: Points at a record of another form (`update_linked`, rollups); shown by `Refs.title`.
     links: ClassVar[bool] = False
+    #: Holds an uploaded file, attached to the record when it is saved.
+    holds_file: ClassVar[bool] = False
+    #: Numbered from its `pattern` when a record is created (serial numbers).
+    numbered: ClassVar[bool] = False
+    #: Aggregates the records of its `form` that link here, refreshed when they change.
+    rolls_up: ClassVar[bool] = False
     #: A date or a moment (reminders, chart intervals).
     temporal: ClassVar[bool] = False
     #: What charts and rollups may compute over its values besides count().

@@ -125,6 +125,7 @@ class FormulaType(FieldType):
 @register
 class SerialType(FieldType):
     name = "serial"
+    numbered = True
     label = N_("Serial number")
     samples = ({"type": "serial", "pattern": "TH-{date:%Y}-{seq:3}"}, ("TH-2026-001",))
     summary = "A number the engine gives each new record, following `pattern`."
@@ -178,6 +179,7 @@ class RollupType(FieldType):
     record is created, changed or deleted, so lists, formulas and charts can use it."""
 
     name = "rollup"
+    rolls_up = True
     label = N_("Rollup")
     samples = ({"type": "rollup", "form": "thing", "link": "owner", "value": "sum(amount)"}, ("99.50",))
     summary = "An aggregate over the records of another form that link here, e.g. the sum of their amounts."

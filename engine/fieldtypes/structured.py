@@ -146,6 +146,7 @@ class FileType(FieldType):
     """Stored as {"id", "name", "size"}; the bytes live in the files table."""
 
     name = "file"
+    holds_file = True
     label = N_("File")
     samples = ({"type": "file", "accept": [".pdf"]}, ({"id": 7, "name": "a.pdf", "size": 10, "url": "/api/files/7"},))
     summary = "An uploaded file."

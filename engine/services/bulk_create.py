@@ -35,7 +35,7 @@ BATCH = 1000
 def reserve_serials(ctx: Context, form: FormDef, count: int) -> dict[str, list[str]]:
     """`count` numbers for each serial field of the form, one statement per field."""
     return {f.name: reserve_numbers(ctx.session, f.pattern, ctx.local_now, count)
-            for f in form.fields if f.type == "serial" and f.pattern}
+            for f in form.fields if f.field_type.numbered and f.pattern}
 
 
 def _insert_many(ctx: Context, table: Any, rows: list[dict[str, Any]], returning: bool = False) -> list[int]:
@@ -88,7 +88,7 @@ def write_many(ctx: Context, form: FormDef, items: Sequence[Prepared], serials: 
     except IntegrityError:
         raise Conflict(_("a unique value was taken by another record while the file was checked; "
                          "nothing was imported, try again"), code="unique_conflict") from None
-    file_fields = [f.name for f in form.fields if f.type == "file"]
+    file_fields = [f.name for f in form.fields if f.field_type.holds_file]
     for record_id, (values, changed, _meta) in zip(ids, items, strict=True):
         if any(values.get(name) for name in file_fields):
             _attach_files(ctx, form, record_id, values, changed)

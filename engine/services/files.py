@@ -83,13 +83,13 @@ def _named_files(form: FormDef, values: Mapping[str, Any], changed: set[str]) ->
     for field in form.fields:
         if field.name not in changed:
             continue
-        if field.type == "file":
+        if field.field_type.holds_file:
             value = values.get(field.name)
             named[field.name] = {value["id"]} if value else set()
         elif field.is_table:
             rows = values.get(field.name) or []
             for sub in field.fields:
-                if sub.type == "file":
+                if sub.field_type.holds_file:
                     named[f"{field.name}.{sub.name}"] = {row[sub.name]["id"] for row in rows
                                                          if isinstance(row, dict) and row.get(sub.name)}
     return named

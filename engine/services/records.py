@@ -254,7 +254,7 @@ def write_created(ctx: Context, form: FormDef, values: dict[str, Any], changed: 
     """Write a checked new record with its serial numbers, files, timers, history, linked
     updates and rollups; its id."""
     for field in form.fields:
-        if field.type == "serial" and field.pattern and not values.get(field.name):
+        if field.field_type.numbered and field.pattern and not values.get(field.name):
             values[field.name] = next_serial(ctx.session, field.pattern, ctx.local_now)
     tables = ctx.runtime.tables(form.name)
     try:

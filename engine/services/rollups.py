@@ -25,7 +25,7 @@ from .history import write_history
 
 def dependents(app: AppDef, child: str) -> list[tuple[FormDef, FieldDef]]:
     return [(form, fdef) for form in app.forms.values() for fdef in form.fields
-            if fdef.type == "rollup" and fdef.form == child]
+            if fdef.field_type.rolls_up and fdef.form == child]
 
 
 def refresh(ctx: Context, child: FormDef, record_id: int, *value_sets: Mapping[str, Any]) -> None:
@@ -62,7 +62,7 @@ def _refresh_one(ctx: Context, parent: FormDef, parent_id: int, child: FormDef, 
         return
     values = dict(record.values)
     for fdef in parent.fields:
-        if fdef.type == "rollup":
+        if fdef.field_type.rolls_up:
             values[fdef.name] = _aggregate(ctx, fdef, parent_id)
     compute_formulas(parent, values, record.meta, ctx)
     changed = [f for f in parent.fields
