@@ -54,8 +54,8 @@ def kind(prop: dict[str, Any], links: dict[str, str], defs: dict[str, Any]) -> s
     if name is not None:
         target = links.get(name) or (links.get("value-kinds") if name not in INTERNAL else None)
         label = name.replace("_", " ")
-        if name == "field_type":
-            return "a field type"
+        if name in ("field_type", "table_field_type"):
+            return f"[a field type](#{links['field-types']})" if "field-types" in links else "a field type"
         if name == "table_field":  # a field of any type but `table`
             return f"[field](#{links['field']})" if "field" in links else "field"
         if target and is_object_def(defs.get(name, {})):
