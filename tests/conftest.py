@@ -93,11 +93,17 @@ def config_dir(tmp_path: Path) -> Path:
     return target
 
 
-def write_module(folder: Path, doc: dict[str, Any], name: str | None = None) -> Path:
+def _write_module(folder: Path, doc: dict[str, Any], name: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name or doc['module']}.json"
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def write_module() -> Callable[..., Path]:
+    """write_module(folder, doc, name=None) → folder/<name or doc's module>.json holding doc."""
+    return _write_module
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.conftest import ApiClient, write_module
+from tests.conftest import ApiClient
 
 BASE = {
     "module": "notes",
@@ -23,7 +23,7 @@ BASE = {
 
 
 @pytest.fixture
-def notes(make_app, tmp_path):
+def notes(write_module, make_app, tmp_path):
     folder = tmp_path / "configs"
     write_module(folder, BASE)
     app = make_app(folder)
@@ -45,7 +45,7 @@ def field_names(client):
     return [f["name"] for f in forms[0]["fields"]]
 
 
-def test_a_new_field_is_served_without_restart(notes):
+def test_a_new_field_is_served_without_restart(write_module, notes):
     app, folder, wendy = notes
     assert field_names(wendy) == ["title"]
     write_module(folder, edited(lambda d: d["forms"][0]["fields"].append(
@@ -73,7 +73,7 @@ def test_broken_json_is_reported_too(notes):
     assert "invalid JSON" in wendy.get("/api/admin/definitions").get_json()["problems"][0]
 
 
-def test_a_refused_schema_change_keeps_the_old_definition(notes):
+def test_a_refused_schema_change_keeps_the_old_definition(write_module, notes):
     app, folder, wendy = notes
     wendy.create("note", title="data")
     write_module(folder, edited(lambda d: d["forms"][0]["fields"][0].update(type="integer")))
@@ -82,7 +82,7 @@ def test_a_refused_schema_change_keeps_the_old_definition(notes):
     assert "note.title" in problems[0] and "1 stored values" in problems[0]
 
 
-def test_fixing_the_file_clears_the_problem(notes):
+def test_fixing_the_file_clears_the_problem(write_module, notes):
     app, folder, wendy = notes
     (folder / "notes.json").write_text("{")
     field_names(wendy)
@@ -91,7 +91,7 @@ def test_fixing_the_file_clears_the_problem(notes):
     assert wendy.get("/api/admin/definitions").get_json()["valid"] is True
 
 
-def test_a_second_process_picks_up_the_change(notes, make_app):
+def test_a_second_process_picks_up_the_change(write_module, notes, make_app):
     """Two app instances on one database stand in for two worker processes."""
     app, folder, wendy = notes
     other_app = make_app(folder)
@@ -149,7 +149,7 @@ def status(client):
     return client.get("/api/admin/definitions").get_json()
 
 
-def test_an_idle_worker_serves_a_form_it_never_saw_and_refuses_its_removal_like_the_others(workers):
+def test_an_idle_worker_serves_a_form_it_never_saw_and_refuses_its_removal_like_the_others(write_module, workers):
     folder, busy, idle = workers
     assert field_names(idle) == ["title"]
     write_module(folder, EXTRA)
@@ -183,7 +183,7 @@ def test_a_quick_broken_write_then_the_fix_converges_every_worker(workers):
     assert status(first)["problems"] == status(second)["problems"] == []
 
 
-def test_a_worker_that_saw_only_the_broken_write_follows_the_one_that_applied_the_fix(workers):
+def test_a_worker_that_saw_only_the_broken_write_follows_the_one_that_applied_the_fix(write_module, workers):
     folder, first, second = workers
     (folder / "notes.json").write_text("{ broken")
     assert status(first)["valid"] is False  # the second worker is idle meanwhile
@@ -193,7 +193,7 @@ def test_a_worker_that_saw_only_the_broken_write_follows_the_one_that_applied_th
     assert status(first)["valid"] is True and field_names(first) == ["title", "tag"]
 
 
-def test_every_worker_reports_the_same_refusal_whichever_saw_it_first(workers):
+def test_every_worker_reports_the_same_refusal_whichever_saw_it_first(write_module, workers):
     folder, first, second = workers
     first.create("note", title="data")
     write_module(folder, edited(lambda d: d["forms"][0]["fields"][0].update(type="integer")))
@@ -202,7 +202,7 @@ def test_every_worker_reports_the_same_refusal_whichever_saw_it_first(workers):
     assert "note.title" in status(second)["problems"][0]
 
 
-def test_reverting_a_file_to_an_earlier_state_makes_that_state_live_again(workers, make_app):
+def test_reverting_a_file_to_an_earlier_state_makes_that_state_live_again(write_module, workers, make_app):
     folder, first, second = workers
     original = (folder / "notes.json").read_text()
     write_module(folder, edited(lambda d: d["forms"][0]["fields"].append(
@@ -228,7 +228,7 @@ def test_a_database_from_before_the_live_set_row_is_upgraded_at_start(notes, mak
     assert status(wendy)["problems"] == status(restarted)["problems"]
 
 
-def test_the_admin_page_marks_the_version_in_use_after_a_revert(login, notes):
+def test_the_admin_page_marks_the_version_in_use_after_a_revert(write_module, login, notes):
     import re
 
 

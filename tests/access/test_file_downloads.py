@@ -7,8 +7,6 @@ import io
 
 import pytest
 
-from tests.conftest import write_module
-
 MODULE = {
     "module": "docs",
     "title": "Docs",
@@ -36,7 +34,7 @@ MODULE = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     folder = tmp_path / "configs"
     write_module(folder, MODULE)
     return make_app(folder)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from engine.auth.users import create_user, issue_token
 from engine.scheduler import run_pass
 from engine.store.system import notifications
-from tests.conftest import FROZEN_NOW, ApiClient, engine_today, write_module
+from tests.conftest import FROZEN_NOW, ApiClient, engine_today
 
 SECRET, SECRET_AFTER = "987654.32", "876543.21"
 PRICE, PRICE_AFTER = "123456.78", "234567.89"
@@ -108,7 +108,7 @@ MODULE: dict[str, Any] = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     folder = tmp_path / "vault"
     write_module(folder, MODULE)
     return make_app(folder)
@@ -369,7 +369,7 @@ def test_schemas_name_no_hidden_field_or_table_column(app, make_user):
         assert set(openapi[key]["properties"]["items"]["items"]["properties"]) == {"product", "qty", "supplier"}
 
 
-def test_descriptions_give_no_formula_or_condition_naming_a_hidden_field(make_app, tmp_path):
+def test_descriptions_give_no_formula_or_condition_naming_a_hidden_field(write_module, make_app, tmp_path):
     """A visible formula or `visible_if` whose text names a hidden field or column is given
     without that text, so the description does not name what is hidden."""
     module = {

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from engine.auth.users import create_user, get_user, issue_token, set_roles, update_user
-from tests.conftest import ApiClient, write_module
+from tests.conftest import ApiClient
 
 ITEMS = [{"product": "螺丝", "qty": 3, "price": "10.50"},
          {"product": "螺母", "qty": 2, "price": "0.10"}]
@@ -432,7 +432,7 @@ DEALS = "/api/forms/deal/records"
 
 
 @pytest.fixture
-def mix(make_app, tmp_path):
+def mix(write_module, make_app, tmp_path):
     folder = tmp_path / "mix"
     write_module(folder, MIX)
     app = make_app(folder)

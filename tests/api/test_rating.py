@@ -11,8 +11,6 @@ from html import unescape
 import pytest
 from openpyxl import load_workbook
 
-from tests.conftest import write_module
-
 MODULE = {
     "module": "reviews", "title": "Reviews", "roles": [{"name": "critic", "title": "Critic"}],
     "forms": [{
@@ -36,7 +34,7 @@ URL = "/api/forms/review/records"
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     folder = tmp_path / "reviews"
     write_module(folder, MODULE)
     return make_app(folder)

@@ -13,7 +13,6 @@ from sqlalchemy import func, insert, select
 from engine.scheduler import run_pass
 from engine.services.files import purge_unattached
 from engine.store.system import files
-from tests.conftest import write_module
 
 MODULE = {
     "module": "docs",
@@ -38,7 +37,7 @@ URL = "/api/forms/doc/records"
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     folder = tmp_path / "configs"
     write_module(folder, MODULE)
     return make_app(folder, ENGINE_UPLOAD_QUOTA=1000)

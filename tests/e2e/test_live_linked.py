@@ -9,8 +9,6 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.conftest import write_module
-
 MODULE = {
     "module": "quotes", "title": "报价",
     "forms": [
@@ -28,7 +26,7 @@ MODULE = {
 
 
 @pytest.fixture
-def quotes(make_app, tmp_path):
+def quotes(write_module, make_app, tmp_path):
     folder = tmp_path / "configs"
     write_module(folder, MODULE)
     app = make_app(folder)

@@ -8,7 +8,6 @@ import pytest
 from werkzeug.serving import make_server
 
 from engine.auth.users import create_user
-from tests.conftest import write_module
 from tests.e2e.conftest import PHONE
 
 MODULE = {
@@ -32,7 +31,7 @@ MODULE = {
 
 
 @pytest.fixture
-def live(make_app, tmp_path):
+def live(write_module, make_app, tmp_path):
     folder = tmp_path / "reviews"
     write_module(folder, MODULE)
     app = make_app(folder)

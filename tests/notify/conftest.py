@@ -19,7 +19,7 @@ from engine.records.context import Context, Runtime
 from engine.runtime import build_runtime
 from engine.store.db import Database
 from engine.store.sync import sync_schema
-from tests.conftest import ENGINE_ZONE, write_module
+from tests.conftest import ENGINE_ZONE
 
 MODULE = {
     "module": "desk", "title": "Desk",
@@ -68,7 +68,7 @@ def _no_channel_settings_from_the_environment(monkeypatch) -> None:
 
 
 @pytest.fixture
-def store(db_url: str, tmp_path) -> Iterator[Store]:
+def store(write_module, db_url: str, tmp_path) -> Iterator[Store]:
     folder = tmp_path / "desk"
     write_module(folder, MODULE)
     app = load_directory(folder)

@@ -10,12 +10,11 @@ from sqlalchemy import select
 
 from engine.cli import main
 from engine.store.system import user_addresses, users
-from tests.conftest import write_module
 from tests.notify.conftest import MODULE
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "desk", MODULE)
     return make_app(tmp_path / "desk")
 

@@ -12,12 +12,11 @@ from engine.auth.users import SYSTEM_USER, get_user, update_user
 from engine.cli import main
 from engine.notify.outbox import notify
 from engine.records.context import open_context
-from tests.conftest import write_module
 from tests.notify.conftest import MODULE
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "desk", MODULE)
     return make_app(tmp_path / "desk")
 

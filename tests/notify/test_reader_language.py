@@ -22,7 +22,6 @@ from engine.store.db import Database
 from engine.store.records import fetch_one
 from engine.store.sync import sync_schema
 from engine.store.system_upgrade import system_tables_outdated, upgrade_system_tables
-from tests.conftest import write_module
 from tests.notify.conftest import MODULE, Store
 
 FLAGGED = copy.deepcopy(MODULE)
@@ -30,7 +29,7 @@ FLAGGED["forms"][0]["fields"].append({"name": "urgent", "type": "boolean", "labe
 
 
 @pytest.fixture
-def desk(db_url, tmp_path):
+def desk(write_module, db_url, tmp_path):
     """The notify tests' module with a yes/no field, whose value reads 是/否 or Yes/No."""
     folder = tmp_path / "desk"
     write_module(folder, FLAGGED)

@@ -8,8 +8,6 @@ import re
 
 import pytest
 
-from tests.conftest import write_module
-
 URL = "/api/forms/sheet/records"
 MODULE = {
     "module": "sheets", "title": "Sheets",
@@ -30,7 +28,7 @@ ROW = {"item": "pen", "qty": 1}
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "sheets", MODULE)
     return make_app(tmp_path / "sheets")
 

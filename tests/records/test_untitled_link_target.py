@@ -6,8 +6,6 @@ import io
 
 import pytest
 
-from tests.conftest import write_module
-
 MODULE = {
     "module": "places", "title": "Places",
     "roles": [{"name": "clerk", "title": "Clerk"}],
@@ -26,7 +24,7 @@ MODULE = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "places", MODULE)
     return make_app(tmp_path / "places")
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from engine.scheduler import run_pass
-from tests.conftest import ENGINE_ZONE, ApiClient, write_module
+from tests.conftest import ENGINE_ZONE, ApiClient
 
 MODULE = {
     "module": "visits", "title": "Visits",
@@ -32,7 +32,7 @@ MODULE = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "visits", MODULE)
     return make_app(tmp_path / "visits")
 

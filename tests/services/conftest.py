@@ -12,7 +12,7 @@ import pytest
 
 from engine.auth.users import get_user
 from engine.records.context import Context, open_context
-from tests.conftest import TEST_CONFIGS, write_module
+from tests.conftest import TEST_CONFIGS
 
 DESK = {
     "module": "desk", "title": "Desk",
@@ -40,7 +40,7 @@ DESK = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     folder = tmp_path / "desk"
     write_module(folder, DESK)
     return make_app(folder)

@@ -9,7 +9,6 @@ from sqlalchemy import inspect
 from engine.definitions import load_directory
 from engine.errors import SchemaChangeRefused
 from engine.store.sync import plan_sync, sync_schema
-from tests.conftest import write_module
 
 BASE = {
     "module": "shop",
@@ -38,7 +37,7 @@ BASE = {
 
 
 @pytest.fixture
-def shop(make_app, tmp_path):
+def shop(write_module, make_app, tmp_path):
     folder = tmp_path / "configs"
     write_module(folder, BASE)
     app = make_app(folder)
@@ -49,11 +48,16 @@ def db_of(app):
     return app.extensions["engine"].db
 
 
-def change(folder, mutate):
-    doc = copy.deepcopy(BASE)
-    mutate(doc)
-    write_module(folder, doc)
-    return load_directory(folder)
+@pytest.fixture
+def change(write_module):
+    """change(folder, mutate) → the definitions of folder after writing BASE changed by mutate(doc)."""
+
+    def apply(folder, mutate):
+        doc = copy.deepcopy(BASE)
+        mutate(doc)
+        write_module(folder, doc)
+        return load_directory(folder)
+    return apply
 
 
 def item_fields(doc):
@@ -99,7 +103,7 @@ def test_second_sync_changes_nothing(shop):
     assert plan_sync(db_of(app), load_directory(folder)).changes == []
 
 
-def test_new_field_adds_a_column_and_keeps_rows(shop):
+def test_new_field_adds_a_column_and_keeps_rows(change, shop):
     app, folder = shop
     insert_item(app, name="a")
     sync_schema(db_of(app), change(folder, lambda d: item_fields(d).append(
@@ -108,7 +112,7 @@ def test_new_field_adds_a_column_and_keeps_rows(shop):
     assert read_rows(app, "rec_item")[0]["name"] == "a"
 
 
-def test_new_form_creates_its_tables_and_indexes(shop):
+def test_new_form_creates_its_tables_and_indexes(change, shop):
     app, folder = shop
 
     def add_form(doc):
@@ -126,7 +130,7 @@ def test_new_form_creates_its_tables_and_indexes(shop):
         assert "parent_id" in {c["name"] for c in insp.get_columns("rec_order__lines")}
 
 
-def test_removed_field_keeps_its_column_and_data(shop):
+def test_removed_field_keeps_its_column_and_data(change, write_module, shop):
     app, folder = shop
     insert_item(app, name="a", note="keep me")
     sync_schema(db_of(app), change(folder, lambda d: item_fields(d).pop(1)))
@@ -135,7 +139,7 @@ def test_removed_field_keeps_its_column_and_data(shop):
     assert read_rows(app, "rec_item")[0]["note"] == "keep me"
 
 
-def test_renamed_field_keeps_its_data(shop):
+def test_renamed_field_keeps_its_data(change, shop):
     app, folder = shop
     insert_item(app, name="a", note="moved")
 
@@ -146,7 +150,7 @@ def test_renamed_field_keeps_its_data(shop):
     assert row["remark"] == "moved" and "note" not in row
 
 
-def test_incompatible_type_change_is_refused_and_nothing_is_applied(shop):
+def test_incompatible_type_change_is_refused_and_nothing_is_applied(change, shop):
     app, folder = shop
     insert_item(app, name="a", note="text value")
 
@@ -160,7 +164,7 @@ def test_incompatible_type_change_is_refused_and_nothing_is_applied(shop):
     assert read_rows(app, "rec_item")[0]["note"] == "text value"
 
 
-def test_type_change_of_an_empty_field_is_applied(shop):
+def test_type_change_of_an_empty_field_is_applied(change, shop):
     app, folder = shop
     insert_item(app, name="a")
     sync_schema(db_of(app), change(folder, lambda d: item_fields(d)[1].update(type="integer")))
@@ -168,7 +172,7 @@ def test_type_change_of_an_empty_field_is_applied(shop):
     assert [r["note"] for r in read_rows(app, "rec_item")] == [None, 5]
 
 
-def test_removing_a_form_with_records_is_refused_with_the_count(shop):
+def test_removing_a_form_with_records_is_refused_with_the_count(change, shop):
     app, folder = shop
     insert_item(app, name="a")
     insert_item(app, name="b")
@@ -180,7 +184,7 @@ def test_removing_a_form_with_records_is_refused_with_the_count(shop):
     assert "form 'item' has 2 records" in str(info.value)
 
 
-def test_removing_an_empty_form_is_allowed_and_its_replacement_gets_a_table(shop):
+def test_removing_an_empty_form_is_allowed_and_its_replacement_gets_a_table(change, shop):
     app, folder = shop
     plan = sync_schema(db_of(app), change(folder, lambda d: d["forms"][0].update(name="article")))
     assert plan.refusals == []
@@ -190,7 +194,7 @@ def test_removing_an_empty_form_is_allowed_and_its_replacement_gets_a_table(shop
     assert plan_sync(db_of(app), load_directory(folder)).changes == []  # applied in full
 
 
-def test_renamed_form_keeps_its_records(shop):
+def test_renamed_form_keeps_its_records(change, shop):
     app, folder = shop
     insert_item(app, name="kept")
 
@@ -202,7 +206,7 @@ def test_renamed_form_keeps_its_records(shop):
     assert plan_sync(db_of(app), load_directory(folder)).changes == []
 
 
-def test_new_unique_with_duplicates_is_refused(shop):
+def test_new_unique_with_duplicates_is_refused(change, shop):
     app, folder = shop
     insert_item(app, name="same")
     insert_item(app, name="same")
@@ -211,7 +215,7 @@ def test_new_unique_with_duplicates_is_refused(shop):
     assert "1 values occur more than once" in str(info.value)
 
 
-def test_removing_a_stage_that_holds_records_is_refused(shop):
+def test_removing_a_stage_that_holds_records_is_refused(change, shop):
     app, folder = shop
     insert_item(app, name="a", stage="old")
     insert_item(app, name="b", stage="old")
@@ -225,7 +229,7 @@ def test_removing_a_stage_that_holds_records_is_refused(shop):
     assert "stage 'old' holds 2 records" in str(info.value)
 
 
-def test_renamed_stage_moves_its_records(shop):
+def test_renamed_stage_moves_its_records(change, shop):
     app, folder = shop
     insert_item(app, name="a", stage="old")
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import write_module
-
 MODULE = {
     "module": "deals", "title": "Deals",
     "roles": [{"name": "boss", "title": "Boss"}, {"name": "clerk", "title": "Clerk"}],
@@ -20,7 +18,7 @@ MODULE = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "deals", MODULE)
     return make_app(tmp_path / "deals")
 

@@ -7,7 +7,6 @@ import pytest
 
 from engine.definitions.model import FieldDef
 from engine.ui.display import display_value
-from tests.conftest import write_module
 
 MODULE = {
     "module": "tally", "title": "计数", "roles": [{"name": "clerk", "title": "文员"}],
@@ -27,7 +26,7 @@ MODULE = {
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     folder = tmp_path / "tally"
     write_module(folder, MODULE)
     return make_app(folder)

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.store.system import tasks
-from tests.conftest import TEST_CONFIGS, write_module
+from tests.conftest import TEST_CONFIGS
 from tests.workflows.claims import URL as CLAIMS
 from tests.workflows.claims import cast_of, module
 
@@ -77,7 +77,7 @@ def assignees():
 
 
 @pytest.fixture
-def build(make_app, tmp_path):
+def build(write_module, make_app, tmp_path):
     """build(steps) → (app, cast) for the claims module with these approval steps."""
 
     def make(steps: list[dict], review: dict | None = None):

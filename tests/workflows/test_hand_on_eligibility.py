@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from engine.access.visibility import may_decide
 from engine.auth.users import list_users
-from tests.conftest import FROZEN_NOW, write_module
+from tests.conftest import FROZEN_NOW
 
 URL = "/api/forms/bill/records"
 
@@ -56,7 +56,7 @@ PEOPLE = {"fin": ["finance"], "fin2": ["finance"], "fin3": ["finance", "store"],
 
 
 @pytest.fixture
-def app(make_app, tmp_path):
+def app(write_module, make_app, tmp_path):
     write_module(tmp_path / "bills", MODULE)
     return make_app(tmp_path / "bills")
 
