@@ -34,7 +34,8 @@ import time_machine
 from engine.app import create_app
 from engine.auth import users as users_module
 from engine.auth.users import create_user, issue_token
-from tests.databases import PG_BASE, PreparedDatabases, initialise  # noqa: F401 - PG_BASE, initialise: for tests
+from tests.databases import PG_BASE, PreparedDatabases
+from tests.databases import initialise as _initialise
 
 pytest_plugins = ["tests.cli_fixtures"]  # env, engine_cli, free_port, get_json
 
@@ -62,9 +63,14 @@ def _test_clock() -> Iterator[datetime]:
         yield FROZEN_NOW
 
 
-def engine_today() -> date:
-    """Today's date where the engine lives (Asia/Shanghai), never the machine's."""
+def _engine_today() -> date:
     return datetime.now(ENGINE_ZONE).date()
+
+
+@pytest.fixture
+def engine_today() -> Callable[[], date]:
+    """engine_today() → today's date where the engine lives (Asia/Shanghai), never the machine's."""
+    return _engine_today
 
 
 BACKENDS = [b.strip() for b in os.environ.get("ENGINE_TEST_DATABASES", "sqlite,postgres").split(",") if b.strip()]
@@ -104,6 +110,12 @@ def _write_module(folder: Path, doc: dict[str, Any], name: str | None = None) ->
 def write_module() -> Callable[..., Path]:
     """write_module(folder, doc, name=None) → folder/<name or doc's module>.json holding doc."""
     return _write_module
+
+
+@pytest.fixture
+def initialise() -> Callable[[str, Path], None]:
+    """initialise(url, folder): what `engine init` does, on any database (the tables, an admin)."""
+    return _initialise
 
 
 @pytest.fixture(scope="session")

@@ -54,7 +54,7 @@ def test_an_uninitialised_database_is_one_line(tmp_path, args):
     assert result.stderr.strip() == "engine: the database is not initialised or not up to date: run `engine init` first"
 
 
-def test_the_scheduler_loop_waits_for_the_database_and_then_works(tmp_path):
+def test_the_scheduler_loop_waits_for_the_database_and_then_works(initialise, tmp_path):
     """`engine reminders run --loop` (what `engine serve` starts) outlives a database that is
     not there yet: one line, then it waits, then it runs passes once the database is back."""
     import time
@@ -64,7 +64,6 @@ def test_the_scheduler_loop_waits_for_the_database_and_then_works(tmp_path):
 
     from engine.store.db import Database
     from engine.store.system import files
-    from tests.conftest import initialise
 
     url = f"sqlite:///{tmp_path / 'later' / 'engine.db'}"
     env = {**os.environ, "DATABASE_URL": url, "ENGINE_CONFIG_DIR": str(SHIPPED), "ENGINE_SECRET_KEY": "cli-test"}
@@ -99,8 +98,7 @@ def test_the_scheduler_loop_waits_for_the_database_and_then_works(tmp_path):
     assert "Traceback" not in err
 
 
-def test_an_output_file_that_cannot_be_written_is_one_line(tmp_path):
-    from tests.conftest import initialise
+def test_an_output_file_that_cannot_be_written_is_one_line(initialise, tmp_path):
 
     url = f"sqlite:///{tmp_path / 'engine.db'}"
     initialise(url, SHIPPED)

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from engine.auth.users import create_user, issue_token
 from engine.scheduler import run_pass
 from engine.store.system import notifications
-from tests.conftest import FROZEN_NOW, ApiClient, engine_today
+from tests.conftest import FROZEN_NOW, ApiClient
 
 SECRET, SECRET_AFTER = "987654.32", "876543.21"
 PRICE, PRICE_AFTER = "123456.78", "234567.89"
@@ -124,7 +124,7 @@ def xlsx_text(data: bytes) -> str:
 
 
 @pytest.fixture
-def planted(app, make_user):
+def planted(engine_today, app, make_user):
     """A deal with a hidden price and hidden line-item prices, edited once (history), linked
     from a visit, submitted for review (a task for the clerk), and a reminder fired."""
     boss = make_user("boss", "boss")

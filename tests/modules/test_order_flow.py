@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import engine_today
-
 ORDERS = "/api/forms/sales_order/records"
 OPPS = "/api/forms/opportunity/records"
 
@@ -15,7 +13,7 @@ def stage(client, url):
     return client.get(url).get_json()["stage"]
 
 
-def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(
+def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(engine_today,
         approve_all, fire, order_of, tasks_of, staff, customer):
     zhang, fin, manager = staff["zhang"], staff["fin"], staff["manager"]
     order = order_of(zhang, customer, 8, "10000.00")

@@ -9,7 +9,6 @@ import pytest
 
 from engine.scheduler import run_pass
 from tests.conftest import ENGINE_ZONE as SHANGHAI
-from tests.conftest import engine_today
 
 ORDERS = "/api/forms/sales_order/records"
 
@@ -57,7 +56,7 @@ def test_order_review_is_reminded_then_escalated(fire, order_of, staff, run):
     assert texts(staff["zhang"], "escalation") == []
 
 
-def test_follow_up_reminder_the_day_before(staff, run):
+def test_follow_up_reminder_the_day_before(engine_today, staff, run):
     day = engine_today() + timedelta(days=5)
     staff["zhang"].create("customer", name="嘉兴纺机", phone="13912345678", owner="zhang",
                           next_follow_up=day.isoformat())
@@ -67,7 +66,7 @@ def test_follow_up_reminder_the_day_before(staff, run):
     assert texts(staff["zhang"], "reminder") == ["明天跟进客户 嘉兴纺机，电话 13912345678"]
 
 
-def test_a_follow_up_record_updates_its_customer_and_reschedules(staff, run, app):
+def test_a_follow_up_record_updates_its_customer_and_reschedules(engine_today, staff, run, app):
     customer = staff["zhang"].create("customer", name="湖州电机", owner="zhang")
     day = engine_today() + timedelta(days=9)
     staff["zhang"].create("follow_up", subject="电话回访", customer=customer["id"], method="电话",
@@ -81,7 +80,7 @@ def test_a_follow_up_record_updates_its_customer_and_reschedules(staff, run, app
     assert texts(staff["zhang"], "reminder") == ["明天跟进客户 湖州电机，电话 "]
 
 
-def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(fire, staff, run):
+def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(engine_today, fire, staff, run):
     zhang, li = staff["zhang"], staff["li"]
     customer = zhang.create("customer", name="温州泵阀", owner="zhang")
     url = f"{CUSTOMERS}/{customer['id']}"
@@ -102,7 +101,8 @@ def test_a_customer_without_follow_up_for_30_days_goes_to_the_pool(fire, staff, 
         [("system", "release"), ("li", "claim")]
 
 
-def test_payment_reminders_before_and_after_the_due_date(approve_all, fire, order_of, staff, run, make_user):
+def test_payment_reminders_before_and_after_the_due_date(
+        engine_today, approve_all, fire, order_of, staff, run, make_user):
     zhang, fin = staff["zhang"], staff["fin"]
     make_user("plant", "production")
     store = make_user("store", "warehouse")

@@ -15,7 +15,6 @@ from engine.app import create_app
 from engine.auth.users import get_user, issue_token
 from engine.store.db import Database
 from engine.web import startup
-from tests.conftest import initialise
 
 CLOSED = "postgresql+psycopg://someone:s3cret@127.0.0.1:1/engine"
 
@@ -115,7 +114,7 @@ def test_the_app_starts_with_the_database_down_and_answers_503(config_dir):
     _assert_503(client.post("/login", data={"username": "admin", "password": "x"}), json=False)
 
 
-def test_sqlite_in_a_missing_directory_answers_503_then_serves_once_it_exists(tmp_path, config_dir):
+def test_sqlite_in_a_missing_directory_answers_503_then_serves_once_it_exists(initialise, tmp_path, config_dir):
     url = f"sqlite:///{tmp_path / 'later' / 'engine.db'}"
     app = _app(url, config_dir)
     client = app.test_client()
@@ -129,7 +128,7 @@ def test_sqlite_in_a_missing_directory_answers_503_then_serves_once_it_exists(tm
     app.extensions["engine"].db.dispose()
 
 
-def test_postgres_down_at_start_then_up_then_down_then_up_without_restart(db_url, config_dir):
+def test_postgres_down_at_start_then_up_then_down_then_up_without_restart(initialise, db_url, config_dir):
     if not db_url.startswith("postgresql"):
         pytest.skip("the relay is for a server database")
     real = make_url(db_url)
@@ -165,7 +164,7 @@ def test_postgres_down_at_start_then_up_then_down_then_up_without_restart(db_url
         relay.stop()
 
 
-def test_an_uninitialised_database_answers_503_until_engine_init_has_run(tmp_path, config_dir):
+def test_an_uninitialised_database_answers_503_until_engine_init_has_run(initialise, tmp_path, config_dir):
     url = f"sqlite:///{tmp_path / 'engine.db'}"
     app = _app(url, config_dir)
     client = app.test_client()
