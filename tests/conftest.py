@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import threading
 import uuid
@@ -37,7 +36,10 @@ from engine.auth.users import create_user, issue_token
 from tests.databases import PG_BASE, PreparedDatabases
 from tests.databases import initialise as _initialise
 
-pytest_plugins = ["tests.cli_fixtures"]  # env, engine_cli, free_port, get_json
+pytest_plugins = [
+    "tests.cli_fixtures",  # env, engine_cli, free_port, get_json
+    "tests.page_fixtures",  # csrf_from, token_of, login, browser, admin_browser
+]
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "configs"
@@ -207,54 +209,6 @@ def admin(make_user: Callable[..., ApiClient], app: Any) -> ApiClient:
     with db.transaction() as session:
         token = issue_token(session, get_user(session, "admin"))
     return ApiClient(app, token, "admin")
-
-
-def _csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
-        r'name="csrf_token" type="hidden" value="([^"]+)"', html)
-    assert match, html[:500]
-    return match.group(1)
-
-
-def _login(client: Any, name: str, password: str) -> Any:
-    token = _csrf_from(client.get("/login").get_data(as_text=True))
-    return client.post("/login", data={"username": name, "password": password, "csrf_token": token})
-
-
-@pytest.fixture
-def csrf_from() -> Callable[[str], str]:
-    """csrf_from(html) → the CSRF token of a page (its meta tag, or a form's hidden field)."""
-    return _csrf_from
-
-
-@pytest.fixture
-def token_of() -> Callable[[Any, str], str]:
-    """token_of(client, url) → the CSRF token of the page at url, fetched with that client."""
-    return lambda client, url: _csrf_from(client.get(url).get_data(as_text=True))
-
-
-@pytest.fixture
-def login() -> Callable[..., Any]:
-    """login(client, name, password) → the response to posting the login form with that client."""
-    return _login
-
-
-@pytest.fixture
-def browser(app: Any, make_user: Callable[..., ApiClient]) -> Callable[..., Any]:
-    """A logged-in browser session (test client with cookies) for a new user:
-    browser("alice", "sales")."""
-
-    def open_as(name: str, *roles: str):
-        make_user(name, *roles)
-        client = app.test_client()
-        assert _login(client, name, f"{name}-password").status_code == 302
-        return client
-    return open_as
-
-
-@pytest.fixture
-def admin_browser(browser: Callable[..., Any]) -> Any:
-    return browser("root9", "admin")
 
 
 @pytest.fixture
