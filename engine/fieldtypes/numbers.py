@@ -274,7 +274,7 @@ class BooleanType(FieldType):
             return True
         if word in FALSE_WORDS or word == _("No").lower():
             return False
-        raise FieldError(_("must be 是 or 否"))
+        raise FieldError(_("must be Yes or No"))  # the accepted words, in the reader's language
 
     def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
         return f"{_('Yes')} / {_('No')}"

@@ -67,6 +67,14 @@ def test_a_yes_no_cell_takes_common_words_and_refuses_others(thing, world):
         kind.from_cell(active, "maybe", world)
 
 
+@pytest.mark.parametrize("locale, message", [("en", "must be Yes or No"), ("zh_CN", "必须是“是”或“否”")])
+def test_a_refused_yes_no_cell_names_the_readers_words(thing, world, locale, message):
+    active = thing("active")
+    with speaking(locale), pytest.raises(FieldError) as refused:
+        type_of(active).from_cell(active, "maybe", world)
+    assert str(refused.value) == message
+
+
 def test_numbers_are_right_aligned(thing):
     for name in ("count", "price", "total", "line_count"):
         assert type_of(thing(name)).is_numeric(thing(name)), name
