@@ -87,13 +87,29 @@ def list_page(form_name: str):
         except EngineError as exc:
             flash(exc.message, "error")
             page = service.list_records(ctx, form.name, {})
+        filters = [f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden]
         return render_template(
-            "records/list.html", form=form, page=page, columns=list_columns(form, hidden),
-            filters=[f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden],
-            users=user_labels(ctx), widget_context=_widget_context(ctx), args=request.args,
+            "records/list.html", form=form, page=page, columns=list_columns(form, hidden), filters=filters,
+            chosen_links=_chosen_links(ctx, filters), users=user_labels(ctx), widget_context=_widget_context(ctx),
+            args=request.args,
             can_create=ctx.gate.can_create(ctx.user, form),
             query_without=_query_without, view=request.args.get("view", "list"),
         )
+
+
+def _chosen_links(ctx: Context, filters: list[FieldDef]) -> dict[str, str]:
+    """field name → what a link filter's chosen record shows: its title when the user may read
+    it, "(no access)" when not (never its title), as link values read everywhere."""
+    from engine.records.codec import readable_titles
+
+    labels = {}
+    for field in filters:
+        raw = request.args.get(field.name, "")
+        target = ctx.app.form(field.form or "") if field.field_type.links else None
+        if target is None or not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+            continue
+        labels[field.name] = readable_titles(ctx, target, [int(raw)]).get(int(raw)) or _("(no access)")
+    return labels
 
 
 def _multi(args: Any, params: dict[str, str], board: bool = False) -> Any:
