@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
+from markupsafe import Markup
+from wtforms import EmailField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # WTForms 3.2+; its stubs are older
+from wtforms.widgets import html_params
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -83,3 +85,34 @@ def text_control(field: FieldDef, echo_limit: int | None = None, **extra: Any) -
     """A one-line text input (type=text unless `extra` says otherwise)."""
     return BoundedStringField(field.label, render_kw=control_attrs(field, **extra), description=field.help or "",
                               echo_limit=echo_limit or DEFAULT_ECHO)
+
+
+class ScaleButtons:
+    """A radio group shown as a scale (the `choice-scale` family of app.css): one toggle button
+    per step in rising order, every step up to the chosen one filled, and a first "clear"
+    button for the empty value when the field offers one. The radios stay in reading order,
+    so arrow keys move along the scale as it is seen; no script. `mark` is what each step
+    shows (a label for screen readers follows it), `style` the Bootstrap outline button
+    colour of the steps. The page passes `class` (with `is-invalid` after a refused save)
+    and `disabled`."""
+
+    def __init__(self, mark: str, style: str = "btn-outline-primary") -> None:
+        self.mark, self.style = mark, style
+
+    def __call__(self, field: RadioField, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", field.id)
+        given = (kwargs.pop("class", None), kwargs.pop("class_", None))
+        kwargs["class"] = " ".join(filter(None, ("choice-scale", *given)))
+        disabled = bool(kwargs.pop("disabled", False))
+        parts = [Markup("<div {}>").format(Markup(html_params(**kwargs)))]
+        for value, label, checked, _render_kw in field.iter_choices():
+            option_id = f"{field.id}-{value or 'none'}"
+            parts.append(Markup("<input {}>").format(Markup(html_params(
+                type="radio", class_="btn-check", name=field.name, id=option_id, value=value, checked=checked,
+                disabled=disabled, autocomplete="off"))))
+            role = f"choice-scale-step {self.style}" if value else "choice-scale-clear btn-outline-secondary"
+            parts.append(Markup('<label class="btn {}" for="{}" title="{}">{}</label>').format(
+                role, option_id, label, Markup('<span aria-hidden="true">{}</span><span class="visually-hidden">{}'
+                                                "</span>").format(self.mark if value else "–", label)))
+        parts.append(Markup("</div>"))
+        return Markup("").join(parts)

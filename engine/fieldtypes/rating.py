@@ -1,8 +1,9 @@
 """rating: a score of 1 to `scale` stars (default 5, from 3 to 10), stored as a whole number.
 
-People choose it with a row of star buttons (radio buttons: keyboard, phone and no script
-alike), read it as ★★★★☆ (screen readers hear "4 of 5 stars"), filter lists by "at
-least", and exchange it as the number (API, spreadsheets). The whole type is this module.
+People choose it with a row of star buttons (radio buttons shown as a scale, every star up
+to the chosen one filled: keyboard, phone and no script alike), read it as ★★★★☆ (screen
+readers hear "4 of 5 stars"), filter lists by "at least", and exchange it as the number
+(API, spreadsheets). The whole type is this module.
 """
 from __future__ import annotations
 
@@ -11,12 +12,11 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 from sqlalchemy import Integer
 from wtforms import Field, RadioField
-from wtforms.widgets import html_params
 
 from engine.i18n import N_, _
 
 from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
-from .controls import SelectChoice
+from .controls import ScaleButtons, SelectChoice
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -38,32 +38,10 @@ def out_of(value: int, scale: int) -> str:
     return _("%(n)s of %(scale)s stars", n=value, scale=scale)
 
 
-class StarButtons:
-    """A rating field's control: one radio button per star, styled as Bootstrap's
-    `btn-check` toggle buttons, and one for "no rating" unless the field is required.
-    The page passes `class` (with `is-invalid` after a refused save) and `disabled`."""
-
-    def __call__(self, field: RadioField, **kwargs: Any) -> Markup:
-        kwargs.setdefault("id", field.id)
-        disabled = bool(kwargs.pop("disabled", False))
-        parts = [Markup("<div {}>").format(Markup(html_params(**kwargs)))]
-        for value, label, checked, _render_kw in field.iter_choices():
-            option_id = f"{field.id}-{value or 'none'}"
-            parts.append(Markup("<input {}>").format(Markup(html_params(
-                type="radio", class_="btn-check", name=field.name, id=option_id, value=value, checked=checked,
-                disabled=disabled, autocomplete="off"))))
-            style = "btn-outline-warning" if value else "btn-outline-secondary"
-            parts.append(Markup('<label class="btn {} px-2" for="{}" title="{}">{}</label>').format(
-                style, option_id, label, Markup('<span aria-hidden="true">{}</span><span class="visually-hidden">{}'
-                                                 "</span>").format(FULL if value else "–", label)))
-        parts.append(Markup("</div>"))
-        return Markup("").join(parts)
-
-
 class RatingField(RadioField):
     """Radio buttons whose value the record service checks, as for every other control."""
 
-    widget = StarButtons()
+    widget = ScaleButtons(FULL, "btn-outline-warning")
 
     def pre_validate(self, form: Any) -> None:
         pass
@@ -155,7 +133,7 @@ class RatingType(FieldType):
         choices = [] if field.required else [SelectChoice("", _("No rating"))]
         choices += [SelectChoice(str(n), out_of(n, field.scale)) for n in range(1, field.scale + 1)]
         return RatingField(field.label, choices=choices, description=field.help or "", validate_choice=False,
-                           render_kw={"class": "rating-input d-flex flex-wrap gap-1", "data-field": field.name})
+                           render_kw={"data-field": field.name})
 
     def client_kind(self, field: FieldDef) -> str:
         return "integer"

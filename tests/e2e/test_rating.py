@@ -1,5 +1,6 @@
 """A rating in the browser: four of five stars clicked on the create page (desktop and phone)
-are saved and read back as ★★★★☆; the live formula reads the chosen stars as a number."""
+fill every star up to the fourth, are saved and read back as ★★★★☆; the live formula reads
+the chosen stars as a number."""
 from __future__ import annotations
 
 import threading
@@ -45,16 +46,40 @@ def live(write_module, make_app, tmp_path):
     thread.join(timeout=5)
 
 
+def filled(page, name: str) -> list[bool]:
+    """Which buttons of a scale control show as filled: the checked one's colours."""
+    return page.evaluate("""name => {
+        const labels = [...document.querySelectorAll(`[data-field-block="${name}"] label.btn`)];
+        const look = l => { const s = getComputedStyle(l); return s.backgroundColor + s.color; };
+        const checked = document.querySelector(`[data-field-block="${name}"] input:checked + label`);
+        return labels.map(l => checked !== null && l.matches('.choice-scale-step') && look(l) === look(checked));
+    }""", name)
+
+
 @pytest.mark.parametrize("viewport, shot", [(None, "rating-desktop"), (PHONE, "rating-phone")])
 def test_four_stars_clicked_are_saved_and_shown(shoot, open_page, live, viewport, shot):
     page = open_page("zhangwei", viewport)
+    page.emulate_media(reduced_motion="reduce")  # no colour transitions: the styles read are the final ones
     page.goto(f"{live}/f/review/new")
     page.fill("#title", "牛肉面")
     stars = page.locator('[data-field-block="score"] label.btn')
     assert stars.count() == 5  # required: no "no rating" button
     page.click('label[for="score-4"]')
     assert page.is_checked("#score-4")
+    assert filled(page, "score") == [True, True, True, True, False]  # every star up to the chosen one
+    boxes = [stars.nth(i).bounding_box() for i in range(5)]
+    assert all(box["width"] >= 44 and box["height"] >= 44 for box in boxes)  # a finger's target
+    page.focus("#score-4")
+    page.keyboard.press("ArrowLeft")  # the radios keep reading order: left is one star less
+    assert page.is_checked("#score-3") and filled(page, "score") == [True, True, True, False, False]
+    assert page.evaluate("getComputedStyle(document.querySelector('label[for=score-3]')).outlineStyle") != "none"
+    page.keyboard.press("ArrowRight")
+    assert page.is_checked("#score-4")
     page.wait_for_function("document.querySelector('[name=double]').value === '8'")  # a number to formulas
+    page.click('label[for="service-9"]')
+    assert filled(page, "service") == [False] + [True] * 9 + [False]  # "no rating" never fills
+    page.click('label[for="service-none"]')
+    assert not any(filled(page, "service"))
     page.click('label[for="service-9"]')
     page.click("[data-add-row=dishes]")  # a second row from the template: its star buttons renumbered
     page.fill("[name=dishes-1-dish]", "汤")
