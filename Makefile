@@ -56,6 +56,7 @@ docs: $(APP_STAMP)
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
