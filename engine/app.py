@@ -7,6 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from engine.api import bp as api_bp
@@ -19,6 +20,13 @@ from engine.web.errors import register_error_handlers
 from engine.web.limits import EngineRequest, bound_query, refuse_unstorable_page_text
 from engine.web.security import csrf, init_security
 from engine.web.startup import open_holder, wait_for_database
+
+
+class EngineJSON(DefaultJSONProvider):
+    """JSON answers keep non-ASCII text as it is and keys in the order they were built."""
+
+    ensure_ascii = False
+    sort_keys = False
 
 
 class IdConverter(IntegerConverter):
@@ -40,8 +48,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         ENGINE=values,
     )
-    app.json.ensure_ascii = False
-    app.json.sort_keys = False
+    app.json = EngineJSON(app)
     db = Database(values["DATABASE_URL"])
     holder = open_holder(values["ENGINE_CONFIG_DIR"], db, values["ENGINE_RELOAD_INTERVAL"])  # 503 while the db is down
     app.extensions["engine"] = EngineState(db, holder, values, ZoneInfo(values["ENGINE_TIMEZONE"]))

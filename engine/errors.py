@@ -24,10 +24,13 @@ class Problem:
 
 
 class EngineError(Exception):
-    """Base class. `code` is the machine-readable error code of the API."""
+    """Base class. `code` is the machine-readable error code of the API. `incident`, when set,
+    is what admins must see although the action was rolled back: (kind, form, record id,
+    message), written in a transaction of its own by the web layer."""
 
     code = "error"
     status = 500
+    incident: tuple[str, str, int, str] | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

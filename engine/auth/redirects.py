@@ -7,6 +7,7 @@ URLs (`/%09/evil.example` becomes `//evil.example`, another site).
 """
 from __future__ import annotations
 
+from typing import TypeGuard
 from urllib.parse import unquote, urlsplit
 
 MAX_TARGET = 2048
@@ -22,7 +23,7 @@ def _decoded(target: str) -> str | None:
     return None
 
 
-def is_safe_target(target: str | None) -> bool:
+def is_safe_target(target: str | None) -> TypeGuard[str]:
     """True for a same-site path such as `/forms/x/records?page=2`; False for anything that
     could leave the site or is malformed."""
     if not target or len(target) > MAX_TARGET or not target.startswith("/"):
@@ -43,4 +44,4 @@ def is_safe_target(target: str | None) -> bool:
 
 def safe_target(target: str | None, fallback: str) -> str:
     """`target` when it is a same-site path, else `fallback`."""
-    return target if is_safe_target(target) else fallback  # type: ignore[return-value]
+    return target if is_safe_target(target) else fallback

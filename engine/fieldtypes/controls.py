@@ -37,7 +37,7 @@ class EchoLimit:
             self.echo_limit = int(echo_limit) + ECHO_MARGIN
 
     def _value(self) -> str:
-        text = super()._value()  # type: ignore[misc]
+        text = super()._value()  # type: ignore[misc]  # the WTForms stubs leave out _value, which its widgets call
         return text[: self.echo_limit] if len(text) > self.echo_limit else text
 
 

@@ -35,9 +35,11 @@ def bounds(field: FieldDef) -> dict[str, Any]:
 
 
 def _num(value: object) -> float:
+    if not isinstance(value, int | float | str | Decimal):
+        return 0.0
     try:
-        return float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return float(value)
+    except ValueError:
         return 0.0
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import ColumnElement, Integer, cast, func, select
 
 from engine.access import uses_hidden
 from engine.definitions.model import ChartDef, FormDef
@@ -38,7 +38,7 @@ def visible_charts(ctx: Context, form: FormDef) -> list[ChartDef]:
 
 
 def _uses_hidden(ctx: Context, form: FormDef, chart: ChartDef, hidden: frozenset[str]) -> bool:
-    paths = [(n,) for n in (chart.value_field, chart.group_by) if n and n != "stage"]
+    paths: list[tuple[str, ...]] = [(n,) for n in (chart.value_field, chart.group_by) if n and n != "stage"]
     if chart.where is not None:
         paths += list(chart.where.references())
     seen: set[tuple[str, ...]] = set()
@@ -77,7 +77,7 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
     if chart.aggregate == "count" or value_field is None:
         measure = func.count() if value_field is None else func.count(table.c[value_field.name])
     else:
-        column = table.c[value_field.name]
+        column: ColumnElement[Any] = table.c[value_field.name]
         if percent:
             column = cast(column, Integer)
         measure = getattr(func, chart.aggregate)(column)
@@ -90,7 +90,7 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
         body["display"] = ("—" if body["value"] is None else f"{value:.1f}" if percent
                            else f"{value:,}" if isinstance(value, int) else f"{value:,.2f}")
         return body
-    group = table.c.stage if chart.group_by == "stage" else table.c[chart.group_by]
+    group: ColumnElement[Any] = table.c.stage if chart.group_by == "stage" else table.c[chart.group_by]
     if chart.interval in ("month", "year"):
         pattern = {"month": ("%Y-%m", "YYYY-MM"), "year": ("%Y", "YYYY")}[chart.interval]
         group = (func.strftime(pattern[0], group) if ctx.runtime.dialect == "sqlite"
@@ -154,7 +154,8 @@ def _round(value: Any, percent: bool) -> Any:
 def _labels(ctx: Context, form: FormDef, group_by: str, keys: list[Any]) -> dict[Any, str]:
     none = _("(empty)")
     if group_by == "stage" and form.workflow is not None:
-        return {k: (form.workflow.stage(k).title if form.workflow.stage(k) else str(k)) if k else none for k in keys}
+        stages = {s.name: s.title for s in form.workflow.stages}
+        return {k: stages.get(k, str(k)) if k else none for k in keys}
     field = form.field(group_by)
     if field is None:
         return {k: str(k) if k is not None else none for k in keys}

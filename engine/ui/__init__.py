@@ -43,7 +43,8 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         state = engine_state()
-        result = attempt_login(state.db, form.username.data, form.password.data, request.remote_addr,
+        # both are DataRequired, so a validated form holds text in each
+        result = attempt_login(state.db, form.username.data or "", form.password.data or "", request.remote_addr,
                                ThrottleRules.from_settings(state.settings))
         if result.user is not None:
             from flask import session as cookie
@@ -128,6 +129,6 @@ def init_app(app: Flask) -> None:
                 context["unread_notifications"] = notification_service.count_unread(ctx)
                 forms = ctx.gate.readable_forms(ctx.user)
                 context["has_charts"] = any(f.charts and visible_charts(ctx, f) for f in forms)
-                context["nav_modules"] = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
-                context["nav_modules"] = [(m, fs) for m, fs in context["nav_modules"] if fs]
+                modules = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
+                context["nav_modules"] = [(m, fs) for m, fs in modules if fs]
         return context

@@ -8,12 +8,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import SelectField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from engine.auth.tokens import MAX_NAME, issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.errors import ValidationFailed
-from engine.fieldtypes.controls import BoundedStringField
+from engine.fieldtypes.controls import BoundedStringField, SelectChoice
 from engine.i18n import _, lazy
 from engine.web import engine_state, use_case
 from engine.web.login import resolve_user

@@ -8,13 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from engine.auth.tokens import issue_token, list_tokens, parse_lifetime, revoke_token
 from engine.auth.users import create_user, get_user, list_users, update_user
 from engine.errors import EngineError, ValidationFailed
-from engine.fieldtypes.controls import BoundedEmailField, BoundedStringField
+from engine.fieldtypes.controls import BoundedEmailField, BoundedStringField, SelectChoice
 from engine.i18n import _, lazy
 from engine.services import definition_versions as version_service
 from engine.services import incidents as incident_service
@@ -138,10 +137,10 @@ def edit_user(name: str):
                                **_token_helpers()), 422 if form.errors else 200
 
 
-def _token_helpers(**back: str) -> dict:
+def _token_helpers(back: str | None = None) -> dict:
     from .account import local_time
 
-    return {"when": local_time, "revoke_url": lambda t: url_for("admin.revoke_token_page", token_id=t.id, **back)}
+    return {"when": local_time, "revoke_url": lambda t: url_for("admin.revoke_token_page", token_id=t.id, back=back)}
 
 
 @bp.post("/users/<name>/token")
@@ -226,7 +225,7 @@ def edit_definition(name: str):
     """Admins: edit one module file; it is saved and used only when the whole definition set validates."""
     from engine.services import definitions_edit
 
-    holder = engine_state().holder
+    holder = engine_state().ready_holder()
     path = definitions_edit.module_path(holder, name)
     problems: list[str] = []
     if request.method == "POST":

@@ -77,7 +77,7 @@ def render(text: str) -> Markup:
             html.append(_table(rows))
             continue
         elif re.match(r"\s*[-*] ", line):
-            items = []
+            items: list[str] = []
             while i < len(lines) and (re.match(r"\s*[-*] ", lines[i]) or (lines[i].startswith("  ") and items)):
                 if re.match(r"\s*[-*] ", lines[i]):
                     items.append(re.sub(r"^\s*[-*] ", "", lines[i]))

@@ -14,6 +14,7 @@ from engine.runtime import RuntimeHolder
 from engine.store.db import Database
 
 from .login import resolve_user
+from .startup import PendingHolder
 
 
 @dataclass
@@ -21,12 +22,16 @@ class EngineState:
     """What the app factory hangs on `app.extensions["engine"]`."""
 
     db: Database
-    holder: RuntimeHolder
+    holder: RuntimeHolder | PendingHolder  # pending while the database cannot be reached
     settings: dict
     tzinfo: tzinfo
 
     def runtime(self) -> Runtime:
         return self.holder.current()
+
+    def ready_holder(self) -> RuntimeHolder:
+        """The real holder: a pending one is built by the time a request is served (else 503)."""
+        return self.holder.ready() if isinstance(self.holder, PendingHolder) else self.holder
 
 
 def engine_state() -> EngineState:
@@ -46,9 +51,8 @@ def use_case(write: bool = False) -> Iterator[Context]:
         with open_context(state.db, runtime, user, tzinfo=state.tzinfo, now=now, write=write) as ctx:
             yield ctx
     except EngineError as exc:
-        incident = getattr(exc, "incident", None)
-        if incident is not None:  # the action was rolled back; what admins must see is kept
+        if exc.incident is not None:  # the action was rolled back; what admins must see is kept
             from engine.services.workflow import record_incident
 
-            record_incident(state.db, *incident, now=now)
+            record_incident(state.db, *exc.incident, now=now)
         raise

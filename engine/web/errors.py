@@ -94,9 +94,10 @@ def register_error_handlers(app: Flask) -> None:
             return html_error(exc.status, exc.message)
         fields = exc.fields if isinstance(exc, ValidationFailed) else None
         extra = dict(exc.extra) if isinstance(exc, Conflict) else {}
-        if fields is not None:  # a bounded answer, however many fields were wrong
+        if isinstance(exc, ValidationFailed):  # a bounded answer, however many fields were wrong
             from .json_input import MAX_LISTED
 
+            fields = exc.fields
             omitted = exc.omitted + max(len(fields) - MAX_LISTED, 0)
             if omitted:
                 fields = dict(list(fields.items())[:MAX_LISTED])

@@ -24,7 +24,8 @@ MAX_LISTED = 20
 
 def listing(names: Iterable[Any], limit: int = MAX_LISTED) -> str:
     """'a, b, c' or 'a, b, … (and 12 more)': at most `limit` names, whatever the input's size."""
-    shown, more = [], 0
+    shown: list[str] = []
+    more = 0
     for name in names:
         if len(shown) < limit:
             shown.append(repr(name)[:60] if not isinstance(name, str) else name[:60])

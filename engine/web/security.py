@@ -38,6 +38,7 @@ def init_security(app: Flask, settings: dict[str, Any]) -> None:
     )
     proxies = int(settings["ENGINE_PROXY_COUNT"])
     if proxies > 0:
+        # Flask's documented way to wrap its WSGI app; its types declare wsgi_app a method only
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies,  # type: ignore[method-assign]
                                 x_host=proxies, x_port=proxies, x_prefix=proxies)
     hsts = int(settings["ENGINE_HSTS_SECONDS"])

@@ -33,9 +33,10 @@ def open_holder(config_dir: str | Path, db: Database, interval: float) -> Runtim
         log.error("%s; serving 503 until it is", exc)
         reason = str(exc)
     except Exception as exc:
-        reason = unreachable_reason(exc)
-        if reason is None:
+        unreachable = unreachable_reason(exc)
+        if unreachable is None:
             raise
+        reason = unreachable
         log.error("%s; serving 503 until it is back", unreachable_message(db.url, reason))
     return PendingHolder(lambda: RuntimeHolder(config_dir, db, interval=interval), config_dir, reason)
 
