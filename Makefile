@@ -57,6 +57,7 @@ docs: $(APP_STAMP)
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check engine tests bench
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
