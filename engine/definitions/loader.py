@@ -15,7 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema.protocols import Validator
 
 from engine.errors import MAX_PROBLEMS_SHOWN, DefinitionError, Problem
 from engine.json_reasons import reason_of
@@ -34,7 +34,7 @@ MAX_KEYS_LISTED = 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def schema_validator() -> Draft202012Validator:
+def schema_validator() -> Validator:
     return module_validator()
 
 

@@ -13,11 +13,25 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
+from jsonschema.protocols import Validator
 
 from engine.fieldtypes import REGISTRY, FieldType
 
 BASE_PATH = Path(__file__).with_name("module.schema.json")
+
+
+def _strict_integer(_checker: Any, value: Any) -> bool:
+    """JSON Schema counts 5.0 as an integer; a definition may not: counts, sizes and scales are
+    used as Python ints (a range of stars, a column's precision), so 5.0 is refused at its key."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+#: Draft 2020-12 with whole numbers written as whole numbers.
+ModuleValidator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
+)
 
 
 def module_schema() -> dict[str, Any]:
@@ -25,7 +39,7 @@ def module_schema() -> dict[str, Any]:
     return copy.deepcopy(_assembled(_registered()))
 
 
-def module_validator() -> Draft202012Validator:
+def module_validator() -> Validator:
     """A validator of module files against the assembled schema."""
     return _validator(_registered())
 
@@ -40,8 +54,8 @@ def _base() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4)
-def _validator(types: tuple[FieldType, ...]) -> Draft202012Validator:
-    return Draft202012Validator(_assembled(types))
+def _validator(types: tuple[FieldType, ...]) -> Validator:
+    return ModuleValidator(_assembled(types))
 
 
 def _names(names: list[str]) -> str:

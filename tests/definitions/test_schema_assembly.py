@@ -29,6 +29,19 @@ def test_a_key_on_a_type_that_does_not_own_it_is_refused_at_its_pointer() -> Non
         "m.json: /forms/0/fields/0/value: \"count()\": `value` applies only to rollup fields"]
 
 
+@pytest.mark.parametrize(("field", "key"), [
+    ({"name": "x", "type": "rating", "scale": 5.0}, "scale"),
+    ({"name": "x", "type": "decimal", "precision": 2.0}, "precision"),
+    ({"name": "x", "type": "text", "max_length": 50.0}, "max_length"),
+])
+def test_a_whole_number_written_with_a_fraction_is_refused_at_its_key(field: dict, key: str) -> None:
+    """5.0 passes JSON Schema's `integer`; stored as a float it broke pages (range of stars) and
+    schema sync (Numeric(15, 2.0)), so a definition writes whole numbers as whole numbers."""
+    [line] = problems(field)
+    assert line.startswith(f"m.json: /forms/0/fields/0/{key}: "), line
+    assert "integer" in line
+
+
 def test_a_computed_type_takes_no_default() -> None:
     [line] = problems({"name": "x", "type": "serial", "pattern": "A{seq:3}", "default": "A001"})
     assert line.startswith("m.json: /forms/0/fields/0/default: \"A001\": ")
