@@ -233,11 +233,11 @@ def demo(force: bool) -> None:
     runtime = holder.current()
     data = sorted(Path(settings["ENGINE_CONFIG_DIR"], "demo").glob("*.json"))
     loader = DemoLoader(runtime, db, ZoneInfo(settings["ENGINE_TIMEZONE"]))
-    if already_loaded(runtime, db) and not force:
-        data = []
+    records = force or not already_loaded(runtime, db)
+    if not records:
         click.echo("records exist already: loading demo users only (use --force for records too)")
     try:
-        for line in loader.load(data):
+        for line in loader.load(data, records=records):
             click.echo(line)
     except (ValueError, TypeError, AttributeError, KeyError) as exc:
         _fail(f"demo data error: {exc}")

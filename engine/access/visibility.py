@@ -1,7 +1,7 @@
 """What of a record a reader may see: the one place that turns a hide set (fields such as
 `amount` and table columns such as `items.price`, from the gate for that reader and row)
 into output. Record values on every path (API and pages, export, history, reminder texts)
-pass through `visible_values`/`visible_value` (history edits through `visible_changes`);
+pass through `visible_values`/`visible_value` (history entries through `visible_entry`);
 things computed from fields (charts) ask `uses_hidden`; forms people fill in and schemas
 (forms API, OpenAPI) use `without_hidden_columns`. So a hidden field or
 column never leaves the product by a side door."""
@@ -60,6 +60,21 @@ def visible_changes(changes: Iterable[Mapping[str, Any]], hidden: frozenset[str]
         if old == new and hidden_columns(name, hidden):
             continue
         shown.append({**change, "old": old, "new": new})
+    return shown
+
+
+def visible_entry(action: str, details: Mapping[str, Any], hidden: frozenset[str]) -> dict[str, Any] | None:
+    """A history entry's details as the reader may see them, or None when the reader is not to
+    see the entry at all: an edit (`update`) none of whose changes they may see, which would
+    show only that someone changed something hidden. Other actions (a transition, a comment)
+    stay, their changes and values without what is hidden."""
+    shown = dict(details)
+    if "changes" in shown:
+        shown["changes"] = visible_changes(shown["changes"], hidden)
+    if "values" in shown:
+        shown["values"] = visible_values(shown["values"], hidden)
+    if action == "update" and not shown.get("changes"):
+        return None
     return shown
 
 

@@ -36,7 +36,7 @@ from engine.store.system import users
 from engine.text_checks import text_problem
 
 from .bulk_create import Prepared, reserve_serials, write_many
-from .records import creatable_form, prepare_create
+from .records import creatable_form, create_hidden, prepare_create
 
 ID_HEADER, STAGE_HEADER = "ID", "stage"
 #: Link lookups per query (bounded IN lists).
@@ -78,12 +78,17 @@ def is_importable(fdef: FieldDef) -> bool:
     return not fdef.computed and not fdef.readonly and type_of(fdef).importable
 
 
-def _match_columns(form: FormDef, head: list[Any]) -> tuple[dict[int, FieldDef], list[str]]:
+def _match_columns(form: FormDef, head: list[Any],
+                   hidden: frozenset[str]) -> tuple[dict[int, FieldDef], list[str]]:
+    """Columns to fields by label or name. A field hidden from the importer is matched by
+    nothing: its column is ignored and listed like any unknown column, so an import does not
+    reveal that the field exists."""
+    fields = [f for f in form.fields if f.name not in hidden]
     by_key: dict[str, FieldDef] = {}
-    importable = [f for f in form.fields if is_importable(f)]
-    for fdef in [*importable, *(f for f in form.fields if f not in importable)]:  # a shared label: the importable
+    importable = [f for f in fields if is_importable(f)]
+    for fdef in [*importable, *(f for f in fields if f not in importable)]:  # a shared label: the importable
         by_key.setdefault(fdef.label.strip().lower(), fdef)
-    for fdef in form.fields:
+    for fdef in fields:
         by_key[fdef.name.lower()] = fdef
     mapping: dict[int, FieldDef] = {}
     ignored: list[str] = []
@@ -204,7 +209,7 @@ def import_rows(use_case: UseCase, form_name: str, head: list[Any], body: Iterab
 def check_rows(ctx: Context, form: FormDef, head: list[Any], body: Iterable[list[Any]],
                valid_only: bool) -> tuple[ImportReport, list[Prepared]]:
     """Step 1: every row parsed and checked (reads only)."""
-    mapping, ignored = _match_columns(form, list(head))
+    mapping, ignored = _match_columns(form, list(head), create_hidden(ctx, form, system=False))
     if not mapping:
         raise BadRequest(_("the first row must name the form's fields (download the template)"))
     report = ImportReport(form.name, ignored_columns=ignored, valid_only=valid_only)

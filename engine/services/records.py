@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from engine.access.visibility import hidden_columns, visible_changes, visible_values
+from engine.access.visibility import hidden_columns, visible_entry
 from engine.definitions.model import FieldDef, FormDef, StageDef
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
 from engine.i18n import _
@@ -151,16 +151,15 @@ def list_records(ctx: Context, form_name: str, params: Mapping[str, str]) -> dic
 
 def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
     """The history as the reader may see it: hidden fields (and hidden table columns) are
-    left out of created/deleted values and of edits, old and new alike."""
+    left out of created/deleted values and of edits, old and new alike, and an edit of
+    hidden fields only is left out altogether (`visible_entry`)."""
     form = readable_form(ctx, form_name)
     _record, hidden = load_readable(ctx, form, record_id)
     entries = []
     for row in read_history(ctx.session, form.name, record_id):
-        details = dict(row["details"])
-        if "changes" in details:
-            details["changes"] = visible_changes(details["changes"], hidden)
-        if "values" in details:
-            details["values"] = visible_values(details["values"], hidden)
+        details = visible_entry(row["action"], row["details"], hidden)
+        if details is None:
+            continue
         entries.append({
             "id": row["id"], "at": row["at"].astimezone(ctx.tzinfo).isoformat(), "actor": row["actor"],
             "action": row["action"], **details,
@@ -184,7 +183,7 @@ def _readonly_reason(field: FieldDef) -> str | None:
     return _("is read-only") if field.readonly else None
 
 
-def _create_hidden(ctx: Context, form: FormDef, system: bool) -> frozenset[str]:
+def create_hidden(ctx: Context, form: FormDef, system: bool) -> frozenset[str]:
     """Fields the creator may not set: none for the system, else those hidden from the user."""
     if system:
         return frozenset()
@@ -242,7 +241,7 @@ def prepare_create(ctx: Context, form: FormDef, fields: Mapping[str, Any], *,
     Reads only, so an import can check every row before its short write transaction."""
     meta = new_meta(ctx, form)
     values, changed = prepare_values(ctx, form, fields, current=None, meta=meta,
-                                     hidden=_create_hidden(ctx, form, system),
+                                     hidden=create_hidden(ctx, form, system),
                                      editable=(lambda f: None) if system else _readonly_reason)
     if not system:
         check_creatable_row(ctx, form, values, meta)
