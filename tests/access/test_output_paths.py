@@ -311,7 +311,7 @@ def test_chart_labels_name_only_linked_records_the_viewer_may_read(login, app, m
     assert "无权查看" in pages["clerk"] and f"#{supplier['id']}" not in pages["clerk"]
 
 
-def test_an_edit_of_only_hidden_table_columns_shows_only_who_and_when(login, app, make_user):
+def test_an_edit_of_only_hidden_table_columns_leaves_no_history_entry(login, app, make_user):
     """Editing only `items.price` changes nothing the clerk may see: their history (API and
     page) leaves the edit out, neither `明细: 1 行 → 1 行` with equal rows nor an empty edit."""
     boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
