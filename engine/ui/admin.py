@@ -222,7 +222,8 @@ def resolve_incident(incident_id: int):
 @bp.route("/definitions/<name>/edit", methods=["GET", "POST"])
 @accepts_body(EDITOR_MAX_BODY)
 def edit_definition(name: str):
-    """Admins: edit one module file, named by its file name with `.json`; it is saved and used only when the whole definition set validates."""
+    """Admins: edit one module file, named by its file name with `.json`; it is saved and used
+    only when the whole definition set validates."""
     from engine.services import definitions_edit
 
     holder = engine_state().ready_holder()
