@@ -10,17 +10,16 @@ from tests.workflows.conftest import URL
 
 
 @pytest.fixture
-def page(login, app, people):
-    """page("rita") → a logged-in browser session for one of the cast."""
-    sessions = {}
+def page(page):
+    """The cast's logged-in sessions (tests/workflows/conftest.py), with pages in English."""
+    english = set()
 
     def open_as(name: str):
-        if name not in sessions:
-            client = app.test_client()
-            assert login(client, name, f"{name}-password").status_code == 302
+        client = page(name)
+        if name not in english:
             client.get("/?lang=en")  # pages in English (the lang cookie)
-            sessions[name] = client
-        return sessions[name]
+            english.add(name)
+        return client
     return open_as
 
 
