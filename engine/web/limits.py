@@ -91,9 +91,10 @@ class EngineRequest(Request):
     ENGINE_MAX_JSON_BODY; any other page post (a form) at ENGINE_MAX_FORM_BODY, unless its
     view says otherwise (`accepts_body`)."""
 
-    def _view_limit(self) -> int | None:
+    def _form_limit(self) -> int:
+        """A page form's limit: its view's own (`accepts_body`), else ENGINE_MAX_FORM_BODY."""
         view = current_app.view_functions.get(self.endpoint or "") if self.url_rule is not None else None
-        return getattr(view, "max_body", None)
+        return getattr(view, "max_body", None) or current_app.config["ENGINE"]["ENGINE_MAX_FORM_BODY"]
 
     @property
     def max_content_length(self) -> int | None:
@@ -101,12 +102,11 @@ class EngineRequest(Request):
             return self._max_content_length
         if not current_app:
             return None
-        settings = current_app.config["ENGINE"]
         if self.mimetype == "multipart/form-data":
             return current_app.config["MAX_CONTENT_LENGTH"]
         if self.is_json or self.path.startswith("/api/"):
-            return settings["ENGINE_MAX_JSON_BODY"]
-        return self._view_limit() or settings["ENGINE_MAX_FORM_BODY"]
+            return current_app.config["ENGINE"]["ENGINE_MAX_JSON_BODY"]
+        return self._form_limit()
 
     @max_content_length.setter
     def max_content_length(self, value: int | None) -> None:
@@ -118,7 +118,7 @@ class EngineRequest(Request):
             return self._max_form_memory_size
         if not current_app:
             return None
-        return self._view_limit() or current_app.config["ENGINE"]["ENGINE_MAX_FORM_BODY"]
+        return self._form_limit()
 
     @max_form_memory_size.setter
     def max_form_memory_size(self, value: int | None) -> None:
