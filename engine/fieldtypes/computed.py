@@ -33,8 +33,63 @@ _AGGREGATE = re.compile(r"^(count|sum|avg|min|max)\(([a-z][a-z0-9_]*)?\)$")
 SERIAL_TOKEN = re.compile(r"\{(date|seq)(?::([^}]*))?\}")
 
 
+class DerivedType(FieldType):
+    """A computed type whose values read, filter, store and show as the type named by its `value_kind`."""
+
+    input = False
+    ordered = True
+
+    def result_type(self, field: FieldDef) -> FieldType:
+        return REGISTRY[self.value_kind(field)]
+
+    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
+        return self.result_type(field).query_ops(field)
+
+    def filter_kind(self, field: FieldDef) -> str:
+        return self.result_type(field).filter_kind(field)
+
+    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
+        return self.result_type(field).filter_choices(field, ctx)
+
+    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
+        return computed_control(field)
+
+    def client_kind(self, field: FieldDef) -> str:
+        return self.result_type(field).client_kind(field)
+
+    def column_type(self, field: FieldDef) -> TypeEngine | None:
+        return self.result_type(field).column_type(field)
+
+    def storage_signature(self, field: FieldDef) -> str:
+        return self.result_type(field).storage_signature(field)
+
+    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> Any:
+        raise FieldError(_("is computed and cannot be set"))
+
+    def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> Any:
+        return self.result_type(field).parse_query(field, text, ctx)
+
+    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
+        return self.result_type(field).encode(field, value, ctx)
+
+    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
+        return {**self.result_type(field).value_schema(field), "readOnly": True}
+
+    def is_numeric(self, field: FieldDef) -> bool:
+        return self.result_type(field).is_numeric(field)
+
+    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
+        return self.result_type(field).text(field, value, refs)
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        return self.result_type(field).html(field, value, refs)
+
+    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
+        return self.result_type(field).to_cell(field, value, refs)
+
+
 @register
-class FormulaType(FieldType):
+class FormulaType(DerivedType):
     """Stored, so lists can sort, filter and chart on it; its `result` type decides the column."""
 
     name = "formula"
@@ -67,59 +122,9 @@ class FormulaType(FieldType):
 
     def value_kind(self, field: FieldDef) -> str:
         return str(field.result)
-    input = False
-    ordered = True
-
-    def result_type(self, field: FieldDef) -> FieldType:
-        return REGISTRY[field.result]
-
-    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
-        return self.result_type(field).query_ops(field)
-
-    def filter_kind(self, field: FieldDef) -> str:
-        return self.result_type(field).filter_kind(field)
-
-    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
-        return self.result_type(field).filter_choices(field, ctx)
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        return computed_control(field)
-
-    def client_kind(self, field: FieldDef) -> str:
-        return self.result_type(field).client_kind(field)
 
     def from_expression(self, field: FieldDef, value: Any) -> Any:
         return self.result_type(field).from_expression(field, value)
-
-    def column_type(self, field: FieldDef) -> TypeEngine | None:
-        return self.result_type(field).column_type(field)
-
-    def storage_signature(self, field: FieldDef) -> str:
-        return self.result_type(field).storage_signature(field)
-
-    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> Any:
-        raise FieldError(_("is computed and cannot be set"))
-
-    def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> Any:
-        return self.result_type(field).parse_query(field, text, ctx)
-
-    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
-        return self.result_type(field).encode(field, value, ctx)
-
-    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
-        return {**self.result_type(field).value_schema(field), "readOnly": True}
-
-    def is_numeric(self, field: FieldDef) -> bool:
-        return self.result_type(field).is_numeric(field)
-
-    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
-        return self.result_type(field).text(field, value, refs)
-
-    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
-        return self.result_type(field).html(field, value, refs)
-
-    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
-        return self.result_type(field).to_cell(field, value, refs)
 
 
 @register
@@ -173,7 +178,7 @@ class SerialType(FieldType):
 
 
 @register
-class RollupType(FieldType):
+class RollupType(DerivedType):
     """An aggregate over the records of another form that link here (engine extension), e.g.
     an order's collected amount = sum of its payments. Stored, and refreshed whenever such a
     record is created, changed or deleted, so lists, formulas and charts can use it."""
@@ -232,53 +237,3 @@ class RollupType(FieldType):
         if value is None or "sum" not in REGISTRY[value.value_kind].aggregates:  # only numbers add up
             checks.problem(f"{ptr}/value", N_("%(aggregate)s() needs a number field of '%(name)s'"),
                            aggregate=aggregate, name=child.name)
-    input = False
-    ordered = True
-
-    def _as(self, field: FieldDef) -> FieldType:
-        return REGISTRY[field.value_kind]
-
-    def query_ops(self, field: FieldDef) -> tuple[str, ...]:
-        return self._as(field).query_ops(field)
-
-    def filter_kind(self, field: FieldDef) -> str:
-        return self._as(field).filter_kind(field)
-
-    def filter_choices(self, field: FieldDef, ctx: WidgetContext) -> list[tuple[str, str]]:
-        return self._as(field).filter_choices(field, ctx)
-
-    def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
-        return computed_control(field)
-
-    def client_kind(self, field: FieldDef) -> str:
-        return self._as(field).client_kind(field)
-
-    def column_type(self, field: FieldDef) -> TypeEngine | None:
-        return self._as(field).column_type(field)
-
-    def storage_signature(self, field: FieldDef) -> str:
-        return self._as(field).storage_signature(field)
-
-    def decode(self, field: FieldDef, raw: Any, ctx: CheckContext) -> Any:
-        raise FieldError(_("is computed and cannot be set"))
-
-    def parse_query(self, field: FieldDef, text: str, ctx: CheckContext) -> Any:
-        return self._as(field).parse_query(field, text, ctx)
-
-    def encode(self, field: FieldDef, value: Any, ctx: CheckContext) -> Any:
-        return self._as(field).encode(field, value, ctx)
-
-    def value_schema(self, field: FieldDef, writing: bool = False) -> dict[str, Any]:
-        return {**self._as(field).value_schema(field), "readOnly": True}
-
-    def is_numeric(self, field: FieldDef) -> bool:
-        return self._as(field).is_numeric(field)
-
-    def text(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> str:
-        return self._as(field).text(field, value, refs)
-
-    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
-        return self._as(field).html(field, value, refs)
-
-    def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
-        return self._as(field).to_cell(field, value, refs)
