@@ -27,7 +27,24 @@ def db_url(tmp_path):  # browser tests run on SQLite only (see module docstring)
 
 
 @pytest.fixture
-def live(make_app, tmp_path):
+def serve():
+    """serve(app) → the base URL of app served on 127.0.0.1 in a thread, stopped after the test."""
+    running = []
+
+    def start(app) -> str:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        running.append((server, thread))
+        return f"http://127.0.0.1:{server.server_port}"
+    yield start
+    for server, thread in running:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def live(serve, make_app, tmp_path):
     folder = tmp_path / "configs"
     shutil.copytree(SHIPPED, folder)
     app = make_app(folder)
@@ -38,12 +55,7 @@ def live(make_app, tmp_path):
         create_user(session, "zhaolei", "zhaolei-password", {"finance"}, display_name="赵磊")
         create_user(session, "sunli", "sunli-password", {"production"}, display_name="孙丽")
         create_user(session, "zhouqiang", "zhouqiang-password", {"warehouse"}, display_name="周强")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return serve(app)
 
 
 @pytest.fixture

@@ -3,11 +3,8 @@ live on the page too, from the linked record as the API gives it, and agree with
 server stores."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
 MODULE = {
     "module": "quotes", "title": "报价",
@@ -26,16 +23,11 @@ MODULE = {
 
 
 @pytest.fixture
-def quotes(write_module, make_app, tmp_path):
+def quotes(serve, write_module, make_app, tmp_path):
     folder = tmp_path / "configs"
     write_module(folder, MODULE)
     app = make_app(folder)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return serve(app)
 
 
 def test_a_formula_over_a_linked_field_is_live_and_matches_the_saved_value(chromium, quotes):

@@ -3,10 +3,7 @@ fill every star up to the fourth, are saved and read back as ★★★★☆; th
 the chosen stars as a number."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from engine.auth.users import create_user
 from tests.e2e.conftest import PHONE
@@ -32,18 +29,13 @@ MODULE = {
 
 
 @pytest.fixture
-def live(write_module, make_app, tmp_path):
+def live(serve, write_module, make_app, tmp_path):
     folder = tmp_path / "reviews"
     write_module(folder, MODULE)
     app = make_app(folder)
     with app.extensions["engine"].db.transaction() as session:
         create_user(session, "zhangwei", "zhangwei-password", {"critic"}, display_name="张伟")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=5)
+    return serve(app)
 
 
 def filled(page, name: str) -> list[bool]:
