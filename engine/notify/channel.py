@@ -139,10 +139,3 @@ def registered() -> dict[str, type[Channel]]:
 def with_addresses() -> list[type[Channel]]:
     """The channels that need an address from each user, in name order."""
     return [registered()[name] for name in sorted(registered()) if registered()[name].address is not None]
-
-
-def ready_channels(settings: Mapping[str, Any]) -> list[Channel]:
-    """The channels configured in `settings`, in name order."""
-    made = [registered()[name](settings) for name in sorted(registered())]
-    return [channel for channel in made if channel.ready]
-
