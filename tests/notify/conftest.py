@@ -2,7 +2,7 @@
 synced to one small module, its runtime, and contexts to act in."""
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -68,14 +68,26 @@ def _no_channel_settings_from_the_environment(monkeypatch) -> None:
 
 
 @pytest.fixture
-def store(write_module, db_url: str, tmp_path) -> Iterator[Store]:
-    folder = tmp_path / "desk"
-    write_module(folder, MODULE)
-    app = load_directory(folder)
-    db = Database(db_url)
-    sync_schema(db, app)
-    yield Store(db, build_runtime(app, db))
-    db.dispose()
+def store_of(write_module, db_url: str, tmp_path) -> Iterator[Callable[[dict[str, Any]], Store]]:
+    """store_of(module) → a Store whose database is synced to that module, disposed after the test."""
+    made: list[Database] = []
+
+    def make(module: dict[str, Any]) -> Store:
+        folder = tmp_path / "desk"
+        write_module(folder, module)
+        app = load_directory(folder)
+        db = Database(db_url)
+        sync_schema(db, app)
+        made.append(db)
+        return Store(db, build_runtime(app, db))
+    yield make
+    for db in made:
+        db.dispose()
+
+
+@pytest.fixture
+def store(store_of) -> Store:
+    return store_of(MODULE)
 
 
 class Pager(Channel):

@@ -11,16 +11,12 @@ import pytest
 from sqlalchemy import inspect, text
 
 from engine.auth.users import get_user, update_user
-from engine.definitions import load_directory
 from engine.errors import ValidationFailed
 from engine.notify import delivery
 from engine.notify.outbox import notify
 from engine.notify.rendering import per_reader
-from engine.runtime import build_runtime
 from engine.services.records import create_record
-from engine.store.db import Database
 from engine.store.records import fetch_one
-from engine.store.sync import sync_schema
 from engine.store.system_upgrade import system_tables_outdated, upgrade_system_tables
 from tests.notify.conftest import MODULE, Store
 
@@ -29,15 +25,9 @@ FLAGGED["forms"][0]["fields"].append({"name": "urgent", "type": "boolean", "labe
 
 
 @pytest.fixture
-def desk(write_module, db_url, tmp_path):
+def desk(store_of) -> Store:
     """The notify tests' module with a yes/no field, whose value reads 是/否 or Yes/No."""
-    folder = tmp_path / "desk"
-    write_module(folder, FLAGGED)
-    app = load_directory(folder)
-    db = Database(db_url)
-    sync_schema(db, app)
-    yield Store(db, build_runtime(app, db))
-    db.dispose()
+    return store_of(FLAGGED)
 
 
 def _mail(inbox, address):
