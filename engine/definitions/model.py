@@ -61,15 +61,9 @@ class FieldDef:
             object.__setattr__(self, key, value)
 
     def __getattr__(self, name: str) -> Any:
-        if name[0] == "_" or name == "settings":  # never a setting (and copy, pickle ask first)
-            raise AttributeError(name)
-        settings = self.settings
-        if name in settings:
-            return settings[name]
-        ftype = REGISTRY.get(self.type)
-        if ftype is not None and name in ftype.defaults:
-            return ftype.defaults[name]
-        if name not in _setting_names(len(REGISTRY)):
+        # Reached only for names __post_init__ did not set: a setting of some other type reads as
+        # None (an empty tuple for lists of items); any other name is no attribute.
+        if name[0] == "_" or name == "settings" or name not in _setting_names(len(REGISTRY)):
             raise AttributeError(name)
         return _NO_ITEMS.get(name)
 
