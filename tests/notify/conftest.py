@@ -68,6 +68,13 @@ def _no_channel_settings_from_the_environment(monkeypatch) -> None:
 
 
 @pytest.fixture
+def app(write_module, make_app, tmp_path):
+    """The web app over MODULE, for the tests of pages and commands."""
+    write_module(tmp_path / "desk", MODULE)
+    return make_app(tmp_path / "desk")
+
+
+@pytest.fixture
 def store_of(write_module, db_url: str, tmp_path) -> Iterator[Callable[[dict[str, Any]], Store]]:
     """store_of(module) → a Store whose database is synced to that module, disposed after the test."""
     made: list[Database] = []

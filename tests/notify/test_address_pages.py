@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from engine.cli import main
 from engine.store.system import user_addresses, users
-from tests.notify.conftest import MODULE
-
-
-@pytest.fixture
-def app(write_module, make_app, tmp_path):
-    write_module(tmp_path / "desk", MODULE)
-    return make_app(tmp_path / "desk")
 
 
 def _addresses(app, name):

@@ -5,20 +5,12 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from click.testing import CliRunner
 
 from engine.auth.users import SYSTEM_USER, get_user, update_user
 from engine.cli import main
 from engine.notify.outbox import notify
 from engine.records.context import open_context
-from tests.notify.conftest import MODULE
-
-
-@pytest.fixture
-def app(write_module, make_app, tmp_path):
-    write_module(tmp_path / "desk", MODULE)
-    return make_app(tmp_path / "desk")
 
 
 def _language(app, name):
