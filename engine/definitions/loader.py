@@ -15,8 +15,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jsonschema.protocols import Validator
-
 from engine.errors import MAX_PROBLEMS_SHOWN, DefinitionError, Problem
 from engine.json_reasons import reason_of
 
@@ -32,10 +30,6 @@ MAX_DEPTH = 40
 #: Unknown keys named in one problem line (the rest are counted).
 MAX_KEYS_LISTED = 20
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def schema_validator() -> Validator:
-    return module_validator()
 
 
 def read_sources(directory: str | Path) -> dict[str, str]:
@@ -137,7 +131,7 @@ def _schema_problems(file: str, doc: Any) -> list[Problem]:
     """The schema's errors, rephrased; past MAX_PROBLEMS_SHOWN they are only counted (their
     wording would never be shown)."""
     problems: list[Problem] = []
-    errors = schema_validator().iter_errors(doc)
+    errors = module_validator().iter_errors(doc)
     for error in errors:
         if len(problems) == MAX_PROBLEMS_SHOWN - 1:  # with the count: the limit of one set
             more = 1 + sum(1 for _ in errors)
