@@ -142,6 +142,9 @@ class SerialType(FieldType):
     required_options = ("pattern",)
     default_schema = None
     computed = True
+    input = False
+    searchable = True
+    ordered = True
 
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         ptr, pattern = f"{field.pointer}/pattern", field.pattern or ""
@@ -160,9 +163,6 @@ class SerialType(FieldType):
 
     def client_kind(self, field: FieldDef) -> str:
         return "text"
-    input = False
-    searchable = True
-    ordered = True
 
     def column_type(self, field: FieldDef) -> Text:
         return Text()

@@ -56,6 +56,9 @@ class TableType(FieldType):
     filterable = False
     groupable = False
     settable = False
+    sortable = False
+    layout = "table"
+    wide = True
 
     def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
         settings = super().build_settings(raw, build)
@@ -64,9 +67,6 @@ class TableType(FieldType):
 
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         checks.check_fields(field.fields, f"{field.pointer}/fields", row_of=field)
-    sortable = False
-    layout = "table"
-    wide = True
 
     def query_ops(self, field: FieldDef) -> tuple[str, ...]:
         return ()
@@ -166,16 +166,16 @@ class FileType(FieldType):
     groupable = False
     settable = False
     in_conditions = False
+    importable = False  # a cell holds only a file's name; files are attached on the record's page
+    list_column = False
+    sortable = False
+    current_label = N_("Current file:")
 
     def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
         settings = super().build_settings(raw, build)
         if "accept" in raw:
             settings["accept"] = tuple(a.lower() for a in raw["accept"])
         return settings
-    importable = False  # a cell holds only a file's name; files are attached on the record's page
-    list_column = False
-    sortable = False
-    current_label = N_("Current file:")
 
     def query_ops(self, field: FieldDef) -> tuple[str, ...]:
         return ()
