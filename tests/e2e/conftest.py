@@ -123,6 +123,10 @@ def create_customer():
         page.fill("#name", name)
         page.select_option("#grade", "A")
         page.fill("#phone", "13812345678")
+        # leaving the phone field checks for duplicates; let its hint appear before clicking, or
+        # the hint moves the button between mouse down and up and the click is lost
+        page.locator("#phone").blur()
+        page.wait_for_load_state("networkidle")
         page.click("[data-testid=save]")
         expect(page.locator("h1")).to_contain_text(name)
     return create
