@@ -21,7 +21,7 @@ from engine.errors import SchemaChangeRefused
 from engine.fieldtypes import type_of
 
 from .db import Database
-from .definition_state import mark_applied
+from .definition_state import Publish, check_base, mark_applied
 from .system import definition_versions, schema_columns
 from .system_upgrade import upgrade_system_tables
 from .tables import (
@@ -315,12 +315,15 @@ def plan_sync(db: Database, app: AppDef) -> SyncPlan:
         return Planner(conn, app, build_schema(app), _trigram_schema(conn, install=False)).run()
 
 
-def sync_schema(db: Database, app: AppDef) -> SyncPlan:
-    """Apply the definitions to the database; raises SchemaChangeRefused and changes nothing."""
+def sync_schema(db: Database, app: AppDef, publish: Publish | None = None) -> SyncPlan:
+    """Apply the definitions to the database and make them the live set, recording the
+    publication (`publish`: who, why; default: from the files). Raises SchemaChangeRefused,
+    or LiveSetMoved when `publish.base_signature` is no longer live, and changes nothing."""
     with db.session(write=True) as session, session.begin():
         conn = session.connection()
         _lock(conn)
         upgrade_system_tables(conn)
+        check_base(conn, publish)
         plan = Planner(conn, app, build_schema(app), _trigram_schema(conn, install=True)).run()
         if plan.refusals:
             raise SchemaChangeRefused(plan.refusals)
@@ -341,14 +344,15 @@ def sync_schema(db: Database, app: AppDef) -> SyncPlan:
                 conn.execute(schema_columns.delete().where(
                     (schema_columns.c.table_name == table) & (schema_columns.c.column_name == column)))
             conn.execute(insert(schema_columns), plan.registry)
-        record_version(conn, app)
+        record_version(conn, app, publish)
         return plan
 
 
-def record_version(conn: Connection, app: AppDef) -> None:
+def record_version(conn: Connection, app: AppDef, publish: Publish | None = None) -> None:
+    """Keep the texts of `app` (once per signature) and make it live, recording the publication."""
     exists = conn.execute(select(func.count()).select_from(definition_versions).where(
         definition_versions.c.signature == app.signature)).scalar_one()
     if not exists:
         conn.execute(insert(definition_versions).values(
             signature=app.signature, applied_at=datetime.now(UTC), sources=dict(app.texts)))
-    mark_applied(conn, app.signature)  # the live set for every process, also when it is an earlier one
+    mark_applied(conn, app.signature, publish)  # the live set for every process, also when it is an earlier one

@@ -142,8 +142,37 @@ definition_versions = Table(
     UniqueConstraint("signature", name="uq_engine_definition_versions_signature"),
 )
 
+#: Every time a definition set went live: one row per publication (a restore of an old
+#: version is a new publication of it). `published_by` NULL: from the files of the config
+#: directory. origin: init | files | designer | editor | restore | import.
+definition_publications = Table(
+    "engine_definition_publications", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("version_id", BigInteger, nullable=False, index=True),
+    Column("published_at", UTCDateTime, nullable=False),
+    Column("published_by", String(64)),
+    Column("origin", String(16), nullable=False),
+    Column("note", Text),
+    Column("restored_from", BigInteger),
+)
+
+#: One designer draft per admin: the module documents being edited (file name → parsed
+#: JSON), and the live version they started from.
+definition_drafts = Table(
+    "engine_definition_drafts", system_metadata,
+    Column("id", ID, primary_key=True, autoincrement=True),
+    Column("user_name", String(64), nullable=False, unique=True),
+    Column("base_version_id", BigInteger),
+    Column("base_signature", String(64), nullable=False),
+    Column("sources", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 #: The definition set every process serves (one row, id 1): the version last applied, and
 #: the files last tried against it and refused, with the problems every process reports.
+#: `publication_id`: the live publication; `files_signature`: the signature of the config
+#: files the live lineage last matched (applied from them, or exported to them); NULL in
+#: databases from before the designer, read as the live signature.
 definition_state = Table(
     "engine_definition_state", system_metadata,
     Column("id", Integer, primary_key=True, autoincrement=False),
@@ -152,6 +181,8 @@ definition_state = Table(
     Column("refused_signature", String(64)),
     Column("problems", JSON, nullable=False),
     Column("changed_at", UTCDateTime, nullable=False),
+    Column("publication_id", BigInteger),
+    Column("files_signature", String(64)),
 )
 
 #: One row per approval run: a record entering a stage with `approval`.

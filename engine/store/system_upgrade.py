@@ -8,10 +8,10 @@ without an expiry.
 """
 from __future__ import annotations
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, insert, inspect, select, text, update
 from sqlalchemy.schema import Column
 
-from .system import system_metadata
+from .system import definition_publications, definition_state, definition_versions, system_metadata
 
 
 def _missing(conn: Connection) -> tuple[list[str], list[tuple[str, Column]]]:
@@ -46,4 +46,23 @@ def upgrade_system_tables(conn: Connection) -> list[str]:
         column_type = column.type.compile(dialect=conn.dialect)
         conn.execute(text(f"ALTER TABLE {quote(table_name)} ADD COLUMN {quote(column.name)} {column_type}"))
         done.append(f"add column {table_name}.{column.name}")
+    if definition_publications.name in tables and definition_versions.name not in tables:
+        done += _publish_earlier_versions(conn)
     return done
+
+
+def _publish_earlier_versions(conn: Connection) -> list[str]:
+    """A database from before publications: each version it applied becomes a publication
+    from the files (when it was applied, by nobody), and the live one is marked."""
+    rows = conn.execute(select(definition_versions.c.id, definition_versions.c.applied_at)
+                        .order_by(definition_versions.c.id)).all()
+    latest: dict[int, int] = {}
+    for version_id, applied_at in rows:
+        latest[version_id] = conn.execute(insert(definition_publications).values(
+            version_id=version_id, published_at=applied_at, published_by=None, origin="files")
+        ).inserted_primary_key[0]
+    live = conn.execute(select(definition_state.c.version_id).where(definition_state.c.id == 1)).scalar()
+    if live is not None and live in latest:
+        conn.execute(update(definition_state).where(definition_state.c.id == 1)
+                     .values(publication_id=latest[live]))
+    return [f"record {len(rows)} earlier definition versions as publications"] if rows else []
