@@ -96,12 +96,13 @@ def home():
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, records, transfer, workflow
+    from . import account, admin, designer, records, transfer, workflow
     from .display import display_value, history_label, is_numeric, no_access, status_label
 
     app.register_blueprint(bp)
     app.register_blueprint(records.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(designer.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)

@@ -1,0 +1,335 @@
+// Schema completion for the JSON tab (pure: no editor, no DOM; tested with node).
+//
+//   pathAt(text, offset)          -> where the cursor is: {kind: "key" | "value" | null, path, from, to,
+//                                    prefix, quoted, colonAfter, keys, objects}
+//                                    path: keys/indexes from the root to the object whose key is typed
+//                                    (kind "key") or to the value being typed (kind "value");
+//                                    keys: the keys already in that object; objects[i]: the plain members
+//                                    ({key: scalar}) of the i-th container on the way (to tell a field's
+//                                    type, for example)
+//   schemasAt(schema, path, objects) -> the sub-schemas that apply at path ($ref, allOf, anyOf/oneOf,
+//                                    if/then on the values known, properties, items, additionalProperties)
+//   keyOptions(schema, path, objects, keys)   -> [{label, detail, info, required}]
+//   valueOptions(schema, path, objects)       -> [{label, value, info}]  (enum, const, booleans)
+//   complete(schema, text, offset, {explicit}) -> {from, to, options: [{label, apply, type, detail, info}]}
+//                                    | null: what the editor offers at the cursor
+import { tokens, scalarValue } from "./json-scan.js";
+
+// -- where is the cursor ----------------------------------------------------------------------
+
+export function pathAt(text, offset) {
+  const list = tokens(text);
+  const stack = [];  // frames: {type, state, key, index, members, keys, step}
+  let found = null;
+
+  function top() { return stack[stack.length - 1]; }
+
+  function here(kind, extra) {
+    const frame = top();
+    const path = stack.slice(1).map((f) => f.step);
+    if (kind === "value") { path.push(frame.type === "object" ? frame.key : frame.index); }
+    return { kind, path, keys: frame && frame.type === "object" ? frame.keys : new Set(),
+             frames: stack.slice(), ...extra };
+  }
+
+  function valueDone() {
+    const frame = top();
+    if (frame) { frame.state = "after"; }
+  }
+
+  function push(type) {
+    const parent = top();
+    const step = parent ? (parent.type === "object" ? parent.key : parent.index) : undefined;
+    stack.push({ type, state: type === "object" ? "key" : "value", key: null, index: 0, members: {},
+                 keys: new Set(), step });
+  }
+
+  function feed(t) {
+    const frame = top();
+    if (t.type === "{" || t.type === "[") {
+      if (!frame || frame.state === "value" || frame.state === "colon") { push(t.type === "{" ? "object" : "array"); }
+      return;
+    }
+    if (t.type === "}" || t.type === "]") {
+      if (frame && (frame.type === "object") === (t.type === "}")) { stack.pop(); valueDone(); }
+      return;
+    }
+    if (!frame) { return; }
+    if (t.type === ":") { if (frame.type === "object" && frame.state === "colon") { frame.state = "value"; } return; }
+    if (t.type === ",") {
+      if (frame.type === "object") { frame.state = "key"; frame.key = null; } else { frame.index += 1; frame.state = "value"; }
+      return;
+    }
+    // a string, number or word
+    if (frame.type === "object" && frame.state === "key") {
+      if (t.type === "string") { frame.key = t.value; frame.keys.add(t.value); frame.state = "colon"; }
+      return;
+    }
+    if (frame.type === "object" && (frame.state === "value" || frame.state === "colon")) {
+      frame.members[frame.key] = scalarValue(t);
+      frame.state = "after";
+      return;
+    }
+    if (frame.type === "array" && frame.state === "value") { frame.state = "after"; }
+  }
+
+  for (const t of list) {
+    if (!found) {
+      const inside = t.from < offset && (offset < t.to || (offset === t.to && (
+        (t.type === "string" && !t.closed) || t.type === "word" || t.type === "number")));
+      if (inside && (t.type === "string" || t.type === "word" || t.type === "number")) {
+        const frame = top();
+        const quoted = t.type === "string";
+        const prefix = text.slice(t.from + (quoted ? 1 : 0), offset);
+        const end = t.to;
+        const colonAfter = /^\s*:/.test(text.slice(end));
+        if (frame && frame.type === "object" && (frame.state === "key" || frame.state === "after" && !quoted)) {
+          found = here("key", { from: t.from, to: end, prefix, quoted, colonAfter });
+        } else if (frame && (frame.state === "value" || frame.state === "colon")) {
+          found = here("value", { from: t.from, to: end, prefix, quoted, colonAfter });
+        } else {
+          found = { kind: null };
+        }
+        const snapshot = found;
+        feed(t);
+        if (snapshot.kind === "key") { snapshot.keys = new Set(top() ? top().keys : []); snapshot.keys.delete(t.value); }
+        continue;
+      }
+      if (t.from >= offset) {
+        const frame = top();
+        if (frame && frame.type === "object" && (frame.state === "key" || frame.state === "after")) {
+          found = here("key", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false,
+                                needsComma: frame.state === "after" });
+        } else if (frame && (frame.state === "value")) {
+          found = here("value", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false });
+        } else {
+          found = { kind: null };
+        }
+      }
+    }
+    feed(t);
+  }
+  if (!found) {
+    const frame = top();
+    if (frame && frame.type === "object" && (frame.state === "key" || frame.state === "after")) {
+      found = here("key", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false,
+                            needsComma: frame.state === "after" });
+    } else if (frame && frame.state === "value") {
+      found = here("value", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false });
+    } else {
+      found = { kind: null };
+    }
+  }
+  if (found.kind) {
+    // the frames kept filling in after the cursor: their members now hold the whole objects
+    found.objects = found.frames.map((f) => f.members);
+    if (found.kind === "key") {
+      const keys = new Set(found.frames[found.frames.length - 1].keys);
+      if (found.quoted) { keys.delete(found.ownKey); }
+      found.keys = found.keysBefore || keys;
+    }
+    delete found.frames;
+  }
+  return found;
+}
+
+// -- the schema at a path ---------------------------------------------------------------------
+
+function resolveRef(root, ref) {
+  if (!ref.startsWith("#")) { return undefined; }
+  let node = root;
+  for (const raw of ref.slice(1).split("/").filter(Boolean)) {
+    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (node === null || typeof node !== "object") { return undefined; }
+    node = node[token];
+  }
+  return node;
+}
+
+function matches(root, schema, value, depth = 0) {
+  // a small check used for `if`: const, enum, type, required and properties; unknown → true
+  if (schema === true || schema == null) { return true; }
+  if (schema === false) { return false; }
+  if (depth > 20) { return true; }
+  if (schema.$ref) {
+    const target = resolveRef(root, schema.$ref);
+    if (target && !matches(root, target, value, depth + 1)) { return false; }
+  }
+  if ("const" in schema && value !== undefined && value !== schema.const) { return false; }
+  if (schema.enum && value !== undefined && !schema.enum.includes(value)) { return false; }
+  if (schema.type && value !== undefined) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const kind = value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+    const ok = types.some((t) => t === kind || (t === "integer" && kind === "number" && Number.isInteger(value))
+      || (t === "object" && kind === "object"));
+    if (!ok) { return false; }
+  }
+  if (schema.pattern && typeof value === "string" && !new RegExp(schema.pattern, "u").test(value)) { return false; }
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+    for (const key of schema.required || []) { if (!(key in value)) { return false; } }
+    for (const [key, sub] of Object.entries(schema.properties || {})) {
+      if (key in value && !matches(root, sub, value[key], depth + 1)) { return false; }
+    }
+  } else if (schema.required && schema.required.length && value === undefined) {
+    return false;
+  }
+  return true;
+}
+
+// All the sub-schemas that apply to a value (whose known plain members are `value`).
+export function expand(root, schema, value, depth = 0, out = []) {
+  if (schema === null || typeof schema !== "object" || depth > 30) { return out; }
+  out.push(schema);
+  if (schema.$ref) {
+    const target = resolveRef(root, schema.$ref);
+    if (target) { expand(root, target, value, depth + 1, out); }
+  }
+  for (const sub of schema.allOf || []) { expand(root, sub, value, depth + 1, out); }
+  for (const sub of [...(schema.anyOf || []), ...(schema.oneOf || [])]) {
+    if (value === undefined || matches(root, sub, value)) { expand(root, sub, value, depth + 1, out); }
+  }
+  if (schema.if && schema.then && value !== undefined && matches(root, schema.if, value)) {
+    expand(root, schema.then, value, depth + 1, out);
+  }
+  return out;
+}
+
+function childSchemas(root, schemas, step, value) {
+  const out = [];
+  for (const s of schemas) {
+    if (typeof step === "number") {
+      if (Array.isArray(s.prefixItems) && step < s.prefixItems.length) { out.push(s.prefixItems[step]); continue; }
+      if (s.items && typeof s.items === "object") { out.push(s.items); }
+      continue;
+    }
+    if (s.properties && Object.prototype.hasOwnProperty.call(s.properties, step)) { out.push(s.properties[step]); continue; }
+    let matched = false;
+    for (const [pattern, sub] of Object.entries(s.patternProperties || {})) {
+      if (new RegExp(pattern, "u").test(step)) { out.push(sub); matched = true; }
+    }
+    if (!matched && s.additionalProperties && typeof s.additionalProperties === "object") {
+      out.push(s.additionalProperties);
+    }
+  }
+  return out;
+}
+
+// The schemas applying at `path`; objects[i] = plain members of the container at depth i (or undefined).
+export function schemasAt(root, path, objects = []) {
+  let schemas = expand(root, root, objects[0]);
+  for (let i = 0; i < path.length; i++) {
+    const subs = childSchemas(root, schemas, path[i], objects[i + 1]);
+    schemas = [];
+    for (const sub of subs) { expand(root, sub, objects[i + 1], 0, schemas); }
+    if (!schemas.length) { break; }
+  }
+  return schemas;
+}
+
+function refusesAll(root, schema, depth = 0) {
+  // `false`, or `{"not": <anything>}` where <anything> has no constraint: no value passes
+  if (schema === false) { return true; }
+  if (schema === null || typeof schema !== "object" || depth > 10) { return false; }
+  if (schema.$ref) {
+    const target = resolveRef(root, schema.$ref);
+    if (target !== undefined && refusesAll(root, target, depth + 1)) { return true; }
+  }
+  if (schema.not && typeof schema.not === "object") {
+    const constraints = Object.keys(schema.not).filter((k) => !["description", "$comment", "title"].includes(k));
+    if (!constraints.length) { return true; }
+  }
+  return (schema.allOf || []).some((s) => refusesAll(root, s, depth + 1));
+}
+
+function firstSentence(text) {
+  if (!text) { return ""; }
+  const m = /^(.+?[.。])(\s|$)/.exec(text);
+  return (m ? m[1] : text).slice(0, 160);
+}
+
+function describe(root, schemas) {
+  for (const s of schemas) {
+    let node = s;
+    for (let i = 0; i < 5 && node; i++) {
+      if (node.description) { return node.description; }
+      node = node.$ref ? resolveRef(root, node.$ref) : null;
+    }
+  }
+  return "";
+}
+
+export function keyOptions(root, path, objects = [], present = new Set()) {
+  const schemas = schemasAt(root, path, objects);
+  const keys = new Map();
+  const refused = new Set();
+  const required = new Set();
+  for (const s of schemas) {
+    for (const key of s.required || []) { required.add(key); }
+    for (const [key, sub] of Object.entries(s.properties || {})) {
+      if (refusesAll(root, sub)) { refused.add(key); continue; }
+      if (!keys.has(key)) { keys.set(key, []); }
+      keys.get(key).push(sub);
+    }
+  }
+  const out = [];
+  for (const [key, subs] of keys) {
+    if (refused.has(key) || present.has(key)) { continue; }
+    const info = describe(root, subs.slice().reverse());
+    out.push({ label: key, detail: required.has(key) ? "required" : "", info, required: required.has(key) });
+  }
+  out.sort((a, b) => Number(b.required) - Number(a.required));
+  return out;
+}
+
+export function valueOptions(root, path, objects = []) {
+  const schemas = schemasAt(root, path, objects);
+  const seen = new Set();
+  const out = [];
+  function add(value, info) {
+    const key = JSON.stringify(value);
+    if (seen.has(key)) { return; }
+    seen.add(key);
+    out.push({ label: typeof value === "string" ? value : key, value, info: firstSentence(info) });
+  }
+  for (const s of schemas) {
+    if (Array.isArray(s.enum)) { for (const v of s.enum) { add(v, s.description); } }
+    if ("const" in s) { add(s.const, s.description); }
+    const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
+    if (types.includes("boolean") && !s.enum && !("const" in s)) { add(true, s.description); add(false, s.description); }
+  }
+  return out;
+}
+
+// What the editor offers at the cursor. `apply` replaces text[from, to).
+export function complete(root, text, offset, { explicit = false } = {}) {
+  if (!root) { return null; }
+  const at = pathAt(text, offset);
+  if (!at || !at.kind) { return null; }
+  if (!explicit && !at.quoted && !at.prefix) { return null; }
+  if (at.kind === "key") {
+    const options = keyOptions(root, at.path, at.objects, at.keys);
+    if (!options.length) { return null; }
+    // typing inside quotes: complete the text after the quote; otherwise write the quotes too
+    const from = at.quoted ? at.from + 1 : at.from;
+    const lead = at.quoted ? "" : '"';
+    const comma = at.needsComma ? ", " : "";
+    return {
+      from: at.quoted ? from : at.from, to: at.to, prefix: at.prefix,
+      options: options.map((o) => ({
+        label: o.label, type: "property", detail: o.detail, info: o.info,
+        apply: (at.quoted ? "" : comma + lead) + o.label + '"' + (at.colonAfter ? "" : ": "),
+      })),
+    };
+  }
+  const options = valueOptions(root, at.path, at.objects);
+  if (!options.length) { return null; }
+  return {
+    from: at.quoted ? at.from + 1 : at.from, to: at.to, prefix: at.prefix,
+    options: options.map((o) => ({
+      label: o.label, type: typeof o.value === "string" ? "enum" : "constant", info: o.info,
+      apply: typeof o.value === "string" ? (at.quoted ? JSON.stringify(o.value).slice(1) : JSON.stringify(o.value))
+        : (at.quoted ? JSON.stringify(o.value) : JSON.stringify(o.value)),
+      replaceQuote: at.quoted && typeof o.value !== "string",
+    })),
+  };
+}

@@ -1,0 +1,4 @@
+// Placeholder for the designer's "publish" tab; its owner replaces this file (see /work/notes/shell.md).
+export function mount(element, store) {
+  element.textContent = store.text("coming");
+}

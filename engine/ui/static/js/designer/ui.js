@@ -1,0 +1,49 @@
+// Small DOM helpers shared by the designer's tabs.
+//   h("div", {class: "x", dataset: {a: 1}, onclick: fn, text: "..."}, child, "text", ...) -> element
+//   clear(el)                          removes every child
+//   problemBadge(problems, store)      a red badge "n" with the messages as its title (or null);
+//                                      CSS class "dz-problem-badge"
+//   problemList(problems)              a <ul class="dz-problem-list"> of the messages (or null)
+//   markProblems(el, problems)         adds/removes the CSS class "dz-has-problem" on el
+
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === null || value === undefined || value === false) { continue; }
+    if (key === "class") { el.className = value; }
+    else if (key === "text") { el.textContent = value; }
+    else if (key === "dataset") { Object.assign(el.dataset, value); }
+    else if (key === "style" && typeof value === "object") { Object.assign(el.style, value); }
+    else if (key.startsWith("on") && typeof value === "function") { el.addEventListener(key.slice(2), value); }
+    else if (key === "value" || key === "checked" || key === "selected" || key === "disabled" || key === "hidden") { el[key] = value; }
+    else { el.setAttribute(key, value === true ? "" : String(value)); }
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) { continue; }
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return el;
+}
+
+export function clear(el) {
+  while (el.firstChild) { el.removeChild(el.firstChild); }
+  return el;
+}
+
+export function problemBadge(problems) {
+  if (!problems || !problems.length) { return null; }
+  const messages = problems.map((p) => p.message).join("\n");
+  return h("span", { class: "badge text-bg-danger dz-problem-badge", title: messages, "aria-label": messages,
+    "data-testid": "problem-badge" }, String(problems.length));
+}
+
+export function problemList(problems) {
+  if (!problems || !problems.length) { return null; }
+  return h("ul", { class: "dz-problem-list", "data-testid": "problem-list" },
+    problems.map((p) => h("li", {}, p.message)));
+}
+
+export function markProblems(el, problems) {
+  el.classList.toggle("dz-has-problem", Boolean(problems && problems.length));
+  return el;
+}
