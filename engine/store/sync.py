@@ -8,8 +8,10 @@ SQLite) under a lock, so several processes may call this at once.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, Index, Table, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
@@ -37,6 +39,26 @@ from .tables import (
 LOCK_KEY = 727_001  # pg_advisory_xact_lock key for schema changes
 
 
+@dataclass(frozen=True)
+class Effect:
+    """What one planned change does to stored data, or why the plan is refused, for people:
+    `kind` (see EFFECT_KINDS) with params naming the form, field, stage... as the definitions
+    do (`form`, `field`, `table` = the line-item field holding it, `old`, `stage`, types) and
+    the counts read while planning (`count`). Rendered with labels by
+    engine.services.definition_review."""
+
+    kind: str
+    params: Mapping[str, Any]
+    refused: bool = False
+
+
+#: Effect kinds: changes, then refusals.
+EFFECT_KINDS = ("create_form", "create_table", "add_column", "rename_form", "rename_field", "rename_stage",
+                "change_type_empty", "unique_index", "removed_field_kept", "stage_backfill",
+                "refuse_foreign_column", "refuse_type_change", "refuse_duplicates", "refuse_stage_removal",
+                "refuse_form_removal")
+
+
 @dataclass
 class SyncPlan:
     statements: list[tuple[str, Executable]] = field(default_factory=list)  # (description, DDL or SQL)
@@ -44,10 +66,16 @@ class SyncPlan:
     renames: list[tuple[str, str, str]] = field(default_factory=list)  # registry (table, old, new)
     table_renames: list[tuple[str, str]] = field(default_factory=list)
     refusals: list[str] = field(default_factory=list)
+    #: The same plan for people: what each change does to the data, and the refusals, with counts.
+    effects: list[Effect] = field(default_factory=list)
 
     @property
     def changes(self) -> list[str]:
         return [desc for desc, _ in self.statements]
+
+    @property
+    def refused_effects(self) -> list[Effect]:
+        return [e for e in self.effects if e.refused]
 
 
 class Planner:
@@ -68,6 +96,13 @@ class Planner:
     def add(self, description: str, statement: Executable) -> None:
         self.plan.statements.append((description, statement))
 
+    def effect(self, kind: str, refused: bool = False, **params: Any) -> None:
+        self.plan.effects.append(Effect(kind, params, refused))
+
+    def refuse(self, message: str, kind: str, **params: Any) -> None:
+        self.plan.refusals.append(message)
+        self.effect(kind, True, **params)
+
     def register(self, table: str, column: str, form: str, ftype: str, signature: str) -> None:
         self.plan.registry.append(dict(table_name=table, column_name=column, form=form,
                                        field_type=ftype, signature=signature))
@@ -80,6 +115,10 @@ class Planner:
         if table not in self.tables:
             return set()
         return {c["name"] for c in self.inspector.get_columns(table)}
+
+    def created(self, table: str) -> bool:
+        """Whether the plan creates `table` (a new form's or line-item table)."""
+        return any(d == f"create table {table}" for d in self.plan.changes)
 
     def physical(self, table: str) -> str:
         """The table's name as it is in the database while planning (before renames run)."""
@@ -99,6 +138,7 @@ class Planner:
             old = table_name(form.renamed_from)
             self.add(f"rename form {form.renamed_from} → {form.name}",
                      text(f"ALTER TABLE {self.q(old)} RENAME TO {self.q(name)}"))
+            self.effect("rename_form", form=form.name, old=form.renamed_from, count=self.count(old))
             self.plan.table_renames.append((old, name))
             self.tables.add(name)
             for fdef in form.fields:
@@ -113,6 +153,7 @@ class Planner:
             self.plan_columns(form, form.fields, tables.table, renamed_from=old)
         elif name not in self.tables:
             self.create_table(form, form.fields, tables.table)
+            self.effect("create_form", form=form.name)
         else:
             self.plan_columns(form, form.fields, tables.table)
         for fdef in form.fields:
@@ -123,6 +164,8 @@ class Planner:
                 self.plan_columns(form, fdef.fields, child, parent_field=fdef.name)
             else:
                 self.create_table(form, fdef.fields, child, parent_field=fdef.name)
+                if name in self.tables and not self.created(name):
+                    self.effect("create_table", form=form.name, field=fdef.name)
         self.plan_indexes(form, tables)
         if form.workflow:
             self.plan_stages(form, name)
@@ -159,16 +202,18 @@ class Planner:
                     self.change_type(form, table, fdef, known, signature, where, registry_table)
                 continue
             if fdef.name in existing:  # a column we did not record: adopt it only if empty
-                if self.count(registry_table, f"{self.q(fdef.name)} IS NOT NULL"):
-                    self.plan.refusals.append(
-                        f"{where}: table {table.name} already has a column '{fdef.name}' with data "
-                        "that the engine did not create; rename the field")
+                if stored := self.count(registry_table, f"{self.q(fdef.name)} IS NOT NULL"):
+                    self.refuse(f"{where}: table {table.name} already has a column '{fdef.name}' with data "
+                                "that the engine did not create; rename the field", "refuse_foreign_column",
+                                form=form.name, table=parent_field, field=fdef.name, count=stored)
                 continue
             if fdef.renamed_from and fdef.renamed_from in existing:
                 self.add(f"rename field {where}: {fdef.renamed_from} → {fdef.name}",
                          text(f"ALTER TABLE {self.q(registry_table)} RENAME COLUMN "
                               f"{self.q(fdef.renamed_from)} TO {self.q(fdef.name)}"))
                 self.plan.renames.append((table.name, fdef.renamed_from, fdef.name))
+                self.effect("rename_field", form=form.name, table=parent_field, field=fdef.name, old=fdef.renamed_from,
+                            count=self.count(registry_table, f"{self.q(fdef.renamed_from)} IS NOT NULL"))
                 old = self.registry.get((registry_table, fdef.renamed_from))
                 if old and old["signature"] != signature:
                     self.change_type(form, table, fdef, old, signature, where, registry_table,
@@ -178,22 +223,38 @@ class Planner:
             ddl = column.type.compile(dialect=self.conn.dialect)
             self.add(f"add field {where}",
                      text(f"ALTER TABLE {self.q(registry_table)} ADD COLUMN {self.q(fdef.name)} {ddl}"))
+            self.effect("add_column", form=form.name, table=parent_field, field=fdef.name, type=fdef.type)
             self.register(table.name, fdef.name, form.name, fdef.type, signature)
+        self.removed_fields(form, fields, registry_table, existing, parent_field)
         if renamed_from:
             for (tname, cname), row in self.registry.items():
                 if tname == renamed_from and (table.name, cname) not in self.registry:
                     self.register(table.name, cname, form.name, row["field_type"], row["signature"])
 
+    def removed_fields(self, form: FormDef, fields: tuple[FieldDef, ...], physical: str, existing: set[str],
+                       parent_field: str | None) -> None:
+        """Columns of fields no longer in the form stay, with their values (nothing is dropped)."""
+        names = {f.name for f in fields} | {f.renamed_from for f in fields if f.renamed_from}
+        for (tname, column), row in sorted(self.registry.items()):
+            if tname != physical or column in names or row["field_type"] == "system" or column not in existing:
+                continue
+            self.effect("removed_field_kept", form=form.name, table=parent_field, field=column,
+                        type=row["field_type"], count=self.count(physical, f"{self.q(column)} IS NOT NULL"))
+
     def change_type(self, form: FormDef, table: Table, fdef: FieldDef, known: dict, signature: str,
                     where: str, physical: str, data_column: str | None = None) -> None:
         column = fdef.name
         stored = self.count(physical, f"{self.q(data_column or column)} IS NOT NULL")
+        parent = where.split(".")[1] if where.count(".") == 2 else None
         if stored:
-            self.plan.refusals.append(
-                f"{where}: changing the type from {known['field_type']} ({known['signature']}) to "
-                f"{fdef.type} ({signature}) would rewrite {stored} stored values; "
-                "add a new field instead (the old one keeps its data)")
+            self.refuse(f"{where}: changing the type from {known['field_type']} ({known['signature']}) to "
+                        f"{fdef.type} ({signature}) would rewrite {stored} stored values; "
+                        "add a new field instead (the old one keeps its data)", "refuse_type_change",
+                        form=form.name, table=parent, field=column, old_type=known["field_type"],
+                        new_type=fdef.type, count=stored)
             return
+        self.effect("change_type_empty", form=form.name, table=parent, field=column, old_type=known["field_type"],
+                    new_type=fdef.type)
         ddl = table.c[fdef.name].type.compile(dialect=self.conn.dialect)
         for index in self.inspector.get_indexes(physical):
             name = index["name"]
@@ -221,6 +282,15 @@ class Planner:
                 if index.unique:
                     self.check_duplicates(form, table, index)
                 self.add_index(table, index)
+                if index.unique and physical == table.name:
+                    column = next(iter(index.columns)).name
+                    self.effect("unique_index", form=form.name, field=column,
+                                table=self.parent_of(form, tables, table),
+                                count=self.count(physical, f"{self.q(column)} IS NOT NULL"))
+
+    @staticmethod
+    def parent_of(form: FormDef, tables: FormTables, table: Table) -> str | None:
+        return next((name for name, child in tables.children.items() if child is table), None)
 
     def add_index(self, table: Table, index: Index) -> None:
         """Trigram indexes need PostgreSQL with pg_trgm (its operator class named with the
@@ -242,8 +312,8 @@ class Planner:
                f"GROUP BY {q} HAVING COUNT(*) > 1) d")
         dupes = int(self.conn.execute(text(sql)).scalar_one())
         if dupes:
-            self.plan.refusals.append(
-                f"{form.name}.{column.name}: cannot make the field unique, {dupes} values occur more than once")
+            self.refuse(f"{form.name}.{column.name}: cannot make the field unique, {dupes} values occur more than once",
+                        "refuse_duplicates", form=form.name, field=column.name, count=dupes)
 
     def plan_stages(self, form: FormDef, table: str) -> None:
         wf = form.workflow
@@ -253,20 +323,23 @@ class Planner:
             return
         names = set(wf.stage_names)
         renames = {s.renamed_from: s.name for s in wf.stages if s.renamed_from}
+        rows = self.conn.execute(text(
+            f"SELECT stage, COUNT(*) FROM {self.q(table)} WHERE stage IS NOT NULL GROUP BY stage")).all()
+        held = {stage: int(count) for stage, count in rows}
         for old, new in renames.items():
             self.add(f"rename stage {form.name}: {old} → {new}",
                      text(f"UPDATE {self.q(final_name)} SET stage = :new WHERE stage = :old")
                      .bindparams(new=new, old=old))
-        rows = self.conn.execute(text(
-            f"SELECT stage, COUNT(*) FROM {self.q(table)} WHERE stage IS NOT NULL GROUP BY stage")).all()
-        for stage, count in rows:
+            self.effect("rename_stage", form=form.name, stage=new, old=old, count=held.get(old, 0))
+        for stage, count in held.items():
             if stage not in names and stage not in renames:
-                self.plan.refusals.append(
-                    f"{form.name}: stage '{stage}' holds {count} records and cannot be removed "
-                    f"(rename it with \"renamed_from\": \"{stage}\" on the new stage, or move the records first)")
-        if self.count(table, "stage IS NULL"):
+                self.refuse(f"{form.name}: stage '{stage}' holds {count} records and cannot be removed "
+                            f"(rename it with \"renamed_from\": \"{stage}\" on the new stage, or move the records "
+                            "first)", "refuse_stage_removal", form=form.name, stage=stage, count=count)
+        if stageless := self.count(table, "stage IS NULL"):
             self.add(f"put {form.name} records without a stage into '{wf.initial}'",
                      text(f"UPDATE {self.q(final_name)} SET stage = :s WHERE stage IS NULL").bindparams(s=wf.initial))
+            self.effect("stage_backfill", form=form.name, stage=wf.initial, count=stageless)
 
     def plan_removed_forms(self) -> None:
         current = {tables.table.name for tables in self.schema.forms.values()}
@@ -277,9 +350,9 @@ class Planner:
                 continue
             count = self.count(tname)
             if count:
-                self.plan.refusals.append(
-                    f"form '{form}' has {count} records and cannot be removed "
-                    f"(to rename it, add \"renamed_from\": \"{form}\" to the new form)")
+                self.refuse(f"form '{form}' has {count} records and cannot be removed "
+                            f"(to rename it, add \"renamed_from\": \"{form}\" to the new form)",
+                            "refuse_form_removal", form=form, count=count)
 
 
 def _lock(conn: Connection) -> None:

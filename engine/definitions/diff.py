@@ -1,0 +1,763 @@
+"""What changed between two definition sets, as people read it.
+
+`summarize(old, new)` compares by name (a form, field, stage, step or reminder keeps its
+name; `renamed_from` marks a rename) and says each change with the labels and titles
+people see: `客户：新增字段 微信号（文本）`. A Change carries an English catalogue msgid
+and its params, so it is rendered in the reader's language when shown (`Change.text()`).
+`text_diff(old_texts, new_texts)` is the unified diff of the files, for those who read JSON.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from engine.expressions import Expression
+from engine.fieldtypes import REGISTRY
+from engine.i18n import N_, _
+
+from .model import (
+    NO_ROWS,
+    AppDef,
+    ChartDef,
+    FieldDef,
+    FormDef,
+    PermissionDef,
+    Recipient,
+    ReminderDef,
+    RowRule,
+    StageDef,
+    StepDef,
+    TransitionDef,
+    WorkflowDef,
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """A param that is itself a catalogue message (a type's label, "yes", "(none)" ...)."""
+
+    msgid: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def text(self) -> str:
+        return _(self.msgid, **{k: render(v) for k, v in self.params.items()})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One readable change: `msgid % params` in the reader's language. `kind` is "added",
+    "removed", "renamed" or "changed"; `form` names the form it concerns ("" for modules
+    and roles)."""
+
+    msgid: str
+    params: Mapping[str, Any]
+    kind: str = "changed"
+    form: str = ""
+
+    def text(self) -> str:
+        return _(self.msgid, **{k: render(v) for k, v in self.params.items()})
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+NONE = Term(N_("(none)"))
+YES = Term(N_("yes"))
+NO = Term(N_("no"))
+EVERYONE = Term(N_("everyone"))
+ANY_STAGE = Term(N_("any stage"))
+
+
+def render(value: Any) -> str:
+    """A param as text in the reader's language."""
+    if isinstance(value, Term):
+        return value.text()
+    if isinstance(value, bool):
+        return (YES if value else NO).text()
+    if value is None or value == "" or (isinstance(value, list | tuple) and not value):
+        return NONE.text()
+    if isinstance(value, list | tuple):
+        return _(", ").join(render(v) for v in value)
+    if isinstance(value, Expression):
+        return value.source
+    if isinstance(value, timedelta):
+        return duration_term(value).text()
+    if isinstance(value, float | int | str):
+        return str(value)
+    return short_json(value)
+
+
+def short_json(value: Any) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = str(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def duration_term(value: timedelta) -> Term:
+    seconds = int(value.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    for size, msgid in ((604800, N_("%(sign)s%(n)s weeks")), (86400, N_("%(sign)s%(n)s days")),
+                        (3600, N_("%(sign)s%(n)s hours"))):
+        if seconds and seconds % size == 0:
+            return Term(msgid, {"sign": sign, "n": seconds // size})
+    return Term(N_("%(sign)s%(n)s minutes"), {"sign": sign, "n": seconds // 60})
+
+
+def type_term(name: str) -> Any:
+    kind = REGISTRY.get(name)
+    return Term(kind.label) if kind is not None else name
+
+
+#: Field keys and settings with a name people read; others are shown by their key.
+SETTING_LABELS = {
+    "help": N_("help text"),
+    "placeholder": N_("placeholder"),
+    "readonly": N_("read-only"),
+    "index": N_("indexed"),
+    "warn_duplicates": N_("warn of duplicates"),
+    "max_length": N_("maximum length"),
+    "min_length": N_("minimum length"),
+    "precision": N_("decimal places"),
+    "min": N_("minimum"),
+    "max": N_("maximum"),
+    "form": N_("linked form"),
+    "role": N_("role of the users offered"),
+    "rows": N_("rows"),
+    "min_rows": N_("minimum rows"),
+    "max_rows": N_("maximum rows"),
+    "pattern": N_("pattern"),
+    "accept": N_("accepted files"),
+    "result": N_("result type"),
+    "scale": N_("scale"),
+    "multiple": N_("several values"),
+    "value": N_("value"),
+    "link": N_("link"),
+    "where": N_("condition"),
+}
+
+
+def setting_term(key: str) -> Any:
+    return Term(SETTING_LABELS[key]) if key in SETTING_LABELS else key
+
+
+ACTIONS = {"read": N_("read"), "update": N_("edit"), "delete": N_("delete")}
+MODES = {"any": N_("any one approver (或签)"), "all": N_("every approver (会签)")}
+
+
+def _plain(value: Any) -> Any:
+    """A setting's value as a comparable, showable plain value."""
+    if isinstance(value, Expression):
+        return value.source
+    if isinstance(value, FieldDef):
+        return value.name
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | frozenset | set):
+        items = [_plain(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, frozenset | set) else items
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
+
+
+def _shown(value: Any) -> Any:
+    """A plain value as a param: lists stay lists, mappings and the rest compact JSON."""
+    if value is None or isinstance(value, bool | int | float | str | timedelta | Term):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str | int | float) for v in value):
+        return value
+    return short_json(value)
+
+
+class Differ:
+    def __init__(self, old: AppDef | None, new: AppDef) -> None:
+        self.old = old
+        self.new = new
+        self.changes: list[Change] = []
+
+    def add(self, msgid: str, kind: str = "changed", scope: str = "", **params: Any) -> None:
+        self.changes.append(Change(msgid, params, kind, scope))
+
+    # -- names as people see them ---------------------------------------------------
+
+    def role_title(self, name: str) -> str:
+        role = self.new.roles.get(name) or (self.old.roles.get(name) if self.old else None)
+        return role.title if role else name
+
+    def form_title(self, name: str) -> str:
+        form = self.new.form(name) or (self.old.form(name) if self.old else None)
+        return form.title if form else name
+
+    @staticmethod
+    def field_label(form: FormDef, name: str) -> str:
+        fdef = form.field(name)
+        return fdef.label if fdef else name
+
+    def labels(self, form: FormDef, names: Iterable[str]) -> list[str]:
+        return [self.field_label(form, n) for n in names]
+
+    def recipient(self, form: FormDef, who: Recipient) -> Any:
+        if who.kind == "role":
+            return self.role_title(who.value)
+        if who.kind == "field":
+            return self.field_label(form, who.value)
+        if who.kind == "manager_of":
+            return Term(N_("manager of %(field)s"), {"field": self.field_label(form, who.value)})
+        return who.value
+
+    def recipients(self, form: FormDef, items: Iterable[Recipient]) -> list[Any]:
+        return [self.recipient(form, r) for r in items]
+
+    @staticmethod
+    def stage_title(wf: WorkflowDef | None, name: str) -> str:
+        stage = wf.stage(name) if wf else None
+        return stage.title if stage else name
+
+    # -- the whole set ----------------------------------------------------------------
+
+    def run(self) -> list[Change]:
+        old_modules = {m.name: m for m in self.old.modules} if self.old else {}
+        for module in self.new.modules:
+            before = old_modules.get(module.name)
+            if before is None:
+                if self.old is not None:
+                    self.add(N_("added module %(module)s"), "added", module=module.title)
+            elif before.title != module.title:
+                self.add(N_("module %(old)s is now called %(new)s"), old=before.title, new=module.title)
+        new_modules = {m.name for m in self.new.modules}
+        for name, module in old_modules.items():
+            if name not in new_modules:
+                self.add(N_("removed module %(module)s"), "removed", module=module.title)
+        self.diff_roles()
+        self.diff_forms()
+        return self.changes
+
+    def diff_roles(self) -> None:
+        old_roles = dict(self.old.roles) if self.old else {}
+        for name, role in self.new.roles.items():
+            before = old_roles.get(name)
+            if before is None:
+                self.add(N_("added role %(role)s"), "added", role=role.title)
+            elif before.title != role.title:
+                self.add(N_("role %(old)s is now called %(new)s"), old=before.title, new=role.title)
+        for name, role in old_roles.items():
+            if name not in self.new.roles:
+                self.add(N_("removed role %(role)s"), "removed", role=role.title)
+
+    def diff_forms(self) -> None:
+        old_forms = dict(self.old.forms) if self.old else {}
+        matched: set[str] = set()
+        for form in self.new.forms.values():
+            before = old_forms.get(form.name)
+            if before is None and form.renamed_from and form.renamed_from in old_forms \
+                    and form.renamed_from not in self.new.forms:
+                before = old_forms[form.renamed_from]
+                self.add(N_("renamed form %(old)s → %(new)s"), "renamed", form.name,
+                         old=f"{before.title} ({before.name})", new=f"{form.title} ({form.name})")
+            if before is None:
+                self.add(N_("added form %(form)s (%(count)s fields)"), "added", form.name,
+                         form=form.title, count=len(form.fields))
+                continue
+            matched.add(before.name)
+            self.diff_form(before, form)
+        for name, form in old_forms.items():
+            if name not in matched and name not in self.new.forms:
+                self.add(N_("removed form %(form)s"), "removed", name, form=form.title)
+
+    # -- one form ---------------------------------------------------------------------
+
+    def diff_form(self, old: FormDef, new: FormDef) -> None:
+        f = new.title
+        if old.title != new.title:
+            self.add(N_("form %(old)s is now called %(new)s"), scope=new.name, old=old.title, new=new.title)
+        if old.module != new.module:
+            module = self.new.module(new.module)
+            self.add(N_("%(form)s: moved to module %(module)s"), scope=new.name, form=f,
+                     module=module.title if module else new.module)
+        if (old.description or "") != (new.description or ""):
+            self.add(N_("%(form)s: description changed"), scope=new.name, form=f)
+        self.diff_fields(new, old.fields, new.fields, f)
+        for key, msgid in (("title_field", N_("%(form)s: title field %(old)s → %(new)s")),
+                           ("owner_field", N_("%(form)s: owner field %(old)s → %(new)s"))):
+            before, after = getattr(old, key), getattr(new, key)
+            if before != after:
+                self.add(msgid, scope=new.name, form=f, old=self.field_label(old, before) if before else None,
+                         new=self.field_label(new, after) if after else None)
+        self.diff_list(old, new, f)
+        self.diff_permissions(old, new, f)
+        self.diff_workflow(old, new, f)
+        self.diff_named(old, new, f, old.reminders, new.reminders, self.diff_reminder,
+                        N_("%(form)s: added reminder %(item)s"), N_("%(form)s: removed reminder %(item)s"),
+                        lambda r: r.name)
+        self.diff_named(old, new, f, old.charts, new.charts, self.diff_chart,
+                        N_("%(form)s: added chart %(item)s"), N_("%(form)s: removed chart %(item)s"),
+                        lambda c: c.title)
+        if _plain(old.update_linked) != _plain(new.update_linked):
+            self.add(N_("%(form)s: the updates of linked records changed"), scope=new.name, form=f)
+
+    def diff_named(self, old_form: FormDef, new_form: FormDef, f: str, old_items: Iterable[Any],
+                   new_items: Iterable[Any], differ: Any, added: str, removed: str, title: Any) -> None:
+        def key(item: Any) -> str:
+            return getattr(item, "name", None) or item.title
+
+        before = {key(i): i for i in old_items}
+        after = {key(i): i for i in new_items}
+        for name, item in after.items():
+            if name not in before:
+                self.add(added, "added", new_form.name, form=f, item=title(item))
+            else:
+                differ(old_form, new_form, f, before[name], item)
+        for name, item in before.items():
+            if name not in after:
+                self.add(removed, "removed", new_form.name, form=f, item=title(item))
+
+    # -- fields -----------------------------------------------------------------------
+
+    def diff_fields(self, form: FormDef, old_fields: tuple[FieldDef, ...], new_fields: tuple[FieldDef, ...],
+                    f: str, prefix: str = "") -> None:
+        before = {fd.name: fd for fd in old_fields}
+        pairs: list[tuple[FieldDef, FieldDef]] = []
+        used: set[str] = set()
+        for fdef in new_fields:
+            old = before.get(fdef.name)
+            label = prefix + fdef.label
+            if old is None and fdef.renamed_from and fdef.renamed_from in before \
+                    and fdef.renamed_from not in {n.name for n in new_fields}:
+                old = before[fdef.renamed_from]
+                self.add(N_("%(form)s: renamed field %(old)s → %(new)s"), "renamed", form.name, form=f,
+                         old=f"{prefix}{old.label} ({old.name})", new=f"{label} ({fdef.name})")
+            if old is None:
+                self.add(N_("%(form)s: added field %(field)s (%(type)s)"), "added", form.name, form=f,
+                         field=label, type=type_term(fdef.type))
+                continue
+            used.add(old.name)
+            pairs.append((old, fdef))
+            self.diff_field(form, old, fdef, f, prefix)
+        for old in old_fields:
+            if old.name not in used and old.name not in {n.name for n in new_fields}:
+                self.add(N_("%(form)s: removed field %(field)s (%(type)s)"), "removed", form.name, form=f,
+                         field=prefix + old.label, type=type_term(old.type))
+        # moved: fields kept whose order among the kept ones changed (not on the longest run kept in order)
+        old_order = [o.name for o, _n in sorted(pairs, key=lambda p: old_fields.index(p[0]))]
+        new_order = [o.name for o, _n in pairs]
+        matcher = difflib.SequenceMatcher(a=old_order, b=new_order, autojunk=False)
+        in_place = {name for block in matcher.get_matching_blocks() for name in new_order[block.b:block.b + block.size]}
+        for position, (old, fdef) in enumerate(pairs):
+            if old.name not in in_place:
+                after = pairs[position - 1][1].label if position else None
+                if after is None:
+                    self.add(N_("%(form)s: field %(field)s moved to the top"), scope=form.name, form=f,
+                             field=prefix + fdef.label)
+                else:
+                    self.add(N_("%(form)s: field %(field)s moved after %(after)s"), scope=form.name, form=f,
+                             field=prefix + fdef.label, after=prefix + after)
+
+    def diff_field(self, form: FormDef, old: FieldDef, new: FieldDef, f: str, prefix: str) -> None:
+        label = prefix + new.label
+        common = {"form": f, "field": label}
+
+        def say(msgid: str, **params: Any) -> None:
+            self.add(msgid, scope=form.name, **common, **params)
+
+        if old.label != new.label and old.name == new.name:
+            say(N_("%(form)s: field %(old)s is now labelled %(new)s"), old=prefix + old.label, new=label)
+        if old.type != new.type:
+            say(N_("%(form)s: field %(field)s: type %(old)s → %(new)s"),
+                old=type_term(old.type), new=type_term(new.type))
+        if old.required != new.required:
+            say(N_("%(form)s: field %(field)s is now required") if new.required
+                else N_("%(form)s: field %(field)s is no longer required"))
+        if old.unique != new.unique:
+            say(N_("%(form)s: field %(field)s must now be unique") if new.unique
+                else N_("%(form)s: field %(field)s no longer needs to be unique"))
+        if old.default != new.default:
+            say(N_("%(form)s: field %(field)s: default %(old)s → %(new)s"),
+                old=_shown(old.default), new=_shown(new.default))
+        before_if = old.visible_if.source if old.visible_if else None
+        after_if = new.visible_if.source if new.visible_if else None
+        if before_if != after_if:
+            if before_if is None:
+                say(N_("%(form)s: field %(field)s is now shown only when %(condition)s"), condition=after_if)
+            elif after_if is None:
+                say(N_("%(form)s: field %(field)s is now always shown"))
+            else:
+                say(N_("%(form)s: field %(field)s: shown when %(old)s → %(new)s"), old=before_if, new=after_if)
+        for key in ("help", "placeholder", "readonly", "index", "warn_duplicates"):
+            if getattr(old, key) != getattr(new, key):
+                say(N_("%(form)s: field %(field)s: %(setting)s %(old)s → %(new)s"), setting=setting_term(key),
+                    old=getattr(old, key), new=getattr(new, key))
+        settings = dict.fromkeys([*old.settings, *new.settings])
+        for key in settings:
+            if key == "options":
+                self.diff_options(form, old, new, f, label)
+                continue
+            if key == "fields":
+                if old.is_table and new.is_table:
+                    self.diff_fields(form, old.fields, new.fields, f, prefix=f"{label} › ")
+                continue
+            before, after = _plain(old.settings.get(key)), _plain(new.settings.get(key))
+            if before == after:
+                continue
+            if key == "formula":
+                say(N_("%(form)s: field %(field)s: formula %(old)s → %(new)s"), old=before, new=after)
+            elif key == "form":
+                say(N_("%(form)s: field %(field)s: %(setting)s %(old)s → %(new)s"), setting=setting_term(key),
+                    old=self.form_title(before) if before else None, new=self.form_title(after) if after else None)
+            else:
+                say(N_("%(form)s: field %(field)s: %(setting)s %(old)s → %(new)s"), setting=setting_term(key),
+                    old=_shown(before), new=_shown(after))
+
+    def diff_options(self, form: FormDef, old: FieldDef, new: FieldDef, f: str, label: str) -> None:
+        before = {o.value: o for o in old.options}
+        after = {o.value: o for o in new.options}
+        common = {"form": f, "field": label}
+        for value, option in after.items():
+            if value not in before:
+                self.add(N_("%(form)s: field %(field)s: added option %(option)s"), "added", form.name, **common,
+                         option=option.label)
+            elif before[value].label != option.label:
+                self.add(N_("%(form)s: field %(field)s: option %(old)s is now shown as %(new)s"), scope=form.name,
+                         **common, old=before[value].label, new=option.label)
+        for value, option in before.items():
+            if value not in after:
+                self.add(N_("%(form)s: field %(field)s: removed option %(option)s"), "removed", form.name, **common,
+                         option=option.label)
+        kept_before = [v for v in before if v in after]
+        kept_after = [v for v in after if v in before]
+        if kept_before != kept_after:
+            self.add(N_("%(form)s: field %(field)s: options reordered"), scope=form.name, **common)
+        old_extra = {o.value: _plain(o) for o in old.options}
+        new_extra = {o.value: _plain(o) for o in new.options}
+        if any(old_extra[v] != new_extra[v] and before[v].label == after[v].label for v in kept_after):
+            self.add(N_("%(form)s: field %(field)s: option colours or details changed"), scope=form.name, **common)
+
+    # -- list, permissions ------------------------------------------------------------
+
+    def diff_list(self, old: FormDef, new: FormDef, f: str) -> None:
+        for key, msgid in (("columns", N_("%(form)s: list columns %(old)s → %(new)s")),
+                           ("filters", N_("%(form)s: list filters %(old)s → %(new)s")),
+                           ("search", N_("%(form)s: quick search fields %(old)s → %(new)s"))):
+            before, after = getattr(old.list, key), getattr(new.list, key)
+            if before != after:
+                self.add(msgid, scope=new.name, form=f, old=self.labels(old, before),
+                         new=self.labels(new, after))
+        if old.list.order_by != new.list.order_by:
+            self.add(N_("%(form)s: list order %(old)s → %(new)s"), scope=new.name, form=f,
+                     old=self.order_text(old, old.list.order_by), new=self.order_text(new, new.list.order_by))
+        if old.list.page_size != new.list.page_size:
+            self.add(N_("%(form)s: rows per page %(old)s → %(new)s"), scope=new.name, form=f,
+                     old=old.list.page_size, new=new.list.page_size)
+
+    def order_text(self, form: FormDef, order: str) -> Any:
+        name = order.lstrip("-")
+        term = N_("%(field)s, newest first") if order.startswith("-") else N_("%(field)s, oldest first")
+        return Term(term, {"field": self.field_label(form, name)})
+
+    def rule(self, rule: RowRule) -> Any:
+        if rule.kind == "where" and rule.where is not None:
+            return Term(N_("records where %(condition)s"), {"condition": rule.where.source})
+        return Term({"none": N_("none"), "own": N_("their own"), "all": N_("all")}.get(rule.kind, rule.kind))
+
+    def diff_permissions(self, old: FormDef, new: FormDef, f: str) -> None:
+        for role in dict.fromkeys([*old.permissions, *new.permissions]):
+            before = old.permissions.get(role) or PermissionDef(role)
+            after = new.permissions.get(role) or PermissionDef(role)
+            common = {"form": f, "role": self.role_title(role)}
+            if before.create != after.create:
+                self.add(N_("%(form)s: %(role)s may now create records") if after.create
+                         else N_("%(form)s: %(role)s may no longer create records"), scope=new.name, **common)
+            for action, label in ACTIONS.items():
+                b, a = before.rule(action), after.rule(action)
+                if (b.kind, b.where.source if b.where else None) != (a.kind, a.where.source if a.where else None):
+                    self.add(N_("%(form)s: %(role)s may %(action)s: %(old)s → %(new)s"), scope=new.name, **common,
+                             action=Term(label), old=self.rule(b or NO_ROWS), new=self.rule(a or NO_ROWS))
+            if before.hide != after.hide:
+                self.add(N_("%(form)s: fields hidden from %(role)s: %(old)s → %(new)s"), scope=new.name, **common,
+                         old=self.labels(old, sorted(before.hide)), new=self.labels(new, sorted(after.hide)))
+
+    # -- workflow ---------------------------------------------------------------------
+
+    def diff_workflow(self, old: FormDef, new: FormDef, f: str) -> None:
+        before, after = old.workflow, new.workflow
+        if before is None and after is None:
+            return
+        if before is None:
+            assert after is not None
+            self.add(N_("%(form)s: added a workflow with %(count)s stages"), "added", new.name, form=f,
+                     count=len(after.stages))
+            return
+        if after is None:
+            self.add(N_("%(form)s: removed the workflow"), "removed", new.name, form=f)
+            return
+        if before.initial != after.initial:
+            self.add(N_("%(form)s: new records start in %(new)s (was %(old)s)"), scope=new.name, form=f,
+                     old=self.stage_title(before, before.initial), new=self.stage_title(after, after.initial))
+        old_stages = {s.name: s for s in before.stages}
+        new_names = set(after.stage_names)
+        used: set[str] = set()
+        for stage in after.stages:
+            prev = old_stages.get(stage.name)
+            if prev is None and stage.renamed_from in old_stages and stage.renamed_from not in new_names:
+                prev = old_stages[stage.renamed_from]
+                self.add(N_("%(form)s: renamed stage %(old)s → %(new)s"), "renamed", new.name, form=f,
+                         old=f"{prev.title} ({prev.name})", new=f"{stage.title} ({stage.name})")
+            if prev is None:
+                self.add(N_("%(form)s: added stage %(stage)s"), "added", new.name, form=f, stage=stage.title)
+                continue
+            used.add(prev.name)
+            self.diff_stage(old, new, f, prev, stage)
+        for name, stage in old_stages.items():
+            if name not in used and name not in new_names:
+                self.add(N_("%(form)s: removed stage %(stage)s"), "removed", new.name, form=f,
+                         stage=stage.title)
+        old_transitions = {t.name: t for t in before.transitions}
+        for transition in after.transitions:
+            prev_t = old_transitions.get(transition.name)
+            if prev_t is None:
+                self.add(N_("%(form)s: added transition %(transition)s (%(source)s → %(target)s)"), "added",
+                         new.name, form=f, transition=transition.title,
+                         source=self.sources(after, transition.sources), target=self.stage_title(after, transition.to))
+            else:
+                self.diff_transition(old, new, f, prev_t, transition)
+        for name, prev_t in old_transitions.items():
+            if after.transition(name) is None:
+                self.add(N_("%(form)s: removed transition %(transition)s"), "removed", new.name, form=f,
+                         transition=prev_t.title)
+
+    def sources(self, wf: WorkflowDef, sources: tuple[str, ...]) -> Any:
+        if "*" in sources:
+            return ANY_STAGE
+        return [self.stage_title(wf, s) for s in sources]
+
+    def diff_stage(self, old_form: FormDef, new_form: FormDef, f: str, old: StageDef, new: StageDef) -> None:
+        common = {"form": f, "stage": new.title}
+
+        def say(msgid: str, kind: str = "changed", **params: Any) -> None:
+            self.add(msgid, kind, new_form.name, **common, **params)
+
+        if old.title != new.title and old.name == new.name:
+            say(N_("%(form)s: stage %(old)s is now called %(new)s"), old=old.title, new=new.title)
+        if old.editable != new.editable:
+            def editable(form: FormDef, names: frozenset[str]) -> Any:
+                return Term(N_("every field")) if "*" in names else self.labels(form, sorted(names))
+            say(N_("%(form)s: stage %(stage)s: editable fields %(old)s → %(new)s"),
+                old=editable(old_form, old.editable), new=editable(new_form, new.editable))
+        if old.final != new.final:
+            say(N_("%(form)s: stage %(stage)s is now final") if new.final
+                else N_("%(form)s: stage %(stage)s is no longer final"))
+        if old.due != new.due:
+            say(N_("%(form)s: stage %(stage)s: due within %(old)s → %(new)s"), old=old.due, new=new.due)
+        if old.remind_before != new.remind_before:
+            say(N_("%(form)s: stage %(stage)s: reminder before due %(old)s → %(new)s"),
+                old=old.remind_before, new=new.remind_before)
+        if _plain(old.escalate) != _plain(new.escalate):
+            if new.escalate is None:
+                say(N_("%(form)s: stage %(stage)s: escalation removed"), "removed")
+            else:
+                esc = new.escalate
+                target = new_form.workflow.transition(esc.transition) if new_form.workflow and esc.transition \
+                    else None
+                say(N_("%(form)s: stage %(stage)s: when overdue, notify %(notify)s, then %(then)s"),
+                    "added" if old.escalate is None else "changed",
+                    notify=self.recipients(new_form, esc.notify),
+                    then=target.title if target else esc.action or esc.transition)
+        self.diff_approval(old_form, new_form, f, old, new)
+
+    def diff_approval(self, old_form: FormDef, new_form: FormDef, f: str, old: StageDef, new: StageDef) -> None:
+        common = {"form": f, "stage": new.title}
+        if old.approval is None and new.approval is None:
+            return
+        if old.approval is None:
+            assert new.approval is not None
+            self.add(N_("%(form)s: stage %(stage)s: added an approval with %(count)s steps"), "added",
+                     new_form.name, **common, count=len(new.approval.steps))
+            for step in new.approval.steps:
+                self.step_added(new_form, f, new, step)
+            return
+        if new.approval is None:
+            self.add(N_("%(form)s: stage %(stage)s: removed the approval"), "removed", new_form.name, **common)
+            return
+        wf_old, wf_new = old_form.workflow, new_form.workflow
+        for key, msgid in (("approved", N_("%(form)s: stage %(stage)s: when approved go to %(old)s → %(new)s")),
+                           ("rejected", N_("%(form)s: stage %(stage)s: when rejected go to %(old)s → %(new)s"))):
+            b, a = getattr(old.approval, key), getattr(new.approval, key)
+            if b != a:
+                self.add(msgid, scope=new_form.name, **common, old=self.stage_title(wf_old, b),
+                         new=self.stage_title(wf_new, a))
+        before = {s.name: s for s in old.approval.steps}
+        for step in new.approval.steps:
+            prev = before.get(step.name)
+            if prev is None:
+                self.step_added(new_form, f, new, step)
+                continue
+            self.diff_step(old_form, new_form, f, new, prev, step)
+        after = {s.name for s in new.approval.steps}
+        for name, step in before.items():
+            if name not in after:
+                self.add(N_("%(form)s: stage %(stage)s: removed approval step %(step)s"), "removed", new_form.name,
+                         **common, step=step.title)
+        if [s for s in before if s in after] != [s.name for s in new.approval.steps if s.name in before]:
+            self.add(N_("%(form)s: stage %(stage)s: approval steps reordered"), scope=new_form.name, **common)
+
+    def step_added(self, form: FormDef, f: str, stage: StageDef, step: StepDef) -> None:
+        params = {"form": f, "stage": stage.title, "step": step.title,
+                  "approvers": self.recipients(form, step.approvers), "mode": Term(MODES.get(step.mode, step.mode))}
+        if step.when is not None:
+            self.add(N_("%(form)s: stage %(stage)s: added approval step %(step)s when %(condition)s → "
+                        "%(approvers)s (%(mode)s)"), "added", form.name, **params, condition=step.when.source)
+        else:
+            self.add(N_("%(form)s: stage %(stage)s: added approval step %(step)s → %(approvers)s (%(mode)s)"),
+                     "added", form.name, **params)
+
+    def diff_step(self, old_form: FormDef, new_form: FormDef, f: str, stage: StageDef, old: StepDef,
+                  new: StepDef) -> None:
+        common = {"form": f, "stage": stage.title, "step": new.title}
+
+        def say(msgid: str, **params: Any) -> None:
+            self.add(msgid, scope=new_form.name, **common, **params)
+
+        if old.title != new.title:
+            say(N_("%(form)s: stage %(stage)s: approval step %(old)s is now called %(new)s"),
+                old=old.title, new=new.title)
+        if old.approvers != new.approvers:
+            say(N_("%(form)s: stage %(stage)s: approval step %(step)s: approvers %(old)s → %(new)s"),
+                old=self.recipients(old_form, old.approvers), new=self.recipients(new_form, new.approvers))
+        if old.mode != new.mode:
+            say(N_("%(form)s: stage %(stage)s: approval step %(step)s: %(old)s → %(new)s"),
+                old=Term(MODES.get(old.mode, old.mode)), new=Term(MODES.get(new.mode, new.mode)))
+        b = old.when.source if old.when else None
+        a = new.when.source if new.when else None
+        if b != a:
+            say(N_("%(form)s: stage %(stage)s: approval step %(step)s: applies when %(old)s → %(new)s"),
+                old=b if b else EVERYONE_CASE, new=a if a else EVERYONE_CASE)
+        if old.cc != new.cc:
+            say(N_("%(form)s: stage %(stage)s: approval step %(step)s: copy to %(old)s → %(new)s"),
+                old=self.recipients(old_form, old.cc), new=self.recipients(new_form, new.cc))
+        for key in ("allow_self_approval", "skip_if_approved_before"):
+            if getattr(old, key) != getattr(new, key):
+                say(N_("%(form)s: stage %(stage)s: approval step %(step)s: %(setting)s %(old)s → %(new)s"),
+                    setting=Term(STEP_SETTINGS[key]), old=getattr(old, key), new=getattr(new, key))
+
+    def diff_transition(self, old_form: FormDef, new_form: FormDef, f: str, old: TransitionDef,
+                        new: TransitionDef) -> None:
+        common = {"form": f, "transition": new.title}
+        wf_old, wf_new = old_form.workflow, new_form.workflow
+        assert wf_old is not None and wf_new is not None
+
+        def say(msgid: str, **params: Any) -> None:
+            self.add(msgid, scope=new_form.name, **common, **params)
+
+        if old.title != new.title:
+            say(N_("%(form)s: transition %(old)s is now called %(new)s"), old=old.title, new=new.title)
+        if old.sources != new.sources or old.to != new.to:
+            say(N_("%(form)s: transition %(transition)s: %(old_from)s → %(old_to)s is now %(new_from)s → "
+                   "%(new_to)s"), old_from=self.sources(wf_old, old.sources), old_to=self.stage_title(wf_old, old.to),
+                new_from=self.sources(wf_new, new.sources), new_to=self.stage_title(wf_new, new.to))
+        if set(old.roles) != set(new.roles):
+            say(N_("%(form)s: transition %(transition)s: who may use it %(old)s → %(new)s"),
+                old=[self.role_title(r) for r in old.roles] or EVERYONE,
+                new=[self.role_title(r) for r in new.roles] or EVERYONE)
+        b = old.condition.source if old.condition else None
+        a = new.condition.source if new.condition else None
+        if b != a:
+            say(N_("%(form)s: transition %(transition)s: condition %(old)s → %(new)s"), old=b, new=a)
+        if old.require != new.require:
+            say(N_("%(form)s: transition %(transition)s: required fields %(old)s → %(new)s"),
+                old=self.labels(old_form, old.require), new=self.labels(new_form, new.require))
+        if old.comment_required != new.comment_required:
+            say(N_("%(form)s: transition %(transition)s: comment required %(old)s → %(new)s"),
+                old=old.comment_required, new=new.comment_required)
+        if old.confirm != new.confirm:
+            say(N_("%(form)s: transition %(transition)s: confirmation %(old)s → %(new)s"),
+                old=old.confirm, new=new.confirm)
+        if _plain(old.set) != _plain(new.set):
+            say(N_("%(form)s: transition %(transition)s: fields it sets %(old)s → %(new)s"),
+                old=self.assignments(old_form, old.set), new=self.assignments(new_form, new.set))
+        if _plain(old.create) != _plain(new.create):
+            say(N_("%(form)s: transition %(transition)s: creates %(old)s → %(new)s"),
+                old=self.form_title(old.create.form) if old.create else None,
+                new=self.form_title(new.create.form) if new.create else None)
+
+    def assignments(self, form: FormDef, values: Mapping[str, Expression]) -> list[str]:
+        return [f"{self.field_label(form, k)} = {v.source}" for k, v in values.items()]
+
+    # -- reminders and charts ---------------------------------------------------------
+
+    def diff_reminder(self, old_form: FormDef, new_form: FormDef, f: str, old: ReminderDef,
+                      new: ReminderDef) -> None:
+        common = {"form": f, "reminder": new.name}
+        pairs = (("date_field", self.field_label(old_form, old.date_field), self.field_label(new_form, new.date_field)),
+                 ("offset", old.offset, new.offset),
+                 ("notify", self.recipients(old_form, old.notify), self.recipients(new_form, new.notify)),
+                 ("when", old.when.source if old.when else None, new.when.source if new.when else None),
+                 ("message", old.message, new.message),
+                 ("transition", old.transition, new.transition))
+        for key, before, after in pairs:
+            if before != after:
+                self.add(N_("%(form)s: reminder %(reminder)s: %(setting)s %(old)s → %(new)s"), scope=new_form.name,
+                         **common, setting=Term(REMINDER_SETTINGS[key]), old=before, new=after)
+
+    def diff_chart(self, old_form: FormDef, new_form: FormDef, f: str, old: ChartDef, new: ChartDef) -> None:
+        if old.title != new.title:
+            self.add(N_("%(form)s: chart %(old)s is now called %(new)s"), scope=new_form.name, form=f,
+                     old=old.title, new=new.title)
+        if {k: v for k, v in _plain(old).items() if k != "title"} != \
+                {k: v for k, v in _plain(new).items() if k != "title"}:
+            self.add(N_("%(form)s: chart %(chart)s: %(new)s (was %(old)s)"), scope=new_form.name, form=f,
+                     chart=new.title, old=self.chart_text(old_form, old), new=self.chart_text(new_form, new))
+
+    def chart_text(self, form: FormDef, chart: ChartDef) -> str:
+        value = f"{chart.aggregate}({self.field_label(form, chart.value_field) if chart.value_field else ''})"
+        group = self.field_label(form, chart.group_by) if chart.group_by else "-"
+        where = f", {chart.where.source}" if chart.where else ""
+        return f"{chart.type}: {value} / {group}{where}"
+
+
+EVERYONE_CASE = Term(N_("every record"))
+STEP_SETTINGS = {"allow_self_approval": N_("may approve their own"),
+                 "skip_if_approved_before": N_("skipped if the approver approved before")}
+REMINDER_SETTINGS = {"date_field": N_("date field"), "offset": N_("offset"), "notify": N_("notify"),
+                     "when": N_("condition"), "message": N_("message"), "transition": N_("transition")}
+
+
+def summarize(old: AppDef | None, new: AppDef) -> list[Change]:
+    """The changes from `old` to `new` (None: everything is new), form by form."""
+    if old is not None and old.signature and old.signature == new.signature:
+        return []
+    return Differ(old, new).run()
+
+
+def texts(changes: Iterable[Change]) -> list[str]:
+    """The changes as lines in the current language."""
+    return [change.text() for change in changes]
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
+def text_diff(old_texts: Mapping[str, str], new_texts: Mapping[str, str], context: int = 3) -> dict[str, str]:
+    """file → unified diff of its text (files added or removed diff against nothing); files
+    that did not change are left out."""
+    out: dict[str, str] = {}
+    for name in sorted(set(old_texts) | set(new_texts)):
+        before, after = old_texts.get(name), new_texts.get(name)
+        if before == after:
+            continue
+        lines = difflib.unified_diff(_lines(before or ""), _lines(after or ""),
+                                     fromfile=f"a/{name}" if before is not None else "/dev/null",
+                                     tofile=f"b/{name}" if after is not None else "/dev/null", n=context)
+        out[name] = "".join(_terminated(lines))
+    return out
+
+
+def _terminated(lines: Iterator[str]) -> Iterator[str]:
+    for line in lines:
+        yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
