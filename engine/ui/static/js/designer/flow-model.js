@@ -47,8 +47,9 @@ function reorder(obj, keys) {
   for (const [k, v] of saved) obj[k] = v;
 }
 
-/* Sets obj[key] = value. An existing key keeps its place; a new key goes before the first
- * existing key that `order` puts after it (else at the end). */
+/* Sets obj[key] = value. An existing key keeps its place; a new key goes right after the last
+ * existing key that `order` puts before it (else before the first one it puts after it, else
+ * at the end), so keys the designer does not know stay where they were. */
 export function putKey(obj, key, value, order = []) {
   if (Object.prototype.hasOwnProperty.call(obj, key)) {
     obj[key] = value;
@@ -58,20 +59,17 @@ export function putKey(obj, key, value, order = []) {
   const keys = Object.keys(obj);
   let at = keys.length;
   if (rank >= 0) {
-    for (let i = 0; i < keys.length; i++) {
-      const r = order.indexOf(keys[i]);
-      if (r > rank) {
-        at = i;
-        break;
-      }
+    const ranks = keys.map((k) => order.indexOf(k));
+    let lastBefore = -1;
+    ranks.forEach((r, i) => { if (r >= 0 && r < rank) lastBefore = i; });
+    if (lastBefore >= 0) at = lastBefore + 1;
+    else {
+      const firstAfter = ranks.findIndex((r) => r > rank);
+      if (firstAfter >= 0) at = firstAfter;
     }
   }
-  if (at === keys.length) {
-    obj[key] = value;
-    return;
-  }
   obj[key] = value;
-  reorder(obj, [...keys.slice(0, at), key, ...keys.slice(at)]);
+  if (at < keys.length) reorder(obj, [...keys.slice(0, at), key, ...keys.slice(at)]);
 }
 
 /* putKey, or delete the key when value is empty (undefined, null, "", [], {}). */
@@ -323,8 +321,8 @@ export function editableOf(stage) {
   return Array.isArray(e) ? e.filter((x) => typeof x === "string") : [];
 }
 
-/* Sets editable: "*" -> ["*"]; a list keeps the form's field order; [] removes nothing but
- * writes [] when the stage had the key (an explicit "none"), else leaves it absent. */
+/* Sets editable: "*" -> ["*"]; a list keeps the order it had, newly chosen fields follow in the
+ * form's field order; [] is written when the stage had the key, else the key stays absent. */
 export function setEditable(form, index, value, fieldOrder = fieldsOf(form).map((f) => f.name)) {
   const stage = stagesOf(form)[index];
   if (!stage) return;
@@ -332,7 +330,9 @@ export function setEditable(form, index, value, fieldOrder = fieldsOf(form).map(
   if (value === "*") list = ["*"];
   else {
     const chosen = new Set(value);
-    list = fieldOrder.filter((n) => chosen.has(n));
+    const had = Array.isArray(stage.editable) ? stage.editable.filter((n) => n !== "*") : [];
+    list = had.filter((n) => chosen.has(n));
+    for (const n of fieldOrder) if (chosen.has(n) && !list.includes(n)) list.push(n);
     for (const n of value) if (!list.includes(n)) list.push(n);
   }
   if (list.length === 0 && !Object.prototype.hasOwnProperty.call(stage, "editable")) return;
@@ -403,15 +403,17 @@ export function setTransitionKey(form, index, key, value) {
   setOrDelete(t, key, value, ORDER.transition);
 }
 
-/* from: "*", or a list of stage names (one name is written as a string). */
+/* from: "*", or a list of stage names (one name is written as a string, unless `from` was
+ * written as a list). */
 export function setFrom(form, index, value) {
   const t = transitionsOf(form)[index];
   if (!t) return;
   let v = value;
   if (Array.isArray(v)) {
     if (v.includes("*")) v = "*";
-    else if (v.length === 1) v = v[0];
+    else if (v.length === 1 && !Array.isArray(t.from)) v = v[0];  // a list stays a list
   }
+  if (JSON.stringify(v) === JSON.stringify(t.from)) return;
   if (isEmpty(v)) return;
   putKey(t, "from", v, ORDER.transition);
 }
