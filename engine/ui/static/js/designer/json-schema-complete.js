@@ -18,30 +18,21 @@ import { tokens, scalarValue } from "./json-scan.js";
 // -- where is the cursor ----------------------------------------------------------------------
 
 export function pathAt(text, offset) {
-  const list = tokens(text);
-  const stack = [];  // frames: {type, state, key, index, members, keys, step}
+  const stack = [];  // frames: {type, state, key, index, members, keys, step, lastEnd}
   let found = null;
 
   function top() { return stack[stack.length - 1]; }
 
-  function here(kind, extra) {
+  function valueDone(end) {
     const frame = top();
-    const path = stack.slice(1).map((f) => f.step);
-    if (kind === "value") { path.push(frame.type === "object" ? frame.key : frame.index); }
-    return { kind, path, keys: frame && frame.type === "object" ? frame.keys : new Set(),
-             frames: stack.slice(), ...extra };
-  }
-
-  function valueDone() {
-    const frame = top();
-    if (frame) { frame.state = "after"; }
+    if (frame) { frame.state = "after"; frame.lastEnd = end; }
   }
 
   function push(type) {
     const parent = top();
     const step = parent ? (parent.type === "object" ? parent.key : parent.index) : undefined;
     stack.push({ type, state: type === "object" ? "key" : "value", key: null, index: 0, members: {},
-                 keys: new Set(), step });
+                 keys: new Set(), step, lastEnd: null });
   }
 
   function feed(t) {
@@ -51,7 +42,7 @@ export function pathAt(text, offset) {
       return;
     }
     if (t.type === "}" || t.type === "]") {
-      if (frame && (frame.type === "object") === (t.type === "}")) { stack.pop(); valueDone(); }
+      if (frame && (frame.type === "object") === (t.type === "}")) { stack.pop(); valueDone(t.to); }
       return;
     }
     if (!frame) { return; }
@@ -67,69 +58,59 @@ export function pathAt(text, offset) {
     }
     if (frame.type === "object" && (frame.state === "value" || frame.state === "colon")) {
       frame.members[frame.key] = scalarValue(t);
-      frame.state = "after";
+      valueDone(t.to);
       return;
     }
-    if (frame.type === "array" && frame.state === "value") { frame.state = "after"; }
+    if (frame.type === "array" && frame.state === "value") { valueDone(t.to); }
   }
 
-  for (const t of list) {
+  // the place at the cursor, from the state before the token there (or before the next token)
+  function locate(token) {
+    const frame = top();
+    if (!frame) { return { kind: null }; }
+    const quoted = !!token && token.type === "string";
+    const from = token ? token.from : offset;
+    const to = token ? token.to : offset;
+    const prefix = token ? text.slice(token.from + (quoted ? 1 : 0), offset) : "";
+    const colonAfter = /^\s*:/.test(text.slice(to));
+    const path = stack.slice(1).map((f) => f.step);
+    let kind = null;
+    if (frame.type === "object" && frame.state === "key") { kind = "key"; }
+    if (frame.type === "object" && frame.state === "after" && !(token && quoted && token.closed)) { kind = "key"; }
+    if (frame.state === "value" || (frame.type === "object" && frame.state === "colon" && !quoted)) { kind = "value"; }
+    if (!kind) { return { kind: null }; }
+    if (kind === "value") { path.push(frame.type === "object" ? frame.key : frame.index); }
+    return {
+      kind, path, from, to, prefix, quoted, colonAfter,
+      commaAt: kind === "key" && frame.state === "after" ? frame.lastEnd : null,
+      ownKey: kind === "key" && token && quoted ? token.value : undefined,
+      frame, frames: stack.slice(),
+    };
+  }
+
+  for (const t of tokens(text)) {
     if (!found) {
-      const inside = t.from < offset && (offset < t.to || (offset === t.to && (
-        (t.type === "string" && !t.closed) || t.type === "word" || t.type === "number")));
-      if (inside && (t.type === "string" || t.type === "word" || t.type === "number")) {
-        const frame = top();
-        const quoted = t.type === "string";
-        const prefix = text.slice(t.from + (quoted ? 1 : 0), offset);
-        const end = t.to;
-        const colonAfter = /^\s*:/.test(text.slice(end));
-        if (frame && frame.type === "object" && (frame.state === "key" || frame.state === "after" && !quoted)) {
-          found = here("key", { from: t.from, to: end, prefix, quoted, colonAfter });
-        } else if (frame && (frame.state === "value" || frame.state === "colon")) {
-          found = here("value", { from: t.from, to: end, prefix, quoted, colonAfter });
-        } else {
-          found = { kind: null };
-        }
-        const snapshot = found;
-        feed(t);
-        if (snapshot.kind === "key") { snapshot.keys = new Set(top() ? top().keys : []); snapshot.keys.delete(t.value); }
-        continue;
-      }
-      if (t.from >= offset) {
-        const frame = top();
-        if (frame && frame.type === "object" && (frame.state === "key" || frame.state === "after")) {
-          found = here("key", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false,
-                                needsComma: frame.state === "after" });
-        } else if (frame && (frame.state === "value")) {
-          found = here("value", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false });
-        } else {
-          found = { kind: null };
-        }
+      const scalar = t.type === "string" || t.type === "word" || t.type === "number";
+      const inside = scalar && t.from < offset && (offset < t.to || (offset === t.to && t.type !== "string")
+        || (offset === t.to && t.type === "string" && !t.closed));
+      if (inside) {
+        found = locate(t);
+      } else if (t.from >= offset) {
+        found = locate(null);
       }
     }
     feed(t);
   }
-  if (!found) {
-    const frame = top();
-    if (frame && frame.type === "object" && (frame.state === "key" || frame.state === "after")) {
-      found = here("key", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false,
-                            needsComma: frame.state === "after" });
-    } else if (frame && frame.state === "value") {
-      found = here("value", { from: offset, to: offset, prefix: "", quoted: false, colonAfter: false });
-    } else {
-      found = { kind: null };
-    }
-  }
-  if (found.kind) {
-    // the frames kept filling in after the cursor: their members now hold the whole objects
-    found.objects = found.frames.map((f) => f.members);
-    if (found.kind === "key") {
-      const keys = new Set(found.frames[found.frames.length - 1].keys);
-      if (found.quoted) { keys.delete(found.ownKey); }
-      found.keys = found.keysBefore || keys;
-    }
-    delete found.frames;
-  }
+  if (!found) { found = locate(null); }
+  if (!found.kind) { return found; }
+  // the frames kept filling in after the cursor: their members now hold the whole objects
+  found.objects = found.frames.map((f) => f.members);
+  const keys = new Set(found.frame.keys);
+  if (found.ownKey !== undefined) { keys.delete(found.ownKey); }
+  found.keys = keys;
+  delete found.frames;
+  delete found.frame;
+  delete found.ownKey;
   return found;
 }
 
@@ -176,39 +157,45 @@ function matches(root, schema, value, depth = 0) {
   return true;
 }
 
-// All the sub-schemas that apply to a value (whose known plain members are `value`).
-export function expand(root, schema, value, depth = 0, out = []) {
+// All the sub-schemas that apply to a value (whose known plain members are `value`). `out.optional`
+// holds those reached through anyOf/oneOf (one of them applies, not all): only the others may rule out
+// a value that some schema offers.
+export function expand(root, schema, value, depth = 0, out = null, optional = false) {
+  if (!out) { out = []; out.optional = new Set(); }
   if (schema === null || typeof schema !== "object" || depth > 30) { return out; }
   out.push(schema);
+  if (optional) { out.optional.add(schema); }
   if (schema.$ref) {
     const target = resolveRef(root, schema.$ref);
-    if (target) { expand(root, target, value, depth + 1, out); }
+    if (target) { expand(root, target, value, depth + 1, out, optional); }
   }
-  for (const sub of schema.allOf || []) { expand(root, sub, value, depth + 1, out); }
+  for (const sub of schema.allOf || []) { expand(root, sub, value, depth + 1, out, optional); }
   for (const sub of [...(schema.anyOf || []), ...(schema.oneOf || [])]) {
-    if (value === undefined || matches(root, sub, value)) { expand(root, sub, value, depth + 1, out); }
+    if (value === undefined || matches(root, sub, value)) { expand(root, sub, value, depth + 1, out, true); }
   }
   if (schema.if && schema.then && value !== undefined && matches(root, schema.if, value)) {
-    expand(root, schema.then, value, depth + 1, out);
+    expand(root, schema.then, value, depth + 1, out, optional);
   }
   return out;
 }
 
-function childSchemas(root, schemas, step, value) {
+function childSchemas(root, schemas, step) {
   const out = [];
   for (const s of schemas) {
+    const optional = schemas.optional && schemas.optional.has(s);
+    const add = (sub) => out.push({ sub, optional });
     if (typeof step === "number") {
-      if (Array.isArray(s.prefixItems) && step < s.prefixItems.length) { out.push(s.prefixItems[step]); continue; }
-      if (s.items && typeof s.items === "object") { out.push(s.items); }
+      if (Array.isArray(s.prefixItems) && step < s.prefixItems.length) { add(s.prefixItems[step]); continue; }
+      if (s.items && typeof s.items === "object") { add(s.items); }
       continue;
     }
-    if (s.properties && Object.prototype.hasOwnProperty.call(s.properties, step)) { out.push(s.properties[step]); continue; }
+    if (s.properties && Object.prototype.hasOwnProperty.call(s.properties, step)) { add(s.properties[step]); continue; }
     let matched = false;
     for (const [pattern, sub] of Object.entries(s.patternProperties || {})) {
-      if (new RegExp(pattern, "u").test(step)) { out.push(sub); matched = true; }
+      if (new RegExp(pattern, "u").test(step)) { add(sub); matched = true; }
     }
     if (!matched && s.additionalProperties && typeof s.additionalProperties === "object") {
-      out.push(s.additionalProperties);
+      add(s.additionalProperties);
     }
   }
   return out;
@@ -218,12 +205,24 @@ function childSchemas(root, schemas, step, value) {
 export function schemasAt(root, path, objects = []) {
   let schemas = expand(root, root, objects[0]);
   for (let i = 0; i < path.length; i++) {
-    const subs = childSchemas(root, schemas, path[i], objects[i + 1]);
+    const subs = childSchemas(root, schemas, path[i]);
     schemas = [];
-    for (const sub of subs) { expand(root, sub, objects[i + 1], 0, schemas); }
+    schemas.optional = new Set();
+    for (const { sub, optional } of subs) { expand(root, sub, objects[i + 1], 0, schemas, optional); }
     if (!schemas.length) { break; }
   }
   return schemas;
+}
+
+function allows(schema, value) {
+  if (Array.isArray(schema.enum) && !schema.enum.some((v) => v === value)) { return false; }
+  if ("const" in schema && schema.const !== value) { return false; }
+  if (schema.type) {
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
+    const kind = value === null ? "null" : typeof value;
+    if (!types.some((t) => t === kind || ((t === "integer" || t === "number") && kind === "number"))) { return false; }
+  }
+  return true;
 }
 
 function refusesAll(root, schema, depth = 0) {
@@ -297,39 +296,39 @@ export function valueOptions(root, path, objects = []) {
     const types = Array.isArray(s.type) ? s.type : s.type ? [s.type] : [];
     if (types.includes("boolean") && !s.enum && !("const" in s)) { add(true, s.description); add(false, s.description); }
   }
-  return out;
+  // every schema that must hold (not one branch of several) has to allow the value
+  const binding = schemas.filter((s) => !schemas.optional.has(s));
+  return out.filter((o) => binding.every((s) => allows(s, o.value)));
 }
 
-// What the editor offers at the cursor. `apply` replaces text[from, to).
+// What the editor offers at the cursor: options replace text[from, to) with `apply`; `commaAt`
+// (when set) is where a missing comma goes before a new key.
 export function complete(root, text, offset, { explicit = false } = {}) {
   if (!root) { return null; }
   const at = pathAt(text, offset);
   if (!at || !at.kind) { return null; }
   if (!explicit && !at.quoted && !at.prefix) { return null; }
+  // inside quotes the editor completes the text after the opening quote
+  const from = at.quoted ? at.from + 1 : at.from;
   if (at.kind === "key") {
     const options = keyOptions(root, at.path, at.objects, at.keys);
     if (!options.length) { return null; }
-    // typing inside quotes: complete the text after the quote; otherwise write the quotes too
-    const from = at.quoted ? at.from + 1 : at.from;
-    const lead = at.quoted ? "" : '"';
-    const comma = at.needsComma ? ", " : "";
+    const tail = at.colonAfter ? "" : ": ";
     return {
-      from: at.quoted ? from : at.from, to: at.to, prefix: at.prefix,
+      from, to: at.to, prefix: at.prefix, commaAt: at.commaAt,
       options: options.map((o) => ({
         label: o.label, type: "property", detail: o.detail, info: o.info,
-        apply: (at.quoted ? "" : comma + lead) + o.label + '"' + (at.colonAfter ? "" : ": "),
+        apply: (at.quoted ? "" : '"') + JSON.stringify(o.label).slice(1) + tail,
       })),
     };
   }
-  const options = valueOptions(root, at.path, at.objects);
+  const options = valueOptions(root, at.path, at.objects).filter((o) => !at.quoted || typeof o.value === "string");
   if (!options.length) { return null; }
   return {
-    from: at.quoted ? at.from + 1 : at.from, to: at.to, prefix: at.prefix,
+    from, to: at.to, prefix: at.prefix, commaAt: null,
     options: options.map((o) => ({
       label: o.label, type: typeof o.value === "string" ? "enum" : "constant", info: o.info,
-      apply: typeof o.value === "string" ? (at.quoted ? JSON.stringify(o.value).slice(1) : JSON.stringify(o.value))
-        : (at.quoted ? JSON.stringify(o.value) : JSON.stringify(o.value)),
-      replaceQuote: at.quoted && typeof o.value !== "string",
+      apply: at.quoted ? JSON.stringify(o.value).slice(1) : JSON.stringify(o.value),
     })),
   };
 }
