@@ -95,9 +95,11 @@ def mark_applied(conn: Connection, signature: str, publish: Publish | None = Non
             .order_by(definition_publications.c.id.desc()).limit(1)).scalar()
     if publication_id is None:
         note = (publish.note or "").strip()[:MAX_NOTE] or None
-        publication_id = conn.execute(insert(definition_publications).values(
+        key = conn.execute(insert(definition_publications).values(
             version_id=version_id, published_at=now, published_by=publish.by, origin=publish.origin,
-            note=note, restored_from=publish.restored_from)).inserted_primary_key[0]
+            note=note, restored_from=publish.restored_from)).inserted_primary_key
+        assert key is not None
+        publication_id = key[0]
     values = {"version_id": version_id, "signature": signature, "refused_signature": None, "problems": [],
               "changed_at": now, "publication_id": publication_id}
     if publish.files_signature is not None:

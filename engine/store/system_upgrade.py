@@ -58,9 +58,10 @@ def _publish_earlier_versions(conn: Connection) -> list[str]:
                         .order_by(definition_versions.c.id)).all()
     latest: dict[int, int] = {}
     for version_id, applied_at in rows:
-        latest[version_id] = conn.execute(insert(definition_publications).values(
-            version_id=version_id, published_at=applied_at, published_by=None, origin="files")
-        ).inserted_primary_key[0]
+        key = conn.execute(insert(definition_publications).values(
+            version_id=version_id, published_at=applied_at, published_by=None, origin="files")).inserted_primary_key
+        assert key is not None
+        latest[version_id] = key[0]
     live = conn.execute(select(definition_state.c.version_id).where(definition_state.c.id == 1)).scalar()
     if live is not None and live in latest:
         conn.execute(update(definition_state).where(definition_state.c.id == 1)

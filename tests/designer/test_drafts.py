@@ -1,0 +1,107 @@
+"""Drafts: saved per admin, never touching the live set; checked like `engine validate`, with
+problems at their JSON pointers in the caller's language."""
+from __future__ import annotations
+
+from tests.designer.conftest import docs
+
+
+def live_state(client):
+    response = client.get("/api/admin/designer")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_the_designer_state_has_the_live_documents_and_no_draft(designer):
+    state = live_state(designer.ada)
+    assert state["draft"] is None
+    assert state["files"] == docs()
+    assert list(state["files"]["notes.json"]) == list(docs()["notes.json"])  # key order kept
+    assert state["live"]["publication"] is not None and len(state["live"]["signature"]) == 64
+
+
+def test_a_saved_draft_comes_back_and_leaves_the_live_set_alone(designer):
+    state = live_state(designer.ada)
+    sources = state["files"]
+    sources["notes.json"]["forms"][0]["fields"].append({"name": "tag", "type": "text", "label": "Tag"})
+    response = designer.ada.client.put("/api/admin/designer/draft", json={
+        "base_signature": state["live"]["signature"], "sources": sources},
+        headers={"Authorization": f"Bearer {designer.ada.token}"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["problems"] == []
+    again = live_state(designer.ada)
+    assert again["draft"]["sources"] == sources and again["draft"]["problems"] == []
+    assert again["draft"]["base_signature"] == state["live"]["signature"]
+    assert again["live"] == state["live"]
+    forms = designer.ada.get("/api/forms").get_json()
+    assert [f["name"] for f in next(f for f in forms if f["name"] == "note")["fields"]] == ["title", "body"]
+    assert designer.ada.delete("/api/admin/designer/draft").status_code == 200
+    assert live_state(designer.ada)["draft"] is None
+
+
+def put(client, body, lang="en"):
+    return client.client.put(f"/api/admin/designer/draft?lang={lang}", json=body,
+                             headers={"Authorization": f"Bearer {client.token}"})
+
+
+def test_problems_carry_file_pointer_and_the_callers_language(designer):
+    state = live_state(designer.ada)
+    sources = state["files"]
+    sources["notes.json"]["forms"][0]["fields"][1]["type"] = "nonsense"
+    body = {"base_signature": state["live"]["signature"], "sources": sources}
+    english = put(designer.ada, body, "en").get_json()["problems"]
+    chinese = put(designer.ada, body, "zh_CN").get_json()["problems"]
+    assert [(p["file"], p["pointer"]) for p in english] == [("notes.json", "/forms/0/fields/1/type")]
+    assert [(p["file"], p["pointer"]) for p in chinese] == [("notes.json", "/forms/0/fields/1/type")]
+    assert "nonsense" in english[0]["message"] and english[0]["message"].isascii()
+    assert chinese[0]["message"] != english[0]["message"]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese[0]["message"]), chinese[0]["message"]
+    # the draft is kept although it is invalid, and the live set still serves
+    assert live_state(designer.ada)["draft"]["problems"][0]["pointer"] == "/forms/0/fields/1/type"
+
+
+def test_check_validates_without_saving(designer):
+    sources = docs()
+    sources["notes.json"]["forms"][0]["title_field"] = "missing"
+    response = designer.ada.post("/api/admin/designer/check?lang=zh_CN", json={"sources": sources})
+    assert response.status_code == 200
+    problems = response.get_json()["problems"]
+    assert problems and problems[0]["file"] == "notes.json" and problems[0]["pointer"] == "/forms/0/title_field"
+    assert live_state(designer.ada)["draft"] is None
+    assert designer.ada.post("/api/admin/designer/check", json={"sources": docs()}).get_json() == {"problems": []}
+
+
+def test_bad_shapes_are_problems_of_their_file(designer):
+    response = designer.ada.post("/api/admin/designer/check", json={"sources": {
+        "notes.json": [], "../evil.json": {}, "x.txt": {}}})
+    problems = response.get_json()["problems"]
+    assert {(p["file"], p["pointer"]) for p in problems} == {("notes.json", ""), ("../evil.json", ""), ("x.txt", "")}
+    assert designer.ada.post("/api/admin/designer/check", json={"sources": {}}).get_json()["problems"][0]["pointer"] == ""
+    assert designer.ada.post("/api/admin/designer/check", json={"sources": []}).status_code == 400
+
+
+def test_a_draft_on_an_unknown_base_is_refused(designer):
+    response = put(designer.ada, {"base_signature": "0" * 64, "sources": docs()})
+    assert response.status_code == 409 and response.get_json()["error"]["code"] == "unknown_base"
+
+
+def test_drafts_are_per_admin(designer):
+    other = designer.admin("bob")
+    state = live_state(designer.ada)
+    assert put(designer.ada, {"base_signature": state["live"]["signature"], "sources": docs()}).status_code == 200
+    assert live_state(other)["draft"] is None
+    assert live_state(designer.ada)["draft"] is not None
+
+
+def test_only_admins(designer):
+    walt = designer.walt
+    assert walt.get("/api/admin/designer").status_code == 403
+    assert put(walt, {"base_signature": "x", "sources": {}}).status_code == 403
+    assert walt.delete("/api/admin/designer/draft").status_code == 403
+    assert walt.post("/api/admin/designer/check", json={"sources": {}}).status_code == 403
+    assert walt.get("/api/admin/designer/review").status_code == 403
+    assert walt.post("/api/admin/designer/publish", json={}).status_code == 403
+    assert walt.post("/api/admin/designer/rebase").status_code == 403
+    assert walt.get("/api/admin/designer/versions").status_code == 403
+    assert walt.get("/api/admin/designer/versions/1").status_code == 403
+    assert walt.get("/api/admin/designer/diff?from=1&to=1").status_code == 403
+    assert walt.post("/api/admin/designer/versions/1/restore", json={}).status_code == 403
