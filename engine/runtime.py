@@ -14,6 +14,13 @@ reports. Each process checks at most every ENGINE_RELOAD_INTERVAL seconds:
 
 So processes that were idle, busy, or saw a half-written file all converge on the same
 set and the same problems within one interval.
+
+Files and the database (docs/reference.md, Designer, drafts and versions): the live set may
+also change in the designer, without the files. The database remembers the signature of
+the files the live set last matched (`files_signature`: applied from them, or exported to
+them), and a process applies its files only when they changed since. When they changed
+while the live set has designer changes that are not in the files, they are refused, with
+the way out (`engine config export` or `engine config import`), and every process says so.
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ import logging
 import os
 import threading
 import time
+from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import inspect, select
@@ -29,15 +37,29 @@ from sqlalchemy import inspect, select
 from engine.access import Gate
 from engine.definitions import AppDef, load_sources, read_sources, signature_of
 from engine.errors import DefinitionError, SchemaChangeRefused, bounded_lines
+from engine.i18n import N_
 from engine.records.context import Runtime
 from engine.store.db import Database
-from engine.store.definition_state import LiveSet, clear_refusal, live_set, record_refusal, version_sources
+from engine.store.definition_state import (
+    LiveSet,
+    LiveSetMoved,
+    Publish,
+    clear_refusal,
+    live_set,
+    publication_row,
+    record_refusal,
+    version_sources,
+)
 from engine.store.sync import sync_schema
 from engine.store.system import definition_versions
 from engine.store.tables import build_schema
 
 log = logging.getLogger(__name__)
 RACY_NS = 2_000_000_000  # file times are coarse: a file this young may still change unseen
+FILES_BEHIND = N_("the files in %(folder)s changed while the live definitions have changes made in the "
+                  "designer (version %(version)s by %(by)s at %(at)s) that are not in the files: run `engine "
+                  "config export` to write the live set to the files and merge, or `engine config import` to "
+                  "replace the live set with the files")
 
 
 class NotInitialised(RuntimeError):
@@ -145,7 +167,7 @@ class RuntimeHolder:
         live = live_set(db)
         assert live is not None
         if self._wants_to_apply(live, changed=True):
-            self._apply(live.signature)
+            self._apply(live.signature, live=live)
             live = live_set(db)
             assert live is not None
         self._runtime = build_runtime(load_sources(version_sources(db, live.version_id)), db)
@@ -172,9 +194,9 @@ class RuntimeHolder:
                 if live is None:
                     return False
                 if self._wants_to_apply(live, changed or force):
-                    self._apply(live.signature)
+                    self._apply(live.signature, live=live)
                     live = live_set(self.db) or live
-                elif self._files.signature == live.signature and live.refused_signature is not None:
+                elif self._in_step(live) and live.refused_signature is not None:
                     clear_refusal(self.db, live.signature)  # the files are back to the live set
                     live = live_set(self.db) or live
                 return self._adopt(live)
@@ -183,32 +205,56 @@ class RuntimeHolder:
                 self.problems = [f"reload failed: {exc}"]
                 return False
 
+    def _in_step(self, live: LiveSet) -> bool:
+        """The files are the live set, or the files the live set last matched (not changed since)."""
+        return self._files.signature in (live.signature, live.files_in_step)
+
     def _wants_to_apply(self, live: LiveSet, changed: bool) -> bool:
-        """Try the files unless they are the live set, or this process already tried them
-        against it (or another process did and they were refused) and they have not changed."""
-        if self._files.signature == live.signature:
+        """Try the files unless they are the live set or have not changed since the live set
+        last matched them, or this process already tried them against it (or another process
+        did and they were refused) and they have not changed."""
+        if self._in_step(live):
             return False
         if changed:
             return True
         return (self._files.signature, live.signature) not in self._tried \
             and live.refused_signature != self._files.signature
 
-    def _apply(self, live_signature: str, record: bool = True) -> bool:
+    def _apply(self, live_signature: str, record: bool = True, live: LiveSet | None = None) -> bool:
         """Validate the files and bring the database in line (which makes them the live set);
-        a refusal is recorded for every process. True when they applied."""
+        a refusal is recorded for every process. True when they applied. Refused without
+        trying when the live set has designer changes the files do not have."""
         if len(self._tried) > 256:  # a memory of recent tries, not a history
             self._tried.clear()
         self._tried.add((self._files.signature, live_signature))
+        if live is not None and live.signature != live.files_in_step:
+            if record:
+                record_refusal(self.db, live_signature, self._files.signature, [self._behind(live)])
+            return False
         try:
             if self._files.sources is None:
                 raise DefinitionError([])
-            sync_schema(self.db, load_sources(self._files.sources))
+            sync_schema(self.db, load_sources(self._files.sources),
+                        Publish(origin="files", files_signature=self._files.signature,
+                                base_signature=live.signature if live is not None else None))
         except (DefinitionError, SchemaChangeRefused) as exc:
             problems = self._files.unreadable if self._files.sources is None else _problems_of(exc)
             if record:
                 record_refusal(self.db, live_signature, self._files.signature, problems)
             return False
+        except LiveSetMoved:  # another process published meanwhile: look again at the next check
+            self._tried.discard((self._files.signature, live_signature))
+            return False
         return True
+
+    def _behind(self, live: LiveSet) -> str:
+        """Why changed files are not applied over designer changes (one line, English msgid)."""
+        row = publication_row(self.db, live.publication_id)
+        at = row["published_at"] if row is not None else None
+        return FILES_BEHIND % {
+            "folder": self.config_dir, "version": live.publication_id or live.version_id,
+            "by": (row["published_by"] if row is not None else None) or "-",
+            "at": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at is not None else "-"}
 
     def _adopt(self, live: LiveSet) -> bool:
         """Serve the live set (loading it from the database if it is not ours) and report its

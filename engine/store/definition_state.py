@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import Connection, insert, inspect, select, update
 from sqlalchemy.exc import DBAPIError
@@ -114,6 +115,15 @@ def mark_applied(conn: Connection, signature: str, publish: Publish | None = Non
         conn.execute(insert(definition_state).values(id=ROW, **values))
     publish.publication_id = publication_id
     return publication_id
+
+
+def publication_row(db: Database, publication_id: int | None) -> Any:
+    """One publication (id, version_id, published_at, published_by, origin, note, restored_from)."""
+    if publication_id is None:
+        return None
+    with db.session() as session:
+        return session.execute(select(definition_publications).where(
+            definition_publications.c.id == publication_id)).mappings().first()
 
 
 def set_files_signature(db: Database, signature: str) -> None:
