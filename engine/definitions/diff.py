@@ -103,11 +103,10 @@ def duration_term(value: timedelta) -> Term:
     seconds = int(value.total_seconds())
     sign = "-" if seconds < 0 else ""
     seconds = abs(seconds)
-    for size, msgid in ((604800, N_("%(sign)s%(n)s weeks")), (86400, N_("%(sign)s%(n)s days")),
-                        (3600, N_("%(sign)s%(n)s hours"))):
+    for size, msgid in ((604800, N_("%(n)s weeks")), (86400, N_("%(n)s days")), (3600, N_("%(n)s hours"))):
         if seconds and seconds % size == 0:
-            return Term(msgid, {"sign": sign, "n": seconds // size})
-    return Term(N_("%(sign)s%(n)s minutes"), {"sign": sign, "n": seconds // 60})
+            return Term(msgid, {"n": f"{sign}{seconds // size}"})
+    return Term(N_("%(n)s minutes"), {"n": f"{sign}{seconds // 60}"})
 
 
 def type_term(name: str) -> Any:
