@@ -75,7 +75,8 @@ def test_bad_shapes_are_problems_of_their_file(designer):
         "notes.json": [], "../evil.json": {}, "x.txt": {}}})
     problems = response.get_json()["problems"]
     assert {(p["file"], p["pointer"]) for p in problems} == {("notes.json", ""), ("../evil.json", ""), ("x.txt", "")}
-    assert designer.ada.post("/api/admin/designer/check", json={"sources": {}}).get_json()["problems"][0]["pointer"] == ""
+    nothing = designer.ada.post("/api/admin/designer/check", json={"sources": {}}).get_json()["problems"]
+    assert nothing[0]["pointer"] == ""
     assert designer.ada.post("/api/admin/designer/check", json={"sources": []}).status_code == 400
 
 
