@@ -14,6 +14,7 @@ from engine.api import bp as api_bp
 from engine.settings import load_settings
 from engine.store.db import Database
 from engine.ui import init_app as init_pages
+from engine.ui.designer_preview import bp as designer_preview_bp
 from engine.web import locale, login
 from engine.web.context import EngineState
 from engine.web.errors import register_error_handlers
@@ -61,6 +62,7 @@ def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API checks CSRF itself, only for cookie sessions
     app.register_blueprint(api_bp)
     init_pages(app)
+    app.register_blueprint(designer_preview_bp)  # the designer's preview of a draft as one role
     app.before_request(refuse_unstorable_page_text)  # after CSRF, which reads the form anyway
     register_error_handlers(app)
 

@@ -200,4 +200,21 @@ ZH = {
     "refused: removing form %(form)s while it has %(count)s records (to rename it, name the old form in the new "
     "one's \"renamed from\")":
         "已拒绝：表单 %(form)s 还有 %(count)s 条记录，不能删除（如要改名，请在新表单的“原名称”中填写旧表单）",
+    # preview
+    "Preview": "预览",
+    "Preview: the form %(role)s sees (draft)": "预览：%(role)s 看到的表单（草稿）",
+    "Preview: the form %(role)s sees (live definitions)": "预览：%(role)s 看到的表单（当前生效的定义）",
+    "Preview: the list %(role)s sees (draft)": "预览：%(role)s 看到的列表（草稿）",
+    "Preview: the list %(role)s sees (live definitions)": "预览：%(role)s 看到的列表（当前生效的定义）",
+    "View": "视图",
+    "Form": "表单",
+    "Role": "角色",
+    "new record": "新建记录",
+    "Nothing is saved here.": "预览中不会保存任何内容。",
+    "This role may not create records in this form.": "该角色不能在此表单中新建记录。",
+    "This role may not read this form's records.": "该角色不能查看此表单的记录。",
+    "Hidden from this role: %(fields)s": "对该角色隐藏：%(fields)s",
+    "Quick search looks in: %(fields)s": "快速搜索范围：%(fields)s",
+    "Sample values, not stored records": "示例数据，并非已保存的记录",
+    "Your draft has problems; fix them to see the preview.": "草稿有问题，修正后才能预览。",
 }

@@ -1,0 +1,209 @@
+"""The designer's preview: the generated create form and list page of a form, from the admin's
+draft definitions (the live set when they have no draft), as a user with one role sees them.
+
+Built with the same pieces as the real pages (the WTForms builder, the record templates, the
+gate's hidden fields and the stage rules), inside a read-only transaction: nothing is written,
+and the page's save button does nothing. The list shows the first rows the role may read when
+the database already has every column the draft's form needs, else sample values from the
+field types (marked as samples)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, g, render_template, request
+from flask_login import login_required
+from sqlalchemy import inspect, select
+
+from engine.access.visibility import without_hidden_columns
+from engine.auth.users import User
+from engine.definitions import AppDef, load_sources
+from engine.definitions.model import FieldDef, FormDef
+from engine.errors import DefinitionError, EngineError
+from engine.fieldtypes import type_of
+from engine.forms.builder import build_form_class
+from engine.i18n import _
+from engine.records.context import Context, open_context
+from engine.runtime import build_runtime
+from engine.services import records as service
+from engine.services.designer import texts_of
+from engine.store.system import definition_drafts
+from engine.ui.records import (
+    _client_expressions,
+    _defaults,
+    _query_without,
+    _widget_context,
+    list_columns,
+    user_labels,
+)
+from engine.web import engine_state
+from engine.web.login import resolve_user
+
+bp = Blueprint("designer_preview", __name__, url_prefix="/admin/designer")
+
+#: Sample rows the list shows when it cannot show stored ones.
+SAMPLE_ROWS = 3
+
+
+@bp.before_request
+@login_required
+def admins_only():
+    user = resolve_user()
+    if user is None or not user.is_admin:
+        abort(403)
+
+
+def _draft_texts(db: Any, user_name: str) -> dict[str, str] | None:
+    """The canonical texts of the user's draft, None without one."""
+    with db.session() as session:
+        row = session.execute(select(definition_drafts.c.sources).where(
+            definition_drafts.c.user_name == user_name)).first()
+    if row is None:
+        return None
+    texts, problems = texts_of(row.sources)
+    if problems:
+        raise DefinitionError(problems)
+    return texts
+
+
+def preview_definitions(db: Any, user_name: str) -> tuple[AppDef, bool]:
+    """(the definitions to preview, whether they are the user's draft): the draft when they
+    have one (DefinitionError when it does not load), else the live set."""
+    texts = _draft_texts(db, user_name)
+    if texts is None:
+        return engine_state().runtime().app, False
+    return load_sources(texts), True
+
+
+@contextmanager
+def _as_role(app: AppDef, admin: User, role: str) -> Iterator[Context]:
+    """A read-only Context over `app` for the admin acting with only `role`."""
+    state = engine_state()
+    runtime = build_runtime(app, state.db)
+    user = replace(admin, roles=frozenset({role}))
+    with open_context(state.db, runtime, user, tzinfo=state.tzinfo, write=False) as ctx:
+        yield ctx
+
+
+@bp.get("/preview/<form_name>")
+def preview(form_name: str):
+    """Admins: the create form (`view=form`, with `stage=NAME` the fields editable in that stage) or the list
+    page (`view=list`) of a form as a user with `role` sees it, from the caller's draft (else the live set).
+    Writes nothing."""
+    admin = g.get("user") or resolve_user()
+    if admin is None:
+        abort(403)
+    state = engine_state()
+    try:
+        app, is_draft = preview_definitions(state.db, admin.name)
+    except DefinitionError as exc:
+        return render_template("designer/preview_problems.html", problems=exc.problems), 422
+    form = app.form(form_name)
+    if form is None:
+        abort(404)
+    roles = list(app.roles.values())
+    role = request.args.get("role") or next((p for p in form.permissions), "admin")
+    if role not in app.roles:
+        abort(404)
+    view = request.args.get("view", "form")
+    if view not in ("form", "list"):
+        abort(404)
+    stage = request.args.get("stage") or None
+    if stage is not None and (form.workflow is None or form.workflow.stage(stage) is None):
+        abort(404)
+    common = {"preview_role": app.roles[role], "preview_draft": is_draft, "preview_roles": roles,
+              "preview_view": view, "preview_stage": stage, "preview_form_name": form.name,
+              "preview_stages": form.workflow.stages if form.workflow else ()}
+    with _as_role(app, admin, role) as ctx:
+        if view == "list":
+            return _list(ctx, app, form, common)
+        return _form(ctx, app, form, stage, common)
+
+
+def _form(ctx: Context, app: AppDef, form: FormDef, stage: str | None, common: dict[str, Any]) -> str:
+    may_create = ctx.gate.can_create(ctx.user, form)
+    hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    form = without_hidden_columns(form, hidden)
+    shown = [f.name for f in form.fields if f.name not in hidden]
+    record = {"stage": stage} if stage else None
+    editable = service.editable_fields(ctx, form, hidden, record) if may_create or stage else []
+    wtform = build_form_class(form, shown, _widget_context(ctx))(formdata=None, data=_defaults(ctx, form))
+    expressions = _client_expressions(form, shown, app)
+    offset = datetime.now(ctx.tzinfo).utcoffset()
+    expressions.update(user=ctx.user.name, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
+    return render_template("designer/preview_form.html", form=form, wtform=wtform, record=None, shown=shown,
+                           editable=set(editable), extra_errors=[], expressions=expressions,
+                           preview_may=may_create, hidden_fields=_labels(form, hidden), **common)
+
+
+def _list(ctx: Context, app: AppDef, form: FormDef, common: dict[str, Any]) -> str:
+    may_read = ctx.gate.can(ctx.user, form, "read")
+    hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
+    columns = list_columns(form, hidden)
+    filters = [f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden]
+    page, samples = None, True
+    if may_read and _stored(ctx, form):
+        try:
+            page = service.list_records(ctx, form.name, {"per_page": str(form.list.page_size)})
+        except EngineError:
+            page = None
+        samples = not page or not page["items"]
+    if samples:
+        page = {"items": _sample_items(form), "total": SAMPLE_ROWS, "page": 1, "per_page": form.list.page_size}
+    search = [f.label for n in form.list.search if (f := form.field(n)) is not None and n not in hidden]
+    return render_template(
+        "designer/preview_list.html", form=form, page=page, columns=columns, filters=filters, chosen_links={},
+        users=user_labels(ctx), widget_context=_widget_context(ctx), args=request.args,
+        can_create=ctx.gate.can_create(ctx.user, form), query_without=_query_without, view="list",
+        preview_samples=samples, preview_may=may_read, preview_search=search,
+        hidden_fields=_labels(form, hidden), **common)
+
+
+def _labels(form: FormDef, names: frozenset[str]) -> list[str]:
+    return [f.label for f in form.fields if f.name in names]
+
+
+def _stored(ctx: Context, form: FormDef) -> bool:
+    """Whether the database has the form's table with a column for every field of the draft."""
+    table = ctx.runtime.tables(form.name).table
+    inspector = inspect(ctx.session.connection())
+    if not inspector.has_table(table.name):
+        return False
+    columns = {c["name"] for c in inspector.get_columns(table.name)}
+    return all(f.name in columns for f in form.fields if not f.is_table)
+
+
+def _sample(field: FieldDef, i: int) -> Any:
+    if field.is_table:
+        return None
+    if field.options:
+        return field.options[i % len(field.options)].value
+    values = type_of(field).samples[1]
+    return values[i % len(values)] if values else None
+
+
+def _sample_items(form: FormDef) -> list[dict[str, Any]]:
+    stage = form.workflow.initial if form.workflow else None
+    items = []
+    for i in range(SAMPLE_ROWS):
+        fields = {f.name: _sample(f, i) for f in form.fields}
+        links = {f.name: f"#{v}" for f in form.fields if f.field_type.links and (v := fields.get(f.name))}
+        items.append({"id": i + 1, "sample": True, "fields": fields, "links": links, "stage": stage})
+    return items
+
+
+def preview_banner(role_title: str, is_draft: bool, view: str) -> str:
+    """"预览：销售 看到的表单（草稿）" in the reader's language."""
+    if view == "list":
+        return (_("Preview: the list %(role)s sees (draft)", role=role_title) if is_draft
+                else _("Preview: the list %(role)s sees (live definitions)", role=role_title))
+    return (_("Preview: the form %(role)s sees (draft)", role=role_title) if is_draft
+            else _("Preview: the form %(role)s sees (live definitions)", role=role_title))
+
+
+@bp.app_context_processor
+def _preview_helpers() -> dict[str, Any]:
+    return {"preview_banner": preview_banner}
