@@ -1,0 +1,128 @@
+// The CodeMirror set-up shared by the designer's JSON tab and the definition editor page: line numbers,
+// JSON highlighting, bracket matching, folding, search, JSON syntax lint, the definition problems as
+// diagnostics at their pointers, and completion from the module schema.
+//
+//   jsonEditorExtensions({schema, problems, text, onDocChange}) -> extensions for EditorState.create
+//       schema(): the module JSON schema (or null)
+//       problems(text): [{pointer, message}] for the text in the editor (mapped to ranges here)
+//       text(key): a translated UI text (keys "json.cm_*" translate CodeMirror's own words)
+//       onDocChange(view): called after every change of the text
+//   refreshProblems(view)      re-runs the lint (when new problems arrived)
+//   revealPointer(view, pointer)  puts the cursor on the value at pointer and scrolls it into view
+//   canonicalText(doc)         the server's format: 2-space indentation, a final newline
+import * as CM from "../../vendor/codemirror/codemirror.js";
+import { complete } from "./json-schema-complete.js";
+import { pointerRange, positions } from "./json-scan.js";
+import { canonicalText, parseErrorPosition } from "./json-sync.js";
+
+export { CM, canonicalText };
+
+const refresh = CM.StateEffect.define();
+
+// CodeMirror's own words that the user sees (search panel, lint panel, folding, completion)
+const PHRASES = ["Find", "Replace", "next", "previous", "all", "match case", "regexp", "by word", "replace",
+  "replace all", "close", "current match", "on line", "Go to line", "go", "Diagnostics", "No diagnostics",
+  "Completions", "Folded lines", "Unfolded lines", "Fold line", "Unfold line", "folded code", "unfold"];
+
+export function phraseKey(phrase) {
+  return "json.cm_" + phrase.toLowerCase().replace(/[^a-z]+/g, "_");
+}
+
+export function phrases(text) {
+  const out = {};
+  for (const phrase of PHRASES) {
+    const key = phraseKey(phrase);
+    const translated = text(key);
+    if (translated && translated !== key) { out[phrase] = translated; }
+  }
+  return out;
+}
+
+function syntaxDiagnostics(view, text) {
+  const source = view.state.doc.toString();
+  try {
+    JSON.parse(source);
+    return [];
+  } catch (error) {
+    const pos = parseErrorPosition(String(error.message), source);
+    return [{ from: pos, to: Math.min(pos + 1, source.length), severity: "error", source: "JSON",
+              message: text("json.syntax_error", { message: String(error.message) }) }];
+  }
+}
+
+function problemDiagnostics(view, problems) {
+  const source = view.state.doc.toString();
+  const list = problems(source) || [];
+  if (!list.length) { return []; }
+  const tree = positions(source);
+  return list.map((p) => {
+    const range = pointerRange(source, p.pointer || "", tree);
+    return { from: range.from, to: Math.max(range.to, range.from), severity: p.severity || "error",
+             message: p.message + (p.pointer ? "  (" + p.pointer + ")" : ""), source: p.file || "" };
+  });
+}
+
+function completionSource(schema, text) {
+  return (context) => {
+    const result = complete(schema(), context.state.doc.toString(), context.pos, { explicit: context.explicit });
+    if (!result) { return null; }
+    return {
+      from: result.from,
+      to: Math.max(result.to, context.pos),
+      validFor: /^[A-Za-z0-9_$*]*$/,
+      options: result.options.map((o) => ({
+        label: o.label,
+        type: o.type,
+        detail: o.detail ? text("json." + o.detail) : undefined,
+        info: o.info || undefined,
+        apply: result.commaAt != null && o.type === "property"
+          ? (view, completion, from, to) => {
+            view.dispatch({
+              changes: [{ from: result.commaAt, insert: "," }, { from, to, insert: o.apply }],
+              selection: { anchor: from + 1 + o.apply.length },
+              userEvent: "input.complete",
+            });
+          }
+          : o.apply,
+      })),
+    };
+  };
+}
+
+export function jsonEditorExtensions({ schema = () => null, problems = () => [], text = (k) => k,
+                                       onDocChange = null } = {}) {
+  const extensions = [
+    CM.basicSetup,
+    CM.json(),
+    CM.EditorState.tabSize.of(2),
+    CM.indentUnit.of("  "),
+    CM.keymap.of([CM.indentWithTab]),
+    CM.EditorState.phrases.of(phrases(text)),
+    CM.lintGutter(),
+    CM.linter((view) => [...syntaxDiagnostics(view, text), ...problemDiagnostics(view, problems)], {
+      delay: 250,
+      needsRefresh: (update) => update.transactions.some((tr) => tr.effects.some((e) => e.is(refresh))),
+    }),
+    CM.autocompletion({ override: [completionSource(schema, text)], icons: true, activateOnTyping: true }),
+    CM.EditorView.contentAttributes.of({ "aria-label": text("json.editor_label"), spellcheck: "false" }),
+  ];
+  if (onDocChange) {
+    extensions.push(CM.EditorView.updateListener.of((update) => {
+      if (update.docChanged) { onDocChange(update.view, update); }
+    }));
+  }
+  return extensions;
+}
+
+export function refreshProblems(view) {
+  view.dispatch({ effects: refresh.of(null) });
+}
+
+export function revealPointer(view, pointer) {
+  const source = view.state.doc.toString();
+  const range = pointerRange(source, pointer || "");
+  view.dispatch({ selection: { anchor: range.from, head: range.to },
+                  effects: CM.EditorView.scrollIntoView(range.from, { y: "center" }) });
+  view.focus();
+  return range;
+}
