@@ -154,7 +154,7 @@ def init(admin_password: str | None) -> None:
         _fail("definitions are invalid; nothing was changed:\n" + "\n".join(exc.lines()))
     db = _database(settings)
     try:
-        plan = sync_schema(db, app)
+        plan = sync_schema(db, *_init_target(db, app, settings["ENGINE_CONFIG_DIR"]))
     except SchemaChangeRefused as exc:
         _fail("schema change refused; nothing was changed:\n" + "\n".join(f"- {r}" for r in exc.reasons))
     for change in plan.changes:
@@ -166,6 +166,32 @@ def init(admin_password: str | None) -> None:
             create_user(session, "admin", password, {"admin"}, display_name="管理员", enforce_rules=False)
             click.echo("created user admin" + (f" with password {password}" if generated else ""))
     click.echo(f"database ready: {len(app.forms)} forms")
+
+
+def _init_target(db: Database, files, config_dir: str):
+    """What `engine init` applies: the files on a new database, or when they changed since the
+    live set last matched them; else the live set (designer changes stay). Files changed while
+    the live set has designer changes that are not in them: exit 1 (the rule of every process)."""
+    from engine.definitions import load_sources
+    from engine.store.definition_state import Publish, live_set, version_sources
+
+    try:
+        live = live_set(db)
+    except Exception:  # noqa: BLE001 - an empty or older database: the files it is
+        live = None
+    if live is None:
+        return files, Publish(origin="init", files_signature=files.signature)
+    if files.signature in (live.signature, live.files_in_step):
+        return load_sources(version_sources(db, live.version_id)), None
+    if live.signature != live.files_in_step:
+        from engine.runtime import FILES_BEHIND
+        from engine.store.definition_state import publication_row
+
+        row = publication_row(db, live.publication_id)
+        _fail(FILES_BEHIND % {"folder": config_dir, "version": live.publication_id or live.version_id,
+                              "by": (row["published_by"] if row is not None else None) or "-",
+                              "at": row["published_at"].strftime("%Y-%m-%d %H:%M UTC") if row is not None else "-"})
+    return files, Publish(origin="files", files_signature=files.signature, base_signature=live.signature)
 
 
 @main.command()
@@ -433,6 +459,100 @@ def _import(form: str, file: str, as_user: str, valid_only: bool) -> None:
                  rows=report.rows))
     if report.failed:
         sys.exit(1)
+
+
+@main.group()
+def config() -> None:
+    """The definitions in the database and the files of the config directory (docs/reference.md,
+    Designer, drafts and versions)."""
+
+
+def _config_dir(directory: str | None, settings: dict) -> str:
+    return directory or settings["ENGINE_CONFIG_DIR"]
+
+
+def _published_lines(exc: EngineError) -> list[str]:
+    """What a refused publish says: the message, then its problems or refusals."""
+    lines = [exc.message]
+    extra = getattr(exc, "extra", {}) or {}
+    for problem in extra.get("problems", []):
+        lines.append(f"{problem['file']}: {problem['pointer'] or '/'}: {problem['message']}")
+    lines += [f"- {refusal}" for refusal in extra.get("refusals", [])]
+    return lines
+
+
+@config.command("export")
+@click.argument("directory", required=False)
+def config_export(directory: str | None) -> None:
+    """Write the live definitions into DIRECTORY (default: ENGINE_CONFIG_DIR), byte for byte, one file per
+    module (module files the live set does not have are removed). Into the config directory, the files are
+    then in step with the database: changes made in the designer can be committed to git."""
+    from engine.services import designer
+
+    settings = _settings()
+    db = _database(settings)
+    folder = _config_dir(directory, settings)
+    written, removed, signature = designer.export_files(db, folder, settings["ENGINE_CONFIG_DIR"])
+    for name in written:
+        click.echo(f"wrote {Path(folder) / name}")
+    for name in removed:
+        click.echo(f"removed {Path(folder) / name}")
+    click.echo(f"{folder}: the live definitions {signature[:12]} ({len(written)} files written)", err=True)
+
+
+@config.command("import")
+@click.argument("directory", required=False)
+@click.option("--note", default=None, metavar="TEXT", help="Why (kept with the version, at most 500 characters).")
+def config_import(directory: str | None, note: str | None) -> None:
+    """Make the module files of DIRECTORY (default: ENGINE_CONFIG_DIR) the live definitions now, also over
+    changes made in the designer, with the checks and schema plan of publishing (exit 1 and nothing
+    changed when they are refused)."""
+    from engine.services import designer
+
+    settings = _settings()
+    db = _database(settings)
+    folder = _config_dir(directory, settings)
+    try:
+        done = designer.import_files(db, folder, settings["ENGINE_CONFIG_DIR"], note, "en")
+    except EngineError as exc:
+        _fail("\n".join(_published_lines(exc)))
+    for change in done.changes:
+        click.echo(change)
+    click.echo(f"live: version {done.publication} ({done.signature[:12]})")
+
+
+@config.command("versions")
+@click.option("--limit", default=20, show_default=True, type=int, metavar="N", help="How many, newest first.")
+def config_versions(limit: int) -> None:
+    """List the published versions, newest first: publication id, `*` for the live one, when, by whom
+    (`-`: from the files), origin, note."""
+    from engine.services import designer
+
+    settings = _settings()
+    for item in designer.versions(_database(settings), limit=limit):
+        click.echo("\t".join([str(item["publication"]), "*" if item["live"] else " ", item["published_at"] or "-",
+                              item["published_by"] or "-", item["origin"],
+                              (f"restores {item['restored_from']} " if item["restored_from"] else "")
+                              + (item["note"] or "")]).rstrip())
+
+
+@config.command("restore")
+@click.argument("publication", type=int)
+@click.option("--note", default=None, metavar="TEXT", help="Why (kept with the version, at most 500 characters).")
+def config_restore(publication: int, note: str | None) -> None:
+    """Publish version PUBLICATION (from `engine config versions`) again, as a new version, with the checks
+    and schema plan of publishing."""
+    from engine.services import designer
+
+    settings = _settings()
+    db = _database(settings)
+    try:
+        done = designer.restore_publication(db, publication, None, None, note, "en")
+    except EngineError as exc:
+        _fail("\n".join(_published_lines(exc)))
+    for change in done.changes:
+        click.echo(change)
+    click.echo(f"live: version {done.publication} ({done.signature[:12]})")
 
 
 @main.group()

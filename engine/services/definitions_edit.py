@@ -1,28 +1,44 @@
-"""Editing a definition file from the admin pages: the new text is validated with every
-other file as it is and the schema change planned, and only a set that would go live is
-written (atomically); then this process reloads at once (the others within their reload
-interval). With several hosts, point them at a shared configuration directory."""
+"""Editing one module file's text from the admin pages (the JSON editor for power users).
+
+The edit goes through the path of the designer (engine.services.designer): the new text,
+with every other file of the live set as it is, is validated and its schema change planned,
+and only a set that would go live is published, as a new version of the live set in the
+database (origin "editor", by the admin), never written to the config directory: every
+process and host serves it within its reload interval; `engine config export` writes it to
+the files. A page that was opened on another live set than the current one is refused
+(nothing is overwritten)."""
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path
-
 from engine.definitions import load_sources
-from engine.definitions.loader import read_sources
 from engine.errors import DefinitionError, NotFound, SchemaChangeRefused, bounded_lines
+from engine.i18n import N_
 from engine.runtime import RuntimeHolder
-from engine.store.sync import plan_sync
+from engine.store.definition_state import LiveSetMoved, Publish, live_set, version_sources
+from engine.store.sync import plan_sync, sync_schema
 
 MAX_TEXT = 2 * 1024 * 1024
+MOVED = N_("the live definitions changed while you edited (another admin published): reload the page and "
+           "make your change again")
 
 
-def module_path(holder: RuntimeHolder, name: str) -> Path:
-    folder = Path(holder.config_dir)
-    path = folder / name
-    if "/" in name or "\\" in name or not name.endswith(".json") or not path.is_file():
+def _live_texts(holder: RuntimeHolder) -> tuple[str, dict[str, str]]:
+    live = live_set(holder.db)
+    if live is None:
+        raise NotFound("the database has no live definitions")
+    return live.signature, version_sources(holder.db, live.version_id)
+
+
+def live_text(holder: RuntimeHolder, name: str) -> tuple[str, str]:
+    """(the live signature, the live text of module file `name`); NotFound for a name the
+    live set does not have."""
+    signature, texts = _live_texts(holder)
+    if "/" in name or "\\" in name or not name.endswith(".json") or name not in texts:
         raise NotFound(f"no definition file {name!r}")
-    return path
+    return signature, texts[name]
+
+
+def _terminated(text: str) -> str:
+    return text if text.endswith("\n") else text + "\n"
 
 
 def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
@@ -30,7 +46,7 @@ def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
     at most MAX_PROBLEMS_SHOWN of them and a count of the rest."""
     if len(text.encode()) > MAX_TEXT:
         return [f"{name}: the file is larger than {MAX_TEXT // 2**20} MB"]
-    sources = read_sources(holder.config_dir)
+    sources = _live_texts(holder)[1]
     sources[name] = text
     try:
         app = load_sources(sources)
@@ -40,25 +56,28 @@ def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
     return bounded_lines([f"{name}: {refusal}" for refusal in plan.refusals])
 
 
-def save(holder: RuntimeHolder, name: str, text: str) -> list[str]:
-    """Write the file if the whole set validates and its schema change is allowed; returns the
-    problems otherwise and changes nothing."""
-    path = module_path(holder, name)
+def save(holder: RuntimeHolder, name: str, text: str, by: str | None = None,
+         base_signature: str | None = None) -> list[str]:
+    """Publish the live set with this file's text replaced, if it validates and its schema change
+    is allowed (and the live set is still `base_signature`, when given); returns the problems
+    otherwise and changes nothing."""
+    live_text(holder, name)
     problems = check(holder, name, text)
     if problems:
         return problems
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".tmp")
+    sources = _live_texts(holder)[1]
+    sources[name] = _terminated(text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text if text.endswith("\n") else text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        sync_schema(holder.db, load_sources(sources),
+                    Publish(origin="editor", by=by, base_signature=base_signature or None))
+    except DefinitionError as exc:
+        return exc.lines()
+    except SchemaChangeRefused as exc:  # another process changed the data in between
+        return bounded_lines([f"{name}: {refusal}" for refusal in exc.reasons])
+    except LiveSetMoved:
+        return [MOVED]
     holder.refresh(force=True)
-    if holder.problems:  # e.g. another process changed the schema in between: the file stays, reported
-        return holder.problems
     return []
 
 
-__all__ = ["module_path", "check", "save", "SchemaChangeRefused"]
+__all__ = ["live_text", "check", "save", "SchemaChangeRefused"]

@@ -14,15 +14,18 @@ when the set has problems, or when the schema change would strand data.
 from __future__ import annotations
 
 import json
+import os
 import re
+import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 
-from engine.definitions import AppDef, load_sources
+from engine.definitions import AppDef, load_sources, signature_of
 from engine.definitions.diff import summarize, text_diff, texts
 from engine.errors import (
     MAX_PROBLEMS_SHOWN,
@@ -37,7 +40,7 @@ from engine.errors import (
 )
 from engine.i18n import N_, catalogue, catalogue_msgids, speaking, translate_text
 from engine.store.db import Database
-from engine.store.definition_state import MAX_NOTE, LiveSet, LiveSetMoved, Publish, live_set
+from engine.store.definition_state import MAX_NOTE, LiveSet, LiveSetMoved, Publish, live_set, set_files_signature
 from engine.store.sync import plan_sync, sync_schema
 from engine.store.system import definition_drafts, definition_publications, definition_versions
 
@@ -462,14 +465,82 @@ def restore(db: Database, user: Any, publication_id: int, base_signature: Any, n
             locale: str | None) -> Published:
     """Publish an earlier publication's texts again, as a new publication."""
     admins_only(user)
+    return restore_publication(db, publication_id, user.name, base_signature, note, locale)
+
+
+def restore_publication(db: Database, publication_id: int, by: str | None, base_signature: Any, note: Any,
+                        locale: str | None) -> Published:
+    """`restore` for a caller already allowed (the command line)."""
     with db.session() as session:
         row = _publication_row(session, publication_id)
     if row is None:
         raise NotFound(f"no publication {publication_id}")
     base = base_signature if isinstance(base_signature, str) else None
     return apply_texts(db, version_texts(db, row["version_id"]),
-                       Publish(origin="restore", by=user.name, note=_note(note), restored_from=publication_id,
+                       Publish(origin="restore", by=by, note=_note(note), restored_from=publication_id,
                                base_signature=base), locale)
+
+
+# -- the files of a config directory ---------------------------------------------------------
+
+def _same_folder(a: str | Path, b: str | Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
+
+
+def export_files(db: Database, folder: str | Path, config_dir: str | Path) -> tuple[list[str], list[str], str]:
+    """Write the live set's texts into `folder`, byte for byte, and remove the module files it
+    does not have; (written, removed, signature). Into the config directory, the files are
+    then in step with the live set (`files_signature`)."""
+    live = _live(db)
+    texts = version_texts(db, live.version_id)
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written, removed = [], []
+    for name, text in sorted(texts.items()):
+        path = target / name
+        data = text.encode("utf-8")
+        if path.is_file() and path.read_bytes() == data:
+            continue
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=f".{name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(name)
+    for path in sorted(target.glob("*.json")):
+        if path.name not in texts and path.is_file():
+            path.unlink()
+            removed.append(path.name)
+    if _same_folder(target, config_dir):
+        set_files_signature(db, live.signature)
+    return written, removed, live.signature
+
+
+def import_files(db: Database, folder: str | Path, config_dir: str | Path, note: Any,
+                 locale: str | None) -> Published:
+    """Apply the module files of `folder` as the live set now, even over designer changes (the
+    check, schema plan and refusals of publishing)."""
+    from engine.definitions import read_sources
+
+    live = _live(db)
+    try:
+        texts = read_sources(folder)
+    except DefinitionError as exc:
+        raise Invalid(translator(locale)(N_("the definitions have problems; nothing was published")),
+                      problem_dicts(list(exc.problems), locale)) from None
+    in_config = _same_folder(folder, config_dir)
+    files_signature = signature_of(texts) if in_config else live.files_in_step
+    done = apply_texts(db, texts, Publish(origin="import", note=_note(note), base_signature=live.signature,
+                                          files_signature=files_signature), locale)
+    if in_config:
+        set_files_signature(db, done.signature)
+    return done
 
 
 # -- rebase: a 3-way merge of documents ------------------------------------------------------

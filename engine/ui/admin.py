@@ -192,9 +192,7 @@ def definitions():
     with use_case() as ctx:
         versions = version_service.recent_versions(ctx)
     sources = {name: json.dumps(doc, ensure_ascii=False, indent=2) for name, doc in runtime.app.sources.items()}
-    from pathlib import Path
-
-    editable = {p.name for p in Path(state.holder.config_dir).glob("*.json")}
+    editable = set(runtime.app.texts)
     return render_template("admin/definitions.html", app_def=runtime.app, problems=state.holder.problems,
                            sources=sources, versions=versions, config_dir=str(state.holder.config_dir),
                            editable=editable, live_signature=runtime.app.signature)
@@ -222,23 +220,25 @@ def resolve_incident(incident_id: int):
 @bp.route("/definitions/<name>/edit", methods=["GET", "POST"])
 @accepts_body(EDITOR_MAX_BODY)
 def edit_definition(name: str):
-    """Admins: edit one module file, named by its file name with `.json`; it is saved and used
-    only when the whole definition set validates."""
+    """Admins: edit one module file of the live definitions, named by its file name with `.json`; it is
+    published (a new version in the database, not written to the config directory) only when the whole
+    definition set validates and its schema change keeps every stored value."""
     from engine.services import definitions_edit
 
     holder = engine_state().ready_holder()
-    path = definitions_edit.module_path(holder, name)
+    signature, text = definitions_edit.live_text(holder, name)
     problems: list[str] = []
     if request.method == "POST":
         text = request.form.get("text", "")
-        problems = definitions_edit.save(holder, name, text)
+        signature = request.form.get("base_signature", "") or signature
+        user = resolve_user()
+        problems = definitions_edit.save(holder, name, text, by=user.name if user else None,
+                                         base_signature=request.form.get("base_signature") or None)
         if not problems:
             flash(_("Saved and in use."), "success")
             return redirect(url_for("admin.definitions"))
-    else:
-        text = path.read_text(encoding="utf-8-sig")
-    return render_template("admin/definition_edit.html", name=name, text=text, problems=problems), \
-        (422 if problems else 200)
+    return render_template("admin/definition_edit.html", name=name, text=text, problems=problems,
+                           base_signature=signature), (422 if problems else 200)
 
 
 @bp.get("/definitions/versions/<id:version_id>")
