@@ -180,6 +180,16 @@ class Differ:
         self.old = old
         self.new = new
         self.changes: list[Change] = []
+        #: old name → new name of the fields and stages renamed (`renamed_from`) in the form being
+        #: compared: a list column or transition that only follows a rename is no change.
+        self.field_renames: dict[str, str] = {}
+        self.stage_renames: dict[str, str] = {}
+
+    def fields_as_new(self, names: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.field_renames.get(n, n) for n in names)
+
+    def stages_as_new(self, names: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.stage_renames.get(n, n) for n in names)
 
     def add(self, msgid: str, kind: str = "changed", scope: str = "", **params: Any) -> None:
         self.changes.append(Change(msgid, params, kind, scope))
@@ -274,6 +284,13 @@ class Differ:
 
     def diff_form(self, old: FormDef, new: FormDef) -> None:
         f = new.title
+        old_fields = set(old.field_names)
+        self.field_renames = {fd.renamed_from: fd.name for fd in new.fields
+                              if fd.renamed_from in old_fields and fd.name not in old_fields}
+        old_stages = set(old.workflow.stage_names) if old.workflow else set()
+        new_stages = new.workflow.stages if new.workflow else ()
+        self.stage_renames = {st.renamed_from: st.name for st in new_stages
+                              if st.renamed_from in old_stages and st.name not in old_stages}
         if old.title != new.title:
             self.add(N_("form %(old)s is now called %(new)s"), scope=new.name, old=old.title, new=new.title)
         if old.module != new.module:
@@ -286,7 +303,7 @@ class Differ:
         for key, msgid in (("title_field", N_("%(form)s: title field %(old)s → %(new)s")),
                            ("owner_field", N_("%(form)s: owner field %(old)s → %(new)s"))):
             before, after = getattr(old, key), getattr(new, key)
-            if before != after:
+            if self.field_renames.get(before, before) != after:
                 self.add(msgid, scope=new.name, form=f, old=self.field_label(old, before) if before else None,
                          new=self.field_label(new, after) if after else None)
         self.diff_list(old, new, f)
@@ -444,10 +461,11 @@ class Differ:
                            ("filters", N_("%(form)s: list filters %(old)s → %(new)s")),
                            ("search", N_("%(form)s: quick search fields %(old)s → %(new)s"))):
             before, after = getattr(old.list, key), getattr(new.list, key)
-            if before != after:
+            if self.fields_as_new(before) != after:
                 self.add(msgid, scope=new.name, form=f, old=self.labels(old, before),
                          new=self.labels(new, after))
-        if old.list.order_by != new.list.order_by:
+        order = old.list.order_by
+        if ("-" if order.startswith("-") else "") + self.fields_as_new([order.lstrip("-")])[0] != new.list.order_by:
             self.add(N_("%(form)s: list order %(old)s → %(new)s"), scope=new.name, form=f,
                      old=self.order_text(old, old.list.order_by), new=self.order_text(new, new.list.order_by))
         if old.list.page_size != new.list.page_size:
@@ -477,7 +495,7 @@ class Differ:
                 if (b.kind, b.where.source if b.where else None) != (a.kind, a.where.source if a.where else None):
                     self.add(N_("%(form)s: %(role)s may %(action)s: %(old)s → %(new)s"), scope=new.name, **common,
                              action=Term(label), old=self.rule(b or NO_ROWS), new=self.rule(a or NO_ROWS))
-            if before.hide != after.hide:
+            if set(self.fields_as_new(before.hide)) != after.hide:
                 self.add(N_("%(form)s: fields hidden from %(role)s: %(old)s → %(new)s"), scope=new.name, **common,
                          old=self.labels(old, sorted(before.hide)), new=self.labels(new, sorted(after.hide)))
 
@@ -495,7 +513,7 @@ class Differ:
         if after is None:
             self.add(N_("%(form)s: removed the workflow"), "removed", new.name, form=f)
             return
-        if before.initial != after.initial:
+        if self.stages_as_new([before.initial])[0] != after.initial:
             self.add(N_("%(form)s: new records start in %(new)s (was %(old)s)"), scope=new.name, form=f,
                      old=self.stage_title(before, before.initial), new=self.stage_title(after, after.initial))
         old_stages = {s.name: s for s in before.stages}
@@ -543,7 +561,7 @@ class Differ:
 
         if old.title != new.title and old.name == new.name:
             say(N_("%(form)s: stage %(old)s is now called %(new)s"), old=old.title, new=new.title)
-        if old.editable != new.editable:
+        if set(self.fields_as_new(old.editable)) != new.editable:
             def editable(form: FormDef, names: frozenset[str]) -> Any:
                 return Term(N_("every field")) if "*" in names else self.labels(form, sorted(names))
             say(N_("%(form)s: stage %(stage)s: editable fields %(old)s → %(new)s"),
@@ -587,7 +605,7 @@ class Differ:
         for key, msgid in (("approved", N_("%(form)s: stage %(stage)s: when approved go to %(old)s → %(new)s")),
                            ("rejected", N_("%(form)s: stage %(stage)s: when rejected go to %(old)s → %(new)s"))):
             b, a = getattr(old.approval, key), getattr(new.approval, key)
-            if b != a:
+            if self.stages_as_new([b])[0] != a:
                 self.add(msgid, scope=new_form.name, **common, old=self.stage_title(wf_old, b),
                          new=self.stage_title(wf_new, a))
         before = {s.name: s for s in old.approval.steps}
@@ -655,7 +673,7 @@ class Differ:
 
         if old.title != new.title:
             say(N_("%(form)s: transition %(old)s is now called %(new)s"), old=old.title, new=new.title)
-        if old.sources != new.sources or old.to != new.to:
+        if self.stages_as_new(old.sources) != new.sources or self.stages_as_new([old.to])[0] != new.to:
             say(N_("%(form)s: transition %(transition)s: %(old_from)s → %(old_to)s is now %(new_from)s → "
                    "%(new_to)s"), old_from=self.sources(wf_old, old.sources), old_to=self.stage_title(wf_old, old.to),
                 new_from=self.sources(wf_new, new.sources), new_to=self.stage_title(wf_new, new.to))
@@ -667,7 +685,7 @@ class Differ:
         a = new.condition.source if new.condition else None
         if b != a:
             say(N_("%(form)s: transition %(transition)s: condition %(old)s → %(new)s"), old=b, new=a)
-        if old.require != new.require:
+        if self.fields_as_new(old.require) != new.require:
             say(N_("%(form)s: transition %(transition)s: required fields %(old)s → %(new)s"),
                 old=self.labels(old_form, old.require), new=self.labels(new_form, new.require))
         if old.comment_required != new.comment_required:
@@ -699,6 +717,8 @@ class Differ:
                  ("message", old.message, new.message),
                  ("transition", old.transition, new.transition))
         for key, before, after in pairs:
+            if key == "date_field" and self.fields_as_new([old.date_field])[0] == new.date_field:
+                continue
             if before != after:
                 self.add(N_("%(form)s: reminder %(reminder)s: %(setting)s %(old)s → %(new)s"), scope=new_form.name,
                          **common, setting=Term(REMINDER_SETTINGS[key]), old=before, new=after)

@@ -177,3 +177,21 @@ def test_diff_versions_gives_the_summary_and_the_file_diff():
     result = diff_versions(load(module()), changed(rename_phone))
     assert result["summary"][0] == "客户：字段改名 电话 (phone) → 手机 (mobile)"
     assert list(result["diff"]) == ["shop.json"]
+
+
+def test_the_designer_review_api_answers_with_these_texts_in_the_callers_language(shop):
+    app, boss = shop
+    for phone in ("1", "2", "3"):
+        add(boss, name=f"c{phone}", phone=phone)
+    admin = api_user(app, "ada", "admin")
+    live = admin.get("/api/admin/designer").get_json()["live"]["signature"]
+    doc = module()
+    rename_phone(doc)
+    body = {"base_signature": live, "sources": {"shop.json": doc}}
+    assert admin._call("put", "/api/admin/designer/draft", json=body).status_code == 200
+    zh = admin.get("/api/admin/designer/review?lang=zh-CN").get_json()
+    assert zh["plan"] == {"changes": ["客户：字段改名 电话 → 手机（保留 3 个值）"], "refusals": []}
+    assert zh["summary"] == ["客户：字段改名 电话 (phone) → 手机 (mobile)"]
+    en = admin.get("/api/admin/designer/review?lang=en").get_json()
+    assert en["plan"]["changes"] == ["客户: renames 电话 → 手机 (3 values kept)"]
+    assert list(en["diff"]) == ["shop.json"]

@@ -139,3 +139,8 @@ def test_text_diff_is_a_unified_diff_per_changed_file():
     assert diff["shop.json"].startswith("--- a/shop.json\n+++ b/shop.json\n@@ ")
     assert '+          "label": "微信号"\n' in diff["shop.json"]
     assert diff["more.json"] == "--- /dev/null\n+++ b/more.json\n@@ -0,0 +1 @@\n+{}\n"
+
+
+def test_a_rename_is_one_line_not_a_change_of_everything_naming_it():
+    assert lines(rename_phone, "en") == ["客户: renamed field 电话 (phone) → 手机 (mobile)"]
+    assert lines(rename_making, "en") == ["客户: renamed stage 生产中 (making) → 生产中 (producing)"]
