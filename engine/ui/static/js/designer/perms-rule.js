@@ -1,0 +1,90 @@
+// perms-rule.js: the condition box of the 权限 and 提醒 tabs — a row rule (`where`) or a reminder's
+// `when`. The condition builder is the shell's conditions.js (shared by the whole designer: rows of
+// field / operator / value, or an expression box when the condition is not simple); this box adds a
+// few ready-made rules and the help. Without conditions.js it is an expression box alone.
+//
+//   conditionBox({store, form, value, onApply(text), presets: [{label, text}], key, label, testid})
+//     -> element. onApply gets the trimmed expression ("" = none) whenever the condition changes.
+//   conditionFields(form) (perms-dom.js) and kindOf(type) give the builder its field list.
+
+import { h } from "./ui.js";
+import { conditionFields, t } from "./perms-dom.js";
+
+let conditions = null;  // the shell's conditions.js once loaded (null: not there, the box alone)
+let checker = null;     // expr-check.js: a live check of the expression box
+export const ready = Promise.all([
+  import("./conditions.js").then((module) => { conditions = module; }).catch(() => { conditions = null; }),
+  import("./expr-check.js").then((module) => { checker = module; }).catch(() => { checker = null; }),
+]);
+
+/** The client kind of a field type for the builder's value input (text when unsure). */
+export function kindOf(type) {
+  if (["integer", "rating", "serial"].includes(type)) return "integer";
+  if (["decimal", "formula", "rollup"].includes(type)) return "decimal";
+  if (["boolean", "date", "datetime", "user"].includes(type)) return type;
+  if (type === "multiselect") return "list";
+  if (type === "table") return "rows";
+  if (type === "system") return "text";
+  return "text";
+}
+
+const SYSTEM_KINDS = { id: "integer", version: "integer", created_at: "datetime", updated_at: "datetime" };
+
+function builderFields(form) {
+  return conditionFields(form).map((f) => ({
+    name: f.name, label: f.system ? f.name : `${f.label} (${f.name})`,
+    kind: f.system ? (SYSTEM_KINDS[f.name] || "text") : kindOf(f.type),
+    options: Array.isArray(f.options) ? f.options.filter((o) => o && typeof o === "object").map((o) => ({ value: o.value, label: o.label || o.value })) : null,
+  }));
+}
+
+function scopeOf(form) {
+  const fields = (Array.isArray(form.fields) ? form.fields : []).filter((f) => f && typeof f.name === "string").map((f) => ({
+    name: f.name, kind: kindOf(f.type),
+    columns: Array.isArray(f.fields) ? f.fields.filter((c) => c && c.name).map((c) => ({ name: c.name, kind: kindOf(c.type) })) : null,
+    target: f.type === "link" ? [] : null,
+  }));
+  return { fields, system: ["id", "stage", "version", "created_by", "created_at", "updated_at"] };
+}
+
+export function conditionBox({ store, form, value = "", onApply, presets = [], key, label, testid = "condition" }) {
+  const box = h("div", { class: "dz-cond", "data-testid": testid });
+  const apply = (text) => onApply(String(text || "").trim());
+  const title = label || t(store, "perms.rule.expression");
+  let area = null;
+  if (conditions && typeof conditions.conditionEditor === "function") {
+    const check = checker && typeof checker.checkExpression === "function" ? (text) => {
+      try {
+        const found = checker.checkExpression(text, scopeOf(form), { condition: true });
+        return found ? store.text(found.key, found.params) : null;
+      } catch { return null; }
+    } : null;
+    try {
+      box.append(h("div", { class: "form-label small mb-1" }, title),
+        conditions.conditionEditor({ value, fields: builderFields(form), text: (k, p) => store.text(k, p), onChange: apply, check, testid }));
+    } catch (error) {
+      console.error(error);
+    }
+  }
+  if (box.childElementCount === 0) {  // no builder: the expression box alone
+    const id = `dz-${key.replace(/[^a-z0-9]+/gi, "-")}`;
+    area = h("textarea", {
+      id, class: "form-control form-control-sm font-monospace dz-cond-expr", rows: 2, spellcheck: "false",
+      "data-key": `${key}.expr`, "data-testid": `${testid}-text`, value,
+      onchange: () => apply(area.value),
+      onkeydown: (event) => {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); apply(area.value); }
+      },
+    });
+    area.defaultValue = value;
+    box.append(h("label", { class: "form-label small mb-1", for: id }, title), area);
+  }
+  box.append(h("div", { class: "form-text mt-1" }, t(store, "perms.rule.help")));
+  if (presets.length) {
+    box.append(h("div", { class: "d-flex flex-wrap gap-1 mt-1 align-items-center" },
+      h("span", { class: "small text-secondary" }, t(store, "perms.rule.presets")),
+      presets.map((preset) => h("button", { type: "button", class: "btn btn-sm btn-outline-secondary dz-cond-preset",
+        "data-testid": `${testid}-preset`, title: preset.text, onclick: () => apply(preset.text) }, preset.label))));
+  }
+  return box;
+}
