@@ -10,6 +10,7 @@ from flask import Blueprint, abort, render_template
 from flask_babel import get_locale
 from flask_login import login_required
 
+from engine.definitions.model import FieldDef
 from engine.definitions.schema import module_schema
 from engine.expressions import FUNCTIONS
 from engine.fieldtypes import REGISTRY, FieldType
@@ -24,7 +25,8 @@ bp = Blueprint("designer", __name__, url_prefix="/admin")
 #: The attributes of a field type the designer shows or obeys (all plain values).
 TYPE_FLAGS = ("is_table", "computed", "holds_user", "links", "holds_file", "numbered", "rolls_up", "temporal",
               "numeric", "input", "in_tables", "can_title", "can_be_unique", "filterable", "groupable",
-              "searchable", "sortable", "settable", "in_conditions", "multiple", "layout", "wide", "list_column")
+              "searchable", "sortable", "settable", "in_conditions", "multiple", "layout", "wide", "list_column",
+              "aggregates", "ordered")
 
 
 @bp.before_request
@@ -58,6 +60,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def client_kind(kind: FieldType) -> str | None:
+    """What the page's expression evaluator treats a value of the type as, for a field with the type's
+    default settings (a formula's depends on its `result`: the designer reads that itself)."""
+    try:
+        probe = FieldDef(name="probe", type=kind.name, label="probe", pointer="", settings=dict(kind.defaults))
+        return kind.client_kind(probe)
+    except Exception:  # noqa: BLE001 - a type whose kind needs more than its defaults
+        return None
+
+
 def type_meta(kind: FieldType) -> dict[str, Any]:
     """One field type as the designer's palette and property panel use it."""
     meta: dict[str, Any] = {"name": kind.name, "label": _(kind.label), "group": type_group(kind),
@@ -66,7 +78,8 @@ def type_meta(kind: FieldType) -> dict[str, Any]:
                             "required_options": list(kind.required_options),
                             "defaults": _plain(dict(kind.defaults)),
                             "default_schema": _plain(dict(kind.default_schema))
-                            if kind.default_schema is not None else None}
+                            if kind.default_schema is not None else None,
+                            "client_kind": client_kind(kind)}
     meta.update({flag: getattr(kind, flag) for flag in TYPE_FLAGS})
     return meta
 

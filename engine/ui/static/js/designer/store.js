@@ -19,10 +19,10 @@
 //   store.check(sources?)             problems of the given (default: current) sources, unsaved
 //   store.problems                    [{file, pointer, message}]
 //   store.problemsAt(file, pointer)   problems at or below pointer ("" = the whole file)
-//   store.select(file, pointer)       asks the tab that owns pointer to show it: emits
+//   store.select(file, pointer)       (or select({file, pointer})) asks the tab that owns pointer to show it: emits
 //                                     "select" {file, pointer, tab}
 //   store.tabOf(pointer)              "form" | "flow" | "perms" | "reminders" | "json"
-//   store.text(key, params)           a UI text with {name} filled in (the key if unknown)
+//   store.text(key, params)           a UI text with {name} (or %(name)s) filled in (the key if unknown)
 //   store.on(event, cb) -> off()      events: "change" {label, undo, redo, reset},
 //                                     "problems" [P], "saving", "saved" {updated_at},
 //                                     "error" {error, during}, "select" {...}, "status" state
@@ -102,7 +102,8 @@ export class Store {
   text(key, params) {
     let text = Object.prototype.hasOwnProperty.call(this.texts, key) ? this.texts[key] : key;
     if (params) {
-      text = text.replace(/\{([a-z_]+)\}/g, (all, name) => (name in params ? String(params[name]) : all));
+      const fill = (all, name) => (name in params ? String(params[name]) : all);
+      text = text.replace(/\{([A-Za-z_]+)\}/g, fill).replace(/%\(([A-Za-z_]+)\)s/g, fill);
     }
     return text;
   }
@@ -228,6 +229,7 @@ export class Store {
   }
 
   select(file, pointer = "") {
+    if (file && typeof file === "object") { ({ file, pointer = "" } = file); }  // select({file, pointer}) too
     this.selected = { file, pointer, tab: this.tabOf(pointer) };
     this.emit("select", this.selected);
     return this.selected;
