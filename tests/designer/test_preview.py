@@ -152,3 +152,16 @@ def test_only_admins_may_preview(shop, login):
     assert seller.get(f"{PREVIEW}?role=sales").status_code == 403
     anonymous = app.test_client().get(f"{PREVIEW}?role=sales")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_every_shipped_form_previews_as_every_role(app, admin_browser):
+    runtime = app.extensions["engine"].runtime()
+    before = row_counts(app)
+    for form in runtime.app.forms.values():
+        for role in runtime.app.roles:
+            for view in ("form", "list"):
+                answer = admin_browser.get(f"/admin/designer/preview/{form.name}?role={role}&view={view}")
+                assert answer.status_code == 200, (form.name, role, view)
+        for stage in form.workflow.stage_names if form.workflow else ():
+            assert admin_browser.get(f"/admin/designer/preview/{form.name}?role=admin&stage={stage}").status_code == 200
+    assert row_counts(app) == before

@@ -1,0 +1,53 @@
+"""The designer's preview in a browser: an admin's draft adds 微信号 to 客户 hidden from 销售;
+the preview shows the form as 销售 (without it) and as 销售经理 (with it), the save button does
+nothing, and the list shows sample values for the column that does not exist yet."""
+from __future__ import annotations
+
+import json
+
+from playwright.sync_api import expect
+
+
+def save_draft(page, live: str) -> None:
+    page.goto(f"{live}/")
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    state = page.request.get(f"{live}/api/admin/designer").json()
+    files = state["files"]
+    customer = next(f for f in files["crm.json"]["forms"] if f["name"] == "customer")
+    customer["fields"].insert(1, {"name": "wechat", "type": "text", "label": "微信号", "required": True})
+    customer["permissions"]["sales"]["hide"] = ["wechat"]
+    customer["list"]["columns"].append("wechat")
+    answer = page.request.put(f"{live}/api/admin/designer/draft",
+                              data=json.dumps({"base_signature": state["live"]["signature"], "sources": files}),
+                              headers={"X-CSRFToken": token or "", "Content-Type": "application/json"})
+    assert answer.status == 200, answer.text()
+    assert answer.json()["problems"] == []
+
+
+def test_preview_the_draft_form_and_list_as_two_roles(open_page, live, shoot):
+    page = open_page("admin")
+    save_draft(page, live)
+
+    page.goto(f"{live}/admin/designer/preview/customer?role=sales&view=form")
+    expect(page.get_by_test_id("preview-banner")).to_contain_text("预览：销售 看到的表单（草稿）")
+    expect(page.locator("#name")).to_be_visible()
+    expect(page.locator("#wechat")).to_have_count(0)
+    expect(page.get_by_test_id("save")).to_be_disabled()
+
+    page.goto(f"{live}/admin/designer/preview/customer?role=sales_manager&view=form")
+    expect(page.get_by_test_id("preview-banner")).to_contain_text("预览：销售经理 看到的表单（草稿）")
+    expect(page.locator("#wechat")).to_be_visible()
+    expect(page.locator("label[for=wechat]")).to_contain_text("微信号 *")
+    page.fill("#wechat", "wx-1")
+    page.get_by_test_id("save").click(force=True)  # disabled: nothing happens
+    expect(page).to_have_url(f"{live}/admin/designer/preview/customer?role=sales_manager&view=form")
+    shoot(page, "designer-preview-form")
+
+    page.goto(f"{live}/admin/designer/preview/customer?role=sales_manager&view=list")
+    expect(page.get_by_test_id("preview-samples")).to_be_visible()
+    expect(page.locator("table.record-list thead")).to_contain_text("微信号")
+    shoot(page, "designer-preview-list")
+    assert page.js_errors == []
+
+    page.goto(f"{live}/f/customer")  # the live list is as it was: no 微信号 column
+    expect(page.locator("table.record-list thead")).not_to_contain_text("微信号")
