@@ -1,11 +1,13 @@
 """The designer's 权限 and 提醒 tabs in a browser: an admin hides a field from a role, gives a role
 a row rule (by keyboard), and adds a reminder "交货前 7 天提醒负责人" on a date field; the saved draft
 (GET /api/admin/designer) holds exactly those changes, key order included, and the definitions in
-use stay as they were. Runs on SQLite and PostgreSQL (the draft is stored in the database)."""
+use stay as they were. Also: the grid on a touch tablet, a problem shown on its cell, and roles
+added and renamed. Runs on SQLite and PostgreSQL (the draft is stored in the database)."""
 from __future__ import annotations
 
 import copy
 import json
+import re
 
 from playwright.sync_api import expect
 
@@ -174,3 +176,88 @@ def _tablet(page, live, log_in, shoot) -> None:
     finance = _form(draft["crm.json"], "customer")["permissions"]["finance"]
     assert list(finance.items()) == [("create", True), ("read", "all")]
     assert errors == []
+
+
+def test_a_problem_marks_its_cell_and_leads_back_to_it(open_page, live):
+    page = open_page("admin")
+    _open_designer(page, live, "perms")
+    page.select_option("[data-testid=perms-form]", "customer")
+    cell = page.locator("[data-testid=cell-customer-sales-read]")
+    cell.click()
+    page.click("[data-testid=row-rule-mode-text]")
+    page.fill("[data-testid=row-rule-text]", "budget > 10")
+    page.locator("[data-testid=row-rule-text]").blur()
+    _saved(page)
+    # the server's problem (an unknown field) is shown on that cell and in its settings, in Chinese
+    expect(cell).to_have_class(re.compile(r"dz-has-problem"))
+    expect(cell.locator("[data-testid=problem-badge]")).to_have_text("1")
+    expect(page.locator("[data-testid=cell-problems]")).to_contain_text("budget")
+    # from the problems panel, in another tab, back to the cell
+    page.click("[data-testid=tab-reminders]")
+    page.click("[data-testid=designer-problems-toggle]")
+    page.click("[data-testid=problem-link]")
+    expect(page.locator("section[data-tab=perms]")).to_be_visible()
+    expect(cell).to_be_focused()
+    expect(page.locator("[data-testid=cell-editor]")).to_be_visible()
+    # undo puts the rule back and the problem goes
+    page.click("#designer-undo")
+    _saved(page)
+    expect(cell).not_to_have_class(re.compile(r"dz-has-problem"))
+    expect(cell).to_have_attribute("title", "owner == $user or in_pool == true")
+    assert page.js_errors == []
+
+
+def _role_uses(sources: dict, role: str) -> list[str]:
+    """Where a role is named: permission entries, `"role": R` (recipients, user fields) and `"roles"` lists."""
+    found: list[str] = []
+
+    def walk(value, path: str, top: bool = False) -> None:
+        if isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}/{i}")
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                if top and key == "roles":
+                    continue
+                if key == "permissions" and isinstance(child, dict) and role in child:
+                    found.append(f"{path}/permissions/{role}")
+                if (key == "role" and child == role) or (key == "roles" and isinstance(child, list) and role in child):
+                    found.append(f"{path}/{key}")
+                walk(child, f"{path}/{key}")
+    for file, doc in sources.items():
+        walk(doc, file, top=True)
+    return found
+
+
+def test_roles_add_and_rename_with_a_warning(open_page, live):
+    page = open_page("admin")
+    live_files = _state(page, live)["files"]
+    _open_designer(page, live, "perms")
+    page.click("[data-testid=perms-roles-toggle]")
+    panel = page.locator("[data-testid=roles-panel]")
+    page.fill("[data-testid=role-add-name]", "Bad Name")
+    page.click("[data-testid=role-add]")
+    expect(page.locator("[data-testid=role-add-error]")).to_contain_text("小写字母")
+    page.fill("[data-testid=role-add-name]", "service")
+    page.fill("[data-testid=role-add-title]", "客服")
+    page.select_option("[data-testid=role-add-module]", "crm.json")
+    page.click("[data-testid=role-add]")
+    expect(page.locator("[data-testid=perms-grid] tr[data-role=service] th")).to_contain_text("客服")
+    # an unused role renames without a warning; a used one warns before renaming it everywhere
+    page.click("[data-testid=role-rename-service]")
+    expect(panel.locator("[data-testid=role-in-use]")).to_have_count(0)
+    page.click("[data-testid=role-remove-service]")
+    expect(page.locator("[data-testid=perms-grid] tr[data-role=service]")).to_have_count(0)
+    page.click("[data-testid=role-rename-production]")
+    expect(panel.locator("[data-testid=role-in-use]")).to_contain_text("production")
+    page.fill("[data-testid=role-rename-input]", "factory")
+    page.click("[data-testid=role-rename-ok]")
+    expect(page.locator("[data-testid=perms-grid] tr[data-role=factory]")).to_have_count(1)
+    expect(page.locator("[data-testid=perms-grid] tr[data-role=production]")).to_have_count(0)
+    _saved(page)
+    draft = _state(page, live)["draft"]["sources"]
+    assert _role_uses(draft, "production") == []
+    assert len(_role_uses(draft, "factory")) == len(_role_uses(live_files, "production")) > 5
+    assert [r["name"] for r in draft["crm.json"]["roles"]][-1] == "factory"
+    assert list(_form(draft["order_followup.json"], "sales_order")["permissions"])[4] == "factory"
+    assert page.js_errors == []
