@@ -29,6 +29,7 @@ export class ExprSyntaxError extends Error {
 function tokenize(text) {
   const tokens = [];
   let i = 0;
+  let depth = 0;
   while (i < text.length) {
     const ch = text[i];
     if (/\s/.test(ch)) { i += 1; continue; }
@@ -83,6 +84,13 @@ function tokenize(text) {
       continue;
     }
     if ("+-*/%<>()[],.".includes(ch)) {
+      if (ch === "(" || ch === "[") {
+        depth += 1;
+        if (depth > 32) { throw new ExprSyntaxError("brackets are nested too deeply (more than 32 levels)", start); }
+      } else if (ch === ")" || ch === "]") {
+        depth -= 1;
+        if (depth < 0) { throw new ExprSyntaxError(`unbalanced '${ch}'`, start); }
+      }
       i += 1;
       tokens.push({ kind: "op", value: ch, start, end: i });
       continue;
@@ -118,6 +126,7 @@ class Parser {
     if (this.text.length > 2000) { throw new ExprSyntaxError(`expression is too long (${this.text.length} > 2000 characters)`, 0); }
     const root = this.or();
     if (this.peek().kind !== "end") { this.fail("syntax error: invalid syntax"); }
+    checkSize(root);
     return root;
   }
 
@@ -268,6 +277,19 @@ class Parser {
       this.fail(`${name}() takes ${expected} argument(s), got ${args.length}`, nameToken);
     }
     return { t: "call", fn: name, args };
+  }
+}
+
+function checkSize(root) {
+  let count = 0;
+  const stack = [[root, 1]];
+  while (stack.length) {
+    const [node, depth] = stack.pop();
+    count += 1;
+    if (count > 500) { throw new ExprSyntaxError("expression is too large (more than 500 parts)", 0); }
+    if (depth > 50) { throw new ExprSyntaxError("expression is nested too deeply (more than 50 levels)", 0); }
+    for (const key of ["left", "right", "arg"]) { if (node[key]) { stack.push([node[key], depth + 1]); } }
+    for (const key of ["args", "items"]) { if (Array.isArray(node[key])) { node[key].forEach((n) => stack.push([n, depth + 1])); } }
   }
 }
 

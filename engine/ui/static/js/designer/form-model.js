@@ -91,7 +91,24 @@ export function moveField(doc, from, toContainer, toIndex) {
   if (source === target && at > fromIndex) { at -= 1; }
   at = Math.max(0, Math.min(at, target.length));
   target.splice(at, 0, field);
-  return toContainer + "/" + at;
+  // the target's own pointer may have shifted (a field moved from above a table into it)
+  return pointerOfObject(doc, field, toContainer.split("/").slice(0, 3).join("/")) || toContainer + "/" + at;
+}
+
+// Where `target` (an object inside doc) is now, searched below `under` (a pointer), or null.
+export function pointerOfObject(doc, target, under = "") {
+  const start = get(doc, under);
+  const stack = [[start, under]];
+  while (stack.length) {
+    const [node, at] = stack.pop();
+    if (node === target) { return at; }
+    if (node && typeof node === "object") {
+      for (const [key, value] of Object.entries(node)) {
+        if (value && typeof value === "object") { stack.push([value, at + "/" + String(key).replace(/~/g, "~0").replace(/\//g, "~1")]); }
+      }
+    }
+  }
+  return null;
 }
 
 export function removeField(doc, pointer) {
