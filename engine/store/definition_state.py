@@ -127,10 +127,12 @@ def publication_row(db: Database, publication_id: int | None) -> Any:
 
 
 def set_files_signature(db: Database, signature: str) -> None:
-    """The config files now hold `signature` (written by `engine config export`)."""
+    """The config files now hold the live set `signature` (written by `engine config export`);
+    a no-op when another set went live meanwhile."""
     with db.transaction() as session:
-        session.execute(update(definition_state).where(definition_state.c.id == ROW)
-                        .values(files_signature=signature, changed_at=datetime.now(UTC)))
+        session.execute(update(definition_state).where(
+            definition_state.c.id == ROW, definition_state.c.signature == signature)
+            .values(files_signature=signature, changed_at=datetime.now(UTC)))
 
 
 def live_set(db: Database) -> LiveSet | None:
