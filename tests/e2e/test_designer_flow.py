@@ -1,0 +1,164 @@
+"""The flow designer in a browser: an admin who has never seen JSON adds the approval step
+"金额 ≥ 100,000 → 总经理" to the order review with the condition builder, and gives the production
+scheduling stage a time limit with a reminder, at 1280 px with a mouse and keyboard; on a 768 px
+tablet by touch. The saved draft holds exactly those changes and passes the same checks as
+`engine validate`; the definitions in use stay as they were. Runs on SQLite and PostgreSQL (the
+draft is stored in the database)."""
+from __future__ import annotations
+
+import copy
+import json
+
+from playwright.sync_api import expect
+
+# the designer's drafts live in the database: these browser tests run on both backends
+from tests.conftest import db_url  # noqa: F401
+
+from .conftest import DESKTOP, SCREENSHOTS
+
+TABLET = {"width": 768, "height": 1024}
+
+
+def canonical(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def open_flow(page, base: str, form: str = "sales_order"):
+    page.goto(f"{base}/admin/designer#flow")
+    expect(page.locator("#designer[data-ready=true]")).to_be_visible()
+    expect(page.locator("[data-testid=flow-tab]")).to_be_visible()
+    page.select_option("[data-testid=flow-form]", form)
+    expect(page.locator("[data-testid=flow-node-draft], [data-testid=flow-node-open]").first).to_be_visible()
+
+
+def stage_of(doc, form: str, stage: str) -> dict:
+    wf = next(f for f in doc["forms"] if f["name"] == form)["workflow"]
+    return next(s for s in wf["stages"] if s["name"] == stage)
+
+
+def test_admin_adds_a_general_manager_step_over_100000_and_a_time_limit(open_page, live):
+    page = open_page("admin", viewport=DESKTOP)
+    start = page.request.get(f"{live}/api/admin/designer").json()
+    assert start["draft"] is None
+    open_flow(page, live)
+    review = page.locator("[data-testid=flow-node-review]")
+    expect(review).to_have_attribute("aria-label", "订单评审 · review · 审批 3 步 · 有时限")
+
+    # keyboard: Tab from the diagram reaches the first stage, Enter selects it
+    page.locator("[data-testid=flow-diagram]").focus()
+    page.keyboard.press("Tab")
+    expect(page.locator("[data-testid=flow-node-draft]")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-testid=flow-stage-panel]")).to_have_attribute("data-stage", "draft")
+
+    # the order review: a fourth step, 总经理, only when 应收金额 ≥ 100000
+    page.locator("[data-testid=flow-node-review] .dz-flow-node-box").click()
+    panel = page.locator("[data-testid=flow-stage-panel]")
+    expect(panel).to_have_attribute("data-stage", "review")
+    expect(panel.locator("[data-testid=flow-step]")).to_have_count(3)
+    panel.locator("[data-testid=flow-add-step]").click()
+    step = panel.locator("[data-testid=flow-step]").nth(3)
+    expect(step).to_be_visible()
+    step.locator("[data-testid=flow-step-title]").fill("总经理审批（金额 ≥ 100,000）")
+    step.locator("[data-testid=flow-step-title]").press("Enter")
+    step = panel.locator("[data-testid=flow-step]").nth(3)
+    step.locator("[data-testid=flow-step-name]").fill("gm_large")
+    step.locator("[data-testid=flow-step-name]").press("Enter")
+    step = panel.locator("[data-step=gm_large]")
+    step.locator("[data-testid=flow-step-approvers-value]").select_option("general_manager")
+    step.locator("[data-testid=flow-step-mode-any]").click()
+    step.locator("[data-testid=flow-step-when-add]").click()
+    step.locator("[data-testid=flow-step-when-field-0]").select_option("total")
+    step.locator("[data-testid=flow-step-when-op-0]").select_option(">=")
+    step.locator("[data-testid=flow-step-when-value-0]").fill("100000")
+    step.locator("[data-testid=flow-step-when-value-0]").press("Tab")
+    expect(step.locator("[data-testid=flow-step-when-value-0]")).to_have_value("100000")
+    expect(review).to_have_attribute("aria-label", "订单评审 · review · 审批 4 步 · 有时限")
+
+    # production scheduling: two days, a reminder four hours before
+    page.locator("[data-testid=flow-node-scheduling] .dz-flow-node-box").click()
+    expect(panel).to_have_attribute("data-stage", "scheduling")
+    panel.locator("[data-testid=flow-due-number]").fill("2")
+    panel.locator("[data-testid=flow-due-number]").press("Enter")
+    panel.locator("[data-testid=flow-due-unit]").select_option("d")
+    panel.locator("[data-testid=flow-remind-number]").fill("4")
+    panel.locator("[data-testid=flow-remind-number]").press("Enter")
+    expect(panel.locator("[data-testid=flow-escalate-notify]")).to_be_visible()
+    expect(page.locator("[data-testid=flow-node-scheduling]")).to_contain_text("时限 2d")
+
+    expect(page.locator("#designer-status")).to_have_attribute("data-state", "saved")
+    state = page.request.get(f"{live}/api/admin/designer").json()
+    draft = state["draft"]
+    assert draft["problems"] == []
+    assert page.evaluate("() => window.designerStore.check()") == []  # the checks of `engine validate`
+
+    expected = copy.deepcopy(start["files"])
+    order_file = next(f for f, doc in expected.items() if any(x["name"] == "sales_order" for x in doc.get("forms", [])))
+    stage_of(expected[order_file], "sales_order", "review")["approval"]["steps"].append({
+        "name": "gm_large", "title": "总经理审批（金额 ≥ 100,000）", "approvers": [{"role": "general_manager"}],
+        "mode": "any", "when": "total >= 100000"})
+    scheduling = stage_of(expected[order_file], "sales_order", "scheduling")
+    scheduling["due"] = "2d"
+    scheduling["remind_before"] = "4h"
+    assert set(draft["sources"]) == set(expected)
+    for file in expected:  # exactly that change, key order and all
+        assert canonical(draft["sources"][file]) == canonical(expected[file]), file
+    assert state["files"] == start["files"]  # the definitions in use are untouched
+
+    page.locator("[data-testid=flow-node-review] .dz-flow-node-box").click()
+    expect(panel.locator("[data-step=gm_large]")).to_be_visible()
+    # the window as the admin sees it: the new step beside the diagram (which stays in view)
+    page.locator("[data-step=gm_large] [data-testid=flow-step-title]").focus()
+    page.locator("[data-step=gm_large]").evaluate("(el) => el.scrollIntoView({block: 'center', behavior: 'instant'})")
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(SCREENSHOTS / "designer-flow.png"))
+    assert page.js_errors == []
+
+
+def test_on_a_tablet_stages_are_added_and_connected_by_touch(chromium, live, log_in, shoot):
+    context = chromium.new_context(viewport=TABLET, has_touch=True, is_mobile=True, locale="zh-CN",
+                                   timezone_id="Asia/Shanghai")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("dialog", lambda dialog: dialog.accept())
+        log_in(page, live, "admin")
+        open_flow(page, live, "after_sales")
+        page.locator("[data-testid=flow-node-resolved] .dz-flow-node-box").tap()
+        panel = page.locator("[data-testid=flow-stage-panel]")
+        expect(panel).to_have_attribute("data-stage", "resolved")
+        page.locator("[data-testid=flow-add-stage]").tap()
+        expect(panel).to_have_attribute("data-stage", "stage_1")
+        panel.locator("[data-testid=flow-stage-title]").fill("回访")
+        panel.locator("[data-testid=flow-stage-title]").press("Enter")
+        panel.locator("[data-testid=flow-stage-name]").fill("follow_up")
+        panel.locator("[data-testid=flow-stage-name]").press("Enter")
+        expect(page.locator("[data-testid=flow-node-follow_up]")).to_contain_text("回访")
+        # the same as dragging a stage's handle onto another stage: the "new transition" form
+        panel.locator("[data-testid=flow-stage-connect]").tap()
+        form = page.locator("[data-testid=flow-new-transition]")
+        form.locator("[data-testid=flow-new-title]").fill("回访完成")
+        form.locator("[data-testid=flow-new-to]").select_option("closed")
+        form.locator("[data-testid=flow-new-create]").tap()
+        transition = page.locator("[data-testid=flow-transition-panel]")
+        expect(transition).to_be_visible()
+        transition.locator("[data-testid=flow-roles-sales]").check()
+        expect(page.locator("[data-testid^=flow-edge-]", has_text="回访完成")).to_be_visible()
+        for target in page.locator(".dz-flow-panel button, .dz-flow-toolbar button").all():
+            if target.is_visible():
+                box = target.bounding_box()
+                assert box and box["height"] >= 43, target.inner_text()
+        expect(page.locator("#designer-status")).to_have_attribute("data-state", "saved")
+        draft = page.request.get(f"{live}/api/admin/designer").json()["draft"]
+        wf = next(f for doc in draft["sources"].values() for f in doc.get("forms", [])
+                  if f["name"] == "after_sales")["workflow"]
+        assert wf["stages"][-1] == {"name": "follow_up", "title": "回访"}
+        assert wf["transitions"][-1] == {"name": "transition_1", "title": "回访完成", "from": "follow_up",
+                                         "to": "closed", "roles": ["sales"]}
+        page.evaluate("() => window.scrollTo(0, 0)")
+        shoot(page, "designer-flow-tablet")
+        assert errors == []
+    finally:
+        context.close()
