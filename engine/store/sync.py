@@ -223,7 +223,8 @@ class Planner:
             ddl = column.type.compile(dialect=self.conn.dialect)
             self.add(f"add field {where}",
                      text(f"ALTER TABLE {self.q(registry_table)} ADD COLUMN {self.q(fdef.name)} {ddl}"))
-            self.effect("add_column", form=form.name, table=parent_field, field=fdef.name, type=fdef.type)
+            self.effect("add_column", form=form.name, table=parent_field, field=fdef.name, type=fdef.type,
+                        label=fdef.label, form_title=form.title)
             self.register(table.name, fdef.name, form.name, fdef.type, signature)
         self.removed_fields(form, fields, registry_table, existing, parent_field)
         if renamed_from:

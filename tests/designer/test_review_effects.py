@@ -117,6 +117,9 @@ def test_a_field_removed_by_an_earlier_version_is_not_news(shop):
 def test_a_new_field_adds_a_column(shop):
     app, _boss = shop
     draft = changed(lambda d: client_form(d)["fields"].append({"name": "wechat", "type": "text", "label": "微信号"}))
+    [effect] = plan_sync(db_of(app), draft).effects
+    assert dict(effect.params) == {"form": "client", "table": None, "field": "wechat", "type": "text",
+                                   "label": "微信号", "form_title": "客户"}
     result = review(db_of(app), load(module()), draft)
     assert result["plan"] == {"changes": ["在 客户 中新增列 微信号（文本）"], "refusals": []}
     assert result["summary"] == ["客户：新增字段 微信号（文本）"]
