@@ -198,3 +198,22 @@ def test_the_designer_review_api_answers_with_these_texts_in_the_callers_languag
     en = admin.get("/api/admin/designer/review?lang=en").get_json()
     assert en["plan"]["changes"] == ["客户: renames 电话 → 手机 (3 values kept)"]
     assert list(en["diff"]) == ["shop.json"]
+
+
+def test_a_new_line_item_table_and_a_column_added_to_one(shop):
+    app, _boss = shop
+    lines = {"name": "lines", "type": "table", "label": "明细",
+             "fields": [{"name": "qty", "type": "integer", "label": "数量"}]}
+    with_table = changed(lambda d: client_form(d)["fields"].append(lines))
+    result = english(app, lambda: review(db_of(app), load(module()), with_table))
+    assert result["plan"]["changes"] == ["客户: creates the table of the line items 明细"]
+    from engine.store.sync import sync_schema
+
+    sync_schema(db_of(app), with_table)
+
+    def more(doc: dict[str, Any]) -> None:
+        client_form(doc)["fields"].append({**lines, "fields": [*lines["fields"],
+                                                               {"name": "price", "type": "decimal", "label": "单价"}]})
+    result = english(app, lambda: review(db_of(app), with_table, changed(more)))
+    assert result["plan"]["changes"] == ["adds column 明细 › 单价 (Decimal number) to 客户"]
+    assert result["summary"] == ["客户: added field 明细 › 单价 (Decimal number)"]
