@@ -39,6 +39,7 @@ from engine.errors import (
     SchemaChangeRefused,
 )
 from engine.i18n import N_, catalogue, catalogue_msgids, speaking, translate_text
+from engine.services import definition_review
 from engine.store.db import Database
 from engine.store.definition_state import MAX_NOTE, LiveSet, LiveSetMoved, Publish, live_set, set_files_signature
 from engine.store.sync import plan_sync, sync_schema
@@ -301,16 +302,6 @@ def discard_draft(db: Database, user: Any) -> bool:
             definition_drafts.c.user_name == user.name))))
 
 
-def _review_function(name: str) -> Any:
-    """A function of the review helper's engine.services.definition_review, None without it."""
-    import importlib
-
-    try:
-        return getattr(importlib.import_module("engine.services.definition_review"), name, None)
-    except ImportError:
-        return None
-
-
 def review(db: Database, user: Any, locale: str | None) -> dict:
     """The caller's draft against the live set: problems, summary, diff, schema plan, staleness."""
     admins_only(user)
@@ -326,17 +317,11 @@ def review(db: Database, user: Any, locale: str | None) -> dict:
     answer: dict[str, Any] = {"problems": problem_dicts(problems, locale),
                               "base_signature": draft["base_signature"], "live_signature": live.signature,
                               "stale": draft["base_signature"] != live.signature}
-    reviewed: dict[str, Any] | None = None
-    review_of = _review_function("review")
-    if app is not None and review_of is not None:
+    if app is not None:
         with speaking(locale):
-            reviewed = dict(review_of(db, _loaded(live_texts), app))
-    if reviewed is None:
+            reviewed = dict(definition_review.review(db, _loaded(live_texts), app))
+    else:  # a draft with problems: what its files change, no plan
         reviewed = changes_between(live_texts, texts, locale)
-        plan = plan_sync(db, app) if app is not None else None
-        say = translator(locale)
-        reviewed["plan"] = {"changes": [say(c) for c in plan.changes] if plan else [],
-                            "refusals": [say(r) for r in plan.refusals] if plan else []}
     reviewed.pop("problems", None)
     return {"summary": [], "diff": {}, "plan": {"changes": [], "refusals": []}, **reviewed, **answer}
 
@@ -409,13 +394,12 @@ def _note(note: Any) -> str | None:
 
 def _refusals(db: Database, app: AppDef, reasons: list[str], locale: str | None) -> list[str]:
     """Why a schema change was refused, with labels and counts in `locale`."""
-    plan_texts = _review_function("plan_texts")
-    if plan_texts is not None:
-        live = _live(db)
-        with speaking(locale):
-            found = plan_texts(plan_sync(db, app), _loaded(version_texts(db, live.version_id)), app)["refusals"]
-        if found:
-            return list(found)
+    live = _live(db)
+    with speaking(locale):
+        found = definition_review.plan_texts(plan_sync(db, app), _loaded(version_texts(db, live.version_id)),
+                                             app)["refusals"]
+    if found:
+        return list(found)
     say = translator(locale)
     return [say(r) for r in reasons]
 
