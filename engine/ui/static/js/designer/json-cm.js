@@ -66,24 +66,29 @@ function completionSource(schema, text) {
   return (context) => {
     const result = complete(schema(), context.state.doc.toString(), context.pos, { explicit: context.explicit });
     if (!result) { return null; }
+    // the editor filters the options by the text between `from` and the cursor; what follows the cursor in
+    // the same token (a closing quote, the rest of a word) is replaced too when an option is taken
+    const extra = Math.max(0, result.to - context.pos);
+    const comma = result.commaAt;
     return {
       from: result.from,
-      to: Math.max(result.to, context.pos),
       validFor: /^[A-Za-z0-9_$*]*$/,
       options: result.options.map((o) => ({
         label: o.label,
         type: o.type,
         detail: o.detail ? text("json." + o.detail) : undefined,
         info: o.info || undefined,
-        apply: result.commaAt != null && o.type === "property"
-          ? (view, completion, from, to) => {
-            view.dispatch({
-              changes: [{ from: result.commaAt, insert: "," }, { from, to, insert: o.apply }],
-              selection: { anchor: from + 1 + o.apply.length },
-              userEvent: "input.complete",
-            });
-          }
-          : o.apply,
+        apply: (view, completion, from, to) => {
+          const changes = [{ from, to: to + extra, insert: o.apply }];
+          const withComma = comma != null && o.type === "property" && comma <= from;
+          if (withComma) { changes.unshift({ from: comma, insert: "," }); }
+          view.dispatch({
+            changes,
+            selection: { anchor: from + (withComma ? 1 : 0) + o.apply.length },
+            userEvent: "input.complete",
+            scrollIntoView: true,
+          });
+        },
       })),
     };
   };

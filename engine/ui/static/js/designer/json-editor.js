@@ -84,8 +84,8 @@ export function mount(element, store) {
   function flush() {
     if (timer) { clearTimeout(timer); timer = null; }
     if (!current) { return; }
-    const answer = sync.edit(current, view.state.doc.toString(), store.text("json.change", { file: current }));
-    if (answer.changed || answer.error) { render(); }
+    sync.edit(current, view.state.doc.toString(), store.text("json.change", { file: current }));
+    render();
   }
 
   function format() {
@@ -153,5 +153,7 @@ export function mount(element, store) {
 
   fillPicker();
   render();
-  return { view, show, flush, get current() { return current; } };
+  const handle = { view, show, flush, get current() { return current; } };
+  element.dzJsonEditor = handle;  // for the browser tests and the console
+  return handle;
 }

@@ -149,7 +149,7 @@ export async function reloadLive(api, store) {
 }
 
 export async function rebaseDraft(api, store) {
-  await store.save();
+  if (store.status === "pending" || store.status === "saving") { await store.save(); }
   const state = await api.rebase();
   store.live = state.live;
   store.liveFiles = state.files;

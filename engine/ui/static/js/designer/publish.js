@@ -14,7 +14,7 @@ export function mount(element, store, options = {}) {
   const api = options.api || store.api;
   const confirmFn = options.confirm || ((q) => window.confirm(q));
   let review = null;
-  let loading = null;
+  let generation = 0;
   let outcome = null;   // the last publish/rebase answer, shown until the next review
   let visible = store.activeTab === "publish";
 
@@ -53,29 +53,30 @@ export function mount(element, store, options = {}) {
 
   // -- review -------------------------------------------------------------------------------
   async function load() {
-    if (loading) { return loading; }
-    loading = (async () => {
-      clear(reviewBox).append(h("p", { class: "text-secondary small" }, store.text("publish.loading")));
-      try {
-        if (store.status === "pending" || store.status === "saving") { await store.save(); }
-        review = await api.review();
-      } catch (error) {
-        review = null;
-        clear(reviewBox);
-        if (error && error.status === 404) {
-          reviewBox.append(h("p", { class: "text-secondary mb-0", "data-testid": "review-empty" }, store.text("publish.no_draft")));
-        } else {
-          reviewBox.append(h("div", { class: "alert alert-danger" }, store.text("publish.review_failed",
-            { message: error && error.message ? error.message : String(error) })));
-        }
-        renderButtons();
-        return;
-      } finally {
-        loading = null;
+    const mine = ++generation;  // the newest call wins: an answer to an older one is dropped
+    clear(reviewBox).append(h("p", { class: "text-secondary small" }, store.text("publish.loading")));
+    let answer = null;
+    let failure = null;
+    try {
+      if (store.status === "pending" || store.status === "saving") { await store.save(); }
+      answer = await api.review();
+    } catch (error) {
+      failure = error;
+    }
+    if (mine !== generation) { return; }
+    review = answer;
+    if (failure) {
+      clear(reviewBox);
+      if (failure.status === 404) {
+        reviewBox.append(h("p", { class: "text-secondary mb-0", "data-testid": "review-empty" }, store.text("publish.no_draft")));
+      } else {
+        reviewBox.append(h("div", { class: "alert alert-danger" }, store.text("publish.review_failed",
+          { message: failure.message ? failure.message : String(failure) })));
       }
-      renderReview();
-    })();
-    return loading;
+      renderButtons();
+      return;
+    }
+    renderReview();
   }
 
   function section(title, testid, ...children) {
