@@ -271,7 +271,7 @@ class Differ:
                 self.add(N_("renamed form %(old)s → %(new)s"), "renamed", form.name,
                          old=f"{before.title} ({before.name})", new=f"{form.title} ({form.name})")
             if before is None:
-                self.add(N_("added form %(form)s (%(count)s fields)"), "added", form.name,
+                self.add(N_("added form %(form)s (fields: %(count)s)"), "added", form.name,
                          form=form.title, count=len(form.fields))
                 continue
             matched.add(before.name)
@@ -507,7 +507,7 @@ class Differ:
             return
         if before is None:
             assert after is not None
-            self.add(N_("%(form)s: added a workflow with %(count)s stages"), "added", new.name, form=f,
+            self.add(N_("%(form)s: added a workflow (stages: %(count)s)"), "added", new.name, form=f,
                      count=len(after.stages))
             return
         if after is None:
@@ -593,7 +593,7 @@ class Differ:
             return
         if old.approval is None:
             assert new.approval is not None
-            self.add(N_("%(form)s: stage %(stage)s: added an approval with %(count)s steps"), "added",
+            self.add(N_("%(form)s: stage %(stage)s: added an approval (steps: %(count)s)"), "added",
                      new_form.name, **common, count=len(new.approval.steps))
             for step in new.approval.steps:
                 self.step_added(new_form, f, new, step)

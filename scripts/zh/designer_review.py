@@ -63,7 +63,7 @@ ZH = {
     "added role %(role)s": "新增角色 %(role)s",
     "removed role %(role)s": "删除角色 %(role)s",
     "role %(old)s is now called %(new)s": "角色 %(old)s 改名为 %(new)s",
-    "added form %(form)s (%(count)s fields)": "新增表单 %(form)s（%(count)s 个字段）",
+    "added form %(form)s (fields: %(count)s)": "新增表单 %(form)s（%(count)s 个字段）",
     "removed form %(form)s": "删除表单 %(form)s",
     "renamed form %(old)s → %(new)s": "表单改名 %(old)s → %(new)s",
     "form %(old)s is now called %(new)s": "表单 %(old)s 的标题改为 %(new)s",
@@ -115,7 +115,7 @@ ZH = {
     "%(form)s: removed reminder %(item)s": "%(form)s：删除提醒 %(item)s",
     "%(form)s: reminder %(reminder)s: %(setting)s %(old)s → %(new)s": "%(form)s：提醒 %(reminder)s 的%(setting)s %(old)s → %(new)s",
     # workflow
-    "%(form)s: added a workflow with %(count)s stages": "%(form)s：新增流程（%(count)s 个阶段）",
+    "%(form)s: added a workflow (stages: %(count)s)": "%(form)s：新增流程（%(count)s 个阶段）",
     "%(form)s: removed the workflow": "%(form)s：删除流程",
     "%(form)s: new records start in %(new)s (was %(old)s)": "%(form)s：新记录的起始阶段改为 %(new)s（原为 %(old)s）",
     "%(form)s: added stage %(stage)s": "%(form)s：新增阶段 %(stage)s",
@@ -131,7 +131,7 @@ ZH = {
     "%(form)s: stage %(stage)s: escalation removed": "%(form)s：阶段 %(stage)s 取消超时升级",
     "%(form)s: stage %(stage)s: when overdue, notify %(notify)s, then %(then)s":
         "%(form)s：阶段 %(stage)s 超时后通知 %(notify)s，然后 %(then)s",
-    "%(form)s: stage %(stage)s: added an approval with %(count)s steps": "%(form)s：阶段 %(stage)s 新增审批（%(count)s 步）",
+    "%(form)s: stage %(stage)s: added an approval (steps: %(count)s)": "%(form)s：阶段 %(stage)s 新增审批（%(count)s 步）",
     "%(form)s: stage %(stage)s: removed the approval": "%(form)s：阶段 %(stage)s 取消审批",
     "%(form)s: stage %(stage)s: when approved go to %(old)s → %(new)s": "%(form)s：阶段 %(stage)s 审批通过后进入 %(old)s → %(new)s",
     "%(form)s: stage %(stage)s: when rejected go to %(old)s → %(new)s": "%(form)s：阶段 %(stage)s 审批驳回后进入 %(old)s → %(new)s",

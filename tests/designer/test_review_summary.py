@@ -90,7 +90,7 @@ CASES = [
     (lambda d: client_form(d)["workflow"]["transitions"].append(
         {"name": "reopen", "title": "重开", "from": "making", "to": "new"}),
      "客户：新增流转 重开（生产中 → 新建）", "客户: added transition 重开 (生产中 → 新建)"),
-    (step, "客户：阶段 生产中 新增审批（1 步）", "客户: stage 生产中: added an approval with 1 steps"),
+    (step, "客户：阶段 生产中 新增审批（1 步）", "客户: stage 生产中: added an approval (steps: 1)"),
     (step, "客户：阶段 生产中 新增审批步骤 总经理审批：当 level == 'A' → 经理（任一审批人通过（或签））",
      "客户: stage 生产中: added approval step 总经理审批 when level == 'A' → 经理 (any one approver (或签))"),
     (lambda d: client_form(d)["workflow"]["stages"][1].update(due="2d"), "客户：阶段 生产中 的处理时限 （无） → 2 天",
