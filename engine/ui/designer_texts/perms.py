@@ -52,6 +52,9 @@ TEXTS: dict[str, Any] = {
     "perms.rule.presets": lazy("Ready-made:"),
     "perms.preset.mine_or_nobody": lazy("{owner} is me or empty (shared pool)"),
     "perms.preset.mine": lazy("{owner} is me"),
+    "perms.system.id": lazy("Record number (id)"),
+    "perms.system.stage": lazy("Stage (stage)"),
+    "perms.system.version": lazy("Version (version)"),
     # undo labels of permission edits
     "perms.label.create_on": lazy("{role} may create {form}"),
     "perms.label.create_off": lazy("{role} may not create {form}"),

@@ -30,11 +30,26 @@ export function kindOf(type) {
 
 const SYSTEM_KINDS = { id: "integer", version: "integer", created_at: "datetime", updated_at: "datetime" };
 
-function builderFields(form) {
-  return conditionFields(form).map((f) => ({
-    name: f.name, label: f.system ? f.name : `${f.label} (${f.name})`,
+/** A select's options, or the workflow's stages for `stage`, as [{value, label}] (null: type a value). */
+function optionsOf(form, f) {
+  if (f.system && f.name === "stage") {
+    const stages = form.workflow && Array.isArray(form.workflow.stages) ? form.workflow.stages : [];
+    const list = stages.filter((s) => s && typeof s.name === "string").map((s) => ({ value: s.name, label: s.title || s.name }));
+    return list.length ? list : null;
+  }
+  if (!Array.isArray(f.options)) return null;
+  return f.options.map((o) => (o && typeof o === "object" ? { value: o.value, label: o.label || o.value } : { value: o, label: String(o) }))
+    .filter((o) => typeof o.value === "string");
+}
+
+const SYSTEM_LABELS = { id: "perms.system.id", stage: "perms.system.stage", version: "perms.system.version",
+  created_by: "reminders.system.created_by", created_at: "reminders.system.created_at", updated_at: "reminders.system.updated_at" };
+
+function builderFields(store, form) {
+  return conditionFields(form).filter((f) => form.workflow || f.name !== "stage").map((f) => ({
+    name: f.name, label: f.system ? (SYSTEM_LABELS[f.name] ? t(store, SYSTEM_LABELS[f.name]) : f.name) : `${f.label} (${f.name})`,
     kind: f.system ? (SYSTEM_KINDS[f.name] || "text") : kindOf(f.type),
-    options: Array.isArray(f.options) ? f.options.filter((o) => o && typeof o === "object").map((o) => ({ value: o.value, label: o.label || o.value })) : null,
+    options: optionsOf(form, f),
   }));
 }
 
@@ -61,7 +76,7 @@ export function conditionBox({ store, form, value = "", onApply, presets = [], k
     } : null;
     try {
       box.append(h("div", { class: "form-label small mb-1" }, title),
-        conditions.conditionEditor({ value, fields: builderFields(form), text: (k, p) => store.text(k, p), onChange: apply, check, testid }));
+        conditions.conditionEditor({ value, fields: builderFields(store, form), text: (k, p) => store.text(k, p), onChange: apply, check, testid }));
     } catch (error) {
       console.error(error);
     }
