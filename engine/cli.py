@@ -602,10 +602,12 @@ def users_add(name: str, password: str, roles: str, manager: str | None, email: 
         channel_addresses[channel.strip()] = address
 
     def run(session, settings):
-        try:
-            known = set(load_directory(settings["ENGINE_CONFIG_DIR"]).roles)
-        except DefinitionError:
-            known = None
+        known = _live_roles(session)
+        if known is None:
+            try:
+                known = set(load_directory(settings["ENGINE_CONFIG_DIR"]).roles)
+            except DefinitionError:
+                known = None
         unknown = sorted(role_set - known) if known is not None else []
         if unknown:
             _fail(f"unknown role(s): {', '.join(unknown)}; known: {', '.join(sorted(known or ()))}")
@@ -616,6 +618,29 @@ def users_add(name: str, password: str, roles: str, manager: str | None, email: 
 
     user = _with_session(run)
     click.echo(f"created user {user.name} ({', '.join(sorted(user.roles)) or 'no roles'})")
+
+
+def _live_roles(session) -> set[str] | None:
+    """The roles of the live definitions (which may have changed in the designer); None before
+    `engine init`."""
+    from sqlalchemy import select
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from engine.definitions import load_sources
+    from engine.store.system import definition_state, definition_versions
+
+    try:
+        with session.begin_nested():
+            texts = session.execute(select(definition_versions.c.sources).join(
+                definition_state, definition_state.c.version_id == definition_versions.c.id)).scalar()
+    except SQLAlchemyError:
+        return None
+    if not texts:
+        return None
+    try:
+        return set(load_sources(texts).roles)
+    except DefinitionError:
+        return None
 
 
 @users.command("token")

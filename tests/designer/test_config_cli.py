@@ -68,3 +68,19 @@ def test_export_elsewhere_and_refused_imports(engine_cli, env, tmp_path):
     assert len(listed(engine_cli, env, tmp_path)) == 1
     missing = engine_cli(env, "config", "restore", "9999", check=False, cwd=tmp_path)
     assert missing.returncode == 1 and "9999" in missing.stderr
+
+
+def test_users_add_knows_the_roles_of_the_live_set(engine_cli, env, tmp_path):
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    other = tmp_path / "other"
+    shutil.copytree(SHIPPED, other)
+    doc = json.loads((other / "crm.json").read_text(encoding="utf-8"))
+    doc["roles"].append({"name": "auditor", "title": "审计"})
+    (other / "crm.json").write_text(canonical(doc), encoding="utf-8")
+    engine_cli(env, "config", "import", str(other), cwd=tmp_path)  # the config dir does not have the role
+    added = engine_cli(env, "users", "add", "audrey", "--password", "audrey-password", "--roles", "auditor",
+                       cwd=tmp_path)
+    assert "auditor" in added.stdout
+    unknown = engine_cli(env, "users", "add", "x1", "--password", "x1-password-1", "--roles", "nobody",
+                         check=False, cwd=tmp_path)
+    assert unknown.returncode == 1 and "auditor" in unknown.stderr
