@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 import {
-  accessOf, addRole, allRoles, applyEdit, cellOf, cellPointer, hideOptions, matrix, removeRole, renameRole,
+  accessOf, addRole, allRoles, applyEdit, cellAt, cellOf, cellPointer, hideOptions, matrix, removeRole, renameRole,
   roleNameProblem, roleUses, setAccess, setCreate, setHidden, setHiddenList, setRoleTitle,
 } from "../../../engine/ui/static/js/designer/perms-model.js";
 import { setKey } from "../../../engine/ui/static/js/designer/perms-keys.js";
@@ -267,4 +267,15 @@ test("setKey places a new key by the documented order and keeps object identity"
   assert.deepEqual(Object.keys(obj), ["a", "b", "c", "d", "z"]);
   setKey(obj, "b", 7, ["a", "b"]);
   assert.deepEqual(Object.entries(obj)[1], ["b", 7]);
+});
+
+test("a problem's pointer finds its cell", () => {
+  assert.deepEqual(cellAt("/forms/2/permissions/sales/read/where"), { index: 2, role: "sales", action: "read" });
+  assert.deepEqual(cellAt("/forms/0/permissions/warehouse/hide"), { index: 0, role: "warehouse", action: "hide" });
+  assert.deepEqual(cellAt("/forms/0/permissions/ghost"), { index: 0, role: "ghost", action: "read" });
+  assert.deepEqual(cellAt("/forms/1/permissions/a~1b/create"), { index: 1, role: "a/b", action: "create" });
+  assert.equal(cellAt("/roles/3/name"), "roles");
+  assert.equal(cellAt("/forms/0/permissions"), null);
+  assert.equal(cellAt("/forms/0/fields/1"), null);
+  assert.equal(cellAt(""), null);
 });

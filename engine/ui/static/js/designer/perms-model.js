@@ -206,6 +206,17 @@ export function cellPointer(formPointer, role, action = "") {
   return `${formPointer}/permissions/${token(role)}${action ? `/${action}` : ""}`;
 }
 
+/** The cell a JSON pointer of a file is about: {index (of the form), role, action ("create" | "read" |
+ *  "update" | "delete" | "hide"; "read" for the role's entry itself)}, "roles" for /roles/..., or null. */
+export function cellAt(pointer) {
+  if (/^\/roles(\/|$)/.test(pointer || "")) return "roles";
+  const m = /^\/forms\/(\d+)\/permissions\/([^/]+)(?:\/([^/]+))?/.exec(pointer || "");
+  if (!m) return null;
+  const role = m[2].replace(/~1/g, "/").replace(/~0/g, "~");
+  const action = ["create", "read", "update", "delete", "hide"].includes(m[3]) ? m[3] : "read";
+  return { index: Number(m[1]), role, action };
+}
+
 /** What a field path may be hidden: [{path, name, label, column?, table?}] — every field and every
  *  column of a table field (`table.column`), except the title field (which cannot be hidden). */
 export function hideOptions(form) {

@@ -11,7 +11,7 @@ import { h, clear } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
 import { rolesPanel } from "./perms-roles.js";
 import { rerender, t, useStylesheet } from "./perms-dom.js";
-import { cellOf, cellPointer, hideOptions, matrix, setAccess, setCreate, setHidden } from "./perms-model.js";
+import { cellAt, cellOf, cellPointer, hideOptions, matrix, setAccess, setCreate, setHidden } from "./perms-model.js";
 
 const COLUMNS = ["create", "read", "update", "delete", "hide"];
 
@@ -40,14 +40,10 @@ export function mount(element, store) {
 
 /** {form, role, action} for a problem pointer in this tab, "roles" for /roles/..., or null. */
 function cellFromPointer(store, file, pointer) {
-  if (/^\/roles(\/|$)/.test(pointer)) return "roles";
-  const m = /^\/forms\/(\d+)\/permissions(?:\/([^/]+)(?:\/([^/]+))?)?/.exec(pointer || "");
-  if (!m) return null;
-  const entry = store.forms().find((f) => f.file === file && f.index === Number(m[1]));
-  if (!entry || !m[2]) return null;
-  const role = m[2].replace(/~1/g, "/").replace(/~0/g, "~");
-  const action = COLUMNS.includes(m[3]) ? m[3] : "read";
-  return { form: entry.form.name, role, action };
+  const hit = cellAt(pointer);
+  if (hit === null || hit === "roles") return hit;
+  const entry = store.forms().find((f) => f.file === file && f.index === hit.index);
+  return entry ? { form: entry.form.name, role: hit.role, action: hit.action } : null;
 }
 
 const sameCell = (a, b) => a && b && a.form === b.form && a.role === b.role && a.action === b.action;
