@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from engine.errors import BadRequest
 from engine.services import designer as service
 from engine.web import engine_state
+from engine.web.limits import accepts_body
 
 from . import bp, json_body
 
@@ -52,7 +53,12 @@ def designer_state():
     return jsonify(service.designer_state(_db(), _user(), _locale()))
 
 
+#: A draft or a check carries every module file of the set (each up to 2 MB).
+DRAFT_MAX_BODY = 16 * 1024 * 1024
+
+
 @bp.put("/admin/designer/draft")
+@accepts_body(DRAFT_MAX_BODY)
 def save_draft():
     """Admins: save the caller's draft `{"base_signature", "sources": {file: document}}` (the live set is not
     touched); answers its `problems` ({file, pointer, message}, in the caller's language) and `updated_at`.
@@ -69,6 +75,7 @@ def discard_draft():
 
 
 @bp.post("/admin/designer/check")
+@accepts_body(DRAFT_MAX_BODY)
 def check_sources():
     """Admins: the problems of `{"sources": {file: document}}` (the checks of `engine validate`), nothing
     saved."""

@@ -76,8 +76,9 @@ def refuse_unstorable_page_text() -> None:
 
 
 def accepts_body(limit: int):
-    """Mark a page view that takes a bigger form body than ENGINE_MAX_FORM_BODY (the
-    definition editor posts whole module files)."""
+    """Mark a view that takes a bigger body than ENGINE_MAX_FORM_BODY (a page form) or
+    ENGINE_MAX_JSON_BODY (JSON): the definition editor and the designer's draft carry whole
+    module files."""
     def mark(view):
         view.max_body = limit
         return view
@@ -91,10 +92,14 @@ class EngineRequest(Request):
     ENGINE_MAX_JSON_BODY; any other page post (a form) at ENGINE_MAX_FORM_BODY, unless its
     view says otherwise (`accepts_body`)."""
 
+    def _view_limit(self) -> int | None:
+        """The view's own limit (`accepts_body`), if it has one."""
+        view = current_app.view_functions.get(self.endpoint or "") if self.url_rule is not None else None
+        return getattr(view, "max_body", None)
+
     def _form_limit(self) -> int:
         """A page form's limit: its view's own (`accepts_body`), else ENGINE_MAX_FORM_BODY."""
-        view = current_app.view_functions.get(self.endpoint or "") if self.url_rule is not None else None
-        return getattr(view, "max_body", None) or current_app.config["ENGINE"]["ENGINE_MAX_FORM_BODY"]
+        return self._view_limit() or current_app.config["ENGINE"]["ENGINE_MAX_FORM_BODY"]
 
     @property
     def max_content_length(self) -> int | None:
@@ -105,7 +110,7 @@ class EngineRequest(Request):
         if self.mimetype == "multipart/form-data":
             return current_app.config["MAX_CONTENT_LENGTH"]
         if self.is_json or self.path.startswith("/api/"):
-            return current_app.config["ENGINE"]["ENGINE_MAX_JSON_BODY"]
+            return self._view_limit() or current_app.config["ENGINE"]["ENGINE_MAX_JSON_BODY"]
         return self._form_limit()
 
     @max_content_length.setter

@@ -106,3 +106,14 @@ def test_only_admins(designer):
     assert walt.get("/api/admin/designer/versions/1").status_code == 403
     assert walt.get("/api/admin/designer/diff?from=1&to=1").status_code == 403
     assert walt.post("/api/admin/designer/versions/1/restore", json={}).status_code == 403
+
+
+def test_a_draft_larger_than_the_usual_json_limit_is_taken(designer):
+    state = live_state(designer.ada)
+    sources = state["files"]
+    sources["notes.json"]["forms"][0]["fields"][1]["help"] = "长" * 600_000  # ~1.8 MB as UTF-8
+    response = put(designer.ada, {"base_signature": state["live"]["signature"], "sources": sources})
+    assert response.status_code == 200, response.status_code
+    assert live_state(designer.ada)["draft"]["sources"] == sources
+    too_big = designer.ada.post("/api/forms/note/records", json={"fields": {"title": "长" * 600_000}})
+    assert too_big.status_code == 413  # other endpoints keep ENGINE_MAX_JSON_BODY
