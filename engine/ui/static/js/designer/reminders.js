@@ -46,7 +46,7 @@ function offsetText(store, offset, dateLabel) {
   const o = parseOffset(offset);
   if (!o) return t(store, "reminders.offset_raw", { offset: String(offset), date: dateLabel });
   if (o.amount === 0) return t(store, "reminders.at_date", { date: dateLabel });
-  const unit = t(store, `reminders.unit.${o.unit}`);
+  const unit = t(store, o.amount === 1 ? `reminders.unit1.${o.unit}` : `reminders.unit.${o.unit}`);
   return t(store, o.before ? "reminders.before_date" : "reminders.after_date", { amount: o.amount, unit, date: dateLabel });
 }
 
