@@ -49,6 +49,10 @@ export class Dragger {
     }, true);
   }
 
+  busy() {
+    return Boolean(this.state && this.state.dragging);
+  }
+
   source(el, payload, { touchHandle = null } = {}) {
     el.classList.add("dz-drag-source");
     el.addEventListener("pointerdown", (event) => {

@@ -248,14 +248,26 @@ export function mount(element, store) {
     restore(key, focus);
   }
 
+  // Renders wait for the end of a drag (the dragged card must stay in the page) and happen once per
+  // turn of the event loop; problems that did not change do not render again.
   let queued = false;
+  let shownProblems = JSON.stringify(store.problems);
   const later = () => {
     if (queued) { return; }
     queued = true;
-    setTimeout(() => { queued = false; render(); }, 0);
+    setTimeout(function attempt() {
+      if (dragger.busy()) { setTimeout(attempt, 50); return; }
+      queued = false;
+      render();
+    }, 0);
   };
   store.on("change", later);
-  store.on("problems", later);
+  store.on("problems", (problems) => {
+    const now = JSON.stringify(problems);
+    if (now === shownProblems) { return; }
+    shownProblems = now;
+    later();
+  });
   store.on("select", ({ file, pointer, tab }) => {
     if (tab !== "form") { return; }
     const path = parse(pointer || "");
