@@ -105,6 +105,28 @@ def test_admin_adds_a_general_manager_step_over_100000_and_a_time_limit(open_pag
         assert canonical(draft["sources"][file]) == canonical(expected[file]), file
     assert state["files"] == start["files"]  # the definitions in use are untouched
 
+    # connect by dragging a stage's handle onto another stage, then undo it
+    page.click("[data-testid=flow-fit]")
+    for _ in range(4):
+        page.click("[data-testid=flow-zoom-out]")  # the whole order flow in view
+    target = page.locator("[data-testid=flow-node-done] .dz-flow-node-box")
+    page.locator("[data-testid=flow-diagram]").scroll_into_view_if_needed()
+    handle = page.locator("[data-testid=flow-handle-shipped] .dz-flow-handle-dot").bounding_box()
+    goal = target.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + goal["height"] / 2, steps=8)
+    page.mouse.up()
+    transition = page.locator("[data-testid=flow-transition-panel]")
+    expect(transition).to_have_attribute("data-transition", "transition_1")
+    expect(transition.locator("[data-testid=flow-from-shipped]")).to_be_checked()
+    expect(transition.locator("[data-testid=flow-to]")).to_have_value("done")
+    page.click("[data-testid=designer-undo]")
+    expect(page.locator("[data-testid^=flow-edge-]", has_text="转到完成")).to_have_count(0)
+    expect(page.locator("#designer-status")).to_have_attribute("data-state", "saved")
+    state = page.request.get(f"{live}/api/admin/designer").json()
+    assert canonical(state["draft"]["sources"][order_file]) == canonical(expected[order_file])
+
     page.locator("[data-testid=flow-node-review] .dz-flow-node-box").click()
     expect(panel.locator("[data-step=gm_large]")).to_be_visible()
     # the window as the admin sees it: the new step beside the diagram (which stays in view)
@@ -146,11 +168,14 @@ def test_on_a_tablet_stages_are_added_and_connected_by_touch(chromium, live, log
         expect(transition).to_be_visible()
         transition.locator("[data-testid=flow-roles-sales]").check()
         expect(page.locator("[data-testid^=flow-edge-]", has_text="回访完成")).to_be_visible()
-        for target in page.locator(".dz-flow-panel button, .dz-flow-toolbar button").all():
-            if target.is_visible():
-                box = target.bounding_box()
-                assert box and box["height"] >= 43, target.inner_text()
         expect(page.locator("#designer-status")).to_have_attribute("data-state", "saved")
+        small = page.evaluate("""() => [...document.querySelectorAll(
+            '.dz-flow-panel button, .dz-flow-panel select, .dz-flow-panel input:not([type=checkbox]), ' +
+            '.dz-flow-panel .form-check, .dz-flow-toolbar button')]
+          .filter((el) => el.offsetParent !== null)
+          .map((el) => [el.textContent.trim() || el.dataset.testid || el.type, el.getBoundingClientRect().height])
+          .filter(([, height]) => height < 43.5)""")
+        assert small == []  # every target is big enough for a finger (a checkbox: its whole row)
         draft = page.request.get(f"{live}/api/admin/designer").json()["draft"]
         wf = next(f for doc in draft["sources"].values() for f in doc.get("forms", [])
                   if f["name"] == "after_sales")["workflow"]
