@@ -1,6 +1,8 @@
 // perms-dom.js: DOM helpers shared by the 权限 (perms.js) and 提醒 (reminders.js) tabs.
 //   rerender(element, render)   re-renders keeping the focused control (by its data-key), its caret and
 //                               any text typed into it that was not committed yet
+//   whenIdle(element, draw)     draw now, or (while a text box without data-key, e.g. the condition
+//                               builder's, has the focus) when it is left, so typing is never wiped
 //   useStylesheet()             links css/designer-perms.css once (the tabs' own styles)
 //   conditionFields(form)       the names a condition may use: fields, table columns, system attributes
 //   t(store, key, params)       store.text with the key itself as the last resort
@@ -41,6 +43,16 @@ export function rerender(element, render) {
   if (saved.start !== undefined && saved.start !== null) {
     try { again.setSelectionRange(saved.start, saved.end); } catch { /* not a text input */ }
   }
+}
+
+/** Draw now unless the user is typing in a box rerender cannot keep (no data-key): then on leaving it. */
+export function whenIdle(element, draw) {
+  const active = document.activeElement;
+  if (active && element.contains(active) && /^(INPUT|TEXTAREA)$/.test(active.tagName) && !(active.dataset && active.dataset.key)) {
+    active.addEventListener("blur", () => setTimeout(draw, 0), { once: true });
+    return;
+  }
+  draw();
 }
 
 /** [{name, label, type}] a condition over the form may name. */

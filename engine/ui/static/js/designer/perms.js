@@ -10,7 +10,7 @@
 import { h, clear } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
 import { rolesPanel } from "./perms-roles.js";
-import { rerender, t, useStylesheet } from "./perms-dom.js";
+import { rerender, t, useStylesheet, whenIdle } from "./perms-dom.js";
 import { cellAt, cellOf, cellPointer, hideOptions, matrix, setAccess, setCreate, setHidden } from "./perms-model.js";
 
 const COLUMNS = ["create", "read", "update", "delete", "hide"];
@@ -22,7 +22,7 @@ export function mount(element, store) {
   clear(element).append(root);
   const draw = () => rerender(root, () => render(root, store, state, draw));
   store.on("change", draw);
-  store.on("problems", draw);
+  store.on("problems", () => whenIdle(root, draw));  // problems arrive while one may be typing
   store.on("select", ({ file, pointer, tab }) => {
     if (tab !== "perms") return;
     const hit = cellFromPointer(store, file, pointer);

@@ -6,7 +6,7 @@
 
 import { h, clear } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
-import { rerender, t, useStylesheet } from "./perms-dom.js";
+import { rerender, t, useStylesheet, whenIdle } from "./perms-dom.js";
 import { allRoles } from "./perms-model.js";
 import {
   IDENTIFIER, RECIPIENT_KINDS, UNITS, addReminder, dateFieldOptions, draftReminder, formAt, insertPlaceholder,
@@ -21,7 +21,7 @@ export function mount(element, store) {
   clear(element).append(root);
   const draw = () => rerender(root, () => render(root, store, state, draw));
   store.on("change", draw);
-  store.on("problems", draw);
+  store.on("problems", () => whenIdle(root, draw));  // problems arrive while one may be typing
   store.on("select", ({ file, pointer, tab }) => {
     if (tab !== "reminders") return;
     const m = /^\/forms\/(\d+)\/reminders(?:\/(\d+))?/.exec(pointer || "");
