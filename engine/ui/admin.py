@@ -237,8 +237,10 @@ def edit_definition(name: str):
         if not problems:
             flash(_("Saved and in use."), "success")
             return redirect(url_for("admin.definitions"))
+    from .designer_texts.publish import editor_page
+
     return render_template("admin/definition_edit.html", name=name, text=text, problems=problems,
-                           base_signature=signature), (422 if problems else 200)
+                           base_signature=signature, editor=editor_page(name)), (422 if problems else 200)
 
 
 @bp.get("/definitions/versions/<id:version_id>")

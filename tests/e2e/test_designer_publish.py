@@ -62,7 +62,7 @@ def add_field_in_json(page, name: str, label: str, shoot=None) -> None:
     expect(popup.locator("li", has_text=re.compile(r"^type"))).to_be_visible()
     if shoot:
         shoot(page, "designer-json")
-    take_completion(page)               # "type": 
+    take_completion(page)               # "type" and its colon
     page.keyboard.type('"tex')
     expect(popup.locator("li[aria-selected=true]")).to_contain_text("text")
     take_completion(page)               # "text"
@@ -200,3 +200,32 @@ def test_two_admins_the_second_publish_shows_the_first_and_does_not_overwrite(op
     assert crm["title"] == "客户管理系统"
     assert crm["forms"][0]["fields"][0]["name"] == "wechat"
     assert a.js_errors == [] and b.js_errors == []
+
+
+def test_the_definition_editor_page_uses_the_same_editor(open_page, live):
+    """/admin/definitions/<file>/edit: CodeMirror with completion; the form posts its text as before and the
+    problems of a refused save are marked in the text at their pointers."""
+    admin = open_page("admin")
+    admin.goto(f"{live}/admin/definitions/crm.json/edit")
+    editor = admin.locator("[data-testid=json-editor]")
+    expect(editor.locator(".cm-lineNumbers")).to_be_visible()
+    expect(admin.locator("textarea[name=text]")).to_be_hidden()
+    cursor_after(admin, '"owner_field": "owner",')
+    admin.keyboard.press("Enter")
+    admin.keyboard.type('"desc')
+    expect(admin.locator(".cm-tooltip-autocomplete li", has_text="description")).to_be_visible()
+    take_completion(admin)
+    admin.keyboard.type('"客户资料",')
+    cursor_after(admin, '"label": "客户名称",')
+    admin.keyboard.press("Enter")
+    admin.keyboard.type('"lable": "x",')
+    text = admin.locator("textarea[name=text]").input_value()
+    assert '"description": "客户资料",' in text and '"lable": "x",' in text
+    admin.click("[data-testid=save-definition]")
+    expect(admin.locator("[data-testid=edit-problems] li").first).to_be_visible()
+    # the refused text is back in the editor, the first problem in view and marked at its pointer (the field)
+    expect(editor.locator(".cm-lintRange-error").first).to_be_visible()
+    expect(editor.locator(".cm-lint-marker-error").first).to_be_visible()
+    expect(editor.locator(".cm-activeLine")).to_have_text(re.compile(r"^\s*\{$"))
+    expect(editor.locator(".cm-line", has_text='"lable": "x",')).to_be_visible()
+    assert admin.js_errors == []

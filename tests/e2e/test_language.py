@@ -83,12 +83,16 @@ def test_a_chinese_user_meets_no_english(create_customer, open_page, live):
     doc["forms"][0]["title_field"] = "nickname"
     doc["forms"][0]["fields"][0]["lable"] = "客户"
     doc["forms"][0]["list"]["order_by"] = "-rank"
-    admin.locator("textarea[name=text]").fill(json.dumps(doc, ensure_ascii=False))
+    admin.locator("[data-testid=json-editor]").evaluate(  # the textarea is shown as the CodeMirror editor
+        "(host, text) => { const v = host.dzJsonEditor.view;"
+        " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: text}}); }",
+        json.dumps(doc, ensure_ascii=False))
     admin.click("[data-testid=save-definition]")
     problems = admin.locator("[data-testid=edit-problems] li")
     expect(problems.first).to_be_visible()
     assert problems.count() >= 1
     for line in problems.all_inner_texts():  # in Chinese, naming keys and values as written
         assert re.search(r"[\u4e00-\u9fff]", line.split(": ", 2)[-1]), line
-    assert_chinese(admin, "configuration editor with a broken file", skip=", [data-testid=edit-problems] li")
+    assert_chinese(admin, "configuration editor with a broken file",
+                   skip=", [data-testid=edit-problems] li, [data-testid=json-editor] .cm-content")
     assert not sales.js_errors and not admin.js_errors

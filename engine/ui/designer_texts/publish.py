@@ -144,3 +144,12 @@ TEXTS: dict[str, Any] = {
     "versions.failed": lazy("The versions could not be loaded: {message}"),
     "versions.diff_title": lazy("From version #{from} to #{to}"),
 }
+
+
+def editor_page(file: str) -> dict[str, Any]:
+    """`#json-editor-data` of the definition editor page: the module schema (for completion), the editor's
+    words in the reader's language and the file's name (problems of other files are not marked in it)."""
+    from engine.definitions.schema import module_schema
+
+    return {"file": file, "schema": module_schema(),
+            "text": {key: str(value) for key, value in TEXTS.items() if key.startswith("json.")}}
