@@ -121,6 +121,14 @@ ZH = {
     "Stage": "阶段",
     "New transition from here": "从这里新建流转",
     "Remove stage": "删除阶段",
+    "The order of the stages is the order of the board's columns.": "阶段的顺序就是看板各列的顺序。",
+    "The order of the transitions is the order of the buttons on a record.": "流转的顺序就是记录页上按钮的顺序。",
+    "move a stage": "移动阶段",
+    "move a transition": "移动流转",
+    "Colour on the board": "看板颜色",
+    "Pick a colour": "选择颜色",
+    "E.g. #1677ff or green; empty: the default.": "例如 #1677ff 或 green；留空为默认颜色。",
+    "change a stage's colour": "修改阶段颜色",
     "Remove the stage {title}? {count} transitions into or only out of it are removed too.":
         "删除阶段“{title}”？同时删除与它相连的 {count} 个流转。",
     "Remove the stage {title}? It is in use: publishing is refused while records are in it. {count} "

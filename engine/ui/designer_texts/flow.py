@@ -130,6 +130,14 @@ TEXTS: dict[str, Any] = {
     "flow.stage_attr": lazy("Stage"),
     "flow.connect_from_here": lazy("New transition from here"),
     "flow.remove_stage": lazy("Remove stage"),
+    "flow.stage_order_help": lazy("The order of the stages is the order of the board's columns."),
+    "flow.transition_order_help": lazy("The order of the transitions is the order of the buttons on a record."),
+    "flow.did_move_stage": lazy("move a stage"),
+    "flow.did_move_transition": lazy("move a transition"),
+    "flow.color": lazy("Colour on the board"),
+    "flow.color_pick": lazy("Pick a colour"),
+    "flow.color_help": lazy("E.g. #1677ff or green; empty: the default."),
+    "flow.did_color": lazy("change a stage's colour"),
     "flow.confirm_remove_stage": lazy(
         "Remove the stage {title}? {count} transitions into or only out of it are removed too."
     ),

@@ -13,6 +13,8 @@
  *   setEscalateKey, setRecipients-style list helpers (recipientKind, recipientOf)
  */
 
+import { parseExpression, printExpression } from "./expr-parse.js";
+
 export const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
 
 /* The reference's key order for each object the flow designer writes into. */
@@ -242,7 +244,8 @@ export function liveNameOf(stage, liveStages) {
 }
 
 /* Renames stage #index to newName and every reference to it in the form (initial, transitions'
- * from/to, approval outcomes). A stage that exists in the live set gets `renamed_from` = its
+ * from/to, approval outcomes, and `stage == 'old'` in the form's conditions: transition
+ * `condition`, step and reminder `when`, permission and chart `where`, `visible_if`). A stage that exists in the live set gets `renamed_from` = its
  * live name so its records keep their stage; renaming it back restores what the live set had.
  * Returns false (no change) if newName is not an identifier or is taken. */
 export function renameStage(form, index, newName, liveStages = []) {
@@ -266,7 +269,66 @@ export function renameStage(form, index, newName, liveStages = []) {
   return true;
 }
 
+/* Keys whose string value is a condition over the record (where `stage == 'x'` may appear). */
+const CONDITION_KEYS = new Set(["condition", "when", "where", "visible_if"]);
+
+function renamesStage(node, old, name) {
+  let hit = false;
+  const visit = (n) => {
+    if (!n || typeof n !== "object") return;
+    if (n.t === "cmp" && n.left && n.left.t === "field" && n.left.path.length === 1 && n.left.path[0] === "stage") {
+      const literals = n.right && n.right.t === "list" ? n.right.items : [n.right];
+      for (const lit of literals) {
+        if (lit && lit.t === "lit" && lit.v === old) {
+          lit.v = name;
+          hit = true;
+        }
+      }
+    }
+    for (const value of Object.values(n)) {
+      if (Array.isArray(value)) value.forEach(visit);
+      else if (value && typeof value === "object") visit(value);
+    }
+  };
+  visit(node);
+  return hit;
+}
+
+/* An expression with `stage == 'old'` (also != and in [...]) comparing the record's stage to the
+ * old name, rewritten to the new one; anything else (or text that does not parse) as it was.
+ * Written canonically when the text already was; otherwise only the quoted name is replaced. */
+export function renameStageInExpression(text, old, name) {
+  let ir;
+  try {
+    ir = parseExpression(text);
+  } catch {
+    return text;
+  }
+  const canonical = printExpression(ir.root) === text;
+  if (!renamesStage(ir.root, old, name)) return text;
+  if (canonical) return printExpression(ir.root);
+  const quoted = new RegExp(`(['"])${old}\\1`, "g");
+  return (text.match(quoted) || []).length === 1 ? text.replace(quoted, `$1${name}$1`) : text;
+}
+
+function renameInConditions(value, old, name) {
+  if (Array.isArray(value)) {
+    value.forEach((item) => renameInConditions(item, old, name));
+    return;
+  }
+  if (!value || typeof value !== "object") return;
+  for (const [key, inner] of Object.entries(value)) {
+    if (CONDITION_KEYS.has(key) && typeof inner === "string") {
+      const next = renameStageInExpression(inner, old, name);
+      if (next !== inner) value[key] = next;
+    } else if (inner && typeof inner === "object") {
+      renameInConditions(inner, old, name);
+    }
+  }
+}
+
 function replaceStageRefs(form, old, name) {
+  renameInConditions(form, old, name);
   const wf = form.workflow;
   if (wf.initial === old) wf.initial = name;
   for (const t of transitionsOf(form)) {
@@ -337,6 +399,23 @@ export function setEditable(form, index, value, fieldOrder = fieldsOf(form).map(
   }
   if (list.length === 0 && !Object.prototype.hasOwnProperty.call(stage, "editable")) return;
   putKey(stage, "editable", list, ORDER.stage);
+}
+
+/* Moves stage #index up (delta -1) or down (+1): the order of the board's columns. */
+export function moveStage(form, index, delta) {
+  moveItem(stagesOf(form), index, delta);
+}
+
+/* Moves transition #index up or down: the order of the record page's buttons. */
+export function moveTransition(form, index, delta) {
+  moveItem(transitionsOf(form), index, delta);
+}
+
+function moveItem(list, index, delta) {
+  const to = index + delta;
+  if (!list[index] || to < 0 || to >= list.length) return;
+  const [item] = list.splice(index, 1);
+  list.splice(to, 0, item);
 }
 
 /* Makes `name` the initial stage. */
@@ -518,11 +597,7 @@ export function removeStep(form, index, stepIndex) {
 }
 
 export function moveStep(form, index, stepIndex, delta) {
-  const steps = stepsOf(form, index);
-  const to = stepIndex + delta;
-  if (!steps[stepIndex] || to < 0 || to >= steps.length) return;
-  const [step] = steps.splice(stepIndex, 1);
-  steps.splice(to, 0, step);
+  moveItem(stepsOf(form, index), stepIndex, delta);
 }
 
 // -- recipients -------------------------------------------------------------------------
@@ -537,4 +612,35 @@ export function recipientKind(r) {
 
 export function recipientOf(kind, value) {
   return {[kind]: value};
+}
+
+// -- the definition set around the form ---------------------------------------------------
+
+/* The roles of the whole definition set (sources: file -> doc): [{name, title}], first
+ * declaration wins. */
+export function allRoles(sources) {
+  const seen = new Map();
+  for (const doc of Object.values(sources || {})) {
+    for (const r of doc && Array.isArray(doc.roles) ? doc.roles : []) {
+      if (r && typeof r.name === "string" && !seen.has(r.name)) seen.set(r.name, {name: r.name, title: r.title || ""});
+    }
+  }
+  return [...seen.values()];
+}
+
+/* The live (published) stages of a form: liveFiles is file -> doc (or its JSON text); the form is
+ * found by its name or its renamed_from, in its own file first. [] for a form new in the draft. */
+export function liveStagesOf(liveFiles, file, form) {
+  const docs = liveFiles || {};
+  const names = [form.name, form.renamed_from].filter((n) => typeof n === "string");
+  for (const raw of [docs[file], ...Object.values(docs)]) {
+    let doc = raw;
+    if (typeof raw === "string") {
+      try { doc = JSON.parse(raw); } catch { doc = null; }
+    }
+    const forms = doc && Array.isArray(doc.forms) ? doc.forms : [];
+    const live = forms.find((f) => f && names.includes(f.name));
+    if (live) return stagesOf(live);
+  }
+  return [];
 }

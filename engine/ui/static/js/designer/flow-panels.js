@@ -98,7 +98,17 @@ export function stagePanel(ctx, index) {
   // approval
   if (!flags.final || flags.approval) panel.append(approvalSection(ctx, index, stage, fk));
 
+  panel.append(colorField(ctx, index, stage, fk));
+  const count = M.stagesOf(ctx.form).length;
   panel.append(h("div", {class: "d-flex flex-wrap gap-2 mt-3"},
+    h("button", {type: "button", class: "btn btn-sm btn-outline-secondary", "data-fk": `${fk}.up`, disabled: index === 0,
+      "data-testid": "flow-stage-up", title: t("flow.stage_order_help"),
+      onclick: () => { ctx.focus(`stage.${index - 1}.up`); ctx.edit(t("flow.did_move_stage"), (form) => M.moveStage(form, index, -1)); }},
+    `↑ ${t("flow.move_up")}`),
+    h("button", {type: "button", class: "btn btn-sm btn-outline-secondary", "data-fk": `${fk}.down`,
+      disabled: index === count - 1, "data-testid": "flow-stage-down", title: t("flow.stage_order_help"),
+      onclick: () => { ctx.focus(`stage.${index + 1}.down`); ctx.edit(t("flow.did_move_stage"), (form) => M.moveStage(form, index, 1)); }},
+    `↓ ${t("flow.move_down")}`),
     h("button", {type: "button", class: "btn btn-sm btn-outline-primary", "data-fk": `${fk}.connect`,
       "data-testid": "flow-stage-connect", disabled: flags.final,
       onclick: () => ctx.newTransition(stage.name)}, t("flow.connect_from_here")),
@@ -113,6 +123,19 @@ export function stagePanel(ctx, index) {
         ctx.select(null);
       }}, t("flow.remove_stage"))));
   return panel;
+}
+
+function colorField(ctx, index, stage, fk) {
+  const {t} = ctx;
+  const value = typeof stage.color === "string" ? stage.color : "";
+  const commit = (v) => ctx.edit(t("flow.did_color"), (form) => M.setStageKey(form, index, "color", v));
+  const picker = h("input", {type: "color", class: "form-control form-control-color form-control-sm", "data-fk": `${fk}.color.pick`,
+    value: /^#[0-9a-fA-F]{6}$/.test(value) ? value : "#1677ff", "aria-label": t("flow.color_pick"), title: t("flow.color_pick")});
+  picker.addEventListener("change", () => commit(picker.value));
+  const text = textInput({fk: `${fk}.color`, value, mono: true, testid: "flow-stage-color", placeholder: "#1677ff",
+    ariaLabel: t("flow.color"), onCommit: commit});
+  return field({label: t("flow.color"), help: t("flow.color_help"), id: text.id,
+    input: h("div", {class: "d-flex gap-1 dz-flow-color"}, picker, text)});
 }
 
 function dueSection(ctx, index, stage, fk) {
@@ -307,7 +330,19 @@ export function transitionPanel(ctx, index) {
       targets: settable, t, testid: "flow-set",
       onEdit: (oldKey, key, expr) => ctx.edit(t("flow.did_transition"), (form) => M.setMapEntry(form, index, ["set"], oldKey, key, expr))})}),
     createEditor(ctx, index, tr, fk)));
-  panel.append(h("div", {class: "d-flex mt-3"},
+  const count = M.transitionsOf(ctx.form).length;
+  const move = (delta) => {
+    ctx.keep({kind: "transition", index: index + delta});
+    ctx.focus(`transition.${index + delta}.${delta < 0 ? "up" : "down"}`);
+    ctx.edit(t("flow.did_move_transition"), (form) => M.moveTransition(form, index, delta));
+  };
+  panel.append(h("div", {class: "d-flex flex-wrap gap-2 mt-3"},
+    h("button", {type: "button", class: "btn btn-sm btn-outline-secondary", "data-fk": `${fk}.up`, disabled: index === 0,
+      "data-testid": "flow-transition-up", title: t("flow.transition_order_help"), onclick: () => move(-1)},
+    `↑ ${t("flow.move_up")}`),
+    h("button", {type: "button", class: "btn btn-sm btn-outline-secondary", "data-fk": `${fk}.down`,
+      disabled: index === count - 1, "data-testid": "flow-transition-down", title: t("flow.transition_order_help"),
+      onclick: () => move(1)}, `↓ ${t("flow.move_down")}`),
     h("button", {type: "button", class: "btn btn-sm btn-outline-danger ms-auto", "data-fk": `${fk}.remove`,
       "data-testid": "flow-transition-remove",
       onclick: () => {

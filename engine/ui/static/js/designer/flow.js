@@ -33,31 +33,6 @@ function useStylesheet() {
   return loaded;
 }
 
-/* The roles of the whole definition set: [{name, title}] (first declaration wins). */
-export function allRoles(sources) {
-  const seen = new Map();
-  for (const doc of Object.values(sources || {})) {
-    for (const r of doc && Array.isArray(doc.roles) ? doc.roles : []) {
-      if (r && typeof r.name === "string" && !seen.has(r.name)) seen.set(r.name, {name: r.name, title: r.title || ""});
-    }
-  }
-  return [...seen.values()];
-}
-
-/* The live (published) stages of a form, for renamed_from. */
-export function liveStagesOf(liveFiles, file, form) {
-  const docs = liveFiles || {};
-  const names = [form.name, form.renamed_from].filter((n) => typeof n === "string");
-  const search = [docs[file], ...Object.values(docs)];
-  for (const doc0 of search) {
-    const doc = typeof doc0 === "string" ? safeParse(doc0) : doc0;
-    const forms = doc && Array.isArray(doc.forms) ? doc.forms : [];
-    const live = forms.find((f) => f && names.includes(f.name));
-    if (live) return M.stagesOf(live);
-  }
-  return [];
-}
-
 function safeParse(text) {
   try { return JSON.parse(text); } catch { return null; }
 }
@@ -248,6 +223,7 @@ export function mount(element, store) {
   }
 
   function render() {
+    status.textContent = "";  // a message is about the last action only
     const active = document.activeElement;
     const keepFocus = state.focus || (active && element.contains(active) && active.dataset ? active.dataset.fk : null);
     state.focus = null;
@@ -332,8 +308,8 @@ export function mount(element, store) {
       keep: (s) => { state.selected = s; },
       focus: (fk) => { state.focus = fk; },
       problems: (pointer) => problemsAt(pointer),
-      liveStages: liveStagesOf(live, file, form),
-      roles: allRoles(store.sources),
+      liveStages: M.liveStagesOf(live, file, form),
+      roles: M.allRoles(store.sources),
       forms: store.forms().filter((e) => e.form && typeof e.form.name === "string").map((e) => ({
         name: e.form.name, title: e.form.title || "", fields: fieldsInfo(e.form).fields})),
       newTransition: (from) => { state.selected = {kind: "new", from}; render(); },
