@@ -245,3 +245,22 @@ def test_rebase_keeps_both_sides_and_reports_conflicts(designer):
     assert body["draft"]["base_signature"] == body["live"]["signature"] and body["draft"]["stale"] is False
     assert publish(designer.ada).status_code == 200
     assert field_names(designer.ada) == ["title", "body", "tag", "mood"]
+
+
+def test_review_says_what_the_draft_changes_in_the_callers_language(designer):
+    state = state_of(designer.ada)
+    put_draft(designer.ada, state["live"]["signature"], with_field(state["files"], "wechat", "微信号"))
+    review = designer.ada.get("/api/admin/designer/review?lang=zh_CN").get_json()
+    assert review["problems"] == [] and review["stale"] is False
+    assert review["base_signature"] == review["live_signature"] == state["live"]["signature"]
+    assert any("微信号" in line for line in review["summary"]), review["summary"]
+    assert '"wechat"' in review["diff"]["notes.json"]
+    assert any("微信号" in line for line in review["plan"]["changes"]) and review["plan"]["refusals"] == []
+    english = designer.ada.get("/api/admin/designer/review?lang=en").get_json()
+    assert english["summary"] != review["summary"]
+    bob = designer.admin("bob")
+    put_draft(bob, state["live"]["signature"], with_field(docs(), "mood", "Mood"))
+    assert publish(bob).status_code == 200
+    assert designer.ada.get("/api/admin/designer/review").get_json()["stale"] is True
+    assert designer.ada.delete("/api/admin/designer/draft").status_code == 200
+    assert designer.ada.get("/api/admin/designer/review").status_code == 404
