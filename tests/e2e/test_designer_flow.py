@@ -167,7 +167,16 @@ def test_on_a_tablet_stages_are_added_and_connected_by_touch(chromium, live, log
         transition = page.locator("[data-testid=flow-transition-panel]")
         expect(transition).to_be_visible()
         transition.locator("[data-testid=flow-roles-sales]").check()
-        expect(page.locator("[data-testid^=flow-edge-]", has_text="回访完成")).to_be_visible()
+        edge = page.locator("[data-testid^=flow-edge-]", has_text="回访完成")
+        expect(edge).to_be_visible()
+        # a condition naming no field of the form: the draft's check puts a badge on the arrow
+        transition.locator("[data-testid=flow-condition-mode-text]").tap()
+        transition.locator("[data-testid=flow-condition-text]").fill("satisfaction >= 4")
+        transition.locator("[data-testid=flow-condition-text]").press("Tab")
+        expect(edge.locator("[data-testid=flow-problem-badge] text")).to_have_text("1")
+        expect(transition.locator("[data-testid=flow-panel-problems]")).to_contain_text("satisfaction")
+        transition.locator("[data-testid=flow-condition-remove-0]").tap()  # the builder shows it as a row
+        expect(edge.locator("[data-testid=flow-problem-badge]")).to_have_count(0)
         expect(page.locator("#designer-status")).to_have_attribute("data-state", "saved")
         small = page.evaluate("""() => [...document.querySelectorAll(
             '.dz-flow-panel button, .dz-flow-panel select, .dz-flow-panel input:not([type=checkbox]), ' +
