@@ -92,7 +92,7 @@ def test_json_edit_review_publish_see_it_and_restore(open_page, live, shoot):
     # a syntax error is shown and the draft keeps the last good document
     cursor_after(admin, '"title": "客户管理"')
     admin.keyboard.press("Backspace")   # the comma
-    expect(admin.locator("[data-testid=json-status]")).to_contain_text("第 4 行 JSON 语法错误")
+    expect(admin.locator("[data-testid=json-status]")).to_contain_text("第 4 行 JSON 语法错误：值后面缺少逗号或 }")
     assert draft_fields(admin)[0] == "wechat"
     admin.keyboard.type(",")
     expect(admin.locator("[data-testid=json-status]")).to_have_text("JSON 正确。")

@@ -23,6 +23,17 @@ TEXTS: dict[str, Any] = {
     "json.parse_error": lazy("JSON syntax error on line {line}: {message}. The draft keeps the last correct version."),
     "json.syntax_error": lazy("JSON syntax error: {message}"),
     "json.required": lazy("required"),
+    "json.err_comma_object": lazy("a comma or } is missing after a value"),
+    "json.err_comma_array": lazy("a comma or ] is missing after a list item"),
+    "json.err_colon": lazy("a colon is missing after a key"),
+    "json.err_key": lazy("a key in double quotes is expected here (one comma too many?)"),
+    "json.err_string_end": lazy("a text has no closing quote"),
+    "json.err_control": lazy("a text contains a line break or a tab: write \\n or \\t"),
+    "json.err_escape": lazy("a text has an invalid escape after \\"),
+    "json.err_after": lazy("there is more text after the end of the document"),
+    "json.err_end": lazy("the text ends too early: a } or ] is missing"),
+    "json.err_number": lazy("a number is not written correctly"),
+    "json.err_token": lazy("unexpected characters (texts go in double quotes; true, false and null in lower case)"),
     "json.changed_elsewhere": lazy(
         "This file was changed in another tab while your text here has a syntax error. Your text is "
         "kept."

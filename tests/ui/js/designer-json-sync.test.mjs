@@ -83,3 +83,28 @@ test("parse error positions from both message styles", () => {
   assert.equal(parseErrorPosition("Expected ',' or '}' after property value in JSON at line 3 column 3", text), 13);
   assert.deepEqual(lineColumn(text, 13), { line: 3, column: 3 });
 });
+
+test("JSON.parse's messages are said in the tab's own words, and placed even without a position", () => {
+  const cases = {
+    '{"a": 1 "b": 2}': "json.err_comma_object",
+    '{"a": 1,}': "json.err_key",
+    '{"a" 1}': "json.err_colon",
+    "[1 2]": "json.err_comma_array",
+    '{"a": "x': "json.err_string_end",
+    '{"a": "x\n"}': "json.err_control",
+    '{"a": "\\q"}': "json.err_escape",
+    '{"a": 1} x': "json.err_after",
+    "  ": "json.err_end",
+    '{"a": -}': "json.err_number",
+    '{"a": tru}': "json.err_token",
+  };
+  const { store } = makeStore();
+  const sync = textState(store);
+  for (const [text, key] of Object.entries(cases)) {
+    const answer = sync.edit("crm.json", text, "JSON");
+    assert.equal(answer.error.key, key, text + " → " + answer.error.message);
+  }
+  const unplaced = sync.edit("crm.json", '{\n  "a": tru\n}', "JSON");
+  assert.equal(unplaced.error.line, 2, "the word that is not JSON");
+  assert.equal(parseErrorPosition("Unexpected token 'x', \"x\" is not valid JSON", '{"a": [x]}'), 7);
+});

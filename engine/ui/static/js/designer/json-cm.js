@@ -13,7 +13,7 @@
 import * as CM from "../../vendor/codemirror/codemirror.js";
 import { complete } from "./json-schema-complete.js";
 import { pointerRange, positions } from "./json-scan.js";
-import { canonicalText, parseErrorPosition } from "./json-sync.js";
+import { canonicalText, parseErrorKey, parseErrorPosition } from "./json-sync.js";
 
 export { CM, canonicalText };
 
@@ -45,8 +45,9 @@ function syntaxDiagnostics(view, text) {
     return [];
   } catch (error) {
     const pos = parseErrorPosition(String(error.message), source);
+    const key = parseErrorKey(error.message);
     return [{ from: pos, to: Math.min(pos + 1, source.length), severity: "error", source: "JSON",
-              message: text("json.syntax_error", { message: String(error.message) }) }];
+              message: text("json.syntax_error", { message: key ? text(key) : String(error.message) }) }];
   }
 }
 

@@ -115,8 +115,11 @@ export function mount(element, store) {
     const error = current ? sync.error(current) : null;
     status.className = "small dz-json-status " + (error ? "text-danger" : "text-success");
     if (error) {
-      status.textContent = store.text("json.parse_error", { line: error.line, message: error.message });
+      status.textContent = store.text("json.parse_error", { line: error.line,
+        message: error.key ? store.text(error.key) : error.message });
+      status.title = error.message;
     } else if (current) {
+      status.title = "";
       const count = store.problemsAt(current, "").length;
       status.textContent = count ? store.text("json.problems", { count }) : store.text("json.ok");
       if (count) { status.className = "small dz-json-status text-danger"; }

@@ -13,9 +13,37 @@
 //   sync.takeDraft(file)         drop the admin's text for the draft's document
 //   sync.error(file), sync.conflict(file), sync.matches(file, text) (text stands for the draft's document)
 //   canonicalText(doc), parseErrorPosition(message, text), lineColumn(text, offset)
+//   parseErrorKey(message)       the UI text key that says a JSON.parse error in the reader's words (or null)
+import { tokens } from "./json-scan.js";
 
 export function canonicalText(doc) {
   return JSON.stringify(doc, null, 2) + "\n";
+}
+
+// JSON.parse's messages (English, from the browser) -> the keys of the tab's own words
+const PARSE_ERRORS = [
+  [/after property value/, "json.err_comma_object"],
+  [/after array element/, "json.err_comma_array"],
+  [/':' after property name/, "json.err_colon"],
+  [/double-quoted property name|property name or '\}'/, "json.err_key"],
+  [/Unterminated string/, "json.err_string_end"],
+  [/Bad control character/, "json.err_control"],
+  [/Bad (escaped character|Unicode escape)/, "json.err_escape"],
+  [/non-whitespace character after JSON/, "json.err_after"],
+  [/end of JSON input/, "json.err_end"],
+  [/number|minus sign|Exponent/i, "json.err_number"],
+  [/Unexpected (token|identifier|string)/, "json.err_token"],
+];
+
+export function parseErrorKey(message) {
+  const found = PARSE_ERRORS.find(([pattern]) => pattern.test(String(message)));
+  return found ? found[1] : null;
+}
+
+// The first word that is not JSON (for messages without a position: "Unexpected token 'x', ...").
+function firstBadWord(text) {
+  const bad = tokens(text).find((t) => t.type === "word" && !["true", "false", "null"].includes(t.value));
+  return bad ? bad.from : text.length;
 }
 
 // Where a JSON.parse error is, from its message ("... at position 12" or "line 3 column 5").
@@ -29,7 +57,7 @@ export function parseErrorPosition(message, text) {
     for (let i = 0; i < Number(m[1]) - 1 && i < lines.length; i++) { pos += lines[i].length + 1; }
     return Math.min(pos + Number(m[2]) - 1, text.length);
   }
-  return text.length;
+  return firstBadWord(text);
 }
 
 export function lineColumn(text, offset) {
@@ -44,7 +72,7 @@ function parse(text) {
   } catch (exc) {
     const message = String(exc && exc.message || exc);
     const pos = parseErrorPosition(message, text);
-    return { error: { ...lineColumn(text, pos), offset: pos, message } };
+    return { error: { ...lineColumn(text, pos), offset: pos, message, key: parseErrorKey(message) } };
   }
 }
 
