@@ -65,6 +65,8 @@ def test_admin_adds_a_general_manager_step_over_100000_and_a_time_limit(open_pag
     step.locator("[data-testid=flow-step-name]").fill("gm_large")
     step.locator("[data-testid=flow-step-name]").press("Enter")
     step = panel.locator("[data-step=gm_large]")
+    expect(step.locator("[data-testid=flow-step-approvers-kind]")).to_have_value("manager_of")  # 直属上级 first
+    step.locator("[data-testid=flow-step-approvers-kind]").select_option("role")
     step.locator("[data-testid=flow-step-approvers-value]").select_option("general_manager")
     step.locator("[data-testid=flow-step-mode-any]").click()
     step.locator("[data-testid=flow-step-when-add]").click()
@@ -196,3 +198,4 @@ def test_on_a_tablet_stages_are_added_and_connected_by_touch(chromium, live, log
         assert errors == []
     finally:
         context.close()
+

@@ -191,7 +191,7 @@ function approvalSection(ctx, index, stage, fk) {
         onclick: () => ctx.edit(t("flow.did_make_approval"), (form) => {
           const next = M.transitionsOf(form).find((x) => x && M.fromList(x).includes(stage.name));
           M.setApproval(form, index, {approved: next ? next.to : "", rejected: form.workflow.initial || ""});
-          M.addStep(form, index, {title: t("flow.first_step_title"), approvers: ctx.roles.length ? [{role: ctx.roles[0].name}] : []});
+          M.addStep(form, index, {title: t("flow.first_step_title"), approvers: [{manager_of: "created_by"}]});
         })}, t("flow.make_approval")));
   }
   const box = section(t("flow.approval"), "flow-approval",
@@ -202,7 +202,7 @@ function approvalSection(ctx, index, stage, fk) {
     "data-testid": "flow-add-step",
     onclick: () => ctx.edit(t("flow.did_add_step"), (form) => {
       const i = M.addStep(form, index, {title: t("flow.step_title_n", {n: steps.length + 1}),
-        approvers: ctx.roles.length ? [{role: ctx.roles[0].name}] : []});
+        approvers: [{manager_of: "created_by"}]});  // the submitter's manager (直属上级) until changed
       ctx.focus(`${fk}.step.${i}.title`);
     })}, `+ ${t("flow.add_step")}`));
   box.append(h("div", {class: "row g-2"},
