@@ -382,24 +382,27 @@ function createEditor(ctx, index, tr, fk) {
 
 // -- new transition form ------------------------------------------------------------------------
 
-export function newTransitionForm(ctx, from = "") {
+/* choice: {from, to, title} kept by the caller across re-renders (the form fills it in). */
+export function newTransitionForm(ctx, choice) {
   const {t} = ctx;
   const stages = M.stagesOf(ctx.form).filter((s) => s && typeof s.name === "string");
   const sources = stages.filter((s) => !s.final);
-  let fromValue = from || (sources[0] && sources[0].name) || "";
-  let toValue = (stages.find((s) => s.name !== fromValue) || {}).name || "";
-  const titleInput = textInput({fk: "new.title", value: "", testid: "flow-new-title", onCommit: () => {}});
-  const fromSel = select({fk: "new.from", value: fromValue, testid: "flow-new-from",
+  if (choice.from !== "*" && !sources.some((s) => s.name === choice.from)) choice.from = (sources[0] && sources[0].name) || "";
+  if (!choice.to) choice.to = (stages.find((s) => s.name !== choice.from) || {}).name || "";
+  const titleInput = textInput({fk: "new.title", value: choice.title || "", testid: "flow-new-title",
+    onCommit: (v) => { choice.title = v; }});
+  titleInput.addEventListener("input", () => { choice.title = titleInput.value; });
+  const fromSel = select({fk: "new.from", value: choice.from, testid: "flow-new-from",
     options: [{value: "*", label: t("flow.any_stage")}, ...sources.map((s) => ({value: s.name, label: s.title || s.name}))],
-    onChange: (v) => { fromValue = v; }});
-  const toSel = select({fk: "new.to", value: toValue, testid: "flow-new-to",
-    options: stages.map((s) => ({value: s.name, label: s.title || s.name})), onChange: (v) => { toValue = v; }});
+    onChange: (v) => { choice.from = v; }});
+  const toSel = select({fk: "new.to", value: choice.to, testid: "flow-new-to",
+    options: stages.map((s) => ({value: s.name, label: s.title || s.name})), onChange: (v) => { choice.to = v; }});
   const formEl = h("form", {class: "dz-flow-panel", "data-testid": "flow-new-transition",
     onsubmit: (event) => {
       event.preventDefault();
-      if (!fromValue || !toValue) return;
+      if (!choice.from || !choice.to) return;
       const title = titleInput.value.trim();
-      const i = ctx.edit(t("flow.did_connect"), (form) => M.connect(form, fromValue, toValue, {title}));
+      const i = ctx.edit(t("flow.did_connect"), (form) => M.connect(form, choice.from, choice.to, {title}));
       if (typeof i === "number") ctx.select({kind: "transition", index: i});
     }},
   h("h2", {class: "h5"}, t("flow.new_transition")),

@@ -35,6 +35,7 @@ export function textInput({fk, value = "", onCommit, placeholder = "", pattern =
     value: value == null ? "" : String(value), placeholder: placeholder || null, pattern,
     "data-fk": fk, "data-testid": testid, "aria-label": ariaLabel, spellcheck: mono ? "false" : null, rows: area ? 2 : null,
   });
+  el.defaultValue = value == null ? "" : String(value);  // what the document holds (see flow.js render)
   el.addEventListener("change", () => onCommit(el.value.trim()));
   if (!area) {
     el.addEventListener("keydown", (event) => {
@@ -101,6 +102,7 @@ export function durationInput({fk, value = "", onCommit, t, testid = null, ariaL
   const number = h("input", {id: uid(fk), class: "form-control form-control-sm", type: "number", min: 1, step: 1,
     value: m ? m[1] : "", "data-fk": `${fk}.n`, "data-testid": testid ? `${testid}-number` : null,
     "aria-label": ariaLabel, inputmode: "numeric"});
+  number.defaultValue = m ? m[1] : "";
   const unit = h("select", {class: "form-select form-select-sm", "data-fk": `${fk}.u`,
     "data-testid": testid ? `${testid}-unit` : null, "aria-label": t("flow.unit")},
   ["m", "h", "d", "w"].map((u) => h("option", {value: u, selected: (m ? m[2] : "h") === u}, t(`flow.unit_${u}`))));

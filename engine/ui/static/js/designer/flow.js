@@ -226,6 +226,11 @@ export function mount(element, store) {
     status.textContent = "";  // a message is about the last action only
     const active = document.activeElement;
     const keepFocus = state.focus || (active && element.contains(active) && active.dataset ? active.dataset.fk : null);
+    // what is being typed and not yet committed survives a re-render (e.g. the draft's problems
+    // arriving meanwhile), unless the document's own value changed under it (undo)
+    const typing = !state.focus && active && element.contains(active) && active.dataset && active.dataset.fk &&
+      (active.tagName === "INPUT" || active.tagName === "TEXTAREA") && active.value !== active.defaultValue
+      ? {value: active.value, base: active.defaultValue, start: active.selectionStart, end: active.selectionEnd} : null;
     state.focus = null;
     const entries = store.forms().filter((e) => e.form && typeof e.form.name === "string");
     const entry = current();
@@ -320,7 +325,7 @@ export function mount(element, store) {
     if (s && s.kind === "stage") panel = stagePanel(ctx, M.stageIndex(form, s.name));
     else if (s && s.kind === "outcome") panel = stagePanel(ctx, M.stageIndex(form, s.name));
     else if (s && s.kind === "transition") panel = transitionPanel(ctx, s.index);
-    else if (s && s.kind === "new") panel = newTransitionForm(ctx, s.from);
+    else if (s && s.kind === "new") panel = newTransitionForm(ctx, s);  // s keeps the choices
     if (!panel) {
       panel = h("div", {class: "dz-flow-panel text-secondary", "data-testid": "flow-panel-empty"},
         h("h2", {class: "h6"}, t("flow.panel_empty_title")),
@@ -331,6 +336,10 @@ export function mount(element, store) {
     if (keepFocus) {
       const again = element.querySelector(`[data-fk="${CSS.escape(keepFocus)}"]`);
       if (again && again !== document.activeElement) again.focus({preventScroll: true});
+      if (again && typing && again.defaultValue === typing.base) {
+        again.value = typing.value;
+        try { again.setSelectionRange(typing.start, typing.end); } catch { /* number inputs have no selection */ }
+      }
     }
   }
 
