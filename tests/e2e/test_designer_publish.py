@@ -229,3 +229,58 @@ def test_the_definition_editor_page_uses_the_same_editor(open_page, live):
     expect(editor.locator(".cm-activeLine")).to_have_text(re.compile(r"^\s*\{$"))
     expect(editor.locator(".cm-line", has_text='"lable": "x",')).to_be_visible()
     assert admin.js_errors == []
+
+
+def test_problems_and_refusals_block_publishing(open_page, live, create_customer):
+    """A draft with a problem: the review lists it (publishing disabled) and choosing it selects its element;
+    a change that would lose stored values: the refusal is shown in red with its count, nothing published."""
+    sales = open_page("zhangwei")
+    create_customer(sales, live, "苏州恒锐精密机械有限公司")
+
+    admin = open_page("admin")
+    designer(admin, live, "json")
+    cursor_after(admin, '"title_field": "name",')
+    admin.keyboard.press("ArrowLeft")   # before the comma
+    for _ in range(len('name"')):
+        admin.keyboard.press("Backspace")
+    admin.keyboard.type('nickname"')
+    wait_saved(admin)
+    # the draft's problem is marked in the text at its pointer
+    expect(admin.locator("[data-testid=json-editor] .cm-lintRange-error").first).to_be_visible()
+    expect(admin.locator("[data-testid=json-status]")).to_contain_text("1 个问题")
+
+    admin.click("[data-testid=tab-publish]")
+    problems = admin.locator("[data-testid=review-problems]")
+    expect(problems).to_contain_text("草稿中有 1 个问题")
+    expect(problems).to_contain_text("nickname")
+    expect(admin.locator("[data-testid=publish-button]")).to_be_disabled()
+    expect(admin.locator("[data-testid=publish-blockers]")).to_contain_text("1 个问题")
+    problems.locator("[data-testid=review-problem]").first.click()
+    selected = admin.evaluate("() => window.designerStore.selected")
+    assert selected["file"] == "crm.json" and selected["pointer"].startswith("/forms/0"), selected
+    expect(admin.locator("section[data-tab=publish]")).to_be_hidden()
+
+    # undo the problem; change the type of a field that holds values: refused with its count
+    admin.evaluate("""() => { const s = window.designerStore;
+        s.change((src) => { src['crm.json'].forms[0].title_field = 'name';
+                            src['crm.json'].forms[0].fields[0].type = 'integer';
+                            delete src['crm.json'].forms[0].fields[0].max_length;
+                            delete src['crm.json'].forms[0].fields[0].placeholder; }, 'type');
+        return s.save(); }""")
+    admin.click("[data-testid=tab-publish]")
+    refusals = admin.locator("[data-testid=review-refusals]")
+    expect(refusals).to_contain_text("1 项改动被拒绝")
+    expect(refusals.locator("[data-testid=plan-refusal]")).to_have_count(1)
+    expect(admin.locator("[data-testid=review-problems]")).to_have_count(0)
+    expect(admin.locator("[data-testid=publish-button]")).to_be_disabled()
+    expect(admin.locator("[data-testid=publish-blockers]")).to_contain_text("1 项被拒绝的改动")
+    versions = admin.evaluate("() => window.designerStore.api.versions({})")
+    assert len(versions) == 1
+
+    # discard the draft: the designer shows the definitions in use again
+    admin.click("[data-testid=discard-draft]")
+    expect(admin.locator("[data-testid=discard-result]")).to_be_visible()
+    assert any("放弃草稿" in q for q in admin.questions)
+    assert admin.evaluate("() => window.designerStore.doc('crm.json').forms[0].fields[0].type") == "text"
+    expect(admin.locator("[data-testid=review-empty]")).to_be_visible()
+    assert admin.js_errors == [] and sales.js_errors == []
