@@ -241,6 +241,10 @@ export function createDiagram(host, {text, onSelect, onConnect}) {
       item.dispatchEvent(new MouseEvent("click", {bubbles: true}));
       return;
     }
+    if (event.key === "Escape") {
+      onSelect(null);
+      return;
+    }
     const pan = {ArrowLeft: [40, 0], ArrowRight: [-40, 0], ArrowUp: [0, 40], ArrowDown: [0, -40]}[event.key];
     if (pan && event.target === svg) {
       event.preventDefault();
