@@ -48,7 +48,7 @@ def take_completion(page) -> None:
     page.keyboard.press("Enter")
 
 
-def add_field_in_json(page, name: str, label: str, shoot=None) -> None:
+def add_field_in_json(page, name: str, label: str) -> None:
     """Types a new first field of the customer form in the JSON tab, taking `type` and `text` from the
     schema completion."""
     cursor_after(page, '"fields": [')
@@ -60,8 +60,6 @@ def add_field_in_json(page, name: str, label: str, shoot=None) -> None:
     popup = page.locator(".cm-tooltip-autocomplete")
     expect(popup).to_be_visible()
     expect(popup.locator("li", has_text=re.compile(r"^type"))).to_be_visible()
-    if shoot:
-        shoot(page, "designer-json")
     take_completion(page)               # "type" and its colon
     page.keyboard.type('"tex')
     expect(popup.locator("li[aria-selected=true]")).to_contain_text("text")
@@ -85,9 +83,22 @@ def test_json_edit_review_publish_see_it_and_restore(open_page, live, shoot):
     admin = open_page("admin")
     designer(admin, live, "json")
     expect(admin.locator("[data-testid=json-file]")).to_have_value("crm.json")
-    add_field_in_json(admin, "wechat", "微信号", shoot=shoot)
+    add_field_in_json(admin, "wechat", "微信号")
     assert draft_fields(admin)[0] == "wechat"
     wait_saved(admin)
+    # Ctrl+Space inside the new field: the keys a text field may still take, with their descriptions
+    cursor_after(admin, '"fields": [')
+    admin.keyboard.press("ArrowDown")
+    admin.keyboard.press("Home")
+    admin.keyboard.press("ArrowRight")
+    admin.keyboard.press("Control+Space")
+    options = admin.locator(".cm-tooltip-autocomplete li")
+    expect(options.first).to_be_visible()
+    offered = options.all_inner_texts()
+    assert any(o.startswith("required") for o in offered) and any(o.startswith("max_length") for o in offered)
+    assert not any(o.startswith(("name", "type", "label", "options", "scale")) for o in offered), offered
+    shoot(admin, "designer-json")
+    admin.keyboard.press("Escape")
 
     # a syntax error is shown and the draft keeps the last good document
     cursor_after(admin, '"title": "客户管理"')
