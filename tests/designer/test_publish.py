@@ -264,3 +264,20 @@ def test_review_says_what_the_draft_changes_in_the_callers_language(designer):
     assert designer.ada.get("/api/admin/designer/review").get_json()["stale"] is True
     assert designer.ada.delete("/api/admin/designer/draft").status_code == 200
     assert designer.ada.get("/api/admin/designer/review").status_code == 404
+
+
+def test_a_publish_reaches_a_host_with_its_own_copy_of_the_files(designer, make_app, tmp_path):
+    import shutil
+
+    copy = tmp_path / "host_b" / "configs"
+    shutil.copytree(designer.folder, copy)  # no shared file system: host B has its own files
+    host_b = designer.client(make_app(copy), designer.walt)
+    assert field_names(host_b) == ["title", "body"]
+    state = state_of(designer.ada)
+    put_draft(designer.ada, state["live"]["signature"], with_field(state["files"]))
+    assert publish(designer.ada).status_code == 200
+    assert field_names(host_b) == ["title", "body", "tag"]
+    restarted_b = designer.client(make_app(copy), designer.walt)
+    assert field_names(restarted_b) == ["title", "body", "tag"]
+    assert (copy / "notes.json").read_text(encoding="utf-8") == (designer.folder / "notes.json").read_text(
+        encoding="utf-8")
