@@ -112,8 +112,10 @@ def test_admin_adds_fields_by_dragging_with_a_mouse(open_page, live, shoot):
     open_designer(page, live)
 
     def after_last(page):  # the lower half of the last card: the drop goes after it
+        page.wait_for_function("() => window.designerStore.status !== 'pending'")
         last = page.locator("[data-testid=canvas-fields] > [data-field-card]").last
-        last.scroll_into_view_if_needed()
+        # in the middle of the window: near its edges a drag scrolls the page
+        last.evaluate("card => card.scrollIntoView({block: 'center', behavior: 'instant'})")
         box = last.bounding_box()
         return box["x"] + box["width"] / 2, box["y"] + box["height"] - 6
 
@@ -131,7 +133,7 @@ def test_admin_adds_fields_by_dragging_with_a_mouse(open_page, live, shoot):
     assert names[-2:] == ["微信号", "客户来源"]
     card(page, "客户来源").last.click()
     page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
-    page.evaluate("window.scrollTo(0, 0)")
+    page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
     shoot(page, "designer-form")
     fields = assert_draft_saved(page, live)
     assert [f["label"] for f in fields][-2:] == ["微信号", "客户来源"]
@@ -152,7 +154,7 @@ def test_admin_adds_fields_by_touch_on_a_tablet(chromium, live, log_in, shoot):
             assert page.locator(f"[data-testid={testid}]").bounding_box()["height"] >= 44
 
         def before_third(page):  # the upper part of the third card: the drop goes before it
-            page.evaluate("window.scrollTo(0, 0)")
+            page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
             third = page.locator("[data-testid=canvas-fields] > [data-field-card]").nth(2)
             box = third.bounding_box()
             return box["x"] + 10, box["y"] + 8
@@ -161,7 +163,7 @@ def test_admin_adds_fields_by_touch_on_a_tablet(chromium, live, log_in, shoot):
         labels = page.evaluate("window.designerStore.sources['crm.json'].forms[0].fields.map(f => f.label)")
         assert labels[:4] == ["客户名称", "客户等级", "客户来源", "微信号"]
         page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
-        page.evaluate("window.scrollTo(0, 0)")
+        page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
         shoot(page, "designer-form-tablet")
         fields = assert_draft_saved(page, live)
         assert [f["label"] for f in fields][2:4] == ["客户来源", "微信号"]
@@ -176,7 +178,7 @@ def test_a_column_is_dragged_into_a_line_item_table(open_page, live):
     order = page.locator("[data-testid=form-picker] option[data-form=sales_order]")
     page.select_option("[data-testid=form-picker]", value=order.get_attribute("value"))
     columns = page.locator("[data-testid=table-columns]").first
-    columns.scroll_into_view_if_needed()
+    columns.evaluate("row => row.scrollIntoView({block: 'center', behavior: 'instant'})")
     before = columns.locator("[data-testid=column-card]").count()
     first = columns.locator("[data-testid=column-card]").first
     box = first.bounding_box()
@@ -187,4 +189,68 @@ def test_a_column_is_dragged_into_a_line_item_table(open_page, live):
     assert table[0]["type"] == "integer" and table[0]["name"].startswith("field_")
     # a table cannot go into a table: the drop is refused
     assert page.locator("[data-testid=palette-table]").count() == 1
+    assert page.js_errors == []
+
+
+def test_problems_conditions_settings_and_keys(open_page, live):
+    """A link field without its form shows the draft's problem on its card and in the list; choosing the
+    form clears it. The condition builder writes visible_if; the expression box checks as you type. The
+    form settings edit list columns and charts; renaming a field in use keeps its values (renamed_from);
+    Delete removes a field after a confirmation and undo brings it back."""
+    page = open_page("admin", viewport=DESKTOP)
+    open_designer(page, live)
+    doc = "window.designerStore.sources['crm.json'].forms[0]"
+    page.click("[data-testid=palette-link]")
+    selected = page.locator("[data-field-card][aria-pressed=true]")
+    expect(selected.locator("[data-testid=problem-badge]")).to_be_visible(timeout=15_000)
+    expect(page.locator("#designer-problem-count")).not_to_have_text("0")
+    pointer = selected.get_attribute("data-pointer")
+    # the problems list selects the element a problem is about
+    page.click("[data-testid=form-settings-button]")
+    expect(page.locator("[data-testid=form-settings]")).to_be_visible()
+    page.click("[data-testid=designer-problems-toggle]")
+    page.locator(f"[data-testid=problem-link][data-pointer^='{pointer}']").first.click()
+    expect(page.locator("section[data-tab=form]")).to_have_attribute("data-selected", pointer)
+    expect(page.locator("[data-testid=props] .dz-problem-list")).to_be_visible()
+    page.select_option("[data-testid=prop-form]", "contact")
+    expect(page.locator("#designer-problem-count")).to_have_text("0", timeout=15_000)
+    expect(page.locator("[data-testid=link-display]")).to_contain_text("姓名")
+    # a simple condition with the builder
+    page.click("[data-testid=visible-if-add]")
+    page.select_option("[data-testid=visible-if-field-0]", "grade")
+    page.select_option("[data-testid=visible-if-value-0]", "A")
+    assert page.evaluate(f"() => {doc}.fields.at(-1).visible_if") == "grade == 'A'"
+    expect(page.locator("[data-field-card][aria-pressed=true] .dz-cond-mark")).to_be_visible()
+    page.select_option("[data-testid=visible-if-op-0]", "in")
+    page.fill("[data-testid=visible-if-value-0]", "A, B")
+    page.locator("[data-testid=visible-if-value-0]").press("Enter")
+    assert page.evaluate(f"() => {doc}.fields.at(-1).visible_if") == "grade in ['A', 'B']"
+    # the rest in the expression box, checked as typed
+    page.click("[data-testid=visible-if-mode-text]")
+    page.fill("[data-testid=visible-if-text]", "grade == 'A' and nosuch > 1")
+    expect(page.locator("[data-testid=visible-if-problem]")).to_have_text("这里没有字段 nosuch。")
+    # form settings: a list column and a chart
+    page.click("[data-testid=form-settings-button]")
+    page.select_option("[data-testid=settings-columns-add]", "phone")
+    assert page.evaluate(f"() => {doc}.list.columns.at(-1)") == "phone"
+    charts = page.evaluate(f"() => {doc}.charts.length")
+    page.click("[data-testid=chart-add]")
+    assert page.evaluate(f"() => {doc}.charts.length") == charts + 1
+    # rename a field in use: its values are kept, the list follows
+    card(page, "联系电话").click()
+    commit(page, "prop-name", "mobile_phone")
+    field = page.evaluate(f"() => {doc}.fields.find(f => f.label === '联系电话')")
+    assert field["name"] == "mobile_phone" and field["renamed_from"] == "phone"
+    assert "mobile_phone" in page.evaluate(f"() => {doc}.list.search")
+    commit(page, "prop-name", "Bad Name")
+    expect(page.locator("[data-testid=prop-name-error]")).not_to_be_empty()
+    # Delete asks, then removes; undo brings the field back
+    count = page.evaluate(f"() => {doc}.fields.length")
+    card(page, "邮箱").focus()
+    page.keyboard.press("Delete")
+    assert any("邮箱" in q for q in page.questions)
+    assert page.evaluate(f"() => {doc}.fields.length") == count - 1
+    page.click("[data-testid=designer-undo]")
+    assert page.evaluate(f"() => {doc}.fields.length") == count
+    page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
     assert page.js_errors == []

@@ -145,7 +145,7 @@ export class Dragger {
     const edge = 60;
     let dy = 0;
     if (s.y < edge) { dy = -12; } else if (s.y > window.innerHeight - edge) { dy = 12; }
-    if (dy) { window.scrollBy(0, dy); this.locate(); }
+    if (dy) { window.scrollBy({ top: dy, behavior: "instant" }); this.locate(); }
   }
 
   end(event, cancelled) {

@@ -241,8 +241,11 @@ export function mount(element, store) {
     const form = ctx.form;
     clear(palettePane).append(renderPalette(ctx));
     clear(canvasPane).append(form ? renderCanvas(ctx) : h("div", { class: "text-secondary" }, t("form.no_forms")));
+    const keepScroll = propsPane.dataset.showing === String(state.selected) ? propsPane.scrollTop : 0;
     clear(propsPane);
     if (form) { propsPane.append(state.selected ? renderProps(ctx) : renderSettings(ctx)); }
+    propsPane.dataset.showing = String(state.selected);
+    propsPane.scrollTop = keepScroll;
     element.dataset.form = form ? form.name : "";
     element.dataset.selected = state.selected || "";
     restore(key, focus);

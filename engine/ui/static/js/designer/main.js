@@ -26,7 +26,9 @@ async function initialState(api, live) {
       return { sources: state.draft.sources, baseSignature: state.draft.base_signature,
         problems: state.draft.problems || [], draft: true, state };
     }
-    return { sources: state.files, baseSignature: state.live && state.live.signature, problems: [], draft: false, state };
+    // a copy: the live documents (store.liveFiles) must not change with the edits
+    return { sources: JSON.parse(JSON.stringify(state.files)), baseSignature: state.live && state.live.signature,
+      problems: [], draft: false, state };
   } catch (error) {
     // no designer API on this server (yet): start from the definitions embedded in the page
     return { sources: JSON.parse(JSON.stringify(live.files)), baseSignature: live.signature, problems: [],

@@ -13,7 +13,7 @@
 //   store.change(mutator, label)      mutator(sources) mutates; undo snapshot, "change", save later
 //   store.undo() / redo()             false when there is nothing to undo/redo
 //   store.canUndo() / canRedo(), undoLabel() / redoLabel()
-//   store.reset({sources, baseSignature, problems})   new base (after load, rebase, publish):
+//   store.reset({sources, baseSignature, problems})   new base (after load, rebase, publish; sources are copied):
 //                                     clears undo history, emits "change" {reset: true}
 //   store.save()                      saves now (returns a promise); pending saves are merged
 //   store.check(sources?)             problems of the given (default: current) sources, unsaved
@@ -152,7 +152,7 @@ export class Store {
   reset({ sources, baseSignature, problems } = {}) {
     if (this._timer !== null) { this.timers.clearTimeout(this._timer); this._timer = null; }
     this._dirty = false;
-    if (sources !== undefined) { this.sources = sources; }
+    if (sources !== undefined) { this.sources = clone(sources); }  // never shared with what the caller keeps
     if (baseSignature !== undefined) { this.baseSignature = baseSignature; }
     this._undo = [];
     this._redo = [];
