@@ -182,4 +182,5 @@ ZH = {
     "Number (id)": "编号（id）",
     "Created at": "创建时间",
     "Updated at": "更新时间",
+    "Record name": "名称",
 }

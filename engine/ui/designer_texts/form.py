@@ -41,7 +41,7 @@ TEXTS.update({
     "form.add_form": lazy("Add a form"),
     "form.new_form_title": lazy("Title of the new form:"),
     "form.new_form_default": lazy("New form"),
-    "form.new_form_field": lazy("Title"),
+    "form.new_form_field": lazy("Record name"),
     "form.form_added": lazy("add the form {title}"),
     "form.no_forms": lazy("There are no forms yet: add one."),
     "form.settings": lazy("Form settings"),
