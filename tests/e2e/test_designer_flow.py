@@ -129,9 +129,26 @@ def test_admin_adds_a_general_manager_step_over_100000_and_a_time_limit(open_pag
     state = page.request.get(f"{live}/api/admin/designer").json()
     assert canonical(state["draft"]["sources"][order_file]) == canonical(expected[order_file])
 
+    # a step left without approvers is a problem of that step: the badge is on the review stage,
+    # and choosing the problem in the problems list brings the step back into view
     page.locator("[data-testid=flow-node-review] .dz-flow-node-box").click()
+    panel.locator("[data-step=gm_large] [data-testid=flow-step-approvers-remove]").click()
+    expect(review.locator("[data-testid=flow-problem-badge] text")).to_have_text("1")
+    page.locator("[data-testid=flow-node-draft] .dz-flow-node-box").click()
+    page.click("[data-testid=designer-problems-toggle]")
+    page.locator("[data-testid=problem-link]", has_text="steps/3/approvers").click()
+    expect(panel).to_have_attribute("data-stage", "review")
+    expect(panel.locator("[data-step=gm_large] [data-testid=flow-step-title]")).to_be_focused()
+    page.click("[data-testid=designer-problems-toggle]")
+    page.click("[data-testid=designer-undo]")
+    expect(review.locator("[data-testid=flow-problem-badge]")).to_have_count(0)
+    expect(page.locator("#designer-status")).to_have_attribute("data-state", "saved")
+    state = page.request.get(f"{live}/api/admin/designer").json()
+    assert canonical(state["draft"]["sources"][order_file]) == canonical(expected[order_file])
+
     expect(panel.locator("[data-step=gm_large]")).to_be_visible()
     # the window as the admin sees it: the new step beside the diagram (which stays in view)
+    page.click("[data-testid=flow-fit]")
     page.locator("[data-step=gm_large] [data-testid=flow-step-title]").focus()
     page.locator("[data-step=gm_large]").evaluate("(el) => el.scrollIntoView({block: 'center', behavior: 'instant'})")
     page.wait_for_timeout(200)

@@ -373,7 +373,10 @@ export function mount(element, store) {
     const doc = store.sources[detail.file];
     const form = doc && Array.isArray(doc.forms) ? doc.forms[Number(m[1])] : null;
     if (!form) return;
-    if (state.form !== form.name) state.fitNext = true;
+    if (state.form !== form.name) {
+      state.fitNext = true;
+      state.direction = null;
+    }
     state.form = form.name;
     state.file = detail.file;
     if (m[2] === "stages") {
@@ -381,10 +384,18 @@ export function mount(element, store) {
       state.selected = stage ? {kind: "stage", name: stage.name} : null;
     } else if (m[2] === "transitions") state.selected = {kind: "transition", index: Number(m[3])};
     render();
-    const target = state.selected && state.selected.kind === "stage"
+    const target = !state.selected ? null : state.selected.kind === "stage"
       ? diagramHost.querySelector(`[data-node="${CSS.escape(state.selected.name)}"]`)
       : diagramHost.querySelector(`[data-edge^="t${Number(m[3])}:"]`);
     if (target) target.focus();
+    // a problem inside an approval step: show that step
+    const step = /\/approval\/steps\/(\d+)/.exec(detail.pointer || "");
+    const card = step ? panelHost.querySelectorAll("[data-testid=flow-step]")[Number(step[1])] : null;
+    if (card) {
+      card.scrollIntoView({block: "center"});
+      const title = card.querySelector("[data-testid=flow-step-title]");
+      if (title) title.focus({preventScroll: true});
+    }
   });
   store.on("tab", (name) => {
     if (name === "flow" && !state.direction) requestAnimationFrame(() => { state.fitNext = true; render(); });
