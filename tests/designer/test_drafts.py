@@ -117,3 +117,15 @@ def test_a_draft_larger_than_the_usual_json_limit_is_taken(designer):
     assert live_state(designer.ada)["draft"]["sources"] == sources
     too_big = designer.ada.post("/api/forms/note/records", json={"fields": {"title": "长" * 600_000}})
     assert too_big.status_code == 413  # other endpoints keep ENGINE_MAX_JSON_BODY
+
+
+def test_a_draft_keeps_key_order_and_unknown_keys(designer):
+    state = live_state(designer.ada)
+    sources = state["files"]
+    field = sources["notes.json"]["forms"][0]["fields"][0]
+    sources["notes.json"]["forms"][0]["fields"][0] = {"label": field["label"], "x-note": {"z": 1, "a": [2, 1]},
+                                                      **{k: v for k, v in field.items() if k != "label"}}
+    put(designer.ada, {"base_signature": state["live"]["signature"], "sources": sources})
+    saved = live_state(designer.ada)["draft"]["sources"]["notes.json"]["forms"][0]["fields"][0]
+    assert list(saved) == ["label", "x-note", "name", "type", "required"]
+    assert list(saved["x-note"]) == ["z", "a"]
