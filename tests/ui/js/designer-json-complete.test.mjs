@@ -138,3 +138,44 @@ test("schemasAt follows $ref, items and the field-type rules; keyOptions and val
   assert.ok(keyOptions(schema, ["forms", 0, "fields", 0], objects).some((o) => o.label === "options" && o.required));
   assert.deepEqual(valueOptions(schema, ["forms", 0, "workflow", "stages", 0, "final"]).map((o) => o.value), [true, false]);
 });
+
+test("names the definitions use: the form's fields, stages, transitions, roles and forms", () => {
+  const text = config("crm.json");
+  const doc = JSON.parse(text);
+  const context = { doc, docs: [doc, JSON.parse(config("order_followup.json"))] };
+  const customer = doc.forms[0];
+  const fieldsOf = (form) => form.fields.map((f) => f.name);
+
+  // a list column of the customer form: its fields and the system attributes
+  const columns = offsetOf(text, '"columns": [') + '"columns": ['.length;
+  const at = pathAt(text, columns);
+  assert.deepEqual(at.path.slice(0, 4), ["forms", 0, "list", "columns"]);
+  const offered = labels(complete(schema, text, columns, { explicit: true, context }));
+  for (const name of [...fieldsOf(customer), "created_at", "stage"]) { assert.ok(offered.includes(name), name); }
+
+  // title_field inside its quotes
+  const title = offsetOf(text, '"title_field": "name"', '"title_field": "'.length);
+  assert.ok(labels(complete(schema, text, title, { context })).includes("owner"));
+
+  // a transition's `to` offers the stages of that form's workflow, `roles` the roles of every module
+  const formIndex = doc.forms.findIndex((f) => f.workflow && (f.workflow.transitions || []).length);
+  const form = doc.forms[formIndex];
+  // (the fragment has as many forms before it as the document, so the names come from the same form)
+  const fragment = doc.forms.slice(0, formIndex).map(() => "{}").concat('{"workflow": {"transitions": [{"name": "t", "to": "|"}]}}');
+  const to = cursor('{"forms": [' + fragment.join(", ") + "]}");
+  const stageNames = labels(complete(schema, to.text, to.offset, { context }));
+  assert.deepEqual(stageNames.slice().sort(), form.workflow.stages.map((st) => st.name).sort());
+  const roles = cursor('{"forms": [{"workflow": {"transitions": [{"roles": ["|"]}]}}]}');
+  const roleNames = labels(complete(schema, roles.text, roles.offset, { context }));
+  assert.deepEqual(roleNames, ["$owner", ...doc.roles.map((r) => r.name)], "the schema's $owner, then the roles");
+
+  // a role not yet in a form's permissions is offered as a key; one that is there is not
+  const perms = cursor('{"forms": [{"permissions": {"sales": {}, "|"}}]}');
+  const permKeys = labels(complete(schema, perms.text, perms.offset, { context }));
+  assert.ok(permKeys.includes("finance") && !permKeys.includes("sales"), permKeys.join());
+
+  // a link field's target form: every form of the set
+  const link = cursor('{"forms": [{"fields": [{"name": "c", "type": "link", "form": "|"}]}]}');
+  const forms = labels(complete(schema, link.text, link.offset, { context }));
+  assert.ok(forms.includes("customer") && forms.includes(context.docs[1].forms[0].name), forms.join());
+});

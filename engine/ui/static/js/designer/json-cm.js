@@ -7,6 +7,7 @@
 //       problems(text): [{pointer, message}] for the text in the editor (mapped to ranges here)
 //       text(key): a translated UI text (keys "json.cm_*" translate CodeMirror's own words)
 //       onDocChange(view): called after every change of the text
+//       names(): {doc, docs}: the file's last good document and all of the set's (for name completion)
 //   refreshProblems(view)      re-runs the lint (when new problems arrived)
 //   revealPointer(view, pointer)  puts the cursor on the value at pointer and scrolls it into view
 //   canonicalText(doc)         the server's format: 2-space indentation, a final newline
@@ -63,9 +64,10 @@ function problemDiagnostics(view, problems) {
   });
 }
 
-function completionSource(schema, text) {
+function completionSource(schema, text, names) {
   return (context) => {
-    const result = complete(schema(), context.state.doc.toString(), context.pos, { explicit: context.explicit });
+    const result = complete(schema(), context.state.doc.toString(), context.pos,
+      { explicit: context.explicit, context: names() });
     if (!result) { return null; }
     // the editor filters the options by the text between `from` and the cursor; what follows the cursor in
     // the same token (a closing quote, the rest of a word) is replaced too when an option is taken
@@ -81,7 +83,7 @@ function completionSource(schema, text) {
         info: o.info || undefined,
         apply: (view, completion, from, to) => {
           const changes = [{ from, to: to + extra, insert: o.apply }];
-          const withComma = comma != null && o.type === "property" && comma <= from;
+          const withComma = comma != null && o.key && comma <= from;
           if (withComma) { changes.unshift({ from: comma, insert: "," }); }
           view.dispatch({
             changes,
@@ -96,7 +98,7 @@ function completionSource(schema, text) {
 }
 
 export function jsonEditorExtensions({ schema = () => null, problems = () => [], text = (k) => k,
-                                       onDocChange = null } = {}) {
+                                       onDocChange = null, names = () => ({}) } = {}) {
   const extensions = [
     CM.basicSetup,
     CM.json(),
@@ -109,7 +111,7 @@ export function jsonEditorExtensions({ schema = () => null, problems = () => [],
       delay: 250,
       needsRefresh: (update) => update.transactions.some((tr) => tr.effects.some((e) => e.is(refresh))),
     }),
-    CM.autocompletion({ override: [completionSource(schema, text)], icons: true, activateOnTyping: true }),
+    CM.autocompletion({ override: [completionSource(schema, text, names)], icons: true, activateOnTyping: true }),
     CM.EditorView.contentAttributes.of({ "aria-label": text("json.editor_label"), spellcheck: "false" }),
   ];
   if (onDocChange) {

@@ -55,6 +55,7 @@ export function mount(element, store) {
         problems: problemsFor(file),
         text: (key, params) => store.text(key, params),
         onDocChange: () => { schedule(); },
+        names: () => ({ doc: store.doc(file), docs: store.files().map((f) => store.doc(f)) }),
       }),
     });
   }

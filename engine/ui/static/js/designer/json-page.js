@@ -22,6 +22,8 @@ function boot() {
     .filter((el) => el.dataset.problemFile === page.file)
     .map((el) => ({ file: page.file, pointer: el.dataset.problemPointer || "", message: el.textContent.trim() }));
 
+  let lastGood = null;
+  try { lastGood = JSON.parse(textarea.value); } catch (e) { lastGood = null; }
   ensureStyles();
   const host = document.createElement("div");
   host.className = "dz-json-editor border rounded mb-2";
@@ -36,7 +38,11 @@ function boot() {
         schema: () => page.schema,
         problems: (current) => (current === posted ? problems : []),
         text,
-        onDocChange: (v) => { textarea.value = v.state.doc.toString(); },
+        onDocChange: (v) => {
+          textarea.value = v.state.doc.toString();
+          try { lastGood = JSON.parse(textarea.value); } catch (e) { /* completion keeps the last good one */ }
+        },
+        names: () => ({ doc: lastGood, docs: [lastGood] }),
       }),
     }),
   });

@@ -11,8 +11,12 @@
 //                                    if/then on the values known, properties, items, additionalProperties)
 //   keyOptions(schema, path, objects, keys)   -> [{label, detail, info, required}]
 //   valueOptions(schema, path, objects)       -> [{label, value, info}]  (enum, const, booleans)
-//   complete(schema, text, offset, {explicit}) -> {from, to, options: [{label, apply, type, detail, info}]}
-//                                    | null: what the editor offers at the cursor
+//   nameOptions(schemas, path, at, context) -> names the definitions use at that place: the form's field
+//                                    names (list columns, title_field, editable, required, ...), its stages
+//                                    (initial, from, to), transitions, roles (transition roles, recipients,
+//                                    permission keys) and forms (a link's target); context = {doc, docs}
+//   complete(schema, text, offset, {explicit, context}) -> {from, to, options: [{label, apply, type, detail,
+//                                    info}]} | null: what the editor offers at the cursor
 import { tokens, scalarValue } from "./json-scan.js";
 
 // -- where is the cursor ----------------------------------------------------------------------
@@ -301,9 +305,94 @@ export function valueOptions(root, path, objects = []) {
   return out.filter((o) => binding.every((s) => allows(s, o.value)));
 }
 
+// -- names used in the definitions ------------------------------------------------------------
+
+const SYSTEM_ATTRIBUTES = ["id", "stage", "version", "created_by", "created_at", "updated_at"];
+
+function fieldNames(form, withColumns) {
+  const out = [];
+  for (const field of (form && Array.isArray(form.fields) ? form.fields : [])) {
+    if (!field || typeof field.name !== "string") { continue; }
+    out.push({ name: field.name, info: field.label || "" });
+    if (withColumns && Array.isArray(field.fields)) {
+      for (const column of field.fields) {
+        if (column && typeof column.name === "string") {
+          out.push({ name: field.name + "." + column.name, info: (field.label || field.name) + " · " + (column.label || column.name) });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function named(list) {
+  return (Array.isArray(list) ? list : []).filter((x) => x && typeof x.name === "string")
+    .map((x) => ({ name: x.name, info: x.title || x.label || "" }));
+}
+
+function allRoles(docs) {
+  const seen = new Map();
+  for (const doc of docs) { for (const r of named(doc && doc.roles)) { if (!seen.has(r.name)) { seen.set(r.name, r); } } }
+  return [...seen.values()];
+}
+
+function allForms(docs) {
+  return docs.flatMap((doc) => named(doc && doc.forms));
+}
+
+// path patterns: "#" is any index, "*" any key
+function matchPath(path, pattern) {
+  if (path.length !== pattern.length) { return false; }
+  return pattern.every((p, i) => (p === "#" ? typeof path[i] === "number" : p === "*" ? true : p === path[i]));
+}
+
+const STAGE_VALUES = [
+  ["forms", "#", "workflow", "initial"],
+  ["forms", "#", "workflow", "transitions", "#", "from"],
+  ["forms", "#", "workflow", "transitions", "#", "from", "#"],
+  ["forms", "#", "workflow", "transitions", "#", "to"],
+];
+const FIELD_VALUES = [
+  ["forms", "#", "workflow", "stages", "#", "editable", "#"],
+  ["forms", "#", "workflow", "transitions", "#", "required", "#"],
+];
+const TRANSITION_VALUES = [
+  ["forms", "#", "workflow", "stages", "#", "escalate", "transition"],
+  ["forms", "#", "reminders", "#", "transition"],
+];
+const ROLE_VALUES = [["forms", "#", "workflow", "transitions", "#", "roles", "#"]];
+
+export function nameOptions(schemas, path, kind, context = {}) {
+  const doc = context.doc;
+  const docs = context.docs || (doc ? [doc] : []);
+  const form = path[0] === "forms" && typeof path[1] === "number" && doc && Array.isArray(doc.forms) ? doc.forms[path[1]] : null;
+  const workflow = form && form.workflow;
+  const last = path[path.length - 1];
+  if (kind === "key") {
+    if (form && matchPath(path, ["forms", "#", "permissions"])) { return allRoles(docs); }
+    if (form && (matchPath(path, ["forms", "#", "workflow", "transitions", "#", "set"])
+      || matchPath(path, ["forms", "#", "workflow", "stages", "#", "approval", "steps", "#", "set"]))) {
+      return fieldNames(form, false);
+    }
+    return [];
+  }
+  const refs = new Set(schemas.map((s) => s.$ref).filter(Boolean));
+  if (form && (refs.has("#/$defs/field_name") || refs.has("#/$defs/field_path"))) {
+    const names = fieldNames(form, refs.has("#/$defs/field_path"));
+    if (refs.has("#/$defs/field_name")) { names.push(...SYSTEM_ATTRIBUTES.map((name) => ({ name, info: "" }))); }
+    return names;
+  }
+  if (form && FIELD_VALUES.some((p) => matchPath(path, p))) { return fieldNames(form, false); }
+  if (workflow && STAGE_VALUES.some((p) => matchPath(path, p))) { return named(workflow.stages); }
+  if (workflow && TRANSITION_VALUES.some((p) => matchPath(path, p))) { return named(workflow.transitions); }
+  if (ROLE_VALUES.some((p) => matchPath(path, p)) || (last === "role" && path.length > 2)) { return allRoles(docs); }
+  if (last === "form" && path.length >= 5 && path[2] === "fields") { return allForms(docs); }
+  return [];
+}
+
 // What the editor offers at the cursor: options replace text[from, to) with `apply`; `commaAt`
 // (when set) is where a missing comma goes before a new key.
-export function complete(root, text, offset, { explicit = false } = {}) {
+export function complete(root, text, offset, { explicit = false, context = {} } = {}) {
   if (!root) { return null; }
   const at = pathAt(text, offset);
   if (!at || !at.kind) { return null; }
@@ -312,22 +401,30 @@ export function complete(root, text, offset, { explicit = false } = {}) {
   const from = at.quoted ? at.from + 1 : at.from;
   if (at.kind === "key") {
     const options = keyOptions(root, at.path, at.objects, at.keys);
+    for (const n of nameOptions(schemasAt(root, at.path, at.objects), at.path, "key", context)) {
+      if (!at.keys.has(n.name) && !options.some((o) => o.label === n.name)) {
+        options.push({ label: n.name, detail: "", info: n.info, required: false, name: true });
+      }
+    }
     if (!options.length) { return null; }
     const tail = at.colonAfter ? "" : ": ";
     return {
       from, to: at.to, prefix: at.prefix, commaAt: at.commaAt,
       options: options.map((o) => ({
-        label: o.label, type: "property", detail: o.detail, info: o.info,
+        label: o.label, type: o.name ? "variable" : "property", detail: o.detail, info: o.info, key: true,
         apply: (at.quoted ? "" : '"') + JSON.stringify(o.label).slice(1) + tail,
       })),
     };
   }
   const options = valueOptions(root, at.path, at.objects).filter((o) => !at.quoted || typeof o.value === "string");
+  for (const n of nameOptions(schemasAt(root, at.path, at.objects), at.path, "value", context)) {
+    if (!options.some((o) => o.value === n.name)) { options.push({ label: n.name, value: n.name, info: n.info, name: true }); }
+  }
   if (!options.length) { return null; }
   return {
     from, to: at.to, prefix: at.prefix, commaAt: null,
     options: options.map((o) => ({
-      label: o.label, type: typeof o.value === "string" ? "enum" : "constant", info: o.info,
+      label: o.label, type: o.name ? "variable" : typeof o.value === "string" ? "enum" : "constant", info: o.info,
       apply: at.quoted ? JSON.stringify(o.value).slice(1) : JSON.stringify(o.value),
     })),
   };
