@@ -187,8 +187,15 @@ def test_a_column_is_dragged_into_a_line_item_table(open_page, live):
     table = page.evaluate("""() => { const s = window.designerStore;
         const f = s.findForm('sales_order'); return f.form.fields.find(x => Array.isArray(x.fields)).fields; }""")
     assert table[0]["type"] == "integer" and table[0]["name"].startswith("field_")
-    # a table cannot go into a table: the drop is refused
-    assert page.locator("[data-testid=palette-table]").count() == 1
+    # a click on a column selects the column, not its table; ← → move it within the row
+    columns.locator("[data-testid=column-card]").nth(1).click()
+    selected = page.locator("section[data-tab=form]").get_attribute("data-selected")
+    assert selected.endswith("/fields/1") and "/fields/" in selected[:-len("/fields/1")]
+    expect(page.locator("[data-testid=props] h2")).to_have_text(table[1]["label"])
+    page.locator(f"[data-field-card][data-pointer='{selected}']").press("Alt+ArrowLeft")
+    table_now = page.evaluate("""() => window.designerStore.findForm('sales_order').form.fields
+        .find(x => Array.isArray(x.fields)).fields.map(c => c.name)""")
+    assert table_now[:2] == [table[1]["name"], table[0]["name"]]
     assert page.js_errors == []
 
 

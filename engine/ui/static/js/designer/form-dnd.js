@@ -56,9 +56,11 @@ export class Dragger {
   source(el, payload, { touchHandle = null } = {}) {
     el.classList.add("dz-drag-source");
     el.addEventListener("pointerdown", (event) => {
+      if (event.dzTaken) { return; }  // an inner source (a table's column) has it
       if (event.pointerType === "mouse" && event.button !== 0) { return; }
       if (event.target.closest("input, textarea, select, [data-no-drag]")) { return; }
       if (event.pointerType !== "mouse" && touchHandle && !event.target.closest(touchHandle)) { return; }
+      event.dzTaken = true;
       this.begin(event, el, payload);
     });
   }
@@ -66,18 +68,18 @@ export class Dragger {
   begin(event, el, payload) {
     this.state = { el, payload, startX: event.clientX, startY: event.clientY, id: event.pointerId, dragging: false,
       target: null };
-    try { el.setPointerCapture(event.pointerId); } catch (e) { /* not capturable */ }
-    const move = (e) => { if (e.pointerId === this.state.id) { this.move(e); } };
+    // listen on the window: a click that never becomes a drag keeps its own target
+    const move = (e) => { if (this.state && e.pointerId === this.state.id) { this.move(e); } };
     const up = (e) => {
-      if (e.pointerId !== this.state.id) { return; }
-      el.removeEventListener("pointermove", move);
-      el.removeEventListener("pointerup", up);
-      el.removeEventListener("pointercancel", up);
+      if (!this.state || e.pointerId !== this.state.id) { return; }
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
       this.end(e, e.type === "pointercancel");
     };
-    el.addEventListener("pointermove", move);
-    el.addEventListener("pointerup", up);
-    el.addEventListener("pointercancel", up);
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
   }
 
   move(event) {
@@ -85,6 +87,7 @@ export class Dragger {
     if (!s.dragging) {
       if (Math.hypot(event.clientX - s.startX, event.clientY - s.startY) < THRESHOLD) { return; }
       s.dragging = true;
+      try { s.el.setPointerCapture(s.id); } catch (e) { /* not capturable */ }
       s.data = s.payload();
       s.ghost = document.createElement("div");
       s.ghost.className = this.ghostClass;

@@ -120,6 +120,8 @@ function wireProblems(store) {
     count.textContent = String(problems.length);
     toggle.classList.toggle("btn-outline-danger", problems.length > 0);
     toggle.classList.toggle("btn-outline-secondary", problems.length === 0);
+    count.classList.toggle("text-bg-danger", problems.length > 0);
+    count.classList.toggle("text-bg-secondary", problems.length === 0);
     clear(panel);
     panel.append(h("div", { class: "card-header py-1 small fw-semibold" },
       problems.length ? store.text("problems_count", { count: problems.length }) : store.text("problems_none")));
