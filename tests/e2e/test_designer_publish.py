@@ -295,3 +295,29 @@ def test_problems_and_refusals_block_publishing(open_page, live, create_customer
     assert admin.evaluate("() => window.designerStore.doc('crm.json').forms[0].fields[0].type") == "text"
     expect(admin.locator("[data-testid=review-empty]")).to_be_visible()
     assert admin.js_errors == [] and sales.js_errors == []
+
+
+def test_the_json_tab_and_the_other_tabs_edit_the_same_draft(open_page, live):
+    admin = open_page("admin")
+    designer(admin, live, "form")
+    admin.click("[data-testid=tab-json]")
+    editor = admin.locator("[data-testid=json-editor]")
+    expect(editor.locator(".cm-lineNumbers")).to_be_visible()
+    cursor_after(admin, '"title": "客户管理"')
+    admin.keyboard.press("ArrowLeft")
+    admin.keyboard.press("ArrowLeft")
+    admin.keyboard.type("系统")
+    expect(admin.locator("[data-testid=json-status]")).to_have_text("JSON 正确。")
+    assert admin.evaluate("() => window.designerStore.doc('crm.json').title") == "客户管理系统"
+    # the toolbar's undo (one step for the text edit) rewrites the text
+    admin.click("#designer-undo")
+    expect(editor.locator(".cm-line", has_text='"title": "客户管理",')).to_be_visible()
+    # an edit made elsewhere (as the form tab does) shows in the text
+    admin.evaluate("() => window.designerStore.change((s) => { s['crm.json'].title = 'CRM'; }, 'title')")
+    expect(editor.locator(".cm-line", has_text='"title": "CRM",')).to_be_visible()
+    # each file keeps its own text
+    admin.select_option("[data-testid=json-file]", "order_followup.json")
+    expect(editor.locator(".cm-line", has_text='"module": "order_followup"')).to_be_visible()
+    admin.select_option("[data-testid=json-file]", "crm.json")
+    expect(editor.locator(".cm-line", has_text='"title": "CRM",')).to_be_visible()
+    assert admin.js_errors == []
