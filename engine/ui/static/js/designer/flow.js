@@ -57,6 +57,8 @@ export function mount(element, store) {
   // direction null: whichever of left-to-right and top-to-bottom shows the flow larger
   const state = {form: null, file: null, selected: null, direction: null, shown: "LR", fitNext: true, focus: null,
     message: ""};
+  let pending = null;  // a render scheduled by a store event (see later())
+  let lastChanged = null;  // the control whose "change" made the last edit (to find the focus again)
 
   const formPicker = h("select", {class: "form-select form-select-sm", id: "dz-flow-form", "data-testid": "flow-form",
     "data-fk": "form", "aria-label": t("flow.form")});
@@ -102,6 +104,12 @@ export function mount(element, store) {
   const panelHost = h("div", {class: "col-12 col-xl-5 dz-flow-panel-col", "data-testid": "flow-panel"});
   const body = h("div", {class: "row g-3"}, diagramBox, panelHost);
   clear(element).append(h("div", {class: "dz-flow", "data-testid": "flow-tab"}, toolbar, status, empty, body));
+  element.addEventListener("change", (event) => {
+    const target = event.target;
+    const host = target.closest && target.closest("[data-fk]");
+    lastChanged = {fk: target.dataset && target.dataset.fk, host: host ? host.dataset.fk : null,
+      testid: target.dataset ? target.dataset.testid : null};
+  }, true);
 
   const diagram = createDiagram(diagramHost, {
     text: t,
@@ -223,9 +231,25 @@ export function mount(element, store) {
   }
 
   function render() {
+    if (pending !== null) {  // this render does what a scheduled one would
+      clearTimeout(pending);
+      pending = null;
+    }
     status.textContent = "";  // a message is about the last action only
     const active = document.activeElement;
     const keepFocus = state.focus || (active && element.contains(active) && active.dataset ? active.dataset.fk : null);
+    // inside a widget of another module (the condition builder) the focus is found again by the
+    // widget's focus key and the element's test id
+    let inner = !keepFocus && active && element.contains(active) && active.dataset && active.dataset.testid &&
+      active.closest("[data-fk]") ? {fk: active.closest("[data-fk]").dataset.fk, testid: active.dataset.testid} : null;
+    // the element changed last, when the focus was lost meanwhile (a widget that re-draws itself)
+    const lost = !active || active === document.body || !document.contains(active);
+    let keepLost = null;
+    if (!keepFocus && !inner && lost && lastChanged) {
+      if (lastChanged.fk) keepLost = lastChanged.fk;
+      else if (lastChanged.host && lastChanged.testid) inner = {fk: lastChanged.host, testid: lastChanged.testid};
+    }
+    lastChanged = null;
     // what is being typed and not yet committed survives a re-render (e.g. the draft's problems
     // arriving meanwhile), unless the document's own value changed under it (undo)
     const typing = !state.focus && active && element.contains(active) && active.dataset && active.dataset.fk &&
@@ -333,6 +357,14 @@ export function mount(element, store) {
         stageList(form, t));
     }
     panelHost.append(panel);
+    if (inner) {
+      const again = element.querySelector(`[data-fk="${CSS.escape(inner.fk)}"] [data-testid="${CSS.escape(inner.testid)}"]`);
+      if (again && again !== document.activeElement) again.focus({preventScroll: true});
+    }
+    if (keepLost) {
+      const again = element.querySelector(`[data-fk="${CSS.escape(keepLost)}"]`);
+      if (again) again.focus({preventScroll: true});
+    }
     if (keepFocus) {
       const again = element.querySelector(`[data-fk="${CSS.escape(keepFocus)}"]`);
       if (again && again !== document.activeElement) again.focus({preventScroll: true});
@@ -361,11 +393,21 @@ export function mount(element, store) {
   }
 
   // -- events ---------------------------------------------------------------------------------
+  // An edit is usually committed by a "change" event, which fires while the focus moves on (Tab):
+  // re-rendering at once would drop the element the focus is moving to. So the tab re-renders
+  // just after, and render() puts the focus back on the new copy of wherever it went.
+  const later = () => {
+    if (pending !== null) return;
+    pending = setTimeout(() => {
+      pending = null;
+      render();
+    }, 0);
+  };
   store.on("change", (detail) => {
     if (detail && detail.reset) snapshotLive();
-    render();
+    later();
   });
-  store.on("problems", () => render());
+  store.on("problems", later);
   store.on("select", (detail) => {
     if (!detail || detail.tab !== "flow") return;
     const m = /^\/forms\/(\d+)\/workflow(?:\/(stages|transitions)\/(\d+)(?:\/approval\/(approved|rejected))?)?/.exec(detail.pointer || "");
