@@ -183,4 +183,7 @@ ZH = {
     "Created at": "创建时间",
     "Updated at": "更新时间",
     "Record name": "名称",
+    "Field type": "字段类型",
+    "Another type keeps the label, help and rules; settings only the old type has are dropped.": "改为其他类型时保留标签、帮助文字和规则；只有原类型才有的设置会去掉。",
+    "make {label} a {type} field": "将 {label} 改为{type}字段",
 }

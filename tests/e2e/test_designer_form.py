@@ -259,5 +259,11 @@ def test_problems_conditions_settings_and_keys(open_page, live):
     assert page.evaluate(f"() => {doc}.fields.length") == count - 1
     page.click("[data-testid=designer-undo]")
     assert page.evaluate(f"() => {doc}.fields.length") == count
+    # another type for a field: its label and rules stay
+    card(page, "邮箱").click()
+    page.select_option("[data-testid=prop-type]", "text")
+    assert page.evaluate(f"() => {doc}.fields.find(f => f.label === '邮箱')") == {
+        "name": "email", "type": "text", "label": "邮箱"}
+    expect(card(page, "邮箱").locator(".dz-type")).to_have_text("文本")
     page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
     assert page.js_errors == []

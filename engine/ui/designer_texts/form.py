@@ -84,6 +84,9 @@ TEXTS.update({
     # property panel
     "form.select_hint": lazy("Select a field to edit it."),
     "form.rules": lazy("Rules"),
+    "form.type": lazy("Field type"),
+    "form.type_help": lazy("Another type keeps the label, help and rules; settings only the old type has are dropped."),
+    "form.type_changed": lazy("make {label} a {type} field"),
     "form.type_options": lazy("Settings of {type}"),
     "form.name_help": lazy("Internal name (database column and API key): lowercase letters, digits and _, "
                            "starting with a letter."),

@@ -102,6 +102,20 @@ test("a rename follows the name in title field, list settings and charts; a colu
   assert.equal(form.fields[1].fields[0].name, "number");
 });
 
+test("changeType drops what only the old type had and adds what the new one needs, keeping the rest", () => {
+  const meta = designerMeta();
+  const field = { name: "src", type: "select", label: "来源", options: ["a", "b"], default: "a", required: true, "x-k": 1 };
+  M.changeType(field, "text", meta);
+  assert.deepEqual(field, { name: "src", type: "text", label: "来源", required: true, "x-k": 1 });
+  M.changeType(field, "multiselect", meta, { options: ["x"] });
+  assert.deepEqual(field, { name: "src", type: "multiselect", label: "来源", required: true, "x-k": 1, options: ["x"] });
+  const table = { name: "t", type: "table", label: "T", fields: [{ name: "a", type: "text" }], unique: true };
+  M.changeType(table, "textarea", meta);
+  assert.deepEqual(table, { name: "t", type: "textarea", label: "T", unique: true });
+  M.changeType(table, "file", meta);
+  assert.ok(!("unique" in table), "a file cannot be unique");
+});
+
 test("a new form has a title field and a name not yet taken", () => {
   const sources = { "a.json": doc(), "b.json": { forms: [{ name: "form_1", fields: [] }] } };
   assert.equal(M.newFormName(sources), "form_2");

@@ -13,6 +13,8 @@
 //                                          undefined removes it
 //   renameField(doc, formPointer, fieldPointer, newName)  renames and follows the name in the form's
 //                                          list settings, title/owner field and charts
+//   changeType(field, type, meta, {options})  another type: the old type's own keys go, the new one's
+//                                          required keys come, the rest stays
 //   allFields(form)                        [{pointer (relative to the form), field, table}] incl. table columns
 //   newFormName(docs), newForm(name, title, fieldLabel)
 import { get, parse, pointerOf } from "./pointers.js";
@@ -152,6 +154,27 @@ export function renameField(doc, formPointer, fieldPointer, newName) {
     if (chart.group_by === oldName) { chart.group_by = newName; }
     if (typeof chart.value === "string") { chart.value = chart.value.replace(new RegExp("\\(" + oldName + "\\)$"), "(" + newName + ")"); }
   }
+}
+
+// A field becomes another type: the keys only the old type owns go, and its default (and unique where the
+// new type cannot be), the new type's required keys come (with starting values); everything else (label,
+// help, required, unknown keys...) stays where it is.
+export function changeType(field, type, meta, { options } = {}) {
+  const kinds = meta.types || [];
+  const old = kinds.find((k) => k.name === field.type);
+  const next = kinds.find((k) => k.name === type);
+  if (!next || field.type === type) { return field; }
+  field.type = type;
+  delete field.default;  // a value of the old type
+  if (!next.can_be_unique) { delete field.unique; delete field.warn_duplicates; }
+  for (const key of Object.keys((old && old.options_schema) || {})) {
+    if (!(key in next.options_schema)) { delete field[key]; }
+  }
+  const fresh = newField(type, meta, { name: field.name, label: field.label, options });
+  for (const key of next.required_options || []) {
+    if (!(key in field)) { field[key] = fresh[key]; }
+  }
+  return field;
 }
 
 export function newFormName(docs) {

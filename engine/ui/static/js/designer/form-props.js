@@ -70,9 +70,13 @@ export function renderProps(ctx) {
   const own = kind && kind.is_table ? store.problemsAt(file, pointer).filter((p) => !p.pointer.startsWith(pointer + "/fields/"))
     : store.problemsAt(file, pointer);
 
+  const types = (store.meta.types || []).filter((k) => !inTable || (k.in_tables && !k.is_table));
   panel.append(h("div", { class: "d-flex align-items-center gap-2 mb-2" },
     h("h2", { class: "h6 mb-0 me-auto" }, field.label || field.name),
-    h("span", { class: "badge text-bg-light border" }, kind ? kind.label : field.type),
+    h("select", { class: "form-select form-select-sm w-auto", "aria-label": t("form.type"), "data-testid": "prop-type",
+      title: t("form.type_help"), onchange: (e) => ctx.changeType(pointer, e.target.value) },
+    kind ? null : h("option", { value: field.type, selected: true }, String(field.type)),
+    types.map((k) => h("option", { value: k.name, selected: k.name === field.type }, k.label))),
     h("button", { type: "button", class: "btn btn-sm btn-outline-danger", "data-testid": "props-remove",
       onclick: () => ctx.remove(pointer) }, t("form.remove"))));
   const whole = own.filter((p) => !COMMON.concat(Object.keys((kind && kind.options_schema) || {})).some((k) => p.pointer.startsWith(pointer + "/" + k)));

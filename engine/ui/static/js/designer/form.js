@@ -7,7 +7,7 @@ import { renderCanvas } from "./form-canvas.js";
 import { renderProps, fieldInfo } from "./form-props.js";
 import { renderSettings } from "./form-settings.js";
 import {
-  addField, moveField, removeField, newField, newFieldName, renameField, setKey, newForm, newFormName,
+  addField, moveField, removeField, newField, newFieldName, renameField, setKey, newForm, newFormName, changeType,
 } from "./form-model.js";
 
 export function mount(element, store) {
@@ -58,6 +58,17 @@ export function mount(element, store) {
         if (target.renamed_from === name) { delete target.renamed_from; }
         else if (existed && !target.renamed_from) { target.renamed_from = old; }
       }, t("form.renamed", { old, name }));
+    },
+    changeType(pointer, type) {
+      const kind = kindOf(type);
+      const options = [1, 2].map((n) => t("form.option_n", { n }));
+      store.change((sources) => {
+        const field = get(sources[state.file], pointer);
+        changeType(field, type, store.meta, { options });
+        if (kind && kind.is_table && (!Array.isArray(field.fields) || !field.fields.length)) {
+          field.fields = [newField("text", store.meta, { name: "item", label: t("form.column_n", { n: 1 }) })];
+        }
+      }, t("form.type_changed", { label: labelAt(pointer), type: kind ? kind.label : type }));
     },
     move(pointer, step) {
       const path = parse(pointer);
