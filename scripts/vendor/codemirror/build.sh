@@ -21,10 +21,10 @@ fi
 (cd "$WORK" && ./node_modules/.bin/esbuild entry.js --bundle --format=esm --minify --legal-comments=none \
   --target=es2020 --log-level=warning --outfile=codemirror.js)
 mkdir -p "$OUT"
-rm -f "$OUT"/LICENSE.*
+rm -rf "$OUT"/LICENSE* "$OUT"/licenses
 {
-  echo "/* CodeMirror 6 and its dependencies (MIT; LICENSE.* beside this file), one ES module built by"
-  echo " * scripts/vendor/codemirror/build.sh. Package versions:"
+  echo "/* CodeMirror 6 and its dependencies (MIT; LICENSE and licenses/<package>/LICENSE beside this file),"
+  echo " * one ES module built by scripts/vendor/codemirror/build.sh. Package versions:"
   for dir in "$WORK"/node_modules/codemirror "$WORK"/node_modules/@codemirror/* "$WORK"/node_modules/@lezer/* \
       "$WORK"/node_modules/@marijn/* "$WORK"/node_modules/style-mod "$WORK"/node_modules/w3c-keyname \
       "$WORK"/node_modules/crelt; do
@@ -35,10 +35,12 @@ rm -f "$OUT"/LICENSE.*
     label=$(echo "$name" | sed 's/^@//; s#/#-#')
     for lic in "$dir"/LICENSE*; do
       [ -f "$lic" ] || continue
-      { echo "$name $version"; echo; cat "$lic"; } > "$OUT/LICENSE.$label"
+      mkdir -p "$OUT/licenses/$label"
+      { echo "$name $version"; echo; cat "$lic"; } > "$OUT/licenses/$label/LICENSE"
     done
   done
   echo " */"
   cat "$WORK/codemirror.js"
 } > "$OUT/codemirror.js"
+cp "$OUT/licenses/codemirror/LICENSE" "$OUT/LICENSE"
 echo "built $OUT/codemirror.js ($(wc -c < "$OUT/codemirror.js") bytes)"

@@ -1,5 +1,5 @@
-/* CodeMirror 6 and its dependencies (MIT; LICENSE.* beside this file), one ES module built by
- * scripts/vendor/codemirror/build.sh. Package versions:
+/* CodeMirror 6 and its dependencies (MIT; LICENSE and licenses/<package>/LICENSE beside this file),
+ * one ES module built by scripts/vendor/codemirror/build.sh. Package versions:
  *   codemirror 6.0.2
  *   @codemirror/autocomplete 6.20.4
  *   @codemirror/commands 6.11.2
