@@ -250,7 +250,11 @@ function stepCard(ctx, index, s, step, count, fk) {
         onCommit: (v) => edit(t("flow.did_step"), "title", v)})})),
       h("div", {class: "col-12 col-sm-5"}, field({label: t("flow.name"), input: textInput({fk: `${sfk}.name`,
         value: step.name, mono: true, testid: "flow-step-name",
-        onCommit: (v) => edit(t("flow.did_step"), "name", v)})}))),
+        onCommit: (v) => {
+          const taken = M.stepsOf(ctx.form, index).some((x, i) => i !== s && x && x.name === v);
+          if (v !== step.name && (!M.IDENT.test(v) || taken)) ctx.say(t("flow.bad_name", {name: v}));
+          else edit(t("flow.did_step"), "name", v);
+        }})}))),
     field({label: t("flow.approvers"), input: recipientsEditor({fk: `${sfk}.approvers`, list: step.approvers,
       roles: ctx.roles, userFields: ctx.userFields, t, testid: "flow-step-approvers",
       onChange: (list) => edit(t("flow.did_step"), "approvers", list)})}),
