@@ -59,6 +59,7 @@ ZH = {
     "{name} cannot be used: a name is a lowercase letter then letters, digits or _, and must be unique.":
         "不能使用 {name}：标识名须以小写字母开头，只含小写字母、数字和下划线，且不能重复。",
     "Initial stage (new records start here)": "初始阶段（新记录从这里开始）",
+    "To change it, make another stage the initial one.": "要更换，请把另一个阶段设为初始阶段。",
     "Final stage (no edits, no transitions out)": "结束阶段（不能再编辑或流转）",
     "Editable fields in this stage": "本阶段可编辑的字段",
     "The form's update permission still applies.": "同时仍受表单“修改”权限的限制。",

@@ -69,6 +69,7 @@ TEXTS: dict[str, Any] = {
         "{name} cannot be used: a name is a lowercase letter then letters, digits or _, and must be unique."
     ),
     "flow.initial": lazy("Initial stage (new records start here)"),
+    "flow.initial_help": lazy("To change it, make another stage the initial one."),
     "flow.final": lazy("Final stage (no edits, no transitions out)"),
     "flow.editable": lazy("Editable fields in this stage"),
     "flow.editable_help": lazy("The form's update permission still applies."),

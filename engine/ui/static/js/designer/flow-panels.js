@@ -77,9 +77,12 @@ export function stagePanel(ctx, index) {
     help: origin ? (origin !== stage.name ? t("flow.renamed_help", {old: origin}) : t("flow.name_live_help"))
       : t("flow.name_help")}));
 
+  const initial = checkbox({fk: `${fk}.initial`, label: t("flow.initial"), checked: flags.initial,
+    testid: "flow-stage-initial", help: flags.initial ? t("flow.initial_help") : "",
+    onChange: (on) => { if (on) ctx.edit(t("flow.did_initial"), (form) => M.setInitial(form, stage.name)); }});
+  initial.querySelector("input").disabled = flags.initial;  // another stage is made initial instead
   panel.append(h("div", {class: "d-flex flex-wrap gap-3 mb-2"},
-    checkbox({fk: `${fk}.initial`, label: t("flow.initial"), checked: flags.initial, testid: "flow-stage-initial",
-      onChange: (on) => { if (on) ctx.edit(t("flow.did_initial"), (form) => M.setInitial(form, stage.name)); else ctx.focus(`${fk}.initial`, true); }}),
+    initial,
     checkbox({fk: `${fk}.final`, label: t("flow.final"), checked: flags.final, testid: "flow-stage-final",
       onChange: (on) => ctx.edit(t("flow.did_final"), (form) => M.setStageKey(form, index, "final", on))})));
 
