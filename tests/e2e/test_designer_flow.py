@@ -212,6 +212,34 @@ def test_on_a_tablet_stages_are_added_and_connected_by_touch(chromium, live, log
                                          "to": "closed", "roles": ["sales"]}
         page.evaluate("() => window.scrollTo(0, 0)")
         shoot(page, "designer-flow-tablet")
+
+        # two fingers spread apart zoom in, one finger moves the view
+        moved = page.locator("[data-testid=flow-diagram]").evaluate("""(svg) => {
+          const bg = svg.querySelector(".dz-flow-bg");
+          const view = () => svg.querySelector(".dz-flow-viewport").getAttribute("transform");
+          const scale = () => Number(/scale\\(([\\d.]+)\\)/.exec(view())[1]);
+          const r = svg.getBoundingClientRect();
+          const [x, y] = [r.left + r.width / 2, r.top + r.height / 2];
+          const fire = (type, id, px, py) => bg.dispatchEvent(new PointerEvent(type, {pointerId: id,
+            pointerType: "touch", isPrimary: id === 1, clientX: px, clientY: py, bubbles: true}));
+          const before = scale();
+          fire("pointerdown", 1, x - 20, y);
+          fire("pointerdown", 2, x + 20, y);
+          for (let i = 1; i <= 4; i++) {
+            fire("pointermove", 1, x - 20 - 5 * i, y);
+            fire("pointermove", 2, x + 20 + 5 * i, y);
+          }
+          fire("pointerup", 1, x - 40, y);
+          fire("pointerup", 2, x + 40, y);
+          const pinched = scale();
+          const still = view();
+          fire("pointerdown", 3, x, y);
+          fire("pointermove", 3, x + 40, y + 30);
+          fire("pointerup", 3, x + 40, y + 30);
+          return {before, pinched, still, panned: view()};
+        }""")
+        assert abs(moved["pinched"] / moved["before"] - 2) < 0.05  # the fingers went from 40 px to 80 px apart
+        assert moved["panned"] != moved["still"]
         assert errors == []
     finally:
         context.close()

@@ -146,18 +146,25 @@ export function createDiagram(host, {text, onSelect, onConnect}) {
   const touched = () => { autoFit = false; };
 
   // -- gestures ---------------------------------------------------------------------------
+  const capture = (event) => {
+    try {
+      svg.setPointerCapture(event.pointerId);
+    } catch {
+      /* a pointer the browser no longer tracks: the gesture works without capture */
+    }
+  };
   svg.addEventListener("pointerdown", (event) => {
     const handle = event.target.closest && event.target.closest("[data-handle]");
     if (handle) {
       event.preventDefault();
       event.stopPropagation();
-      svg.setPointerCapture(event.pointerId);
+      capture(event);
       gesture = {kind: "connect", from: handle.dataset.handle, pointer: event.pointerId, x: event.clientX, y: event.clientY,
         moved: false};
       return;
     }
     if (event.target.closest && event.target.closest("[data-node],[data-edge]")) return;  // click selects
-    svg.setPointerCapture(event.pointerId);
+    capture(event);
     pointers.set(event.pointerId, {x: event.clientX, y: event.clientY});
     touched();
     if (pointers.size === 1) gesture = {kind: "pan", x: event.clientX, y: event.clientY, vx: view.x, vy: view.y};
