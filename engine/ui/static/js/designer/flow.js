@@ -113,7 +113,15 @@ export function mount(element, store) {
 
   const diagram = createDiagram(diagramHost, {
     text: t,
-    onSelect: (sel) => { state.selected = sel; render(); focusPanel(); },
+    onSelect: (sel) => {
+      state.selected = sel;
+      render();
+      focusPanel();
+      if (sel && sel.kind === "outcome") {  // an approval's arrow: its target setting
+        const target = panelHost.querySelector(`[data-testid=flow-${sel.which}-to]`);
+        if (target) target.scrollIntoView({block: "center"});
+      }
+    },
     onConnect: (from, to) => connect(from, to),
   });
 
