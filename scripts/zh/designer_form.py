@@ -186,4 +186,6 @@ ZH = {
     "Field type": "字段类型",
     "Another type keeps the label, help and rules; settings only the old type has are dropped.": "改为其他类型时保留标签、帮助文字和规则；只有原类型才有的设置会去掉。",
     "make {label} a {type} field": "将 {label} 改为{type}字段",
+    "Linked records show": "关联记录显示为",
+    "The title field of {form}: every link to it and its lists use it.": "即{form}的标题字段：所有关联到它的字段和它的列表都使用它。",
 }

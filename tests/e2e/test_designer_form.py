@@ -222,6 +222,10 @@ def test_problems_conditions_settings_and_keys(open_page, live):
     page.select_option("[data-testid=prop-form]", "contact")
     expect(page.locator("#designer-problem-count")).to_have_text("0", timeout=15_000)
     expect(page.locator("[data-testid=link-display]")).to_contain_text("姓名")
+    # what linked records show: the target form's title field, chosen here too
+    page.select_option("[data-testid=prop-link-shows]", "mobile")
+    assert page.evaluate("() => window.designerStore.findForm('contact').form.title_field") == "mobile"
+    expect(page.locator("[data-testid=link-display]")).to_contain_text("手机")
     # a simple condition with the builder
     page.click("[data-testid=visible-if-add]")
     page.select_option("[data-testid=visible-if-field-0]", "grade")

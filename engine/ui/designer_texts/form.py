@@ -105,6 +105,8 @@ TEXTS.update({
     "form.list_help": lazy("Separate several with commas."),
     "form.any_role": lazy("Any user"),
     "form.link_display": lazy("Shown by its {field} (the title field of {form})."),
+    "form.link_shows": lazy("Linked records show"),
+    "form.link_shows_help": lazy("The title field of {form}: every link to it and its lists use it."),
     "form.other_keys": lazy("Kept as they are (edit them in the JSON tab):"),
     "form.option_add": lazy("Add an option"),
     "form.option_added": lazy("add an option"),

@@ -192,6 +192,18 @@ function optionEditor(ctx, field, kind, key, schema, set, at, t, form) {
       const title = target && target.form.title_field;
       const shown = target && title ? (((target.form.fields || []).find((f) => f.name === title) || {}).label || title) : "id";
       row.append(h("div", { class: "form-text", "data-testid": "link-display" }, t("form.link_display", { field: shown, form: target ? target.form.title : value })));
+      if (target) {
+        // what a link shows is the target form's title field: chosen here for convenience
+        const types = ctx.store.meta.types || [];
+        const titled = (target.form.fields || []).filter((f) => f && f.name && (types.find((k) => k.name === f.type) || {}).can_title !== false
+          && !(types.find((k) => k.name === f.type) || {}).is_table);
+        row.append(fieldRow(t("form.link_shows"), select(title || "", [["", t("sys.id")]].concat(titled.map((f) => [f.name, f.label || f.name])),
+          (v) => ctx.store.change((sources) => {
+            const other = get(sources[target.file], target.pointer);
+            if (v) { other.title_field = v; } else { delete other.title_field; }
+          }, t("form.changed", { what: t("form.link_shows") })), { "data-testid": "prop-link-shows" }),
+        { help: t("form.link_shows_help", { form: target.form.title || target.form.name }) }));
+      }
     }
     return row;
   }
