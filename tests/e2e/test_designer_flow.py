@@ -268,4 +268,18 @@ def test_the_keyboard_keeps_its_place_after_each_edit(open_page, live):
     assert page.evaluate(focused) == ["flow-step-when-op-0", "manager"]
     assert page.evaluate("() => window.designerStore.sources['order_followup.json'].forms[0].workflow.stages[1]"
                          ".approval.steps[1].when") == "total > 60000"
+
+    # renaming a stage that records are in keeps them: renamed_from, and the transitions follow
+    page.locator("[data-testid=flow-node-production]").focus()
+    page.keyboard.press("Enter")
+    page.locator("[data-testid=flow-stage-name]").fill("manufacturing")
+    page.locator("[data-testid=flow-stage-name]").press("Enter")
+    expect(page.locator("[data-testid=flow-node-manufacturing]")).to_be_visible()
+    expect(page.locator("[data-testid=flow-stage-panel]")).to_have_attribute("data-stage", "manufacturing")
+    workflow = page.evaluate("() => window.designerStore.sources['order_followup.json'].forms[0].workflow")
+    stage = next(s for s in workflow["stages"] if s["name"] == "manufacturing")
+    assert list(stage)[:3] == ["name", "renamed_from", "title"] and stage["renamed_from"] == "production"
+    ship = next(t for t in workflow["transitions"] if t["name"] == "ship")
+    assert ship["from"] == "manufacturing"
+    assert next(t for t in workflow["transitions"] if t["name"] == "start_production")["to"] == "manufacturing"
     assert page.js_errors == []
