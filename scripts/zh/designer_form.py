@@ -188,4 +188,8 @@ ZH = {
     "make {label} a {type} field": "将 {label} 改为{type}字段",
     "Linked records show": "关联记录显示为",
     "The title field of {form}: every link to it and its lists use it.": "即{form}的标题字段：所有关联到它的字段和它的列表都使用它。",
+    "Dates grouped by": "日期分组方式",
+    "Day": "按日",
+    "Month": "按月",
+    "Year": "按年",
 }

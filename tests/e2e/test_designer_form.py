@@ -247,6 +247,12 @@ def test_problems_conditions_settings_and_keys(open_page, live):
     charts = page.evaluate(f"() => {doc}.charts.length")
     page.click("[data-testid=chart-add]")
     assert page.evaluate(f"() => {doc}.charts.length") == charts + 1
+    new_chart = page.locator("[data-testid=chart-card]").last
+    new_chart.locator("[data-testid=chart-group_by]").select_option("created_at")
+    new_chart = page.locator("[data-testid=chart-card]").last
+    new_chart.locator("[data-testid=chart-interval]").select_option("month")
+    assert page.evaluate(f"() => {doc}.charts.at(-1)") == {
+        "title": "新图表", "type": "bar", "group_by": "created_at", "interval": "month"}
     # rename a field in use: its values are kept, the list follows
     card(page, "联系电话").click()
     commit(page, "prop-name", "mobile_phone")

@@ -143,6 +143,11 @@ function chartsEditor(ctx, form, fields, kindOf, labelOf, change, row, input, ch
       card.append(row(t("form.chart.group_by"), choose(chart.group_by, [["", "—"]].concat(groupable.map((n) => [n, labelOf(n)])),
         (v) => setChart("group_by", v), { "data-testid": "chart-group_by" })));
     }
+    const groupField = fields.find((f) => f.name === chart.group_by);
+    if (chart.type !== "number" && (chart.interval || (groupField && kindOf(groupField).temporal) || ["created_at", "updated_at"].includes(chart.group_by))) {
+      card.append(row(t("form.chart.interval"), choose(chart.interval || "day", ["day", "month", "year"].map((v) => [v, t("interval." + v)]),
+        (v) => setChart("interval", v === "day" && !chart.interval ? undefined : v), { "data-testid": "chart-interval" })));
+    }
     card.append(row(t("form.chart.value"), h("div", { class: "d-flex gap-1" },
       choose(fn, ["count", "sum", "avg", "min", "max"].map((f) => [f, t("agg." + f)]),
         (v) => setChart("value", v === "count" ? (chart.value ? "count()" : undefined) : `${v}(${arg || (numeric[0] && numeric[0].name) || ""})`), { "data-testid": "chart-fn" }),
