@@ -93,7 +93,7 @@ export function mount(element, store) {
   const workflowProblems = h("div", {"data-testid": "flow-workflow-problems"});
   const empty = h("div", {class: "dz-flow-empty", "data-testid": "flow-empty"});
   const diagramHost = h("div", {class: "dz-flow-canvas"});
-  const legend = h("div", {class: "dz-flow-legend small text-secondary d-flex flex-wrap gap-3 mt-1"},
+  const legend = h("div", {class: "dz-flow-keys small text-secondary d-flex flex-wrap gap-3 mt-1"},
     h("span", {}, h("span", {class: "dz-flow-key dz-flow-key-initial"}), t("flow.legend_initial")),
     h("span", {}, h("span", {class: "dz-flow-key dz-flow-key-approval"}), t("flow.legend_approval")),
     h("span", {}, h("span", {class: "dz-flow-key dz-flow-key-final"}), t("flow.legend_final")),
@@ -329,9 +329,13 @@ export function mount(element, store) {
 
     // problems of the workflow itself (initial, the stage list ...), not of one stage or transition
     clear(workflowProblems);
+    // (and those of a stage or transition the diagram could not draw, e.g. a second stage of a name)
+    const drawn = [...graph.nodes.filter((n) => n.index >= 0).map((n) => n.pointer),
+      ...graph.edges.filter((e) => e.kind === "transition").map((e) => e.pointer)];
     const own = store.problemsAt(file, formPointer + "/workflow").filter((p) => {
       const rest = p.pointer.slice((formPointer + "/workflow").length);
-      return !/^\/(stages|transitions)\/\d+/.test(rest);
+      const m = /^\/(stages|transitions)\/\d+/.exec(rest);
+      return !m || !drawn.includes(`/workflow${m[0]}`);
     });
     if (own.length) {
       workflowProblems.append(h("div", {class: "alert alert-danger py-1 px-2 small mb-2"}, problemList(own)));
