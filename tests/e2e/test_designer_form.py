@@ -134,6 +134,7 @@ def test_admin_adds_fields_by_dragging_with_a_mouse(open_page, live, shoot):
     card(page, "客户来源").last.click()
     page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
     page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
+    page.mouse.move(0, 0)  # no card under the pointer: its buttons show on hover
     shoot(page, "designer-form")
     fields = assert_draft_saved(page, live)
     assert [f["label"] for f in fields][-2:] == ["微信号", "客户来源"]
