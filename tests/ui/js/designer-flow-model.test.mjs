@@ -43,6 +43,12 @@ test("graph: a node per stage with initial, final and approval marks", () => {
   assert.equal(byId.cancelled.final, true);
   assert.equal(byId.review.title, "订单评审");
   assert.equal(byId.review.pointer, "/workflow/stages/1");
+  assert.equal(byId.review.color, "");
+  const form = orderForm();
+  M.stagesOf(form)[0].color = "#1677ff";
+  M.stagesOf(form)[1].color = "url(javascript:x)";  // drawn as no colour at all
+  const coloured = M.workflowGraph(form).nodes;
+  assert.deepEqual([coloured[0].color, coloured[1].color], ["#1677ff", ""]);
 });
 
 test("graph: a multi-stage `from` gives one edge per source; approval outcomes are edges", () => {

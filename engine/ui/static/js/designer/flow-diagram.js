@@ -320,6 +320,7 @@ export function createDiagram(host, {text, onSelect, onConnect}) {
         text: ellipsis(node.any ? t("flow.any_stage") : `? ${node.id}`, 14)}));
       return g;
     }
+    if (node.color) g.append(s("rect", {class: "dz-flow-node-color", x: 3, y: 8, width: 4, height: h - 16, rx: 2, fill: node.color}));
     if (node.initial) g.append(s("circle", {class: "dz-flow-start-dot", cx: 0, cy: h / 2, r: 6}));
     g.append(s("text", {class: "dz-flow-node-title", x: 12, y: 22, text: ellipsis(node.title, 18)}));
     const sub = [];

@@ -131,7 +131,7 @@ export function stageFlags(form, stage) {
 }
 
 /* The diagram of a form's workflow.
- * nodes: [{id, title, index, pointer, initial, final, approval, due, steps, any?, missing?}]
+ * nodes: [{id, title, index, pointer, initial, final, approval, due, steps, color, any?, missing?}]
  *   one per stage (pointer "/workflow/stages/i", relative to the form), plus "*" (from: "*")
  *   and placeholders (missing: true) for stage names used but not declared.
  * edges: [{id, kind: "transition"|"approved"|"rejected", from, to, index, name, title, pointer}]
@@ -147,6 +147,7 @@ export function workflowGraph(form) {
     const node = {
       id: stage.name, title: stage.title || stage.name, index, pointer: `/workflow/stages/${index}`, ...flags,
       steps: flags.approval && Array.isArray(stage.approval.steps) ? stage.approval.steps.length : 0,
+      color: typeof stage.color === "string" && /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(stage.color) ? stage.color : "",
     };
     known.set(stage.name, node);
     nodes.push(node);
