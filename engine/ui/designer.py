@@ -85,11 +85,12 @@ def type_meta(kind: FieldType) -> dict[str, Any]:
 
 
 def designer_meta() -> dict[str, Any]:
-    """`#designer-meta`: field types (registration order), the module schema, expression functions and
-    the page's language."""
+    """`#designer-meta`: field types (registration order), the module schema, expression functions, the
+    page's language and the engine's time zone (times are shown in it, as on every other page)."""
     locale = get_locale()
     return {"types": [type_meta(kind) for kind in REGISTRY.values()], "schema": module_schema(),
-            "functions": sorted(FUNCTIONS), "lang": "en" if locale is not None and locale.language == "en" else "zh_CN"}
+            "functions": sorted(FUNCTIONS), "lang": "en" if locale is not None and locale.language == "en" else "zh_CN",
+            "timezone": str(engine_state().tzinfo)}
 
 
 @bp.get("/designer")

@@ -189,3 +189,10 @@ test("formatWhen shows a local date and time in the page's language", () => {
   assert.match(formatWhen("2026-12-04T10:05:00Z", "en"), /04\/12\/2026.*18:05/);
   assert.equal(formatWhen(null, "en"), "");
 });
+
+test("formatWhen shows the engine's zone, whatever the browser's zone", () => {
+  // the process runs in Asia/Shanghai (above): the engine's zone wins
+  assert.match(formatWhen("2026-12-04T10:05:00Z", "en", "America/New_York"), /04\/12\/2026.*05:05/);
+  assert.match(formatWhen("2026-12-04T20:05:00Z", "zh_CN", "Pacific/Kiritimati"), /2026.12.05.*10:05/);
+  assert.match(formatWhen("2026-12-04T10:05:00Z", "en", "Not/AZone"), /04\/12\/2026.*18:05/);
+});

@@ -14,7 +14,7 @@
 //   rebaseDraft(api, store)       -> {conflicts, state}: the draft re-based on the live set, store reset
 //   reloadLive(api, store)        -> the state after a publish/restore/discard: the store starts again from
 //                                   the caller's draft if one is left, else from the live set
-//   formatWhen(iso, lang)         -> a local date and time in the page's language
+//   formatWhen(iso, lang, zone)   -> a date and time in the engine's zone, in the page's language
 
 export function escapeHtml(value) {
   return String(value).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
@@ -166,11 +166,15 @@ export async function discardDraft(api, store) {
   return reloadLive(api, store);
 }
 
-export function formatWhen(iso, lang) {
+export function formatWhen(iso, lang, timeZone) {
   if (!iso) { return ""; }
   const when = new Date(iso);
   if (Number.isNaN(when.getTime())) { return String(iso); }
   const locale = lang === "en" ? "en-GB" : "zh-CN";
-  return when.toLocaleString(locale, { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit",
-                                       minute: "2-digit" });
+  const options = { year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+  try {
+    return when.toLocaleString(locale, timeZone ? { ...options, timeZone } : options);
+  } catch (e) {  // a zone this browser does not know: its own zone rather than nothing
+    return when.toLocaleString(locale, options);
+  }
 }

@@ -34,7 +34,7 @@ export function outcomeView(store, answer, { onRebase = null } = {}) {
     return h("div", { class: "alert alert-warning", "data-testid": "publish-stale" },
       h("strong", {}, store.text("publish.someone_published", {
         who: live.published_by || store.text("publish.by_files"),
-        when: formatWhen(live.published_at, store.meta && store.meta.lang),
+        when: formatWhen(live.published_at, store.meta && store.meta.lang, store.meta && store.meta.timezone),
         publication: live.publication })),
       live.note ? h("p", { class: "mb-1 small" }, store.text("publish.their_note", { note: live.note })) : null,
       h("p", { class: "mb-2 small" }, store.text(onRebase ? "publish.not_overwritten" : "versions.not_overwritten")),

@@ -54,6 +54,7 @@ export function mount(element, store, options = {}) {
       diffBox)));
 
   function lang() { return store.meta && store.meta.lang; }
+  function zone() { return store.meta && store.meta.timezone; }
 
   function origin(item) {
     const key = "versions.origin_" + item.origin;
@@ -71,7 +72,7 @@ export function mount(element, store, options = {}) {
     h("td", {}, pick("dz-to", item.publication, to === item.publication, () => { to = item.publication; update(); })),
     h("td", { class: "text-nowrap" }, "#" + item.publication,
       item.live ? h("span", { class: "badge text-bg-success ms-2", "data-testid": "version-live" }, store.text("versions.live")) : null),
-    h("td", { class: "text-nowrap" }, formatWhen(item.published_at, lang())),
+    h("td", { class: "text-nowrap" }, formatWhen(item.published_at, lang(), zone())),
     h("td", {}, item.published_by || h("span", { class: "text-secondary" }, store.text("versions.by_files"))),
     h("td", {}, origin(item), item.restored_from ? h("span", { class: "text-secondary small ms-1" },
       store.text("versions.restored_from", { publication: item.restored_from })) : null),
@@ -131,7 +132,7 @@ export function mount(element, store, options = {}) {
 
   async function restore(item) {
     if (!confirmFn(store.text("versions.restore_confirm", { publication: item.publication,
-      when: formatWhen(item.published_at, lang()) }))) { return null; }
+      when: formatWhen(item.published_at, lang(), zone()) }))) { return null; }
     const live = items.find((i) => i.live);
     const base = live ? live.signature : store.live && store.live.signature;
     clear(result).append(h("p", { class: "small text-secondary" }, store.text("publish.publishing")));
