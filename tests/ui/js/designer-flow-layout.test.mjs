@@ -66,3 +66,24 @@ test("selections compare by kind and identity", () => {
   assert.ok(!sameSelection({ kind: "outcome", name: "r", which: "approved" }, { kind: "outcome", name: "r", which: "rejected" }));
   assert.ok(!sameSelection(null, { kind: "stage", name: "a" }));
 });
+
+test("every workflow of every shipped and test config (bad ones too) is drawn without an error", () => {
+  const files = (dir) => fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(path.join(dir, e.name)) : e.name.endsWith(".json") ? [path.join(dir, e.name)] : []);
+  let drawn = 0;
+  for (const rel of [...files("configs"), ...files("tests/configs")]) {
+    let doc;
+    try { doc = load(rel); } catch { continue; }
+    for (const form of doc && Array.isArray(doc.forms) ? doc.forms : []) {
+      if (!form || !form.workflow) continue;
+      const graph = M.workflowGraph(form);
+      for (const direction of ["LR", "TB"]) {
+        const layout = layoutGraph(graph, { direction });
+        assert.ok(graph.nodes.every((n) => layout.nodes[n.id]), rel);
+        assert.ok(graph.edges.every((e) => layout.edges[e.id] && layout.edges[e.id].points.length >= 2), rel);
+      }
+      drawn += 1;
+    }
+  }
+  assert.ok(drawn >= 25);
+});

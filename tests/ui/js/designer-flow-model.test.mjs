@@ -80,6 +80,12 @@ test("graph: from \"*\" comes from one 'any stage' node; unknown stages are plac
   assert.ok(!M.stagesOf(bad).some((s) => s.name === missing[0]));
 });
 
+test("graph: a stage named twice in `from` is one arrow; a transition to its own stage is drawn", () => {
+  const form = { name: "x", workflow: { initial: "a", stages: [{ name: "a" }, { name: "b" }],
+    transitions: [{ name: "t", from: ["a", "a"], to: "b" }, { name: "again", from: "b", to: "b" }] } };
+  assert.deepEqual(M.workflowGraph(form).edges.map((e) => e.id), ["t0:a", "t1:b"]);
+});
+
 test("graph: a form without a workflow has no nodes", () => {
   assert.deepEqual(M.workflowGraph({ name: "x", fields: [] }), { nodes: [], edges: [] });
 });

@@ -162,7 +162,7 @@ export function workflowGraph(form) {
   };
   transitionsOf(form).forEach((t, index) => {
     if (!t || typeof t.to !== "string") return;
-    for (const from of fromList(t)) {
+    for (const from of new Set(fromList(t))) {
       placeholder(from);
       placeholder(t.to);
       edges.push({
