@@ -306,7 +306,8 @@ export function transitionPanel(ctx, index) {
           if (ok === false && v !== tr.name) ctx.say(t("flow.bad_name", {name: v}));
         }})}))));
   const from = M.fromList(tr);
-  const nonFinal = M.stagesOf(ctx.form).filter((s) => s && typeof s.name === "string");
+  // a final stage allows no transitions out: offered only when the file already names it
+  const nonFinal = M.stagesOf(ctx.form).filter((s) => s && typeof s.name === "string" && (!s.final || from.includes(s.name)));
   panel.append(section(t("flow.from_to"), "flow-from-to",
     field({label: t("flow.from"), help: t("flow.from_help"), input: checklist({fk: `${fk}.from`, testid: "flow-from",
       items: nonFinal.map((s) => ({value: s.name, label: s.title ? `${s.title} (${s.name})` : s.name})),
