@@ -1,4 +1,5 @@
-"""The definition sets this database has applied (`engine_definition_versions`), for admins."""
+"""One definition set this database has applied (`engine_definition_versions`), for admins; the
+publications (who, when, note) are in engine.services.designer."""
 from __future__ import annotations
 
 from typing import Any
@@ -13,14 +14,6 @@ from engine.store.system import definition_versions
 def _admins_only(ctx: Context) -> None:
     if not ctx.user.is_admin:
         raise Forbidden("admins only")
-
-
-def recent_versions(ctx: Context, limit: int = 20) -> list[Any]:
-    """The last `limit` versions applied, newest first: id, signature, applied_at."""
-    _admins_only(ctx)
-    return list(ctx.session.execute(
-        select(definition_versions.c.id, definition_versions.c.signature, definition_versions.c.applied_at)
-        .order_by(definition_versions.c.id.desc()).limit(limit)).all())
 
 
 def version(ctx: Context, version_id: int) -> Any:

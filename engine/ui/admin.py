@@ -186,16 +186,24 @@ def revoke_token_page(token_id: int):
 
 @bp.get("/definitions")
 def definitions():
-    """Admins: the definitions in use, module by module, their problems and the last 20 versions applied."""
+    """Admins: the definitions in use, module by module, their problems and the last 20 publications (who, when,
+    from where, note; the live one marked)."""
+    from datetime import datetime
+
+    from engine.services import designer as designer_service
+    from engine.ui.designer_texts.publish import TEXTS as PUBLISH_TEXTS
+
+    from .account import local_time
+
     state = engine_state()
     runtime = state.runtime()
-    with use_case() as ctx:
-        versions = version_service.recent_versions(ctx)
+    publications = designer_service.versions(state.db, limit=20)
+    for item in publications:
+        item["when"] = local_time(datetime.fromisoformat(item["published_at"])) if item["published_at"] else ""
+        item["origin_text"] = str(PUBLISH_TEXTS.get(f"versions.origin_{item['origin']}", item["origin"]))
     sources = {name: json.dumps(doc, ensure_ascii=False, indent=2) for name, doc in runtime.app.sources.items()}
-    editable = set(runtime.app.texts)
     return render_template("admin/definitions.html", app_def=runtime.app, problems=state.holder.problems,
-                           sources=sources, versions=versions, config_dir=str(state.holder.config_dir),
-                           editable=editable, live_signature=runtime.app.signature)
+                           sources=sources, publications=publications, config_dir=str(state.holder.config_dir))
 
 
 @bp.get("/incidents")
@@ -246,11 +254,14 @@ def edit_definition(name: str):
 @bp.get("/definitions/versions/<id:version_id>")
 def definition_version(version_id: int):
     """Admins: one applied version of the definitions, file by file."""
+    from .account import local_time
+
     with use_case() as ctx:
         row = version_service.version(ctx, version_id)
     sources = {n: json.dumps(doc, ensure_ascii=False, indent=2) if not isinstance(doc, str) else doc
                for n, doc in (row["sources"] or {}).items()}
-    return render_template("admin/definition_version.html", version=row, sources=sources)
+    return render_template("admin/definition_version.html", version=row, sources=sources,
+                           applied_at=local_time(row["applied_at"]))
 
 
 @bp.get("/reference")
