@@ -1,11 +1,11 @@
-"""The designer page's words, one module per area (form, flow, perms, publish), each a
+"""The designer page's words, one module per area (form, flow, perms, publish, preview), each a
 `TEXTS = {key: lazy("English msgid")}` dict; `texts()` merges them in the reader's language
 for the page's `#designer-text` block. `{name}` in a text marks a value put in by JS."""
 from __future__ import annotations
 
 import importlib
 
-AREAS = ("form", "flow", "perms", "publish")
+AREAS = ("form", "flow", "perms", "publish", "preview")
 
 
 def texts() -> dict[str, str]:

@@ -1,0 +1,20 @@
+// preview.js: what the designer needs to open the preview page (/admin/designer/preview/FORM) of the draft.
+
+/** Every role declared in the definitions (first module first), as {name, title}; no duplicates. */
+export function previewRoles(sources) {
+  const seen = new Map();
+  for (const doc of Object.values(sources || {})) {
+    for (const role of (doc && Array.isArray(doc.roles)) ? doc.roles : []) {
+      if (role && typeof role.name === "string" && !seen.has(role.name)) {
+        seen.set(role.name, { name: role.name, title: role.title || role.name });
+      }
+    }
+  }
+  return [...seen.values()];
+}
+
+/** The preview page's address for a form, a role and a view ("form" or "list"). */
+export function previewUrl(form, role, view) {
+  const query = new URLSearchParams({ role: role || "", view: view === "list" ? "list" : "form" });
+  return "/admin/designer/preview/" + encodeURIComponent(form) + "?" + query.toString();
+}
