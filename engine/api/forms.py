@@ -45,7 +45,8 @@ def describe_field(field: FieldDef, hidden: frozenset[str] = frozenset(), table:
     if field.default is not None:
         out["default"] = field.default
     if field.options:
-        out["options"] = [{"value": o.value, "label": o.label} for o in field.options]
+        out["options"] = [{"value": o.value, "label": o.label, **({"color": o.color} if o.color else {})}
+                          for o in field.options]
     if field.fields:
         out["fields"] = [describe_field(f, hidden, field.name) for f in field.fields
                          if f"{field.name}.{f.name}" not in hidden]

@@ -10,7 +10,8 @@ registered type on its `samples`):
 - store: `column_type`, `storage_signature`;
 - codec: `decode`, `encode`, `parse_query`, `check`, `is_empty`, `start_value`,
   `from_expression` (an expression's value as the type stores it: a formula's result);
-- reading: `text` (plain, any output path), `html` (pages), `to_cell` / `from_cell` /
+- reading: `text` (plain, any output path), `html` (pages), `color` (the palette colour a
+  value is drawn in: a coloured option's, for charts), `to_cell` / `from_cell` /
   `cell_hint` (spreadsheets);
 - list filters: `query_ops` (which of `=`, `__gte`, `__lte`, `__contains` it takes),
   `filter_kind` / `filter_choices` / `filter_attrs` (the list page's filter control);
@@ -339,6 +340,11 @@ class FieldType:
     def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
         """The value on a page."""
         return escape(self.text(field, value, refs))
+
+    def color(self, field: FieldDef, value: Any) -> str | None:
+        """The name of the palette colour (engine.fieldtypes.choices.COLORS) one stored value
+        is drawn in, e.g. a chart's bar for it; None: no colour of its own."""
+        return None
 
     def to_cell(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Any:
         """A stored (decoded) value as a spreadsheet cell people read and import reads back."""

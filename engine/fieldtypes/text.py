@@ -15,7 +15,7 @@ from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
 from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
-from .choices import OPTIONS_SCHEMA, check_options, parse_options
+from .choices import OPTIONS_SCHEMA, check_options, option_html, option_of, options_html, parse_options
 from .controls import (
     EMPTY_CHOICE,
     BoundedTextAreaField,
@@ -278,6 +278,16 @@ class SelectType(StringType):
             return ""
         return next((o.label for o in field.options if o.value == value), str(value))
 
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        option = None if self.is_empty(value) else option_of(field, value)
+        if option is not None and option.color:
+            return option_html(field, value, option.label)
+        return super().html(field, value, refs)
+
+    def color(self, field: FieldDef, value: Any) -> str | None:
+        option = option_of(field, value)
+        return option.color if option is not None else None
+
     def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
         label = str(cell).strip()
         return next((o.value for o in field.options if label in (o.label, o.value)), label)
@@ -354,6 +364,15 @@ class MultiselectType(FieldType):
             return ""
         labels = {o.value: o.label for o in field.options}
         return LIST_SEPARATOR.join(labels.get(v, str(v)) for v in value)
+
+    def html(self, field: FieldDef, value: Any, refs: Refs = NO_REFS) -> Markup:
+        if self.is_empty(value):
+            return Markup("")
+        return options_html(field, value, LIST_SEPARATOR)
+
+    def color(self, field: FieldDef, value: Any) -> str | None:
+        option = option_of(field, value)
+        return option.color if option is not None else None
 
     def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> list[str]:
         known = {o.label: o.value for o in field.options} | {o.value: o.value for o in field.options}

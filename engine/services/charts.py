@@ -13,6 +13,7 @@ from engine.access import uses_hidden
 from engine.definitions.model import ChartDef, FormDef
 from engine.expressions import to_sql
 from engine.fieldtypes import Refs, field_type, type_of
+from engine.fieldtypes.choices import COLORS
 from engine.i18n import _
 from engine.records.codec import readable_titles
 from engine.records.context import Context
@@ -110,7 +111,22 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
         points = points[:MAX_GROUPS]
     body["labels"] = [p[1] for p in points]
     body["values"] = [p[2] for p in points]
+    if chart.interval == "day" and (colors := _colors(form, chart.group_by, [p[0] for p in points])):
+        body["colors"] = colors
     return body
+
+
+def _colors(form: FormDef, group_by: str, keys: list[Any]) -> list[str | None] | None:
+    """Each group's own colour (a coloured option's, as its badge on pages), None for a group
+    without one; None when no group has a colour (the chart's palette then colours them all)."""
+    field = form.field(group_by) if group_by != "stage" else None
+    if field is None:
+        return None
+    kind = type_of(field)
+    names = [kind.color(field, key) if key is not None else None for key in keys]
+    if not any(names):
+        return None
+    return [COLORS[n].background if n in COLORS else None for n in names]
 
 
 def _approval_chart(ctx: Context, form: FormDef, chart: ChartDef, conditions: list) -> dict[str, Any]:

@@ -156,6 +156,7 @@ def calls(kind: FieldType, fdef: FieldDef, world: Any, refs: Any) -> dict[str, A
         "from_expression": lambda: kind.from_expression(fdef, decoded),
         "text": lambda: kind.text(fdef, value, refs),
         "html": lambda: kind.html(fdef, value, refs),
+        "color": lambda: kind.color(fdef, decoded),
         "to_cell": lambda: kind.to_cell(fdef, decoded, refs),
         "from_cell": lambda: kind.from_cell(fdef, kind.to_cell(fdef, decoded, refs) or "x", world),
         "cell_hint": lambda: kind.cell_hint(fdef, refs),

@@ -7,7 +7,10 @@
 
   function option(chart) {
     var unit = chart.percent ? "%" : "";
-    var data = chart.labels.map(function (label, i) { return {name: label, value: chart.values[i]}; });
+    // chart.colors: a colour per group (a coloured option's, as its badge), null where a group has none
+    var colors = chart.colors || [];
+    function styled(item, i) { if (colors[i]) { item.itemStyle = {color: colors[i]}; } return item; }
+    var data = chart.labels.map(function (label, i) { return styled({name: label, value: chart.values[i]}, i); });
     var tooltip = {trigger: chart.type === "bar" || chart.type === "line" ? "axis" : "item",
                    valueFormatter: function (v) { return (v === null ? "" : Number(v).toLocaleString()) + unit; }};
     if (chart.type === "pie") {
@@ -22,7 +25,8 @@
     return {color: palette, tooltip: tooltip, grid: {left: 8, right: 16, top: 16, bottom: 8, containLabel: true},
             xAxis: {type: "category", data: chart.labels, axisLabel: {interval: 0, rotate: chart.labels.length > 6 ? 30 : 0}},
             yAxis: {type: "value", axisLabel: {formatter: "{value}" + unit}},
-            series: [{type: chart.type === "line" ? "line" : "bar", data: chart.values, smooth: true,
+            series: [{type: chart.type === "line" ? "line" : "bar", smooth: true,
+                      data: chart.type === "line" ? chart.values : chart.values.map(function (v, i) { return styled({value: v}, i); }),
                       label: {show: chart.labels.length <= 12, position: "top"}}]};
   }
 
