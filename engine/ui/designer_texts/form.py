@@ -115,6 +115,17 @@ TEXTS.update({
     "form.option_label": lazy("Label of option {n}"),
     "form.option_label_ph": lazy("Label (optional)"),
     "form.option_split": lazy("Store values different from labels"),
+    # option colours (engine/ui/static/js/designer/form-colors.js; the palette: engine/fieldtypes/choices.py)
+    "form.option_color": lazy("Colour of option {n}"),
+    "form.option_color_set": lazy("colour an option"),
+    "form.no_color": lazy("No colour"),
+    "color.blue": lazy("Blue"),
+    "color.green": lazy("Green"),
+    "color.teal": lazy("Teal"),
+    "color.orange": lazy("Orange"),
+    "color.red": lazy("Red"),
+    "color.purple": lazy("Purple"),
+    "color.grey": lazy("Grey"),
     # keys of a field
     "opt.name": lazy("Field name"),
     "opt.label": lazy("Label"),

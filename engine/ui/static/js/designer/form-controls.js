@@ -27,7 +27,8 @@ export function controlPreview(field, kind, ctx) {
   if (options) {
     if (kind.multiple) {
       return h("div", { class: "d-flex flex-wrap gap-1" }, options.slice(0, 6).map((o) =>
-        h("span", { class: "badge rounded-pill text-bg-light border" }, optionLabel(o))),
+        h("span", { class: o && typeof o === "object" && o.color ? "badge rounded-pill option-color-" + o.color
+          : "badge rounded-pill text-bg-light border" }, optionLabel(o))),
       options.length > 6 ? h("span", { class: "small text-secondary" }, "…") : null);
     }
     return h("select", { class: "form-select form-select-sm", ...inert },

@@ -7,6 +7,7 @@ import { conditionEditor } from "./conditions.js";
 import { checkExpression } from "./expr-check.js";
 import { nameProblem, NAME_RE } from "./form-model.js";
 import { optionLabel } from "./form-controls.js";
+import { colorOf, colorPicker, paletteOf, setOptionColor } from "./form-colors.js";
 
 // Keys of a field drawn by the panel's fixed part; options of the type come after them.
 const COMMON = ["name", "type", "label", "help", "placeholder", "required", "unique", "readonly", "index",
@@ -262,6 +263,7 @@ function optionsEditor(ctx, field, t) {
   const box = h("div", { class: "dz-options", "data-testid": "options-editor" });
   const write = (next, label) => ctx.set(ctx.pointer, "options", next, label || t("form.changed", { what: t("opt.options") }));
   const copy = () => JSON.parse(JSON.stringify(options));
+  const palette = paletteOf(ctx.store.meta);
   options.forEach((option, i) => {
     const isObject = option && typeof option === "object";
     const value = isObject ? option.value : option;
@@ -286,6 +288,11 @@ function optionsEditor(ctx, field, t) {
         "data-testid": "option-remove-" + i, disabled: options.length <= 1,
         onclick: () => { const next = copy(); next.splice(i, 1); write(next); } }, "×"));
     box.append(row);
+    if (palette.length) {
+      box.append(h("div", { class: "dz-option-color mb-2" }, colorPicker({
+        palette, value: colorOf(option), text: t, label: t("form.option_color", { n: i + 1 }), testid: "option-color-" + i,
+        onPick: (color) => write(setOptionColor(options, i, color), t("form.option_color_set")) })));
+    }
   });
   box.append(h("div", { class: "d-flex flex-wrap gap-1" },
     h("button", { type: "button", class: "btn btn-sm btn-outline-primary", "data-testid": "option-add", onclick: () => {
