@@ -59,6 +59,8 @@ export function mount(element, store, options = {}) {
     let failure = null;
     try {
       if (store.status === "pending" || store.status === "saving") { await store.save(); }
+      // no draft yet: nothing to review (the server would answer 404, which the browser logs as an error)
+      if (!store.hasDraft && store.status === "clean") { throw Object.assign(new Error("no draft"), { status: 404 }); }
       answer = await api.review();
     } catch (error) {
       failure = error;
