@@ -93,7 +93,7 @@ class Builder:
 
     def module(self, doc: Mapping[str, Any]) -> tuple[ModuleDef, list[FormDef]]:
         roles = tuple(
-            RoleDef(r["name"], r.get("title", r["name"]), r.get("description"))
+            RoleDef(r["name"], r.get("title", r["name"]), r.get("description"), r.get("renamed_from"))
             for r in doc.get("roles", [])
         )
         forms = [self.form(f, f"/forms/{i}", doc["module"]) for i, f in enumerate(doc.get("forms", []))]

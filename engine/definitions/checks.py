@@ -59,9 +59,28 @@ class Checker:
     # -- entry point -------------------------------------------------------------
 
     def run(self) -> list[Problem]:
+        self.check_roles()
         for form in self.app.forms.values():
             self.check_form(form)
         return self.problems
+
+    def check_roles(self) -> None:
+        """`renamed_from` names a role that is gone: not a current role, and not the old name of
+        two different roles."""
+        renamed: dict[str, str] = {}
+        for module in self.app.modules:
+            for i, role in enumerate(module.roles):
+                old = role.renamed_from
+                if old is None:
+                    continue
+                ptr = f"/roles/{i}/renamed_from"
+                if self.role_exists(old):
+                    self.problem(module.file, ptr, N_("'%(name)s' is still a role; a role can only be renamed from "
+                                                      "a name that is no longer one"), name=old)
+                elif renamed.setdefault(old, role.name) != role.name:
+                    self.problem(module.file, ptr, N_("roles '%(name)s' and '%(other)s' are both renamed from "
+                                                      "'%(old)s'; only one can be"),
+                                 name=role.name, other=renamed[old], old=old)
 
     def check_form(self, form: FormDef) -> None:
         ptr = form.pointer

@@ -184,12 +184,24 @@ class Differ:
         #: compared: a list column or transition that only follows a rename is no change.
         self.field_renames: dict[str, str] = {}
         self.stage_renames: dict[str, str] = {}
+        #: old name → new name of the roles renamed (`renamed_from`): permissions, transitions and
+        #: recipients that only follow the rename are no change.
+        old_roles = old.roles if old else {}
+        self.role_renames = {o: n for o, n in new.role_renames.items()
+                             if o in old_roles and o not in new.roles and n not in old_roles}
 
     def fields_as_new(self, names: Iterable[str]) -> tuple[str, ...]:
         return tuple(self.field_renames.get(n, n) for n in names)
 
     def stages_as_new(self, names: Iterable[str]) -> tuple[str, ...]:
         return tuple(self.stage_renames.get(n, n) for n in names)
+
+    def roles_as_new(self, names: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.role_renames.get(n, n) for n in names)
+
+    def recipients_as_new(self, items: Iterable[Recipient]) -> tuple[Recipient, ...]:
+        return tuple(Recipient(r.kind, self.role_renames.get(r.value, r.value)) if r.kind == "role" else r
+                     for r in items)
 
     def add(self, msgid: str, kind: str = "changed", scope: str = "", **params: Any) -> None:
         self.changes.append(Change(msgid, params, kind, scope))
@@ -250,14 +262,20 @@ class Differ:
 
     def diff_roles(self) -> None:
         old_roles = dict(self.old.roles) if self.old else {}
+        renamed = {new: old for old, new in self.role_renames.items()}
         for name, role in self.new.roles.items():
             before = old_roles.get(name)
+            if before is None and name in renamed:
+                before = old_roles[renamed[name]]
+                self.add(N_("renamed role %(old)s → %(new)s"), "renamed",
+                         old=f"{before.title} ({before.name})", new=f"{role.title} ({role.name})")
+                continue
             if before is None:
                 self.add(N_("added role %(role)s"), "added", role=role.title)
             elif before.title != role.title:
                 self.add(N_("role %(old)s is now called %(new)s"), old=before.title, new=role.title)
         for name, role in old_roles.items():
-            if name not in self.new.roles:
+            if name not in self.new.roles and name not in self.role_renames:
                 self.add(N_("removed role %(role)s"), "removed", role=role.title)
 
     def diff_forms(self) -> None:
@@ -483,8 +501,9 @@ class Differ:
         return Term({"none": N_("none"), "own": N_("their own"), "all": N_("all")}.get(rule.kind, rule.kind))
 
     def diff_permissions(self, old: FormDef, new: FormDef, f: str) -> None:
-        for role in dict.fromkeys([*old.permissions, *new.permissions]):
-            before = old.permissions.get(role) or PermissionDef(role)
+        old_permissions = {self.role_renames.get(r, r): p for r, p in old.permissions.items()}
+        for role in dict.fromkeys([*old_permissions, *new.permissions]):
+            before = old_permissions.get(role) or PermissionDef(role)
             after = new.permissions.get(role) or PermissionDef(role)
             common = {"form": f, "role": self.role_title(role)}
             if before.create != after.create:
@@ -643,7 +662,7 @@ class Differ:
         if old.title != new.title:
             say(N_("%(form)s: stage %(stage)s: approval step %(old)s is now called %(new)s"),
                 old=old.title, new=new.title)
-        if old.approvers != new.approvers:
+        if self.recipients_as_new(old.approvers) != new.approvers:
             say(N_("%(form)s: stage %(stage)s: approval step %(step)s: approvers %(old)s → %(new)s"),
                 old=self.recipients(old_form, old.approvers), new=self.recipients(new_form, new.approvers))
         if old.mode != new.mode:
@@ -654,7 +673,7 @@ class Differ:
         if b != a:
             say(N_("%(form)s: stage %(stage)s: approval step %(step)s: applies when %(old)s → %(new)s"),
                 old=b if b else EVERYONE_CASE, new=a if a else EVERYONE_CASE)
-        if old.cc != new.cc:
+        if self.recipients_as_new(old.cc) != new.cc:
             say(N_("%(form)s: stage %(stage)s: approval step %(step)s: copy to %(old)s → %(new)s"),
                 old=self.recipients(old_form, old.cc), new=self.recipients(new_form, new.cc))
         for key in ("allow_self_approval", "skip_if_approved_before"):
@@ -677,7 +696,7 @@ class Differ:
             say(N_("%(form)s: transition %(transition)s: %(old_from)s → %(old_to)s is now %(new_from)s → "
                    "%(new_to)s"), old_from=self.sources(wf_old, old.sources), old_to=self.stage_title(wf_old, old.to),
                 new_from=self.sources(wf_new, new.sources), new_to=self.stage_title(wf_new, new.to))
-        if set(old.roles) != set(new.roles):
+        if set(self.roles_as_new(old.roles)) != set(new.roles):
             say(N_("%(form)s: transition %(transition)s: who may use it %(old)s → %(new)s"),
                 old=[self.role_title(r) for r in old.roles] or EVERYONE,
                 new=[self.role_title(r) for r in new.roles] or EVERYONE)
@@ -712,7 +731,8 @@ class Differ:
         common = {"form": f, "reminder": new.name}
         pairs = (("date_field", self.field_label(old_form, old.date_field), self.field_label(new_form, new.date_field)),
                  ("offset", old.offset, new.offset),
-                 ("notify", self.recipients(old_form, old.notify), self.recipients(new_form, new.notify)),
+                 ("notify", self.recipients(old_form, self.recipients_as_new(old.notify)),
+                  self.recipients(new_form, new.notify)),
                  ("when", old.when.source if old.when else None, new.when.source if new.when else None),
                  ("message", old.message, new.message),
                  ("transition", old.transition, new.transition))

@@ -133,6 +133,8 @@ REFUSALS = [  # engine/store/sync.py, engine/runtime.py and the admin editor: ch
        "\"renamed_from\": \"%(stage)s\" on the new stage, or move the records first)"),
     N_("form '%(form)s' has %(n)s records and cannot be removed (to rename it, add \"renamed_from\": "
        "\"%(form)s\" to the new form)"),
+    N_("role '%(role)s' is held by %(n)s users and cannot be removed (rename it with \"renamed_from\": "
+       "\"%(role)s\" on the new role, or give the users other roles first)"),
     N_("reload failed: %(error)s"),
     N_("the file is larger than %(n)s MB"),
 ]

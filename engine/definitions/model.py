@@ -316,6 +316,8 @@ class RoleDef:
     name: str
     title: str
     description: str | None = None
+    #: The role's previous name: users who hold it are given this name when the set is applied.
+    renamed_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -347,3 +349,8 @@ class AppDef:
 
     def module(self, name: str) -> ModuleDef | None:
         return next((m for m in self.modules if m.name == name), None)
+
+    @property
+    def role_renames(self) -> dict[str, str]:
+        """old name → new name of the roles declared with `renamed_from` (in any module)."""
+        return {r.renamed_from: r.name for m in self.modules for r in m.roles if r.renamed_from}

@@ -28,6 +28,7 @@ EFFECT_MESSAGES = {
     "rename_form": N_("renames form %(old)s → %(form)s (%(count)s records kept)"),
     "rename_field": N_("%(form)s: renames %(old)s → %(field)s (%(count)s values kept)"),
     "rename_stage": N_("%(form)s: renames stage %(old)s → %(stage)s (%(count)s records in it keep their place)"),
+    "rename_role": N_("renames role %(old)s → %(role)s (%(count)s users moved)"),
     "change_type_empty": N_("%(form)s: changes the type of %(field)s from %(old_type)s to %(new_type)s "
                             "(it holds no values)"),
     "unique_index": N_("%(form)s: %(field)s must be unique from now on (%(count)s values checked, no duplicates)"),
@@ -44,6 +45,8 @@ EFFECT_MESSAGES = {
                                "(rename it, or move the records first)"),
     "refuse_form_removal": N_("refused: removing form %(form)s while it has %(count)s records (to rename it, "
                               "name the old form in the new one's \"renamed from\")"),
+    "refuse_role_removal": N_("refused: removing role %(role)s while %(count)s users hold it (rename it, so that "
+                              "they move with it, or give them other roles first)"),
 }
 
 
@@ -87,6 +90,12 @@ class _Names:
                 return prefix + found.label
         return f"{table} › {name}" if table else name
 
+    def role(self, name: str, old: bool = False) -> str:
+        for app in self.apps[::-1] if old else self.apps:
+            if (role := app.roles.get(name)) is not None:
+                return role.title
+        return name
+
     def stage(self, form: str, name: str, old: bool = False) -> str:
         forms = self.forms(form)
         for fdef in forms[::-1] if old else forms:
@@ -118,6 +127,12 @@ def effect_text(effect: Effect, names: _Names) -> str:
         params["stage"] = names.stage(form, p["stage"], old=effect.kind == "refuse_stage_removal")
     if effect.kind == "rename_stage":
         params["old"] = names.stage(form, p["old"], old=True)
+    if "role" in p:
+        params["role"] = names.role(p["role"], old=effect.kind == "refuse_role_removal")
+    if effect.kind == "rename_role":
+        params["old"] = names.role(p["old"], old=True)
+        if params["old"] == params["role"]:  # the same title: the names tell them apart
+            params.update(old=f"{params['old']} ({p['old']})", role=f"{params['role']} ({p['role']})")
     for key in ("type", "old_type", "new_type"):
         if key in p:
             params[key] = render(type_term(p[key]))

@@ -8,12 +8,13 @@ SQLite) under a lock, so several processes may call this at once.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Index, Table, func, insert, inspect, select, text, update
+from sqlalchemy import Connection, Index, Table, delete, func, insert, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.schema import CreateIndex, CreateTable
 from sqlalchemy.sql.expression import Executable
@@ -24,7 +25,7 @@ from engine.fieldtypes import type_of
 
 from .db import Database
 from .definition_state import Publish, check_base, mark_applied
-from .system import definition_versions, schema_columns
+from .system import definition_state, definition_versions, schema_columns, user_roles
 from .system_upgrade import upgrade_system_tables
 from .tables import (
     SYSTEM_SIGNATURES,
@@ -54,9 +55,9 @@ class Effect:
 
 #: Effect kinds: changes, then refusals.
 EFFECT_KINDS = ("create_form", "create_table", "add_column", "rename_form", "rename_field", "rename_stage",
-                "change_type_empty", "unique_index", "removed_field_kept", "stage_backfill",
+                "rename_role", "change_type_empty", "unique_index", "removed_field_kept", "stage_backfill",
                 "refuse_foreign_column", "refuse_type_change", "refuse_duplicates", "refuse_stage_removal",
-                "refuse_form_removal")
+                "refuse_form_removal", "refuse_role_removal")
 
 
 @dataclass
@@ -130,6 +131,7 @@ class Planner:
         for form in self.app.forms.values():
             self.plan_form(form, self.schema[form.name])
         self.plan_removed_forms()
+        self.plan_roles()
         return self.plan
 
     def plan_form(self, form: FormDef, tables: FormTables) -> None:
@@ -354,6 +356,49 @@ class Planner:
                 self.refuse(f"form '{form}' has {count} records and cannot be removed "
                             f"(to rename it, add \"renamed_from\": \"{form}\" to the new form)",
                             "refuse_form_removal", form=form, count=count)
+
+
+    def live_roles(self) -> set[str]:
+        """The roles the live set declares (none before the first set is applied)."""
+        version = self.conn.execute(select(definition_state.c.version_id)).scalar()
+        query = select(definition_versions.c.sources)
+        query = query.where(definition_versions.c.id == version) if version is not None \
+            else query.order_by(definition_versions.c.id.desc()).limit(1)
+        sources = self.conn.execute(query).scalar() or {}
+        names: set[str] = set()
+        for source in sources.values():
+            try:
+                doc = json.loads(source)
+            except ValueError:
+                continue
+            roles = doc.get("roles") if isinstance(doc, dict) else None
+            for role in roles if isinstance(roles, list) else []:
+                if isinstance(role, dict) and isinstance(role.get("name"), str):
+                    names.add(role["name"])
+        return names
+
+    def plan_roles(self) -> None:
+        """Users' roles follow a renamed role (`renamed_from`); a role of the live set that users
+        still hold cannot be removed (they would silently lose their access)."""
+        renames = self.app.role_renames
+        held = {role: int(count) for role, count in self.conn.execute(
+            select(user_roles.c.role, func.count()).group_by(user_roles.c.role)).all()}
+        live = self.live_roles()
+        for old, new in sorted(renames.items()):
+            count = held.get(old, 0)
+            if count:
+                holders = select(user_roles.c.user_id).where(user_roles.c.role == new)
+                self.add(f"users of role {old} who also hold {new} keep one",
+                         delete(user_roles).where(user_roles.c.role == old, user_roles.c.user_id.in_(holders)))
+                self.add(f"rename role {old} → {new}",
+                         update(user_roles).where(user_roles.c.role == old).values(role=new))
+            if count or (old in live and new not in live):
+                self.effect("rename_role", role=new, old=old, count=count)
+        for role in sorted(live - set(self.app.roles) - set(renames)):
+            if count := held.get(role, 0):
+                self.refuse(f"role '{role}' is held by {count} users and cannot be removed (rename it with "
+                            f"\"renamed_from\": \"{role}\" on the new role, or give the users other roles first)",
+                            "refuse_role_removal", role=role, count=count)
 
 
 def _lock(conn: Connection) -> None:

@@ -1,0 +1,187 @@
+"""Renaming a role moves the users who hold it (`renamed_from` on the role, applied in the same
+transaction as the rest of the set); removing a role users still hold is refused with their
+number and changes nothing; a role nobody holds can go. Through the designer (publish, review)
+and through the config files (reload), on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from engine.auth.users import get_user
+from engine.errors import DefinitionError
+from engine.store.system import user_roles
+from tests.designer.conftest import docs
+from tests.designer.review_module import load, module
+from tests.designer.test_files_rule import edit_file, status
+from tests.designer.test_publish import publish, put_draft, state_of
+
+
+def rename_writer(sources: dict[str, Any]) -> dict[str, Any]:
+    """writer → author everywhere, as the designer's roles panel writes it."""
+    notes, extra = sources["notes.json"], sources["extra.json"]
+    notes["roles"] = [{"name": "author", "title": "Author", "renamed_from": "writer"}]
+    for doc in (notes, extra):
+        form = doc["forms"][0]
+        form["permissions"] = {"author": form["permissions"]["writer"]}
+    notes["forms"][0]["workflow"]["transitions"][0]["roles"] = ["author"]
+    return sources
+
+
+def drop_writer(sources: dict[str, Any]) -> dict[str, Any]:
+    sources["notes.json"].pop("roles")
+    for doc in sources.values():
+        doc["forms"][0]["permissions"] = {}
+    sources["notes.json"]["forms"][0]["workflow"]["transitions"][0].pop("roles")
+    return sources
+
+
+def roles_of(designer, name: str) -> set[str]:
+    with designer.db.session() as session:
+        user = get_user(session, name)
+        assert user is not None
+        return set(user.roles)
+
+
+def held(designer) -> list[tuple[str, str]]:
+    with designer.db.session() as session:
+        return sorted(session.execute(select(user_roles.c.role, user_roles.c.user_id)).all())
+
+
+def review(client, lang: str) -> dict[str, Any]:
+    response = client.get(f"/api/admin/designer/review?lang={lang}")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def titles(client, form: str = "note") -> list[str]:
+    response = client.get(f"/api/forms/{form}/records")
+    assert response.status_code == 200, response.get_json()
+    return [r["fields"]["title"] for r in response.get_json()["items"]]
+
+
+def test_publishing_a_role_rename_moves_its_users_who_keep_their_access(designer):
+    designer.walt.create("note", title="walt's note")
+    designer.walt.create("memo", title="walt's memo")
+    assert titles(designer.walt) == ["walt's note"]
+    state = state_of(designer.ada)
+    base = state["live"]["signature"]
+    put_draft(designer.ada, base, rename_writer(state["files"]))
+
+    english, chinese = review(designer.ada, "en"), review(designer.ada, "zh-CN")
+    assert english["plan"] == {"changes": ["renames role Writer → Author (2 users moved)"], "refusals": []}
+    assert chinese["plan"] == {"changes": ["角色改名 Writer → Author（2 位用户随之改名）"], "refusals": []}
+    assert "renamed role Writer (writer) → Author (author)" in english["summary"]
+    assert not [line for line in english["summary"] if "role" in line and "renamed" not in line], english["summary"]
+    assert "角色改名 Writer (writer) → Author (author)" in chinese["summary"]
+
+    response = publish(designer.ada, base)
+    assert response.status_code == 200, response.get_json()
+    assert roles_of(designer, "walt") == {"author"}
+    assert roles_of(designer, "ada") == {"admin", "author"}
+    assert "writer" not in {role for role, _ in held(designer)}
+    # the records walt could read before still read, and he may still fire the renamed role's transition
+    assert titles(designer.walt) == ["walt's note"]
+    assert titles(designer.walt, "memo") == ["walt's memo"]
+    note = designer.walt.get("/api/forms/note/records").get_json()["items"][0]
+    fired = designer.walt.post(f"/api/forms/note/records/{note['id']}/transitions/finish", json={})
+    assert fired.status_code == 200, fired.get_json()
+
+    # once applied, the rename has nothing left to move and the next review does not repeat it
+    state = state_of(designer.ada)
+    sources = state["files"]
+    sources["notes.json"]["forms"][0]["fields"].append({"name": "tag", "type": "text", "label": "Tag"})
+    put_draft(designer.ada, state["live"]["signature"], sources)
+    assert review(designer.ada, "en")["plan"]["changes"] == ["adds column Tag (Text) to Note"]
+
+
+def test_a_user_holding_both_names_keeps_one(designer):
+    state = state_of(designer.ada)
+    sources = rename_writer(state["files"])
+    with designer.db.transaction() as session:  # walt was given the new name by hand already
+        walt = get_user(session, "walt")
+        assert walt is not None
+        session.execute(user_roles.insert().values(user_id=walt.id, role="author"))
+    put_draft(designer.ada, state["live"]["signature"], sources)
+    assert publish(designer.ada, state["live"]["signature"]).status_code == 200
+    assert roles_of(designer, "walt") == {"author"}
+
+
+def test_removing_a_role_users_hold_is_refused_with_their_number_and_changes_nothing(designer):
+    state = state_of(designer.ada)
+    base = state["live"]["signature"]
+    before = held(designer)
+    put_draft(designer.ada, base, drop_writer(state["files"]))
+    refusal = ("refused: removing role Writer while 2 users hold it (rename it, so that they move with it, or "
+               "give them other roles first)")
+    assert review(designer.ada, "en")["plan"]["refusals"] == [refusal]
+    assert review(designer.ada, "zh-CN")["plan"]["refusals"] == [
+        "已拒绝：仍有 2 位用户拥有角色 Writer，不能删除（请改名，用户会随之改名；或先给这些用户分配其他角色）"]
+    assert "removed role Writer" in review(designer.ada, "en")["summary"]
+    response = publish(designer.ada, base)
+    assert response.status_code == 409
+    error = response.get_json()["error"]
+    assert error["code"] == "schema_change_refused"
+    assert error["refusals"] == [refusal]
+    assert state_of(designer.ada)["live"]["signature"] == base
+    assert held(designer) == before
+    assert titles(designer.walt) == []
+
+
+def test_a_role_nobody_holds_can_be_removed(designer):
+    state = state_of(designer.ada)
+    sources = state["files"]
+    sources["extra.json"]["roles"] = [{"name": "spare", "title": "Spare"}]
+    put_draft(designer.ada, state["live"]["signature"], sources)
+    assert publish(designer.ada, state["live"]["signature"]).status_code == 200
+    state = state_of(designer.ada)
+    sources = state["files"]
+    sources["extra.json"].pop("roles")
+    put_draft(designer.ada, state["live"]["signature"], sources)
+    assert review(designer.ada, "en")["plan"] == {"changes": [], "refusals": []}
+    response = publish(designer.ada, state["live"]["signature"])
+    assert response.status_code == 200, response.get_json()
+    assert "spare" not in json.dumps(state_of(designer.ada)["files"])
+
+
+def test_changed_files_rename_and_remove_roles_by_the_same_rules(designer):
+    edit_file(designer.folder, lambda doc: drop_writer({"notes.json": doc, "extra.json": docs()["extra.json"]}))
+    edit_file(designer.folder, lambda doc: doc["forms"][0].update(permissions={}), "extra.json")
+    problems = status(designer.ada)["problems"]
+    assert any("role 'writer' is held by 2 users and cannot be removed" in p for p in problems), problems
+    assert roles_of(designer, "walt") == {"writer"}
+    assert titles(designer.walt) == []  # the live set keeps serving
+
+    renamed = rename_writer({"notes.json": docs()["notes.json"], "extra.json": docs()["extra.json"]})
+    edit_file(designer.folder, lambda doc: (doc.clear(), doc.update(renamed["notes.json"])))
+    edit_file(designer.folder, lambda doc: (doc.clear(), doc.update(renamed["extra.json"])), "extra.json")
+    assert status(designer.ada)["problems"] == []
+    assert roles_of(designer, "walt") == {"author"}
+    assert titles(designer.walt) == []
+
+
+def problems_of(doc: dict[str, Any]) -> list[str]:
+    with pytest.raises(DefinitionError) as info:
+        load(doc)
+    return [str(p) for p in info.value.problems]
+
+
+def test_renamed_from_must_name_a_role_that_is_gone():
+    doc = module()
+    doc["roles"][1]["renamed_from"] = "sales"
+    assert problems_of(doc) == ["shop.json: /roles/1/renamed_from: 'sales' is still a role; a role can only be "
+                                "renamed from a name that is no longer one"]
+    doc = module()
+    doc["roles"][0]["renamed_from"] = "admin"
+    assert [p for p in problems_of(doc) if "renamed_from" in p] == [
+        "shop.json: /roles/0/renamed_from: 'admin' is still a role; a role can only be renamed from a name that "
+        "is no longer one"]
+    doc = module()
+    doc["roles"] = [{"name": "sales", "renamed_from": "old"}, {"name": "boss", "renamed_from": "old"}]
+    assert problems_of(doc) == ["shop.json: /roles/1/renamed_from: roles 'boss' and 'sales' are both renamed from "
+                                "'old'; only one can be"]
+    doc = module()
+    doc["roles"][0]["renamed_from"] = "seller"
+    assert load(doc).role_renames == {"seller": "sales"}
