@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -22,7 +21,7 @@ from engine.ui.account import TokenForm
 from engine.web import engine_state, use_case
 from engine.web.limits import accepts_body
 from engine.web.locale import LANGUAGES
-from engine.web.login import resolve_user
+from engine.web.login import admins_only, resolve_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -31,12 +30,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 EDITOR_MAX_BODY = 8 * 1024 * 1024
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    user = resolve_user()
-    if user is None or not user.is_admin:
-        abort(403)
+bp.before_request(admins_only)
 
 
 class UserForm(FlaskForm):

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 from flask_babel import get_locale
-from flask_login import login_required
 
 from engine.definitions.model import FieldDef
 from engine.definitions.schema import module_schema
@@ -16,7 +15,7 @@ from engine.expressions import FUNCTIONS
 from engine.fieldtypes import REGISTRY, FieldType
 from engine.i18n import _
 from engine.web import engine_state
-from engine.web.login import resolve_user
+from engine.web.login import admins_only
 
 from .designer_texts import texts
 
@@ -29,12 +28,7 @@ TYPE_FLAGS = ("is_table", "computed", "holds_user", "links", "holds_file", "numb
               "aggregates", "ordered")
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    user = resolve_user()
-    if user is None or not user.is_admin:
-        abort(403)
+bp.before_request(admins_only)
 
 
 def type_group(kind: FieldType) -> str:

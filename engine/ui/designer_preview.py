@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, g, render_template, request
-from flask_login import login_required
 from sqlalchemy import inspect, select
 
 from engine.access.visibility import without_hidden_columns
@@ -40,7 +39,7 @@ from engine.ui.records import (
     user_labels,
 )
 from engine.web import engine_state
-from engine.web.login import resolve_user
+from engine.web.login import admins_only, resolve_user
 
 bp = Blueprint("designer_preview", __name__, url_prefix="/admin/designer")
 
@@ -48,12 +47,7 @@ bp = Blueprint("designer_preview", __name__, url_prefix="/admin/designer")
 SAMPLE_ROWS = 3
 
 
-@bp.before_request
-@login_required
-def admins_only():
-    user = resolve_user()
-    if user is None or not user.is_admin:
-        abort(403)
+bp.before_request(admins_only)
 
 
 def _draft_texts(db: Any, user_name: str) -> dict[str, str] | None:

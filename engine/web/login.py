@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from flask import Flask, abort, current_app, g, jsonify, make_response, request
-from flask_login import LoginManager, UserMixin, current_user
+from flask_login import LoginManager, UserMixin, current_user, login_required
 from sqlalchemy.exc import OperationalError
 
 from engine.auth import throttle
@@ -109,6 +109,15 @@ def resolve_user() -> User | None:
         g.auth = "session"
     g.user = user
     return user
+
+
+@login_required
+def admins_only() -> None:
+    """A blueprint's `before_request` for admin pages: the login page for visitors, 403 for users
+    who are not admins."""
+    user = resolve_user()
+    if user is None or not user.is_admin:
+        abort(403)
 
 
 def init_app(app: Flask) -> None:

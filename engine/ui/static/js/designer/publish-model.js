@@ -133,17 +133,23 @@ export async function restoreVersion(api, publication, baseSignature, note) {
   }
 }
 
-export async function reloadLive(api, store) {
-  const state = await api.state();
+/** Take a designer state (GET /api/admin/designer, or a rebase's answer) into the store: the live set,
+ * and the draft when there is one (else, with `orLive`, the live documents as the starting point). */
+function adopt(store, state, orLive) {
   store.live = state.live;
   store.liveFiles = state.files;
   store.hasDraft = Boolean(state.draft);
   if (state.draft) {
     store.reset({ sources: state.draft.sources, baseSignature: state.draft.base_signature,
                   problems: state.draft.problems || [] });
-  } else {
+  } else if (orLive) {
     store.reset({ sources: state.files, baseSignature: state.live && state.live.signature, problems: [] });
   }
+}
+
+export async function reloadLive(api, store) {
+  const state = await api.state();
+  adopt(store, state, true);
   store.emit("published", state.live);
   return state;
 }
@@ -151,13 +157,7 @@ export async function reloadLive(api, store) {
 export async function rebaseDraft(api, store) {
   if (store.status === "pending" || store.status === "saving") { await store.save(); }
   const state = await api.rebase();
-  store.live = state.live;
-  store.liveFiles = state.files;
-  store.hasDraft = Boolean(state.draft);
-  if (state.draft) {
-    store.reset({ sources: state.draft.sources, baseSignature: state.draft.base_signature,
-                  problems: state.draft.problems || [] });
-  }
+  adopt(store, state, false);
   return { conflicts: state.conflicts || [], state };
 }
 
