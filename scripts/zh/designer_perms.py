@@ -79,10 +79,6 @@ ZH = {
     "New name": "新名称",
     "Remove": "删除",
     "The role is in use and cannot be removed.": "该角色正在使用，不能删除。",
-    "Role {name} is used in {count} places ({files}). Renaming changes all of them; users who have the role keep "
-    "the old name until an administrator gives them the new one.":
-        "角色 {name} 在 {count} 处使用（{files}）。改名会同时修改这些地方；"
-        "已拥有该角色的用户仍是旧名称，需由管理员重新分配新角色。",
     "not declared": "未声明",
     "This role is named in permissions but declared in no module's roles.":
         "权限中用到了该角色，但没有任何模块声明它。",

@@ -246,18 +246,22 @@ def test_roles_add_and_rename_with_a_warning(open_page, live):
     # an unused role renames without a warning; a used one warns before renaming it everywhere
     page.click("[data-testid=role-rename-service]")
     expect(panel.locator("[data-testid=role-in-use]")).to_have_count(0)
+    expect(panel.locator("[data-testid=role-users-move]")).to_have_count(0)  # new: nobody holds it yet
     page.click("[data-testid=role-remove-service]")
     expect(page.locator("[data-testid=perms-grid] tr[data-role=service]")).to_have_count(0)
     page.click("[data-testid=role-rename-production]")
     expect(panel.locator("[data-testid=role-in-use]")).to_contain_text("production")
+    expect(panel.locator("[data-testid=role-users-move]")).to_contain_text("production")  # live: its users move
     page.fill("[data-testid=role-rename-input]", "factory")
     page.click("[data-testid=role-rename-ok]")
     expect(page.locator("[data-testid=perms-grid] tr[data-role=factory]")).to_have_count(1)
     expect(page.locator("[data-testid=perms-grid] tr[data-role=production]")).to_have_count(0)
+    expect(panel.locator("[data-testid=role-renamed-from-factory]")).to_contain_text("production")
     _saved(page)
     draft = _state(page, live)["draft"]["sources"]
     assert _role_uses(draft, "production") == []
     assert len(_role_uses(draft, "factory")) == len(_role_uses(live_files, "production")) > 5
     assert [r["name"] for r in draft["crm.json"]["roles"]][-1] == "factory"
+    assert draft["crm.json"]["roles"][-1]["renamed_from"] == "production"
     assert list(_form(draft["order_followup.json"], "sales_order")["permissions"])[4] == "factory"
     assert page.js_errors == []

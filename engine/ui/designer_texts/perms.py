@@ -86,9 +86,13 @@ TEXTS: dict[str, Any] = {
     "perms.roles.new_name": lazy("New name"),
     "perms.roles.remove": lazy("Remove"),
     "perms.roles.remove_in_use": lazy("The role is in use and cannot be removed."),
-    "perms.roles.in_use": lazy(
-        "Role {name} is used in {count} places ({files}). Renaming changes all of them; users who have the role keep "
-        "the old name until an administrator gives them the new one."),
+    "perms.roles.remove_held": lazy(
+        "Publishing is refused while users hold this role: rename it instead (they move with it), or give them other "
+        "roles first."),
+    "perms.roles.in_use": lazy("Role {name} is used in {count} places ({files}). Renaming changes all of them."),
+    "perms.roles.users_move": lazy(
+        "Users who hold role {name} get the new name when the change is published, and keep their access."),
+    "perms.roles.renamed_from": lazy("Renamed from {name}: its users move to this name when published."),
     "perms.roles.undeclared": lazy("not declared"),
     "perms.roles.undeclared_help": lazy("This role is named in permissions but declared in no module's roles."),
     "perms.roles.bad_identifier": lazy(

@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import path from "node:path";
 
 import {
-  accessOf, addRole, allRoles, applyEdit, cellAt, cellOf, cellPointer, hideOptions, matrix, removeRole, renameRole,
-  roleNameProblem, roleUses, setAccess, setCreate, setHidden, setHiddenList, setRoleTitle,
+  accessOf, addRole, allRoles, applyEdit, cellAt, cellOf, cellPointer, hideOptions, liveRoleName, liveRoles, matrix,
+  removeRole, renameRole, roleNameProblem, roleUses, setAccess, setCreate, setHidden, setHiddenList, setRoleTitle,
 } from "../../../engine/ui/static/js/designer/perms-model.js";
 import { setKey } from "../../../engine/ui/static/js/designer/perms-keys.js";
 
@@ -232,6 +232,51 @@ test("renaming a role renames its declarations and every use, in place", () => {
   renameRole(sources, "accounting", "finance");
   assert.equal(text(sources["crm.json"]), text(crm()));
   assert.equal(text(sources["order_followup.json"]), text(orders()));
+});
+
+test("renaming a role of the live set writes renamed_from, so publishing moves its users", () => {
+  const live = { "crm.json": crm(), "order_followup.json": text(orders()) };  // a doc or its JSON text
+  const sources = { "crm.json": crm(), "order_followup.json": orders() };
+  assert.ok(liveRoles(live).has("finance") && liveRoles(live).has("production"));
+  assert.equal(liveRoleName(sources, "finance", live), "finance");
+  renameRole(sources, "finance", "accounting", live);
+  assert.deepEqual(sources["crm.json"].roles[2], { name: "accounting", renamed_from: "finance", title: "财务" });
+  assert.equal(liveRoleName(sources, "accounting", live), "finance");
+  assert.deepEqual(Object.keys(sources["crm.json"].roles[2]), ["name", "renamed_from", "title"]);
+  // renamed again: still from the live name (users hold "finance", not "accounting")
+  renameRole(sources, "accounting", "bookkeeping", live);
+  assert.equal(sources["crm.json"].roles[2].renamed_from, "finance");
+  assert.equal(roleUses(sources, "bookkeeping").length, roleUses({ "crm.json": crm(), "order_followup.json": orders() }, "finance").length);
+  // a role declared in two modules gets it on both declarations
+  const sales = { "crm.json": crm(), "order_followup.json": orders() };
+  renameRole(sales, "sales", "seller", live);
+  assert.deepEqual([sales["crm.json"].roles[0].renamed_from, sales["order_followup.json"].roles[0].renamed_from],
+    ["sales", "sales"]);
+  // back to the live name: exactly the live documents again
+  renameRole(sources, "bookkeeping", "finance", live);
+  assert.equal(text(sources["crm.json"]), text(crm()));
+  assert.equal(text(sources["order_followup.json"]), text(orders()));
+});
+
+test("a role new in the draft is renamed without renamed_from; a live renamed_from comes back", () => {
+  const live = { "crm.json": crm() };
+  const sources = { "crm.json": crm() };
+  addRole(sources["crm.json"], "service", "客服");
+  assert.equal(liveRoleName(sources, "service", live), null);
+  renameRole(sources, "service", "support", live);
+  assert.deepEqual(sources["crm.json"].roles.at(-1), { name: "support", title: "客服" });
+  // no live set at all (liveFiles absent): nothing to move
+  const plain = { "crm.json": crm() };
+  renameRole(plain, "finance", "accounting");
+  assert.equal(plain["crm.json"].roles[2].renamed_from, undefined);
+  // the live set itself has a rename: renaming away and back keeps its renamed_from
+  const published = crm();
+  published.roles[2] = { name: "accounting", renamed_from: "finance", title: "财务" };
+  const draft = { "crm.json": JSON.parse(text(published)) };
+  renameRole(draft, "accounting", "books", { "crm.json": published });
+  assert.equal(draft["crm.json"].roles[2].renamed_from, "accounting");
+  renameRole(draft, "books", "accounting", { "crm.json": published });
+  assert.equal(text(draft["crm.json"]), text(published));
 });
 
 test("adding, titling and removing a role; names are checked", () => {

@@ -74,4 +74,4 @@ export const FORM_ORDER = ["name", "title", "description", "icon", "title_field"
   "fields", "permissions", "list", "update_linked", "workflow", "reminders", "charts"];
 export const PERMISSION_ORDER = ["create", "read", "update", "delete", "hide"];
 export const REMINDER_ORDER = ["name", "date_field", "offset", "notify", "when", "message", "transition"];
-export const ROLE_ORDER = ["name", "title", "description"];
+export const ROLE_ORDER = ["name", "renamed_from", "title", "description"];

@@ -121,15 +121,57 @@ export function setRoleTitle(sources, name, title) {
   }
 }
 
+/** The roles the live (published) set declares: Map name → its first declaration. liveFiles: file →
+ *  doc (or its JSON text), e.g. store.liveFiles; null/absent: no live set (everything is new). */
+export function liveRoles(liveFiles) {
+  const live = new Map();
+  for (const value of Object.values(liveFiles || {})) {
+    let doc = value;
+    if (typeof value === "string") {
+      try { doc = JSON.parse(value); } catch { continue; }
+    }
+    for (const role of isObject(doc) && Array.isArray(doc.roles) ? doc.roles : []) {
+      if (isObject(role) && typeof role.name === "string" && !live.has(role.name)) live.set(role.name, role);
+    }
+  }
+  return live;
+}
+
+/** The name users hold a role under: its name in the live set (the draft's `renamed_from` when that is
+ *  live, else its own name when live), or null for a role new in the draft (nobody holds it yet). */
+export function liveRoleName(sources, name, liveFiles) {
+  const live = liveRoles(liveFiles);
+  for (const file of Object.keys(sources || {})) {
+    const doc = sources[file];
+    for (const role of isObject(doc) && Array.isArray(doc.roles) ? doc.roles : []) {
+      if (isObject(role) && role.name === name && typeof role.renamed_from === "string" && live.has(role.renamed_from)) {
+        return role.renamed_from;
+      }
+    }
+  }
+  return live.has(name) ? name : null;
+}
+
 /** Rename a role everywhere: its declarations and every use roleUses finds (permission entries keep
- *  their place). Users' role assignments live in the database and are not touched. */
-export function renameRole(sources, from, to) {
+ *  their place). A role of the live set (liveFiles, see liveRoles) gets `"renamed_from": <live name>` on
+ *  its declarations, so publishing moves the users who hold it (their roles are in the database);
+ *  renaming it back to its live name restores what the live set had. Returns the number of uses. */
+export function renameRole(sources, from, to, liveFiles = null) {
   const uses = roleUses(sources, from);
+  const origin = liveRoleName(sources, from, liveFiles);
+  const liveDecl = origin === null ? null : liveRoles(liveFiles).get(origin);
   for (const file of Object.keys(sources)) {
     const doc = sources[file];
     if (!isObject(doc)) continue;
     if (Array.isArray(doc.roles)) {
-      for (const role of doc.roles) if (isObject(role) && role.name === from) role.name = to;
+      for (const role of doc.roles) {
+        if (!isObject(role) || role.name !== from) continue;
+        role.name = to;
+        if (origin === null) continue;
+        if (to !== origin) setKey(role, "renamed_from", origin, ROLE_ORDER);
+        else if (liveDecl && typeof liveDecl.renamed_from === "string") setKey(role, "renamed_from", liveDecl.renamed_from, ROLE_ORDER);
+        else removeKey(role, "renamed_from");
+      }
     }
   }
   for (const use of uses) {

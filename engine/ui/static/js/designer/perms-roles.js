@@ -1,10 +1,11 @@
 // perms-roles.js: the roles panel of the 权限 tab — every module's `roles` (name + title): add a
 // role to a module, change its title, rename it (with a warning naming where it is used: the rename
-// changes those places too, but not the users who have the role), remove one nothing uses.
+// changes those places too; a role of the live set gets `renamed_from`, so publishing moves the users
+// who hold it to the new name), remove one nothing uses (publishing refuses while users hold it).
 
 import { h } from "./ui.js";
 import { t } from "./perms-dom.js";
-import { addRole, allRoles, removeRole, renameRole, roleNameProblem, roleUses, setRoleTitle } from "./perms-model.js";
+import { addRole, allRoles, liveRoleName, removeRole, renameRole, roleNameProblem, roleUses, setRoleTitle } from "./perms-model.js";
 
 /** state: {renaming: role name | null, error: {where, text} | null, addName, addTitle}; rerender()
  *  redraws the tab. */
@@ -16,6 +17,7 @@ export function rolesPanel(store, state, rerender) {
 
   const rows = roles.map((role) => {
     const uses = roleUses(sources, role.name);
+    const liveName = liveRoleName(sources, role.name, store.liveFiles);
     const where = [...new Set(uses.map((u) => u.file))].join(", ");
     const declaredIn = role.declared.map((d) => sources[d.file] && (sources[d.file].title || d.file)).join(", ");
     const problems = role.declared.flatMap((d) => store.problemsAt(d.file, d.pointer));
@@ -39,8 +41,10 @@ export function rolesPanel(store, state, rerender) {
         if (bad) { state.error = { where: role.name, text: problem(bad) }; rerender(); return; }
         state.renaming = null;
         state.error = null;
-        if (name !== role.name) store.change((s) => renameRole(s, role.name, name), t(store, "perms.label.role_rename", { name: role.name, to: name }));
-        else rerender();
+        if (name !== role.name) {
+          store.change((s) => renameRole(s, role.name, name, store.liveFiles),
+            t(store, "perms.label.role_rename", { name: role.name, to: name }));
+        } else rerender();
       };
       input.addEventListener("keydown", (event) => {
         if (event.key === "Enter") { event.preventDefault(); confirm(); }
@@ -50,6 +54,8 @@ export function rolesPanel(store, state, rerender) {
         input,
         uses.length ? h("div", { class: "alert alert-warning small py-1 px-2 my-1", role: "alert", "data-testid": "role-in-use" },
           t(store, "perms.roles.in_use", { name: role.name, count: uses.length, files: where })) : null,
+        liveName !== null ? h("div", { class: "form-text", "data-testid": "role-users-move" },
+          t(store, "perms.roles.users_move", { name: liveName })) : null,
         error ? h("div", { class: "text-danger small", role: "alert" }, error) : null,
         h("div", { class: "d-flex gap-1 mt-1" },
           h("button", { type: "button", class: "btn btn-sm btn-primary", "data-testid": "role-rename-ok", onclick: confirm }, t(store, "perms.roles.rename_ok")),
@@ -58,7 +64,10 @@ export function rolesPanel(store, state, rerender) {
       queueMicrotask(() => { if (document.activeElement === document.body) input.focus(); });
     }
     return h("tr", { "data-role": role.name },
-      h("td", {}, nameCell, role.declared.length ? null
+      h("td", {}, nameCell,
+        liveName !== null && liveName !== role.name && state.renaming !== role.name
+          ? h("div", { class: "form-text", "data-testid": `role-renamed-from-${role.name}` }, t(store, "perms.roles.renamed_from", { name: liveName })) : null,
+        role.declared.length ? null
         : h("span", { class: "badge text-bg-warning ms-1", title: t(store, "perms.roles.undeclared_help") }, t(store, "perms.roles.undeclared"))),
       h("td", {}, titleInput),
       h("td", { class: "small" }, declaredIn || "—"),
@@ -70,7 +79,7 @@ export function rolesPanel(store, state, rerender) {
           "data-testid": `role-rename-${role.name}`, disabled: role.declared.length === 0,
           onclick: () => { state.renaming = role.name; state.error = null; rerender(); } }, t(store, "perms.roles.rename")),
         h("button", { type: "button", class: "btn btn-sm btn-outline-danger", disabled: uses.length > 0 || role.declared.length === 0,
-          title: uses.length ? t(store, "perms.roles.remove_in_use") : "",
+          title: uses.length ? t(store, "perms.roles.remove_in_use") : liveName !== null ? t(store, "perms.roles.remove_held") : "",
           "data-testid": `role-remove-${role.name}`,
           onclick: () => store.change((s) => removeRole(s, role.name), t(store, "perms.label.role_remove", { name: role.name })) },
         t(store, "perms.roles.remove"))));
