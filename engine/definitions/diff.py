@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -437,6 +437,8 @@ class Differ:
                     self.diff_fields(form, old.fields, new.fields, f, prefix=f"{label} › ")
                 continue
             before, after = _plain(old.settings.get(key)), _plain(new.settings.get(key))
+            if key == "role" and isinstance(before, str):  # a user field's role follows a role rename
+                before = self.role_renames.get(before, before)
             if before == after:
                 continue
             if key == "formula":
@@ -593,7 +595,9 @@ class Differ:
         if old.remind_before != new.remind_before:
             say(N_("%(form)s: stage %(stage)s: reminder before due %(old)s → %(new)s"),
                 old=old.remind_before, new=new.remind_before)
-        if _plain(old.escalate) != _plain(new.escalate):
+        before_escalate = replace(old.escalate, notify=self.recipients_as_new(old.escalate.notify)) \
+            if old.escalate else None
+        if _plain(before_escalate) != _plain(new.escalate):
             if new.escalate is None:
                 say(N_("%(form)s: stage %(stage)s: escalation removed"), "removed")
             else:

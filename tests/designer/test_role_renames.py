@@ -185,3 +185,48 @@ def test_renamed_from_must_name_a_role_that_is_gone():
     doc = module()
     doc["roles"][0]["renamed_from"] = "seller"
     assert load(doc).role_renames == {"seller": "sales"}
+
+
+def _renamed_everywhere(value: Any, old: str, new: str) -> Any:
+    """The shipped modules with role `old` called `new` wherever a role is named (as the designer's
+    roles panel does): permissions keys, `roles` lists (the module's declarations are renamed
+    apart), `{"role": ...}` recipients and user fields."""
+    if isinstance(value, list):
+        return [new if item == old else _renamed_everywhere(item, old, new) for item in value]
+    if isinstance(value, dict):
+        out = {}
+        for key, item in value.items():
+            if key == "permissions" and isinstance(item, dict):
+                out[key] = {new if k == old else k: _renamed_everywhere(v, old, new) for k, v in item.items()}
+            elif key == "role" and item == old:
+                out[key] = new
+            else:
+                out[key] = _renamed_everywhere(item, old, new)
+        return out
+    return value
+
+
+def test_a_role_rename_in_the_shipped_modules_reads_as_one_line_wherever_the_role_is_named():
+    from pathlib import Path
+
+    from engine.definitions import load_sources
+    from engine.definitions.diff import summarize, texts
+    from engine.i18n import speaking
+
+    folder = Path(__file__).resolve().parents[2] / "configs"
+    live_texts = {p.name: p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.json"))}
+    docs_ = {name: json.loads(text) for name, text in live_texts.items()}
+    for role in ("finance", "sales"):  # finance: approvals and recipients; sales: in two modules
+        renamed = {name: _renamed_everywhere(doc, role, f"{role}_team") for name, doc in docs_.items()}
+        uses = sum(json.dumps(doc).count(f'"{role}_team"') for doc in renamed.values())
+        assert uses > 5
+        for doc in renamed.values():
+            for declared in doc.get("roles", []):
+                if declared["name"] == role:
+                    declared.update(name=f"{role}_team", renamed_from=role)
+        live = load_sources(live_texts)
+        draft = load_sources({name: json.dumps(doc, ensure_ascii=False) for name, doc in renamed.items()})
+        assert draft.role_renames == {role: f"{role}_team"}
+        title = live.roles[role].title
+        with speaking("en"):
+            assert texts(summarize(live, draft)) == [f"renamed role {title} ({role}) → {title} ({role}_team)"]
