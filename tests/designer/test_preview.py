@@ -1,6 +1,7 @@
-"""The designer's preview: the create form and list page of a form from the admin's draft, as
-a user with one role sees them (hidden fields hidden, stage rules, required marks), with no
-writes; admins only. SQLite and PostgreSQL."""
+"""The designer's preview: the create form, list page, record page and board of a form from the
+admin's draft, as a user with one role sees them (hidden fields hidden, stage rules, required
+marks, the role's transitions disabled, the approval route), with no writes; admins only.
+SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import re
@@ -141,7 +142,8 @@ def test_unknown_form_role_or_view_is_not_found(shop):
     _app, _boss, _admin, page = shop
     assert page.get("/admin/designer/preview/nothing?role=sales").status_code == 404
     assert page.get(f"{PREVIEW}?role=nobody").status_code == 404
-    assert page.get(f"{PREVIEW}?role=sales&view=board").status_code == 404
+    assert page.get(f"{PREVIEW}?role=sales&view=nothing").status_code == 404
+    assert page.get(f"{PREVIEW}?role=sales&view=detail&stage=nowhere").status_code == 404
 
 
 def test_only_admins_may_preview(shop, login):
@@ -149,9 +151,114 @@ def test_only_admins_may_preview(shop, login):
     api_user(app, "sam", "sales")
     seller = app.test_client()
     assert login(seller, "sam", "sam-password").status_code == 302
-    assert seller.get(f"{PREVIEW}?role=sales").status_code == 403
+    for view in ("form", "list", "detail", "board"):
+        assert seller.get(f"{PREVIEW}?role=sales&view={view}").status_code == 403
     anonymous = app.test_client().get(f"{PREVIEW}?role=sales")
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def approval_doc() -> dict[str, Any]:
+    """The draft plus an approval by 经理 in 生产中 and a transition only 经理 may fire from 新建."""
+    doc = draft_doc()
+    workflow = client_form(doc)["workflow"]
+    workflow["stages"][1]["approval"] = {
+        "steps": [{"name": "check", "title": "经理审核", "approvers": [{"role": "boss"}], "mode": "any"}],
+        "approved": "done", "rejected": "new"}
+    workflow["transitions"].append({"name": "drop", "title": "作废", "from": "new", "to": "done", "roles": ["boss"]})
+    return doc
+
+
+def transition_buttons(html: str) -> dict[str, bool]:
+    """data-transition → whether the button is inside the disabled fieldset of the preview."""
+    panel = html.split('data-testid="preview-panel"')
+    if len(panel) < 2:
+        return {}
+    return {name: True for name in re.findall(r'data-transition="([^"]+)"', panel[1].split("</fieldset>")[0])}
+
+
+def test_the_draft_record_page_as_two_roles(shop):
+    app, boss, admin, page = shop
+    boss.create("client", name="kept", phone="1")
+    save_draft(admin, approval_doc())
+    before = row_counts(app)
+
+    as_sales = page.get(f"{PREVIEW}?role=sales&view=detail")
+    html = as_sales.get_data(as_text=True)
+    assert as_sales.status_code == 200
+    assert "预览：销售 看到的记录页面（草稿）" in html
+    assert 'data-testid="preview-samples"' in html and "kept" not in html  # 微信号 has no column yet
+    values = re.findall(r'data-value="([^"]+)"', html)
+    assert values == ["name", "phone", "level", "note"]  # 微信号 and 邮箱 hidden from sales
+    assert "微信号</dt>" not in html and "对该角色隐藏：微信号、邮箱" in html
+    assert transition_buttons(html) == {"start": True}  # 作废 is the manager's
+    assert re.search(r'<fieldset disabled data-testid="preview-panel">', html)
+    assert 'data-testid="comment-form"' in html.split("<fieldset disabled>")[1]  # the comment box too
+    assert 'href="/f/client/1"' not in html  # the sample links nowhere
+
+    as_boss = page.get(f"{PREVIEW}?role=boss&view=detail").get_data(as_text=True)
+    assert "预览：经理 看到的记录页面（草稿）" in as_boss
+    assert re.findall(r'data-value="([^"]+)"', as_boss) == ["name", "phone", "wechat", "email", "level", "note"]
+    assert transition_buttons(as_boss) == {"start": True, "drop": True}
+    assert 'disabled aria-disabled="true">删除</button>' in as_boss  # 经理 may delete: shown, does nothing
+
+    making = page.get(f"{PREVIEW}?role=boss&view=detail&stage=making").get_data(as_text=True)
+    assert 'data-testid="stage">生产中' in making
+    assert transition_buttons(making) == {"finish": True}
+    route = making.split('data-testid="approval-progress"')[1]
+    assert "经理审核" in route and 'data-testid="step-approvers">经理<' in route
+    assert 'data-testid="approve"' in making  # 经理 approves in 生产中: the task's buttons, disabled
+    sales_making = page.get(f"{PREVIEW}?role=sales&view=detail&stage=making").get_data(as_text=True)
+    assert transition_buttons(sales_making) == {} and 'data-testid="approve"' not in sales_making
+    assert 'data-testid="approval-progress"' in sales_making  # the route shows to every reader
+
+    for path in (f"{PREVIEW}?role=boss&view=detail", f"{PREVIEW}?role=boss&view=detail&stage=making"):
+        assert page.post(path, data={"comment": "x"}).status_code == 405
+    assert row_counts(app) == before
+
+
+def test_the_live_record_page_shows_the_newest_stored_record_the_role_may_read(shop):
+    app, boss, _admin, page = shop
+    boss.create("client", name="alpha-old", phone="1")
+    newest = boss.create("client", name="omega-new", phone="2", email="n@example.com")
+    before = row_counts(app)
+    html = page.get(f"{PREVIEW}?role=sales&view=detail&lang=en").get_data(as_text=True)
+    assert "Preview: a record&#39;s page as 销售 sees it (live definitions)" in html
+    assert "omega-new" in html and "alpha-old" not in html and 'data-testid="preview-samples"' not in html
+    assert "n@example.com" not in html  # hidden from sales
+    assert transition_buttons(html) == {"start": True}
+    assert 'data-testid="history"' in html and 'data-action="create"' in html  # its real history
+    as_boss = page.get(f"{PREVIEW}?role=boss&view=detail").get_data(as_text=True)
+    assert "n@example.com" in as_boss
+    assert page.get(f"{PREVIEW}?role=boss&view=detail&stage=done").status_code == 200  # none there: a sample
+    assert f'/f/client/{newest["id"]}/edit' not in as_boss  # no working edit link
+    assert row_counts(app) == before
+
+
+def test_the_board_groups_samples_or_stored_records_by_stage(shop):
+    app, boss, admin, page = shop
+    boss.create("client", name="kept", phone="1")
+    live = page.get(f"{PREVIEW}?role=sales&view=board").get_data(as_text=True)
+    assert "预览：销售 看到的看板（当前生效的定义）" in live
+    board = live.split('data-testid="board"')[1]
+    assert "kept" in board and 'data-testid="preview-samples"' not in live
+    save_draft(admin, draft_doc())
+    draft = page.get(f"{PREVIEW}?role=sales&view=board").get_data(as_text=True)
+    columns = draft.split('data-testid="board"')[1].split("<section")[1:]
+    assert [re.search(r'card-header[^>]*>(\S+)', c).group(1) for c in columns] == ["新建", "生产中", "完成"]
+    assert all("board-card" in c for c in columns)  # one sample card in each stage
+    assert "kept" not in draft and 'data-testid="preview-samples"' in draft
+    assert 'class="card card-body p-2 text-decoration-none text-reset board-card">' in draft  # no link
+    assert 'data-testid="preview-view-board"' in draft and 'data-testid="preview-view-detail"' in draft
+
+
+def test_the_board_of_a_form_without_a_workflow_is_not_found(shop):
+    _app, _boss, admin, page = shop
+    doc = module()
+    del client_form(doc)["workflow"]
+    save_draft(admin, doc)
+    assert page.get(f"{PREVIEW}?role=boss&view=board").status_code == 404
+    html = page.get(f"{PREVIEW}?role=boss&view=detail").get_data(as_text=True)
+    assert 'data-testid="preview-view-board"' not in html and 'data-testid="preview-panel"' not in html
 
 
 def test_every_shipped_form_previews_as_every_role(app, admin_browser):
@@ -159,9 +266,12 @@ def test_every_shipped_form_previews_as_every_role(app, admin_browser):
     before = row_counts(app)
     for form in runtime.app.forms.values():
         for role in runtime.app.roles:
-            for view in ("form", "list"):
+            for view in ("form", "list", "detail", "board"):
                 answer = admin_browser.get(f"/admin/designer/preview/{form.name}?role={role}&view={view}")
-                assert answer.status_code == 200, (form.name, role, view)
+                expected = 404 if view == "board" and form.workflow is None else 200
+                assert answer.status_code == expected, (form.name, role, view)
         for stage in form.workflow.stage_names if form.workflow else ():
-            assert admin_browser.get(f"/admin/designer/preview/{form.name}?role=admin&stage={stage}").status_code == 200
+            for view in ("form", "detail"):
+                answer = admin_browser.get(f"/admin/designer/preview/{form.name}?role=admin&view={view}&stage={stage}")
+                assert answer.status_code == 200, (form.name, stage, view)
     assert row_counts(app) == before

@@ -7,6 +7,8 @@ TEXTS = {
     "preview.as": lazy("Preview as"),
     "preview.form": lazy("Preview form"),
     "preview.list": lazy("Preview list"),
+    "preview.detail": lazy("Preview details"),
+    "preview.board": lazy("Preview board"),
     "preview.hint": lazy(
         "Opens the form as this role will see it with your draft, in a new tab; nothing is saved there."),
 }

@@ -6,7 +6,7 @@ import { renderPalette } from "./form-palette.js";
 import { renderCanvas } from "./form-canvas.js";
 import { renderProps, fieldInfo } from "./form-props.js";
 import { renderSettings } from "./form-settings.js";
-import { previewRoles, previewUrl } from "./preview.js";
+import { previewRoles, previewUrl, previewViews } from "./preview.js";
 import {
   addField, moveField, removeField, newField, newFieldName, renameField, setKey, newForm, newFormName, changeType,
 } from "./form-model.js";
@@ -196,11 +196,11 @@ export function mount(element, store) {
     const badge = problemBadge(store.problemsAt(state.file, state.formPointer));
     if (badge) { top.append(badge); }
     const form = ctx.form;
-    if (form && form.name) { top.append(previewControls(form.name)); }
+    if (form && form.name) { top.append(previewControls(form)); }
   }
 
   // Preview the draft as a role: the draft is saved first, then the preview page opens in a new tab.
-  function previewControls(formName) {
+  function previewControls(form) {
     const roles = previewRoles(store.sources);
     if (!roles.some((r) => r.name === state.previewRole)) { state.previewRole = roles.length ? roles[0].name : ""; }
     const role = h("select", { class: "form-select form-select-sm w-auto", "aria-label": t("preview.as"),
@@ -209,13 +209,13 @@ export function mount(element, store) {
     const open = (view) => async () => {
       const tab = window.open("", "_blank");
       try { await store.save(); } catch (e) { /* the preview shows the last saved draft and its problems */ }
-      const url = previewUrl(formName, state.previewRole, view);
+      const url = previewUrl(form.name, state.previewRole, view);
       if (tab) { tab.location.href = url; } else { window.location.href = url; }
     };
     return h("div", { class: "d-flex align-items-center gap-1 ms-auto", title: t("preview.hint") },
       h("label", { class: "small text-secondary" }, t("preview.as")), role,
-      h("button", { type: "button", class: "btn btn-sm btn-outline-secondary", "data-testid": "preview-form", onclick: open("form") }, t("preview.form")),
-      h("button", { type: "button", class: "btn btn-sm btn-outline-secondary", "data-testid": "preview-list", onclick: open("list") }, t("preview.list")));
+      ...previewViews(form).map((view) => h("button", { type: "button", class: "btn btn-sm btn-outline-secondary",
+        "data-testid": "preview-" + view, onclick: open(view) }, t("preview." + view))));
   }
 
   function addForm() {

@@ -13,8 +13,16 @@ export function previewRoles(sources) {
   return [...seen.values()];
 }
 
-/** The preview page's address for a form, a role and a view ("form" or "list"). */
+/** The views a form can be previewed in: the board only when it has a workflow. */
+export function previewViews(form) {
+  const views = ["form", "list", "detail"];
+  return form && form.workflow && typeof form.workflow === "object" ? [...views, "board"] : views;
+}
+
+/** The preview page's address for a form, a role and a view ("form", "list", "detail" or "board";
+ * anything else is "form"). */
 export function previewUrl(form, role, view) {
-  const query = new URLSearchParams({ role: role || "", view: view === "list" ? "list" : "form" });
+  const known = ["list", "detail", "board"].includes(view) ? view : "form";
+  const query = new URLSearchParams({ role: role || "", view: known });
   return "/admin/designer/preview/" + encodeURIComponent(form) + "?" + query.toString();
 }
