@@ -230,3 +230,47 @@ def test_a_role_rename_in_the_shipped_modules_reads_as_one_line_wherever_the_rol
         title = live.roles[role].title
         with speaking("en"):
             assert texts(summarize(live, draft)) == [f"renamed role {title} ({role}) → {title} ({role}_team)"]
+
+
+def test_engine_init_renames_and_refuses_by_the_same_rules(engine_cli, env, db_url, tmp_path):
+    import shutil
+
+    from sqlalchemy import create_engine
+
+    from tests.conftest import SHIPPED
+    from tests.designer.conftest import canonical
+
+    folder = tmp_path / "configs"
+    shutil.copytree(SHIPPED, folder)
+    env = {**env, "ENGINE_CONFIG_DIR": str(folder)}
+    path = folder / "crm.json"
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+
+    def write_roles(*extra: dict[str, Any]) -> None:
+        path.write_text(canonical({**shipped, "roles": [*shipped["roles"], *extra]}), encoding="utf-8")
+
+    def holders() -> list[tuple[str, str]]:
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as conn:
+                return sorted((role, user) for role, user in conn.execute(
+                    select(user_roles.c.role, user_roles.c.user_id)).all() if role.startswith(("spare", "extra")))
+        finally:
+            engine.dispose()
+
+    write_roles({"name": "spare", "title": "Spare"})
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    engine_cli(env, "users", "add", "sam", "--password", "password1", "--roles", "spare,sales", cwd=tmp_path)
+    before = holders()
+    assert [role for role, _ in before] == ["spare"]
+
+    write_roles()  # spare removed while sam holds it
+    refused = engine_cli(env, "init", check=False, cwd=tmp_path)
+    assert refused.returncode == 1, refused.stdout
+    assert "role 'spare' is held by 1 users and cannot be removed" in refused.stderr
+    assert holders() == before
+
+    write_roles({"name": "extra", "title": "Extra", "renamed_from": "spare"})
+    done = engine_cli(env, "init", cwd=tmp_path)
+    assert "rename role spare → extra" in done.stdout
+    assert [role for role, _ in holders()] == ["extra"]
