@@ -190,7 +190,10 @@ def _sample(field: FieldDef, i: int) -> Any:
     if field.options:
         return field.options[i % len(field.options)].value
     values = type_of(field).samples[1]
-    return values[i % len(values)] if values else None
+    value = values[i % len(values)] if values else None
+    if isinstance(value, dict) and "url" in value:  # a sample file is no stored file: shown without its link
+        value = {k: v for k, v in value.items() if k != "url"}
+    return value
 
 
 def _sample_item(form: FormDef, i: int, stage: str | None) -> dict[str, Any]:

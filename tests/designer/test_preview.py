@@ -275,3 +275,12 @@ def test_every_shipped_form_previews_as_every_role(app, admin_browser):
                 answer = admin_browser.get(f"/admin/designer/preview/{form.name}?role=admin&view={view}&stage={stage}")
                 assert answer.status_code == 200, (form.name, stage, view)
     assert row_counts(app) == before
+
+
+def test_a_sample_file_links_to_no_stored_file(shop):
+    _app, _boss, admin, page = shop
+    doc = draft_doc()
+    client_form(doc)["fields"].append({"name": "contract", "type": "file", "label": "合同"})
+    save_draft(admin, doc)
+    html = page.get(f"{PREVIEW}?role=boss&view=detail").get_data(as_text=True)
+    assert "a.pdf" in html and "/api/files/" not in html

@@ -1,6 +1,8 @@
 """The designer's preview in a browser: an admin's draft adds 微信号 to 客户 hidden from 销售;
 the preview shows the form as 销售 (without it) and as 销售经理 (with it), the save button does
-nothing, and the list shows sample values for the column that does not exist yet."""
+nothing, the list shows sample values for the column that does not exist yet, and the record
+page shows the role's fields, its transitions and approval buttons disabled and the approval
+route of a stage."""
 from __future__ import annotations
 
 import json
@@ -47,6 +49,32 @@ def test_preview_the_draft_form_and_list_as_two_roles(open_page, live, shoot):
     expect(page.get_by_test_id("preview-samples")).to_be_visible()
     expect(page.locator("table.record-list thead")).to_contain_text("微信号")
     shoot(page, "designer-preview-list")
+
+    page.goto(f"{live}/admin/designer/preview/customer?role=sales&view=detail")
+    expect(page.get_by_test_id("preview-banner")).to_contain_text("预览：销售 看到的记录页面（草稿）")
+    expect(page.get_by_test_id("preview-samples")).to_be_visible()
+    expect(page.locator("[data-value=name]")).to_be_visible()
+    expect(page.locator("[data-value=wechat]")).to_have_count(0)
+    expect(page.locator("[data-transition=release]")).to_be_disabled()  # the sample is the role's own
+    expect(page.locator("[data-testid=comment-form] button")).to_be_disabled()
+    page.get_by_test_id("preview-view-detail").click()  # the switcher keeps the view
+    page.get_by_test_id("preview-roles").locator("xpath=..").locator("button").click()
+    page.get_by_test_id("preview-roles").locator("a", has_text="销售经理").click()
+    expect(page).to_have_url(f"{live}/admin/designer/preview/customer?role=sales_manager&view=detail")
+    expect(page.locator("[data-value=wechat]")).to_be_visible()
+
+    page.goto(f"{live}/admin/designer/preview/sales_order?role=sales_manager&view=detail&stage=review")
+    expect(page.get_by_test_id("stage")).to_have_text("订单评审")
+    expect(page.locator("[data-transition=cancel]")).to_be_disabled()
+    expect(page.get_by_test_id("approve")).to_be_disabled()  # 销售经理 approves a step of 订单评审
+    expect(page.get_by_test_id("approval-progress")).to_contain_text("财务审核")
+    expect(page.get_by_test_id("step-approvers").first).to_have_text("财务")
+    page.get_by_test_id("approve").click(force=True)  # disabled: nothing happens
+    expect(page).to_have_url(f"{live}/admin/designer/preview/sales_order?role=sales_manager&view=detail&stage=review")
+    shoot(page, "designer-preview-detail")
+
+    page.goto(f"{live}/admin/designer/preview/sales_order?role=sales&view=board")
+    expect(page.get_by_test_id("board").locator("section")).to_have_count(9)  # one column per stage
     assert page.js_errors == []
 
     page.goto(f"{live}/f/customer")  # the live list is as it was: no 微信号 column
