@@ -79,3 +79,32 @@ def test_preview_the_draft_form_and_list_as_two_roles(open_page, live, shoot):
 
     page.goto(f"{live}/f/customer")  # the live list is as it was: no 微信号 column
     expect(page.locator("table.record-list thead")).not_to_contain_text("微信号")
+
+
+def test_the_form_tab_opens_the_record_page_and_the_board_of_the_draft(open_page, live):
+    page = open_page("admin")
+    save_draft(page, live)
+    page.goto(f"{live}/admin/designer")
+    page.click("[data-testid=tab-form]")
+    picker = "[data-testid=form-picker]"
+    contact = page.locator(f"{picker} option[data-form=contact]").get_attribute("value")
+    page.select_option(picker, value=contact)  # 联系人 has no workflow: no board
+    expect(page.get_by_test_id("preview-detail")).to_have_text("预览详情")
+    expect(page.get_by_test_id("preview-board")).to_have_count(0)
+    customer = page.locator(f"{picker} option[data-form=customer]").get_attribute("value")
+    page.select_option(picker, value=customer)
+    page.select_option("[data-testid=preview-role]", "sales")
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("preview-detail").click()
+    detail = opened.value
+    detail.wait_for_url(f"{live}/admin/designer/preview/customer?role=sales&view=detail")
+    expect(detail.get_by_test_id("preview-banner")).to_contain_text("预览：销售 看到的记录页面（草稿）")
+    expect(detail.locator("[data-value=wechat]")).to_have_count(0)
+    detail.close()
+    with page.context.expect_page() as opened:
+        page.get_by_test_id("preview-board").click()
+    board = opened.value
+    board.wait_for_url(f"{live}/admin/designer/preview/customer?role=sales&view=board")
+    expect(board.get_by_test_id("preview-banner")).to_contain_text("预览：销售 看到的看板（草稿）")
+    expect(board.get_by_test_id("board").locator("section")).to_have_count(2)
+    assert page.js_errors == []
