@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-AREAS = ("form", "flow", "perms", "publish", "preview")
+AREAS = ("form", "flow", "perms", "publish", "preview", "status")
 
 
 def texts() -> dict[str, str]:

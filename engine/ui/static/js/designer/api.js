@@ -13,6 +13,11 @@
 //   api.version(publication)           GET  /versions/ID
 //   api.diff(from, to)                 GET  /diff?from=&to=
 //   api.restore(publication, {note, base_signature})  POST /versions/ID/restore
+//   api.session()                      GET  /session      {user, csrf_token}: takes the session's new token
+//
+// A change (PUT/POST/DELETE) refused with 400 csrf_failed (the admin logged in again in another tab, so the
+// session and its token are new) fetches the current token from /session once and is sent again. A 401
+// (the session ended) is thrown as ApiError {status: 401}: the page asks the admin to log in again.
 
 export class ApiError extends Error {
   constructor(status, code, message, body) {
@@ -24,9 +29,13 @@ export class ApiError extends Error {
   }
 }
 
+function csrfMeta() {
+  if (typeof document === "undefined") { return null; }
+  return document.querySelector('meta[name="csrf-token"]');
+}
+
 function csrfToken() {
-  if (typeof document === "undefined") { return ""; }
-  const meta = document.querySelector('meta[name="csrf-token"]');
+  const meta = csrfMeta();
   return meta ? meta.getAttribute("content") : "";
 }
 
@@ -37,7 +46,7 @@ export class Api {
     this.csrf = csrf;
   }
 
-  async request(method, path, body) {
+  async request(method, path, body, { retried = false } = {}) {
     const headers = { "Accept": "application/json" };
     if (method !== "GET") { headers["X-CSRFToken"] = this.csrf != null ? this.csrf : csrfToken(); }
     const init = { method, headers, credentials: "same-origin" };
@@ -58,9 +67,25 @@ export class Api {
     }
     if (!response.ok) {
       const err = (data && data.error) || {};
+      if (response.status === 400 && err.code === "csrf_failed" && method !== "GET" && !retried) {
+        await this.session();  // a new session (logged in again elsewhere): take its token, send again
+        return this.request(method, path, body, { retried: true });
+      }
       throw new ApiError(response.status, err.code || null, err.message || response.statusText, data);
     }
     return data;
+  }
+
+  // The session's user and current CSRF token; later changes send that token (and the page's
+  // <meta name="csrf-token"> is updated, for the other scripts of the page).
+  async session() {
+    const answer = await this.request("GET", "/session");
+    if (answer && answer.csrf_token) {
+      this.csrf = answer.csrf_token;
+      const meta = csrfMeta();
+      if (meta) { meta.setAttribute("content", answer.csrf_token); }
+    }
+    return answer;
   }
 
   state() { return this.request("GET", ""); }

@@ -93,6 +93,20 @@ function wireToolbar(store) {
     else if (key === "y" || (key === "z" && event.shiftKey)) { event.preventDefault(); store.redo(); }
   });
   let lastError = "";
+  // after a failed save: a way to log in again (a new tab keeps this page and its edits) and to retry
+  const actions = h("span", { class: "designer-status-actions d-inline-flex gap-2", "data-testid": "designer-status-actions" });
+  status.after(actions);
+  const showActions = (s) => {
+    clear(actions);
+    if (s === "login") {
+      actions.append(h("a", { class: "btn btn-sm btn-outline-primary", href: "/login?next=" + encodeURIComponent("/admin/designer"),
+        target: "_blank", rel: "noopener", "data-testid": "designer-login" }, store.text("session.login")));
+    }
+    if (s === "login" || s === "error") {
+      actions.append(h("button", { type: "button", class: "btn btn-sm btn-primary", "data-testid": "designer-retry",
+        onclick: () => store.retry() }, store.text("session.retry")));
+    }
+  };
   const showStatus = () => {
     const s = store.status;
     status.dataset.state = s;
@@ -101,8 +115,12 @@ function wireToolbar(store) {
       const when = store.updatedAt ? new Date(store.updatedAt) : new Date();
       status.textContent = store.text("saved", { time: isNaN(when) ? "" : when.toLocaleTimeString() });
     } else if (s === "error") { status.textContent = store.text("save_failed", { message: lastError }); }
+    else if (s === "login") { status.textContent = store.text("session.expired"); }
     else if (s === "offline") { status.textContent = store.text("no_draft_api"); }
     else { status.textContent = store.hasDraft ? store.text("draft_based") : store.text("draft_of_live"); }
+    status.classList.toggle("text-danger", s === "error" || s === "login");
+    status.classList.toggle("text-secondary", !(s === "error" || s === "login"));
+    showActions(s);
   };
   store.on("change", refresh);
   store.on("status", showStatus);
@@ -174,6 +192,12 @@ async function boot() {
   wireProblems(store);
   wireTabs(store);
   store.on("saved", () => { store.hasDraft = true; });
+  // leaving the page (reload, link, closing the tab) while edits are not in the saved draft asks first
+  window.addEventListener("beforeunload", (event) => {
+    if (!store.hasUnsavedEdits()) { return; }
+    event.preventDefault();
+    event.returnValue = "";
+  });
   await mountTabs(store);
   document.getElementById("designer").dataset.ready = "true";
   store.emit("ready", store);

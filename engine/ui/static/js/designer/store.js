@@ -26,7 +26,10 @@
 //   store.on(event, cb) -> off()      events: "change" {label, undo, redo, reset},
 //                                     "problems" [P], "saving", "saved" {updated_at},
 //                                     "error" {error, during}, "select" {...}, "status" state
-//   store.status                      "clean" | "pending" | "saving" | "saved" | "error" | "offline"
+//   store.status                      "clean" | "pending" | "saving" | "saved" | "error" | "offline" | "login"
+//                                     ("login": the session ended (401); the edits wait in this page)
+//   store.retry()                     after logging in again: takes the session's new CSRF token and saves
+//   store.hasUnsavedEdits()           true while edits are not in the saved draft (pending, saving, failed)
 import { within, parse } from "./pointers.js";
 
 const HISTORY = 100;
@@ -192,12 +195,32 @@ export class Store {
       return answer;
     } catch (error) {
       this._dirty = true;
-      this._setStatus(error && error.status === 404 ? "offline" : "error");
+      const status = error && error.status;
+      this._setStatus(status === 404 ? "offline" : status === 401 ? "login" : "error");
       this.emit("error", { error, during: "save" });
       return null;
     } finally {
       this._saving = null;
     }
+  }
+
+  async retry() {
+    if (!this.api) { return null; }
+    if (typeof this.api.session === "function") {
+      try {
+        await this.api.session();  // logged in again: the new session's CSRF token
+      } catch (error) {
+        this._setStatus(error && error.status === 401 ? "login" : "error");
+        this.emit("error", { error, during: "save" });
+        return null;
+      }
+    }
+    this._dirty = true;
+    return this.save();
+  }
+
+  hasUnsavedEdits() {
+    return Boolean(this.api) && (this._dirty || this._saving !== null || this._timer !== null);
   }
 
   async check(sources) {
