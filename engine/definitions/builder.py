@@ -76,7 +76,8 @@ class Builder:
         try:
             return parse(str(source))
         except ExpressionError as exc:
-            where = f" (at character {exc.offset})" if exc.offset is not None else ""
+            # counted from 1, as the designer's live check counts
+            where = f" (at character {exc.offset + 1})" if exc.offset is not None else ""
             self.problem(pointer, f"invalid expression {source!r}: {exc.message}{where}")
             return None
 

@@ -81,6 +81,8 @@ SCHEMA_DESCRIPTIONS = [  # shown after "is not valid here:"
     N_("Default sort: a field name, with a leading `-` for descending, e.g. `-created_at`."),
     N_("What is measured: `count()`, or `sum(F)`, `avg(F)`, `min(F)`, `max(F)` of a numeric field F; "
        "default `count()`."),
+    N_("What is aggregated over the linked records: `count()`, or `sum(F)`, `avg(F)`, `min(F)`, `max(F)` of a "
+       "number field F of `form`, e.g. `sum(amount)`."),
     N_("rollup: what is aggregated over the linked records: `count()`, or `sum(F)`, `avg(F)`, `min(F)`, "
        "`max(F)` of a number field F of `form`, e.g. `sum(amount)`."),
 ]
@@ -105,6 +107,23 @@ PATHS = [
 
 EXPRESSIONS = [  # the parser's messages met while checking definitions
     N_("syntax error: %(error)s"),
+    # whole messages, the same English as the designer's live check (expr-parse.js): one wording in both
+    N_("syntax error: unexpected end"),
+    N_("syntax error: invalid syntax"),
+    N_("use == to compare"),
+    N_("leading zeros in a number are not allowed"),
+    N_("unclosed bracket"),
+    N_("unbalanced %(bracket)s"),
+    N_("unterminated string literal"),
+    N_("expression is empty"),
+    N_("expression is too long (%(n)s > %(max)s characters)"),
+    N_("brackets are nested too deeply (more than %(n)s levels)"),
+    N_("expression is nested too deeply (more than %(n)s levels)"),
+    N_("'$' may only be used in the variable $user"),
+    N_("comments ('#') are not allowed"),
+    N_("backslashes are only allowed inside string literals"),
+    N_("character %(char)s is only allowed inside a string literal"),
+    N_("control character %(char)s is not allowed"),
     N_("expression could not be parsed"),
     N_("expression is too large (more than %(n)s parts)"),
     N_("use true, false and null (lowercase)"),

@@ -81,8 +81,18 @@ def _parse_cached(source: str) -> Expression:
     try:
         tree = ast.parse(builder.source, mode="eval")
     except SyntaxError as exc:
-        offset = builder.char_offset(exc.lineno, (exc.offset or 1) - 1, in_bytes=False)
-        raise ExpressionError(f"syntax error: {exc.msg}", offset) from None
+        # Python's own wording varies by version ("invalid syntax. Perhaps you forgot a comma?"); the
+        # engine says one of two things, as the designer's live check does (expr-parse.js)
+        if not exc.offset or exc.lineno is None or exc.lineno > builder.source.count("\n") + 1:
+            raise ExpressionError("syntax error: unexpected end", len(source)) from None
+        offset = builder.char_offset(exc.lineno, exc.offset - 1, in_bytes=False)
+        if offset is not None and offset >= len(source.rstrip()):
+            raise ExpressionError("syntax error: unexpected end", len(source)) from None
+        if "leading zeros" in exc.msg:
+            raise ExpressionError("leading zeros in a number are not allowed", offset) from None
+        if offset is not None and source[offset:offset + 1] == "=" and source[offset - 1:offset] not in "=!<>":
+            raise ExpressionError("use == to compare", offset) from None
+        raise ExpressionError("syntax error: invalid syntax", offset) from None
     except (ValueError, RecursionError, MemoryError):
         raise ExpressionError("expression could not be parsed") from None
     _check_size(tree.body, builder)

@@ -89,7 +89,7 @@ REFUSED = [
     ("", "empty"),
     ("   ", "empty"),
     ("a +", "syntax error"),
-    ("x = 1", "syntax error"),
+    ("x = 1", "use == to compare"),
     ("import os", "syntax error"),
     ("a; b", "syntax error"),
     ("await x", "'await' is not allowed"),

@@ -169,7 +169,7 @@ TEXTS.update({
     "agg.max": lazy("Largest"),
     # expression checks
     "expr.ok": lazy("✓ The formula is valid."),
-    "expr.syntax": lazy("Not understood at character {at}: {message}"),
+    "expr.syntax": lazy("{message} (at character {at})"),
     "expr.unknown_field": lazy("There is no field {name} here."),
     "expr.type": lazy("The values do not fit together: {message}"),
     # condition builder

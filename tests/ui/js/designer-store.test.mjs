@@ -102,7 +102,7 @@ test("edits are saved once, 800 ms after the last one, with the base signature; 
   assert.equal(api.calls.length, 1);
   assert.equal(api.calls[0].base, "sig1");
   assert.equal(api.calls[0].sources["a.json"].forms[0].title, "B");
-  assert.deepEqual(store.problems, problems);
+  assert.deepEqual(store.problems, problems.map((p) => ({ ...p, where: "a › B › x" })));  // where: problem-words.js
   assert.equal(store.status, "saved");
   assert.equal(store.updatedAt, "t1");
   assert.deepEqual(events.map((e) => e[1] || e[0]), ["pending", "pending", "saving", "saving", "problems", "saved", "saved"]);

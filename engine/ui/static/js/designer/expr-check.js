@@ -3,7 +3,8 @@
 // on sample values of each field's kind, which finds type mistakes such as text * number.
 //
 //   checkExpression(text, scope, {condition, engine}) -> null (fine) or {key, params} (a UI text key:
-//       "expr.syntax" {message, at}, "expr.unknown_field" {name}, "expr.type" {message})
+//       "expr.syntax" {message, at}, "expr.unknown_field" {name}, "expr.type" {message}); a syntax
+//       message is {key, params, text} (exprMessage), which store.text renders in the page's language
 //   scope: {fields: [{name, kind, columns: [{name, kind}] | null, target: [{name, kind}] | null}],
 //           system: [names]}   kind = a client kind: integer decimal text date datetime boolean list rows
 import { parseExpression, references, ExprSyntaxError } from "./expr-parse.js";
@@ -25,12 +26,51 @@ function sample(kind, E) {
   }
 }
 
+// The parser's English (the same as the server's, engine/expressions) -> a text key ("exprmsg.*" in
+// designer_texts/status.py, the same msgids as the server's catalogue, so both read alike) and its values.
+const MESSAGES = [
+  [/^syntax error: unexpected end$/, "exprmsg.unexpected_end"],
+  [/^syntax error: invalid syntax$/, "exprmsg.invalid_syntax"],
+  [/^unclosed bracket$/, "exprmsg.unclosed"],
+  [/^unbalanced (?<bracket>.+)$/, "exprmsg.unbalanced"],
+  [/^unterminated string literal$/, "exprmsg.unterminated"],
+  [/^expression is empty$/, "exprmsg.empty"],
+  [/^use == to compare$/, "exprmsg.use_eq"],
+  [/^character (?<char>.+) is not allowed$/, "exprmsg.character"],
+  [/^character (?<char>.+) is only allowed inside a string literal$/, "exprmsg.character_text"],
+  [/^'\$' may only be used in the variable \$user$/, "exprmsg.dollar"],
+  [/^expected (?<token>.+)$/, "exprmsg.expected"],
+  [/^names starting with '_' are not allowed$/, "exprmsg.underscore"],
+  [/^use true, false and null \(lowercase\)$/, "exprmsg.lowercase"],
+  [/^'is' is not allowed; use == null or != null$/, "exprmsg.is"],
+  [/^a list \[\.\.\.\] may only appear right of 'in' or 'not in'$/, "exprmsg.list"],
+  [/^field paths have at most two parts \(a\.b\)$/, "exprmsg.path"],
+  [/^leading zeros in a number are not allowed$/, "exprmsg.zeros"],
+  [/^unary '(?<op>.+)' is not allowed$/, "exprmsg.unary"],
+  [/^operator '(?<op>.+)' is not allowed$/, "exprmsg.operator"],
+  [/^'(?<name>\w+)' is a function; call it like \w+\(\.\.\.\)$/, "exprmsg.function"],
+  [/^unknown function '(?<name>\w+)'; allowed: (?<allowed>.*)$/, "exprmsg.unknown_function"],
+  [/^only these functions may be called: (?<allowed>.*)$/, "exprmsg.only_functions"],
+  [/^(?<name>\w+)\(\) takes (?<expected>.+) argument\(s\), got (?<count>\d+)$/, "exprmsg.arguments"],
+];
+
+// {key, params, text}: store.text renders it with the key when the page has it, else the English text
+export function exprMessage(message) {
+  for (const [rx, key] of MESSAGES) {
+    const m = rx.exec(message);
+    if (m) { return { key, params: { ...(m.groups || {}) }, text: message }; }
+  }
+  return { key: null, params: {}, text: message };
+}
+
 export function checkExpression(text, scope, { condition = false, engine = null } = {}) {
   let ir;
   try {
     ir = parseExpression(text);
   } catch (error) {
-    if (error instanceof ExprSyntaxError) { return { key: "expr.syntax", params: { message: error.message, at: (error.offset || 0) + 1 } }; }
+    if (error instanceof ExprSyntaxError) {
+      return { key: "expr.syntax", params: { message: exprMessage(error.message), at: (error.offset || 0) + 1 } };
+    }
     throw error;
   }
   const fields = new Map((scope.fields || []).map((f) => [f.name, f]));

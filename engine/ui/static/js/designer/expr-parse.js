@@ -63,7 +63,10 @@ function tokenize(text) {
       tokens.push({ kind: raw.includes(".") ? "dec" : "int", value: raw.replace(/_/g, ""), start, end: i });
       continue;
     }
-    if (/[A-Za-z_]/.test(ch) || ch.charCodeAt(0) > 127) {
+    if (ch.charCodeAt(0) > 127) {  // as the server: names are ASCII, other letters only in 'text'
+      throw new ExprSyntaxError(`character '${String.fromCodePoint(text.codePointAt(i))}' is only allowed inside a string literal`, start);
+    }
+    if (/[A-Za-z_]/.test(ch)) {
       const m = /^[\p{L}\p{N}_]+/u.exec(text.slice(i));
       i += m[0].length;
       tokens.push({ kind: "name", value: m[0], start, end: i });
@@ -98,6 +101,7 @@ function tokenize(text) {
     if (ch === "=") { throw new ExprSyntaxError("use == to compare", start); }
     throw new ExprSyntaxError(`character '${ch}' is not allowed`, start);
   }
+  if (depth > 0) { throw new ExprSyntaxError("unclosed bracket", text.length); }  // as the server says it
   tokens.push({ kind: "end", value: "", start: text.length, end: text.length });
   return tokens;
 }

@@ -63,6 +63,7 @@ export function newField(type, meta, { name, label, options } = {}) {
   if (!kind) { return field; }
   for (const key of kind.required_options || []) {
     if (key === "options") { field.options = options || ["1", "2"]; continue; }
+    if (key === "value" && kind.rolls_up) { field.value = "count()"; continue; }  // valid from the start
     field[key] = startValue(key, kind.options_schema[key], type);
   }
   return field;

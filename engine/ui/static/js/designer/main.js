@@ -149,7 +149,8 @@ function wireProblems(store) {
         type: "button", class: "btn btn-link text-start w-100 text-danger text-decoration-none dz-problem-link",
         "data-testid": "problem-link", "data-file": p.file, "data-pointer": p.pointer,
         onclick: () => store.select(p.file, p.pointer || ""),
-      }, h("span", { class: "text-secondary me-2" }, p.file + " " + (p.pointer || store.text("problem_whole_file"))),
+        title: p.file + " " + (p.pointer || store.text("problem_whole_file")),
+      }, h("span", { class: "text-secondary me-2", "data-testid": "problem-where" }, p.where || p.file),
       p.message)))));
   };
   toggle.addEventListener("click", () => {

@@ -17,7 +17,7 @@
 //                                     clears undo history, emits "change" {reset: true}
 //   store.save()                      saves now (returns a promise); pending saves are merged
 //   store.check(sources?)             problems of the given (default: current) sources, unsaved
-//   store.problems                    [{file, pointer, message}]
+//   store.problems                    [{file, pointer, message, where}] (where: problem-words.js)
 //   store.problemsAt(file, pointer)   problems at or below pointer ("" = the whole file)
 //   store.select(file, pointer)       (or select({file, pointer})) asks the tab that owns pointer to show it: emits
 //                                     "select" {file, pointer, tab}
@@ -31,6 +31,7 @@
 //   store.retry()                     after logging in again: takes the session's new CSRF token and saves
 //   store.hasUnsavedEdits()           true while edits are not in the saved draft (pending, saving, failed)
 import { within, parse } from "./pointers.js";
+import { decorate } from "./problem-words.js";
 
 const HISTORY = 100;
 
@@ -105,7 +106,11 @@ export class Store {
   text(key, params) {
     let text = Object.prototype.hasOwnProperty.call(this.texts, key) ? this.texts[key] : key;
     if (params) {
-      const fill = (all, name) => (name in params ? String(params[name]) : all);
+      // a value may itself be a message {key, params, text} (expr-check.js): rendered too
+      const value = (v) => (v && typeof v === "object" && "text" in v
+        ? (v.key && Object.prototype.hasOwnProperty.call(this.texts, v.key) ? this.text(v.key, v.params) : v.text)
+        : String(v));
+      const fill = (all, name) => (name in params ? value(params[name]) : all);
       text = text.replace(/\{([A-Za-z_]+)\}/g, fill).replace(/%\(([A-Za-z_]+)\)s/g, fill);
     }
     return text;
@@ -231,7 +236,9 @@ export class Store {
 
   // -- problems and selection ----------------------------------------------------------------
   setProblems(problems) {
-    this.problems = problems || [];
+    // each with `where` (module › form › field, in people's words) and, for a setting still empty, a
+    // message saying what to choose (problem-words.js)
+    this.problems = (problems || []).map((p) => decorate(p, this.sources, this.meta, (k, params) => this.text(k, params)));
     this.emit("problems", this.problems);
   }
 

@@ -40,7 +40,7 @@ export function problemBadge(problems) {
 export function problemList(problems) {
   if (!problems || !problems.length) { return null; }
   return h("ul", { class: "dz-problem-list", "data-testid": "problem-list" },
-    problems.map((p) => h("li", {}, p.message)));
+    problems.map((p) => h("li", { title: [p.where, p.pointer].filter(Boolean).join(" · ") }, p.message)));
 }
 
 export function markProblems(el, problems) {
