@@ -62,3 +62,6 @@ ZH.update({
     "Add the options to choose from.": "请添加可供选择的选项。",
 })
 ZH["character {char} is only allowed inside a string literal"] = "字符 {char} 只能出现在引号内的文本中（字段请用它的英文名称）"
+ZH["Another field of this form ({name}) is also labelled {label}: staff, lists and imports cannot tell them apart."] = \
+    "本表单中另一个字段（{name}）也叫 {label}：员工、列表和导入时无法区分它们。"
+ZH["same label"] = "同名"

@@ -44,6 +44,10 @@ TEXTS = {
     "where.list": lazy("list page"),
     "where.permissions": lazy("permissions"),
     "where.workflow": lazy("flow"),
+    # two fields of a form with one label: a warning next to them
+    "form.dup_label": lazy("Another field of this form ({name}) is also labelled {label}: staff, lists and imports "
+                           "cannot tell them apart."),
+    "form.dup_label_mark": lazy("same label"),
     # a setting a new field still needs, said as what to do
     "choose.form_link": lazy("Choose the form this field links to."),
     "choose.form_rollup": lazy("Choose the form whose records are summed up."),

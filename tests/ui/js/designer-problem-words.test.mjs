@@ -78,3 +78,15 @@ test("the live check's syntax messages are text keys, rendered in the page's lan
   assert.equal(checkExpression("(grade", { fields: [{ name: "grade", kind: "integer" }] }).params.message.key, "exprmsg.unclosed");
   assert.equal(checkExpression("名称 == 1", { fields: [] }).params.message.key, "exprmsg.character_text");
 });
+
+test("sameLabel finds another field with the same label (case and spaces aside), not the field itself", async () => {
+  const { sameLabel } = await import("../../../engine/ui/static/js/designer/problem-words.js");
+  const fields = [{ name: "source", label: "客户来源" }, { name: "grade", label: "Grade" }, { name: "field_1", label: " 客户来源 " },
+    { name: "field_2", label: "grade" }, { name: "x" }, { name: "y", label: "" }];
+  assert.equal(sameLabel(fields, fields[2]).name, "source");
+  assert.equal(sameLabel(fields, fields[0]).name, "field_1");
+  assert.equal(sameLabel(fields, fields[3]).name, "grade");
+  assert.equal(sameLabel(fields, fields[4]), null);
+  assert.equal(sameLabel(fields, fields[5]), null);
+  assert.equal(sameLabel([fields[0]], fields[0]), null);
+});

@@ -5,6 +5,7 @@
 // ↑/↓ move the focus.
 import { h, problemBadge, markProblems } from "./ui.js";
 import { controlPreview } from "./form-controls.js";
+import { sameLabel } from "./problem-words.js";
 
 export function renderCanvas(ctx) {
   const { form, formPointer, file, store, dragger } = ctx;
@@ -13,7 +14,7 @@ export function renderCanvas(ctx) {
   const container = h("div", { class: "dz-canvas-fields", "data-drop": formPointer + "/fields", "data-drop-axis": "grid",
     "data-testid": "canvas-fields" });
   const fields = Array.isArray(form.fields) ? form.fields : [];
-  fields.forEach((field, i) => container.append(fieldCard(ctx, field, formPointer + "/fields/" + i, i, fields.length, kindOf, t)));
+  fields.forEach((field, i) => container.append(fieldCard({ ...ctx, siblings: fields }, field, formPointer + "/fields/" + i, i, fields.length, kindOf, t)));
   if (!fields.length) {
     container.append(h("div", { class: "dz-empty text-secondary" }, t("form.drop_here")));
   }
@@ -82,6 +83,7 @@ function fieldCard(ctx, field, pointer, index, count, kindOf, t) {
     h("span", { class: "badge text-bg-light border dz-type" }, kind ? kind.label : String(field && field.type)),
     field && field.visible_if ? h("span", { class: "badge text-bg-info dz-cond-mark", title: field.visible_if }, t("form.conditional")) : null,
     field && field.unique ? h("span", { class: "badge text-bg-light border" }, t("form.unique_mark")) : null,
+    dupLabelMark(ctx.siblings, field, t),
     problemBadge(own),
     tools(ctx, pointer, index, count, false, t, label)));
   if (kind && kind.is_table) {
@@ -96,6 +98,14 @@ function fieldCard(ctx, field, pointer, index, count, kindOf, t) {
     dragger.source(card, () => ({ kind: "move", pointer, label, type: field && field.type }), { touchHandle: ".dz-drag-handle" });
   }
   return card;
+}
+
+function dupLabelMark(siblings, field, t) {
+  const other = sameLabel(siblings, field);
+  if (!other) { return null; }
+  const warning = t("form.dup_label", { label: field.label, name: other.name });
+  return h("span", { class: "badge text-bg-warning dz-dup-label", title: warning, "aria-label": warning,
+    "data-testid": "dup-label" }, t("form.dup_label_mark"));
 }
 
 function tableBody(ctx, table, pointer, kindOf, t) {

@@ -5,6 +5,7 @@ import { h, problemList } from "./ui.js";
 import { get } from "./pointers.js";
 import { conditionEditor } from "./conditions.js";
 import { checkExpression } from "./expr-check.js";
+import { sameLabel } from "./problem-words.js";
 import { nameProblem, NAME_RE } from "./form-model.js";
 import { optionLabel } from "./form-controls.js";
 import { colorOf, colorPicker, paletteOf, setOptionColor } from "./form-colors.js";
@@ -84,7 +85,13 @@ export function renderProps(ctx) {
   if (whole.length) { panel.append(h("div", { class: "alert alert-danger py-1 px-2 small", "data-testid": "props-problems" }, problemList(whole))); }
 
   // -- basics --------------------------------------------------------------------------------
-  panel.append(fieldRow(t("opt.label"), textInput(field.label, (v) => set("label", v || undefined), { "data-testid": "prop-label" }), { problems: at("label") }));
+  const labelRow = fieldRow(t("opt.label"), textInput(field.label, (v) => set("label", v || undefined), { "data-testid": "prop-label" }), { problems: at("label") });
+  const twin = sameLabel(siblings, field);  // a warning, not a problem
+  if (twin) {
+    labelRow.append(h("div", { class: "small text-warning-emphasis", "data-testid": "prop-label-warning", role: "status" },
+      t("form.dup_label", { label: field.label, name: twin.name })));
+  }
+  panel.append(labelRow);
   const nameError = h("div", { class: "small text-danger", "data-testid": "prop-name-error" });
   const nameInput = textInput(field.name, (v) => {
     const problem = nameProblem(v, siblings, field);

@@ -88,3 +88,13 @@ export function decorate(problem, sources, meta, text) {
   if (friendly) { out.original = problem.message; out.message = friendly; }
   return out;
 }
+
+// Another field of the same list (a form's fields, or a table's columns) with the same label as `field`
+// (ignoring case and surrounding spaces), or null: staff, lists and imports (which match columns by label)
+// cannot tell them apart. A warning, not a problem: the definitions stay valid.
+export function sameLabel(siblings, field) {
+  const label = field && typeof field.label === "string" ? field.label.trim().toLowerCase() : "";
+  if (!label || !Array.isArray(siblings)) { return null; }
+  return siblings.find((other) => other && other !== field && typeof other.label === "string"
+    && other.label.trim().toLowerCase() === label) || null;
+}
