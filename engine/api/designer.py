@@ -94,7 +94,8 @@ def review_draft():
 @bp.post("/admin/designer/publish")
 def publish_draft():
     """Admins: publish the caller's draft `{"base_signature", "note"}`: 200 `{"publication", "version",
-    "signature"}` and the draft is deleted; 409 `stale_draft` with `live` and `their_changes` when the live
+    "signature", "changes"}` (`changes`: the effects on the data, in the caller's language) and the draft is
+    deleted; 409 `stale_draft` with `live` and `their_changes` when the live
     set is no longer the draft's base; 422 with `problems`; 409 `schema_change_refused` with `refusals`."""
     user = _user()
     body = _body({"base_signature", "note"})
@@ -147,10 +148,22 @@ def diff_versions():
     return jsonify(service.diff_publications(_db(), start, end, _locale()))
 
 
+@bp.get("/admin/designer/versions/<id:publication_id>/review")
+def review_restore(publication_id: int):
+    """Admins: what restoring that publication would do, as the draft review says it: `problems`, `summary`,
+    `diff` (file → unified diff), `plan` (`changes`, `refusals`: the effect on the stored data, with counts),
+    `live_signature` (send it as the restore's `base_signature`), `publication`. Renames made since that
+    version are reversed by the restore (the values follow)."""
+    return jsonify(service.restore_review(_db(), _user(), publication_id, _locale()))
+
+
 @bp.post("/admin/designer/versions/<id:publication_id>/restore")
 def restore_version(publication_id: int):
-    """Admins: publish that publication's definitions again, as a new publication `{"note",
-    "base_signature"}` (the checks, schema plan and 409 rule of publishing)."""
+    """Admins: publish that publication's definitions again, as a new publication `{"base_signature", "note"}`
+    (`base_signature`, required: the live set the restore was reviewed against; the checks, schema plan and
+    409 rule of publishing). Renames of forms, fields and stages made since that version are reversed, so
+    the values typed under the new names follow. Answers `changes`: the effects on the data, in the caller's
+    language."""
     user = _user()
     body = _body({"note", "base_signature"})
     done = service.restore(_db(), user, publication_id, body.get("base_signature"), body.get("note"), _locale())

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from engine.errors import Problem
 from engine.expressions import Expression
-from engine.expressions.nodes import Call, Compare, Field, walk
+from engine.expressions.nodes import Call, Compare, Field, ListLit, Literal, Node, walk
 from engine.fieldtypes import REGISTRY
 from engine.i18n import N_
 
@@ -21,6 +21,13 @@ from .model import (
     WorkflowDef,
 )
 from .paths import PathError, resolve_path
+
+RENAMED_FORM_EXISTS = N_("this form is marked as renamed from '%(old)s', but a form '%(old)s' exists again: "
+                         "remove \"renamed_from\" (the rename is done) or give one of them another name")
+RENAMED_FIELD_EXISTS = N_("this field is marked as renamed from '%(old)s', but a field '%(old)s' exists again: "
+                          "remove \"renamed_from\" (the rename is done) or give one of them another name")
+RENAMED_STAGE_EXISTS = N_("this stage is marked as renamed from '%(old)s', but a stage '%(old)s' exists again: "
+                          "remove \"renamed_from\" (the rename is done) or give one of them another name")
 
 
 class _FieldChecks:
@@ -61,6 +68,8 @@ class Checker:
     def run(self) -> list[Problem]:
         self.check_roles()
         for form in self.app.forms.values():
+            if form.renamed_from and form.renamed_from in self.app.forms:
+                self.problem(form, f"{form.pointer}/renamed_from", RENAMED_FORM_EXISTS, old=form.renamed_from)
             self.check_form(form)
         return self.problems
 
@@ -113,6 +122,8 @@ class Checker:
             fptr = f"{ptr}/{i}"
             if counts[field.name] > 1:
                 self.problem(form, f"{fptr}/name", N_("duplicate field name '%(name)s'"), name=field.name)
+            if field.renamed_from and field.renamed_from in counts:
+                self.problem(form, f"{fptr}/renamed_from", RENAMED_FIELD_EXISTS, old=field.renamed_from)
             if field.name in SYSTEM_ATTRIBUTES:
                 self.problem(form, f"{fptr}/name",
                              N_("'%(name)s' is a system attribute; reserved names: %(value)s"),
@@ -160,6 +171,32 @@ class Checker:
                 self.problem(form, ptr, N_("invalid expression %(source)s: %(error)s"),
                              source=repr(expr.source), error=exc)
         self.check_list_use(form, expr, ptr, row_of)
+        if row_of is None and form.workflow is not None:
+            self.check_stage_names(form, expr, ptr)
+
+    def check_stage_names(self, form: FormDef, expr: Expression, ptr: str) -> None:
+        """`stage == 'x'`, `stage in ['x', 'y']`: every x must be a stage of the form (a comparison
+        with a stage that does not exist is never true, e.g. after a rename)."""
+        assert form.workflow is not None
+        names = set(form.workflow.stage_names)
+
+        def texts(node: Node) -> list[str]:
+            if isinstance(node, Literal) and isinstance(node.value, str):
+                return [node.value]
+            if isinstance(node, ListLit):
+                return [v for item in node.items for v in texts(item) if isinstance(item, Literal)]
+            return []
+
+        unknown: list[str] = []
+        for node in walk(expr.root):
+            if not isinstance(node, Compare) or node.op not in ("==", "!=", "in", "not in"):
+                continue
+            for side, other in ((node.left, node.right), (node.right, node.left)):
+                if isinstance(side, Field) and side.path == ("stage",):
+                    unknown += [v for v in texts(other) if v not in names and v not in unknown]
+        for value in unknown:
+            self.problem(form, ptr, N_("invalid expression %(source)s: '%(name)s' is not a stage of this form"),
+                         source=repr(expr.source), name=value)
 
     def check_list_use(self, form: FormDef, expr: Expression, ptr: str,
                        row_of: FieldDef | None) -> None:
@@ -254,6 +291,9 @@ class Checker:
                 self.problem(form, f"{ptr}/stages/{names.index(name)}/name", N_("duplicate stage '%(name)s'"),
                              name=name)
         finals = {s.name for s in wf.stages if s.final}
+        for i, stage in enumerate(wf.stages):
+            if stage.renamed_from and stage.renamed_from in names:
+                self.problem(form, f"{ptr}/stages/{i}/renamed_from", RENAMED_STAGE_EXISTS, old=stage.renamed_from)
         if wf.initial not in names:
             self.problem(form, f"{ptr}/initial", N_("unknown stage '%(name)s'"), name=wf.initial)
         elif wf.initial in finals:

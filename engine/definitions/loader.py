@@ -183,7 +183,16 @@ def _load_cached(items: tuple[tuple[str, str], ...]) -> AppDef:
     return _load(dict(items))
 
 
-def _load(sources: Mapping[str, str]) -> AppDef:
+def build_unchecked(sources: Mapping[str, str]) -> AppDef | None:
+    """The set as built even when its semantic checks find problems (to show what a draft with
+    problems would change); None when a file is not JSON of the module schema's shape."""
+    try:
+        return _load(sources, strict=False)
+    except DefinitionError:
+        return None
+
+
+def _load(sources: Mapping[str, str], strict: bool = True) -> AppDef:
     problems: list[Problem] = []
     docs: dict[str, Any] = {}
     if not sources:
@@ -250,6 +259,8 @@ def _load(sources: Mapping[str, str]) -> AppDef:
         sources=MappingProxyType(docs),
         texts=MappingProxyType(dict(sources)),
     )
+    if not strict:
+        return app
     problems += check_app(app)
     if problems:
         raise DefinitionError(problems)

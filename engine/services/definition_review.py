@@ -34,6 +34,8 @@ EFFECT_MESSAGES = {
     "unique_index": N_("%(form)s: %(field)s must be unique from now on (%(count)s values checked, no duplicates)"),
     "removed_field_kept": N_("%(form)s: field %(field)s leaves the form; its %(count)s stored values are kept "
                              "(nothing is deleted)"),
+    "field_returns": N_("%(form)s: field %(field)s comes back with its %(count)s stored values (kept in the "
+                        "database since the field was removed)"),
     "stage_backfill": N_("%(form)s: puts %(count)s records without a stage into %(stage)s"),
     "refuse_foreign_column": N_("refused: %(form)s already has a column %(field)s with %(count)s values the "
                                 "engine did not create; give the field another name"),

@@ -17,6 +17,8 @@ from engine.store.definition_state import LiveSetMoved, Publish, live_set, versi
 from engine.store.sync import plan_sync, sync_schema
 
 MAX_TEXT = 2 * 1024 * 1024
+NO_BASE = N_("the page did not say which version of the definitions it was opened on, so nothing was saved: "
+             "reload the page and make your change again")
 MOVED = N_("the live definitions changed while you edited (another admin published): reload the page and "
            "make your change again")
 
@@ -59,17 +61,19 @@ def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
 def save(holder: RuntimeHolder, name: str, text: str, by: str | None = None,
          base_signature: str | None = None) -> list[str]:
     """Publish the live set with this file's text replaced, if it validates and its schema change
-    is allowed (and the live set is still `base_signature`, when given); returns the problems
-    otherwise and changes nothing."""
+    is allowed and the live set is still `base_signature` (the one the page was opened on:
+    required); returns the problems otherwise and changes nothing."""
     live_text(holder, name)
     problems = check(holder, name, text)
     if problems:
         return problems
+    if not base_signature:
+        return [NO_BASE]
     sources = _live_texts(holder)[1]
     sources[name] = _terminated(text)
     try:
         sync_schema(holder.db, load_sources(sources),
-                    Publish(origin="editor", by=by, base_signature=base_signature or None))
+                    Publish(origin="editor", by=by, base_signature=base_signature))
     except DefinitionError as exc:
         return exc.lines()
     except SchemaChangeRefused as exc:  # another process changed the data in between

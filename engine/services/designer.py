@@ -27,6 +27,7 @@ from sqlalchemy import delete, insert, select, update
 
 from engine.definitions import AppDef, load_sources, signature_of
 from engine.definitions.diff import summarize, text_diff, texts
+from engine.definitions.loader import build_unchecked
 from engine.errors import (
     MAX_PROBLEMS_SHOWN,
     MORE_PROBLEMS,
@@ -54,6 +55,7 @@ MAX_PAGE = 200
 BAD_FILE_NAME = N_("a module file's name ends with .json and names no folder")
 NOT_AN_OBJECT = N_("a module file holds one JSON object")
 NO_FILES = N_("no *.json module files found")
+PLAN_NEEDS_VALID_SET = N_("What the change does to the stored data is shown once the problems are fixed.")
 
 
 def canonical_text(doc: Any) -> str:
@@ -136,8 +138,13 @@ def check(sources: Any, locale: str | None) -> list[dict]:
 
 # -- the live set and the versions ----------------------------------------------------------
 
+#: Publication ids are database integers: a larger number names no publication (and must not
+#: reach the database, where it does not fit).
+MAX_ID = 2**31 - 1
+
+
 def _publication_row(session: Any, publication_id: int | None) -> Any:
-    if publication_id is None:
+    if publication_id is None or not 0 < publication_id <= MAX_ID:
         return None
     return session.execute(
         select(definition_publications, definition_versions.c.signature)
@@ -204,7 +211,9 @@ def versions(db: Database, before: int | None = None, limit: int = PAGE) -> list
              .join(definition_versions, definition_versions.c.id == definition_publications.c.version_id)
              .order_by(definition_publications.c.id.desc()).limit(limit))
     if before is not None:
-        query = query.where(definition_publications.c.id < before)
+        if not isinstance(before, int) or before < 0:
+            raise BadRequest("'before' must be a publication id")
+        query = query.where(definition_publications.c.id < min(before, MAX_ID + 1))
     with db.session() as session:
         rows = session.execute(query).mappings().all()
     return [_version_item(row, live.publication_id) for row in rows]
@@ -231,12 +240,23 @@ def _loaded(texts: Mapping[str, str]) -> AppDef | None:
         return None
 
 
+def _built(texts: Mapping[str, str]) -> AppDef | None:
+    """The set, also when its checks find problems (None: not even its files' shape is right)."""
+    return _loaded(texts) or (build_unchecked(texts) if texts else None)
+
+
 def changes_between(old: Mapping[str, str], new: Mapping[str, str], locale: str | None) -> dict:
     """{"summary": readable, name-based changes in `locale`, "diff": file → unified diff} from
-    the texts `old` to `new` (a set that does not load has no summary, only its diff)."""
-    new_app = _loaded(new)
-    with speaking(locale):
-        summary = texts(summarize(_loaded(old), new_app)) if new_app is not None else []
+    the texts `old` to `new`. A set with problems is summarized as far as it can be built (a
+    file that is not JSON of the module schema's shape: only its diff)."""
+    new_app = _built(new)
+    summary: list[str] = []
+    if new_app is not None:
+        try:
+            with speaking(locale):
+                summary = texts(summarize(_built(old), new_app))
+        except Exception:  # noqa: BLE001 - a set with problems may trip the summary: the diff still shows
+            summary = []
     return {"summary": summary, "diff": text_diff(old, new)}
 
 
@@ -320,8 +340,9 @@ def review(db: Database, user: Any, locale: str | None) -> dict:
     if app is not None:
         with speaking(locale):
             reviewed = dict(definition_review.review(db, _loaded(live_texts), app))
-    else:  # a draft with problems: what its files change, no plan
+    else:  # a draft with problems: what its files change; the plan needs a valid set
         reviewed = changes_between(live_texts, texts, locale)
+        reviewed["plan"] = {"changes": [], "refusals": [], "unavailable": translator(locale)(PLAN_NEEDS_VALID_SET)}
     reviewed.pop("problems", None)
     return {"summary": [], "diff": {}, "plan": {"changes": [], "refusals": []}, **reviewed, **answer}
 
@@ -370,15 +391,17 @@ class Refused(Conflict):
         super().__init__(message, "schema_change_refused", refusals=refusals)
 
 
-def _stale(db: Database, base_signature: str | None, locale: str | None) -> StaleBase:
+def _stale(db: Database, base_signature: str | None, locale: str | None, restoring: bool = False) -> StaleBase:
     live = _live(db)
     base_id = _version_by_signature(db, base_signature)
     base_texts = version_texts(db, base_id) if base_id is not None else {}
     say = translator(locale)
     info = live_info(db, live)
     message = say(N_("the live definitions changed since your draft was started (version %(version)s by "
-                     "%(by)s): review their changes, then rebase your draft") % {
-        "version": info["publication"], "by": info["published_by"] or say(N_("the files"))})
+                     "%(by)s): review their changes, then rebase your draft") if not restoring else
+                  N_("the live definitions changed since you opened the versions (version %(version)s by "
+                     "%(by)s): nothing was restored; review their changes, then restore again")) % {
+        "version": info["publication"], "by": info["published_by"] or say(N_("the files"))}
     return StaleBase(message, info, changes_between(base_texts, version_texts(db, live.version_id), locale))
 
 
@@ -409,23 +432,26 @@ def apply_texts(db: Database, texts: Mapping[str, str], publish: Publish, locale
     Invalid, Refused or StaleBase and nothing changed, else the publication that made it live."""
     say = translator(locale)
     live = _live(db)
+    restoring = publish.origin == "restore"
     if publish.base_signature is not None and publish.base_signature != live.signature:
-        raise _stale(db, publish.base_signature, locale)
+        raise _stale(db, publish.base_signature, locale, restoring)
     app, problems = validate_texts(texts)
     if app is None:
         raise Invalid(say(N_("the definitions have problems; nothing was published")),
                       problem_dicts(problems, locale))
     if app.signature == live.signature:  # nothing new: the live publication stays
         return Published(live.publication_id, live.version_id, live.signature, [])
+    live_app = _loaded(version_texts(db, live.version_id))
     try:
         plan = sync_schema(db, app, publish)
     except SchemaChangeRefused as exc:
         raise Refused(say(N_("the change would lose stored data; nothing was published")),
                       _refusals(db, app, exc.reasons, locale)) from None
     except LiveSetMoved:
-        raise _stale(db, publish.base_signature, locale) from None
-    return Published(publish.publication_id, _version_by_signature(db, app.signature) or 0,
-                     app.signature, [say(c) for c in plan.changes])
+        raise _stale(db, publish.base_signature, locale, restoring) from None
+    with speaking(locale):  # what it did to the data, as the review said it (the reader's language)
+        changes = definition_review.plan_texts(plan, live_app, app)["changes"]
+    return Published(publish.publication_id, _version_by_signature(db, app.signature) or 0, app.signature, changes)
 
 
 def publish_draft(db: Database, user: Any, base_signature: Any, note: Any, locale: str | None) -> Published:
@@ -447,22 +473,126 @@ def publish_draft(db: Database, user: Any, base_signature: Any, note: Any, local
 
 def restore(db: Database, user: Any, publication_id: int, base_signature: Any, note: Any,
             locale: str | None) -> Published:
-    """Publish an earlier publication's texts again, as a new publication."""
+    """Publish an earlier publication's texts again, as a new publication. `base_signature`
+    (required): the live set the admin saw; when it is live no more, nothing is restored."""
     admins_only(user)
+    with db.session() as session:
+        if _publication_row(session, publication_id) is None:
+            raise NotFound(f"no publication {publication_id}")
+    if not isinstance(base_signature, str) or not base_signature:
+        raise BadRequest("'base_signature' must be the signature of the live set you restore over (text)")
     return restore_publication(db, publication_id, user.name, base_signature, note, locale)
 
 
-def restore_publication(db: Database, publication_id: int, by: str | None, base_signature: Any, note: Any,
-                        locale: str | None) -> Published:
-    """`restore` for a caller already allowed (the command line)."""
+def _forms_of(docs: Mapping[str, Any]) -> dict[str, dict]:
+    """form name → its document, over the files (the first of a name)."""
+    found: dict[str, dict] = {}
+    for doc in docs.values():
+        forms = doc.get("forms") if isinstance(doc, dict) else None
+        for form in forms if isinstance(forms, list) else []:
+            if isinstance(form, dict) and isinstance(form.get("name"), str):
+                found.setdefault(form["name"], form)
+    return found
+
+
+def _roles_of(docs: Mapping[str, Any]) -> dict[str, dict]:
+    """role name → its declaration, over the files (the first of a name)."""
+    found: dict[str, dict] = {}
+    for doc in docs.values():
+        for name, role in _named_items(doc.get("roles") if isinstance(doc, dict) else None).items():
+            found.setdefault(name, role)
+    return found
+
+
+def _named_items(items: Any) -> dict[str, dict]:
+    return {item["name"]: item for item in items if isinstance(item, dict) and isinstance(item.get("name"), str)} \
+        if isinstance(items, list) else {}
+
+
+def _reverse(live_items: dict[str, dict], old_items: dict[str, dict], touched: list[dict]) -> None:
+    """Where a live item is renamed from a name the old set has (and the old set has not the live
+    name), the old item gets `renamed_from` = the live name: applying it renames back."""
+    for name, item in live_items.items():
+        was = item.get("renamed_from")
+        if isinstance(was, str) and was in old_items and name not in old_items:
+            target = old_items[was]
+            if target.get("renamed_from") != name:
+                target["renamed_from"] = name
+                touched.append(target)
+
+
+def reverse_renames(live_docs: Mapping[str, Any], old_docs: dict[str, Any]) -> bool:
+    """Make `old_docs` (an earlier set, changed in place) undo the renames of roles, forms, fields
+    (also line-item columns) and stages made since: each old item whose name a live item is renamed
+    from gets `renamed_from` = the live name, so the table, column or stage is renamed back and
+    the values typed meanwhile follow (and a role's users move back). Whether anything changed."""
+    touched: list[dict] = []
+    live_roles, old_roles = _roles_of(live_docs), _roles_of(old_docs)
+    _reverse(live_roles, old_roles, touched)
+    live_forms, old_forms = _forms_of(live_docs), _forms_of(old_docs)
+    _reverse(live_forms, old_forms, touched)
+    for name, live_form in live_forms.items():
+        old_form = old_forms.get(name)
+        if old_form is None and isinstance(live_form.get("renamed_from"), str):
+            old_form = old_forms.get(live_form["renamed_from"])
+        if old_form is None:
+            continue
+        live_fields, old_fields = _named_items(live_form.get("fields")), _named_items(old_form.get("fields"))
+        _reverse(live_fields, old_fields, touched)
+        for fname, live_field in live_fields.items():
+            old_field = old_fields.get(fname) or old_fields.get(str(live_field.get("renamed_from")))
+            if old_field is not None:
+                _reverse(_named_items(live_field.get("fields")), _named_items(old_field.get("fields")), touched)
+        live_flow, old_flow = live_form.get("workflow"), old_form.get("workflow")
+        if isinstance(live_flow, dict) and isinstance(old_flow, dict):
+            _reverse(_named_items(live_flow.get("stages")), _named_items(old_flow.get("stages")), touched)
+    return bool(touched)
+
+
+def restore_texts(db: Database, publication_id: int) -> dict[str, str]:
+    """The texts a restore of `publication_id` publishes: that version's, with the renames made
+    since reversed (see `reverse_renames`; a file changed so is written as canonical text)."""
     with db.session() as session:
         row = _publication_row(session, publication_id)
     if row is None:
         raise NotFound(f"no publication {publication_id}")
-    base = base_signature if isinstance(base_signature, str) else None
-    return apply_texts(db, version_texts(db, row["version_id"]),
-                       Publish(origin="restore", by=by, note=_note(note), restored_from=publication_id,
-                               base_signature=base), locale)
+    old_texts = version_texts(db, row["version_id"])
+    live_docs = parse_texts(version_texts(db, _live(db).version_id))
+    docs = parse_texts(old_texts)
+    before = {name: canonical_text(doc) for name, doc in docs.items() if isinstance(doc, dict)}
+    if not reverse_renames(live_docs, docs):
+        return old_texts
+    changed = {name: canonical_text(doc) for name, doc in docs.items()
+               if isinstance(doc, dict) and canonical_text(doc) != before[name]}
+    return {name: changed.get(name, text) for name, text in old_texts.items()}
+
+
+def restore_review(db: Database, user: Any, publication_id: int, locale: str | None) -> dict:
+    """What restoring `publication_id` would do, as the draft review says it: `problems`, `summary`,
+    `diff`, `plan` ({changes, refusals}), `live_signature`, `publication`."""
+    admins_only(user)
+    live = _live(db)
+    texts = restore_texts(db, publication_id)
+    app, problems = validate_texts(texts)
+    live_texts = version_texts(db, live.version_id)
+    if app is not None:
+        with speaking(locale):
+            reviewed = dict(definition_review.review(db, _loaded(live_texts), app))
+    else:
+        reviewed = changes_between(live_texts, texts, locale)
+        reviewed["plan"] = {"changes": [], "refusals": [], "unavailable": translator(locale)(PLAN_NEEDS_VALID_SET)}
+    return {"summary": [], "diff": {}, **reviewed, "problems": problem_dicts(problems, locale),
+            "live_signature": live.signature, "publication": publication_id}
+
+
+def restore_publication(db: Database, publication_id: int, by: str | None, base_signature: Any, note: Any,
+                        locale: str | None) -> Published:
+    """`restore` for a caller already allowed (the command line: no base)."""
+    if base_signature is not None and not isinstance(base_signature, str):
+        raise BadRequest("'base_signature' must be text")
+    texts = restore_texts(db, publication_id)
+    return apply_texts(db, texts, Publish(origin="restore", by=by, note=_note(note), restored_from=publication_id,
+                                          base_signature=base_signature or None), locale)
 
 
 # -- the files of a config directory ---------------------------------------------------------

@@ -55,7 +55,8 @@ class Effect:
 
 #: Effect kinds: changes, then refusals.
 EFFECT_KINDS = ("create_form", "create_table", "add_column", "rename_form", "rename_field", "rename_stage",
-                "rename_role", "change_type_empty", "unique_index", "removed_field_kept", "stage_backfill",
+                "rename_role", "change_type_empty", "unique_index", "removed_field_kept", "field_returns",
+                "stage_backfill",
                 "refuse_foreign_column", "refuse_type_change", "refuse_duplicates", "refuse_stage_removal",
                 "refuse_form_removal", "refuse_role_removal")
 
@@ -91,6 +92,7 @@ class Planner:
         rows = conn.execute(select(schema_columns)).mappings()
         self.registry = {(r["table_name"], r["column_name"]): dict(r) for r in rows}
         self.q = conn.dialect.identifier_preparer.quote
+        self._live_docs: list[dict] | None = None
 
     # -- helpers -----------------------------------------------------------------
 
@@ -202,6 +204,8 @@ class Planner:
             if fdef.name in existing and known is not None:
                 if known["signature"] != signature:
                     self.change_type(form, table, fdef, known, signature, where, registry_table)
+                else:
+                    self.returning(form, fdef, registry_table, parent_field)
                 continue
             if fdef.name in existing:  # a column we did not record: adopt it only if empty
                 if stored := self.count(registry_table, f"{self.q(fdef.name)} IS NOT NULL"):
@@ -233,6 +237,15 @@ class Planner:
             for (tname, cname), row in self.registry.items():
                 if tname == renamed_from and (table.name, cname) not in self.registry:
                     self.register(table.name, cname, form.name, row["field_type"], row["signature"])
+
+    def returning(self, form: FormDef, fdef: FieldDef, physical: str, parent_field: str | None) -> None:
+        """A field the live form does not have whose column (kept when an earlier version removed
+        it) still holds values: they show again under this field."""
+        live = self.live_fields(form, parent_field)
+        if live is None or fdef.name in live:
+            return
+        if stored := self.count(physical, f"{self.q(fdef.name)} IS NOT NULL"):
+            self.effect("field_returns", form=form.name, table=parent_field, field=fdef.name, count=stored)
 
     def removed_fields(self, form: FormDef, fields: tuple[FieldDef, ...], physical: str, existing: set[str],
                        parent_field: str | None) -> None:
@@ -282,10 +295,9 @@ class Planner:
             for index in table.indexes:
                 if index.name in existing:
                     continue
-                if index.unique:
-                    self.check_duplicates(form, table, index)
+                duplicates = index.unique and self.check_duplicates(form, table, index)
                 self.add_index(table, index)
-                if index.unique and physical == table.name:
+                if index.unique and not duplicates and physical == table.name:
                     column = next(iter(index.columns)).name
                     self.effect("unique_index", form=form.name, field=column,
                                 table=self.parent_of(form, tables, table),
@@ -308,7 +320,8 @@ class Planner:
                 f"CREATE INDEX {self.q(index.name)} ON {self.q(table.name)} "
                 f"USING gin ({self.q(column)} {self.q(self.trigram_schema)}.gin_trgm_ops)"))
 
-    def check_duplicates(self, form: FormDef, table: Table, index: Index) -> None:
+    def check_duplicates(self, form: FormDef, table: Table, index: Index) -> bool:
+        """Refuse a unique index over values that occur more than once; whether it did."""
         column = next(iter(index.columns))
         q = self.q(column.name)
         sql = (f"SELECT COUNT(*) FROM (SELECT {q} FROM {self.q(table.name)} WHERE {q} IS NOT NULL "
@@ -317,6 +330,7 @@ class Planner:
         if dupes:
             self.refuse(f"{form.name}.{column.name}: cannot make the field unique, {dupes} values occur more than once",
                         "refuse_duplicates", form=form.name, field=column.name, count=dupes)
+        return bool(dupes)
 
     def plan_stages(self, form: FormDef, table: str) -> None:
         wf = form.workflow
@@ -330,12 +344,14 @@ class Planner:
             f"SELECT stage, COUNT(*) FROM {self.q(table)} WHERE stage IS NOT NULL GROUP BY stage")).all()
         held = {stage: int(count) for stage, count in rows}
         for old, new in renames.items():
+            if old in names or not held.get(old):
+                continue  # done already (or nothing to move): a stage of that name is a stage of its own
             self.add(f"rename stage {form.name}: {old} → {new}",
                      text(f"UPDATE {self.q(final_name)} SET stage = :new WHERE stage = :old")
                      .bindparams(new=new, old=old))
             self.effect("rename_stage", form=form.name, stage=new, old=old, count=held.get(old, 0))
         for stage, count in held.items():
-            if stage not in names and stage not in renames:
+            if stage not in names and renames.get(stage) is None:
                 self.refuse(f"{form.name}: stage '{stage}' holds {count} records and cannot be removed "
                             f"(rename it with \"renamed_from\": \"{stage}\" on the new stage, or move the records "
                             "first)", "refuse_stage_removal", form=form.name, stage=stage, count=count)
@@ -358,20 +374,48 @@ class Planner:
                             "refuse_form_removal", form=form, count=count)
 
 
+    def live_docs(self) -> list[dict]:
+        """The live set's module documents (none before the first set is applied), read once."""
+        if self._live_docs is None:
+            version = self.conn.execute(select(definition_state.c.version_id)).scalar()
+            query = select(definition_versions.c.sources)
+            query = query.where(definition_versions.c.id == version) if version is not None \
+                else query.order_by(definition_versions.c.id.desc()).limit(1)
+            sources = self.conn.execute(query).scalar() or {}
+            self._live_docs = []
+            for source in sources.values():
+                try:
+                    doc = json.loads(source)
+                except ValueError:
+                    continue
+                if isinstance(doc, dict):
+                    self._live_docs.append(doc)
+        return self._live_docs
+
+    def live_fields(self, form: FormDef, parent_field: str | None) -> set[str] | None:
+        """The field names of `form` (or of its line items `parent_field`) in the live set: the
+        live form of its name, else the one it is renamed from; empty when the live set has
+        neither; None when there is no live set."""
+        docs = self.live_docs()
+        if not docs:
+            return None
+        found: dict[str, Any] = {}
+        for doc in docs:
+            for item in doc.get("forms") or []:
+                if isinstance(item, dict) and isinstance(item.get("name"), str):
+                    found.setdefault(item["name"], item)
+        live = found.get(form.name) or (found.get(form.renamed_from) if form.renamed_from else None) or {}
+        fields = [f for f in live.get("fields") or [] if isinstance(f, dict)]
+        if parent_field is not None:
+            holder = next((f for f in fields if f.get("name") == parent_field), {})
+            fields = [f for f in holder.get("fields") or [] if isinstance(f, dict)]
+        return {f["name"] for f in fields if isinstance(f.get("name"), str)}
+
     def live_roles(self) -> set[str]:
         """The roles the live set declares (none before the first set is applied)."""
-        version = self.conn.execute(select(definition_state.c.version_id)).scalar()
-        query = select(definition_versions.c.sources)
-        query = query.where(definition_versions.c.id == version) if version is not None \
-            else query.order_by(definition_versions.c.id.desc()).limit(1)
-        sources = self.conn.execute(query).scalar() or {}
         names: set[str] = set()
-        for source in sources.values():
-            try:
-                doc = json.loads(source)
-            except ValueError:
-                continue
-            roles = doc.get("roles") if isinstance(doc, dict) else None
+        for doc in self.live_docs():
+            roles = doc.get("roles")
             for role in roles if isinstance(roles, list) else []:
                 if isinstance(role, dict) and isinstance(role.get("name"), str):
                     names.add(role["name"])

@@ -232,10 +232,10 @@ def edit_definition(name: str):
     problems: list[str] = []
     if request.method == "POST":
         text = request.form.get("text", "")
-        signature = request.form.get("base_signature", "") or signature
+        signature = request.form.get("base_signature", "")  # the page's own (a page without one is refused)
         user = resolve_user()
         problems = definitions_edit.save(holder, name, text, by=user.name if user else None,
-                                         base_signature=request.form.get("base_signature") or None)
+                                         base_signature=signature or None)
         if not problems:
             flash(_("Saved and in use."), "success")
             return redirect(url_for("admin.definitions"))

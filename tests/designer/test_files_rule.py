@@ -123,7 +123,11 @@ def test_the_json_editor_publishes_to_the_database_and_leaves_the_files(designer
     page = browser.get("/admin/definitions/notes.json/edit").get_data(as_text=True)
     before = (designer.folder / "notes.json").read_text(encoding="utf-8")
     text = canonical(with_field(docs())["notes.json"])
-    saved = browser.post("/admin/definitions/notes.json/edit", data={"csrf_token": csrf_from(page), "text": text})
+    unbased = browser.post("/admin/definitions/notes.json/edit", data={"csrf_token": csrf_from(page), "text": text})
+    assert unbased.status_code == 422  # a post without the page's base is refused (nothing overwritten)
+    assert field_names(designer.walt) == ["title", "body"]
+    saved = browser.post("/admin/definitions/notes.json/edit", data={"csrf_token": csrf_from(page), "text": text,
+                                                                    "base_signature": _base_of(page)})
     assert saved.status_code == 302
     assert field_names(designer.walt) == ["title", "body", "tag"]
     assert (designer.folder / "notes.json").read_text(encoding="utf-8") == before

@@ -218,7 +218,8 @@ def test_restoring_a_version_that_would_lose_data_is_refused(designer):
     put_draft(designer.ada, first["signature"], sources)
     assert publish(designer.ada).status_code == 200
     designer.walt.create("idea", title="keep me")
-    response = designer.ada.post(f"/api/admin/designer/versions/{first['publication']}/restore", json={})
+    response = designer.ada.post(f"/api/admin/designer/versions/{first['publication']}/restore",
+                                 json={"base_signature": state_of(designer.ada)["live"]["signature"]})
     assert response.status_code == 409 and response.get_json()["error"]["code"] == "schema_change_refused"
     assert field_names(designer.walt, "idea") == ["title"]
 

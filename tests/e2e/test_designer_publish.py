@@ -147,7 +147,9 @@ def test_json_edit_review_publish_see_it_and_restore(open_page, live, shoot):
     # restore the previous version: published again as version 3, the field is gone for the salesperson
     admin.fill("[data-testid=restore-note]", "先撤回")
     admin.locator("[data-testid=version-row][data-publication='1'] [data-testid=version-restore]").click()
-    assert any("#1" in q for q in admin.questions)
+    expect(admin.locator("[data-testid=restore-plan]")).to_contain_text("恢复版本 #1")  # what it does, first
+    expect(admin.locator("[data-testid=restore-summary]")).to_contain_text("微信号")
+    admin.click("[data-testid=restore-confirm]")
     expect(admin.locator("[data-testid=restore-success]")).to_contain_text("版本 #1 已重新使用，新版本为 #3")
     expect(live_row).to_contain_text("#3")
     expect(live_row).to_contain_text("恢复")

@@ -151,6 +151,8 @@ def test_an_admin_who_never_saw_json_changes_the_modules_and_takes_it_back(open_
     expect(admin.locator("#designer[data-ready=true]")).to_be_visible()
     admin.fill("[data-testid=restore-note]", "先撤回，下周再上线")
     admin.locator("[data-testid=version-row][data-publication='1'] [data-testid=version-restore]").click()
+    expect(admin.locator("[data-testid=restore-plan]")).to_be_visible()  # the effect on the data, then confirm
+    admin.click("[data-testid=restore-confirm]")
     expect(admin.locator("[data-testid=restore-success]")).to_contain_text("新版本为 #3")
     live_row = admin.locator("[data-testid=version-row]", has=admin.locator("[data-testid=version-live]"))
     expect(live_row).to_contain_text("#3")

@@ -249,8 +249,14 @@ def test_admin_edits_a_definition_file_checked_before_saving(token_of, browser, 
     for form in doc["forms"]:
         if form["name"] == "customer":
             form["fields"].append({"name": "wechat", "type": "text", "label": "微信号"})
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    # a post that does not say which live set the page was opened on: refused, nothing saved
+    unbased = admin.post("/admin/definitions/crm.json/edit", data={"csrf_token": token, "text": text})
+    assert unbased.status_code == 422 and "微信号" not in admin.get("/f/customer/new").get_data(as_text=True)
+    base = re.search(r'name="base_signature" value="([^"]+)"',
+                     admin.get("/admin/definitions/crm.json/edit").get_data(as_text=True)).group(1)
     saved = admin.post("/admin/definitions/crm.json/edit", data={
-        "csrf_token": token, "text": json.dumps(doc, ensure_ascii=False, indent=2)})
+        "csrf_token": token, "text": text, "base_signature": base})
     assert saved.status_code == 302
     assert "微信号" in admin.get("/f/customer/new").get_data(as_text=True)
     versions = admin.get("/admin/definitions").get_data(as_text=True)

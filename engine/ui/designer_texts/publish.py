@@ -145,6 +145,10 @@ TEXTS: dict[str, Any] = {
         "Restore version #{publication} of {when}? It is published again as a new version (after the "
         "same checks); your draft is kept."
     ),
+    "versions.restore_do": lazy("Restore version #{publication}"),
+    "versions.restore_cancel": lazy("Cancel"),
+    "versions.restore_problems": lazy("{count} problem(s) in this version with today's definitions: it cannot be "
+                                      "restored as it is."),
     "versions.restored": lazy("Version #{publication} is in use again, as version #{new}."),
     "versions.not_overwritten": lazy(
         "Nothing was restored and their changes were not overwritten. The list now shows their version: "

@@ -480,3 +480,19 @@ test("roles of every module, first declaration wins; live stages found by name, 
   assert.deepEqual(M.liveStagesOf(live, "new.json", { name: "brand_new" }), []);
   assert.equal(M.liveStagesOf(live, "crm.json", crm.forms.find((f) => f.name === "customer"))[1].name, "pool");
 });
+
+test("a stage added or renamed to a name another stage was renamed from drops that stale renamed_from", () => {
+  const form = orderForm();
+  const live = structuredClone(M.stagesOf(form));
+  M.stagesOf(form)[2].renamed_from = "planning";  // published earlier: planning → scheduling
+  const other = M.stagesOf(form)[3];
+  other.renamed_from = "making";  // published earlier: making → production
+  M.addStage(form, { name: "planning", title: "计划" });
+  assert.equal("renamed_from" in M.stagesOf(form)[2], false);
+  assert.deepEqual(M.stagesOf(form).at(-1), { name: "planning", title: "计划" });
+  assert.equal(M.renameStage(form, M.stageIndex(form, "planning"), "making", live), true);
+  assert.equal("renamed_from" in other, false);
+  // a live stage renamed keeps its own renamed_from
+  M.renameStage(form, 0, "start", live);
+  assert.equal(M.stagesOf(form)[0].renamed_from, "draft");
+});

@@ -179,3 +179,37 @@ test("round trip: every config through no-op edits, undo and redo comes back unc
     if (config.shipped) { assert.equal(serverText(store.sources[config.path]), config.text, "byte for byte: " + config.path); }
   }
 });
+
+test("a field added or renamed to a name another field was renamed from drops that stale renamed_from", () => {
+  const d = doc();
+  const form = d.forms[0];
+  form.fields[2].renamed_from = "amount";  // published earlier: amount → total
+  M.addField(d, "/forms/0/fields", undefined, { name: "amount", type: "decimal" });
+  assert.equal("renamed_from" in form.fields[2], false);
+  form.fields[0].renamed_from = "ref";  // published earlier: ref → code
+  M.renameField(d, "/forms/0", "/forms/0/fields/3", "ref");
+  assert.equal("renamed_from" in form.fields[0], false);
+  assert.equal(form.fields[3].name, "ref");
+  // in a table, only its columns
+  form.fields[1].fields[0].renamed_from = "count";
+  M.renameField(d, "/forms/0", "/forms/0/fields/1/fields/1", "count");
+  assert.equal("renamed_from" in form.fields[1].fields[0], false);
+});
+
+test("trackRename: renamed_from says the live name; renamed back removes it; a leftover stays when not live", () => {
+  const field = { name: "mobile" };
+  M.trackRename(field, "phone", "mobile", ["phone", "code"]);
+  assert.equal(field.renamed_from, "phone");
+  field.name = "cell";
+  M.trackRename(field, "mobile", "cell", ["phone", "code"]);
+  assert.equal(field.renamed_from, "phone");
+  M.trackRename(field, "cell", "phone", ["phone", "code"]);
+  assert.equal("renamed_from" in field, false);
+  // renamed in an earlier version (phone → mobile is live): a new rename says mobile, not phone
+  const later = { name: "cell", renamed_from: "phone" };
+  M.trackRename(later, "mobile", "cell", ["mobile", "code"]);
+  assert.equal(later.renamed_from, "mobile");
+  const fresh = { name: "x" };
+  M.trackRename(fresh, "field_1", "x", null);
+  assert.equal("renamed_from" in fresh, false);
+});

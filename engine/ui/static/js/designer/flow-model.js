@@ -232,7 +232,16 @@ export function addStage(form, {title = "", name = ""} = {}) {
   if (title) stage.title = title;
   wf.stages.push(stage);
   if (!wf.initial) putKey(wf, "initial", stageName, ORDER.workflow);
+  dropStaleRenames(wf.stages, stageName, stage);
   return stageName;
+}
+
+/* A stage (or field) named `name` again: another item's `renamed_from: name` is a rename already
+ * done, and would now name a stage of its own (the check refuses it), so it goes. */
+export function dropStaleRenames(items, name, except) {
+  for (const item of items || []) {
+    if (item && item !== except && item.renamed_from === name) delete item.renamed_from;
+  }
 }
 
 /* The name a stage has in the live set (records are stored under it), or null for a stage new
@@ -266,6 +275,7 @@ export function renameStage(form, index, newName, liveStages = []) {
       putKey(stage, "renamed_from", origin, ORDER.stage);
     }
   }
+  dropStaleRenames(stages, newName, stage);
   replaceStageRefs(form, old, newName);
   return true;
 }

@@ -79,7 +79,28 @@ export function addField(doc, containerPointer, index, field) {
   const array = container(doc, containerPointer);
   const at = Math.max(0, Math.min(index === undefined || index === null ? array.length : index, array.length));
   array.splice(at, 0, field);
+  if (field && typeof field.name === "string") { dropStaleRenames(array, field.name, field); }
   return containerPointer + "/" + at;
+}
+
+// A field named `name` again: a sibling's `renamed_from: name` is a rename already done (it would now
+// name a field of its own, which the check refuses), so it goes.
+export function dropStaleRenames(fields, name, except) {
+  for (const item of fields || []) {
+    if (item && item !== except && item.renamed_from === name) { delete item.renamed_from; }
+  }
+}
+
+// After renaming `field` from `old` to `name`: its `renamed_from` says the name its values are stored
+// under in the live set (`liveNames`: the live form's field names at this level, or null for a form new in
+// the draft): set to that live name, removed when renamed back to it; a leftover that names no live field
+// stays as it is (it may name a column kept in the database).
+export function trackRename(field, old, name, liveNames) {
+  const live = new Set(liveNames || []);
+  const origin = typeof field.renamed_from === "string" && live.has(field.renamed_from) ? field.renamed_from
+    : (live.has(old) ? old : null);
+  if (origin === null) { if (field.renamed_from === name) { delete field.renamed_from; } return; }
+  if (origin === name) { delete field.renamed_from; } else { field.renamed_from = origin; }
 }
 
 export function moveField(doc, from, toContainer, toIndex) {
@@ -140,6 +161,9 @@ export function renameField(doc, formPointer, fieldPointer, newName) {
   const oldName = field.name;
   if (oldName === newName) { return; }
   field.name = newName;
+  const path = parse(fieldPointer);
+  const siblings = get(doc, pointerOf(path.slice(0, -1)));
+  if (Array.isArray(siblings)) { dropStaleRenames(siblings, newName, field); }
   const topLevel = parse(fieldPointer).length === parse(formPointer).length + 2;
   if (!topLevel) { return; }
   if (form.title_field === oldName) { form.title_field = newName; }

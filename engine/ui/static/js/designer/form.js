@@ -9,6 +9,7 @@ import { renderSettings } from "./form-settings.js";
 import { previewRoles, previewUrl, previewViews } from "./preview.js";
 import {
   addField, moveField, removeField, newField, newFieldName, renameField, setKey, newForm, newFormName, changeType,
+  trackRename,
 } from "./form-model.js";
 
 export function mount(element, store) {
@@ -30,6 +31,19 @@ export function mount(element, store) {
       if (form) { return form; }
     }
     return null;
+  };
+  // The live names of the fields beside the one at `pointer` (its form's, or its table's columns), or
+  // null when the form (or the table) is new in the draft.
+  const liveNamesAt = (doc, pointer) => {
+    const form = get(doc, state.formPointer);
+    const lived = liveForm(form.name) || (form.renamed_from ? liveForm(form.renamed_from) : null);
+    if (!lived) { return null; }
+    const rest = parse(pointer).slice(parse(state.formPointer).length);
+    const named = (list) => (Array.isArray(list) ? list : []).filter((f) => f && typeof f.name === "string");
+    if (rest.length === 2) { return named(lived.fields).map((f) => f.name); }
+    const table = get(doc, pointerOf(parse(pointer).slice(0, -2)));
+    const liveTable = named(lived.fields).find((f) => f.name === table.name || f.name === table.renamed_from);
+    return liveTable ? named(liveTable.fields).map((f) => f.name) : null;
   };
 
   const ctx = {
@@ -53,11 +67,7 @@ export function mount(element, store) {
         const doc = sources[state.file];
         const target = get(doc, pointer);
         renameField(doc, state.formPointer, pointer, name);
-        const livedForm = liveForm(get(doc, state.formPointer).name);
-        const topLevel = parse(pointer).length === parse(state.formPointer).length + 2;
-        const existed = livedForm && topLevel && (livedForm.fields || []).some((f) => f && f.name === (target.renamed_from || old));
-        if (target.renamed_from === name) { delete target.renamed_from; }
-        else if (existed && !target.renamed_from) { target.renamed_from = old; }
+        trackRename(target, old, name, liveNamesAt(doc, pointer));
       }, t("form.renamed", { old, name }));
     },
     changeType(pointer, type) {

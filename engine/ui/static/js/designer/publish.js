@@ -104,7 +104,8 @@ export function mount(element, store, options = {}) {
     reviewBox.append(section(store.text("publish.plan"), "review-plan",
       (plan.changes || []).length
         ? h("ul", { class: "mb-0" }, plan.changes.map((line) => h("li", { "data-testid": "plan-change" }, line)))
-        : h("p", { class: "text-secondary small mb-0" }, store.text("publish.plan_none")),
+        : h("p", { class: "text-secondary small mb-0", "data-testid": "plan-none" },
+          plan.unavailable || store.text("publish.plan_none")),
       refusals.length ? h("div", { class: "alert alert-danger mt-2 mb-0", "data-testid": "review-refusals" },
         h("strong", {}, store.text("publish.refusals", { count: refusals.length })),
         h("ul", { class: "mb-0 mt-1" }, refusals.map((line) => h("li", { "data-testid": "plan-refusal" }, line)))) : null));

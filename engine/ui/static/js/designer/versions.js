@@ -1,15 +1,16 @@
 // The published versions (part of the "Publish & versions" tab): who, when, note and origin of each,
-// the live one marked; compare any two; restore an old one in one click (it is published again as a new
-// version, through the same checks, schema plan and "someone else published" rule as a publish).
+// the live one marked; compare any two; restore an old one: its Restore button shows what the restore
+// changes (summary, effect on the stored data with counts, refusals, problems, file diff: GET
+// /versions/ID/review) with a button that confirms it (it is published again as a new version, through the
+// same checks, schema plan and "someone else published" rule as a publish; renames made since are reversed).
 import { h, clear } from "./ui.js";
 import { formatWhen, restoreVersion } from "./publish-model.js";
-import { diffView, outcomeView } from "./publish-outcome.js";
+import { diffView, outcomeView, problemItems } from "./publish-outcome.js";
 
 const PAGE = 20;
 
 export function mount(element, store, options = {}) {
   const api = options.api || store.api;
-  const confirmFn = options.confirm || ((q) => window.confirm(q));
   const onPublished = options.onPublished || (() => null);
   let items = [];
   let more = false;
@@ -130,11 +131,49 @@ export function mount(element, store, options = {}) {
     }
   }
 
+  // The restore step: what restoring `item` changes, and the button that does it.
   async function restore(item) {
-    if (!confirmFn(store.text("versions.restore_confirm", { publication: item.publication,
-      when: formatWhen(item.published_at, lang(), zone()) }))) { return null; }
-    const live = items.find((i) => i.live);
-    const base = live ? live.signature : store.live && store.live.signature;
+    clear(result).append(h("p", { class: "small text-secondary" }, store.text("publish.loading")));
+    let plan;
+    try {
+      plan = await api.request("GET", "/versions/" + encodeURIComponent(item.publication) + "/review");
+    } catch (error) {
+      clear(result).append(h("div", { class: "alert alert-danger" }, error && error.message ? error.message : String(error)));
+      return null;
+    }
+    const changes = (plan.plan && plan.plan.changes) || [];
+    const refusals = (plan.plan && plan.plan.refusals) || [];
+    const problems = plan.problems || [];
+    const summary = plan.summary || [];
+    const blocked = refusals.length > 0 || problems.length > 0;
+    const confirmButton = h("button", { type: "button", class: "btn btn-sm btn-warning", "data-testid": "restore-confirm",
+      disabled: blocked, onclick: () => confirmRestore(item, plan.live_signature) },
+    store.text("versions.restore_do", { publication: item.publication }));
+    const cancel = h("button", { type: "button", class: "btn btn-sm btn-outline-secondary", "data-testid": "restore-cancel",
+      onclick: () => clear(result) }, store.text("versions.restore_cancel"));
+    clear(result).append(h("div", { class: "card border-warning mb-3", "data-testid": "restore-plan" },
+      h("div", { class: "card-body" },
+        h("h3", { class: "h6" }, store.text("versions.restore_confirm", { publication: item.publication,
+          when: formatWhen(item.published_at, lang(), zone()) })),
+        h("h4", { class: "h6 mt-3" }, store.text("publish.summary")),
+        summary.length ? h("ul", { "data-testid": "restore-summary" }, summary.map((line) => h("li", {}, line)))
+          : h("p", { class: "small text-secondary" }, store.text("publish.summary_none")),
+        h("h4", { class: "h6" }, store.text("publish.plan")),
+        changes.length ? h("ul", {}, changes.map((line) => h("li", { "data-testid": "plan-change" }, line)))
+          : h("p", { class: "small text-secondary" }, (plan.plan && plan.plan.unavailable) || store.text("publish.plan_none")),
+        refusals.length ? h("div", { class: "alert alert-danger", "data-testid": "review-refusals" },
+          h("strong", {}, store.text("publish.refusals", { count: refusals.length })),
+          h("ul", { class: "mb-0 mt-1" }, refusals.map((line) => h("li", { "data-testid": "plan-refusal" }, line)))) : null,
+        problems.length ? h("div", { class: "alert alert-danger" },
+          h("strong", {}, store.text("versions.restore_problems", { count: problems.length })),
+          problemItems(store, problems)) : null,
+        h("details", { class: "mb-3" }, h("summary", {}, store.text("publish.diff")), diffView(store, plan.diff)),
+        h("div", { class: "d-flex gap-2" }, confirmButton, cancel))));
+    confirmButton.focus();
+    return plan;
+  }
+
+  async function confirmRestore(item, base) {
     clear(result).append(h("p", { class: "small text-secondary" }, store.text("publish.publishing")));
     const answer = await restoreVersion(api, item.publication, base, note.value.trim());
     clear(result);
@@ -151,5 +190,5 @@ export function mount(element, store, options = {}) {
   }
 
   load();
-  return { reload: () => load(), restore, compare, get items() { return items; } };
+  return { reload: () => load(), restore, confirmRestore, compare, get items() { return items; } };
 }
