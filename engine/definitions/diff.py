@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -64,6 +65,8 @@ class Change:
     def __str__(self) -> str:
         return self.text()
 
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 
 NONE = Term(N_("(none)"))
 YES = Term(N_("yes"))
@@ -224,6 +227,54 @@ class Differ:
     def labels(self, form: FormDef, names: Iterable[str]) -> list[str]:
         return [self.field_label(form, n) for n in names]
 
+    def path_label(self, form: FormDef, path: str) -> str:
+        """`total` → 应收金额, `items.qty` → 明细.数量, `customer.grade` → 客户.客户等级 (names it does not
+        know stay as they are: keywords, functions, `stage`)."""
+        first, _dot, rest = path.partition(".")
+        fdef = form.field(first)
+        if fdef is None:
+            return path
+        if not rest:
+            return fdef.label
+        sub = fdef.subfield(rest)
+        if sub is None and fdef.settings.get("form"):
+            target = self.new.form(str(fdef.settings["form"]))
+            sub = target.field(rest) if target is not None else None
+        return f"{fdef.label}.{sub.label if sub is not None else rest}"
+
+    def readable(self, form: FormDef, expr: Expression | None) -> str | None:
+        """An expression with the form's field names replaced by their labels, as the condition builder
+        shows it (`total >= 100000` → `应收金额 >= 100000`); texts in quotes stay as they are."""
+        if expr is None:
+            return None
+        source, out, i = expr.source, [], 0
+        while i < len(source):
+            ch = source[i]
+            if ch in "'\"":
+                j = i + 1
+                while j < len(source) and source[j] != ch:
+                    j += 2 if source[j] == "\\" else 1
+                out.append(source[i:j + 1])
+                i = j + 1
+                continue
+            m = _NAME.match(source, i)
+            if m and not (i and (source[i - 1].isalnum() or source[i - 1] in "_$.")):
+                out.append(self.path_label(form, m.group()))
+                i = m.end()
+                continue
+            out.append(ch)
+            i += 1
+        return "".join(out)
+
+    def reminder_title(self, form: FormDef, reminder: ReminderDef) -> Term:
+        """A reminder as people set it (交期前 1 天), not its internal name."""
+        label = self.field_label(form, reminder.date_field)
+        seconds = int(reminder.offset.total_seconds())
+        if seconds == 0:
+            return Term(N_("on %(field)s"), {"field": label})
+        msgid = N_("%(offset)s before %(field)s") if seconds < 0 else N_("%(offset)s after %(field)s")
+        return Term(msgid, {"field": label, "offset": duration_term(abs(reminder.offset))})
+
     def recipient(self, form: FormDef, who: Recipient) -> Any:
         if who.kind == "role":
             return self.role_title(who.value)
@@ -329,7 +380,7 @@ class Differ:
         self.diff_workflow(old, new, f)
         self.diff_named(old, new, f, old.reminders, new.reminders, self.diff_reminder,
                         N_("%(form)s: added reminder %(item)s"), N_("%(form)s: removed reminder %(item)s"),
-                        lambda r: r.name)
+                        lambda r: self.reminder_title(new if r in new.reminders else old, r))
         self.diff_named(old, new, f, old.charts, new.charts, self.diff_chart,
                         N_("%(form)s: added chart %(item)s"), N_("%(form)s: removed chart %(item)s"),
                         lambda c: c.title)
@@ -417,6 +468,7 @@ class Differ:
         before_if = old.visible_if.source if old.visible_if else None
         after_if = new.visible_if.source if new.visible_if else None
         if before_if != after_if:
+            before_if, after_if = self.readable(form, old.visible_if), self.readable(form, new.visible_if)
             if before_if is None:
                 say(N_("%(form)s: field %(field)s is now shown only when %(condition)s"), condition=after_if)
             elif after_if is None:
@@ -497,9 +549,9 @@ class Differ:
         term = N_("%(field)s, newest first") if order.startswith("-") else N_("%(field)s, oldest first")
         return Term(term, {"field": self.field_label(form, name)})
 
-    def rule(self, rule: RowRule) -> Any:
+    def rule(self, rule: RowRule, form: FormDef) -> Any:
         if rule.kind == "where" and rule.where is not None:
-            return Term(N_("records where %(condition)s"), {"condition": rule.where.source})
+            return Term(N_("records where %(condition)s"), {"condition": self.readable(form, rule.where)})
         return Term({"none": N_("none"), "own": N_("their own"), "all": N_("all")}.get(rule.kind, rule.kind))
 
     def diff_permissions(self, old: FormDef, new: FormDef, f: str) -> None:
@@ -515,7 +567,7 @@ class Differ:
                 b, a = before.rule(action), after.rule(action)
                 if (b.kind, b.where.source if b.where else None) != (a.kind, a.where.source if a.where else None):
                     self.add(N_("%(form)s: %(role)s may %(action)s: %(old)s → %(new)s"), scope=new.name, **common,
-                             action=Term(label), old=self.rule(b or NO_ROWS), new=self.rule(a or NO_ROWS))
+                             action=Term(label), old=self.rule(b or NO_ROWS, old), new=self.rule(a or NO_ROWS, new))
             if set(self.fields_as_new(before.hide)) != after.hide:
                 self.add(N_("%(form)s: fields hidden from %(role)s: %(old)s → %(new)s"), scope=new.name, **common,
                          old=self.labels(old, sorted(before.hide)), new=self.labels(new, sorted(after.hide)))
@@ -651,7 +703,8 @@ class Differ:
                   "approvers": self.recipients(form, step.approvers), "mode": Term(MODES.get(step.mode, step.mode))}
         if step.when is not None:
             self.add(N_("%(form)s: stage %(stage)s: added approval step %(step)s when %(condition)s → "
-                        "%(approvers)s (%(mode)s)"), "added", form.name, **params, condition=step.when.source)
+                        "%(approvers)s (%(mode)s)"), "added", form.name, **params,
+                     condition=self.readable(form, step.when))
         else:
             self.add(N_("%(form)s: stage %(stage)s: added approval step %(step)s → %(approvers)s (%(mode)s)"),
                      "added", form.name, **params)
@@ -676,7 +729,8 @@ class Differ:
         a = new.when.source if new.when else None
         if b != a:
             say(N_("%(form)s: stage %(stage)s: approval step %(step)s: applies when %(old)s → %(new)s"),
-                old=b if b else EVERYONE_CASE, new=a if a else EVERYONE_CASE)
+                old=self.readable(old_form, old.when) if b else EVERYONE_CASE,
+                new=self.readable(new_form, new.when) if a else EVERYONE_CASE)
         if self.recipients_as_new(old.cc) != new.cc:
             say(N_("%(form)s: stage %(stage)s: approval step %(step)s: copy to %(old)s → %(new)s"),
                 old=self.recipients(old_form, old.cc), new=self.recipients(new_form, new.cc))
@@ -707,7 +761,8 @@ class Differ:
         b = old.condition.source if old.condition else None
         a = new.condition.source if new.condition else None
         if b != a:
-            say(N_("%(form)s: transition %(transition)s: condition %(old)s → %(new)s"), old=b, new=a)
+            say(N_("%(form)s: transition %(transition)s: condition %(old)s → %(new)s"),
+                old=self.readable(old_form, old.condition), new=self.readable(new_form, new.condition))
         if self.fields_as_new(old.require) != new.require:
             say(N_("%(form)s: transition %(transition)s: required fields %(old)s → %(new)s"),
                 old=self.labels(old_form, old.require), new=self.labels(new_form, new.require))
@@ -732,12 +787,12 @@ class Differ:
 
     def diff_reminder(self, old_form: FormDef, new_form: FormDef, f: str, old: ReminderDef,
                       new: ReminderDef) -> None:
-        common = {"form": f, "reminder": new.name}
+        common: dict[str, Any] = {"form": f, "reminder": self.reminder_title(new_form, new)}
         pairs = (("date_field", self.field_label(old_form, old.date_field), self.field_label(new_form, new.date_field)),
                  ("offset", old.offset, new.offset),
                  ("notify", self.recipients(old_form, self.recipients_as_new(old.notify)),
                   self.recipients(new_form, new.notify)),
-                 ("when", old.when.source if old.when else None, new.when.source if new.when else None),
+                 ("when", self.readable(old_form, old.when), self.readable(new_form, new.when)),
                  ("message", old.message, new.message),
                  ("transition", old.transition, new.transition))
         for key, before, after in pairs:

@@ -65,3 +65,8 @@ ZH["character {char} is only allowed inside a string literal"] = "字符 {char} 
 ZH["Another field of this form ({name}) is also labelled {label}: staff, lists and imports cannot tell them apart."] = \
     "本表单中另一个字段（{name}）也叫 {label}：员工、列表和导入时无法区分它们。"
 ZH["same label"] = "同名"
+ZH.update({
+    "on %(field)s": "%(field)s当天",
+    "%(offset)s before %(field)s": "%(field)s前 %(offset)s",
+    "%(offset)s after %(field)s": "%(field)s后 %(offset)s",
+})
