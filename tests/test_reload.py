@@ -244,7 +244,11 @@ def test_the_admin_page_marks_the_version_in_use_after_a_revert(write_module, lo
     page = browser.get("/admin/definitions").get_data(as_text=True)
     # three publications (the first start, the tag, the revert); the revert is the live one and
     # publishes the first start's version again
-    rows = re.findall(r'href="/admin/definitions/versions/(\d+)">#(\d+)</a>( <span class="badge[^"]*" '
-                      r'data-testid="live-version">)?', page)
-    assert [(number, bool(live)) for _version, number, live in rows] == [("3", True), ("2", False), ("1", False)]
-    assert rows[0][0] == rows[2][0] != rows[1][0]
+    rows = re.findall(r'href="/admin/definitions/publications/(\d+)" data-testid="publication-link">[^<#]*#(\d+)</a>'
+                      r'( <span class="badge[^"]*" data-testid="live-version">)?', page)
+    assert [(number, bool(live)) for link, number, live in rows if link == number] == \
+        [("3", True), ("2", False), ("1", False)]
+    def files_of(number: int) -> str:  # a version's page without its heading and who/when line
+        page = browser.get(f"/admin/definitions/publications/{number}").get_data(as_text=True)
+        return page.split('<p class="text-secondary small mb-3">')[1].split("</p>", 1)[1]
+    assert files_of(3) == files_of(1) != files_of(2)

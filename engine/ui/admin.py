@@ -245,6 +245,25 @@ def edit_definition(name: str):
                            base_signature=signature, editor=editor_page(name)), (422 if problems else 200)
 
 
+@bp.get("/definitions/publications/<id:publication_id>")
+def definition_publication(publication_id: int):
+    """Admins: one published version (版本 #N: the publication's number, as everywhere in the pages), file by
+    file, with who published it, when, from where and its note."""
+    from datetime import datetime
+
+    from engine.services import designer as designer_service
+    from engine.ui.designer_texts.publish import TEXTS as PUBLISH_TEXTS
+
+    from .account import local_time
+
+    db = engine_state().db
+    item = designer_service.publication(db, publication_id)
+    texts = designer_service.version_texts(db, item["version"])
+    when = local_time(datetime.fromisoformat(item["published_at"])) if item["published_at"] else ""
+    origin = str(PUBLISH_TEXTS.get(f"versions.origin_{item['origin']}", item["origin"]))
+    return render_template("admin/definition_publication.html", item=item, sources=texts, when=when, origin=origin)
+
+
 @bp.get("/definitions/versions/<id:version_id>")
 def definition_version(version_id: int):
     """Admins: one applied version of the definitions, file by file."""

@@ -70,3 +70,7 @@ ZH.update({
     "%(offset)s before %(field)s": "%(field)s前 %(offset)s",
     "%(offset)s after %(field)s": "%(field)s后 %(offset)s",
 })
+ZH.update({
+    "Version #%(n)s": "版本 #%(n)s",
+    "(of #%(n)s)": "（恢复自 #%(n)s）",
+})

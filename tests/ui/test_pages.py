@@ -260,8 +260,10 @@ def test_admin_edits_a_definition_file_checked_before_saving(token_of, browser, 
     assert saved.status_code == 302
     assert "微信号" in admin.get("/f/customer/new").get_data(as_text=True)
     versions = admin.get("/admin/definitions").get_data(as_text=True)
-    version_link = re.search(r'href="(/admin/definitions/versions/\d+)"', versions).group(1)
-    assert "wechat" in admin.get(version_link).get_data(as_text=True)
+    # a published version is "版本 #N" (the publication's number), its page too; the content's id is not shown
+    version_link = re.search(r'href="(/admin/definitions/publications/\d+)"', versions).group(1)
+    shown = admin.get(version_link).get_data(as_text=True)
+    assert "wechat" in shown and f"版本 #{version_link.rsplit('/', 1)[1]}" in shown
 
     assert admin.get("/admin/definitions/..%2Fsecret.json/edit").status_code == 404
     assert browser("alice9", "sales").get("/admin/definitions/crm.json/edit").status_code == 403
