@@ -74,3 +74,4 @@ ZH.update({
     "Version #%(n)s": "版本 #%(n)s",
     "(of #%(n)s)": "（恢复自 #%(n)s）",
 })
+ZH["{label} ({name})"] = "{label}（{name}）"

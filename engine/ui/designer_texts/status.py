@@ -32,6 +32,8 @@ TEXTS = {
     "exprmsg.unknown_function": lazy("unknown function '{name}'; allowed: {allowed}"),
     "exprmsg.only_functions": lazy("only these functions may be called: {allowed}"),
     "exprmsg.arguments": lazy("{name}() takes {expected} argument(s), got {count}"),
+    # a field offered by its label and name (the reminders tab's pickers)
+    "label_name": lazy("{label} ({name})"),
     # where a problem is: module › form › field ... (problem-words.js)
     "where.whole_file": lazy("the whole file"),
     "where.stage": lazy("stage {title}"),

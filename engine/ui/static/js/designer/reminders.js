@@ -9,10 +9,16 @@ import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
 import { rerender, t, useStylesheet, whenIdle } from "./perms-dom.js";
 import { allRoles } from "./perms-model.js";
 import {
+
   IDENTIFIER, RECIPIENT_KINDS, UNITS, addReminder, dateFieldOptions, draftReminder, formAt, insertPlaceholder,
   makeRecipient, moveReminder, parseOffset, placeholderOptions, printOffset, recipientOf, remindersOf,
   removeRecipient, removeReminder, setRecipient, transitionOptions, updateReminder, userFieldOptions,
 } from "./reminders-model.js";
+
+// "下次跟进日期（next_follow_up）": the label, then the name in the page language's brackets (as the system fields)
+function labelAndName(store, label, name) {
+  return store.text("label_name", { label, name });
+}
 
 export function mount(element, store) {
   useStylesheet();
@@ -201,7 +207,7 @@ function editor(store, state, draw, ctx) {
     "data-testid": "reminder-date-field", onchange: (event) => set({ date_field: event.target.value }, "reminders.label.date") },
   dates.some((d) => d.name === rem.date_field) ? null : h("option", { value: rem.date_field || "", selected: true }, rem.date_field || ""),
   dates.map((d) => h("option", { value: d.name, selected: d.name === rem.date_field },
-    d.system ? t(store, `reminders.system.${d.name}`) : `${d.label} (${d.name})`)));
+    d.system ? t(store, `reminders.system.${d.name}`) : labelAndName(store, d.label, d.name))));
   const parsed = parseOffset(rem.offset) || { before: false, amount: 0, unit: "d" };
   const amount = h("input", { type: "number", min: 0, step: 1, id: id("offset"), class: "form-control form-control-sm", value: String(parsed.amount),
     "data-key": `rem.${index}.amount`, "data-testid": "reminder-amount", inputmode: "numeric" });
@@ -305,7 +311,7 @@ function recipientRow(store, { rule, at, index, roles, users, change }) {
       value = h("select", { class: "form-select form-select-sm", "aria-label": t(store, `reminders.who.${r.kind}`), "data-key": `rem.${index}.who.${at}.value`,
         "data-testid": "recipient-value", onchange: (event) => write(makeRecipient(r.kind, event.target.value)) },
       users.some((u) => u.name === r.value) ? null : h("option", { value: r.value, selected: true }, r.value),
-      users.map((u) => h("option", { value: u.name, selected: u.name === r.value }, u.system ? t(store, "reminders.system.created_by") : `${u.label} (${u.name})`)));
+      users.map((u) => h("option", { value: u.name, selected: u.name === r.value }, u.system ? t(store, "reminders.system.created_by") : labelAndName(store, u.label, u.name))));
     }
     row.append(kind, value);
   }
