@@ -48,4 +48,11 @@ def test_duplicate_label_warning_choose_messages_and_where(open_page, live):
     expect(page.locator("#designer-problem-count")).to_have_text("1", timeout=15_000)
     expect(page.locator("[data-testid=problem-link]")).to_contain_text("括号没有闭合（第 19 个字符处）")
     assert "unclosed" not in page.locator("#designer").inner_text()
+    # the publish tab's review lists it the same way
+    page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
+    page.click("[data-testid=tab-publish]")
+    item = page.locator("[data-testid=review-problem]")
+    expect(item).to_contain_text("括号没有闭合", timeout=15_000)
+    expect(item.locator("[data-testid=review-problem-where]")).to_have_text("客户管理 › 客户 › 关联记录")
+    assert "/visible_if" in (item.get_attribute("title") or "")
     assert page.js_errors == []  # type: ignore[attr-defined]

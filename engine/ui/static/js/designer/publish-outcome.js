@@ -3,13 +3,16 @@
 // counts), or the definitions have problems (each one selects its element when clicked).
 import { h } from "./ui.js";
 import { diffHtml, formatWhen } from "./publish-model.js";
+import { decorate } from "./problem-words.js";
 
 export function problemItems(store, problems) {
-  return h("ul", { class: "list-unstyled mb-0 dz-review-problems" }, problems.map((p) =>
+  // where in words (module › form › field ...; problem-words.js), the file and pointer as the tooltip
+  const said = problems.map((p) => decorate(p, store.sources || {}, store.meta || {}, (k, x) => store.text(k, x)));
+  return h("ul", { class: "list-unstyled mb-0 dz-review-problems" }, said.map((p) =>
     h("li", {}, h("button", { type: "button", class: "btn btn-link btn-sm text-danger text-start p-0 text-decoration-none",
       "data-testid": "review-problem", "data-file": p.file, "data-pointer": p.pointer || "",
-      onclick: () => store.select(p.file, p.pointer || "") },
-    h("span", { class: "text-secondary me-2 font-monospace" }, p.file + " " + (p.pointer || "")), p.message))));
+      title: p.file + " " + (p.pointer || ""), onclick: () => store.select(p.file, p.pointer || "") },
+    h("span", { class: "text-secondary me-2", "data-testid": "review-problem-where" }, p.where), p.message))));
 }
 
 export function diffView(store, diff) {
