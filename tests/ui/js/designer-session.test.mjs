@@ -95,3 +95,11 @@ test("a failed save (not the session) is 'error', retry() saves; edits waiting t
   assert.equal(store.hasUnsavedEdits(), false);
   assert.equal(new Store({ sources: docs() }).hasUnsavedEdits(), false);  // nothing to save to
 });
+
+test("a 401 carries the page's own words as its message, for the tabs that show an error's message", async () => {
+  const server = fakeServer();
+  server.loggedIn = false;
+  const api = new Api({ fetchImpl: server.fetch, csrf: "t1", loggedOut: "登录已过期" });
+  await assert.rejects(api.review(), (e) => e.status === 401 && e.message === "登录已过期" && e.code === "unauthorized");
+  await assert.rejects(new Api({ fetchImpl: server.fetch }).review(), (e) => e.message.startsWith("log in"));
+});

@@ -40,10 +40,12 @@ function csrfToken() {
 }
 
 export class Api {
-  constructor({ base = "/api/admin/designer", fetchImpl = null, csrf = null } = {}) {
+  // loggedOut: the message of a 401 in the page's language (every tab shows it as the error's message)
+  constructor({ base = "/api/admin/designer", fetchImpl = null, csrf = null, loggedOut = null } = {}) {
     this.base = base;
     this.fetch = fetchImpl || ((...args) => fetch(...args));
     this.csrf = csrf;
+    this.loggedOut = loggedOut;
   }
 
   async request(method, path, body, { retried = false } = {}) {
@@ -71,7 +73,8 @@ export class Api {
         await this.session();  // a new session (logged in again elsewhere): take its token, send again
         return this.request(method, path, body, { retried: true });
       }
-      throw new ApiError(response.status, err.code || null, err.message || response.statusText, data);
+      const message = response.status === 401 && this.loggedOut ? this.loggedOut : err.message || response.statusText;
+      throw new ApiError(response.status, err.code || null, message, data);
     }
     return data;
   }

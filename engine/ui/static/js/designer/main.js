@@ -180,7 +180,7 @@ async function boot() {
   const meta = block("designer-meta");
   const texts = block("designer-text") || {};
   const live = block("designer-live");
-  const api = new Api();
+  const api = new Api({ loggedOut: texts["session.expired"] || null });
   const start = await initialState(api, live);
   const store = new Store({ sources: start.sources, meta, texts, api, baseSignature: start.baseSignature,
     problems: start.problems });
