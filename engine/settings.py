@@ -50,7 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
             "scheduler pass deletes it."),
     Setting("ENGINE_UPLOAD_QUOTA", 100 * MB, "Bytes of unattached uploads one user may hold at a time "
             "(413 beyond).", "100 MB"),
-    Setting("ENGINE_RELOAD_INTERVAL", 1.0, "Seconds between checks of the definition files for changes."),
+    Setting("ENGINE_RELOAD_INTERVAL", 1.0, "Seconds between checks of the definition files and of the set "
+            "published in the database."),
     Setting("ENGINE_IMPORT_MAX_ROWS", 10_000, "Rows with content one import file may hold."),
     Setting("ENGINE_IMPORT_MAX_CELLS", 1_000_000, "Cells (rows × header columns) one import file may hold."),
     Setting("ENGINE_HTTPS", False, "Served over HTTPS (`1`, `true`, `yes` or `on`): cookies get `Secure`, "

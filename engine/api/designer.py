@@ -62,10 +62,14 @@ DRAFT_MAX_BODY = 16 * 1024 * 1024
 def save_draft():
     """Admins: save the caller's draft `{"base_signature", "sources": {file: document}}` (the live set is not
     touched); answers its `problems` ({file, pointer, message}, in the caller's language) and `updated_at`.
-    409 `unknown_base` when base_signature is no known version."""
+    409 `unknown_base` when base_signature is no known version. With `"draft_updated_at"` (the `updated_at`
+    of the draft the page holds, or null when it holds none), 409 `draft_changed` when the caller's draft was
+    saved, published or discarded since in another window: it is never overwritten."""
     user = _user()
-    body = json_body({"base_signature", "sources"})
-    return jsonify(service.save_draft(_db(), user, body.get("base_signature"), body.get("sources"), _locale()))
+    body = json_body({"base_signature", "sources", "draft_updated_at"})
+    extra = {"seen": body["draft_updated_at"]} if "draft_updated_at" in body else {}
+    return jsonify(service.save_draft(_db(), user, body.get("base_signature"), body.get("sources"), _locale(),
+                                      **extra))
 
 
 @bp.delete("/admin/designer/draft")

@@ -21,9 +21,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from engine.definitions import AppDef, load_sources, signature_of
 from engine.definitions.diff import summarize, text_diff, texts
@@ -291,23 +292,58 @@ def designer_state(db: Database, user: Any, locale: str | None) -> dict:
     return answer
 
 
-def save_draft(db: Database, user: Any, base_signature: Any, sources: Any, locale: str | None) -> dict:
-    """Save the caller's draft (valid or not); its problems and when it was saved."""
+_UNSEEN = object()  # save_draft without `seen`: no check against a save from another window
+
+
+def save_draft(db: Database, user: Any, base_signature: Any, sources: Any, locale: str | None,
+               seen: Any = _UNSEEN) -> dict:
+    """Save the caller's draft (valid or not); its problems and when it was saved. With `seen` (the
+    `updated_at` of the draft the page holds, or None for "no draft"), a draft saved, published or
+    discarded since by the same admin in another window is never overwritten: 409 `draft_changed`."""
     admins_only(user)
     version_id = _version_by_signature(db, base_signature)
     if version_id is None:
         raise Conflict(translator(locale)(N_("the draft's base is not a known version of the definitions")),
                         "unknown_base")
+    seen_at = _seen_time(seen, locale)
     problems = check(sources, locale)
     now = datetime.now(UTC)
     values = {"base_version_id": version_id, "base_signature": base_signature, "sources": sources,
               "updated_at": now}
-    with db.transaction() as session:
-        done = _count(session.execute(update(definition_drafts).where(
-            definition_drafts.c.user_name == user.name).values(**values)))
-        if not done:
-            session.execute(insert(definition_drafts).values(user_name=user.name, **values))
+    mine = definition_drafts.c.user_name == user.name
+    try:
+        with db.transaction() as session:
+            if seen is _UNSEEN:
+                done = _count(session.execute(update(definition_drafts).where(mine).values(**values)))
+            elif seen_at is None:
+                done = 0 if session.execute(select(definition_drafts.c.id).where(mine)).first() is None \
+                    else _draft_changed(locale)
+            else:
+                done = _count(session.execute(update(definition_drafts).where(
+                    mine, definition_drafts.c.updated_at == seen_at).values(**values))) or _draft_changed(locale)
+            if not done:
+                session.execute(insert(definition_drafts).values(user_name=user.name, **values))
+    except IntegrityError:  # another window created the draft at the same moment
+        _draft_changed(locale)
     return {"problems": problems, "updated_at": _when(now)}
+
+
+def _seen_time(seen: Any, locale: str | None) -> datetime | None:
+    if seen is _UNSEEN or seen is None:
+        return None
+    try:
+        when = datetime.fromisoformat(seen) if isinstance(seen, str) else None
+    except ValueError:
+        when = None
+    if when is None or when.tzinfo is None:
+        raise BadRequest(translator(locale)(N_("`draft_updated_at` must be the draft's updated_at or null")))
+    return when
+
+
+def _draft_changed(locale: str | None) -> NoReturn:
+    raise Conflict(translator(locale)(N_(
+        "your draft was changed in another window (saved, published or discarded there); reload the designer to "
+        "continue from it")), "draft_changed")
 
 
 def _count(result: Any) -> int:

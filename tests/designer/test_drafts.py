@@ -129,3 +129,37 @@ def test_a_draft_keeps_key_order_and_unknown_keys(designer):
     saved = live_state(designer.ada)["draft"]["sources"]["notes.json"]["forms"][0]["fields"][0]
     assert list(saved) == ["label", "x-note", "name", "type", "required"]
     assert list(saved["x-note"]) == ["z", "a"]
+
+
+def test_a_draft_saved_in_another_window_is_never_overwritten(designer):
+    """Two windows of one admin: each save names the draft it started from (`draft_updated_at`); the
+    window that is behind gets 409 draft_changed, and the other window's draft stays as saved."""
+    state = live_state(designer.ada)
+    base = state["live"]["signature"]
+    first, second = docs(), docs()
+    first["notes.json"]["title"] = "From window one"
+    second["notes.json"]["title"] = "From window two"
+    # both windows opened with no draft; window one saves first
+    saved = put(designer.ada, {"base_signature": base, "sources": first, "draft_updated_at": None})
+    assert saved.status_code == 200, saved.get_json()
+    behind = put(designer.ada, {"base_signature": base, "sources": second, "draft_updated_at": None})
+    assert behind.status_code == 409 and behind.get_json()["error"]["code"] == "draft_changed"
+    assert live_state(designer.ada)["draft"]["sources"]["notes.json"]["title"] == "From window one"
+    # window one goes on from its own save; window two, reloaded, from the newest one
+    stamp = saved.get_json()["updated_at"]
+    assert live_state(designer.ada)["draft"]["updated_at"] == stamp
+    again = put(designer.ada, {"base_signature": base, "sources": first, "draft_updated_at": stamp})
+    assert again.status_code == 200, again.get_json()
+    stale = put(designer.ada, {"base_signature": base, "sources": second, "draft_updated_at": stamp})
+    assert stale.status_code == 409 and stale.get_json()["error"]["code"] == "draft_changed"
+    newest = live_state(designer.ada)["draft"]["updated_at"]
+    assert put(designer.ada, {"base_signature": base, "sources": second,
+                              "draft_updated_at": newest}).status_code == 200
+    # discarded (or published) in another window: a save naming the old draft does not bring it back
+    assert designer.ada.delete("/api/admin/designer/draft").status_code == 200
+    gone = put(designer.ada, {"base_signature": base, "sources": first, "draft_updated_at": newest})
+    assert gone.status_code == 409 and live_state(designer.ada)["draft"] is None
+    # a bad stamp is a 400; without the key (API clients, scripts) a save simply replaces the draft
+    bad = {"base_signature": base, "sources": first, "draft_updated_at": "yesterday"}
+    assert put(designer.ada, bad).status_code == 400
+    assert put(designer.ada, {"base_signature": base, "sources": first}).status_code == 200

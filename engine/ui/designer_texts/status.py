@@ -8,6 +8,7 @@ TEXTS = {
                             "Your edits stay in this page."),
     "session.login": lazy("Log in (new tab)"),
     "session.retry": lazy("Retry"),
+    "session.reload": lazy("Reload the designer"),
     # the expression parser: the same English as the server's messages (engine/definitions/messages.py)
     "exprmsg.unexpected_end": lazy("syntax error: unexpected end"),
     "exprmsg.invalid_syntax": lazy("syntax error: invalid syntax"),

@@ -26,8 +26,8 @@ function fakeApi(answers = []) {
   const calls = [];
   return {
     calls,
-    async saveDraft(base, sources) {
-      calls.push({ base, sources: JSON.parse(JSON.stringify(sources)) });
+    async saveDraft(base, sources, seen) {
+      calls.push({ base, sources: JSON.parse(JSON.stringify(sources)), seen });
       const next = answers.shift();
       if (next instanceof Error) { throw next; }
       return next || { problems: [], updated_at: "2026-12-04T10:00:00Z" };
@@ -202,4 +202,27 @@ test("Api sends JSON with the CSRF header and turns error answers into ApiError"
   assert.equal(seen[1][1].headers["X-CSRFToken"], undefined, "no token on GET");
   await assert.rejects(api.publish("sig", "n"), (e) => e instanceof ApiError && e.status === 409
     && e.code === "stale_draft" && e.body.live.signature === "s");
+});
+
+test("a save names the draft the page holds, and a draft changed in another window stops saving", async () => {
+  const changed = Object.assign(new Error("changed in another window"), { status: 409, code: "draft_changed" });
+  const api = fakeApi([{ problems: [], updated_at: "2026-12-04T10:00:01Z" }, changed]);
+  const store = new Store({ sources: docs(), api, baseSignature: "sig" });
+  store.draftUpdatedAt = null;  // the page opened with no draft
+  store.change((s) => { s["a.json"].module = "a1"; }, "edit");
+  await store.save();
+  assert.equal(api.calls[0].seen, null);
+  assert.equal(store.draftUpdatedAt, "2026-12-04T10:00:01Z");
+  store.change((s) => { s["a.json"].module = "a2"; }, "edit");
+  await store.save();
+  assert.equal(api.calls[1].seen, "2026-12-04T10:00:01Z");
+  assert.equal(store.status, "conflict");
+  assert.equal(store.hasUnsavedEdits(), true);
+  // unknown (no state from the server): nothing is sent to check against
+  const plain = fakeApi();
+  const other = new Store({ sources: docs(), api: plain, baseSignature: "sig" });
+  other.change((s) => { s["a.json"].module = "b"; }, "edit");
+  await other.save();
+  assert.equal(plain.calls[0].seen, undefined);
+  assert.equal(other.draftUpdatedAt, undefined);
 });

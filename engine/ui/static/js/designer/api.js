@@ -3,7 +3,7 @@
 //
 //   const api = new Api()              // base "/api/admin/designer"
 //   api.state()                        GET  ""            {live, draft, files}
-//   api.saveDraft(baseSignature, src)  PUT  /draft        {problems, updated_at}
+//   api.saveDraft(base, src, seen)     PUT  /draft        {problems, updated_at} (seen: the draft's updated_at)
 //   api.discardDraft()                 DELETE /draft
 //   api.check(sources)                 POST /check        {problems}
 //   api.review()                       GET  /review
@@ -92,8 +92,11 @@ export class Api {
   }
 
   state() { return this.request("GET", ""); }
-  saveDraft(baseSignature, sources) {
-    return this.request("PUT", "/draft", { base_signature: baseSignature, sources });
+  saveDraft(baseSignature, sources, draftUpdatedAt) {
+    const body = { base_signature: baseSignature, sources };
+    // the draft this page holds (null: none): the server refuses to overwrite a newer save from another window
+    if (draftUpdatedAt !== undefined) { body.draft_updated_at = draftUpdatedAt; }
+    return this.request("PUT", "/draft", body);
   }
   discardDraft() { return this.request("DELETE", "/draft"); }
   check(sources) { return this.request("POST", "/check", { sources }); }

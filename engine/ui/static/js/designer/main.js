@@ -102,6 +102,10 @@ function wireToolbar(store) {
       actions.append(h("a", { class: "btn btn-sm btn-outline-primary", href: "/login?next=" + encodeURIComponent("/admin/designer"),
         target: "_blank", rel: "noopener", "data-testid": "designer-login" }, store.text("session.login")));
     }
+    if (s === "conflict") {
+      actions.append(h("button", { type: "button", class: "btn btn-sm btn-primary", "data-testid": "designer-reload",
+        onclick: () => { store.reloading = true; window.location.reload(); } }, store.text("session.reload")));
+    }
     if (s === "login" || s === "error") {
       actions.append(h("button", { type: "button", class: "btn btn-sm btn-primary", "data-testid": "designer-retry",
         onclick: () => store.retry() }, store.text("session.retry")));
@@ -114,12 +118,13 @@ function wireToolbar(store) {
     else if (s === "saved") {
       const when = store.updatedAt ? new Date(store.updatedAt) : new Date();
       status.textContent = store.text("saved", { time: isNaN(when) ? "" : when.toLocaleTimeString() });
-    } else if (s === "error") { status.textContent = store.text("save_failed", { message: lastError }); }
+    } else if (s === "error" || s === "conflict") { status.textContent = store.text("save_failed", { message: lastError }); }
     else if (s === "login") { status.textContent = store.text("session.expired"); }
     else if (s === "offline") { status.textContent = store.text("no_draft_api"); }
     else { status.textContent = store.hasDraft ? store.text("draft_based") : store.text("draft_of_live"); }
-    status.classList.toggle("text-danger", s === "error" || s === "login");
-    status.classList.toggle("text-secondary", !(s === "error" || s === "login"));
+    const bad = s === "error" || s === "login" || s === "conflict";
+    status.classList.toggle("text-danger", bad);
+    status.classList.toggle("text-secondary", !bad);
     showActions(s);
   };
   store.on("change", refresh);
@@ -185,6 +190,7 @@ async function boot() {
   const store = new Store({ sources: start.sources, meta, texts, api, baseSignature: start.baseSignature,
     problems: start.problems });
   store.hasDraft = start.draft;
+  if (start.state) { store.draftUpdatedAt = start.state.draft ? start.state.draft.updated_at : null; }
   store.live = start.state ? start.state.live : { signature: live.signature };
   store.liveFiles = start.state ? start.state.files : live.files;
   if (start.offline) { store.status = "offline"; }
@@ -195,7 +201,7 @@ async function boot() {
   store.on("saved", () => { store.hasDraft = true; });
   // leaving the page (reload, link, closing the tab) while edits are not in the saved draft asks first
   window.addEventListener("beforeunload", (event) => {
-    if (!store.hasUnsavedEdits()) { return; }
+    if (!store.hasUnsavedEdits() || store.reloading) { return; }
     event.preventDefault();
     event.returnValue = "";
   });

@@ -139,6 +139,7 @@ function adopt(store, state, orLive) {
   store.live = state.live;
   store.liveFiles = state.files;
   store.hasDraft = Boolean(state.draft);
+  store.draftUpdatedAt = state.draft ? state.draft.updated_at : null;
   if (state.draft) {
     store.reset({ sources: state.draft.sources, baseSignature: state.draft.base_signature,
                   problems: state.draft.problems || [] });

@@ -26,8 +26,10 @@
 //   store.on(event, cb) -> off()      events: "change" {label, undo, redo, reset},
 //                                     "problems" [P], "saving", "saved" {updated_at},
 //                                     "error" {error, during}, "select" {...}, "status" state
-//   store.status                      "clean" | "pending" | "saving" | "saved" | "error" | "offline" | "login"
-//                                     ("login": the session ended (401); the edits wait in this page)
+//   store.status                      "clean" | "pending" | "saving" | "saved" | "error" | "offline" | "login" |
+//                                     "conflict" ("login": the session ended (401); the edits wait in this page;
+//                                     "conflict": the draft was changed in another window, reload to continue)
+//   store.draftUpdatedAt              updated_at of the draft this page holds (null: none; undefined: unchecked)
 //   store.retry()                     after logging in again: takes the session's new CSRF token and saves
 //   store.hasUnsavedEdits()           true while edits are not in the saved draft (pending, saving, failed)
 import { within, parse } from "./pointers.js";
@@ -52,6 +54,9 @@ export class Store {
     this.timers = timers || { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (t) => clearTimeout(t) };
     this.status = "clean";
     this.updatedAt = null;
+    // the `updated_at` of the draft this page holds (null: none; undefined: unknown, so not checked): a
+    // save never overwrites a draft that the same admin saved, published or discarded in another window
+    this.draftUpdatedAt = undefined;
     this.selected = null;
     this._undo = [];
     this._redo = [];
@@ -190,10 +195,11 @@ export class Store {
     const revision = this._revision;
     this._setStatus("saving");
     this.emit("saving");
-    this._saving = this.api.saveDraft(this.baseSignature, this.sources);
+    this._saving = this.api.saveDraft(this.baseSignature, this.sources, this.draftUpdatedAt);
     try {
       const answer = await this._saving;
       this.updatedAt = answer && answer.updated_at;
+      if (this.draftUpdatedAt !== undefined && answer) { this.draftUpdatedAt = answer.updated_at; }
       if (revision === this._revision) { this.setProblems((answer && answer.problems) || []); }
       this._setStatus(this._dirty ? "pending" : "saved");
       this.emit("saved", answer || {});
@@ -201,7 +207,8 @@ export class Store {
     } catch (error) {
       this._dirty = true;
       const status = error && error.status;
-      this._setStatus(status === 404 ? "offline" : status === 401 ? "login" : "error");
+      const changedElsewhere = status === 409 && error.code === "draft_changed";
+      this._setStatus(status === 404 ? "offline" : status === 401 ? "login" : changedElsewhere ? "conflict" : "error");
       this.emit("error", { error, during: "save" });
       return null;
     } finally {
