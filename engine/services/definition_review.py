@@ -2,8 +2,8 @@
 
 `review(db, live_app, draft_app)`: the readable change list (engine.definitions.diff), the
 unified diff of the files, and the schema plan's effect on the stored data with counts
-("adds column 微信号 to 客户", "renames 电话 → 手机 (1,234 values kept)", "refused:
-removing stage 生产中 while 12 records are in it"). `diff_versions(old, new)`: the change
+("adds column 备注 to 表单", "renames 电话 → 手机 (1,234 values kept)", "refused:
+removing stage 处理中 while 12 records are in it"). `diff_versions(old, new)`: the change
 list and diff of two versions. Texts are in the current request's language; outside a
 request in the product's default (zh-CN) unless `engine.i18n.speaking` chose one.
 """

@@ -14,7 +14,6 @@ from engine.auth.users import create_user, get_user, list_users, update_user
 from engine.errors import EngineError, ValidationFailed
 from engine.fieldtypes.controls import BoundedEmailField, BoundedStringField, SelectChoice
 from engine.i18n import _, lazy
-from engine.services import definition_versions as version_service
 from engine.services import incidents as incident_service
 from engine.ui import addresses as address_forms
 from engine.ui.account import TokenForm
@@ -262,19 +261,6 @@ def definition_publication(publication_id: int):
     when = local_time(datetime.fromisoformat(item["published_at"])) if item["published_at"] else ""
     origin = str(PUBLISH_TEXTS.get(f"versions.origin_{item['origin']}", item["origin"]))
     return render_template("admin/definition_publication.html", item=item, sources=texts, when=when, origin=origin)
-
-
-@bp.get("/definitions/versions/<id:version_id>")
-def definition_version(version_id: int):
-    """Admins: one applied version of the definitions, file by file."""
-    from .account import local_time
-
-    with use_case() as ctx:
-        row = version_service.version(ctx, version_id)
-    sources = {n: json.dumps(doc, ensure_ascii=False, indent=2) if not isinstance(doc, str) else doc
-               for n, doc in (row["sources"] or {}).items()}
-    return render_template("admin/definition_version.html", version=row, sources=sources,
-                           applied_at=local_time(row["applied_at"]))
 
 
 @bp.get("/reference")

@@ -163,8 +163,8 @@ ZH = {
     "In the same transaction as the transition.": "与流转在同一事务中创建。",
     "— none —": "— 不创建 —",
     "Fields of the new record": "新记录的字段",
-    "Target field = expression over this record, e.g. id, customer.":
-        "目标字段 = 基于本记录的表达式，例如 id、customer。",
+    "Target field = expression over this record, e.g. id, title.":
+        "目标字段 = 基于本记录的表达式，例如 id、title。",
     "Also kept as they are: {keys}": "另外原样保留：{keys}",
     "Remove transition": "删除流转",
     "Remove the transition {title}?": "删除流转“{title}”？",

@@ -69,7 +69,7 @@ ZH = {
     "The administrator role always exists and is not listed here.": "管理员角色始终存在，不在此列出。",
     "Name": "名称",
     "Title": "显示名",
-    "e.g. Customer service": "例如：客服",
+    "e.g. Reviewer": "例如：审核员",
     "Module": "模块",
     "Used": "使用情况",
     "{count} places": "{count} 处",
@@ -142,8 +142,8 @@ ZH = {
     "Then fire": "然后执行流转",
     "No transition (only notify)": "不执行流转（仅通知）",
     "This form has no workflow": "本表单没有流程",
-    "A timed automation, e.g. release a customer to the shared pool after 30 days.":
-        "定时自动化，例如 30 天未跟进自动释放到公海。",
+    "A timed automation, e.g. move a record to another stage 30 days after a date.":
+        "定时自动化，例如在某个日期 30 天后把记录转到另一个阶段。",
     "Only for records where": "仅对满足条件的记录",
     "Leave empty to remind for every record.": "留空则对所有记录提醒。",
     "in stage {stage}": "处于“{stage}”阶段",

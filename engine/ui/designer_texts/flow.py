@@ -174,7 +174,7 @@ TEXTS: dict[str, Any] = {
     "flow.create_help": lazy("In the same transaction as the transition."),
     "flow.create_none": lazy("— none —"),
     "flow.create_set": lazy("Fields of the new record"),
-    "flow.create_set_help": lazy("Target field = expression over this record, e.g. id, customer."),
+    "flow.create_set_help": lazy("Target field = expression over this record, e.g. id, title."),
     "flow.kept_keys": lazy("Also kept as they are: {keys}"),
     "flow.remove_transition": lazy("Remove transition"),
     "flow.confirm_remove_transition": lazy("Remove the transition {title}?"),

@@ -1,6 +1,6 @@
 """Designer words shared by every tab: the session ending while editing, the expression parser's
 messages (the same English as the server's, so the live check and the draft's problems read alike)
-and where a problem is ("Customer › Phone"). Keys: `session.`, `exprmsg.`, `where.`."""
+and where a problem is ("Form › Field"). Keys: `session.`, `exprmsg.`, `where.`."""
 from engine.i18n import lazy
 
 TEXTS = {

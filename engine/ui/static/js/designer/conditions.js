@@ -1,4 +1,4 @@
-// Conditions as rows people can edit ("客户等级 = A 且 金额 ≥ 100000") and as expression text.
+// Conditions as rows people can edit ("等级 = A 且 数量 ≥ 100") and as expression text.
 // Used by visible_if (form tab), transition and approval-step conditions (flow) and row rules (perms).
 //
 //   parseSimple(text) -> {join: "and"|"or", rows: [{field, op, value}]} or null when the text is
@@ -105,7 +105,7 @@ export { quote, ExprSyntaxError };
 // -- the widget ----------------------------------------------------------------------------
 // conditionEditor({value, fields, text, onChange, check, testid}) -> element
 //   value:    the current expression text ("" = none)
-//   fields:   [{name: "grade", label: "客户等级", kind: "text", options: [{value, label}] | null}]
+//   fields:   [{name: "grade", label: "等级", kind: "text", options: [{value, label}] | null}]
 //   text:     (key, params) -> UI text (store.text); keys "cond.*"
 //   onChange: (newText) -> void, called with the new expression text ("" = remove)
 //   check:    (text) -> null | message (optional live check of the expression box)

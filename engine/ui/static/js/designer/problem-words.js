@@ -1,6 +1,6 @@
 // Problems in people's words (pure functions, tested with node):
 //
-//   problemPlace(sources, file, pointer, text) -> "客户管理 › 客户 › 客户来源" (module title › form title ›
+//   problemPlace(sources, file, pointer, text) -> "模块 › 表单 › 字段" (module title › form title ›
 //       field label, stage, action, approval step, column, chart ... as the designer names them); the raw
 //       JSON pointer stays for tooltips.
 //   friendlyProblem(problem, sources, meta, text) -> a message saying what to do for a setting that is
