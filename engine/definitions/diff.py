@@ -2,7 +2,7 @@
 
 `summarize(old, new)` compares by name (a form, field, stage, step or reminder keeps its
 name; `renamed_from` marks a rename) and says each change with the labels and titles
-people see: `客户：新增字段 微信号（文本）`. A Change carries an English catalogue msgid
+people see: `表单：新增字段 备注（文本）`. A Change carries an English catalogue msgid
 and its params, so it is rendered in the reader's language when shown (`Change.text()`).
 `text_diff(old_texts, new_texts)` is the unified diff of the files, for those who read JSON.
 """
@@ -228,7 +228,7 @@ class Differ:
         return [self.field_label(form, n) for n in names]
 
     def path_label(self, form: FormDef, path: str) -> str:
-        """`total` → 应收金额, `items.qty` → 明细.数量, `customer.grade` → 客户.客户等级 (names it does not
+        """`total` → 合计, `items.qty` → 明细.数量, `owner.grade` → 负责人.等级 (names it does not
         know stay as they are: keywords, functions, `stage`)."""
         first, _dot, rest = path.partition(".")
         fdef = form.field(first)
