@@ -7,7 +7,7 @@
  * unknown keys and key order stay as they were. The tab re-renders on "change" and "problems",
  * and follows "select" events for pointers under /forms/i/workflow (the problems panel).
  */
-import { h, clear, problemList } from "./ui.js";
+import { h, clear, problemList, useStylesheet } from "./ui.js";
 import * as M from "./flow-model.js";
 import { labelWidth, layoutGraph } from "./flow-layout.js";
 import { createDiagram } from "./flow-diagram.js";
@@ -16,22 +16,6 @@ import { ready as widgetsReady } from "./flow-widgets.js";
 
 let checker = null;  // expr-check.js (the live check of an expression), when it is there
 const checkerReady = import("./expr-check.js").then((m) => { checker = m; }).catch(() => { checker = null; });
-
-/* Links designer-flow.css once; resolves when it is in effect (the diagram is measured after). */
-function useStylesheet() {
-  const old = document.getElementById("dz-flow-css");
-  if (old) return old.sheet ? Promise.resolve() : new Promise((resolve) => old.addEventListener("load", resolve));
-  const link = document.createElement("link");
-  link.id = "dz-flow-css";
-  link.rel = "stylesheet";
-  link.href = new URL("../../css/designer-flow.css", import.meta.url).href;
-  const loaded = new Promise((resolve) => {
-    link.addEventListener("load", resolve);
-    link.addEventListener("error", resolve);
-  });
-  document.head.append(link);
-  return loaded;
-}
 
 function safeParse(text) {
   try { return JSON.parse(text); } catch { return null; }
@@ -45,7 +29,7 @@ function pageLiveFiles() {
 
 export function mount(element, store) {
   let styled = false;
-  const styling = useStylesheet().then(() => { styled = true; });
+  const styling = useStylesheet("designer-flow.css").then(() => { styled = true; });
   const t = (key, params) => store.text(key, params);
   // the live (published) docs, copied: renamed_from is decided against them, never against the draft
   let live = {};

@@ -3,8 +3,7 @@
 // same draft as the other tabs: a text that parses replaces its document in the store (one undo step);
 // a text that does not parse is marked and the draft keeps the last good document. The draft's problems
 // are shown as diagnostics at their pointers.
-import { h, clear } from "./ui.js";
-import { ensureStyles } from "./publish-styles.js";
+import { h, clear, useStylesheet } from "./ui.js";
 import { jsonEditorExtensions, refreshProblems, revealPointer, canonicalText, CM } from "./json-cm.js";
 import { textState } from "./json-sync.js";
 
@@ -17,7 +16,7 @@ export function mount(element, store) {
   const states = new Map();       // file -> CodeMirror EditorState (keeps undo history and cursor per file)
   let timer = null;
 
-  ensureStyles();
+  useStylesheet("designer-publish.css");
   clear(element);
   const picker = h("select", { class: "form-select form-select-sm w-auto", "data-testid": "json-file",
     "aria-label": store.text("json.file"), onchange: () => show(picker.value) });

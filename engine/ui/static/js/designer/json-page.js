@@ -3,7 +3,7 @@
 // syntax lint, and the problems of the last save as diagnostics at their pointers). The form still posts
 // the textarea as before: the editor writes its text into it on every change.
 import { jsonEditorExtensions, revealPointer, CM } from "./json-cm.js";
-import { ensureStyles } from "./publish-styles.js";
+import { useStylesheet } from "./ui.js";
 
 function boot() {
   const data = document.getElementById("json-editor-data");
@@ -24,7 +24,7 @@ function boot() {
 
   let lastGood = null;
   try { lastGood = JSON.parse(textarea.value); } catch (e) { lastGood = null; }
-  ensureStyles();
+  useStylesheet("designer-publish.css");
   const host = document.createElement("div");
   host.className = "dz-json-editor border rounded mb-2";
   host.dataset.testid = "json-editor";

@@ -3,7 +3,6 @@
 //                               any text typed into it that was not committed yet
 //   whenIdle(element, draw)     draw now, or (while a text box without data-key, e.g. the condition
 //                               builder's, has the focus) when it is left, so typing is never wiped
-//   useStylesheet()             links css/designer-perms.css once (the tabs' own styles)
 //   conditionFields(form)       the names a condition may use: fields, table columns, system attributes
 //   t(store, key, params)       store.text with the key itself as the last resort
 
@@ -11,15 +10,6 @@ import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
 
 export function t(store, key, params) {
   return store.text(key, params);
-}
-
-export function useStylesheet() {
-  if (typeof document === "undefined" || document.getElementById("dz-perms-css")) return;
-  const link = document.createElement("link");
-  link.id = "dz-perms-css";
-  link.rel = "stylesheet";
-  link.href = new URL("../../css/designer-perms.css", import.meta.url).href;
-  document.head.append(link);
 }
 
 /** Run render() (which rebuilds element's content) and put the focus back where it was. */

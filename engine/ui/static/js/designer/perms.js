@@ -7,16 +7,16 @@
 // cell. Mouse and touch: tap a cell. On narrow screens the grid scrolls sideways under a sticky
 // role column.
 
-import { h, clear } from "./ui.js";
+import { h, clear, useStylesheet } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
 import { rolesPanel } from "./perms-roles.js";
-import { rerender, t, useStylesheet, whenIdle } from "./perms-dom.js";
+import { rerender, t, whenIdle } from "./perms-dom.js";
 import { cellAt, cellOf, cellPointer, hideOptions, matrix, setAccess, setCreate, setHidden } from "./perms-model.js";
 
 const COLUMNS = ["create", "read", "update", "delete", "hide"];
 
 export function mount(element, store) {
-  useStylesheet();
+  useStylesheet("designer-perms.css");
   const state = { form: "", cell: null, editing: false, roles: { renaming: null, error: null }, rolesOpen: false };
   const root = h("div", { class: "dz-perms", "data-testid": "perms" });
   clear(element).append(root);

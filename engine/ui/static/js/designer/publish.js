@@ -2,8 +2,7 @@
 // summary, the schema plan with its effects on data and its refusals, problems, the file diff), a note
 // and the Publish button; what to do when someone else published first (their changes, rebase); discard
 // the draft. The published versions are listed below it (versions.js).
-import { h, clear } from "./ui.js";
-import { ensureStyles } from "./publish-styles.js";
+import { h, clear, useStylesheet } from "./ui.js";
 import { mount as mountVersions } from "./versions.js";
 import { blockers, discardDraft, publishDraft, rebaseDraft, reloadLive } from "./publish-model.js";
 import { diffView, outcomeView, problemItems } from "./publish-outcome.js";
@@ -18,7 +17,7 @@ export function mount(element, store, options = {}) {
   let outcome = null;   // the last publish/rebase answer, shown until the next review
   let visible = store.activeTab === "publish";
 
-  ensureStyles();
+  useStylesheet("designer-publish.css");
   clear(element);
   const reviewBox = h("div", { class: "dz-review", "data-testid": "review" });
   const resultBox = h("div", { class: "dz-publish-result", "data-testid": "publish-result", role: "status",

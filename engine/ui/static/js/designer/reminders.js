@@ -4,9 +4,9 @@
 // `when` condition, a message with {field} placeholders and a transition to fire (e.g. the 公海
 // release). Add, edit, move and remove; every edit is a small mutation through store.change.
 
-import { h, clear } from "./ui.js";
+import { h, clear, useStylesheet } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
-import { rerender, t, useStylesheet, whenIdle } from "./perms-dom.js";
+import { rerender, t, whenIdle } from "./perms-dom.js";
 import { allRoles } from "./perms-model.js";
 import {
 
@@ -21,7 +21,7 @@ function labelAndName(store, label, name) {
 }
 
 export function mount(element, store) {
-  useStylesheet();
+  useStylesheet("designer-perms.css");
   const state = { form: "", open: null, errors: {} };
   const root = h("div", { class: "dz-rem", "data-testid": "reminders" });
   clear(element).append(root);

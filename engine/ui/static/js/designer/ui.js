@@ -5,6 +5,7 @@
 //                                      CSS class "dz-problem-badge"
 //   problemList(problems)              a <ul class="dz-problem-list"> of the messages (or null)
 //   markProblems(el, problems)         adds/removes the CSS class "dz-has-problem" on el
+//   useStylesheet(name)                links css/<name> once (a tab's own styles); resolves when it is loaded
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -46,4 +47,21 @@ export function problemList(problems) {
 export function markProblems(el, problems) {
   el.classList.toggle("dz-has-problem", Boolean(problems && problems.length));
   return el;
+}
+
+const sheets = new Map();  // href -> promise of its load
+
+export function useStylesheet(name) {
+  const href = new URL("../../css/" + name, import.meta.url).href;
+  if (!sheets.has(href)) {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    sheets.set(href, new Promise((resolve) => {
+      link.addEventListener("load", resolve);
+      link.addEventListener("error", resolve);
+    }));
+    document.head.append(link);
+  }
+  return sheets.get(href);
 }
