@@ -14,6 +14,9 @@
  */
 
 import { parseExpression, printExpression } from "./expr-parse.js";
+import { renameKey, setKey as putKey } from "./perms-keys.js";
+// A stage named again drops another stage's stale `renamed_from` of that name, as a field does.
+import { dropStaleRenames } from "./form-model.js";
 
 export const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -42,51 +45,15 @@ function isEmpty(value) {
     (typeof value === "object" && !Array.isArray(value) && Object.keys(value).length === 0);
 }
 
-/* Re-creates obj's keys in `keys` order, in place (the object keeps its identity). */
-function reorder(obj, keys) {
-  const saved = keys.map((k) => [k, obj[k]]);
-  for (const k of keys) delete obj[k];
-  for (const [k, v] of saved) obj[k] = v;
-}
-
-/* Sets obj[key] = value. An existing key keeps its place; a new key goes right after the last
- * existing key that `order` puts before it (else before the first one it puts after it, else
- * at the end), so keys the designer does not know stay where they were. */
-export function putKey(obj, key, value, order = []) {
-  if (Object.prototype.hasOwnProperty.call(obj, key)) {
-    obj[key] = value;
-    return;
-  }
-  const rank = order.indexOf(key);
-  const keys = Object.keys(obj);
-  let at = keys.length;
-  if (rank >= 0) {
-    const ranks = keys.map((k) => order.indexOf(k));
-    let lastBefore = -1;
-    ranks.forEach((r, i) => { if (r >= 0 && r < rank) lastBefore = i; });
-    if (lastBefore >= 0) at = lastBefore + 1;
-    else {
-      const firstAfter = ranks.findIndex((r) => r > rank);
-      if (firstAfter >= 0) at = firstAfter;
-    }
-  }
-  obj[key] = value;
-  if (at < keys.length) reorder(obj, [...keys.slice(0, at), key, ...keys.slice(at)]);
-}
+/* putKey(obj, key, value, order): sets obj[key] = value. An existing key keeps its place; a new key
+ * goes right after the last existing key that `order` puts before it (else before the first one it
+ * puts after it, else at the end), so keys the designer does not know stay where they were. */
+export { putKey };
 
 /* putKey, or delete the key when value is empty (undefined, null, "", [], {}). */
 export function setOrDelete(obj, key, value, order = []) {
   if (isEmpty(value)) delete obj[key];
   else putKey(obj, key, value, order);
-}
-
-/* Renames a key of a plain map in place, keeping its position. */
-function renameKey(obj, from, to) {
-  const keys = Object.keys(obj).map((k) => (k === from ? to : k));
-  const value = obj[from];
-  delete obj[from];
-  obj[to] = value;
-  reorder(obj, keys);
 }
 
 // -- reading ---------------------------------------------------------------------------
@@ -234,14 +201,6 @@ export function addStage(form, {title = "", name = ""} = {}) {
   if (!wf.initial) putKey(wf, "initial", stageName, ORDER.workflow);
   dropStaleRenames(wf.stages, stageName, stage);
   return stageName;
-}
-
-/* A stage (or field) named `name` again: another item's `renamed_from: name` is a rename already
- * done, and would now name a stage of its own (the check refuses it), so it goes. */
-export function dropStaleRenames(items, name, except) {
-  for (const item of items || []) {
-    if (item && item !== except && item.renamed_from === name) delete item.renamed_from;
-  }
 }
 
 /* The name a stage has in the live set (records are stored under it), or null for a stage new
