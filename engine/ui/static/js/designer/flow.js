@@ -9,6 +9,7 @@
  */
 import { h, clear, problemList, useStylesheet } from "./ui.js";
 import * as M from "./flow-model.js";
+import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
 import { labelWidth, layoutGraph } from "./flow-layout.js";
 import { createDiagram } from "./flow-diagram.js";
 import { newTransitionForm, stagePanel, transitionPanel } from "./flow-panels.js";
@@ -199,7 +200,7 @@ export function mount(element, store) {
     conditionFields.push({name: "stage", label: t("flow.stage_attr"), kind: "text",
       options: M.stagesOf(form).filter((x) => x && typeof x.name === "string").map((x) => ({value: x.name, label: x.title || x.name}))});
     const scope = {fields: fields.map((f) => ({name: f.name, kind: f.kind, columns: f.columns, target: null})),
-      system: ["id", "stage", "version", "created_by", "created_at", "updated_at"]};
+      system: [...SYSTEM_ATTRIBUTES]};
     const check = checker ? (text) => {
       try {
         const found = checker.checkExpression(text, scope, {condition: true});

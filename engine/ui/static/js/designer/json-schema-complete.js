@@ -18,6 +18,7 @@
 //   complete(schema, text, offset, {explicit, context}) -> {from, to, options: [{label, apply, type, detail,
 //                                    info}]} | null: what the editor offers at the cursor
 import { tokens, scalarValue } from "./json-scan.js";
+import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
 
 // -- where is the cursor ----------------------------------------------------------------------
 
@@ -306,8 +307,6 @@ export function valueOptions(root, path, objects = []) {
 }
 
 // -- names used in the definitions ------------------------------------------------------------
-
-const SYSTEM_ATTRIBUTES = ["id", "stage", "version", "created_by", "created_at", "updated_at"];
 
 function fieldNames(form, withColumns) {
   const out = [];

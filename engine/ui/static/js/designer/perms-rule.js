@@ -9,6 +9,7 @@
 
 import { h } from "./ui.js";
 import { conditionFields, t } from "./perms-dom.js";
+import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
 
 let conditions = null;  // the shell's conditions.js once loaded (null: not there, the box alone)
 let checker = null;     // expr-check.js: a live check of the expression box
@@ -59,7 +60,7 @@ function scopeOf(form) {
     columns: Array.isArray(f.fields) ? f.fields.filter((c) => c && c.name).map((c) => ({ name: c.name, kind: kindOf(c.type) })) : null,
     target: f.type === "link" ? [] : null,
   }));
-  return { fields, system: ["id", "stage", "version", "created_by", "created_at", "updated_at"] };
+  return { fields, system: [...SYSTEM_ATTRIBUTES] };
 }
 
 export function conditionBox({ store, form, value = "", onApply, presets = [], key, label, testid = "condition" }) {

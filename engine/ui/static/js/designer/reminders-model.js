@@ -6,13 +6,14 @@
 // and place; an emptied optional key is removed (absent says the same as empty).
 
 import { FORM_ORDER, REMINDER_ORDER, removeKey, setKey } from "./perms-keys.js";
+import { IDENTIFIER, SYSTEM_ATTRIBUTES } from "./perms-model.js";
+import { RECIPIENT_KINDS } from "./flow-model.js";
+
+export { IDENTIFIER, RECIPIENT_KINDS };
 
 export const UNITS = ["m", "h", "d", "w"];
-export const RECIPIENT_KINDS = ["role", "user", "field", "manager_of"];
 /** System attributes a reminder may be relative to (engine/definitions/checks.py). */
 export const SYSTEM_DATES = ["created_at", "updated_at", "due_at"];
-export const SYSTEM_ATTRIBUTES = ["id", "stage", "version", "created_by", "created_at", "updated_at"];
-export const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
 const OFFSET = /^([+-]?)([0-9]+)(m|h|d|w)$/;
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
