@@ -358,6 +358,18 @@ def discard_draft(db: Database, user: Any) -> bool:
             definition_drafts.c.user_name == user.name))))
 
 
+def _reviewed(db: Database, live_texts: Mapping[str, str], texts: Mapping[str, str], app: AppDef | None,
+              locale: str | None) -> dict:
+    """What the set `texts` does to the live set, in `locale` (`app`: the set loaded, None when it
+    has problems: then what its files change, and the plan needs a valid set)."""
+    if app is not None:
+        with speaking(locale):
+            return dict(definition_review.review(db, _loaded(live_texts), app))
+    reviewed = changes_between(live_texts, texts, locale)
+    reviewed["plan"] = {"changes": [], "refusals": [], "unavailable": translator(locale)(PLAN_NEEDS_VALID_SET)}
+    return reviewed
+
+
 def review(db: Database, user: Any, locale: str | None) -> dict:
     """The caller's draft against the live set: problems, summary, diff, schema plan, staleness."""
     admins_only(user)
@@ -369,16 +381,10 @@ def review(db: Database, user: Any, locale: str | None) -> dict:
     app = None
     if not problems:
         app, problems = validate_texts(texts)
-    live_texts = version_texts(db, live.version_id)
     answer: dict[str, Any] = {"problems": problem_dicts(problems, locale),
                               "base_signature": draft["base_signature"], "live_signature": live.signature,
                               "stale": draft["base_signature"] != live.signature}
-    if app is not None:
-        with speaking(locale):
-            reviewed = dict(definition_review.review(db, _loaded(live_texts), app))
-    else:  # a draft with problems: what its files change; the plan needs a valid set
-        reviewed = changes_between(live_texts, texts, locale)
-        reviewed["plan"] = {"changes": [], "refusals": [], "unavailable": translator(locale)(PLAN_NEEDS_VALID_SET)}
+    reviewed = _reviewed(db, version_texts(db, live.version_id), texts, app, locale)
     reviewed.pop("problems", None)
     return {"summary": [], "diff": {}, "plan": {"changes": [], "refusals": []}, **reviewed, **answer}
 
@@ -610,13 +616,7 @@ def restore_review(db: Database, user: Any, publication_id: int, locale: str | N
     live = _live(db)
     texts = restore_texts(db, publication_id)
     app, problems = validate_texts(texts)
-    live_texts = version_texts(db, live.version_id)
-    if app is not None:
-        with speaking(locale):
-            reviewed = dict(definition_review.review(db, _loaded(live_texts), app))
-    else:
-        reviewed = changes_between(live_texts, texts, locale)
-        reviewed["plan"] = {"changes": [], "refusals": [], "unavailable": translator(locale)(PLAN_NEEDS_VALID_SET)}
+    reviewed = _reviewed(db, version_texts(db, live.version_id), texts, app, locale)
     return {"summary": [], "diff": {}, **reviewed, "problems": problem_dicts(problems, locale),
             "live_signature": live.signature, "publication": publication_id}
 
