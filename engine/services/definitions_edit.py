@@ -30,12 +30,18 @@ def _live_texts(holder: RuntimeHolder) -> tuple[str, dict[str, str]]:
     return live.signature, version_sources(holder.db, live.version_id)
 
 
-def live_text(holder: RuntimeHolder, name: str) -> tuple[str, str]:
-    """(the live signature, the live text of module file `name`); NotFound for a name the
-    live set does not have."""
+def _module_texts(holder: RuntimeHolder, name: str) -> tuple[str, dict[str, str]]:
+    """`_live_texts`, NotFound for a name the live set does not have."""
     signature, texts = _live_texts(holder)
     if "/" in name or "\\" in name or not name.endswith(".json") or name not in texts:
         raise NotFound(f"no definition file {name!r}")
+    return signature, texts
+
+
+def live_text(holder: RuntimeHolder, name: str) -> tuple[str, str]:
+    """(the live signature, the live text of module file `name`); NotFound for a name the
+    live set does not have."""
+    signature, texts = _module_texts(holder, name)
     return signature, texts[name]
 
 
@@ -43,12 +49,10 @@ def _terminated(text: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
-    """The problems the new text would cause, as `file: /pointer: message` lines (empty: fine);
-    at most MAX_PROBLEMS_SHOWN of them and a count of the rest."""
+def _problems(holder: RuntimeHolder, name: str, text: str, sources: dict[str, str]) -> list[str]:
+    """`check` against the live texts `sources` (changed in place)."""
     if len(text.encode()) > MAX_TEXT:
         return [f"{name}: the file is larger than {MAX_TEXT // 2**20} MB"]
-    sources = _live_texts(holder)[1]
     sources[name] = text
     try:
         app = load_sources(sources)
@@ -58,18 +62,23 @@ def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
     return bounded_lines([f"{name}: {refusal}" for refusal in plan.refusals])
 
 
+def check(holder: RuntimeHolder, name: str, text: str) -> list[str]:
+    """The problems the new text would cause, as `file: /pointer: message` lines (empty: fine);
+    at most MAX_PROBLEMS_SHOWN of them and a count of the rest."""
+    return _problems(holder, name, text, _live_texts(holder)[1])
+
+
 def save(holder: RuntimeHolder, name: str, text: str, by: str | None = None,
          base_signature: str | None = None) -> list[str]:
     """Publish the live set with this file's text replaced, if it validates and its schema change
     is allowed and the live set is still `base_signature` (the one the page was opened on:
     required); returns the problems otherwise and changes nothing."""
-    live_text(holder, name)
-    problems = check(holder, name, text)
+    sources = _module_texts(holder, name)[1]
+    problems = _problems(holder, name, text, dict(sources))
     if problems:
         return problems
     if not base_signature:
         return [NO_BASE]
-    sources = _live_texts(holder)[1]
     sources[name] = _terminated(text)
     try:
         sync_schema(holder.db, load_sources(sources),
