@@ -18,16 +18,6 @@ import { ready as widgetsReady } from "./flow-widgets.js";
 let checker = null;  // expr-check.js (the live check of an expression), when it is there
 const checkerReady = import("./expr-check.js").then((m) => { checker = m; }).catch(() => { checker = null; });
 
-function safeParse(text) {
-  try { return JSON.parse(text); } catch { return null; }
-}
-
-function pageLiveFiles() {
-  const el = typeof document !== "undefined" && document.getElementById("designer-live");
-  const live = el ? safeParse(el.textContent) : null;
-  return live && live.files ? live.files : {};
-}
-
 export function mount(element, store) {
   let styled = false;
   const styling = useStylesheet("designer-flow.css").then(() => { styled = true; });
@@ -35,8 +25,7 @@ export function mount(element, store) {
   // the live (published) docs, copied: renamed_from is decided against them, never against the draft
   let live = {};
   const snapshotLive = () => {
-    const files = store.liveFiles || pageLiveFiles();
-    live = JSON.parse(JSON.stringify(files || {}));
+    live = JSON.parse(JSON.stringify(store.liveFiles || {}));
   };
   snapshotLive();
   // direction null: whichever of left-to-right and top-to-bottom shows the flow larger
