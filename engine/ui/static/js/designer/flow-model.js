@@ -16,9 +16,9 @@
 import { parseExpression, printExpression } from "./expr-parse.js";
 import { renameKey, setKey as putKey } from "./perms-keys.js";
 // A stage named again drops another stage's stale `renamed_from` of that name, as a field does.
-import { dropStaleRenames } from "./form-model.js";
+import { dropStaleRenames, NAME_RE } from "./form-model.js";
 
-export const IDENT = /^[a-z][a-z0-9_]{0,62}$/;
+export const IDENT = NAME_RE;
 
 /* The reference's key order for each object the flow designer writes into. */
 export const ORDER = {

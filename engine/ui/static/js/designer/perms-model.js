@@ -6,13 +6,15 @@
 // (also ones this code does not know) keep their value and place, a key is removed rather than written
 // as `false` when absence says the same, and an explicit `false` already in the file is left alone.
 
+import { NAME_RE, RESERVED } from "./form-model.js";
 import { MODULE_ORDER, PERMISSION_ORDER, ROLE_ORDER, FORM_ORDER, removeKey, renameKey, setKey, token } from "./perms-keys.js";
 
 export const ADMIN = "admin";
 export const ACTIONS = ["read", "update", "delete"];
-export const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
-/** System attributes every record has (docs/reference.md, Kinds of value). */
-export const SYSTEM_ATTRIBUTES = ["id", "stage", "version", "created_by", "created_at", "updated_at"];
+/** The identifier pattern (form-model.js NAME_RE). */
+export const IDENTIFIER = NAME_RE;
+/** System attributes every record has (docs/reference.md, Kinds of value): form-model.js RESERVED. */
+export const SYSTEM_ATTRIBUTES = RESERVED;
 
 const own = (obj, key) => obj !== null && typeof obj === "object" && Object.prototype.hasOwnProperty.call(obj, key);
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
