@@ -457,12 +457,11 @@ def _note(note: Any) -> str | None:
     return note.strip() or None
 
 
-def _refusals(db: Database, app: AppDef, reasons: list[str], locale: str | None) -> list[str]:
-    """Why a schema change was refused, with labels and counts in `locale`."""
-    live = _live(db)
+def _refusals(db: Database, live_app: AppDef | None, app: AppDef, reasons: list[str],
+              locale: str | None) -> list[str]:
+    """Why a schema change from `live_app` to `app` was refused, with labels and counts in `locale`."""
     with speaking(locale):
-        found = definition_review.plan_texts(plan_sync(db, app), _loaded(version_texts(db, live.version_id)),
-                                             app)["refusals"]
+        found = definition_review.plan_texts(plan_sync(db, app), live_app, app)["refusals"]
     if found:
         return list(found)
     say = translator(locale)
@@ -488,7 +487,7 @@ def apply_texts(db: Database, texts: Mapping[str, str], publish: Publish, locale
         plan = sync_schema(db, app, publish)
     except SchemaChangeRefused as exc:
         raise Refused(say(N_("the change would lose stored data; nothing was published")),
-                      _refusals(db, app, exc.reasons, locale)) from None
+                      _refusals(db, live_app, app, exc.reasons, locale)) from None
     except LiveSetMoved:
         raise _stale(db, publish.base_signature, locale, restoring) from None
     with speaking(locale):  # what it did to the data, as the review said it (the reader's language)
