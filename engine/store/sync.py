@@ -284,7 +284,7 @@ class Planner:
     def plan_indexes(self, form: FormDef, tables: FormTables) -> None:
         for table in (tables.table, *tables.children.values()):
             physical = self.physical(table.name)
-            if physical not in self.tables or any(d == f"create table {table.name}" for d in self.plan.changes):
+            if physical not in self.tables or self.created(table.name):
                 continue  # created with its indexes
             existing: set[str] = {ix["name"] for ix in self.inspector.get_indexes(physical) if ix["name"]}
             if physical != table.name:  # a renamed table: its indexes carry the old name
@@ -336,7 +336,7 @@ class Planner:
         wf = form.workflow
         assert wf is not None
         final_name, table = table, self.physical(table)  # statements run after renames; reads before
-        if table not in self.tables or any(d == f"create table {final_name}" for d in self.plan.changes):
+        if table not in self.tables or self.created(final_name):
             return
         names = set(wf.stage_names)
         renames = {s.renamed_from: s.name for s in wf.stages if s.renamed_from}
