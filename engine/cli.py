@@ -184,13 +184,9 @@ def _init_target(db: Database, files, config_dir: str):
     if files.signature in (live.signature, live.files_in_step):
         return load_sources(version_sources(db, live.version_id)), None
     if live.signature != live.files_in_step:
-        from engine.runtime import FILES_BEHIND
-        from engine.store.definition_state import publication_row
+        from engine.runtime import files_behind
 
-        row = publication_row(db, live.publication_id)
-        _fail(FILES_BEHIND % {"folder": config_dir, "version": live.publication_id or live.version_id,
-                              "by": (row["published_by"] if row is not None else None) or "-",
-                              "at": row["published_at"].strftime("%Y-%m-%d %H:%M UTC") if row is not None else "-"})
+        _fail(files_behind(db, config_dir, live))
     return files, Publish(origin="files", files_signature=files.signature, base_signature=live.signature)
 
 

@@ -62,6 +62,16 @@ FILES_BEHIND = N_("the files in %(folder)s changed while the live definitions ha
                   "replace the live set with the files")
 
 
+def files_behind(db: Database, config_dir: str | Path, live: LiveSet) -> str:
+    """Why changed files are not applied over designer changes (one line, English msgid)."""
+    row = publication_row(db, live.publication_id)
+    at = row["published_at"] if row is not None else None
+    return FILES_BEHIND % {
+        "folder": config_dir, "version": live.publication_id or live.version_id,
+        "by": (row["published_by"] if row is not None else None) or "-",
+        "at": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at is not None else "-"}
+
+
 class NotInitialised(RuntimeError):
     pass
 
@@ -229,7 +239,8 @@ class RuntimeHolder:
         self._tried.add((self._files.signature, live_signature))
         if live is not None and live.signature != live.files_in_step:
             if record:
-                record_refusal(self.db, live_signature, self._files.signature, [self._behind(live)])
+                record_refusal(self.db, live_signature, self._files.signature,
+                               [files_behind(self.db, self.config_dir, live)])
             return False
         try:
             if self._files.sources is None:
@@ -246,15 +257,6 @@ class RuntimeHolder:
             self._tried.discard((self._files.signature, live_signature))
             return False
         return True
-
-    def _behind(self, live: LiveSet) -> str:
-        """Why changed files are not applied over designer changes (one line, English msgid)."""
-        row = publication_row(self.db, live.publication_id)
-        at = row["published_at"] if row is not None else None
-        return FILES_BEHIND % {
-            "folder": self.config_dir, "version": live.publication_id or live.version_id,
-            "by": (row["published_by"] if row is not None else None) or "-",
-            "at": at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if at is not None else "-"}
 
     def _adopt(self, live: LiveSet) -> bool:
         """Serve the live set (loading it from the database if it is not ours) and report its
