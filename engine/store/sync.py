@@ -300,11 +300,11 @@ class Planner:
                 if index.unique and not duplicates and physical == table.name:
                     column = next(iter(index.columns)).name
                     self.effect("unique_index", form=form.name, field=column,
-                                table=self.parent_of(form, tables, table),
+                                table=self.parent_of(tables, table),
                                 count=self.count(physical, f"{self.q(column)} IS NOT NULL"))
 
     @staticmethod
-    def parent_of(form: FormDef, tables: FormTables, table: Table) -> str | None:
+    def parent_of(tables: FormTables, table: Table) -> str | None:
         return next((name for name, child in tables.children.items() if child is table), None)
 
     def add_index(self, table: Table, index: Index) -> None:
