@@ -296,13 +296,19 @@ export function mount(element, store) {
 
   // Renders wait for the end of a drag (the dragged card must stay in the page) and happen once per
   // turn of the event loop; problems that did not change do not render again.
+  // Nor while a button is pressed: leaving a text box commits it on mousedown, and a render then would
+  // replace the button under the pointer, so the click that follows would be lost.
   let queued = false;
+  let pressing = false;
+  element.addEventListener("pointerdown", () => { pressing = true; }, true);
+  document.addEventListener("pointerup", () => { pressing = false; }, true);
+  document.addEventListener("pointercancel", () => { pressing = false; }, true);
   let shownProblems = JSON.stringify(store.problems);
   const later = () => {
     if (queued) { return; }
     queued = true;
     setTimeout(function attempt() {
-      if (dragger.busy()) { setTimeout(attempt, 50); return; }
+      if (dragger.busy() || pressing) { setTimeout(attempt, 50); return; }
       queued = false;
       render();
     }, 0);
