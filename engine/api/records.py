@@ -7,6 +7,7 @@ from engine.errors import BadRequest, ValidationFailed
 from engine.i18n import _
 from engine.records.context import Context
 from engine.services import comments, duplicates
+from engine.services import link_choices as choices_service
 from engine.services import records as service
 from engine.web import use_case
 from engine.web.json_input import MAX_LISTED
@@ -114,3 +115,13 @@ def record_history(form_name: str, record_id: int):
     """The record's history, oldest first."""
     with use_case() as ctx:
         return jsonify(service.record_history(ctx, form_name, record_id))
+
+
+@bp.get("/forms/<form_name>/fields/<path>/choices")
+def link_choices(form_name: str, path: str):
+    """The records a link field (`name` or `table.column`) may point at for the form's current
+    values: query `values` (JSON object, with `row` for the current table row), `q`, `limit`
+    (1–100, default 20), `ids` (comma-separated: which of these fit); answers
+    `{"items": [{"id", "title", "fill"}]}`."""
+    with use_case() as ctx:
+        return jsonify(choices_service.link_choices(ctx, form_name, path, request.args))

@@ -14,13 +14,17 @@ from engine.i18n import N_
 from .model import (
     ADMIN_ROLE,
     SYSTEM_ATTRIBUTES,
+    SYSTEM_TYPES,
     AppDef,
+    CreateDef,
     FieldDef,
     FormDef,
     Recipient,
+    TableCopyDef,
     WorkflowDef,
 )
 from .paths import PathError, resolve_path
+from .prints import check_prints
 
 RENAMED_FORM_EXISTS = N_("this form is marked as renamed from '%(old)s', but a form '%(old)s' exists again: "
                          "remove \"renamed_from\" (the rename is done) or give one of them another name")
@@ -49,6 +53,21 @@ class _FieldChecks:
 
     def check_fields(self, fields: tuple[FieldDef, ...], pointer: str, row_of: FieldDef) -> None:
         self.checker.check_fields(self.form, fields, pointer, row_of=row_of)
+
+    def attribute(self, form: FormDef, name: str) -> tuple[str, FieldDef | None] | None:
+        if name in SYSTEM_TYPES:
+            return SYSTEM_TYPES[name], None
+        field = form.field(name)
+        return (field.value_kind, field) if field is not None else None
+
+    def check_expression_on(self, form: FormDef, expr: Expression, pointer: str) -> None:
+        """An expression over another form (a link's `where`), its problems in this form's file."""
+        for path in sorted(expr.references()):
+            try:
+                resolve_path(self.app, form, path)
+            except PathError as exc:
+                self.problem(pointer, N_("invalid expression %(source)s: %(error)s"),
+                             source=repr(expr.source), error=exc)
 
 
 class Checker:
@@ -112,6 +131,7 @@ class Checker:
         self.check_reminders(form)
         self.check_update_linked(form)
         self.check_charts(form)
+        check_prints(self, form)
 
     # -- fields ------------------------------------------------------------------
 
@@ -243,12 +263,23 @@ class Checker:
                     self.check_expression(form, rule.where, f"{ptr}/{action}/where")
                     self.check_sql_expression(form, rule.where, f"{ptr}/{action}/where")
             for name in sorted(perm.hide):
-                head, _, column = name.partition(".")
-                table = form.field(head)
-                if table is None or (column and (not table.is_table or table.subfield(column) is None)):
+                if not self.field_path_exists(form, name):
                     self.problem(form, f"{ptr}/hide", N_("unknown field '%(name)s'"), name=name)
                 elif name == form.title_field:
                     self.problem(form, f"{ptr}/hide", N_("the title field '%(name)s' cannot be hidden"), name=name)
+            for name in sorted(perm.readonly):
+                if not self.field_path_exists(form, name):
+                    self.problem(form, f"{ptr}/readonly", N_("unknown field '%(name)s'"), name=name)
+                elif name in perm.hide:
+                    self.problem(form, f"{ptr}/readonly", N_("'%(name)s' is hidden from this role; "
+                                                             "it cannot also be read-only"), name=name)
+
+    @staticmethod
+    def field_path_exists(form: FormDef, name: str) -> bool:
+        """`name` is a field of the form, or `table.column` a column of one of its tables."""
+        head, _, column = name.partition(".")
+        table = form.field(head)
+        return table is not None and (not column or (table.is_table and table.subfield(column) is not None))
 
     def check_sql_expression(self, form: FormDef, expr: Expression, ptr: str) -> None:
         """Row-selecting expressions run as SQL: every path must map to a column
@@ -365,7 +396,7 @@ class Checker:
                 if target is None:
                     self.problem(form, f"{tptr}/create/form", N_("unknown form '%(name)s'"), name=tr.create.form)
                 else:
-                    self.check_assignments(form, target, tr.create.set, f"{tptr}/create/set")
+                    self.check_create(form, target, tr.create, f"{tptr}/create/set")
 
     def check_assignments(self, source: FormDef, target: FormDef, assignments, ptr: str) -> None:
         for name, expr in assignments.items():
@@ -376,6 +407,76 @@ class Checker:
             elif field.computed or not field.field_type.settable:
                 self.problem(source, f"{ptr}/{name}", N_("a %(type)s field cannot be set"), type=field.type)
             self.check_expression(source, expr, f"{ptr}/{name}")
+
+    def check_create(self, source: FormDef, target: FormDef, create: CreateDef, ptr: str) -> None:
+        """A transition's `create.set`: plain assignments, and the tables a target table field
+        copies (by name, `"items"`, or `{"from": ..., "set": ...}`)."""
+        plain = {}
+        for name, expr in create.set.items():
+            field = target.field(name)
+            if field is not None and field.is_table:
+                self.check_table_copy(source, field, create.table_copy(name, field), f"{ptr}/{name}")
+            else:
+                plain[name] = expr
+        self.check_assignments(source, target, plain, ptr)
+        for name, copy in create.tables.items():
+            field = target.field(name)
+            if field is None:
+                self.problem(source, f"{ptr}/{name}", N_("form '%(form)s' has no field '%(name)s'"),
+                             form=target.name, name=name)
+            elif not field.is_table:
+                self.problem(source, f"{ptr}/{name}", N_("'%(name)s' is not a table field; only a table takes "
+                                                         "rows from another table"), name=name)
+            else:
+                self.check_table_copy(source, field, copy, f"{ptr}/{name}/from")
+                if (table := self.copied_table(source, copy)) is not None:
+                    self.check_row_assignments(source, table, field, copy, f"{ptr}/{name}/set")
+
+    def copied_table(self, source: FormDef, copy: TableCopyDef | None) -> FieldDef | None:
+        """The table field a copy reads (`items` of `source`, or `link.items` of a linked form)."""
+        path = copy.source if copy is not None else ()
+        if len(path) == 1:
+            table = source.field(path[0])
+        elif len(path) == 2 and (link := source.field(path[0])) is not None and link.field_type.links:
+            linked = self.app.form(link.form or "")
+            table = linked.field(path[1]) if linked is not None else None
+        else:
+            return None
+        return table if table is not None and table.is_table else None
+
+    def check_table_copy(self, source: FormDef, target: FieldDef, copy: TableCopyDef | None, ptr: str) -> None:
+        table = self.copied_table(source, copy)
+        if table is None:
+            self.problem(source, ptr, N_("table '%(name)s' takes the rows of a table: name a table of this "
+                                         "record ('items') or of a linked record ('link.items')"), name=target.name)
+            return
+        assigned = copy.set if copy is not None else {}
+        for column in target.fields:
+            found = table.subfield(column.name)
+            if found is None or column.computed or column.name in assigned:
+                continue
+            if not _compatible(column, found):
+                self.problem(source, ptr, N_("column '%(name)s' is %(type)s in '%(table)s' but %(target_type)s in "
+                                             "'%(target)s'; map it with {\"from\": ..., \"set\": {...}}"),
+                             name=column.name, type=found.value_kind, table=".".join(copy.source if copy else ()),
+                             target_type=column.type, target=target.name)
+
+    def check_row_assignments(self, source: FormDef, table: FieldDef, target: FieldDef, copy: TableCopyDef,
+                              ptr: str) -> None:
+        for name, expr in copy.set.items():
+            column = target.subfield(name)
+            if column is None:
+                self.problem(source, f"{ptr}/{name}", N_("table '%(table)s' has no column '%(name)s'"),
+                             table=target.name, name=name)
+                continue
+            if column.computed or not column.field_type.settable:
+                self.problem(source, f"{ptr}/{name}", N_("a %(type)s field cannot be set"), type=column.type)
+            self.check_expression(source, expr, f"{ptr}/{name}", row_of=table)
+            named = table.subfield(path[0]) if (path := expr.bare_path()) and len(path) == 1 else None
+            if named is not None and not _compatible(column, named):
+                self.problem(source, f"{ptr}/{name}", N_("column '%(name)s' is %(target_type)s but '%(source)s' "
+                                                         "is %(type)s"),
+                             name=name, target_type=column.type, source=named.name, type=named.value_kind)
 
     def check_recipients(self, form: FormDef, recipients: Iterable[Recipient], ptr: str) -> None:
         for i, rec in enumerate(recipients):
@@ -473,6 +574,20 @@ class Checker:
             if chart.where is not None:
                 self.check_expression(form, chart.where, f"{cptr}/where")
                 self.check_sql_expression(form, chart.where, f"{cptr}/where")
+
+
+#: Value kinds a column of another kind can be copied into (an integer fits a decimal column;
+#: any of these reads as text).
+_TEXTUAL = ("text", "textarea", "select", "integer", "decimal", "date", "email", "phone", "url")
+
+
+def _compatible(target: FieldDef, source: FieldDef) -> bool:
+    """Whether `source`'s values can be copied into column `target` as they are."""
+    have, want = source.value_kind, target.value_kind
+    if have == want:
+        return want not in ("link", "user") or (source.form, source.role) == (target.form, target.role) \
+            or want == "user"
+    return (want == "decimal" and have == "integer") or (want in ("text", "textarea") and have in _TEXTUAL)
 
 
 def check_app(app: AppDef) -> list[Problem]:

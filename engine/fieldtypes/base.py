@@ -141,10 +141,14 @@ class DefinitionChecks(Protocol):
 
     app: Any  # the AppDef
     form: Any  # the FormDef the field belongs to
+    row_of: Any  # the table field whose column is checked, or None
 
     def problem(self, pointer: str, message: str, /, **params: object) -> None: ...
     def role_exists(self, role: str) -> bool: ...
     def check_expression(self, expr: Any, pointer: str) -> None: ...  # in the field's row, if any
+    def check_expression_on(self, form: Any, expr: Any, pointer: str) -> None: ...  # over another form
+    #: (value kind, field or None for a system attribute) of a field of `form`, None if no such name.
+    def attribute(self, form: Any, name: str) -> tuple[str, FieldDef | None] | None: ...
     def check_fields(self, fields: tuple[FieldDef, ...], pointer: str, row_of: FieldDef) -> None: ...
 
 

@@ -1,6 +1,7 @@
 """Types that point at something else: user (a user name) and link (a record id)."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
@@ -17,7 +18,7 @@ from .text import quoted
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
 
-    from .base import DefinitionChecks
+    from .base import DefinitionChecks, SettingsBuild
 
 
 def check_form_exists(field: FieldDef, checks: DefinitionChecks) -> None:
@@ -94,14 +95,49 @@ class LinkType(FieldType):
     label = N_("Link to a record")
     samples = ({"type": "link", "form": "thing"}, (7, 8))
     summary = "A record of the form `form`, by its id."
-    options_schema = {"form": {"description": "The form whose records this field points at (in any module).",
-                               "$ref": "#/$defs/identifier"}}
+    options_schema = {
+        "form": {"description": "The form whose records this field points at (in any module).",
+                 "$ref": "#/$defs/identifier"},
+        "filter": {"description": "Only records whose fields equal fields of this record may be chosen: linked "
+                                  "form's field (or system attribute) → field of this form (in a table row: a "
+                                  "column of the same row, else a field of the record; `id` is this record's id), "
+                                  "e.g. `{\"account\": \"account\"}`. An empty value here does not restrict. "
+                                  "See Linked choices and filling from a linked record.",
+                   "type": "object", "minProperties": 1,
+                   "propertyNames": {"$ref": "#/$defs/identifier"},
+                   "additionalProperties": {"$ref": "#/$defs/identifier"}},
+        "where": {"description": "Only linked records for which this expression over the linked form's fields "
+                                 "(and `$user`) is true may be chosen, e.g. `enabled == true`.",
+                  "$ref": "#/$defs/expression"},
+        "fill": {"description": "When the link is chosen or changed, copy fields of the linked record into this "
+                                "record: field of this form (in a table: a column of the row) → field of the "
+                                "linked form (or system attribute), e.g. `{\"address\": \"address\"}`.",
+                 "type": "object", "minProperties": 1,
+                 "propertyNames": {"$ref": "#/$defs/identifier"},
+                 "additionalProperties": {"$ref": "#/$defs/identifier"}},
+        "fill_mode": {"description": "`snapshot` (default): `fill` copies when the link is chosen or changed, "
+                                     "never again; `sync`: the copies also follow later changes of the linked "
+                                     "record while this record is not in a final stage.",
+                      "enum": ["snapshot", "sync"], "default": "snapshot"},
+    }
     required_options = ("form",)
+    defaults = {"filter": None, "where": None, "fill": None, "fill_mode": "snapshot"}
     default_schema = {"type": ["integer", "string", "null"]}
     links = True
 
+    def build_settings(self, raw: Mapping[str, Any], build: SettingsBuild) -> dict[str, Any]:
+        """`filter` and `fill` as tuples of (name, name) pairs, `where` parsed."""
+        settings: dict[str, Any] = {"form": raw.get("form"), "fill_mode": raw.get("fill_mode", "snapshot")}
+        for key in ("filter", "fill"):
+            if isinstance(raw.get(key), Mapping):
+                settings[key] = tuple((str(k), str(v)) for k, v in raw[key].items())
+        if raw.get("where") is not None:
+            settings["where"] = build.expression(raw["where"], f"{build.pointer}/where")
+        return settings
+
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:
         check_form_exists(field, checks)
+        check_link_options(field, checks)
 
     def widget(self, field: FieldDef, ctx: WidgetContext) -> Field:
         """A select offering the current record only; the page's script searches the linked
@@ -169,6 +205,85 @@ class LinkType(FieldType):
     def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
         target = refs.app.form(field.form or "") if refs.app is not None else None
         return _("the %(form)s's title or ID", form=target.title if target else field.form)
+
+
+#: Kinds of value a text field may take a copy of (`fill`): the value as it is stored.
+TEXTUAL = frozenset({"text", "textarea", "email", "phone", "url", "select", "serial"})
+#: Field types a `fill` cannot write: the engine sets them, or they hold no single copyable value.
+NOT_FILLABLE = frozenset({"table", "file", "formula", "serial", "rollup"})
+
+
+def _compared_kind(field: FieldDef | None, kind: str, record_of: str | None) -> str:
+    """What a filter compares: a link or a record id as "link to FORM", else the value kind."""
+    if record_of is not None:
+        return f"link to {record_of}"
+    if field is not None and field.field_type.links:
+        return f"link to {field.form}"
+    return kind
+
+
+def fill_problem(dest: FieldDef, source_kind: str, source: FieldDef | None) -> str | None:
+    """Why a copy of a linked value of this kind cannot go into `dest` (an N_ msgid), or None."""
+    if dest.type in NOT_FILLABLE:
+        return N_("'%(target)s' is a %(type)s field, which a fill cannot set")
+    if source is not None and source.type in ("table", "file", "multiselect") and dest.type != source.type:
+        return N_("'%(source)s' is a %(source_type)s field and can only fill a field of the same type")
+    kind = dest.value_kind
+    if kind == source_kind or (kind == "decimal" and source_kind == "integer"):
+        if kind == "link" and source is not None and source.form != dest.form:
+            return N_("'%(target)s' links to another form than '%(source)s'")
+        if kind in ("select", "multiselect") and source is not None \
+                and not set(source.option_values()) <= set(dest.option_values()):
+            return N_("'%(target)s' lacks some options of '%(source)s'")
+        return None
+    if kind in ("text", "textarea") and source_kind in TEXTUAL:
+        return None
+    return N_("'%(target)s' (%(type)s) cannot take a copy of '%(source)s' (%(source_type)s)")
+
+
+def check_link_options(field: FieldDef, checks: DefinitionChecks) -> None:
+    """`filter` and `fill` name existing fields of both forms with compatible types; `where` is
+    an expression over the linked form."""
+    target = checks.app.form(field.form or "")
+    if target is None:
+        return
+    row_of = getattr(checks, "row_of", None)
+
+    def local(name: str) -> FieldDef | None:
+        if row_of is not None and row_of.subfield(name) is not None:
+            return row_of.subfield(name)
+        return checks.form.field(name)
+
+    for theirs, ours in field.filter or ():
+        ptr = f"{field.pointer}/filter/{theirs}"
+        found = checks.attribute(target, theirs)
+        if found is None or (found[1] is not None and (found[1].is_table or found[1].field_type.multiple)):
+            checks.problem(ptr, N_("'%(name)s' is no field of '%(form)s' a filter can compare"),
+                           name=theirs, form=target.name)
+            continue
+        mine = local(ours)
+        if ours != "id" and (mine is None or mine.is_table or mine.field_type.multiple):
+            checks.problem(ptr, N_("'%(name)s' is no field of this form"), name=ours)
+            continue
+        theirs_kind = _compared_kind(found[1], found[0], target.name if theirs == "id" else None)
+        ours_kind = _compared_kind(mine, mine.value_kind if mine is not None else "integer",
+                                   checks.form.name if ours == "id" else None)
+        if theirs_kind != ours_kind and not {theirs_kind, ours_kind} <= {"integer", "decimal"}:
+            checks.problem(ptr, N_("'%(name)s' (%(type)s) cannot be compared with '%(other)s' (%(other_type)s)"),
+                           name=ours, type=ours_kind, other=theirs, other_type=theirs_kind)
+    if field.where is not None:
+        checks.check_expression_on(target, field.where, f"{field.pointer}/where")
+    for ours, theirs in field.fill or ():
+        ptr = f"{field.pointer}/fill/{ours}"
+        dest = local(ours)
+        found = checks.attribute(target, theirs)
+        if dest is None or dest.name == field.name:
+            checks.problem(ptr, N_("'%(name)s' is no other field of this form"), name=ours)
+        elif found is None:
+            checks.problem(ptr, N_("'%(name)s' is no field of '%(form)s'"), name=theirs, form=target.name)
+        elif (problem := fill_problem(dest, *found)) is not None:
+            checks.problem(ptr, problem, target=ours, source=theirs, type=dest.type,
+                           source_type=found[1].type if found[1] is not None else found[0])
 
 
 def cell_id_text(cell: Any) -> str:

@@ -19,6 +19,7 @@ from engine.i18n import _
 
 from .compute import compute_formulas, default_value, hidden_by_condition
 from .context import Context
+from .links import apply_fill, check_links
 
 #: Rows a table field accepts when its definition sets no max_rows.
 DEFAULT_MAX_ROWS = 1000
@@ -70,9 +71,15 @@ def prepare_values(
     meta: Mapping[str, Any],
     hidden: frozenset[str],
     editable: Callable[[FieldDef], str | None],
+    check_rows: Callable[[FieldDef, list[dict[str, Any]], list[dict[str, Any]]], Errors] | None = None,
+    system: bool = False,
 ) -> tuple[dict[str, Any], set[str]]:
     """Returns (all values, names of changed fields). `editable(field)` returns None when
-    the caller may change the field, else the reason it may not."""
+    the caller may change the field, else the reason it may not; `check_rows(table, rows,
+    stored rows)` checks (and may complete) the decoded rows of a table given, returning
+    errors by `table.i.column` (read-only columns). Links copy their `fill` and must fit
+    their `filter` and `where` (records.links): for the user, or with `system` for the
+    engine acting on its own."""
     errors: Errors = {}
     creating = current is None
     values: dict[str, Any] = dict(current) if current is not None else {}
@@ -92,6 +99,9 @@ def prepare_values(
         if reason is not None:
             errors.setdefault(key, []).append(reason)
             continue
+        if check_rows is not None and field.is_table and decoded is not None:
+            for where, messages in check_rows(field, decoded, values.get(key) or []).items():
+                errors.setdefault(where, []).extend(messages)
         given[key] = decoded
 
     if creating:
@@ -101,6 +111,8 @@ def prepare_values(
             elif (start := field.field_type.start_value(field)) is not None:
                 values[field.name] = start
     values.update(given)
+    known = {k: v for k, v in incoming.items() if k not in errors}
+    apply_fill(ctx, form, values, known, current, system=system, locked=lambda f: editable(f) is not None)
     compute_formulas(form, values, meta, ctx)
     for name in hidden_by_condition(form, values, meta, ctx):
         if name not in hidden:
@@ -108,6 +120,7 @@ def prepare_values(
 
     changed = {f.name for f in form.fields if creating or not _same(values.get(f.name), (current or {}).get(f.name))}
     _check(ctx, form, values, changed, hidden, errors)
+    check_links(ctx, form, values, changed, errors, system=system)
     if errors:
         raise ValidationFailed(errors)
     return values, changed

@@ -43,7 +43,8 @@ def apply_update_linked(ctx: Context, form: FormDef, record_id: int, values: Map
         if target is None:
             continue
         new_values, changed = prepare_values(ctx, target_form, incoming, current=target.values, meta=target.meta,
-                                             hidden=frozenset(), editable=lambda f: None)
+                                             hidden=frozenset(), editable=lambda f: None,
+                                             system=True)
         if not changed:
             continue
         if not update_record_row(ctx.session, tables, target.id, target.version,

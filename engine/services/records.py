@@ -11,10 +11,12 @@ from sqlalchemy.exc import IntegrityError
 from engine.access.visibility import hidden_columns, visible_entry
 from engine.definitions.model import FieldDef, FormDef, StageDef
 from engine.errors import BadRequest, Conflict, Forbidden, NotFound, ValidationFailed
+from engine.fieldtypes import FieldError, type_of
 from engine.i18n import _
 from engine.records.codec import encode_record, encode_value, link_titles
-from engine.records.compute import RecordScope
+from engine.records.compute import RecordScope, default_value
 from engine.records.context import Context
+from engine.records.readonly import check_readonly_rows, readonly_columns
 from engine.records.validate import prepare_values
 from engine.store.records import (
     StoredRecord,
@@ -183,6 +185,27 @@ def _readonly_reason(field: FieldDef) -> str | None:
     return _("is read-only") if field.readonly else None
 
 
+def create_refusal(readonly: frozenset[str]) -> Callable[[FieldDef], str | None]:
+    """Why a user from whom `readonly` (their roles' read-only fields) is read-only may not
+    set a field of a new record (None when they may)."""
+    def reason(field: FieldDef) -> str | None:
+        if field.name in readonly:
+            return _("is read-only for you")
+        return _readonly_reason(field)
+    return reason
+
+
+def readonly_rows(ctx: Context, readonly: frozenset[str], *, keep: bool = False) -> Any:
+    """The row check for the read-only columns in `readonly` (`check_readonly_rows`), or None
+    when there are none; `keep` (a page) replaces what was sent instead of refusing it."""
+    if not any("." in path for path in readonly):
+        return None
+
+    def check(table: FieldDef, rows: list[dict[str, Any]], stored: list[dict[str, Any]]) -> dict[str, list[str]]:
+        return check_readonly_rows(ctx, table, rows, stored, readonly_columns(table, readonly), ignore=keep)
+    return check
+
+
 def create_hidden(ctx: Context, form: FormDef, system: bool) -> frozenset[str]:
     """Fields the creator may not set: none for the system, else those hidden from the user."""
     if system:
@@ -236,16 +259,43 @@ def check_creatable_row(ctx: Context, form: FormDef, values: Mapping[str, Any], 
 
 
 def prepare_create(ctx: Context, form: FormDef, fields: Mapping[str, Any], *,
-                   system: bool = False) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
+                   system: bool = False,
+                   keep_readonly: bool = False) -> tuple[dict[str, Any], set[str], dict[str, Any]]:
     """Check a new record without writing it: (values, changed field names, system attributes).
-    Reads only, so an import can check every row before its short write transaction."""
+    Reads only, so an import can check every row before its short write transaction.
+    A value the user's roles make read-only is refused unless it is empty or the default
+    (`keep_readonly`, for a page: replaced by the default)."""
     meta = new_meta(ctx, form)
-    values, changed = prepare_values(ctx, form, fields, current=None, meta=meta,
-                                     hidden=create_hidden(ctx, form, system),
-                                     editable=(lambda f: None) if system else _readonly_reason)
+    readonly = frozenset() if system else ctx.gate.readonly_on_create(ctx.user, form)
+    values, changed = prepare_values(ctx, form, _without_defaults(ctx, form, fields, readonly), current=None,
+                                     meta=meta, hidden=create_hidden(ctx, form, system),
+                                     editable=(lambda f: None) if system else create_refusal(readonly), system=system,
+                                     check_rows=readonly_rows(ctx, readonly, keep=keep_readonly))
     if not system:
         check_creatable_row(ctx, form, values, meta)
     return values, changed, meta
+
+
+def _without_defaults(ctx: Context, form: FormDef, fields: Mapping[str, Any],
+                      readonly: frozenset[str]) -> Mapping[str, Any]:
+    """The input without read-only fields sent empty or as their default: not a change."""
+    if not readonly:
+        return fields
+    out = dict(fields)
+    for name in readonly & set(fields):
+        field = form.field(name)
+        raw = fields[name]
+        if field is None or field.computed or raw in (None, "", []):
+            out.pop(name, None)
+            continue
+        if field.default is not None and not field.is_table:
+            try:
+                same = type_of(field).decode(field, raw, ctx) == default_value(field, ctx)
+            except FieldError:
+                same = False
+            if same:
+                out.pop(name, None)
+    return out
 
 
 def write_created(ctx: Context, form: FormDef, values: dict[str, Any], changed: set[str],
@@ -275,17 +325,18 @@ def write_created(ctx: Context, form: FormDef, values: dict[str, Any], changed: 
 
 
 def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
-                  actor: str | None = None, system: bool = False) -> dict[str, Any]:
+                  actor: str | None = None, system: bool = False, keep_readonly: bool = False) -> dict[str, Any]:
     """Create a record. `system=True` is for records the engine creates on a user's behalf
     (a transition's `create`): the definition granted it, not the user's create permission,
-    so neither the create permission nor the row rule of the user applies."""
+    so neither the create permission nor the row rule nor the read-only fields of the user
+    apply. `keep_readonly`: see `prepare_create`."""
     if system:
         form = ctx.app.form(form_name)
         if form is None:
             raise NotFound(f"no form '{form_name}'")
     else:
         form = creatable_form(ctx, form_name)
-    values, changed, meta = prepare_create(ctx, form, fields, system=system)
+    values, changed, meta = prepare_create(ctx, form, fields, system=system, keep_readonly=keep_readonly)
     record_id = write_created(ctx, form, values, changed, meta, actor)
     if not ctx.gate.can(ctx.user, form, "read"):
         return {"id": record_id, "form": form.name}
@@ -296,13 +347,16 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
     return present(ctx, form, record, row_hidden)
 
 
-def edit_refusal(stage: StageDef | None, hidden: frozenset[str]) -> Callable[[FieldDef], str | None]:
+def edit_refusal(stage: StageDef | None, hidden: frozenset[str],
+                 readonly: frozenset[str] = frozenset()) -> Callable[[FieldDef], str | None]:
     """What may change in a record: why a field of a record in `stage` cannot be changed by a
-    user from whom `hidden` is hidden (None when it can). The one rule for `update_record`
-    and for the fields an edit page offers (`editable_fields`)."""
+    user from whom `hidden` is hidden and to whom `readonly` is read-only (None when it can).
+    The one rule for `update_record` and for the fields an edit page offers (`editable_fields`)."""
     def reason(field: FieldDef) -> str | None:
         if field.readonly:
             return _("is read-only")
+        if field.name in readonly:
+            return _("is read-only for you")
         if stage is not None and not stage.allows_edit(field.name):
             return _("cannot be changed in stage %(stage)s", stage=stage.title)
         if field.is_table and hidden_columns(field.name, hidden):
@@ -321,15 +375,27 @@ def editable_fields(ctx: Context, form: FormDef, hidden: frozenset[str],
     (`record` None) or on a record as `get_record` presents it, with `hidden` the fields not
     shown to the user."""
     if record is None:
-        refusal: Callable[[FieldDef], str | None] = _readonly_reason
+        refusal: Callable[[FieldDef], str | None] = create_refusal(ctx.gate.readonly_on_create(ctx.user, form))
     else:
         unseen = hidden | ctx.gate.never_visible(ctx.user, form, ctx.local_now)
-        refusal = edit_refusal(_stage(form, record["stage"]), unseen)
+        readonly = ctx.gate.readonly_in_record(ctx.session, ctx.user, form, record["id"], ctx.local_now)
+        refusal = edit_refusal(_stage(form, record["stage"]), unseen, readonly)
     return [f.name for f in form.fields if f.name not in hidden and not f.computed and refusal(f) is None]
 
 
+def readonly_fields(ctx: Context, form: FormDef, record_id: int | None) -> frozenset[str]:
+    """Fields and `table.column`s read-only for the user (their roles' `readonly`) in a stored
+    record, or on a new one (`record_id` None): what pages show disabled."""
+    if record_id is None:
+        return ctx.gate.readonly_on_create(ctx.user, form)
+    return ctx.gate.readonly_in_record(ctx.session, ctx.user, form, record_id, ctx.local_now)
+
+
 def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
-                  fields: Mapping[str, Any]) -> dict[str, Any]:
+                  fields: Mapping[str, Any], *, keep_readonly: bool = False) -> dict[str, Any]:
+    """Change a record. A changed value of a field the user's roles make read-only is refused
+    (an unchanged one is fine); `keep_readonly` (a page) keeps the stored read-only values of
+    table rows instead of refusing what was sent."""
     form = readable_form(ctx, form_name)
     if isinstance(version, bool) or not isinstance(version, int) or not 0 < version < 2**31:
         raise BadRequest("'version' (the version the edit is based on) is required and must be an integer")
@@ -341,8 +407,10 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                          version=record.version),
                        code="stale_version", current_version=record.version)
     ctx.editing = (form.name, record_id)
-    values, changed = prepare_values(ctx, form, fields, current=record.values, meta=record.meta,
-                                     hidden=hidden, editable=edit_refusal(_stage(form, record.meta["stage"]), hidden))
+    readonly = ctx.gate.readonly_in_record(ctx.session, ctx.user, form, record_id, ctx.local_now)
+    values, changed = prepare_values(ctx, form, fields, current=record.values, meta=record.meta, hidden=hidden,
+                                     editable=edit_refusal(_stage(form, record.meta["stage"]), hidden, readonly),
+                                     check_rows=readonly_rows(ctx, readonly, keep=keep_readonly))
     if not changed:
         return present(ctx, form, record, hidden)
     scope = RecordScope(ctx, form, values, record.meta, now=ctx.local_now, user=ctx.user.name)

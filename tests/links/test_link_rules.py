@@ -1,0 +1,167 @@
+"""Link `filter`, `where` and `fill` (docs/reference.md, Linked choices and filling from a
+linked record): enforced on create, update, import and table rows, filled on create, update,
+import and transition create, the choices endpoint, and the reader's permissions (a hidden
+field is neither matched on nor copied; unreadable records are never offered)."""
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+CONFIG = Path(__file__).resolve().parent.parent / "configs" / "links"
+DEALS = "/api/forms/deal/records"
+
+
+@pytest.fixture
+def app(make_app, tmp_path):
+    folder = tmp_path / "links"
+    shutil.copytree(CONFIG, folder)
+    return make_app(folder)
+
+
+@pytest.fixture
+def staff(make_user):
+    return make_user("sam", "staff")
+
+
+@pytest.fixture
+def world(staff):
+    """Two accounts (one private), their people, parts of two kinds."""
+    north = staff.create("account", name="North", address="1 North Rd", terms="net30", note="secret")
+    south = staff.create("account", name="South", address="9 South St", terms="cash")
+    hush = staff.create("account", name="Hush", address="0 Quiet Ln", private=True)
+    ann = staff.create("person", name="Ann", account=north["id"], phone="111")
+    bob = staff.create("person", name="Bob", account=south["id"], phone="222")
+    old = staff.create("person", name="Old", account=north["id"], phone="333", active=False)
+    quiet = staff.create("person", name="Quiet", account=hush["id"], phone="444")
+    bolt = staff.create("part", name="Bolt", kind="metal", unit="pc", price="2.50")
+    wood = staff.create("part", name="Plank", kind="wood", unit="m", price="7.00")
+    gone = staff.create("part", name="Gone", kind="metal", unit="pc", price="1.00", enabled=False)
+    return {k: v["id"] for k, v in locals().items() if isinstance(v, dict) and "id" in v}
+
+
+def test_fill_on_create_and_explicit_values_win(staff, world):
+    deal = staff.create("deal", subject="A", account=world["north"], contact=world["ann"])
+    f = deal["fields"]
+    assert (f["address"], f["terms"], f["remark"], f["contact_phone"]) == ("1 North Rd", "net30", "secret", "111")
+    mine = staff.create("deal", subject="B", account=world["north"], address="Dock 4")["fields"]
+    assert (mine["address"], mine["terms"]) == ("Dock 4", "net30")
+
+
+def test_a_contact_outside_the_filter_or_the_where_is_refused(staff, world):
+    r = staff.post(DEALS, json={"fields": {"subject": "A", "account": world["north"], "contact": world["bob"]}})
+    assert r.status_code == 422
+    assert "Account" in r.get_json()["error"]["fields"]["contact"][0] or r.get_json()
+    r = staff.post(DEALS, json={"fields": {"subject": "A", "account": world["north"], "contact": world["old"]}})
+    assert r.status_code == 422 and "contact" in r.get_json()["error"]["fields"]
+    # an empty account does not restrict
+    assert staff.post(DEALS, json={"fields": {"subject": "A", "contact": world["bob"]}}).status_code == 201
+
+
+def test_changing_the_filtered_field_rechecks_the_link_and_refills(staff, world):
+    deal = staff.create("deal", subject="A", account=world["north"], contact=world["ann"])
+    url = f"{DEALS}/{deal['id']}"
+    r = staff.patch(url, json={"version": deal["version"], "fields": {"account": world["south"]}})
+    assert r.status_code == 422 and "contact" in r.get_json()["error"]["fields"]
+    r = staff.patch(url, json={"version": deal["version"],
+                               "fields": {"account": world["south"], "contact": world["bob"], "terms": "net30"}})
+    assert r.status_code == 200, r.get_json()
+    f = r.get_json()["fields"]
+    assert (f["address"], f["terms"], f["contact_phone"]) == ("9 South St", "net30", "222")  # terms given: kept
+
+
+def test_table_rows_are_filtered_and_filled(staff, world):
+    body = {"subject": "T", "kind": "metal", "items": [{"part": world["bolt"], "qty": 4},
+                                                        {"part": world["bolt"], "qty": 1, "price": "2.00"}]}
+    deal = staff.create("deal", **body)
+    rows = deal["fields"]["items"]
+    assert [(r["unit"], r["price"], r["subtotal"]) for r in rows] == [("pc", "2.50", "10.00"), ("pc", "2.00", "2.00")]
+    assert deal["fields"]["total"] == "12.00"
+    for part in ("wood", "gone"):
+        r = staff.post(DEALS, json={"fields": {**body, "items": [{"part": world["bolt"]}, {"part": world[part]}]}})
+        assert r.status_code == 422
+        assert list(r.get_json()["error"]["fields"]) == ["items.1.part"], r.get_json()
+
+
+def test_transition_create_fills_as_the_system(staff, world):
+    deal = staff.create("deal", subject="A", account=world["north"])
+    r = staff.post(f"{DEALS}/{deal['id']}/transitions/follow", json={})
+    assert r.status_code == 200, r.get_json()
+    created = [d for d in staff.get(DEALS).get_json()["items"] if d["fields"]["subject"] == "follow-up"]
+    assert created[0]["fields"]["address"] == "1 North Rd" and created[0]["fields"]["remark"] == "secret"
+
+
+def test_sync_follows_the_linked_record_until_a_final_stage(staff, world):
+    open_deal = staff.create("deal", subject="O", account=world["north"], contact=world["ann"])
+    closed = staff.create("deal", subject="C", account=world["north"], contact=world["ann"])
+    assert staff.post(f"{DEALS}/{closed['id']}/transitions/close", json={}).status_code == 200
+    ann = staff.get(f"/api/forms/person/records/{world['ann']}").get_json()
+    r = staff.patch(f"/api/forms/person/records/{world['ann']}", json={"version": ann["version"],
+                                                                         "fields": {"phone": "999"}})
+    assert r.status_code == 200
+    assert staff.get(f"{DEALS}/{open_deal['id']}").get_json()["fields"]["contact_phone"] == "999"
+    assert staff.get(f"{DEALS}/{closed['id']}").get_json()["fields"]["contact_phone"] == "111"
+    history = staff.get(f"{DEALS}/{open_deal['id']}/history").get_json()
+    assert history[-1]["via"] == {"form": "person", "id": world["ann"]} or any(
+        h.get("via") == {"form": "person", "id": world["ann"]} for h in history)
+    # snapshot: the account's address change does not move
+    north = staff.get(f"/api/forms/account/records/{world['north']}").get_json()
+    staff.patch(f"/api/forms/account/records/{world['north']}", json={"version": north["version"],
+                                                                        "fields": {"address": "moved"}})
+    assert staff.get(f"{DEALS}/{open_deal['id']}").get_json()["fields"]["address"] == "1 North Rd"
+
+
+def test_a_hidden_source_is_not_copied(make_user, world):
+    clerk = make_user("cleo", "clerk")
+    deal = clerk.create("deal", subject="A", account=world["north"], items=[{"part": world["bolt"], "qty": 2}])
+    assert deal["fields"]["remark"] is None and deal["fields"]["address"] == "1 North Rd"
+    assert deal["fields"]["items"][0]["price"] is None and deal["fields"]["items"][0]["unit"] == "pc"
+
+
+def test_a_filter_on_a_hidden_field_is_not_applied(make_user, world):
+    outsider = make_user("otto", "outsider")
+    body = {"subject": "A", "account": world["north"], "contact": world["bob"]}
+    assert outsider.post(DEALS, json={"fields": body}).status_code == 201  # person.account hidden from them
+    items = outsider.get("/api/forms/deal/fields/contact/choices",
+                         query_string={"values": json.dumps({"account": world["north"]})}).get_json()["items"]
+    assert {i["title"] for i in items} == {"Ann", "Bob", "Quiet"}  # not narrowed; `where` still applies
+
+
+def test_choices_narrow_fill_and_never_offer_unreadable_records(staff, make_user, world):
+    items = staff.get("/api/forms/deal/fields/contact/choices",
+                      query_string={"values": json.dumps({"account": world["north"]})}).get_json()["items"]
+    assert [(i["title"], i["fill"]) for i in items] == [("Ann", {"contact_phone": "111"})]
+    clerk = make_user("cleo", "clerk")
+    accounts = clerk.get("/api/forms/deal/fields/account/choices").get_json()["items"]
+    assert [a["title"] for a in accounts] == ["North", "South"]  # Hush is private
+    assert accounts[0]["fill"] == {"address": "1 North Rd", "terms": "net30"}  # note hidden
+    parts = clerk.get("/api/forms/deal/fields/items.part/choices",
+                      query_string={"values": json.dumps({"kind": "wood", "row": {"qty": 1}})}).get_json()["items"]
+    assert [(p["title"], p["fill"]) for p in parts] == [("Plank", {"unit": "m"})]
+    found = staff.get("/api/forms/deal/fields/account/choices", query_string={"q": "sou"}).get_json()["items"]
+    assert [a["title"] for a in found] == ["South"]
+    checked = staff.get("/api/forms/deal/fields/contact/choices", query_string={
+        "values": json.dumps({"account": world["north"]}), "ids": f"{world['ann']},{world['bob']}"}).get_json()
+    assert [i["id"] for i in checked["items"]] == [world["ann"]]
+    assert staff.get("/api/forms/deal/fields/subject/choices").status_code == 404
+    assert staff.get("/api/forms/deal/fields/contact/choices", query_string={"limit": "0"}).status_code == 400
+
+
+def test_import_fills_and_checks(csrf_from, login, app, staff, make_user, world):
+    make_user("imp", "staff")
+    client = app.test_client()
+    login(client, "imp", "imp-password")
+    data = f"Subject,Account,Contact\nI1,{world['south']},{world['bob']}\n".encode()
+    token = csrf_from(client.get("/f/deal/import").get_data(as_text=True))
+    response = client.post("/f/deal/import", data={"csrf_token": token, "file": (io.BytesIO(data), "d.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[-1500:]
+    (deal,) = [d for d in staff.get(DEALS).get_json()["items"] if d["fields"]["subject"] == "I1"]
+    assert (deal["fields"]["address"], deal["fields"]["contact_phone"]) == ("9 South St", "222")
+    bad = f"Subject,Account,Contact\nI2,{world['south']},{world['ann']}\n".encode()
+    response = client.post("/f/deal/import", data={"csrf_token": token, "file": (io.BytesIO(bad), "d.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
