@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import importlib
 
-AREAS = ("form", "flow", "perms", "publish", "preview", "status")
+AREAS = ("form", "flow", "perms", "publish", "preview", "status", "editors")
 
 
 def texts() -> dict[str, str]:

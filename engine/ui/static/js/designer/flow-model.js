@@ -17,6 +17,7 @@ import { parseExpression, printExpression } from "./expr-parse.js";
 import { renameKey, setKey as putKey } from "./perms-keys.js";
 // A stage named again drops another stage's stale `renamed_from` of that name, as a field does.
 import { dropStaleRenames, NAME_RE } from "./form-model.js";
+import { txt } from "./loc.js";
 
 export const IDENT = NAME_RE;
 
@@ -112,7 +113,7 @@ export function workflowGraph(form) {
     if (!stage || typeof stage.name !== "string" || known.has(stage.name)) return;
     const flags = stageFlags(form, stage);
     const node = {
-      id: stage.name, title: stage.title || stage.name, index, pointer: `/workflow/stages/${index}`, ...flags,
+      id: stage.name, title: txt(stage.title) || stage.name, index, pointer: `/workflow/stages/${index}`, ...flags,
       steps: flags.approval && Array.isArray(stage.approval.steps) ? stage.approval.steps.length : 0,
       color: typeof stage.color === "string" && /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(stage.color) ? stage.color : "",
     };
@@ -134,7 +135,7 @@ export function workflowGraph(form) {
       placeholder(t.to);
       edges.push({
         id: `t${index}:${from}`, kind: "transition", from, to: t.to, index, name: t.name,
-        title: t.title || t.name || "", pointer: `/workflow/transitions/${index}`,
+        title: txt(t.title) || t.name || "", pointer: `/workflow/transitions/${index}`,
       });
     }
   });
@@ -592,7 +593,7 @@ export function allRoles(sources) {
   const seen = new Map();
   for (const doc of Object.values(sources || {})) {
     for (const r of doc && Array.isArray(doc.roles) ? doc.roles : []) {
-      if (r && typeof r.name === "string" && !seen.has(r.name)) seen.set(r.name, {name: r.name, title: r.title || ""});
+      if (r && typeof r.name === "string" && !seen.has(r.name)) seen.set(r.name, {name: r.name, title: txt(r.title)});
     }
   }
   return [...seen.values()];

@@ -10,6 +10,8 @@
  */
 import { h, problemBadge, problemList } from "./ui.js";
 import * as M from "./flow-model.js";
+import { isLocalized, txt } from "./loc.js";
+import { locInput } from "./loc-input.js";
 import {
   checkbox, checklist, conditionBox, durationInput, field, mapEditor, recipientsEditor, select, textInput,
 } from "./flow-widgets.js";
@@ -25,21 +27,27 @@ function problemsBox(ctx, pointer) {
     problemList(list)) : null;
 }
 
+// A localized text (loc.js): the Chinese input (focus key fk) and the English one (fk.en).
+function locText(ctx, {fk, value, testid, onCommit}) {
+  return locInput({value, commit: onCommit, text: ctx.t, testid,
+    make: (initial, commit, o) => textInput({fk: o.english ? `${fk}.en` : fk, value: initial, testid: o.testid, onCommit: commit})});
+}
+
 function stageOptions(ctx, {empty = null} = {}) {
   const out = empty ? [{value: "", label: empty}] : [];
   for (const s of M.stagesOf(ctx.form)) {
-    if (s && typeof s.name === "string") out.push({value: s.name, label: s.title ? `${s.title} (${s.name})` : s.name});
+    if (s && typeof s.name === "string") out.push({value: s.name, label: txt(s.title) ? `${txt(s.title)} (${s.name})` : s.name});
   }
   return out;
 }
 
 function roleItems(ctx, withOwner) {
   const items = withOwner ? [{value: "$owner", label: ctx.t("flow.role_owner")}] : [];
-  return items.concat(ctx.roles.map((r) => ({value: r.name, label: r.title ? `${r.title} (${r.name})` : r.name})));
+  return items.concat(ctx.roles.map((r) => ({value: r.name, label: txt(r.title) ? `${txt(r.title)} (${r.name})` : r.name})));
 }
 
 function fieldItems(fields) {
-  return fields.map((f) => ({value: f.name, label: f.label ? `${f.label} (${f.name})` : f.name}));
+  return fields.map((f) => ({value: f.name, label: txt(f.label) ? `${txt(f.label)} (${f.name})` : f.name}));
 }
 
 // -- stage ----------------------------------------------------------------------------------
@@ -51,14 +59,14 @@ export function stagePanel(ctx, index) {
   const pointer = `/workflow/stages/${index}`;
   const fk = `stage.${index}`;
   const flags = M.stageFlags(ctx.form, stage);
-  const title = stage.title || stage.name;
+  const title = txt(stage.title) || stage.name;
   const panel = h("div", {class: "dz-flow-panel", "data-testid": "flow-stage-panel", "data-stage": stage.name});
   panel.append(h("div", {class: "d-flex align-items-center gap-2 mb-2"},
     h("h2", {class: "h5 mb-0 me-auto"}, t("flow.stage_heading", {title})), problemBadge(ctx.problems(pointer))));
   const box = problemsBox(ctx, pointer);
   if (box) panel.append(box);
 
-  panel.append(field({label: t("flow.title"), input: textInput({fk: `${fk}.title`, value: stage.title || "",
+  panel.append(field({label: t("flow.title"), input: locText(ctx, {fk: `${fk}.title`, value: stage.title,
     testid: "flow-stage-title",
     onCommit: (v) => ctx.edit(t("flow.did_stage_title"), (form) => M.setStageKey(form, index, "title", v))})}));
   const origin = M.liveNameOf(stage, ctx.liveStages);
@@ -161,7 +169,7 @@ function dueSection(ctx, index, stage, fk) {
     const options = [{value: "", label: t("flow.escalate_nothing")}];
     for (const tr of M.transitionsOf(ctx.form)) {
       if (tr && typeof tr.name === "string" && (M.fromList(tr).includes(stage.name) || M.fromList(tr).includes("*"))) {
-        options.push({value: `transition:${tr.name}`, label: t("flow.escalate_fire", {title: tr.title || tr.name})});
+        options.push({value: `transition:${tr.name}`, label: t("flow.escalate_fire", {title: txt(tr.title) || tr.name})});
       }
     }
     if (stage.approval) {
@@ -235,7 +243,7 @@ function stepCard(ctx, index, s, step, count, fk) {
     "data-step": step.name},
   h("div", {class: "card-header py-1 px-2 d-flex align-items-center gap-1"},
     h("span", {class: "badge text-bg-secondary"}, String(s + 1)),
-    h("strong", {class: "small me-auto text-truncate"}, step.title || step.name), problemBadge(problems),
+    h("strong", {class: "small me-auto text-truncate"}, txt(step.title) || step.name), problemBadge(problems),
     h("button", {type: "button", class: "btn btn-sm btn-outline-secondary dz-flow-icon-btn", disabled: s === 0,
       "data-fk": `${sfk}.up`, "aria-label": t("flow.move_up"), title: t("flow.move_up"),
       onclick: () => ctx.edit(t("flow.did_move_step"), (form) => M.moveStep(form, index, s, -1))}, "↑"),
@@ -248,8 +256,8 @@ function stepCard(ctx, index, s, step, count, fk) {
   h("div", {class: "card-body p-2"},
     problems.length ? h("div", {class: "alert alert-danger py-1 px-2 small mb-2"}, problemList(problems)) : null,
     h("div", {class: "row g-2"},
-      h("div", {class: "col-12 col-sm-7"}, field({label: t("flow.step_title"), input: textInput({fk: `${sfk}.title`,
-        value: step.title || "", testid: "flow-step-title",
+      h("div", {class: "col-12 col-sm-7"}, field({label: t("flow.step_title"), input: locText(ctx, {fk: `${sfk}.title`,
+        value: step.title, testid: "flow-step-title",
         onCommit: (v) => edit(t("flow.did_step"), "title", v)})})),
       h("div", {class: "col-12 col-sm-5"}, field({label: t("flow.name"), input: textInput({fk: `${sfk}.name`,
         value: step.name, mono: true, testid: "flow-step-name",
@@ -292,13 +300,13 @@ export function transitionPanel(ctx, index) {
   const edit = (key, value) => ctx.edit(t("flow.did_transition"), (form) => M.setTransitionKey(form, index, key, value));
   const panel = h("div", {class: "dz-flow-panel", "data-testid": "flow-transition-panel", "data-transition": tr.name});
   panel.append(h("div", {class: "d-flex align-items-center gap-2 mb-2"},
-    h("h2", {class: "h5 mb-0 me-auto"}, t("flow.transition_heading", {title: tr.title || tr.name})),
+    h("h2", {class: "h5 mb-0 me-auto"}, t("flow.transition_heading", {title: txt(tr.title) || tr.name})),
     problemBadge(ctx.problems(pointer))));
   const box = problemsBox(ctx, pointer);
   if (box) panel.append(box);
   panel.append(h("div", {class: "row g-2"},
-    h("div", {class: "col-12 col-sm-7"}, field({label: t("flow.button_title"), input: textInput({fk: `${fk}.title`,
-      value: tr.title || "", testid: "flow-transition-title", onCommit: (v) => edit("title", v)})})),
+    h("div", {class: "col-12 col-sm-7"}, field({label: t("flow.button_title"), input: locText(ctx, {fk: `${fk}.title`,
+      value: tr.title, testid: "flow-transition-title", onCommit: (v) => edit("title", v)})})),
     h("div", {class: "col-12 col-sm-5"}, field({label: t("flow.name"), help: t("flow.transition_name_help"),
       input: textInput({fk: `${fk}.name`, value: tr.name || "", mono: true, testid: "flow-transition-name",
         onCommit: (v) => {
@@ -310,7 +318,7 @@ export function transitionPanel(ctx, index) {
   const nonFinal = M.stagesOf(ctx.form).filter((s) => s && typeof s.name === "string" && (!s.final || from.includes(s.name)));
   panel.append(section(t("flow.from_to"), "flow-from-to",
     field({label: t("flow.from"), help: t("flow.from_help"), input: checklist({fk: `${fk}.from`, testid: "flow-from",
-      items: nonFinal.map((s) => ({value: s.name, label: s.title ? `${s.title} (${s.name})` : s.name})),
+      items: nonFinal.map((s) => ({value: s.name, label: txt(s.title) ? `${txt(s.title)} (${s.name})` : s.name})),
       chosen: from.filter((f) => f !== "*"),
       all: {label: t("flow.any_stage"), checked: from.includes("*"),
         onChange: (on) => ctx.edit(t("flow.did_transition"), (form) => M.setFrom(form, index,
@@ -327,8 +335,8 @@ export function transitionPanel(ctx, index) {
       onCommit: (v) => edit("condition", v)})}),
     checkbox({fk: `${fk}.comment`, label: t("flow.comment_required"), checked: tr.comment_required === true,
       testid: "flow-comment-required", onChange: (on) => edit("comment_required", on)}),
-    field({label: t("flow.confirm"), help: t("flow.confirm_help"), input: textInput({fk: `${fk}.confirm`,
-      value: typeof tr.confirm === "string" ? tr.confirm : "", testid: "flow-confirm", onCommit: (v) => edit("confirm", v)})})));
+    field({label: t("flow.confirm"), help: t("flow.confirm_help"), input: locText(ctx, {fk: `${fk}.confirm`,
+      value: typeof tr.confirm === "string" || isLocalized(tr.confirm) ? tr.confirm : undefined, testid: "flow-confirm", onCommit: (v) => edit("confirm", v)})})));
   const settable = ctx.fields.filter((f) => !f.computed);
   panel.append(section(t("flow.effects"), "flow-effects",
     field({label: t("flow.require"), help: t("flow.require_help"), input: checklist({fk: `${fk}.require`,
@@ -354,7 +362,7 @@ export function transitionPanel(ctx, index) {
     h("button", {type: "button", class: "btn btn-sm btn-outline-danger ms-auto", "data-fk": `${fk}.remove`,
       "data-testid": "flow-transition-remove",
       onclick: () => {
-        if (!window.confirm(t("flow.confirm_remove_transition", {title: tr.title || tr.name}))) return;
+        if (!window.confirm(t("flow.confirm_remove_transition", {title: txt(tr.title) || tr.name}))) return;
         ctx.edit(t("flow.did_remove_transition"), (form) => M.removeTransition(form, index));
         ctx.select(null);
       }}, t("flow.remove_transition"))));
@@ -369,7 +377,7 @@ function createEditor(ctx, index, tr, fk) {
   box.append(field({label: t("flow.create"), help: t("flow.create_help"), input: select({fk: `${fk}.create.form`,
     value: target, testid: "flow-create-form",
     options: [{value: "", label: t("flow.create_none")}, ...ctx.forms.map((f) => ({value: f.name,
-      label: f.title ? `${f.title} (${f.name})` : f.name}))],
+      label: txt(f.title) ? `${txt(f.title)} (${f.name})` : f.name}))],
     onChange: (v) => ctx.edit(t("flow.did_transition"), (form) => M.setCreateForm(form, index, v))})}));
   if (create) {
     const targetForm = ctx.forms.find((f) => f.name === target);
@@ -401,10 +409,10 @@ export function newTransitionForm(ctx, choice) {
     onCommit: (v) => { choice.title = v; }});
   titleInput.addEventListener("input", () => { choice.title = titleInput.value; });
   const fromSel = select({fk: "new.from", value: choice.from, testid: "flow-new-from",
-    options: [{value: "*", label: t("flow.any_stage")}, ...sources.map((s) => ({value: s.name, label: s.title || s.name}))],
+    options: [{value: "*", label: t("flow.any_stage")}, ...sources.map((s) => ({value: s.name, label: txt(s.title) || s.name}))],
     onChange: (v) => { choice.from = v; }});
   const toSel = select({fk: "new.to", value: choice.to, testid: "flow-new-to",
-    options: stages.map((s) => ({value: s.name, label: s.title || s.name})), onChange: (v) => { choice.to = v; }});
+    options: stages.map((s) => ({value: s.name, label: txt(s.title) || s.name})), onChange: (v) => { choice.to = v; }});
   const formEl = h("form", {class: "dz-flow-panel", "data-testid": "flow-new-transition",
     onsubmit: (event) => {
       event.preventDefault();

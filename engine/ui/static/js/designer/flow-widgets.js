@@ -13,6 +13,7 @@
  *   mapEditor({fk, map, targets, t, onEdit(oldKey, key, expr), testid})   field -> expression rows
  */
 import { h } from "./ui.js";
+import { txt } from "./loc.js";
 import { recipientKind, RECIPIENT_KINDS } from "./flow-model.js";
 
 let conditions = null;  // the shell's conditions.js (the simple-condition builder), when it is there
@@ -139,14 +140,14 @@ export function recipientsEditor({fk, list, roles, userFields, t, onChange, test
       let input;
       if (kind === "role") {
         input = select({fk: `${fk}.${i}.value`, value, testid: `${testid}-value`, ariaLabel: t("flow.recipient_role"),
-          options: roles.map((x) => ({value: x.name, label: x.title ? `${x.title} (${x.name})` : x.name})),
+          options: roles.map((x) => ({value: x.name, label: txt(x.title) ? `${txt(x.title)} (${x.name})` : x.name})),
           onChange: (v) => replace(i, {role: v})});
       } else if (kind === "user") {
         input = textInput({fk: `${fk}.${i}.value`, value, testid: `${testid}-value`, ariaLabel: t("flow.recipient_user"),
           placeholder: t("flow.user_name"), onCommit: (v) => replace(i, {user: v})});
       } else {
         input = select({fk: `${fk}.${i}.value`, value, testid: `${testid}-value`, ariaLabel: t(`flow.recipient_${kind}`),
-          options: userFields.map((x) => ({value: x.name, label: x.label ? `${x.label} (${x.name})` : x.name})),
+          options: userFields.map((x) => ({value: x.name, label: txt(x.label) ? `${txt(x.label)} (${x.name})` : x.name})),
           onChange: (v) => replace(i, {[kind]: v})});
       }
       row.append(h("div", {class: "flex-grow-1 dz-flow-recipient-value"}, input));
@@ -199,7 +200,7 @@ export function mapEditor({fk, map, targets, t, onEdit, testid = "set"}) {
     box.append(h("div", {class: "d-flex gap-1 mb-1 align-items-center", "data-testid": `${testid}-row`},
       h("div", {class: "dz-flow-map-key"}, select({fk: `${fk}.${i}.key`, value: key, testid: `${testid}-field`,
         ariaLabel: t("flow.set_field"),
-        options: targets.map((f) => ({value: f.name, label: f.label ? `${f.label} (${f.name})` : f.name})),
+        options: targets.map((f) => ({value: f.name, label: txt(f.label) ? `${txt(f.label)} (${f.name})` : f.name})),
         onChange: (k) => onEdit(key, k, expr)})),
       h("span", {class: "text-secondary"}, "="),
       h("div", {class: "flex-grow-1"}, known
@@ -214,7 +215,7 @@ export function mapEditor({fk, map, targets, t, onEdit, testid = "set"}) {
   if (free.length) {
     const pick = select({fk: `${fk}.new`, value: "", testid: `${testid}-new`, ariaLabel: t("flow.set_add"),
       options: [{value: "", label: `+ ${t("flow.set_add")}`}, ...free.map((f) => ({value: f.name,
-        label: f.label ? `${f.label} (${f.name})` : f.name}))],
+        label: txt(f.label) ? `${txt(f.label)} (${f.name})` : f.name}))],
       onChange: (k) => { if (k) onEdit(null, k, "null"); }});
     box.append(pick);
   }

@@ -9,6 +9,7 @@
  */
 import { h, clear, problemList, useStylesheet } from "./ui.js";
 import * as M from "./flow-model.js";
+import { txt } from "./loc.js";
 import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
 import { labelWidth, layoutGraph } from "./flow-layout.js";
 import { createDiagram } from "./flow-diagram.js";
@@ -145,7 +146,7 @@ export function mount(element, store) {
     const entry = current();
     if (!entry) return;
     const target = M.stagesOf(entry.form).find((s) => s && s.name === to);
-    const title = t("flow.default_transition_title", {to: (target && target.title) || to});
+    const title = t("flow.default_transition_title", {to: (target && txt(target.title)) || to});
     const index = edit(t("flow.did_connect"), (form) => M.connect(form, from, to, {title}));
     if (typeof index === "number") {
       state.selected = {kind: "transition", index};
@@ -171,14 +172,14 @@ export function mount(element, store) {
       return ty.client_kind || "text";
     };
     const optionsOf = (f) => (Array.isArray(f.options)
-      ? f.options.map((o) => (o && typeof o === "object" ? {value: String(o.value), label: o.label || String(o.value)}
+      ? f.options.map((o) => (o && typeof o === "object" ? {value: String(o.value), label: txt(o.label) || String(o.value)}
         : {value: String(o), label: String(o)})) : null);
     const fields = M.fieldsOf(form).map((f) => {
       const ty = types.get(f.type) || {};
-      return {name: f.name, label: f.label || "", type: f.type, computed: !!ty.computed,
+      return {name: f.name, label: txt(f.label), type: f.type, computed: !!ty.computed,
         holdsUser: !!ty.holds_user || f.type === "user", kind: kindOf(f), options: optionsOf(f),
         columns: Array.isArray(f.fields) ? f.fields.filter((c) => c && typeof c.name === "string")
-          .map((c) => ({name: c.name, label: c.label || "", kind: kindOf(c)})) : null};
+          .map((c) => ({name: c.name, label: txt(c.label), kind: kindOf(c)})) : null};
     });
     const userFields = fields.filter((f) => f.holdsUser).map((f) => ({name: f.name, label: f.label}));
     userFields.push({name: "created_by", label: t("flow.created_by")});
@@ -187,7 +188,7 @@ export function mount(element, store) {
       conditionFields.push({name: f.name, label: f.label || f.name, kind: f.kind, options: f.options});
     }
     conditionFields.push({name: "stage", label: t("flow.stage_attr"), kind: "text",
-      options: M.stagesOf(form).filter((x) => x && typeof x.name === "string").map((x) => ({value: x.name, label: x.title || x.name}))});
+      options: M.stagesOf(form).filter((x) => x && typeof x.name === "string").map((x) => ({value: x.name, label: txt(x.title) || x.name}))});
     const scope = {fields: fields.map((f) => ({name: f.name, kind: f.kind, columns: f.columns, target: null})),
       system: [...SYSTEM_ATTRIBUTES]};
     const check = checker ? (text) => {
@@ -207,7 +208,7 @@ export function mount(element, store) {
     const files = new Set(entries.map((e) => e.file));
     for (const e of entries) {
       const f = e.form || {};
-      const label = `${f.title || f.name}${files.size > 1 ? ` · ${e.file}` : ""}${f.workflow ? "" : ` (${t("flow.no_workflow_short")})`}`;
+      const label = `${txt(f.title) || f.name}${files.size > 1 ? ` · ${e.file}` : ""}${f.workflow ? "" : ` (${t("flow.no_workflow_short")})`}`;
       formPicker.append(h("option", {value: f.name, selected: f.name === state.form}, label));
     }
   }
@@ -255,7 +256,7 @@ export function mount(element, store) {
     }
     if (!hasWorkflow) {
       empty.append(h("div", {class: "card card-body"},
-        h("p", {}, t("flow.no_workflow", {title: form.title || form.name})),
+        h("p", {}, t("flow.no_workflow", {title: txt(form.title) || form.name})),
         h("div", {}, h("button", {type: "button", class: "btn btn-primary", "data-testid": "flow-add-workflow",
           "data-fk": "add-workflow",
           onclick: () => {
@@ -277,7 +278,7 @@ export function mount(element, store) {
       if (node.index >= 0 && stages[node.index]) node.dueText = typeof stages[node.index].due === "string" ? stages[node.index].due : "";
     }
     for (const edge of graph.edges) {
-      edge.label = edge.kind === "transition" ? (edge.title || edge.name || "") : t(`flow.outcome_${edge.kind}`);
+      edge.label = edge.kind === "transition" ? (txt(edge.title) || edge.name || "") : t(`flow.outcome_${edge.kind}`);
       edge.labelWidth = labelWidth(edge.label);
     }
     let layout = layoutGraph(graph, {direction: state.direction || "LR"});
@@ -326,7 +327,7 @@ export function mount(element, store) {
       liveStages: M.liveStagesOf(live, file, form),
       roles: M.allRoles(store.sources),
       forms: store.forms().filter((e) => e.form && typeof e.form.name === "string").map((e) => ({
-        name: e.form.name, title: e.form.title || "", fields: fieldsInfo(e.form).fields})),
+        name: e.form.name, title: txt(e.form.title), fields: fieldsInfo(e.form).fields})),
       newTransition: (from) => { state.selected = {kind: "new", from}; render(); },
     };
     clear(panelHost);
@@ -367,13 +368,13 @@ export function mount(element, store) {
     M.stagesOf(form).forEach((stage) => {
       if (!stage || typeof stage.name !== "string") return;
       list.append(h("li", {}, h("button", {type: "button", class: "btn btn-link btn-sm p-0",
-        onclick: () => { state.selected = {kind: "stage", name: stage.name}; render(); }}, stage.title || stage.name)));
+        onclick: () => { state.selected = {kind: "stage", name: stage.name}; render(); }}, txt(stage.title) || stage.name)));
     });
     M.transitionsOf(form).forEach((tr, index) => {
       if (!tr) return;
       list.append(h("li", {}, "→ ", h("button", {type: "button", class: "btn btn-link btn-sm p-0",
         onclick: () => { state.selected = {kind: "transition", index}; render(); }},
-      `${tr.title || tr.name} (${M.fromList(tr).join(", ")} → ${tr.to})`)));
+      `${txt(tr.title) || tr.name} (${M.fromList(tr).join(", ")} → ${tr.to})`)));
     });
     return list;
   }

@@ -6,6 +6,7 @@
 import { h, problemBadge, markProblems } from "./ui.js";
 import { controlPreview } from "./form-controls.js";
 import { sameLabel } from "./problem-words.js";
+import { txt } from "./loc.js";
 
 export function renderCanvas(ctx) {
   const { form, formPointer, file, store, dragger } = ctx;
@@ -20,7 +21,7 @@ export function renderCanvas(ctx) {
   }
   const canvas = h("div", { class: "dz-canvas card", "data-testid": "canvas" },
     h("div", { class: "card-header bg-white d-flex align-items-center gap-2" },
-      h("span", { class: "fw-semibold", "data-testid": "canvas-title" }, form.title || form.name),
+      h("span", { class: "fw-semibold", "data-testid": "canvas-title" }, txt(form.title) || form.name),
       problemBadge(store.problemsAt(file, formPointer).filter((p) => !/\/fields\/\d+/.test(p.pointer.slice(formPointer.length)))),
       h("span", { class: "small text-secondary ms-auto" }, t("form.canvas_hint"))),
     h("div", { class: "card-body" }, container));
@@ -64,7 +65,7 @@ function keys(ctx, pointer, horizontal) {
 function fieldCard(ctx, field, pointer, index, count, kindOf, t) {
   const { store, file, dragger, selected } = ctx;
   const kind = kindOf(field && field.type);
-  const label = (field && (field.label || field.name)) || "?";
+  const label = (field && (txt(field.label) || field.name)) || "?";
   const problems = store.problemsAt(file, pointer);
   const own = kind && kind.is_table ? problems.filter((p) => !p.pointer.startsWith(pointer + "/fields/")) : problems;
   const isSelected = selected === pointer;
@@ -93,7 +94,7 @@ function fieldCard(ctx, field, pointer, index, count, kindOf, t) {
   } else {
     card.append(h("div", { class: "dz-field-control" }, controlPreview(field, kind, ctx)));
   }
-  if (field && field.help) { card.append(h("div", { class: "form-text mt-1" }, field.help)); }
+  if (field && txt(field.help)) { card.append(h("div", { class: "form-text mt-1" }, txt(field.help))); }
   if (dragger) {
     dragger.source(card, () => ({ kind: "move", pointer, label, type: field && field.type }), { touchHandle: ".dz-drag-handle" });
   }
@@ -103,7 +104,7 @@ function fieldCard(ctx, field, pointer, index, count, kindOf, t) {
 function dupLabelMark(siblings, field, t) {
   const other = sameLabel(siblings, field);
   if (!other) { return null; }
-  const warning = t("form.dup_label", { label: field.label, name: other.name });
+  const warning = t("form.dup_label", { label: txt(field.label), name: other.name });
   return h("span", { class: "badge text-bg-warning dz-dup-label", title: warning, "aria-label": warning,
     "data-testid": "dup-label" }, t("form.dup_label_mark"));
 }
@@ -116,7 +117,7 @@ function tableBody(ctx, table, pointer, kindOf, t) {
   columns.forEach((column, j) => {
     const at = pointer + "/fields/" + j;
     const kind = kindOf(column && column.type);
-    const label = (column && (column.label || column.name)) || "?";
+    const label = (column && (txt(column.label) || column.name)) || "?";
     const problems = store.problemsAt(file, at);
     const isSelected = selected === at;
     const cell = h("div", {

@@ -1,9 +1,10 @@
 // How a field looks to staff, drawn from its type's attributes (layout, flags, options), so a new
 // type gets a sensible look without code here. The controls are inert (tabindex -1, disabled).
 import { h } from "./ui.js";
+import { txt } from "./loc.js";
 
 export function optionLabel(option) {
-  return option && typeof option === "object" ? (option.label || option.value) : String(option);
+  return option && typeof option === "object" ? (txt(option.label) || option.value) : String(option);
 }
 
 export function controlPreview(field, kind, ctx) {
@@ -17,7 +18,7 @@ export function controlPreview(field, kind, ctx) {
   }
   if (kind.layout === "check") {
     return h("div", { class: "form-check" }, h("input", { class: "form-check-input", type: "checkbox", ...inert }),
-      h("span", { class: "form-check-label" }, field.label || field.name));
+      h("span", { class: "form-check-label" }, txt(field.label) || field.name));
   }
   if ("scale" in (kind.options_schema || {})) {
     const scale = Number(field.scale || kind.defaults.scale || 5);
@@ -48,10 +49,10 @@ export function controlPreview(field, kind, ctx) {
   }
   if (kind.wide) {
     return h("textarea", { class: "form-control form-control-sm", rows: String(Math.min(Number(field.rows) || 3, 6)),
-      ...inert, placeholder: field.placeholder || "" });
+      ...inert, placeholder: txt(field.placeholder) });
   }
   const attrs = { class: "form-control form-control-sm" + (kind.numeric ? " text-end" : ""), ...inert,
-    placeholder: field.placeholder || "" };
+    placeholder: txt(field.placeholder) };
   if (kind.temporal) {
     const pattern = (kind.default_schema && kind.default_schema.pattern) || "";
     attrs.placeholder = pattern.includes("$now") ? "yyyy-mm-dd hh:mm" : "yyyy-mm-dd";

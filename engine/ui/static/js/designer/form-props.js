@@ -8,6 +8,8 @@ import { checkExpression } from "./expr-check.js";
 import { sameLabel } from "./problem-words.js";
 import { nameProblem, NAME_RE } from "./form-model.js";
 import { optionLabel } from "./form-controls.js";
+import { txt } from "./loc.js";
+import { locInput } from "./loc-input.js";
 import { colorOf, colorPicker, paletteOf, setOptionColor } from "./form-colors.js";
 
 // Keys of a field drawn by the panel's fixed part; options of the type come after them.
@@ -53,7 +55,7 @@ export function fieldInfo(field, meta) {
   const kind = (meta.types || []).find((k) => k.name === (field && field.type));
   const options = Array.isArray(field && field.options)
     ? field.options.map((o) => ({ value: typeof o === "object" ? o.value : String(o), label: optionLabel(o) })) : null;
-  return { name: field.name, label: field.label || field.name, kind: clientKind(field, kind), options, type: kind };
+  return { name: field.name, label: txt(field.label) || field.name, kind: clientKind(field, kind), options, type: kind };
 }
 
 export function renderProps(ctx) {
@@ -74,7 +76,7 @@ export function renderProps(ctx) {
 
   const types = (store.meta.types || []).filter((k) => !inTable || (k.in_tables && !k.is_table));
   panel.append(h("div", { class: "d-flex align-items-center gap-2 mb-2" },
-    h("h2", { class: "h6 mb-0 me-auto" }, field.label || field.name),
+    h("h2", { class: "h6 mb-0 me-auto" }, txt(field.label) || field.name),
     h("select", { class: "form-select form-select-sm w-auto", "aria-label": t("form.type"), "data-testid": "prop-type",
       title: t("form.type_help"), onchange: (e) => ctx.changeType(pointer, e.target.value) },
     kind ? null : h("option", { value: field.type, selected: true }, String(field.type)),
@@ -85,11 +87,14 @@ export function renderProps(ctx) {
   if (whole.length) { panel.append(h("div", { class: "alert alert-danger py-1 px-2 small", "data-testid": "props-problems" }, problemList(whole))); }
 
   // -- basics --------------------------------------------------------------------------------
-  const labelRow = fieldRow(t("opt.label"), textInput(field.label, (v) => set("label", v || undefined), { "data-testid": "prop-label" }), { problems: at("label") });
+  // a localized text: the Chinese text, and an English one beside it (loc-input.js)
+  const loc = (key) => locInput({ value: field[key], commit: (v) => set(key, v), text: t, testid: "prop-" + key,
+    make: (initial, onCommit, o) => textInput(initial, onCommit, { "data-testid": o.testid }) });
+  const labelRow = fieldRow(t("opt.label"), loc("label"), { problems: at("label") });
   const twin = sameLabel(siblings, field);  // a warning, not a problem
   if (twin) {
     labelRow.append(h("div", { class: "small text-warning-emphasis", "data-testid": "prop-label-warning", role: "status" },
-      t("form.dup_label", { label: field.label, name: twin.name })));
+      t("form.dup_label", { label: txt(field.label), name: twin.name })));
   }
   panel.append(labelRow);
   const nameError = h("div", { class: "small text-danger", "data-testid": "prop-name-error" });
@@ -104,9 +109,9 @@ export function renderProps(ctx) {
   nameRow.append(nameError);
   if (field.renamed_from) { nameRow.append(h("div", { class: "form-text" }, t("form.renamed_from", { name: field.renamed_from }))); }
   panel.append(nameRow);
-  panel.append(fieldRow(t("opt.help"), textInput(field.help, (v) => set("help", v || undefined), { "data-testid": "prop-help" }), { problems: at("help") }));
+  panel.append(fieldRow(t("opt.help"), loc("help"), { problems: at("help") }));
   if (kind && kind.input && !kind.computed && kind.layout === "control") {
-    panel.append(fieldRow(t("opt.placeholder"), textInput(field.placeholder, (v) => set("placeholder", v || undefined), { "data-testid": "prop-placeholder" }), { problems: at("placeholder") }));
+    panel.append(fieldRow(t("opt.placeholder"), loc("placeholder"), { problems: at("placeholder") }));
   }
 
   // -- rules ---------------------------------------------------------------------------------
@@ -193,24 +198,24 @@ function optionEditor(ctx, field, kind, key, schema, set, at, t, form) {
     return fieldRow(labelText, expressionEditor(ctx, field, key, set, t), { problems, help: t("form.formula_help") });
   }
   if (key === "form" && schema.$ref === "#/$defs/identifier") {
-    const choices = [["", "—"]].concat(ctx.store.forms().map((f) => [f.form.name, (f.form.title || f.form.name) + " (" + f.form.name + ")"]));
+    const choices = [["", "—"]].concat(ctx.store.forms().map((f) => [f.form.name, (txt(f.form.title) || f.form.name) + " (" + f.form.name + ")"]));
     const row = fieldRow(labelText, select(value, choices, (v) => set(key, v || undefined), { "data-testid": "prop-" + key }), { problems });
     if (kind.links && value) {
       const target = ctx.store.findForm(value);
       const title = target && target.form.title_field;
-      const shown = target && title ? (((target.form.fields || []).find((f) => f.name === title) || {}).label || title) : "id";
-      row.append(h("div", { class: "form-text", "data-testid": "link-display" }, t("form.link_display", { field: shown, form: target ? target.form.title : value })));
+      const shown = target && title ? (txt(((target.form.fields || []).find((f) => f.name === title) || {}).label) || title) : "id";
+      row.append(h("div", { class: "form-text", "data-testid": "link-display" }, t("form.link_display", { field: shown, form: target ? txt(target.form.title) : value })));
       if (target) {
         // what a link shows is the target form's title field: chosen here for convenience
         const types = ctx.store.meta.types || [];
         const titled = (target.form.fields || []).filter((f) => f && f.name && (types.find((k) => k.name === f.type) || {}).can_title !== false
           && !(types.find((k) => k.name === f.type) || {}).is_table);
-        row.append(fieldRow(t("form.link_shows"), select(title || "", [["", t("sys.id")]].concat(titled.map((f) => [f.name, f.label || f.name])),
+        row.append(fieldRow(t("form.link_shows"), select(title || "", [["", t("sys.id")]].concat(titled.map((f) => [f.name, txt(f.label) || f.name])),
           (v) => ctx.store.change((sources) => {
             const other = get(sources[target.file], target.pointer);
             if (v) { other.title_field = v; } else { delete other.title_field; }
           }, t("form.changed", { what: t("form.link_shows") })), { "data-testid": "prop-link-shows" }),
-        { help: t("form.link_shows_help", { form: target.form.title || target.form.name }) }));
+        { help: t("form.link_shows_help", { form: txt(target.form.title) || target.form.name }) }));
       }
     }
     return row;
@@ -218,13 +223,13 @@ function optionEditor(ctx, field, kind, key, schema, set, at, t, form) {
   if (key === "link" && schema.$ref === "#/$defs/identifier" && field.form) {
     const target = ctx.store.findForm(field.form);
     const links = target ? (target.form.fields || []).filter((f) => f.form === form.name && (ctx.store.meta.types.find((k) => k.name === f.type) || {}).links) : [];
-    const choices = [["", "—"]].concat(links.map((f) => [f.name, f.label || f.name]));
+    const choices = [["", "—"]].concat(links.map((f) => [f.name, txt(f.label) || f.name]));
     if (value && !links.some((f) => f.name === value)) { choices.push([value, value]); }
     return fieldRow(labelText, select(value, choices, (v) => set(key, v || undefined), { "data-testid": "prop-" + key }), { problems });
   }
   if (key === "role" && schema.$ref === "#/$defs/identifier") {
     const roles = [];
-    for (const file of ctx.store.files()) { for (const r of ctx.store.doc(file).roles || []) { roles.push([r.name, (r.title || r.name) + " (" + r.name + ")"]); } }
+    for (const file of ctx.store.files()) { for (const r of ctx.store.doc(file).roles || []) { roles.push([r.name, (txt(r.title) || r.name) + " (" + r.name + ")"]); } }
     return fieldRow(labelText, select(value, [["", t("form.any_role")]].concat(roles), (v) => set(key, v || undefined), { "data-testid": "prop-" + key }), { problems });
   }
   if (key === "value" && typeof schema.pattern === "string" && schema.pattern.includes("count")) {
@@ -281,14 +286,16 @@ function optionsEditor(ctx, field, t) {
           if (isObject) { next[i].value = e.target.value; } else { next[i] = e.target.value; }
           write(next);
         } }),
-      objects ? h("input", { class: "form-control form-control-sm", value: isObject ? (option.label || "") : "",
-        "aria-label": t("form.option_label", { n: i + 1 }), placeholder: t("form.option_label_ph"),
-        "data-testid": "option-label-" + i, onchange: (e) => {
+      objects ? h("div", { class: "flex-grow-1" }, locInput({ value: isObject ? option.label : undefined, text: t, testid: "option-label-" + i,
+        make: (initial, onCommit, o) => h("input", { class: "form-control form-control-sm", value: initial,
+          "aria-label": t("form.option_label", { n: i + 1 }), placeholder: t("form.option_label_ph"), "data-testid": o.testid,
+          onchange: (e) => onCommit(e.target.value) }),
+        commit: (label) => {
           const next = copy();
           if (!isObject) { next[i] = { value: next[i] }; }
-          if (e.target.value) { next[i].label = e.target.value; } else { delete next[i].label; }
+          if (label !== undefined) { next[i].label = label; } else { delete next[i].label; }
           write(next);
-        } }) : null,
+        } })) : null,
       h("button", { type: "button", class: "btn btn-sm btn-outline-secondary", disabled: i === 0, "aria-label": t("form.move_up"),
         "data-testid": "option-up-" + i, onclick: () => { const next = copy(); next.splice(i - 1, 0, next.splice(i, 1)[0]); write(next); } }, "↑"),
       h("button", { type: "button", class: "btn btn-sm btn-outline-danger", "aria-label": t("form.remove"),
@@ -368,5 +375,5 @@ function aggregateEditor(ctx, field, key, set, t) {
   const write = (f, a) => set(key, f === "count" ? "count()" : `${f}(${a || (numeric[0] && numeric[0].name) || ""})`);
   return h("div", { class: "d-flex gap-1" },
     select(fn, ["count", "sum", "avg", "min", "max"].map((f) => [f, t("agg." + f)]), (v) => write(v, arg), { "data-testid": "prop-value-fn" }),
-    fn === "count" ? null : select(arg, [["", "—"]].concat(numeric.map((f) => [f.name, f.label || f.name])), (v) => write(fn, v), { "data-testid": "prop-value-field" }));
+    fn === "count" ? null : select(arg, [["", "—"]].concat(numeric.map((f) => [f.name, txt(f.label) || f.name])), (v) => write(fn, v), { "data-testid": "prop-value-field" }));
 }

@@ -6,6 +6,8 @@ import { conditionEditor } from "./conditions.js";
 import { checkExpression } from "./expr-check.js";
 import { fieldInfo } from "./form-props.js";
 import { NAME_RE } from "./form-model.js";
+import { txt } from "./loc.js";
+import { locInput } from "./loc-input.js";
 
 const SYSTEM = ["id", "stage", "created_by", "created_at", "updated_at"];
 
@@ -21,10 +23,10 @@ export function renderSettings(ctx) {
   const labelOf = (name) => {
     if (SYSTEM.includes(name)) { return t("sys." + name); }
     const f = fields.find((x) => x.name === name);
-    return f ? (f.label || f.name) : name;
+    return f ? (txt(f.label) || f.name) : name;
   };
   const panel = h("div", { class: "dz-settings", "data-testid": "form-settings" });
-  panel.append(h("h2", { class: "h6" }, t("form.settings_title", { form: form.title || form.name })));
+  panel.append(h("h2", { class: "h6" }, t("form.settings_title", { form: txt(form.title) || form.name })));
   const general = at("").filter((p) => {
     const rest = p.pointer.slice(formPointer.length);
     return rest === "" || /^\/(name|title|description|icon|title_field|owner_field|fields)$/.test(rest);
@@ -40,16 +42,19 @@ export function renderSettings(ctx) {
     choices.map(([v, l]) => h("option", { value: v, selected: String(value ?? "") === v }, l)));
   const setKey = (key, value) => change((f) => { if (value === undefined || value === "") { delete f[key]; } else { f[key] = value; } }, t("form.key." + key));
 
-  panel.append(row(t("form.key.title"), input(form.title, (v) => setKey("title", v), { "data-testid": "settings-title" }), at("/title")));
+  // localized texts: the Chinese text and an English one (loc-input.js)
+  const loc = (value, commit, testid, attrs = {}) => locInput({ value, commit, text: t, testid,
+    make: (initial, onCommit, o) => input(initial, onCommit, { ...attrs, "data-testid": o.testid }) });
+  panel.append(row(t("form.key.title"), loc(form.title, (v) => setKey("title", v), "settings-title"), at("/title")));
   const live = ctx.isLive(form.name);
   panel.append(row(t("form.key.name"), input(form.name, (v) => { if (NAME_RE.test(v)) { setKey("name", v); } },
     { "data-testid": "settings-name", readonly: live, spellcheck: "false" }), at("/name"), live ? t("form.name_live") : t("form.name_help")));
-  panel.append(row(t("form.key.description"), input(form.description, (v) => setKey("description", v || undefined), { "data-testid": "settings-description" }), at("/description")));
+  panel.append(row(t("form.key.description"), loc(form.description, (v) => setKey("description", v), "settings-description"), at("/description")));
   panel.append(row(t("form.key.title_field"), choose(form.title_field, [["", t("sys.id")]].concat(
-    fields.filter((f) => kindOf(f).can_title !== false && !kindOf(f).is_table).map((f) => [f.name, f.label || f.name])),
+    fields.filter((f) => kindOf(f).can_title !== false && !kindOf(f).is_table).map((f) => [f.name, txt(f.label) || f.name])),
   (v) => setKey("title_field", v || undefined), { "data-testid": "settings-title_field" }), at("/title_field")));
   panel.append(row(t("form.key.owner_field"), choose(form.owner_field, [["", t("sys.created_by")]].concat(
-    fields.filter((f) => kindOf(f).holds_user).map((f) => [f.name, f.label || f.name])),
+    fields.filter((f) => kindOf(f).holds_user).map((f) => [f.name, txt(f.label) || f.name])),
   (v) => setKey("owner_field", v || undefined), { "data-testid": "settings-owner_field" }), at("/owner_field"), t("form.owner_help")));
 
   // -- list page -----------------------------------------------------------------------------
@@ -128,13 +133,15 @@ function chartsEditor(ctx, form, fields, kindOf, labelOf, change, row, input, ch
       const c = f.charts[i];
       if (value === undefined || value === "") { delete c[key]; } else { c[key] = value; }
       if (key === "type" && value === "number") { delete c.group_by; delete c.interval; }
-    }, t("form.chart_changed", { title: chart.title || i + 1 }));
+    }, t("form.chart_changed", { title: txt(chart.title) || i + 1 }));
     const m = /^(count|sum|avg|min|max)\(([a-z0-9_]*)\)$/.exec(chart.value || "count()");
     const fn = m ? m[1] : "count";
     const arg = m ? m[2] : "";
     const card = h("div", { class: "card card-body p-2 mb-2 dz-chart", "data-testid": "chart-card" },
       h("div", { class: "d-flex gap-1 mb-1" },
-        input(chart.title, (v) => setChart("title", v), { "aria-label": t("form.chart.title"), "data-testid": "chart-title", placeholder: t("form.chart.title") }),
+        h("div", { class: "flex-grow-1" }, locInput({ value: chart.title, commit: (v) => setChart("title", v), text: t, testid: "chart-title",
+          make: (initial, onCommit, o) => input(initial, onCommit, { "aria-label": t("form.chart.title"), placeholder: t("form.chart.title"),
+            "data-testid": o.testid }) })),
         h("button", { type: "button", class: "btn btn-sm btn-outline-danger", "aria-label": t("form.remove"), "data-testid": "chart-remove",
           onclick: () => change((f) => { f.charts.splice(i, 1); if (!f.charts.length) { delete f.charts; } }, t("form.chart_removed")) }, "×")),
       problemList(at("/charts/" + i)));
@@ -151,7 +158,7 @@ function chartsEditor(ctx, form, fields, kindOf, labelOf, change, row, input, ch
     card.append(row(t("form.chart.value"), h("div", { class: "d-flex gap-1" },
       choose(fn, ["count", "sum", "avg", "min", "max"].map((f) => [f, t("agg." + f)]),
         (v) => setChart("value", v === "count" ? (chart.value ? "count()" : undefined) : `${v}(${arg || (numeric[0] && numeric[0].name) || ""})`), { "data-testid": "chart-fn" }),
-      fn === "count" ? null : choose(arg, numeric.map((f) => [f.name, f.label || f.name]), (v) => setChart("value", `${fn}(${v})`), { "data-testid": "chart-field" }))));
+      fn === "count" ? null : choose(arg, numeric.map((f) => [f.name, txt(f.label) || f.name]), (v) => setChart("value", `${fn}(${v})`), { "data-testid": "chart-field" }))));
     card.append(row(t("form.chart.where"), conditionEditor({ value: chart.where || "", fields: scope.fields.filter((f) => f.kind !== "rows"), text: t,
       testid: "chart-where-" + i, check: (text) => { const r = checkExpression(text, scope, { condition: true }); return r ? t(r.key, r.params) : null; },
       onChange: (text) => setChart("where", text || undefined) })));

@@ -6,6 +6,7 @@ import { renderPalette } from "./form-palette.js";
 import { renderCanvas } from "./form-canvas.js";
 import { renderProps, fieldInfo } from "./form-props.js";
 import { renderSettings } from "./form-settings.js";
+import { txt } from "./loc.js";
 import { previewRoles, previewUrl, previewViews } from "./preview.js";
 import {
   addField, moveField, removeField, newField, newFieldName, renameField, setKey, newForm, newFormName, changeType,
@@ -55,7 +56,7 @@ export function mount(element, store) {
     get pointer() { return state.selected; },
     isLive: (name) => Boolean(liveForm(name)),
     text: t,
-    formTitle: (name) => { const f = store.findForm(name); return f ? f.form.title : null; },
+    formTitle: (name) => { const f = store.findForm(name); return f ? txt(f.form.title) : null; },
     select(pointer) { state.selected = pointer; render({ focus: pointer }); },
     set(pointer, key, value, label) {
       store.change((sources) => { setKey(get(sources[state.file], pointer), key, value); }, label);
@@ -125,7 +126,7 @@ export function mount(element, store) {
       const field = newField(type, store.meta, { name: newFieldName(form), label: kind ? kind.label : type, options });
       if (kind && kind.is_table) { field.fields = [newField("text", store.meta, { name: "item", label: t("form.column_n", { n: 1 }) })]; }
       let made = null;
-      store.change((sources) => { made = addField(sources[state.file], target, at, field); }, t("form.added", { label: field.label }));
+      store.change((sources) => { made = addField(sources[state.file], target, at, field); }, t("form.added", { label: txt(field.label) }));
       state.selected = made;
       render({ focus: made });
     },
@@ -152,7 +153,7 @@ export function mount(element, store) {
 
   function labelAt(pointer) {
     const field = get(store.doc(state.file), pointer);
-    return field ? (field.label || field.name) : "";
+    return field ? (txt(field.label) || field.name) : "";
   }
 
   const dragger = new Dragger({
@@ -190,11 +191,11 @@ export function mount(element, store) {
       onchange: (e) => { const [file, pointer] = e.target.value.split("#"); pickForm(file, pointer); render(); } });
     for (const file of store.files()) {
       const doc = store.doc(file);
-      const group = h("optgroup", { label: (doc && doc.title) ? doc.title + " · " + file : file });
+      const group = h("optgroup", { label: (doc && txt(doc.title)) ? txt(doc.title) + " · " + file : file });
       store.forms().filter((f) => f.file === file).forEach((entry) => {
         const count = store.problemsAt(file, entry.pointer).length;
         group.append(h("option", { value: file + "#" + entry.pointer, selected: file === state.file && entry.pointer === state.formPointer,
-          "data-form": entry.form.name }, (entry.form.title || entry.form.name) + (count ? ` (${t("form.n_problems", { count })})` : "")));
+          "data-form": entry.form.name }, (txt(entry.form.title) || entry.form.name) + (count ? ` (${t("form.n_problems", { count })})` : "")));
       });
       picker.append(group);
     }

@@ -19,6 +19,7 @@
 //                                    info}]} | null: what the editor offers at the cursor
 import { tokens, scalarValue } from "./json-scan.js";
 import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
+import { txt } from "./loc.js";
 
 // -- where is the cursor ----------------------------------------------------------------------
 
@@ -312,11 +313,11 @@ function fieldNames(form, withColumns) {
   const out = [];
   for (const field of (form && Array.isArray(form.fields) ? form.fields : [])) {
     if (!field || typeof field.name !== "string") { continue; }
-    out.push({ name: field.name, info: field.label || "" });
+    out.push({ name: field.name, info: txt(field.label) });
     if (withColumns && Array.isArray(field.fields)) {
       for (const column of field.fields) {
         if (column && typeof column.name === "string") {
-          out.push({ name: field.name + "." + column.name, info: (field.label || field.name) + " · " + (column.label || column.name) });
+          out.push({ name: field.name + "." + column.name, info: (txt(field.label) || field.name) + " · " + (txt(column.label) || column.name) });
         }
       }
     }
@@ -326,7 +327,7 @@ function fieldNames(form, withColumns) {
 
 function named(list) {
   return (Array.isArray(list) ? list : []).filter((x) => x && typeof x.name === "string")
-    .map((x) => ({ name: x.name, info: x.title || x.label || "" }));
+    .map((x) => ({ name: x.name, info: txt(x.title) || txt(x.label) }));
 }
 
 function allRoles(docs) {

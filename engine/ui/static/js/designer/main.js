@@ -4,6 +4,7 @@
 import { Store } from "./store.js";
 import { Api } from "./api.js";
 import { h, clear } from "./ui.js";
+import { setLang } from "./loc.js";
 
 const TABS = {
   form: "./form.js",
@@ -183,6 +184,7 @@ async function mountTabs(store) {
 
 async function boot() {
   const meta = block("designer-meta");
+  setLang(meta && meta.lang);  // localized texts of the definitions show in the page's language
   const texts = block("designer-text") || {};
   const live = block("designer-live");
   const api = new Api({ loggedOut: texts["session.expired"] || null });

@@ -7,6 +7,7 @@
 //   t(store, key, params)       store.text with the key itself as the last resort
 
 import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
+import { txt } from "./loc.js";
 
 export function t(store, key, params) {
   return store.text(key, params);
@@ -50,11 +51,11 @@ export function conditionFields(form) {
   const out = [];
   for (const field of Array.isArray(form.fields) ? form.fields : []) {
     if (!field || typeof field.name !== "string") continue;
-    out.push({ name: field.name, label: field.label || field.name, type: field.type, options: field.options });
+    out.push({ name: field.name, label: txt(field.label) || field.name, type: field.type, options: field.options });
     if (Array.isArray(field.fields)) {
       for (const column of field.fields) {
         if (column && typeof column.name === "string") {
-          out.push({ name: `${field.name}.${column.name}`, label: `${field.label || field.name} · ${column.label || column.name}`, type: column.type, column: true });
+          out.push({ name: `${field.name}.${column.name}`, label: `${txt(field.label) || field.name} · ${txt(column.label) || column.name}`, type: column.type, column: true });
         }
       }
     }

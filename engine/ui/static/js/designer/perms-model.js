@@ -7,6 +7,7 @@
 // as `false` when absence says the same, and an explicit `false` already in the file is left alone.
 
 import { NAME_RE, RESERVED } from "./form-model.js";
+import { txt } from "./loc.js";
 import { MODULE_ORDER, PERMISSION_ORDER, ROLE_ORDER, FORM_ORDER, removeKey, renameKey, setKey, token } from "./perms-keys.js";
 
 export const ADMIN = "admin";
@@ -38,7 +39,7 @@ export function allRoles(sources) {
         entry = { name: role.name, title: "", description: "", declared: [], admin: role.name === ADMIN };
         byName.set(role.name, entry);
       }
-      if (!entry.title && typeof role.title === "string") entry.title = role.title;
+      if (!entry.title && txt(role.title)) { entry.title = txt(role.title); entry.titleValue = role.title; }
       if (!entry.description && typeof role.description === "string") entry.description = role.description;
       entry.declared.push({ file, index, pointer: `/roles/${index}` });
     });
@@ -237,10 +238,10 @@ export function matrix(sources) {
       if (!isObject(form)) return null;
       const cells = {};
       for (const role of roles) cells[role.name] = cellOf(form, role.name);
-      return { file, index, pointer: `/forms/${index}`, name: form.name, title: form.title || form.name,
+      return { file, index, pointer: `/forms/${index}`, name: form.name, title: txt(form.title) || form.name,
         owner_field: form.owner_field || null, cells };
     }).filter(Boolean);
-    return { file, module: isObject(doc) ? doc.module : file, title: isObject(doc) ? (doc.title || doc.module || file) : file, forms };
+    return { file, module: isObject(doc) ? doc.module : file, title: isObject(doc) ? (txt(doc.title) || doc.module || file) : file, forms };
   });
   return { roles, modules };
 }
@@ -267,12 +268,12 @@ export function hideOptions(form) {
   const out = [];
   for (const field of Array.isArray(form.fields) ? form.fields : []) {
     if (!isObject(field) || typeof field.name !== "string") continue;
-    const label = field.label || field.name;
+    const label = txt(field.label) || field.name;
     if (field.name !== form.title_field) out.push({ path: field.name, name: field.name, label });
     if (Array.isArray(field.fields)) {
       for (const column of field.fields) {
         if (!isObject(column) || typeof column.name !== "string") continue;
-        out.push({ path: `${field.name}.${column.name}`, name: column.name, label: `${label} · ${column.label || column.name}`,
+        out.push({ path: `${field.name}.${column.name}`, name: column.name, label: `${label} · ${txt(column.label) || column.name}`,
           column: true, table: field.name });
       }
     }

@@ -5,6 +5,7 @@
 
 import { h } from "./ui.js";
 import { t } from "./perms-dom.js";
+import { enOf, txt, withEn, withZh, zhOf } from "./loc.js";
 import { addRole, allRoles, liveRoleName, removeRole, renameRole, roleNameProblem, roleUses, setRoleTitle } from "./perms-model.js";
 
 /** state: {renaming: role name | null, error: {where, text} | null, addName, addTitle}; rerender()
@@ -19,16 +20,26 @@ export function rolesPanel(store, state, rerender) {
     const uses = roleUses(sources, role.name);
     const liveName = liveRoleName(sources, role.name, store.liveFiles);
     const where = [...new Set(uses.map((u) => u.file))].join(", ");
-    const declaredIn = role.declared.map((d) => sources[d.file] && (sources[d.file].title || d.file)).join(", ");
+    const declaredIn = role.declared.map((d) => sources[d.file] && (txt(sources[d.file].title) || d.file)).join(", ");
     const problems = role.declared.flatMap((d) => store.problemsAt(d.file, d.pointer));
+    // a localized text (loc.js): the Chinese title, and the English one below it
+    const titleValue = role.titleValue === undefined ? role.title : role.titleValue;
     const titleInput = h("input", {
-      type: "text", class: "form-control form-control-sm", value: role.title, "data-key": `role.${role.name}.title`,
+      type: "text", class: "form-control form-control-sm", value: zhOf(titleValue), "data-key": `role.${role.name}.title`,
       "aria-label": t(store, "perms.roles.title_of", { name: role.name }), "data-testid": `role-title-${role.name}`,
       disabled: role.declared.length === 0,
-      onchange: (event) => store.change((s) => setRoleTitle(s, role.name, event.target.value.trim()),
+      onchange: (event) => store.change((s) => setRoleTitle(s, role.name, withZh(titleValue, event.target.value.trim())),
         t(store, "perms.label.role_title", { name: role.name })),
     });
-    titleInput.defaultValue = role.title;
+    titleInput.defaultValue = zhOf(titleValue);
+    const titleEn = h("input", {
+      type: "text", class: "form-control form-control-sm mt-1", value: enOf(titleValue), "data-key": `role.${role.name}.title_en`,
+      lang: "en", placeholder: t(store, "loc.en_placeholder"), "aria-label": t(store, "loc.en_placeholder"),
+      "data-testid": `role-title-${role.name}-en`, disabled: role.declared.length === 0,
+      onchange: (event) => store.change((s) => setRoleTitle(s, role.name, withEn(titleValue, event.target.value)),
+        t(store, "perms.label.role_title", { name: role.name })),
+    });
+    titleEn.defaultValue = enOf(titleValue);
     let nameCell = h("code", {}, role.name);
     if (state.renaming === role.name) {
       const input = h("input", { type: "text", class: "form-control form-control-sm", value: role.name,
@@ -69,7 +80,7 @@ export function rolesPanel(store, state, rerender) {
           ? h("div", { class: "form-text", "data-testid": `role-renamed-from-${role.name}` }, t(store, "perms.roles.renamed_from", { name: liveName })) : null,
         role.declared.length ? null
         : h("span", { class: "badge text-bg-warning ms-1", title: t(store, "perms.roles.undeclared_help") }, t(store, "perms.roles.undeclared"))),
-      h("td", {}, titleInput),
+      h("td", {}, titleInput, titleEn),
       h("td", { class: "small" }, declaredIn || "—"),
       h("td", { class: "small", title: uses.map((u) => `${u.file} ${u.pointer}`).join("\n") },
         uses.length ? t(store, "perms.roles.uses", { count: uses.length }) : t(store, "perms.roles.unused")),
@@ -91,7 +102,7 @@ export function rolesPanel(store, state, rerender) {
   const titleInput = h("input", { type: "text", class: "form-control form-control-sm", placeholder: t(store, "perms.roles.title_example"),
     value: state.addTitle || "", oninput: (event) => { state.addTitle = event.target.value; }, "data-key": "role.add.title", "data-testid": "role-add-title", "aria-label": t(store, "perms.roles.title") });
   const fileSelect = h("select", { class: "form-select form-select-sm", "data-testid": "role-add-module", "aria-label": t(store, "perms.roles.module") },
-    files.map((file) => h("option", { value: file }, (sources[file] && sources[file].title) || file)));
+    files.map((file) => h("option", { value: file }, (sources[file] && txt(sources[file].title)) || file)));
   const add = () => {
     const name = nameInput.value.trim();
     const bad = roleNameProblem(sources, name);

@@ -10,6 +10,7 @@
 import { h } from "./ui.js";
 import { conditionFields, t } from "./perms-dom.js";
 import { SYSTEM_ATTRIBUTES } from "./perms-model.js";
+import { txt } from "./loc.js";
 
 let conditions = null;  // the shell's conditions.js once loaded (null: not there, the box alone)
 let checker = null;     // expr-check.js: a live check of the expression box
@@ -35,11 +36,11 @@ const SYSTEM_KINDS = { id: "integer", version: "integer", created_at: "datetime"
 function optionsOf(form, f) {
   if (f.system && f.name === "stage") {
     const stages = form.workflow && Array.isArray(form.workflow.stages) ? form.workflow.stages : [];
-    const list = stages.filter((s) => s && typeof s.name === "string").map((s) => ({ value: s.name, label: s.title || s.name }));
+    const list = stages.filter((s) => s && typeof s.name === "string").map((s) => ({ value: s.name, label: txt(s.title) || s.name }));
     return list.length ? list : null;
   }
   if (!Array.isArray(f.options)) return null;
-  return f.options.map((o) => (o && typeof o === "object" ? { value: o.value, label: o.label || o.value } : { value: o, label: String(o) }))
+  return f.options.map((o) => (o && typeof o === "object" ? { value: o.value, label: txt(o.label) || o.value } : { value: o, label: String(o) }))
     .filter((o) => typeof o.value === "string");
 }
 
@@ -48,7 +49,7 @@ const SYSTEM_LABELS = { id: "perms.system.id", stage: "perms.system.stage", vers
 
 function builderFields(store, form) {
   return conditionFields(form).filter((f) => form.workflow || f.name !== "stage").map((f) => ({
-    name: f.name, label: f.system ? (SYSTEM_LABELS[f.name] ? t(store, SYSTEM_LABELS[f.name]) : f.name) : `${f.label} (${f.name})`,
+    name: f.name, label: f.system ? (SYSTEM_LABELS[f.name] ? t(store, SYSTEM_LABELS[f.name]) : f.name) : `${txt(f.label)} (${f.name})`,
     kind: f.system ? (SYSTEM_KINDS[f.name] || "text") : kindOf(f.type),
     options: optionsOf(form, f),
   }));

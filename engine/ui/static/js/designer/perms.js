@@ -10,6 +10,7 @@
 import { h, clear, useStylesheet } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
 import { rolesPanel } from "./perms-roles.js";
+import { txt } from "./loc.js";
 import { rerender, t, whenIdle } from "./perms-dom.js";
 import { cellAt, cellOf, cellPointer, hideOptions, matrix, setAccess, setCreate, setHidden } from "./perms-model.js";
 
@@ -182,7 +183,7 @@ function cellButton(store, state, draw, { f, form, role, cell, action, r, c }) {
 function ownerLabel(store, form) {
   const name = typeof form.owner_field === "string" ? form.owner_field : "created_by";
   const field = (form.fields || []).find((x) => x && x.name === name);
-  return field ? (field.label || name) : t(store, "perms.created_by");
+  return field ? (txt(field.label) || name) : t(store, "perms.created_by");
 }
 
 function activate(store, state, draw, { f, role, action, cell, here }) {

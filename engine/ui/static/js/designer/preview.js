@@ -1,4 +1,5 @@
 // preview.js: what the designer needs to open the preview page (/admin/designer/preview/FORM) of the draft.
+import { txt } from "./loc.js";
 
 /** Every role declared in the definitions (first module first), as {name, title}; no duplicates. */
 export function previewRoles(sources) {
@@ -6,7 +7,7 @@ export function previewRoles(sources) {
   for (const doc of Object.values(sources || {})) {
     for (const role of (doc && Array.isArray(doc.roles)) ? doc.roles : []) {
       if (role && typeof role.name === "string" && !seen.has(role.name)) {
-        seen.set(role.name, { name: role.name, title: role.title || role.name });
+        seen.set(role.name, { name: role.name, title: txt(role.title) || role.name });
       }
     }
   }

@@ -10,6 +10,7 @@
 //       `message` (the server's stays in `original`).
 //   text(key, params): the page's texts (store.text); keys "where.*" and "choose.*" (designer_texts/status.py).
 import { parse, get, pointerOf } from "./pointers.js";
+import { txt } from "./loc.js";
 
 // an array of named things -> the word for one of them ({title} filled in); "" = just its title
 const ITEMS = {
@@ -23,7 +24,7 @@ function titleOf(item, index) {
   if (item === null || item === undefined) { return String(index + 1); }
   if (typeof item !== "object") { return String(item); }
   for (const key of ["label", "title", "name", "value"]) {
-    if (typeof item[key] === "string" && item[key].trim()) { return item[key]; }
+    if (txt(item[key]).trim()) { return txt(item[key]); }
   }
   return String(index + 1);
 }
@@ -31,7 +32,7 @@ function titleOf(item, index) {
 export function problemPlace(sources, file, pointer, text) {
   const doc = sources && sources[file];
   const crumbs = [];
-  const moduleTitle = doc && typeof doc === "object" ? (doc.title || doc.module || file) : file;
+  const moduleTitle = doc && typeof doc === "object" ? (txt(doc.title) || doc.module || file) : file;
   crumbs.push(String(moduleTitle));
   let path;
   try { path = parse(pointer || ""); } catch (e) { return crumbs.join(" › "); }
@@ -48,7 +49,7 @@ export function problemPlace(sources, file, pointer, text) {
       if (typeof next === "string" && form && Array.isArray(form.fields)) {
         // a field named in a list (list columns, filters, search, editable ...): its label
         const field = form.fields.find((f) => f && f.name === next);
-        crumbs.push(field && field.label ? field.label : next);
+        crumbs.push(field && txt(field.label) ? txt(field.label) : next);
       } else if (owner in ITEMS) {
         const title = titleOf(next, Number(token));
         crumbs.push(ITEMS[owner] ? text(ITEMS[owner], { title, n: Number(token) + 1 }) : title);
@@ -93,8 +94,8 @@ export function decorate(problem, sources, meta, text) {
 // (ignoring case and surrounding spaces), or null: staff, lists and imports (which match columns by label)
 // cannot tell them apart. A warning, not a problem: the definitions stay valid.
 export function sameLabel(siblings, field) {
-  const label = field && typeof field.label === "string" ? field.label.trim().toLowerCase() : "";
+  const label = field ? txt(field.label).trim().toLowerCase() : "";
   if (!label || !Array.isArray(siblings)) { return null; }
-  return siblings.find((other) => other && other !== field && typeof other.label === "string"
-    && other.label.trim().toLowerCase() === label) || null;
+  return siblings.find((other) => other && other !== field && txt(other.label)
+    && txt(other.label).trim().toLowerCase() === label) || null;
 }

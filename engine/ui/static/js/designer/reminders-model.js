@@ -8,6 +8,7 @@
 import { FORM_ORDER, REMINDER_ORDER, removeKey, setKey } from "./perms-keys.js";
 import { IDENTIFIER, SYSTEM_ATTRIBUTES } from "./perms-model.js";
 import { RECIPIENT_KINDS } from "./flow-model.js";
+import { txt } from "./loc.js";
 
 export { IDENTIFIER, RECIPIENT_KINDS };
 
@@ -69,7 +70,7 @@ const fieldsOf = (form) => (Array.isArray(form.fields) ? form.fields.filter((f) 
 /** Date fields a reminder may use: [{name, label, system}] — the form's date/datetime fields, then
  *  created_at and updated_at (and due_at when the form has a workflow). */
 export function dateFieldOptions(form, meta) {
-  const out = fieldsOf(form).filter((f) => isTemporal(f, meta)).map((f) => ({ name: f.name, label: f.label || f.name, system: false }));
+  const out = fieldsOf(form).filter((f) => isTemporal(f, meta)).map((f) => ({ name: f.name, label: txt(f.label) || f.name, system: false }));
   for (const name of SYSTEM_DATES) {
     if (name === "due_at" && !isObject(form.workflow)) continue;
     out.push({ name, label: name, system: true });
@@ -79,13 +80,13 @@ export function dateFieldOptions(form, meta) {
 
 /** User fields a recipient rule may name (`field`, `manager_of`): the form's user fields and created_by. */
 export function userFieldOptions(form, meta) {
-  return [...fieldsOf(form).filter((f) => holdsUser(f, meta)).map((f) => ({ name: f.name, label: f.label || f.name, system: false })),
+  return [...fieldsOf(form).filter((f) => holdsUser(f, meta)).map((f) => ({ name: f.name, label: txt(f.label) || f.name, system: false })),
     { name: "created_by", label: "created_by", system: true }];
 }
 
 /** Fields a message may name as `{field}`: every field, then the system attributes. */
 export function placeholderOptions(form) {
-  return [...fieldsOf(form).map((f) => ({ name: f.name, label: f.label || f.name, system: false })),
+  return [...fieldsOf(form).map((f) => ({ name: f.name, label: txt(f.label) || f.name, system: false })),
     ...SYSTEM_ATTRIBUTES.map((name) => ({ name, label: name, system: true }))];
 }
 
@@ -94,7 +95,7 @@ export function transitionOptions(form) {
   const wf = isObject(form.workflow) ? form.workflow : null;
   const list = wf && Array.isArray(wf.transitions) ? wf.transitions : [];
   return list.filter((t) => isObject(t) && typeof t.name === "string")
-    .map((t) => ({ name: t.name, title: t.title || t.name, from: t.from, to: t.to }));
+    .map((t) => ({ name: t.name, title: txt(t.title) || t.name, from: t.from, to: t.to }));
 }
 
 // -- recipients --------------------------------------------------------------------------------------

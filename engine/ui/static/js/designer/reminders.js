@@ -8,6 +8,7 @@ import { h, clear, useStylesheet } from "./ui.js";
 import { conditionBox, ready as conditionsReady } from "./perms-rule.js";
 import { rerender, t, whenIdle } from "./perms-dom.js";
 import { allRoles } from "./perms-model.js";
+import { enOf, txt, withEn, withZh, zhOf } from "./loc.js";
 import {
 
   IDENTIFIER, RECIPIENT_KINDS, UNITS, addReminder, dateFieldOptions, draftReminder, formAt, insertPlaceholder,
@@ -45,7 +46,7 @@ export function mount(element, store) {
 
 function roleTitle(roles, name) {
   const role = roles.find((r) => r.name === name);
-  return role && role.title ? role.title : name;
+  return role && txt(role.title) ? txt(role.title) : name;
 }
 
 function offsetText(store, offset, dateLabel) {
@@ -88,14 +89,14 @@ function render(root, store, state, draw) {
   const files = store.files();
   const picker = h("select", { class: "form-select form-select-sm w-auto", id: "dz-rem-form", "data-testid": "reminders-form", "data-key": "rem.form",
     onchange: (event) => { state.form = event.target.value; state.open = null; state.errors = {}; draw(); } },
-  files.map((f) => h("optgroup", { label: (store.sources[f] && store.sources[f].title) || f },
+  files.map((f) => h("optgroup", { label: (store.sources[f] && txt(store.sources[f].title)) || f },
     entries.filter((e) => e.file === f).map((e) => h("option", { value: e.form.name, selected: e.form.name === state.form },
-      remindersOf(e.form).length ? `${e.form.title || e.form.name} (${remindersOf(e.form).length})` : (e.form.title || e.form.name))))));
+      remindersOf(e.form).length ? `${txt(e.form.title) || e.form.name} (${remindersOf(e.form).length})` : (txt(e.form.title) || e.form.name))))));
   const add = () => {
     const next = list.length;
     state.open = next;
     store.change((s) => { const fm = formAt(s, file, pointer); addReminder(fm, draftReminder(fm, meta)); },
-      t(store, "reminders.label.add", { form: form.title || form.name }));
+      t(store, "reminders.label.add", { form: txt(form.title) || form.name }));
   };
   root.append(h("div", { class: "d-flex flex-wrap align-items-center gap-2 mb-2" },
     h("label", { class: "small text-secondary", for: "dz-rem-form" }, t(store, "reminders.form")), picker,
@@ -106,7 +107,7 @@ function render(root, store, state, draw) {
   const formProblems = store.problemsAt(file, `${pointer}/reminders`).filter((p) => p.pointer === `${pointer}/reminders`);
   if (formProblems.length) root.append(h("ul", { class: "dz-problem-list" }, formProblems.map((p) => h("li", {}, p.message))));
   if (!list.length) {
-    root.append(h("p", { class: "text-secondary", "data-testid": "reminders-empty" }, t(store, "reminders.none", { form: form.title || form.name })));
+    root.append(h("p", { class: "text-secondary", "data-testid": "reminders-empty" }, t(store, "reminders.none", { form: txt(form.title) || form.name })));
     return;
   }
   const roles = allRoles(store.sources);
@@ -137,7 +138,7 @@ function card(store, state, draw, ctx) {
     h("button", { type: "button", class: "btn btn-link text-start text-decoration-none p-0 me-auto dz-rem-summary",
       "aria-expanded": open ? "true" : "false", "data-testid": "reminder-toggle", "data-key": `rem.${index}.toggle`,
       onclick: () => { state.open = open ? null : index; draw(); } },
-    h("strong", { class: "d-block" }, rem.message || rem.name || "?"),
+    h("strong", { class: "d-block" }, txt(rem.message) || rem.name || "?"),
     h("span", { class: "text-secondary" }, summary)),
     problems.length ? h("span", { class: "badge text-bg-danger", "data-testid": "problem-badge", title: problems.map((p) => p.message).join("\n") }, String(problems.length)) : null,
     h("button", { type: "button", class: "btn btn-sm btn-outline-secondary", disabled: index === 0, "aria-label": t(store, "reminders.up"),
@@ -148,7 +149,7 @@ function card(store, state, draw, ctx) {
       onclick: () => { state.open = open ? index + 1 : state.open; change((fm) => moveReminder(fm, index, 1), "reminders.label.move"); } }, "↓"),
     h("button", { type: "button", class: "btn btn-sm btn-outline-danger", "data-testid": "reminder-remove", "data-key": `rem.${index}.remove`,
       onclick: () => {
-        if (!window.confirm(t(store, "reminders.remove_confirm", { name: rem.message || rem.name || "" }))) return;
+        if (!window.confirm(t(store, "reminders.remove_confirm", { name: txt(rem.message) || rem.name || "" }))) return;
         state.open = null;
         change((fm) => removeReminder(fm, index), "reminders.label.remove");
       } }, t(store, "reminders.remove")));
@@ -176,10 +177,16 @@ function editor(store, state, draw, ctx) {
   const errorKey = (k) => `${form.name}.${index}.${k}`;
 
   // message first: it is what people read
-  const message = h("textarea", { id: id("message"), class: "form-control form-control-sm", rows: 2, value: rem.message || "",
+  // a localized text (loc.js): the Chinese message here, the English one below
+  const message = h("textarea", { id: id("message"), class: "form-control form-control-sm", rows: 2, value: zhOf(rem.message),
     "data-key": `rem.${index}.message`, "data-testid": "reminder-message",
-    onchange: (event) => set({ message: event.target.value.trim() }, "reminders.label.message") });
-  message.defaultValue = rem.message || "";
+    onchange: (event) => set({ message: withZh(rem.message, event.target.value.trim()) }, "reminders.label.message") });
+  message.defaultValue = zhOf(rem.message);
+  const english = h("textarea", { class: "form-control form-control-sm", rows: 1, value: enOf(rem.message), lang: "en",
+    "data-key": `rem.${index}.message_en`, "data-testid": "reminder-message-en", placeholder: t(store, "loc.en_placeholder"),
+    "aria-label": t(store, "loc.en_placeholder"),
+    onchange: (event) => set({ message: withEn(rem.message, event.target.value) }, "reminders.label.message") });
+  english.defaultValue = enOf(rem.message);
   // where a field goes: the caret (or selection) the message had when it was last left
   const caretKey = `${form.name}.${index}`;
   const remember = () => { state.caret = { key: caretKey, start: message.selectionStart, end: message.selectionEnd }; };
@@ -195,12 +202,14 @@ function editor(store, state, draw, ctx) {
       state.caret = { key: caretKey, start: caret, end: caret };
       message.value = text;  // committed now: the redraw must not bring back what it replaces
       message.defaultValue = text;
-      set({ message: text }, "reminders.label.message");
+      set({ message: withZh(rem.message, text) }, "reminders.label.message");
     } },
   h("option", { value: "" }, t(store, "reminders.insert_field")),
   placeholders.map((p) => h("option", { value: p.name }, p.system ? `{${p.name}}` : `${p.label} {${p.name}}`)));
   body.append(field(store, file, `${rptr}/message`, id("message"), "reminders.message", message),
-    h("div", { class: "mb-2 mt-n1" }, picker));
+    h("div", { class: "input-group input-group-sm mb-2 mt-n1 dz-loc-en" },
+      h("span", { class: "input-group-text small text-secondary", title: t(store, "loc.en_help") }, t(store, "loc.en")), english),
+    h("div", { class: "mb-2" }, picker));
 
   // when: date field, offset
   const dateSelect = h("select", { id: id("date"), class: "form-select form-select-sm", "data-key": `rem.${index}.date_field`,
@@ -257,7 +266,7 @@ function editor(store, state, draw, ctx) {
 
   // condition
   const stages = form.workflow && Array.isArray(form.workflow.stages) ? form.workflow.stages.filter((s) => s && s.name) : [];
-  const presets = stages.slice(0, 6).map((s) => ({ label: t(store, "reminders.preset.stage", { stage: s.title || s.name }), text: `stage == '${s.name}'` }));
+  const presets = stages.slice(0, 6).map((s) => ({ label: t(store, "reminders.preset.stage", { stage: txt(s.title) || s.name }), text: `stage == '${s.name}'` }));
   const whenProblems = store.problemsAt(file, `${rptr}/when`);
   body.append(h("div", { class: "mb-2" },
     conditionBox({ store, form, value: rem.when || "", key: `rem.${form.name}.${index}.when`, label: t(store, "reminders.when"),
@@ -301,7 +310,7 @@ function recipientRow(store, { rule, at, index, roles, users, change }) {
       value = h("select", { class: "form-select form-select-sm", "aria-label": t(store, "reminders.who.role"), "data-key": `rem.${index}.who.${at}.value`,
         "data-testid": "recipient-value", onchange: (event) => write(makeRecipient("role", event.target.value)) },
       roles.some((x) => x.name === r.value) ? null : h("option", { value: r.value, selected: true }, r.value),
-      roles.map((x) => h("option", { value: x.name, selected: x.name === r.value }, x.admin ? t(store, "perms.admin") : `${x.title || x.name} (${x.name})`)));
+      roles.map((x) => h("option", { value: x.name, selected: x.name === r.value }, x.admin ? t(store, "perms.admin") : `${txt(x.title) || x.name} (${x.name})`)));
     } else if (r.kind === "user") {
       value = h("input", { type: "text", class: "form-control form-control-sm", value: r.value, placeholder: t(store, "reminders.who.user_placeholder"),
         "aria-label": t(store, "reminders.who.user"), "data-key": `rem.${index}.who.${at}.value`, "data-testid": "recipient-value",

@@ -6,11 +6,16 @@
 //   problemList(problems)              a <ul class="dz-problem-list"> of the messages (or null)
 //   markProblems(el, problems)         adds/removes the CSS class "dz-has-problem" on el
 //   useStylesheet(name)                links css/<name> once (a tab's own styles); resolves when it is loaded
+//
+// A localized text ({"zh-CN", "en"}, loc.js) given as a child or an attribute value shows its text in the
+// designer's language.
+import { isLocalized, txt } from "./loc.js";
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
+  for (let [key, value] of Object.entries(attrs || {})) {
     if (value === null || value === undefined || value === false) { continue; }
+    if (isLocalized(value)) { value = txt(value); }
     if (key === "class") { el.className = value; }
     else if (key === "text") { el.textContent = value; }
     else if (key === "dataset") { Object.assign(el.dataset, value); }
@@ -21,6 +26,7 @@ export function h(tag, attrs, ...children) {
   }
   for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) { continue; }
+    if (isLocalized(child)) { el.append(document.createTextNode(txt(child))); continue; }
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return el;
