@@ -66,6 +66,10 @@ SETTINGS: tuple[Setting, ...] = (
             "address within ENGINE_LOGIN_WINDOW before it is locked."),
     Setting("ENGINE_LOGIN_WINDOW", 900, "Seconds over which failed logins are counted."),
     Setting("ENGINE_LOGIN_LOCKOUT", 900, "Seconds a locked account or address is refused."),
+    Setting("ENGINE_COMPANY_NAME", None, "The company name printed at the head of print layouts (`header.company`).",
+            "none"),
+    Setting("ENGINE_COMPANY_LOGO", None, "Path of a PNG, JPG or SVG file printed as the logo at the head of print "
+            "layouts (`header.logo`); a file that cannot be read is left out.", "none"),
 )
 DEFAULTS: dict[str, Any] = {setting.name: setting.default for setting in SETTINGS}
 

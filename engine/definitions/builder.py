@@ -35,10 +35,12 @@ from .model import (
     RowRule,
     StageDef,
     StepDef,
+    TableCopyDef,
     TransitionDef,
     UpdateLinkedDef,
     WorkflowDef,
 )
+from .prints import build_prints
 
 _AGGREGATE = re.compile(r"^\s*(count|sum|avg|min|max)\(\s*([a-z][a-z0-9_]*)?\s*\)\s*$")
 
@@ -148,6 +150,7 @@ class Builder:
             ),
             renamed_from=doc.get("renamed_from"),
             description=doc.get("description"),
+            prints=build_prints(self, doc.get("prints"), f"{ptr}/prints"),
         )
 
     def field(self, doc: Mapping[str, Any], ptr: str) -> FieldDef:
@@ -188,6 +191,7 @@ class Builder:
             update=self.row_rule(doc.get("update"), f"{ptr}/update"),
             delete=self.row_rule(doc.get("delete"), f"{ptr}/delete"),
             hide=frozenset(doc.get("hide", ())),
+            readonly=frozenset(doc.get("readonly", ())),
         )
 
     # -- workflow ----------------------------------------------------------------
@@ -251,10 +255,20 @@ class Builder:
             require=tuple(doc.get("require", ())),
             confirm=doc.get("confirm"),
             set=self.assignments(doc.get("set"), f"{ptr}/set"),
-            create=CreateDef(
-                form=create["form"], set=self.assignments(create.get("set"), f"{ptr}/create/set")
-            ) if create else None,
+            create=self.create(create, f"{ptr}/create") if create else None,
         )
+
+    def create(self, doc: Mapping[str, Any], ptr: str) -> CreateDef:
+        plain = {name: value for name, value in (doc.get("set") or {}).items() if not isinstance(value, dict)}
+        tables = {}
+        for name, value in (doc.get("set") or {}).items():
+            if isinstance(value, dict):
+                source = self.expression(value["from"], f"{ptr}/set/{name}/from")
+                tables[name] = TableCopyDef(
+                    source=(source.bare_path() or ()) if source is not None else (),
+                    set=self.assignments(value.get("set"), f"{ptr}/set/{name}/set"))
+        return CreateDef(form=doc["form"], set=self.assignments(plain, f"{ptr}/set"),
+                         tables=MappingProxyType(tables))
 
     def assignments(self, doc: Mapping[str, Any] | None, ptr: str) -> Mapping[str, Expression]:
         out = {}

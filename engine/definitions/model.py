@@ -15,6 +15,7 @@ from typing import Any
 from engine.expressions import Expression
 from engine.fieldtypes import REGISTRY, FieldType
 from engine.fieldtypes.choices import Option  # noqa: F401  (re-exported: it used to live here)
+from engine.i18n import localized_texts
 
 #: System attributes every record has; no field may use these names.
 SYSTEM_ATTRIBUTES = ("id", "stage", "version", "created_by", "created_at", "updated_at", "due_at")
@@ -31,6 +32,7 @@ ADMIN_ROLE = "admin"
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 
+@localized_texts("label", "help", "placeholder")
 @dataclass(frozen=True)
 class FieldDef:
     """One field. The keys every field may have are attributes; the options of its type are
@@ -137,6 +139,8 @@ class PermissionDef:
     update: RowRule = NO_ROWS
     delete: RowRule = NO_ROWS
     hide: frozenset[str] = frozenset()
+    #: Fields (and `table.column`s) this role sees but may not change.
+    readonly: frozenset[str] = frozenset()
 
     def rule(self, action: str) -> RowRule:
         return getattr(self, action)
@@ -162,6 +166,7 @@ class Recipient:
     value: str
 
 
+@localized_texts("title")
 @dataclass(frozen=True)
 class StepDef:
     name: str
@@ -188,6 +193,7 @@ class EscalateDef:
     action: str | None = None
 
 
+@localized_texts("title")
 @dataclass(frozen=True)
 class StageDef:
     name: str
@@ -205,11 +211,34 @@ class StageDef:
 
 
 @dataclass(frozen=True)
+class TableCopyDef:
+    """Rows a created record's table field takes: those of table `source` (`items` of the
+    source record, or `link.items` of a linked one), columns copied by equal name, and
+    `set`: column → expression over the source row."""
+
+    source: tuple[str, ...]
+    set: Mapping[str, Expression] = field(default_factory=lambda: EMPTY)
+
+
+@dataclass(frozen=True)
 class CreateDef:
     form: str
     set: Mapping[str, Expression]
+    #: target table field → the rows it copies (`{"from": ..., "set": ...}`); a plain string
+    #: naming a table is in `set` (its target's type decides: see `table_copy`)
+    tables: Mapping[str, TableCopyDef] = field(default_factory=lambda: EMPTY)
+
+    def table_copy(self, name: str, target: FieldDef) -> TableCopyDef | None:
+        """How target table field `target` (named `name` here) is filled, if it is."""
+        if name in self.tables:
+            return self.tables[name]
+        expr = self.set.get(name)
+        if expr is None or not target.is_table:
+            return None
+        return TableCopyDef(expr.bare_path() or ())
 
 
+@localized_texts("title", "confirm")
 @dataclass(frozen=True)
 class TransitionDef:
     name: str
@@ -242,6 +271,7 @@ class WorkflowDef:
         return tuple(s.name for s in self.stages)
 
 
+@localized_texts("message")
 @dataclass(frozen=True)
 class ReminderDef:
     name: str
@@ -262,6 +292,7 @@ class UpdateLinkedDef:
     when: Expression | None = None
 
 
+@localized_texts("title")
 @dataclass(frozen=True)
 class ChartDef:
     title: str
@@ -275,6 +306,55 @@ class ChartDef:
     interval: str = "day"  # for a date group_by: day, month or year
 
 
+@dataclass(frozen=True)
+class PrintRelatedDef:
+    """Records of `form` pointing at the printed record through `link` (one or two link fields)."""
+
+    form: str
+    link: tuple[str, ...]
+    columns: tuple[str, ...]
+    totals: tuple[str, ...] = ()
+    where: Expression | None = None
+    order_by: str = "created_at"
+    limit: int = 200
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PrintBlockDef:
+    """One block of a print layout; `kind` says which of its keys it uses."""
+
+    kind: str  # fields | table | related | amount_in_words | text | signatures
+    pointer: str
+    names: tuple[str, ...] = ()  # fields: the fields; table: the columns (empty: all)
+    per_line: int = 2
+    table: str | None = None
+    totals: tuple[str, ...] = ()
+    related: PrintRelatedDef | None = None
+    amount: str | None = None
+    label: str | None = None
+    text: str | None = None
+    signatures: tuple[str, ...] = ()
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class PrintDef:
+    """A print layout (`prints` of a form)."""
+
+    name: str
+    title: str
+    pointer: str
+    blocks: tuple[PrintBlockDef, ...]
+    roles: tuple[str, ...] = ()
+    paper: str = "A4"
+    company: bool = True
+    logo: bool = True
+    heading: str | None = None
+    footer: str | None = None
+
+
+@localized_texts("title", "description")
 @dataclass(frozen=True)
 class FormDef:
     name: str
@@ -293,9 +373,13 @@ class FormDef:
     charts: tuple[ChartDef, ...] = ()
     renamed_from: str | None = None
     description: str | None = None
+    prints: tuple[PrintDef, ...] = ()
 
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def print_layout(self, name: str) -> PrintDef | None:
+        return next((p for p in self.prints if p.name == name), None)
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -311,6 +395,7 @@ class FormDef:
         return self.permissions.get(role)
 
 
+@localized_texts("title", "description")
 @dataclass(frozen=True)
 class RoleDef:
     name: str
@@ -320,6 +405,7 @@ class RoleDef:
     renamed_from: str | None = None
 
 
+@localized_texts("title", "description")
 @dataclass(frozen=True)
 class ModuleDef:
     name: str

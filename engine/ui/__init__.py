@@ -96,7 +96,7 @@ def home():
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, designer, records, transfer, workflow
+    from . import account, admin, designer, prints, records, transfer, workflow
     from .display import display_value, history_label, is_numeric, no_access, status_label
 
     app.register_blueprint(bp)
@@ -106,6 +106,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(account.bp)
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)
+    app.register_blueprint(prints.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label,
                                  display_value=display_value, no_access=no_access, is_numeric=is_numeric)
     # A field's type for templates (its layout, filter control, client kind): the one place

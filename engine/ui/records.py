@@ -29,6 +29,7 @@ from engine.i18n import _
 from engine.records.context import Context
 from engine.services import records as service
 from engine.services.files import store_upload
+from engine.services.prints import usable_layouts
 from engine.web import engine_state, use_case
 
 bp = Blueprint("records", __name__, url_prefix="/f")
@@ -94,6 +95,7 @@ def list_page(form_name: str):
             args=request.args,
             can_create=ctx.gate.can_create(ctx.user, form),
             query_without=_query_without, view=request.args.get("view", "list"),
+            prints=usable_layouts(ctx, form),
         )
 
 
@@ -133,13 +135,16 @@ def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
 
 
 def _render_edit(form: FormDef, wtform: Any, record: dict | None, shown: list[str], editable: list[str],
-                 extra_errors: tuple[str, ...] | list[str] = ()) -> str:
+                 extra_errors: tuple[str, ...] | list[str] = (), readonly: frozenset[str] = frozenset()) -> str:
+    """The edit or create page; `readonly`: the user's read-only table columns (`items.price`),
+    disabled in every row."""
     expressions = _client_expressions(form, shown, engine_state().runtime().app)
     user = g.get("user")
     offset = datetime.now(engine_state().tzinfo).utcoffset()
     expressions.update(user=user.name if user else None, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
     return render_template("records/edit.html", form=form, wtform=wtform, record=record, shown=shown,
-                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions)
+                           editable=set(editable), extra_errors=list(extra_errors), expressions=expressions,
+                           readonly=readonly)
 
 
 def _linked_paths(node: Any, out: set[tuple[str, str]]) -> None:
@@ -206,6 +211,7 @@ def create_page(form_name: str):
         form = without_hidden_columns(form, hidden)
         shown = [f.name for f in form.fields if f.name not in hidden]
         editable = service.editable_fields(ctx, form, hidden, None)
+        readonly = service.readonly_fields(ctx, form, None)
         form_class = build_form_class(form, shown, _widget_context(ctx))
         preset = _preset_links(ctx, form, shown) if request.method == "GET" else None
         data = _defaults(ctx, form)
@@ -218,14 +224,15 @@ def create_page(form_name: str):
             try:
                 with ctx.session.begin_nested():
                     values.update(_store_uploads(ctx, uploads))
-                    created = service.create_record(ctx, form.name, values)
+                    created = service.create_record(ctx, form.name, values, keep_readonly=True)
             except ValidationFailed as exc:
-                return _render_edit(form, wtform, None, shown, editable, apply_errors(wtform, exc.fields)), 422
+                return _render_edit(form, wtform, None, shown, editable, apply_errors(wtform, exc.fields),
+                                    readonly), 422
             flash(_("Saved."), "success")
             if "id" in created and ctx.gate.can(ctx.user, form, "read"):
                 return redirect(url_for("records.detail_page", form_name=form.name, record_id=created["id"]))
             return redirect(url_for("records.list_page", form_name=form.name))
-        return _render_edit(form, wtform, None, shown, editable)
+        return _render_edit(form, wtform, None, shown, editable, readonly=readonly)
 
 
 def _preset_links(ctx: Context, form: FormDef, shown: list[str]) -> dict[str, Any] | None:
@@ -281,7 +288,8 @@ def detail_page(form_name: str, record_id: int):
         return render_template("records/detail.html", form=form, record=record, history=history,
                                fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
                                related=related_records(ctx, form, record_id),
-                               users={u.name: u.label for u in everyone})
+                               users={u.name: u.label for u in everyone},
+                               prints=usable_layouts(ctx, form))
 
 
 RELATED_ROWS = 10
@@ -338,6 +346,7 @@ def edit_page(form_name: str, record_id: int):
         shown = list(record["fields"])
         hidden = frozenset(f.name for f in form.fields if f.name not in shown)
         editable = service.editable_fields(ctx, form, hidden, record)
+        readonly = service.readonly_fields(ctx, form, record_id)
         form = without_hidden_columns(form, ctx.gate.never_visible(ctx.user, form, ctx.local_now))
         if not editable:
             flash(_("Nothing can be changed in this stage."), "warning")
@@ -357,16 +366,17 @@ def edit_page(form_name: str, record_id: int):
             try:
                 with ctx.session.begin_nested():
                     values.update(_store_uploads(ctx, uploads))
-                    service.update_record(ctx, form.name, record_id, version, values)
+                    service.update_record(ctx, form.name, record_id, version, values, keep_readonly=True)
             except ValidationFailed as exc:
-                return _render_edit(form, wtform, record, shown, editable, apply_errors(wtform, exc.fields)), 422
+                return _render_edit(form, wtform, record, shown, editable, apply_errors(wtform, exc.fields),
+                                    readonly), 422
             except EngineError as exc:
                 if exc.status != 409:
                     raise
-                return _render_edit(form, wtform, record, shown, editable, [exc.message]), 409
+                return _render_edit(form, wtform, record, shown, editable, [exc.message], readonly), 409
             flash(_("Saved."), "success")
             return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
-        return _render_edit(form, wtform, record, shown, editable)
+        return _render_edit(form, wtform, record, shown, editable, readonly=readonly)
 
 
 @bp.post("/<form_name>/<id:record_id>/delete")

@@ -1,0 +1,82 @@
+"""Print layouts (docs/reference.md, Print layouts): the print view of one record, its PDF, and
+one PDF of several records chosen on the list page. The page is the engine's own template
+(templates/prints/print.html with static/css/print.css); what it shows comes from
+engine.services.prints, which prints only what the reader may read."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from flask import Blueprint, Response, render_template, request
+from flask_login import login_required
+from markupsafe import Markup
+
+from engine.definitions.model import FormDef, PrintDef
+from engine.services import prints as service
+from engine.web import engine_state, use_case
+from engine.web.pdf import html_to_pdf
+
+bp = Blueprint("prints", __name__, url_prefix="/f")
+
+CSS = Path(__file__).with_name("static") / "css" / "print.css"
+
+
+def render_print(form: FormDef, layout: PrintDef, docs: list[dict[str, Any]], *, pdf: bool,
+                 record_id: int | None = None) -> str:
+    """The page of `docs` (each from a new page); `pdf`: without the screen's buttons."""
+    settings = engine_state().settings
+    company = settings.get("ENGINE_COMPANY_NAME") if layout.company else None
+    logo = service.company_logo(settings.get("ENGINE_COMPANY_LOGO")) if layout.logo else None
+    return render_template("prints/print.html", form=form, layout=layout, docs=docs, pdf=pdf, company=company,
+                           logo=logo, css=Markup(CSS.read_text(encoding="utf-8")), record_id=record_id,
+                           heading=layout.heading or layout.title)
+
+
+def pdf_response(html: str, filename: str) -> Response:
+    body = html_to_pdf(html)
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@bp.get("/<form_name>/<id:record_id>/print/<layout_name>")
+@login_required
+def print_page(form_name: str, record_id: int, layout_name: str):
+    """A record printed with one of its form's layouts (`prints`), with buttons to print it and to download the
+    PDF; 404 for a record the user may not read, 403 for a layout not for their roles."""
+    with use_case() as ctx:
+        layout, doc = service.document(ctx, form_name, layout_name, record_id)
+        form = ctx.app.form(form_name)
+        assert form is not None
+        return render_print(form, layout, [doc], pdf=False, record_id=record_id)
+
+
+@bp.get("/<form_name>/<id:record_id>/print/<layout_name>.pdf")
+@login_required
+def print_pdf(form_name: str, record_id: int, layout_name: str):
+    """The print layout of one record as PDF (503 naming what to install when the server cannot make PDFs)."""
+    with use_case() as ctx:
+        layout, doc = service.document(ctx, form_name, layout_name, record_id)
+        form = ctx.app.form(form_name)
+        assert form is not None
+        html = render_print(form, layout, [doc], pdf=True)
+    return pdf_response(html, f"{layout.title}-{record_id}.pdf")
+
+
+@bp.get("/<form_name>/print/<layout_name>.pdf")
+@login_required
+def batch_pdf(form_name: str, layout_name: str):
+    """Several records in one PDF, each from a new page: `ids=1,2,3` (at most 100; the list page's selection).
+    Records the user may not read are left out; none readable is 404."""
+    ids = service.parse_ids(request.args.get("ids", ""))
+    with use_case() as ctx:
+        layout, docs = service.documents(ctx, form_name, layout_name, ids)
+        form = ctx.app.form(form_name)
+        assert form is not None
+        if not docs:
+            from engine.errors import NotFound
+
+            raise NotFound("no readable records")
+        html = render_print(form, layout, docs, pdf=True)
+    return pdf_response(html, f"{layout.title}.pdf")
