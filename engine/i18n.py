@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 #: Languages the catalogue speaks; the first is the product's default.
 LOCALES = ("zh_CN", "en")
 #: The catalogue `speaking` chose (a CLI command run with --lang, a notification rendered for
 #: its reader); None: the request's language, outside a request English.
 _OUTSIDE: ContextVar[Any] = ContextVar("engine_language", default=None)
+#: The locale `speaking` chose, for definition texts (LocalText); None: as without it.
+_SPOKEN: ContextVar[str | None] = ContextVar("engine_text_language", default=None)
 
 
 def language_code(value: str | None) -> str | None:
@@ -66,10 +68,172 @@ def speaking(locale: str | None) -> Iterator[None]:
 
     chosen = None if not locale else NullTranslations() if locale.startswith("en") else catalogue(locale)
     token = _OUTSIDE.set(chosen)
+    spoken = _SPOKEN.set(language_code(locale) if locale else None)
     try:
         yield
     finally:
+        _SPOKEN.reset(spoken)
         _OUTSIDE.reset(token)
+
+
+# -- definition texts in two languages ---------------------------------------------------
+# A definition's display text (a label, a title, an option's label, a reminder's message …)
+# is a plain string, the same in every language, or {"zh-CN": "…", "en": "…"}. The model keeps
+# a LocalText behind each such attribute (`localized` below): reading `field.label` gives the
+# text in the current language, LocalText.of / local_text give every language.
+
+#: The languages a definition text may be written in, as keys of its object form; the first
+#: is required and is what every other language falls back to.
+TEXT_LANGUAGES = ("zh-CN", "en")
+_TEXT_KEY = {"zh_CN": "zh-CN", "en": "en"}
+
+
+def text_locale() -> str:
+    """The locale definition texts are read in now (one of LOCALES): the one `speaking` chose
+    (a notification's reader, a CLI --lang), else the request's, else the product's default."""
+    spoken = _SPOKEN.get()
+    if spoken is not None:
+        return spoken
+    flask = sys.modules.get("flask")
+    if flask is not None and flask.has_request_context():
+        from flask_babel import get_locale
+
+        return language_code(str(get_locale() or "")) or LOCALES[0]
+    return LOCALES[0]
+
+
+class LocalText:
+    """A display text in one or both languages (immutable). `text()` is the current
+    language's, `text("en")` English's (falling back to zh-CN), `source` the JSON form as
+    written (a plain string when only zh-CN is known)."""
+
+    __slots__ = ("_texts",)
+    _texts: tuple[tuple[str, str], ...]
+
+    def __init__(self, texts: Mapping[str, str] | str) -> None:
+        given = {TEXT_LANGUAGES[0]: texts} if isinstance(texts, str) else dict(texts)
+        if TEXT_LANGUAGES[0] not in given:
+            raise ValueError(f"a localized text needs {TEXT_LANGUAGES[0]!r}")
+        object.__setattr__(self, "_texts", tuple((k, str(given[k])) for k in TEXT_LANGUAGES if given.get(k)))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("LocalText is immutable")
+
+    @classmethod
+    def of(cls, value: Any) -> LocalText:
+        """A definition's JSON value (string or {"zh-CN", "en"} object), a LocalText or a text
+        read from a `localized` attribute → LocalText."""
+        if isinstance(value, LocalText):
+            return value
+        local = getattr(value, "local", None)
+        if isinstance(local, LocalText):
+            return local
+        if isinstance(value, Mapping):
+            return cls(value)
+        return cls(str(value))
+
+    @property
+    def texts(self) -> dict[str, str]:
+        """Language ("zh-CN", "en") → text, for the languages given."""
+        return dict(self._texts)
+
+    @property
+    def source(self) -> str | dict[str, str]:
+        """As a definition writes it: a plain string for a text in one language."""
+        return self._texts[0][1] if len(self._texts) == 1 else self.texts
+
+    def text(self, locale: str | None = None) -> str:
+        """The text in `locale` (a locale or language code: "en", "zh_CN", "zh-CN"; None: the
+        current one, `text_locale`); a language it lacks reads the zh-CN text."""
+        if len(self._texts) == 1:
+            return self._texts[0][1]
+        wanted = _TEXT_KEY.get(language_code(locale) or "") if locale else _TEXT_KEY.get(text_locale())
+        return next((t for k, t in self._texts if k == wanted), self._texts[0][1])
+
+    def variants(self) -> tuple[str, ...]:
+        """Every distinct text of it (to recognise a label written in either language)."""
+        return tuple(dict.fromkeys(t for _k, t in self._texts))
+
+    def __str__(self) -> str:
+        return self.text()
+
+    def __repr__(self) -> str:
+        return f"LocalText({self.source!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LocalText) and other._texts == self._texts
+
+    def __hash__(self) -> int:
+        return hash(self._texts)
+
+
+class LocalStr(str):
+    """A localized attribute as read: the text in the current language (a plain str for every
+    use), remembering the LocalText it came from (`.local`), so `dataclasses.replace` and
+    LocalText.of keep every language."""
+
+    local: LocalText
+
+    def __new__(cls, local: LocalText, locale: str | None = None) -> LocalStr:
+        made = super().__new__(cls, local.text(locale))
+        made.local = local
+        return made
+
+    def __eq__(self, other: object) -> bool:  # two read texts: equal in every language
+        return self.local == other.local if isinstance(other, LocalStr) else str.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    __hash__ = str.__hash__
+
+
+class _Localized:
+    """The descriptor `localized_texts` puts on a dataclass attribute (see there)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: type | None = None) -> Any:
+        if obj is None:
+            return self
+        local = obj.__dict__.get(self.name)
+        return None if local is None else LocalStr(local)
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        obj.__dict__[self.name] = None if value is None else LocalText.of(value)
+
+
+_T = TypeVar("_T", bound=type)
+
+
+def localized_texts(*names: str) -> Callable[[_T], _T]:
+    """Class decorator (above @dataclass): the attributes `names` hold display text in two
+    languages. Each is set with a definition's JSON value (string or {"zh-CN", "en"} object), a
+    LocalText or a text read from another such attribute, and read as the current language's
+    text (a str, `text_locale`); `local_text(obj, name)` gives every language. Frozen
+    dataclasses set them through the descriptor in __init__ and dataclasses.replace."""
+
+    def install(cls: _T) -> _T:
+        for name in names:
+            setattr(cls, name, _Localized(name))
+        return cls
+
+    return install
+
+
+def local_text(obj: Any, name: str) -> LocalText | None:
+    """Every language of a `localized` attribute of a definition object (None when unset)."""
+    value = vars(obj).get(name)
+    return value if isinstance(value, LocalText) or value is None else LocalText.of(value)
+
+
+def resolve_text(value: Any, locale: str | None = None) -> str | None:
+    """A definition's JSON text (string, {"zh-CN", "en"} object, LocalText or None) in `locale`
+    (None: the current language)."""
+    if value is None:
+        return None
+    return LocalText.of(value).text(locale)
 
 
 def N_(message: str) -> str:

@@ -31,7 +31,11 @@ def ref_name(prop: dict[str, Any]) -> str | None:
 
 
 def is_object_def(definition: dict[str, Any]) -> bool:
-    return bool(object_properties(definition))
+    """An object with keys of its own (a text that may also be written as an object, such as a
+    title in two languages, is a kind of value)."""
+    types = definition.get("type")
+    text_too = types == "string" or (isinstance(types, list) and "string" in types)
+    return bool(object_properties(definition)) and not text_too
 
 
 def object_properties(definition: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -91,6 +91,11 @@ def friendly_message(error: Any) -> str:
     """jsonschema's message, rephrased for an admin where it would quote regexes or schemas."""
     schema = error.schema if isinstance(error.schema, dict) else {}
     described = schema.get("description")
+    if error.validator == "required" and "zh-CN" in schema.get("properties", {}):
+        return "a text in two languages needs its Chinese text, \"zh-CN\" (\"en\" is optional)"
+    if error.validator == "type" and set(schema.get("properties", {})) == {"zh-CN", "en"}:
+        return (f"{_short(error.instance)} is not a text: give a string or "
+                "{\"zh-CN\": \"…\", \"en\": \"…\"}")
     if error.validator == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extra = [key for key in error.instance if key not in allowed] if isinstance(error.instance, dict) else []

@@ -43,6 +43,8 @@ LOADER = [
     N_("%(value)s: no line breaks allowed"),
     N_("%(value)s must be text matching %(pattern)s"),
     N_("%(value)s: system attribute names are reserved"),
+    N_("a text in two languages needs its Chinese text, \"zh-CN\" (\"en\" is optional)"),
+    N_("%(value)s is not a text: give a string or {\"zh-CN\": \"…\", \"en\": \"…\"}"),
 ]
 
 JSONSCHEMA = [  # jsonschema's English, as it writes it

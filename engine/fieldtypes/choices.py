@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from engine.i18n import N_
+from engine.i18n import N_, localized_texts
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -54,6 +54,7 @@ COLORS: dict[str, Color] = {
 }
 
 
+@localized_texts("label")
 @dataclass(frozen=True)
 class Option:
     value: str
