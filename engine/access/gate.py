@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from engine.auth.users import User
 from engine.definitions.model import AppDef, FormDef, PermissionDef, RowRule
@@ -142,6 +143,34 @@ class Gate:
             if rule.kind == "where" and rule.where is not None and evaluate_condition(rule.where, scope):
                 return True
         return False
+
+    # -- read-only fields ------------------------------------------------------------
+    # A role's `readonly` fields are decided like `hide`: of the roles that grant the user a
+    # row (here: update on it, or create), a field is read-only only if every one lists it.
+
+    def readonly_on_create(self, user: User, form: FormDef) -> frozenset[str]:
+        """Fields (and `table.column`s) the user may not set on a new record."""
+        sets = [p.readonly for p in self.permissions(user, form) if p.create]
+        return frozenset.intersection(*sets) if sets else frozenset()
+
+    def readonly_everywhere(self, user: User, form: FormDef) -> frozenset[str]:
+        """Fields read-only for the user in every record they may update (listed by every role
+        that grants update); in a record only some of those roles grant, more may be."""
+        sets = [p.readonly for p in self.permissions(user, form) if p.rule("update").grants]
+        return frozenset.intersection(*sets) if sets else frozenset()
+
+    def readonly_in_record(self, session: Session, user: User, form: FormDef, record_id: int,
+                           now: datetime) -> frozenset[str]:
+        """Fields read-only for the user in one stored record: those listed by every role
+        that grants them update on it (one query, and none when the roles agree)."""
+        perms = [p for p in self.permissions(user, form) if p.rule("update").grants]
+        if len({p.readonly for p in perms}) <= 1:
+            return perms[0].readonly if perms else frozenset()
+        table = self.schema[form.name].table
+        flags = [case((self._rule_clause(p.update, user, form, now), True), else_=False) for p in perms]
+        row = session.execute(select(*flags).where(table.c.id == record_id)).first()
+        sets = [p.readonly for p, ok in zip(perms, row or (), strict=False) if ok]
+        return frozenset.intersection(*sets) if sets else frozenset()
 
     def hidden_in_row(self, grants: list[Grant], granted: list[bool]) -> frozenset[str]:
         """Fields hidden in a row, given which grants select it."""

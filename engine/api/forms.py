@@ -69,6 +69,12 @@ def describe_form(ctx: Context, form: FormDef) -> dict[str, Any]:
                  "search": [c for c in form.list.search if c not in hidden],
                  "order_by": default_order(form, hidden) or "-created_at", "page_size": form.list.page_size},
         "can_create": ctx.gate.can_create(ctx.user, form),
+        # the caller's read-only fields (their roles' `readonly`): on a new record, and in every
+        # record they may update (a record granted by only some of their roles may have more)
+        "readonly_for_you": {
+            "create": sorted(p for p in ctx.gate.readonly_on_create(ctx.user, form) if not uses_hidden([p], hidden)),
+            "update": sorted(p for p in ctx.gate.readonly_everywhere(ctx.user, form) if not uses_hidden([p], hidden)),
+        },
     }
     if form.workflow:
         body["stages"] = [{"name": s.name, "title": s.title, "final": s.final} for s in form.workflow.stages]

@@ -218,6 +218,10 @@ class Expression:
         """True when the value depends on the acting user ($user)."""
         return any(isinstance(n, User) for n in self._nodes)
 
+    def bare_path(self) -> tuple[str, ...] | None:
+        """The path when the whole expression is one name (`items`, `quote.items`), else None."""
+        return self.root.path if isinstance(self.root, Field) else None
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-serialisable IR; shape documented in this module's docstring."""
         return {"version": 1, "source": self.source, "root": self.root.to_dict()}

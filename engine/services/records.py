@@ -36,6 +36,7 @@ from . import rollups
 from .cursors import after_condition, decode_cursor, encode_cursor
 from .files import attach_files
 from .history import add_titles, read_history, write_history
+from .link_sync import sync_fills
 from .linked import apply_update_linked
 from .queries import parse_list_query
 
@@ -434,6 +435,7 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                   {"changes": [{"field": n, "old": old[n], "new": new[n]} for n in form.field_names if n in changed]},
                   ctx.now)
     apply_update_linked(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
+    sync_fills(ctx, form, record_id, record.values, values)
     rollups.refresh(ctx, form, record_id, record.values, values)
     record, hidden = load_readable(ctx, form, record_id)
     return present(ctx, form, record, hidden)

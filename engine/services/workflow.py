@@ -9,15 +9,16 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
-from engine.definitions.model import FormDef, TransitionDef, WorkflowDef
+from engine.definitions.model import FieldDef, FormDef, TableCopyDef, TransitionDef, WorkflowDef
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.expressions import ExpressionError, evaluate, evaluate_condition
-from engine.i18n import _
-from engine.records.compute import RecordScope
+from engine.fieldtypes import type_of
+from engine.i18n import _, each_language
+from engine.records.compute import RecordScope, RowScope
 from engine.records.context import Context
 from engine.records.validate import prepare_values
 from engine.store.db import Database, rowcount
-from engine.store.records import StoredRecord
+from engine.store.records import StoredRecord, fetch_one
 from engine.store.system import incidents, tasks
 from engine.workflows import approvals, timers
 from engine.workflows.machine import MachineError, fire
@@ -116,7 +117,7 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
     else:
         created = None
     move_record(ctx, form, record, target, action="transition", changes=changes, before=before,
-                details={"transition": name, "title": transition.title, "comment": comment or None,
+                details={"transition": name, "title": each_language(transition.title), "comment": comment or None,
                          **({"created": created} if created else {})})
     fresh, fresh_hidden = load_readable(ctx, form, record_id)
     return present(ctx, form, fresh, fresh_hidden)
@@ -145,15 +146,69 @@ def _apply_set(ctx: Context, form: FormDef, transition: TransitionDef, record: S
 
 
 def _create_linked(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> dict[str, Any]:
-    assert transition.create is not None
-    fields = {}
-    for field_name, expr in transition.create.set.items():
+    create = transition.create
+    assert create is not None
+    target = ctx.app.form(create.form)
+    if target is None:
+        raise NotFound(f"no form '{create.form}'")
+    fields: dict[str, Any] = {}
+    for field_name, expr in create.set.items():
+        table = target.field(field_name)
+        if table is not None and table.is_table:
+            continue
         try:
             fields[field_name] = evaluate(expr, _scope(ctx, form, record))
         except ExpressionError as exc:
             raise ValidationFailed({f"create.{field_name}": [exc.message]}) from None
-    created = create_record(ctx, transition.create.form, fields, system=True)
-    return {"form": transition.create.form, "id": created["id"]}
+    for table in target.fields:
+        copy = create.table_copy(table.name, table) if table.is_table else None
+        if copy is not None:
+            fields[table.name] = _copied_rows(ctx, form, record, table, copy)
+    created = create_record(ctx, create.form, fields, system=True)
+    return {"form": create.form, "id": created["id"]}
+
+
+def _source_rows(ctx: Context, form: FormDef, record: StoredRecord,
+                 path: tuple[str, ...]) -> tuple[FieldDef, list[dict[str, Any]]]:
+    """The table a copy reads and its rows: the record's own (`items`), or, read as the system,
+    those of the record a link points at (`link.items`; none when the link is empty)."""
+    if len(path) == 1:
+        table = form.field(path[0])
+        assert table is not None
+        return table, list(record.values.get(path[0]) or [])
+    link = form.field(path[0])
+    linked_form = ctx.app.form(link.form or "") if link is not None else None
+    assert linked_form is not None
+    table = linked_form.field(path[1])
+    assert table is not None
+    linked_id = record.values.get(path[0])
+    if linked_id is None:
+        return table, []
+    linked = fetch_one(ctx.session, linked_form, ctx.runtime.tables(linked_form.name), linked_id)
+    return table, list(linked.values.get(path[1]) or []) if linked is not None else []
+
+
+def _copied_rows(ctx: Context, form: FormDef, record: StoredRecord, target: FieldDef,
+                 copy: TableCopyDef) -> list[dict[str, Any]]:
+    """The rows a created record's table field takes: columns by equal name (as the API writes
+    them; computed columns are recomputed on create), then `set` over each source row."""
+    source, rows = _source_rows(ctx, form, record, copy.source)
+    out = []
+    for i, row in enumerate(rows):
+        new: dict[str, Any] = {}
+        for column in target.fields:
+            found = source.subfield(column.name)
+            if found is None or column.computed or column.name in copy.set or row.get(column.name) is None:
+                continue
+            new[column.name] = type_of(found).encode(found, row[column.name], ctx)
+        scope = RowScope(source, row, now=ctx.local_now, user=ctx.user.name)
+        for name, expr in copy.set.items():
+            try:
+                new[name] = evaluate(expr, scope)
+            except ExpressionError as exc:
+                raise ValidationFailed({f"create.{target.name}.{i}.{name}": [exc.message]}) from None
+        out.append(new)
+    return out
 
 
 def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str, *, action: str,
