@@ -24,6 +24,7 @@ setup: $(APP_STAMP)
 
 ## make run [HOST=h] [PORT=p]: set up, create the SQLite database with demo data, serve on http://$(HOST):$(PORT)
 run: $(APP_STAMP)
+	bash scripts/ensure-print.sh
 	mkdir -p instance
 	$(BIN)/engine init --admin-password admin
 	$(BIN)/engine demo
@@ -37,6 +38,7 @@ run: $(APP_STAMP)
 ## make test: set up (incl. PostgreSQL if absent) and run the whole suite on SQLite and PostgreSQL
 test: $(TEST_STAMP)
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-print.sh
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 	# the date-sensitive tests again, where the machine's date is a day ahead of Shanghai's
 	TZ=Pacific/Kiritimati ENGINE_TEST_CLOCK=12:00 $(BIN)/python -m pytest -n 2 -m dates -q $(PYTEST_ARGS)

@@ -40,4 +40,4 @@ def json_body(allowed: Collection[str] | None = None) -> dict:
     return body
 
 
-from . import admin, designer, designer_session, files, forms, notifications, openapi, records, workflow  # noqa: E402,F401  (routes)
+from . import admin, designer, designer_session, files, forms, notifications, openapi, prints, records, workflow  # noqa: E402,F401  (routes)

@@ -167,7 +167,8 @@ def _check_related(checker: Checker, form: FormDef, related: PrintRelatedDef, pt
                         N_("'%(link)s' must be a link field of '%(form)s' to '%(target)s' (or a path of two "
                            "link fields ending at '%(target)s')"),
                         link=".".join(related.link), form=other.name, target=form.name)
-    _check_columns(checker, form, lambda n: _printable(other, n), related.columns, related.totals, ptr, "columns",
+    _check_columns(checker, form, lambda n: other.field(n) or (n if n in SYSTEM_ATTRIBUTES else None),
+                   related.columns, related.totals, ptr, "columns",
                    other.name)
     if related.where is not None:  # over the other form, reported in this form's file
         before = len(checker.problems)

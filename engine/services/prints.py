@@ -34,7 +34,7 @@ from engine.definitions.prints import PLACEHOLDER
 from engine.errors import BadRequest, Forbidden, NotFound
 from engine.expressions import to_sql
 from engine.fieldtypes import Refs, type_of
-from engine.i18n import _
+from engine.i18n import N_, _
 from engine.records.codec import encode_value, link_titles
 from engine.records.context import Context
 from engine.store.records import load_children, rows_to_records, select_records
@@ -148,8 +148,8 @@ def company_logo(path: str | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-SYSTEM_LABELS = {"id": "No.", "stage": "Stage", "version": "Version", "created_by": "Created by",
-                 "created_at": "Created at", "updated_at": "Updated at", "due_at": "Due"}
+SYSTEM_LABELS = {"id": N_("No."), "stage": N_("Stage"), "version": N_("Version"), "created_by": N_("Created by"),
+                 "created_at": N_("Created at"), "updated_at": N_("Updated at"), "due_at": N_("Due")}
 
 
 class _Printer:

@@ -4,41 +4,15 @@ one PDF of several records chosen on the list page. The page is the engine's own
 engine.services.prints, which prints only what the reader may read."""
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote
-
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, request
 from flask_login import login_required
-from markupsafe import Markup
 
-from engine.definitions.model import FormDef, PrintDef
+from engine.errors import NotFound
 from engine.services import prints as service
-from engine.web import engine_state, use_case
-from engine.web.pdf import html_to_pdf
+from engine.web import use_case
+from engine.web.pdf import pdf_response, render_print
 
 bp = Blueprint("prints", __name__, url_prefix="/f")
-
-CSS = Path(__file__).with_name("static") / "css" / "print.css"
-
-
-def render_print(form: FormDef, layout: PrintDef, docs: list[dict[str, Any]], *, pdf: bool,
-                 record_id: int | None = None) -> str:
-    """The page of `docs` (each from a new page); `pdf`: without the screen's buttons."""
-    settings = engine_state().settings
-    company = settings.get("ENGINE_COMPANY_NAME") if layout.company else None
-    logo = service.company_logo(settings.get("ENGINE_COMPANY_LOGO")) if layout.logo else None
-    return render_template("prints/print.html", form=form, layout=layout, docs=docs, pdf=pdf, company=company,
-                           logo=logo, css=Markup(CSS.read_text(encoding="utf-8")), record_id=record_id,
-                           heading=layout.heading or layout.title)
-
-
-def pdf_response(html: str, filename: str) -> Response:
-    body = html_to_pdf(html)
-    response = Response(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-    return response
-
 
 @bp.get("/<form_name>/<id:record_id>/print/<layout_name>")
 @login_required
@@ -75,8 +49,6 @@ def batch_pdf(form_name: str, layout_name: str):
         form = ctx.app.form(form_name)
         assert form is not None
         if not docs:
-            from engine.errors import NotFound
-
             raise NotFound("no readable records")
         html = render_print(form, layout, docs, pdf=True)
     return pdf_response(html, f"{layout.title}.pdf")

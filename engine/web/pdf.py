@@ -1,14 +1,24 @@
-"""Print layouts as PDF: the print page's HTML through WeasyPrint (imported only when a PDF is
+"""Print layouts as a page and as PDF: the engine's print template (templates/prints/print.html
+with static/css/print.css, inline), and that HTML through WeasyPrint (imported only when a PDF is
 asked for). Chinese text needs the Noto CJK fonts (Debian `fonts-noto-cjk`) and WeasyPrint
 needs Pango (`libpango-1.0-0`, `libpangoft2-1.0-0`); `scripts/ensure-print.sh` installs them.
 Without them a PDF is answered with 503 saying what to install, and nothing else breaks."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+from flask import Response, current_app, render_template
+from markupsafe import Markup
+
+from engine.definitions.model import FormDef, PrintDef
 from engine.errors import EngineError
 from engine.i18n import _
+from engine.services.prints import company_logo
+
+from .context import engine_state
 
 log = logging.getLogger(__name__)
 
@@ -41,3 +51,20 @@ def html_to_pdf(html: str) -> bytes:
         return weasyprint.default_url_fetcher(url, *args, **kwargs)
 
     return bytes(weasyprint.HTML(string=html, url_fetcher=only_data).write_pdf())
+
+
+def render_print(form: FormDef, layout: PrintDef, docs: list[dict[str, Any]], *, pdf: bool,
+                 record_id: int | None = None) -> str:
+    """The page of `docs` (each from a new page); `pdf`: without the screen's buttons."""
+    settings = engine_state().settings
+    company = settings.get("ENGINE_COMPANY_NAME") if layout.company else None
+    logo = company_logo(settings.get("ENGINE_COMPANY_LOGO")) if layout.logo else None
+    css = (Path(current_app.static_folder or "") / "css" / "print.css").read_text(encoding="utf-8")
+    return render_template("prints/print.html", form=form, layout=layout, docs=docs, pdf=pdf, company=company,
+                           logo=logo, css=Markup(css), record_id=record_id, heading=layout.heading or layout.title)
+
+
+def pdf_response(html: str, filename: str) -> Response:
+    response = Response(html_to_pdf(html), mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    return response
