@@ -8,4 +8,25 @@ TEXTS = {
     "loc.en": lazy("English"),
     "loc.en_placeholder": lazy("English text (optional)"),
     "loc.en_help": lazy("Shown to users whose language is English; empty: they see the Chinese text."),
+    # a link field's choices and copies
+    "opt.filter": lazy("Only records matching this record"),
+    "opt.where": lazy("Only records that"),
+    "opt.fill": lazy("Fill from the linked record"),
+    "opt.fill_mode": lazy("Copies"),
+    "enum.snapshot": lazy("Copied when the link is chosen (snapshot)"),
+    "enum.sync": lazy("Follow later changes of the linked record (sync)"),
+    "link.choose_form_first": lazy("Choose the linked form first."),
+    "link.filter.add": lazy("Add a match"),
+    "link.filter.key": lazy("Match {n}: field of the linked form"),
+    "link.filter.value": lazy("Match {n}: field of this form"),
+    "link.filter_help": lazy("Only {form} records whose field (left) equals this record's field (right) can be "
+                             "chosen; an empty field here does not restrict."),
+    "link.filter_help_row": lazy("Only {form} records whose field (left) equals the field of this row (or of the "
+                                 "record) on the right can be chosen; an empty field does not restrict."),
+    "link.where_help": lazy("A condition over the fields of {form}: other records cannot be chosen."),
+    "link.fill.add": lazy("Add a field to fill"),
+    "link.fill.key": lazy("Fill {n}: field of this form"),
+    "link.fill.value": lazy("Fill {n}: field of the linked record"),
+    "link.fill_help": lazy("When a record is chosen, these fields of this form take the values of its fields."),
+    "link.fill_help_row": lazy("When a record is chosen, these columns of the row take the values of its fields."),
 }

@@ -10,11 +10,15 @@ import { nameProblem, NAME_RE } from "./form-model.js";
 import { optionLabel } from "./form-controls.js";
 import { txt } from "./loc.js";
 import { locInput } from "./loc-input.js";
+import { linkOption } from "./form-link.js";
 import { colorOf, colorPicker, paletteOf, setOptionColor } from "./form-colors.js";
 
 // Keys of a field drawn by the panel's fixed part; options of the type come after them.
 const COMMON = ["name", "type", "label", "help", "placeholder", "required", "unique", "readonly", "index",
   "warn_duplicates", "default", "visible_if", "renamed_from"];
+
+// A link's keys in the order people set them: the form, which of its records, what they fill in.
+const LINK_ORDER = ["form", "link", "filter", "where", "fill", "fill_mode"];
 
 let uid = 0;
 function fieldRow(label, control, { help = null, problems = null, inline = false } = {}) {
@@ -134,6 +138,10 @@ export function renderProps(ctx) {
 
   // -- the type's own options ----------------------------------------------------------------
   const opts = Object.entries((kind && kind.options_schema) || {}).filter(([key]) => !(kind.is_table && key === "fields"));
+  if (kind && kind.links) {
+    const rank = (k) => (LINK_ORDER.includes(k) ? LINK_ORDER.indexOf(k) : LINK_ORDER.length);
+    opts.sort(([a], [b]) => rank(a) - rank(b));
+  }  // the form first, then what it offers
   if (opts.length) {
     const group = h("fieldset", { class: "dz-props-group", "data-testid": "type-options" }, h("legend", { class: "small fw-semibold" }, t("form.type_options", { type: kind.label })));
     for (const [key, schema] of opts) { group.append(optionEditor(ctx, field, kind, key, schema, set, at, t, form)); }
@@ -194,6 +202,9 @@ function optionEditor(ctx, field, kind, key, schema, set, at, t, form) {
   const value = field[key];
   const def = (kind.defaults || {})[key];
   if (key === "options") { return fieldRow(labelText, optionsEditor(ctx, field, t), { problems }); }
+  if (kind.links && ["filter", "where", "fill"].includes(key)) {  // form-link.js: rows and the condition builder
+    return linkOption(ctx, { key, field, form, pointer: ctx.pointer, set, t, label: labelText, problems, row: fieldRow }) || h("span");
+  }
   if (schema.$ref === "#/$defs/expression") {
     return fieldRow(labelText, expressionEditor(ctx, field, key, set, t), { problems, help: t("form.formula_help") });
   }
