@@ -1,6 +1,7 @@
 """Types that point at something else: user (a user name) and link (a record id)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -144,6 +145,9 @@ class LinkType(FieldType):
         form through the API as people type."""
         attrs = control_attrs(field, **{"class": "form-select", "data-link-form": field.form or "",
                                         "data-link-title": ctx.title_of(field.form or "") or ""})
+        if field.filter or field.where is not None or field.fill:  # the picker asks the link's choices
+            attrs["data-link-choices"] = "1"
+            attrs["data-link-filter"] = json.dumps([ours for _theirs, ours in field.filter or ()])
         return LooseSelectField(field.label, choices=[EMPTY_CHOICE], render_kw=attrs, description=field.help or "")
 
     def form_data(self, field: FieldDef, value: Any) -> Any:
@@ -271,6 +275,9 @@ def check_link_options(field: FieldDef, checks: DefinitionChecks) -> None:
         if theirs_kind != ours_kind and not {theirs_kind, ours_kind} <= {"integer", "decimal"}:
             checks.problem(ptr, N_("'%(name)s' (%(type)s) cannot be compared with '%(other)s' (%(other_type)s)"),
                            name=ours, type=ours_kind, other=theirs, other_type=theirs_kind)
+    if row_of is not None and field.fill_mode == "sync":
+        checks.problem(f"{field.pointer}/fill_mode", N_("a table row's copies are snapshots: \"sync\" is for "
+                                                        "link fields of the record"))
     if field.where is not None:
         checks.check_expression_on(target, field.where, f"{field.pointer}/where")
     for ours, theirs in field.fill or ():

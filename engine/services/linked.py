@@ -21,6 +21,7 @@ from engine.store.records import fetch_one, update_record_row
 from engine.workflows import timers
 
 from .history import write_history
+from .link_sync import sync_fills
 
 
 def apply_update_linked(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any],
@@ -59,3 +60,4 @@ def apply_update_linked(ctx: Context, form: FormDef, record_id: int, values: Map
                          "new": encode_value(fields[n], new_values.get(n), ctx)}
                         for n in target_form.field_names if n in changed],
             "via": {"form": form.name, "id": record_id}}, ctx.now)
+        sync_fills(ctx, target_form, target.id, target.values, new_values)

@@ -379,17 +379,20 @@ def editable_fields(ctx: Context, form: FormDef, hidden: frozenset[str],
         refusal: Callable[[FieldDef], str | None] = create_refusal(ctx.gate.readonly_on_create(ctx.user, form))
     else:
         unseen = hidden | ctx.gate.never_visible(ctx.user, form, ctx.local_now)
-        readonly = ctx.gate.readonly_in_record(ctx.session, ctx.user, form, record["id"], ctx.local_now)
-        refusal = edit_refusal(_stage(form, record["stage"]), unseen, readonly)
+        refusal = edit_refusal(_stage(form, record["stage"]), unseen, readonly_fields(ctx, form, record.get("id"),
+                                                                                   stored=True))
     return [f.name for f in form.fields if f.name not in hidden and not f.computed and refusal(f) is None]
 
 
-def readonly_fields(ctx: Context, form: FormDef, record_id: int | None) -> frozenset[str]:
+def readonly_fields(ctx: Context, form: FormDef, record_id: int | None, *, stored: bool = False) -> frozenset[str]:
     """Fields and `table.column`s read-only for the user (their roles' `readonly`) in a stored
-    record, or on a new one (`record_id` None): what pages show disabled."""
-    if record_id is None:
-        return ctx.gate.readonly_on_create(ctx.user, form)
-    return ctx.gate.readonly_in_record(ctx.session, ctx.user, form, record_id, ctx.local_now)
+    record, or on a new one (`record_id` None): what pages show disabled. `stored` without an
+    id (a preview of a record in some stage): those read-only in every record."""
+    if record_id is not None:
+        return ctx.gate.readonly_in_record(ctx.session, ctx.user, form, record_id, ctx.local_now)
+    if stored:
+        return ctx.gate.readonly_everywhere(ctx.user, form)
+    return ctx.gate.readonly_on_create(ctx.user, form)
 
 
 def update_record(ctx: Context, form_name: str, record_id: int, version: Any,

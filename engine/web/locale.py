@@ -61,6 +61,7 @@ def ui_text() -> dict[str, str]:
         "remove": _("Remove"),
         "file_too_large": _("The file is larger than {size}"),
         "file_type": _("Allowed file types: {types}"),
+        "link_cleared": _("{title} was cleared: it no longer fits the fields it depends on"),
     }
 
 

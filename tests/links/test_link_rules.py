@@ -105,8 +105,9 @@ def test_sync_follows_the_linked_record_until_a_final_stage(staff, world):
     assert staff.get(f"{DEALS}/{open_deal['id']}").get_json()["fields"]["contact_phone"] == "999"
     assert staff.get(f"{DEALS}/{closed['id']}").get_json()["fields"]["contact_phone"] == "111"
     history = staff.get(f"{DEALS}/{open_deal['id']}/history").get_json()
-    assert history[-1]["via"] == {"form": "person", "id": world["ann"]} or any(
-        h.get("via") == {"form": "person", "id": world["ann"]} for h in history)
+    assert history[-1]["actor"] == "sam" and history[-1]["via"]["id"] == world["ann"]
+    assert history[-1]["via"]["form"] == "person"
+    assert history[-1]["changes"] == [{"field": "contact_phone", "old": "111", "new": "999"}]
     # snapshot: the account's address change does not move
     north = staff.get(f"/api/forms/account/records/{world['north']}").get_json()
     staff.patch(f"/api/forms/account/records/{world['north']}", json={"version": north["version"],
@@ -165,3 +166,46 @@ def test_import_fills_and_checks(csrf_from, login, app, staff, make_user, world)
     response = client.post("/f/deal/import", data={"csrf_token": token, "file": (io.BytesIO(bad), "d.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("change, pointer, words", [
+    (lambda c: c.update(filter={"nope": "account"}), "contact/filter/nope", "no field of 'person'"),
+    (lambda c: c.update(filter={"account": "nope"}), "contact/filter/account", "no field of this form"),
+    (lambda c: c.update(filter={"account": "subject"}), "contact/filter/account", "cannot be compared"),
+    (lambda c: c.update(where="missing == 1"), "contact/where", "has no field 'missing'"),
+    (lambda c: c.update(fill={"total": "phone"}), "contact/fill/total", "a fill cannot set"),
+    (lambda c: c.update(fill={"nope": "phone"}), "contact/fill/nope", "no other field"),
+    (lambda c: c.update(fill={"contact_phone": "active"}), "contact/fill/contact_phone", "cannot take a copy"),
+])
+def test_definition_refusals(tmp_path, change, pointer, words):
+    from click.testing import CliRunner
+
+    doc = json.loads((CONFIG / "links.json").read_text(encoding="utf-8"))
+    deal = doc["forms"][3]
+    contact = next(f for f in deal["fields"] if f["name"] == "contact")
+    change(contact)
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "links.json").write_text(json.dumps(doc), encoding="utf-8")
+    from engine.cli import main as cli
+
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1
+    index = deal["fields"].index(contact)
+    assert f"/forms/3/fields/{index}/" + pointer.split("/", 1)[1] in result.output, result.output
+    assert words in result.output, result.output
+
+
+def test_sync_is_refused_on_a_table_column(tmp_path):
+    from click.testing import CliRunner
+
+    from engine.cli import main as cli
+
+    doc = json.loads((CONFIG / "links.json").read_text(encoding="utf-8"))
+    items = next(f for f in doc["forms"][3]["fields"] if f["name"] == "items")
+    items["fields"][0]["fill_mode"] = "sync"
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    (folder / "links.json").write_text(json.dumps(doc), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert result.exit_code == 1 and "/fields/0/fill_mode" in result.output, result.output

@@ -84,6 +84,17 @@
         valueField: "value", labelField: "text", searchField: ["text"], maxOptions: 50,
         preload: "focus", loadThrottle: 250, render: pickerRender(),
         load: function (query, callback) {
+          if (select.dataset.linkChoices) {  // the link's own choices: filter, where, fill
+            fetch(linkChoicesUrl(select, query, null), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+              .then(function (r) { return r.ok ? r.json() : {items: []}; })
+              .then(function (body) {
+                callback(body.items.map(function (item) {
+                  return {value: String(item.id), text: item.title, fill: item.fill};
+                }));
+              })
+              .catch(function () { callback(); });
+            return;
+          }
           var url = "/api/forms/" + encodeURIComponent(linkForm) + "/records?per_page=20&q=" + encodeURIComponent(query);
           if (!query) { url = "/api/forms/" + encodeURIComponent(linkForm) + "/records?per_page=20"; }
           fetch(url, {credentials: "same-origin", headers: {"Accept": "application/json"}})
@@ -97,7 +108,12 @@
             })
             .catch(function () { callback(); });
         },
-        onChange: function () { select.dispatchEvent(new Event("input", {bubbles: true})); }
+        onChange: function (value) {
+          var chosen = value && select.tomselect ? select.tomselect.options[value] : null;
+          if (chosen && chosen.fill) { applyFill(select, chosen.fill); }
+          linkNote(select, "");
+          select.dispatchEvent(new Event("input", {bubbles: true}));
+        }
       });
       return;
     }
@@ -109,6 +125,66 @@
       });
     }
   }
+
+  // -- link filters and fill (links.js holds the logic) ------------------------------------
+  function linkChoicesUrl(select, query, ids) {
+    var owner = select.form;
+    var pairs = Array.prototype.map.call(owner.elements, function (el) {
+      if (!el.name || ((el.type === "radio" || el.type === "checkbox") && !el.checked)) { return [el.name, ""]; }
+      return [el.name, el.value];
+    });
+    var values = EngineLinks.formValues(pairs, select.name, owner.dataset.record);
+    return EngineLinks.choicesUrl(owner.dataset.form, EngineLinks.linkPath(select.name).path, values, query, ids);
+  }
+
+  function setControl(el, value) {
+    var textValue = value === null || value === undefined ? "" : String(value);
+    if (el.tomselect) { el.tomselect.setValue(textValue, true); }
+    else if (el.type === "checkbox") { el.checked = value === true; }
+    else { el.value = textValue; }
+  }
+
+  function applyFill(select, fill) {
+    EngineLinks.fillTargets(select.name, fill).forEach(function (target) {
+      var el = select.form.elements[target.name];
+      if (el && !el.disabled && el.type !== "file") { setControl(el, target.value); }
+    });
+  }
+
+  function linkNote(select, message) {
+    var holder = select.closest("td, [data-field-block]") || select.parentElement;
+    var note = holder.querySelector(".link-cleared-note");
+    if (!message) { if (note) { note.remove(); } return; }
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "form-text text-warning link-cleared-note";
+      note.setAttribute("data-testid", "link-cleared-" + select.name);
+      holder.appendChild(note);
+    }
+    note.textContent = message;
+  }
+
+  // A change of a field a link's filter names: the chosen link is asked again (`ids=`) and
+  // cleared, with a note, when it no longer fits.
+  function recheckLinks(changed) {
+    if (!changed || !changed.form || !changed.name) { return; }
+    changed.form.querySelectorAll("select[data-link-choices]").forEach(function (select) {
+      var names = JSON.parse(select.dataset.linkFilter || "[]");
+      if (!select.value || !EngineLinks.dependsOn(select.name, names, changed.name)) { return; }
+      var chosen = select.value;
+      fetch(linkChoicesUrl(select, "", [chosen]), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body || body.items.length || select.value !== chosen) { return; }
+          var title = select.tomselect && select.tomselect.options[chosen] ? select.tomselect.options[chosen].text : chosen;
+          if (select.tomselect) { select.tomselect.clear(true); select.tomselect.clearOptions(); } else { select.value = ""; }
+          linkNote(select, text("link_cleared", {title: title}));
+          select.dispatchEvent(new Event("input", {bubbles: true}));
+        })
+        .catch(function () {});
+    });
+  }
+  document.addEventListener("change", function (event) { recheckLinks(event.target); });
 
   function enhanceAll(root) {
     root.querySelectorAll("select[data-link-form], select[data-enhance]").forEach(enhanceSelect);
