@@ -30,4 +30,13 @@ ZH = {
         "选择记录后，本表单的这些字段自动填入该记录对应字段的值。",
     "When a record is chosen, these columns of the row take the values of its fields.":
         "选择记录后，本行的这些列自动填入该记录对应字段的值。",
+    "Read-only fields": "只读字段",
+    "No read-only fields": "没有只读字段",
+    "Read-only: {fields}": "只读：{fields}",
+    "The role sees these fields but may not change them (pages show them disabled; the API refuses a change). "
+    "With several roles, a field stays writable when one of them may change it.":
+        "该角色能看到这些字段但不能修改（页面上显示为不可编辑，API 拒绝修改）。"
+        "用户有多个角色时，只要其中一个角色可以修改，该字段即可修改。",
+    "Make a field of {form} read-only for {role}": "将{form}的字段设为{role}只读",
+    "Let {role} change a field of {form}": "允许{role}修改{form}的字段",
 }

@@ -29,4 +29,13 @@ TEXTS = {
     "link.fill.value": lazy("Fill {n}: field of the linked record"),
     "link.fill_help": lazy("When a record is chosen, these fields of this form take the values of its fields."),
     "link.fill_help_row": lazy("When a record is chosen, these columns of the row take the values of its fields."),
+    # a role's read-only fields (the permissions matrix)
+    "perms.col.readonly": lazy("Read-only fields"),
+    "perms.readonly.none": lazy("No read-only fields"),
+    "perms.readonly.some": lazy("Read-only: {fields}"),
+    "perms.readonly.help": lazy("The role sees these fields but may not change them (pages show them disabled; the "
+                                "API refuses a change). With several roles, a field stays writable when one of "
+                                "them may change it."),
+    "perms.label.readonly_on": lazy("Make a field of {form} read-only for {role}"),
+    "perms.label.readonly_off": lazy("Let {role} change a field of {form}"),
 }

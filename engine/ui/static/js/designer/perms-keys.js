@@ -72,6 +72,6 @@ export function token(name) {
 export const MODULE_ORDER = ["module", "title", "description", "roles", "forms"];
 export const FORM_ORDER = ["name", "title", "description", "icon", "title_field", "owner_field", "renamed_from",
   "fields", "permissions", "list", "update_linked", "workflow", "reminders", "charts"];
-export const PERMISSION_ORDER = ["create", "read", "update", "delete", "hide"];
+export const PERMISSION_ORDER = ["create", "read", "update", "delete", "hide", "readonly"];
 export const REMINDER_ORDER = ["name", "date_field", "offset", "notify", "when", "message", "transition"];
 export const ROLE_ORDER = ["name", "renamed_from", "title", "description"];

@@ -209,11 +209,11 @@ export function accessOf(value) {
   return { kind: "other" };
 }
 
-/** What one role may do with one form: {listed, create, read, update, delete, hide, admin}. */
+/** What one role may do with one form: {listed, create, read, update, delete, hide, readonly, admin}. */
 export function cellOf(form, role) {
   if (role === ADMIN) {
     const all = { kind: "all" };
-    return { listed: true, admin: true, create: true, read: all, update: all, delete: all, hide: [] };
+    return { listed: true, admin: true, create: true, read: all, update: all, delete: all, hide: [], readonly: [] };
   }
   const perms = isObject(form.permissions) ? form.permissions : {};
   const entry = isObject(perms[role]) ? perms[role] : null;
@@ -225,6 +225,7 @@ export function cellOf(form, role) {
     update: accessOf(entry ? entry.update : undefined),
     delete: accessOf(entry ? entry.delete : undefined),
     hide: entry && Array.isArray(entry.hide) ? entry.hide.filter((h) => typeof h === "string") : [],
+    readonly: entry && Array.isArray(entry.readonly) ? entry.readonly.filter((h) => typeof h === "string") : [],
   };
 }
 
@@ -252,24 +253,25 @@ export function cellPointer(formPointer, role, action = "") {
 }
 
 /** The cell a JSON pointer of a file is about: {index (of the form), role, action ("create" | "read" |
- *  "update" | "delete" | "hide"; "read" for the role's entry itself)}, "roles" for /roles/..., or null. */
+ *  "update" | "delete" | "hide" | "readonly"; "read" for the role's entry itself)}, "roles" for /roles/..., or null. */
 export function cellAt(pointer) {
   if (/^\/roles(\/|$)/.test(pointer || "")) return "roles";
   const m = /^\/forms\/(\d+)\/permissions\/([^/]+)(?:\/([^/]+))?/.exec(pointer || "");
   if (!m) return null;
   const role = m[2].replace(/~1/g, "/").replace(/~0/g, "~");
-  const action = ["create", "read", "update", "delete", "hide"].includes(m[3]) ? m[3] : "read";
+  const action = ["create", "read", "update", "delete", "hide", "readonly"].includes(m[3]) ? m[3] : "read";
   return { index: Number(m[1]), role, action };
 }
 
 /** What a field path may be hidden: [{path, name, label, column?, table?}] — every field and every
- *  column of a table field (`table.column`), except the title field (which cannot be hidden). */
-export function hideOptions(form) {
+ *  column of a table field (`table.column`), except the title field (which cannot be hidden; with
+ *  `titleToo` it is listed: a role may see it read-only). */
+export function hideOptions(form, { titleToo = false } = {}) {
   const out = [];
   for (const field of Array.isArray(form.fields) ? form.fields : []) {
     if (!isObject(field) || typeof field.name !== "string") continue;
     const label = txt(field.label) || field.name;
-    if (field.name !== form.title_field) out.push({ path: field.name, name: field.name, label });
+    if (titleToo || field.name !== form.title_field) out.push({ path: field.name, name: field.name, label });
     if (Array.isArray(field.fields)) {
       for (const column of field.fields) {
         if (!isObject(column) || typeof column.name !== "string") continue;
@@ -329,25 +331,34 @@ export function setAccess(form, role, action, access) {
   }
 }
 
-/** Hide (on) or show (off) one field path from a role. A new path goes at the end of `hide`; the last
- *  one shown removes the `hide` key. */
-export function setHidden(form, role, path, hidden) {
-  if (role === ADMIN) return;
+/** Hide (on) or show (off) one field path from a role; with key "readonly": make it read-only for the
+ *  role (on) or writable (off). A new path goes at the end of the list; the last one taken out removes
+ *  the key (and a role entry left empty). */
+export function setHidden(form, role, path, hidden, key = "hide") {
+  if (role === ADMIN || !FIELD_LISTS.includes(key)) return;
   const entry = isObject(form.permissions) && isObject(form.permissions[role]) ? form.permissions[role] : null;
   if (hidden) {
     const target = entryFor(form, role);
-    if (!Array.isArray(target.hide)) setKey(target, "hide", [], PERMISSION_ORDER);
-    if (!target.hide.includes(path)) target.hide.push(path);
+    if (!Array.isArray(target[key])) setKey(target, key, [], PERMISSION_ORDER);
+    if (!target[key].includes(path)) target[key].push(path);
     return;
   }
-  if (!entry || !Array.isArray(entry.hide)) return;
-  const at = entry.hide.indexOf(path);
+  if (!entry || !Array.isArray(entry[key])) return;
+  const at = entry[key].indexOf(path);
   if (at < 0) return;
-  entry.hide.splice(at, 1);
-  if (entry.hide.length === 0) {
-    removeKey(entry, "hide");
+  entry[key].splice(at, 1);
+  if (entry[key].length === 0) {
+    removeKey(entry, key);
     dropIfEmpty(form, role);
   }
+}
+
+/** The field-list keys of a permission entry: hidden fields, read-only fields. */
+export const FIELD_LISTS = ["hide", "readonly"];
+
+/** setHidden(form, role, path, on, "readonly"). */
+export function setReadonly(form, role, path, on) {
+  setHidden(form, role, path, on, "readonly");
 }
 
 /** Make `hide` exactly `paths`: kept paths keep their order, new ones are appended. */
@@ -365,5 +376,6 @@ export function applyEdit(sources, file, pointer, edit) {
   if (own(edit, "create")) setCreate(form, edit.role, edit.create);
   else if (own(edit, "action")) setAccess(form, edit.role, edit.action, edit.access);
   else if (own(edit, "hide")) setHidden(form, edit.role, edit.hide, edit.on);
+  else if (own(edit, "readonly")) setReadonly(form, edit.role, edit.readonly, edit.on);
   else if (own(edit, "hideList")) setHiddenList(form, edit.role, edit.hideList);
 }

@@ -14,7 +14,7 @@ import { txt } from "./loc.js";
 import { rerender, t, whenIdle } from "./perms-dom.js";
 import { cellAt, cellOf, cellPointer, hideOptions, matrix, setAccess, setCreate, setHidden } from "./perms-model.js";
 
-const COLUMNS = ["create", "read", "update", "delete", "hide"];
+const COLUMNS = ["create", "read", "update", "delete", "hide", "readonly"];
 
 export function mount(element, store) {
   useStylesheet("designer-perms.css");
@@ -155,10 +155,11 @@ function cellButton(store, state, draw, { f, form, role, cell, action, r, c }) {
     kind = cell.create ? "on" : "off";
     text = cell.create ? "✓" : "—";
     title = t(store, cell.create ? "perms.create.on" : "perms.create.off");
-  } else if (action === "hide") {
-    kind = cell.hide.length ? "some" : "none";
-    text = cell.hide.length ? String(cell.hide.length) : "—";
-    title = cell.hide.length ? t(store, "perms.hide.some", { fields: cell.hide.join(", ") }) : t(store, "perms.hide.none");
+  } else if (action === "hide" || action === "readonly") {  // a list of fields: its length
+    const list = cell[action];
+    kind = list.length ? "some" : "none";
+    text = list.length ? String(list.length) : "—";
+    title = list.length ? t(store, `perms.${action}.some`, { fields: list.join(", ") }) : t(store, `perms.${action}.none`);
   } else {
     const access = cell[action];
     kind = access.kind;
@@ -280,26 +281,26 @@ function cellEditor(store, state, draw, forms, roles) {
     return panel;
   }
 
-  if (action === "hide") {
-    const hidden = new Set(cell.hide);
-    const options = hideOptions(form);
+  if (action === "hide" || action === "readonly") {  // hidden fields, read-only fields: a check box per field
+    const key = action;
+    const chosen = new Set(cell[key]);
+    const options = hideOptions(form, { titleToo: key === "readonly" });
     const known = new Set(options.map((o) => o.path));
-    body.append(h("p", { class: "small text-secondary mb-2" }, t(store, "perms.hide.help")));
-    const list = h("div", { class: "dz-perms-hide", role: "group", "aria-label": t(store, "perms.col.hide"), "data-testid": "hide-list" });
+    const write = (path, on) => change((fm) => setHidden(fm, roleName, path, on, key), `perms.label.${key}_${on ? "on" : "off"}`);
+    body.append(h("p", { class: "small text-secondary mb-2" }, t(store, `perms.${key}.help`)));
+    const list = h("div", { class: "dz-perms-hide", role: "group", "aria-label": t(store, `perms.col.${key}`), "data-testid": `${key}-list` });
     for (const option of options) {
-      const id = `dz-hide-${option.path.replace(/\./g, "--")}`;
+      const id = `dz-${key}-${option.path.replace(/\./g, "--")}`;
       list.append(h("div", { class: `form-check${option.column ? " ms-4" : ""}` },
-        h("input", { class: "form-check-input", type: "checkbox", id, checked: hidden.has(option.path), "data-key": `hide.${option.path}`,
-          "data-testid": `hide-${option.path}`,
-          onchange: (event) => change((fm) => setHidden(fm, roleName, option.path, event.target.checked),
-            event.target.checked ? "perms.label.hide_on" : "perms.label.hide_off") }),
+        h("input", { class: "form-check-input", type: "checkbox", id, checked: chosen.has(option.path), "data-key": `${key}.${option.path}`,
+          "data-testid": `${key}-${option.path}`, onchange: (event) => write(option.path, event.target.checked) }),
         h("label", { class: "form-check-label", for: id }, option.label, " ", h("code", { class: "small text-secondary" }, option.path))));
     }
-    for (const path of cell.hide.filter((p) => !known.has(p))) {  // in the file but not a field (a problem)
+    for (const path of cell[key].filter((p) => !known.has(p))) {  // in the file but not a field (a problem)
       list.append(h("div", { class: "form-check" },
-        h("input", { class: "form-check-input", type: "checkbox", id: `dz-hide-x-${path}`, checked: true, "data-key": `hide.${path}`,
-          onchange: () => change((fm) => setHidden(fm, roleName, path, false), "perms.label.hide_off") }),
-        h("label", { class: "form-check-label text-danger", for: `dz-hide-x-${path}` }, h("code", {}, path), " ", t(store, "perms.hide.unknown"))));
+        h("input", { class: "form-check-input", type: "checkbox", id: `dz-${key}-x-${path}`, checked: true, "data-key": `${key}.${path}`,
+          onchange: () => write(path, false) }),
+        h("label", { class: "form-check-label text-danger", for: `dz-${key}-x-${path}` }, h("code", {}, path), " ", t(store, "perms.hide.unknown"))));
     }
     body.append(list);
     return panel;
