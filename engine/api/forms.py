@@ -92,7 +92,9 @@ def list_forms():
 
 @bp.get("/forms/<form_name>")
 def get_form(form_name: str):
-    """One form as the caller sees it (as in `GET /api/forms`)."""
+    """One form as the caller sees it (as in `GET /api/forms`); `readonly_for_you`: `create` (the fields
+    and `table.column`s the caller's roles make read-only on a new record) and `update` (read-only in every
+    record they may update)."""
     from engine.services.records import readable_form
 
     with use_case() as ctx:

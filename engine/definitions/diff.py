@@ -18,7 +18,7 @@ from typing import Any
 
 from engine.expressions import Expression
 from engine.fieldtypes import REGISTRY
-from engine.i18n import N_, _
+from engine.i18n import N_, LocalStr, LocalText, _
 
 from .model import (
     NO_ROWS,
@@ -60,7 +60,12 @@ class Change:
     form: str = ""
 
     def text(self) -> str:
-        return _(self.msgid, **{k: render(v) for k, v in self.params.items()})
+        params = dict(self.params)
+        old, new = params.get("old"), params.get("new")
+        if isinstance(old, LocalStr) and isinstance(new, LocalStr) and old.local.text() == new.local.text():
+            # a text changed in another language only: say both languages of each side
+            params["old"], params["new"] = " / ".join(old.local.variants()), " / ".join(new.local.variants())
+        return _(self.msgid, **{k: render(v) for k, v in params.items()})
 
     def __str__(self) -> str:
         return self.text()
@@ -79,6 +84,8 @@ def render(value: Any) -> str:
     """A param as text in the reader's language."""
     if isinstance(value, Term):
         return value.text()
+    if isinstance(value, LocalStr):  # a definition's text: in the reader's language
+        return value.local.text()
     if isinstance(value, bool):
         return (YES if value else NO).text()
     if value is None or value == "" or (isinstance(value, list | tuple) and not value):
@@ -92,6 +99,13 @@ def render(value: Any) -> str:
     if isinstance(value, float | int | str):
         return str(value)
     return short_json(value)
+
+
+def _prefixed(prefix: str, text: str) -> str:
+    """`prefix` (a table's label and ›) before a field's label, keeping the label's languages."""
+    if not prefix or not isinstance(text, LocalStr):
+        return prefix + text
+    return LocalStr(LocalText({k: prefix + t for k, t in text.local.texts.items()}))
 
 
 def short_json(value: Any) -> str:
@@ -452,7 +466,8 @@ class Differ:
             self.add(msgid, scope=form.name, **common, **params)
 
         if old.label != new.label and old.name == new.name:
-            say(N_("%(form)s: field %(old)s is now labelled %(new)s"), old=prefix + old.label, new=label)
+            say(N_("%(form)s: field %(old)s is now labelled %(new)s"), old=_prefixed(prefix, old.label),
+                new=_prefixed(prefix, new.label))
         if old.type != new.type:
             say(N_("%(form)s: field %(field)s: type %(old)s → %(new)s"),
                 old=type_term(old.type), new=type_term(new.type))
@@ -571,6 +586,9 @@ class Differ:
             if set(self.fields_as_new(before.hide)) != after.hide:
                 self.add(N_("%(form)s: fields hidden from %(role)s: %(old)s → %(new)s"), scope=new.name, **common,
                          old=self.labels(old, sorted(before.hide)), new=self.labels(new, sorted(after.hide)))
+            if set(self.fields_as_new(before.readonly)) != after.readonly:
+                self.add(N_("%(form)s: fields read-only for %(role)s: %(old)s → %(new)s"), scope=new.name, **common,
+                         old=self.labels(old, sorted(before.readonly)), new=self.labels(new, sorted(after.readonly)))
 
     # -- workflow ---------------------------------------------------------------------
 

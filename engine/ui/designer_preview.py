@@ -142,7 +142,8 @@ def _form(ctx: Context, app: AppDef, form: FormDef, stage: str | None, common: d
     expressions.update(user=ctx.user.name, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
     return render_template("designer/preview_form.html", form=form, wtform=wtform, record=None, shown=shown,
                            editable=set(editable), extra_errors=[], expressions=expressions,
-                           preview_may=may_create, hidden_fields=_labels(form, hidden), **common)
+                           preview_may=may_create, hidden_fields=_labels(form, hidden), **common,
+                           readonly=service.readonly_fields(ctx, form, None, stored=stage is not None))
 
 
 def _list(ctx: Context, app: AppDef, form: FormDef, common: dict[str, Any]) -> str:

@@ -4,12 +4,16 @@ stored values; with several roles granting update on a record, a field is writab
 them does not list it; the system (a transition's `set`) still writes them."""
 from __future__ import annotations
 
+import copy
+import json
 import re
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
+from engine.definitions import load_sources
+from engine.errors import DefinitionError
 from engine.services.imports import ImportRejected, import_rows
 from tests.services.conftest import context_opener
 
@@ -27,6 +31,7 @@ MODULE: dict[str, Any] = {
             {"name": "lines", "type": "table", "label": "Lines", "fields": [
                 {"name": "item", "type": "text", "label": "Item", "required": True},
                 {"name": "qty", "type": "integer", "label": "Qty"},
+                {"name": "card", "type": "link", "label": "Card", "form": "card", "fill": {"price": "price"}},
                 {"name": "price", "type": "decimal", "label": "Price", "default": 0},
                 {"name": "amount", "type": "formula", "label": "Amount", "formula": "qty * price"},
             ]},
@@ -43,6 +48,11 @@ MODULE: dict[str, Any] = {
             "transitions": [{"name": "reprice", "title": "Reprice", "from": "draft", "to": "draft",
                              "roles": ["clerk"], "set": {"rate": "rate + 1"}}],
         },
+    }, {
+        "name": "card", "title": "Card", "title_field": "name",
+        "fields": [{"name": "name", "type": "text", "label": "Name", "required": True},
+                   {"name": "price", "type": "decimal", "label": "Price"}],
+        "permissions": {"clerk": {"read": "all"}, "boss": {"create": True, "read": "all"}},
     }],
 }
 
@@ -154,3 +164,39 @@ def test_the_edit_page_disables_read_only_inputs_and_keeps_their_values(app, bro
     fields = boss.get(f"/api/forms/entry/records/{record['id']}").get_json()["fields"]
     assert fields["note"] == "seen" and Decimal(fields["rate"]) == Decimal("2.5")
     assert [(row["item"], Decimal(row["price"])) for row in fields["lines"]] == [("b", Decimal(4)), ("new", Decimal(0))]
+
+
+def test_a_read_only_column_a_link_fills_follows_the_link(make_user):
+    boss, clerk = make_user("boss", "boss"), make_user("clerk", "clerk")
+    cheap, dear = boss.create("card", name="cheap", price="5"), boss.create("card", name="dear", price="50")
+    record = clerk.create("entry", name="A", lines=[{"item": "a", "qty": 2, "card": cheap["id"]}])
+    assert [Decimal(r["price"]) for r in record["fields"]["lines"]] == [5]
+    # another card in the same row: the row's price is the new card's, not the one it held
+    row = {**record["fields"]["lines"][0], "card": dear["id"]}
+    changed = _patch(clerk, record, lines=[{k: v for k, v in row.items() if k != "amount"}])
+    assert changed.status_code == 200, changed.get_json()
+    assert [(Decimal(r["price"]), Decimal(r["amount"])) for r in changed.get_json()["fields"]["lines"]] == \
+        [(Decimal(50), Decimal(100))]
+    # a price sent with a chosen card is not the user's to give: the card's price wins
+    filled = _patch(clerk, changed.get_json(), lines=[{"item": "b", "qty": 1, "card": cheap["id"], "price": "1"}])
+    assert filled.status_code == 200, filled.get_json()
+    assert [Decimal(r["price"]) for r in filled.get_json()["fields"]["lines"]] == [5]
+
+
+def test_the_definition_names_an_unknown_or_hidden_read_only_field_at_its_pointer():
+    doc = copy.deepcopy(MODULE)
+    doc["forms"][0]["permissions"]["clerk"]["readonly"] = ["rate", "lines.colour", "nothing"]
+    doc["forms"][0]["permissions"]["boss"]["hide"] = ["note"]
+    doc["forms"][0]["permissions"]["boss"]["readonly"] = ["note"]
+    with pytest.raises(DefinitionError) as info:
+        load_sources({"ledger.json": json.dumps(doc)})
+    found = sorted((p.pointer, p.message) for p in info.value.problems)
+    assert found == [
+        ("/forms/0/permissions/boss/readonly", "'note' is hidden from this role; it cannot also be read-only"),
+        ("/forms/0/permissions/clerk/readonly", "unknown field 'lines.colour'"),
+        ("/forms/0/permissions/clerk/readonly", "unknown field 'nothing'"),
+    ]
+    doc["forms"][0]["permissions"]["clerk"]["readonly"] = "rate"
+    with pytest.raises(DefinitionError) as info:
+        load_sources({"ledger.json": json.dumps(doc)})
+    assert "/forms/0/permissions/clerk/readonly" in [p.pointer for p in info.value.problems]
