@@ -67,16 +67,22 @@ def field_columns(fields: tuple[FieldDef, ...]) -> list[Column]:
 
 
 def indexed_fields(form: FormDef) -> list[tuple[str, bool]]:
-    """(column, unique) pairs that get an index: index/unique fields, links, the owner."""
+    """(column, unique) pairs that get an index: index/unique fields, links, the owner, the
+    title field (link choices are ordered by it)."""
     wanted: dict[str, bool] = {name: False for name in SYSTEM_INDEXES}
     for field in form.fields:
         if type_of(field).column_type(field) is None:
             continue
         if field.unique:
             wanted[field.name] = True
-        elif field.index or field.field_type.links or field.name == form.owner_field:
+        elif field.index or field.field_type.links or field.name == form.owner_field or _short_title(form, field):
             wanted.setdefault(field.name, False)
     return list(wanted.items())
+
+
+def _short_title(form: FormDef, field: FieldDef) -> bool:
+    """The title field, when its values are short enough for a b-tree index (not long text)."""
+    return field.name == form.title_field and field.type != "textarea" and (field.max_length or 0) <= 500
 
 
 def search_columns(form: FormDef) -> list[str]:
