@@ -39,4 +39,8 @@ ZH = {
         "用户有多个角色时，只要其中一个角色可以修改，该字段即可修改。",
     "Make a field of {form} read-only for {role}": "将{form}的字段设为{role}只读",
     "Let {role} change a field of {form}": "允许{role}修改{form}的字段",
+    "Rows copied from": "复制行的来源",
+    "— no rows —": "— 不复制 —",
+    "A line-item table takes the rows of a table of this record or of a linked record (columns by equal name).":
+        "明细表可复制本记录或关联记录的明细行（按同名列复制）。",
 }

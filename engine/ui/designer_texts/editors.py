@@ -38,4 +38,9 @@ TEXTS = {
                                 "them may change it."),
     "perms.label.readonly_on": lazy("Make a field of {form} read-only for {role}"),
     "perms.label.readonly_off": lazy("Let {role} change a field of {form}"),
+    # a transition's create: a line-item table copied from the source
+    "create.table_source": lazy("Rows copied from"),
+    "create.table_none": lazy("— no rows —"),
+    "create.table_help": lazy("A line-item table takes the rows of a table of this record or of a linked record "
+                              "(columns by equal name)."),
 }

@@ -12,6 +12,7 @@ import { h, problemBadge, problemList } from "./ui.js";
 import * as M from "./flow-model.js";
 import { isLocalized, txt } from "./loc.js";
 import { locInput } from "./loc-input.js";
+import { tableSources } from "./create-model.js";
 import {
   checkbox, checklist, conditionBox, durationInput, field, mapEditor, recipientsEditor, select, textInput,
 } from "./flow-widgets.js";
@@ -385,8 +386,10 @@ function createEditor(ctx, index, tr, fk) {
     if (create.set !== undefined && (typeof create.set !== "object" || create.set === null)) {
       box.append(h("code", {class: "small"}, JSON.stringify(create.set)));
     } else {
-      box.append(field({label: t("flow.create_set"), help: t("flow.create_set_help"), input: mapEditor({
-        fk: `${fk}.create.set`, map: create.set, targets, t, testid: "flow-create-set",
+      const tables = tableSources(ctx.form, ctx.forms);
+      const help = t("flow.create_set_help") + (tables.length && targets.some((f) => f.columns) ? ` ${t("create.table_help")}` : "");
+      box.append(field({label: t("flow.create_set"), help, input: mapEditor({
+        fk: `${fk}.create.set`, map: create.set, targets, t, testid: "flow-create-set", tables,
         onEdit: (oldKey, key, expr) => ctx.edit(t("flow.did_transition"),
           (form) => M.setMapEntry(form, index, ["create", "set"], oldKey, key, expr))})}));
     }

@@ -191,19 +191,26 @@ export function conditionBox({fk, value = "", fields, t, onCommit, testid = "con
   return box;
 }
 
-/* map: {field: expression}; targets: [{name, label}] fields that may be assigned. */
-export function mapEditor({fk, map, targets, t, onEdit, testid = "set"}) {
+/* map: {field: expression}; targets: [{name, label, columns}] fields that may be assigned. With tables
+ * ([{value, label}]: the tables a line-item table may copy, create.set), a table target picks one of
+ * them instead of an expression. */
+export function mapEditor({fk, map, targets, t, onEdit, testid = "set", tables = null}) {
   const entries = map && typeof map === "object" ? Object.entries(map) : [];
   const box = h("div", {class: "dz-flow-map", "data-testid": testid});
   entries.forEach(([key, expr], i) => {
     const known = typeof expr === "string";
+    const target = targets.find((f) => f.name === key);
+    const copiesTable = Boolean(tables && target && Array.isArray(target.columns));
     box.append(h("div", {class: "d-flex gap-1 mb-1 align-items-center", "data-testid": `${testid}-row`},
       h("div", {class: "dz-flow-map-key"}, select({fk: `${fk}.${i}.key`, value: key, testid: `${testid}-field`,
         ariaLabel: t("flow.set_field"),
         options: targets.map((f) => ({value: f.name, label: txt(f.label) ? `${txt(f.label)} (${f.name})` : f.name})),
         onChange: (k) => onEdit(key, k, expr)})),
-      h("span", {class: "text-secondary"}, "="),
-      h("div", {class: "flex-grow-1"}, known
+      h("span", {class: "text-secondary"}, copiesTable ? "←" : "="),
+      h("div", {class: "flex-grow-1"}, copiesTable && known
+        ? select({fk: `${fk}.${i}.table`, value: expr, testid: `${testid}-table`, ariaLabel: t("create.table_source"),
+          options: [{value: "", label: t("create.table_none")}, ...tables], onChange: (v) => onEdit(key, key, v || null)})
+        : known
         ? textInput({fk: `${fk}.${i}.expr`, value: expr, mono: true, testid: `${testid}-expr`,
           ariaLabel: t("flow.set_expression"), onCommit: (v) => onEdit(key, key, v || null)})
         : h("code", {class: "small"}, JSON.stringify(expr))),
@@ -216,7 +223,13 @@ export function mapEditor({fk, map, targets, t, onEdit, testid = "set"}) {
     const pick = select({fk: `${fk}.new`, value: "", testid: `${testid}-new`, ariaLabel: t("flow.set_add"),
       options: [{value: "", label: `+ ${t("flow.set_add")}`}, ...free.map((f) => ({value: f.name,
         label: txt(f.label) ? `${txt(f.label)} (${f.name})` : f.name}))],
-      onChange: (k) => { if (k) onEdit(null, k, "null"); }});
+      onChange: (k) => {
+        if (!k) return;
+        const table = tables && Array.isArray((targets.find((f) => f.name === k) || {}).columns);
+        // a table starts as a copy of the source's first table (same-named first), a field as null
+        const source = table ? (tables.find((x) => x.value === k || x.value.endsWith(`.${k}`)) || tables[0]) : null;
+        onEdit(null, k, source ? source.value : "null");
+      }});
     box.append(pick);
   }
   return box;
