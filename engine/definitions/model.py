@@ -15,7 +15,7 @@ from typing import Any
 from engine.expressions import Expression
 from engine.fieldtypes import REGISTRY, FieldType
 from engine.fieldtypes.choices import Option  # noqa: F401  (re-exported: it used to live here)
-from engine.i18n import localized_texts
+from engine.i18n import LocalText, localized_texts
 
 #: System attributes every record has; no field may use these names.
 SYSTEM_ATTRIBUTES = ("id", "stage", "version", "created_by", "created_at", "updated_at", "due_at")
@@ -306,6 +306,7 @@ class ChartDef:
     interval: str = "day"  # for a date group_by: day, month or year
 
 
+@localized_texts("title")
 @dataclass(frozen=True)
 class PrintRelatedDef:
     """Records of `form` pointing at the printed record through `link` (one or two link fields)."""
@@ -320,6 +321,7 @@ class PrintRelatedDef:
     title: str | None = None
 
 
+@localized_texts("label", "text", "title")
 @dataclass(frozen=True)
 class PrintBlockDef:
     """One block of a print layout; `kind` says which of its keys it uses."""
@@ -334,10 +336,12 @@ class PrintBlockDef:
     amount: str | None = None
     label: str | None = None
     text: str | None = None
-    signatures: tuple[str, ...] = ()
+    #: signature labels, each in every language (str() gives the current one)
+    signatures: tuple[LocalText, ...] = ()
     title: str | None = None
 
 
+@localized_texts("title", "heading", "footer")
 @dataclass(frozen=True)
 class PrintDef:
     """A print layout (`prints` of a form)."""

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from engine.fieldtypes import REGISTRY
-from engine.i18n import N_
+from engine.i18n import N_, LocalText, local_text
 
 from .model import SYSTEM_ATTRIBUTES, SYSTEM_TYPES, FieldDef, FormDef, PrintBlockDef, PrintDef, PrintRelatedDef
 
@@ -71,7 +71,7 @@ def _block(builder: Builder, doc: Mapping[str, Any], ptr: str) -> PrintBlockDef:
             title=related.get("title"),
         ) if related else None,
         amount=doc.get("amount_in_words"), label=doc.get("label"), text=doc.get("text"),
-        signatures=tuple(doc.get("signatures", ())), title=doc.get("title"),
+        signatures=tuple(LocalText.of(s) for s in doc.get("signatures", ())), title=doc.get("title"),
     )
 
 
@@ -96,13 +96,16 @@ def check_prints(checker: Checker, form: FormDef) -> None:
         for i, role in enumerate(layout.roles):
             if not checker.role_exists(role):
                 checker.problem(form, f"{ptr}/roles/{i}", N_("unknown role '%(name)s'"), name=role)
-        _check_text(checker, form, layout.footer, f"{ptr}/footer")
+        _check_text(checker, form, layout, "footer", f"{ptr}/footer")
         for block in layout.blocks:
             _check_block(checker, form, block)
 
 
-def _check_text(checker: Checker, form: FormDef, text: str | None, ptr: str) -> None:
-    for name in PLACEHOLDER.findall(text or ""):
+def _check_text(checker: Checker, form: FormDef, owner: Any, key: str, ptr: str) -> None:
+    """The `{field}` placeholders of a text, in every language it is written in."""
+    text = local_text(owner, key)
+    names = {n for variant in (text.texts.values() if text else ()) for n in PLACEHOLDER.findall(variant)}
+    for name in sorted(names):
         if _printable(form, name) is None:
             checker.problem(form, ptr, N_("unknown field '{%(name)s}' in the text"), name=name)
 
@@ -130,7 +133,7 @@ def _check_block(checker: Checker, form: FormDef, block: PrintBlockDef) -> None:
             checker.problem(form, f"{ptr}/amount_in_words", N_("'%(name)s' must be a number field of this form"),
                             name=block.amount)
     elif block.kind == "text":
-        _check_text(checker, form, block.text, f"{ptr}/text")
+        _check_text(checker, form, block, "text", f"{ptr}/text")
 
 
 def _check_columns(checker: Checker, form: FormDef, lookup: Any, columns: tuple[str, ...],

@@ -233,7 +233,7 @@ class _Printer:
         if kind == "text":
             return {"kind": kind, "title": block.title, "text": self.text(body, hidden, block.text)}
         if kind == "signatures":
-            return {"kind": kind, "labels": list(block.signatures)}
+            return {"kind": kind, "labels": [s.text() for s in block.signatures]}
         return None
 
     def table(self, block: PrintBlockDef, body: Mapping[str, Any], hidden: frozenset[str]) -> dict | None:

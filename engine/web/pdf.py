@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, render_template, request
 from markupsafe import Markup
 
 from engine.definitions.model import FormDef, PrintDef
@@ -44,13 +44,15 @@ def html_to_pdf(html: str) -> bytes:
     """The PDF of a self-contained page (styles inline, images as data: URLs): nothing else is
     fetched, from the network or the disk."""
     weasyprint = _weasyprint()
+    if hasattr(weasyprint, "URLFetcher"):  # WeasyPrint 68 and later
+        fetcher: Any = weasyprint.URLFetcher(allowed_protocols={"data"})
+    else:
+        def fetcher(url: str, *args: Any, **kwargs: Any) -> Any:
+            if not url.startswith("data:"):
+                raise ValueError(f"not fetched: {url[:80]}")
+            return weasyprint.default_url_fetcher(url, *args, **kwargs)
 
-    def only_data(url: str, *args: Any, **kwargs: Any) -> Any:
-        if not url.startswith("data:"):
-            raise ValueError(f"not fetched: {url[:80]}")
-        return weasyprint.default_url_fetcher(url, *args, **kwargs)
-
-    return bytes(weasyprint.HTML(string=html, url_fetcher=only_data).write_pdf())
+    return bytes(weasyprint.HTML(string=html, url_fetcher=fetcher).write_pdf())
 
 
 def render_print(form: FormDef, layout: PrintDef, docs: list[dict[str, Any]], *, pdf: bool,
@@ -65,6 +67,8 @@ def render_print(form: FormDef, layout: PrintDef, docs: list[dict[str, Any]], *,
 
 
 def pdf_response(html: str, filename: str) -> Response:
+    """The PDF, shown by the browser; saved as `filename` with `?download=1`."""
     response = Response(html_to_pdf(html), mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
+    how = "attachment" if request.args.get("download") == "1" else "inline"
+    response.headers["Content-Disposition"] = f"{how}; filename*=UTF-8''{quote(filename)}"
     return response

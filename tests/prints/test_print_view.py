@@ -89,3 +89,15 @@ def test_record_page_offers_the_usable_layouts(browser, ledger):
     assert 'data-print="bill_print"' in keeper and 'data-print="pick_list"' in keeper
     listing = page(browser("cleo2", "clerk"), "/f/bill")[1]
     assert "data-select-record" in listing and 'data-testid="print-selection-bill_print"' in listing
+
+
+def test_texts_of_a_layout_in_the_readers_language(browser, ledger):
+    client = browser("cleo", "clerk")
+    english = text_of(page(client, f"/f/bill/{ledger['bill']['id']}/print/bill_print?lang=en")[1])
+    assert "Slip (customer copy)" in english and "Prepared by" in english and "Received by" in english
+    assert "审核" in english  # a plain string is the same in every language
+    assert "Slip D-001" in english and "In words" in english
+    chinese = text_of(page(client, f"/f/bill/{ledger['bill']['id']}/print/bill_print?lang=zh_CN")[1])
+    assert "单据（客户联）" in chinese and "收货人" in chinese and "单号 D-001" in chinese
+    menu = page(client, f"/f/bill/{ledger['bill']['id']}?lang=en")[1]
+    assert "Sales slip" in menu

@@ -14,7 +14,7 @@
     if (count) count.textContent = String(chosen.length);
     if (menu) menu.disabled = chosen.length === 0;
     document.querySelectorAll("a[data-print-layout]").forEach((a) => {
-      a.href = a.dataset.printLayout + "?ids=" + chosen.join(",");
+      a.href = a.dataset.printLayout + "?download=1&ids=" + chosen.join(",");
     });
     if (all) all.checked = chosen.length > 0 && chosen.length === boxes().length;
   }
