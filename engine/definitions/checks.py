@@ -453,7 +453,7 @@ class Checker:
         assigned = copy.set if copy is not None else {}
         for column in target.fields:
             found = table.subfield(column.name)
-            if found is None or column.computed or column.name in assigned:
+            if found is None or column.computed or not column.field_type.settable or column.name in assigned:
                 continue
             if not _compatible(column, found):
                 self.problem(source, ptr, N_("column '%(name)s' is %(type)s in '%(table)s' but %(target_type)s in "

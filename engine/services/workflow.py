@@ -14,7 +14,7 @@ from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.expressions import ExpressionError, evaluate, evaluate_condition
 from engine.fieldtypes import type_of
 from engine.i18n import _, each_language
-from engine.records.compute import RecordScope, RowScope
+from engine.records.compute import RecordScope, RowScope, default_value
 from engine.records.context import Context
 from engine.records.validate import prepare_values
 from engine.store.db import Database, rowcount
@@ -191,16 +191,22 @@ def _source_rows(ctx: Context, form: FormDef, record: StoredRecord,
 def _copied_rows(ctx: Context, form: FormDef, record: StoredRecord, target: FieldDef,
                  copy: TableCopyDef) -> list[dict[str, Any]]:
     """The rows a created record's table field takes: columns by equal name (as the API writes
-    them; computed columns are recomputed on create), then `set` over each source row."""
+    them; computed columns are recomputed on create, file columns are not copied, the others get
+    their default), then `set` over each source row."""
     source, rows = _source_rows(ctx, form, record, copy.source)
     out = []
     for i, row in enumerate(rows):
         new: dict[str, Any] = {}
         for column in target.fields:
             found = source.subfield(column.name)
-            if found is None or column.computed or column.name in copy.set or row.get(column.name) is None:
+            if found is None or column.computed or not column.field_type.settable or column.name in copy.set \
+                    or row.get(column.name) is None:  # a file stays with its record
                 continue
             new[column.name] = type_of(found).encode(found, row[column.name], ctx)
+        for column in target.fields:  # the other columns get their default
+            if column.name not in new and column.name not in copy.set and not column.computed \
+                    and (default := default_value(column, ctx)) is not None:
+                new[column.name] = type_of(column).encode(column, default, ctx)
         scope = RowScope(source, row, now=ctx.local_now, user=ctx.user.name)
         for name, expr in copy.set.items():
             try:

@@ -96,8 +96,8 @@ def test_the_rows_of_the_records_own_table_are_copied(people):
     deal = staff.create("deal", title="D1", lines=[{"name": "a", "qty": 2, "price": "3"}, {"name": "b", "qty": 1}])
     fired = _fire(staff, deal, "own")
     assert fired.status_code == 200, fired.get_json()
-    assert _rows(_job(staff, fired.get_json()), "rows") == [("a", 2, Decimal(3), None, Decimal(6)),
-                                                            ("b", 1, None, None, None)]
+    assert _rows(_job(staff, fired.get_json()), "rows") == [("a", 2, Decimal(3), "-", Decimal(6)),
+                                                            ("b", 1, None, "-", None)]  # note: its default
 
 
 def test_the_rows_of_a_linked_records_table_are_copied_as_the_system(people):
@@ -108,7 +108,7 @@ def test_the_rows_of_a_linked_records_table_are_copied_as_the_system(people):
     assert fired.status_code == 200, fired.get_json()
     job = _job(staff, fired.get_json())
     assert job["fields"]["title"] == "Q1" and job["fields"]["deal"] == deal["id"]
-    assert _rows(job, "rows") == [("x", 3, Decimal("2.5"), None, Decimal("7.5"))]
+    assert _rows(job, "rows") == [("x", 3, Decimal("2.5"), "-", Decimal("7.5"))]
 
 
 def test_a_mapped_copy_sets_columns_from_each_source_row(people):
