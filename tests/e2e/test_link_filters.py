@@ -42,6 +42,8 @@ def test_choose_account_narrows_contacts_fills_and_clears(chromium, site):
     south = create("account", name="South", address="9 South St", terms="cash")
     create("person", name="Ann", account=north, phone="111")
     create("person", name="Bob", account=south, phone="222")
+    create("part", name="Bolt", kind="metal", unit="pc", price="2.50")
+    create("part", name="Plank", kind="wood", unit="m", price="7.00")
 
     page.goto(f"{site}/f/deal/new")
     page.fill("#subject", "Big deal")
@@ -63,6 +65,21 @@ def test_choose_account_narrows_contacts_fills_and_clears(chromium, site):
     expect(page.locator("[data-testid=link-cleared-contact]")).to_be_visible()
     expect(page.locator("#contact")).to_have_value("")
     expect(page.locator("#address")).to_have_value("9 South St")
+
+    page.fill("#kind", "metal")  # a row's part is filtered by the record's kind, and fills the row
+    page.locator("td:has(#items-0-part) .ts-control").click()
+    parts = page.locator("td:has(#items-0-part) .ts-dropdown .option")
+    expect(parts).to_have_count(1)
+    parts.first.click()
+    expect(page.locator("#items-0-unit")).to_have_value("pc")
+    expect(page.locator("#items-0-price")).to_have_value("2.50")
+    page.fill("#items-0-qty", "4")
+    expect(page.locator("#items-0-subtotal")).to_have_value("10.00")
     page.screenshot(path=str(Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "link-filters.png"))
+    page.click("[data-testid=save]")
+    expect(page.locator("h1")).to_be_visible()
+    record_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    saved = page.request.get(f"{site}/api/forms/deal/records/{record_id}").json()["fields"]
+    assert (saved["contact"], saved["address"], saved["total"]) == (None, "9 South St", "10.00")
     assert not errors, errors
     context.close()

@@ -209,3 +209,39 @@ def test_sync_is_refused_on_a_table_column(tmp_path):
     (folder / "links.json").write_text(json.dumps(doc), encoding="utf-8")
     result = CliRunner().invoke(cli, ["validate", str(folder)])
     assert result.exit_code == 1 and "/fields/0/fill_mode" in result.output, result.output
+
+
+def test_sync_writes_by_batches_not_per_record(app, staff, world, monkeypatch):
+    """Saving a linked record that 120 records sync from: a few statements per batch of 50."""
+    from sqlalchemy import event
+
+    from engine.services import link_sync
+
+    monkeypatch.setattr(link_sync, "BATCH", 50)
+    for i in range(120):
+        staff.create("deal", subject=f"D{i}", contact=world["bob"])
+    statements: list[str] = []
+    engine = app.extensions["engine"].db.engine
+    listen = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        bob = staff.get(f"/api/forms/person/records/{world['bob']}").get_json()
+        r = staff.patch(f"/api/forms/person/records/{world['bob']}",
+                        json={"version": bob["version"], "fields": {"phone": "555"}})
+        assert r.status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+    deal_updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE") and "deal" in s]
+    assert len(deal_updates) == 3  # one executemany per batch of 50
+    phones = {d["fields"]["contact_phone"] for d in staff.get(DEALS + "?per_page=200").get_json()["items"]}
+    assert phones == {"555"}
+    assert len(statements) < 40
+
+
+def test_a_transition_set_is_held_to_the_filter(app, staff, world):
+    """A transition's `set` changing the field a filter names re-checks the link."""
+    deal = staff.create("deal", subject="A", account=world["north"], contact=world["ann"], other=world["south"])
+    r = staff.post(f"{DEALS}/{deal['id']}/transitions/switch", json={})
+    assert r.status_code == 422 and "contact" in r.get_json()["error"]["fields"], r.get_json()
+    fine = staff.create("deal", subject="B", account=world["north"], other=world["south"])
+    assert staff.post(f"{DEALS}/{fine['id']}/transitions/switch", json={}).status_code == 200
