@@ -99,8 +99,11 @@ export function renderSettings(ctx) {
   return panel;
 }
 
-function orderedPicker(chosen, all, labelOf, commit, t, testid) {
-  const box = h("div", { class: "dz-ordered", "data-testid": "settings-" + testid });
+// A list of names in order (↑ ↓ ×) and a picker adding one of the rest; also the print layouts' field lists
+// (prints.js: its own test ids and words).
+export function orderedPicker(chosen, all, labelOf, commit, t, testid, { prefix = "settings-", add = "form.add_column",
+  none = "form.columns_default" } = {}) {
+  const box = h("div", { class: "dz-ordered", "data-testid": prefix + testid });
   chosen.forEach((name, i) => box.append(h("div", { class: "d-flex align-items-center gap-1 mb-1", "data-name": name },
     h("span", { class: "flex-grow-1 small" }, labelOf(name)),
     h("button", { type: "button", class: "btn btn-sm btn-outline-secondary", disabled: i === 0, "aria-label": t("form.move_up") + " " + labelOf(name),
@@ -111,11 +114,11 @@ function orderedPicker(chosen, all, labelOf, commit, t, testid) {
       onclick: () => commit(chosen.filter((n) => n !== name)) }, "×"))));
   const rest = all.filter((n) => !chosen.includes(n));
   if (rest.length) {
-    box.append(h("select", { class: "form-select form-select-sm", "aria-label": t("form.add_column"), "data-testid": "settings-" + testid + "-add",
+    box.append(h("select", { class: "form-select form-select-sm", "aria-label": t(add), "data-testid": prefix + testid + "-add",
       onchange: (e) => { if (e.target.value) { commit(chosen.concat([e.target.value])); } } },
-    h("option", { value: "" }, t("form.add_column")), rest.map((n) => h("option", { value: n }, labelOf(n)))));
+    h("option", { value: "" }, t(add)), rest.map((n) => h("option", { value: n }, labelOf(n)))));
   }
-  if (!chosen.length) { box.prepend(h("div", { class: "form-text mt-0 mb-1" }, t("form.columns_default"))); }
+  if (!chosen.length && none) { box.prepend(h("div", { class: "form-text mt-0 mb-1" }, t(none))); }
   return box;
 }
 

@@ -11,6 +11,7 @@ const TABS = {
   flow: "./flow.js",
   perms: "./perms.js",
   reminders: "./reminders.js",
+  prints: "./prints.js",
   json: "./json-editor.js",
   publish: "./publish.js",
 };

@@ -16,6 +16,7 @@ import { txt } from "./loc.js";
 const ITEMS = {
   forms: "", fields: "", stages: "where.stage", transitions: "where.transition", steps: "where.step",
   reminders: "where.reminder", charts: "where.chart", roles: "where.role", options: "where.option",
+  prints: "where.print", blocks: "where.block",
 };
 // objects shown under a heading of their own
 const KEYS = { list: "where.list", permissions: "where.permissions", workflow: "where.workflow" };

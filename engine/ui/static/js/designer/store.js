@@ -21,7 +21,7 @@
 //   store.problemsAt(file, pointer)   problems at or below pointer ("" = the whole file)
 //   store.select(file, pointer)       (or select({file, pointer})) asks the tab that owns pointer to show it: emits
 //                                     "select" {file, pointer, tab}
-//   store.tabOf(pointer)              "form" | "flow" | "perms" | "reminders" | "json"
+//   store.tabOf(pointer)              "form" | "flow" | "perms" | "reminders" | "prints" | "json"
 //   store.text(key, params)           a UI text with {name} (or %(name)s) filled in (the key if unknown)
 //   store.on(event, cb) -> off()      events: "change" {label, undo, redo, reset},
 //                                     "problems" [P], "saving", "saved" {updated_at},
@@ -261,6 +261,7 @@ export class Store {
     if (key === "workflow") { return "flow"; }
     if (key === "permissions") { return "perms"; }
     if (key === "reminders") { return "reminders"; }
+    if (key === "prints") { return "prints"; }
     if (["update_linked"].includes(key)) { return "json"; }
     return "form";
   }
