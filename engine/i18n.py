@@ -236,6 +236,22 @@ def resolve_text(value: Any, locale: str | None = None) -> str | None:
     return LocalText.of(value).text(locale)
 
 
+def each_language(make: Callable[[], Any] | str) -> Any:
+    """`make()` (text built from definition texts, e.g. a form's title and a value) in every
+    language: one string when they all read alike, else {"zh-CN": …, "en": …}, to be stored
+    (a notification's params) and read later with `resolve_text` in the reader's language.
+    A text read from a localized attribute (`step.title`) may be given as it is."""
+    if not callable(make):
+        return LocalText.of(make).source
+    texts = {}
+    for key, locale in zip(TEXT_LANGUAGES, LOCALES, strict=True):
+        with speaking(locale):
+            texts[key] = make()
+    if len(set(map(str, texts.values()))) == 1 or not all(isinstance(t, str) for t in texts.values()):
+        return texts[TEXT_LANGUAGES[0]]
+    return {k: str(t) for k, t in texts.items()}
+
+
 def N_(message: str) -> str:
     """Mark a message for the catalogue without translating it here (translated when shown)."""
     return message

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from engine.i18n import N_, localized_texts
+from engine.i18n import N_, LocalText, localized_texts
 
 if TYPE_CHECKING:
     from engine.definitions.model import FieldDef
@@ -71,6 +71,11 @@ def parse_options(raw: Iterable[Any]) -> tuple[Option, ...]:
         else Option(str(o), str(o))
         for o in raw
     )
+
+
+def labels_of(option: Option) -> tuple[str, ...]:
+    """The option's label in every language it is written in (a cell may give any of them)."""
+    return LocalText.of(option.label).variants()
 
 
 def option_of(field: FieldDef, value: Any) -> Option | None:

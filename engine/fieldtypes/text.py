@@ -15,7 +15,15 @@ from engine.i18n import N_, _
 from engine.text_checks import text_problem
 
 from .base import NO_REFS, CellReader, CheckContext, FieldError, FieldType, Refs, WidgetContext, register
-from .choices import OPTIONS_SCHEMA, check_options, option_html, option_of, options_html, parse_options
+from .choices import (
+    OPTIONS_SCHEMA,
+    check_options,
+    labels_of,
+    option_html,
+    option_of,
+    options_html,
+    parse_options,
+)
 from .controls import (
     EMPTY_CHOICE,
     BoundedTextAreaField,
@@ -289,8 +297,8 @@ class SelectType(StringType):
         return option.color if option is not None else None
 
     def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> Any:
-        label = str(cell).strip()
-        return next((o.value for o in field.options if label in (o.label, o.value)), label)
+        label = str(cell).strip()  # an option's value, or its label in either language
+        return next((o.value for o in field.options if label == o.value or label in labels_of(o)), label)
 
     def cell_hint(self, field: FieldDef, refs: Refs = NO_REFS) -> str:
         return " / ".join(o.label for o in field.options)
@@ -375,7 +383,8 @@ class MultiselectType(FieldType):
         return option.color if option is not None else None
 
     def from_cell(self, field: FieldDef, cell: Any, reader: CellReader) -> list[str]:
-        known = {o.label: o.value for o in field.options} | {o.value: o.value for o in field.options}
+        known = ({label: o.value for o in field.options for label in labels_of(o)}
+                 | {o.value: o.value for o in field.options})
         parts = [p.strip() for p in str(cell).split(LIST_SEPARATOR) if p.strip()]
         if not all(p in known for p in parts):  # typed by hand: commas separate too
             parts = [p.strip() for p in re.split("[、,，]", str(cell)) if p.strip()]

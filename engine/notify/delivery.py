@@ -25,7 +25,7 @@ from engine.store.system import deliveries, incidents, notifications, users
 
 from .addresses import addresses_of
 from .channel import Channel, Message, registered
-from .rendering import DEFAULT_LOCALE, render
+from .rendering import DEFAULT_LOCALE, in_language, render
 
 MAX_ATTEMPTS = 5
 FIRST_RETRY = timedelta(seconds=30)  # then 1, 2, 4 minutes
@@ -136,7 +136,7 @@ def message(channels: Channels, row: Any) -> Message:
             if channels.base_url and row["form"] and row["record_id"] else None)
     return Message(event_id=row["notification_id"], channel=row["channel"], target=row["target"],
                    user=row["user_name"], kind=row["kind"], text=render(row["kind"], params, locale=language),
-                   params=params, form=row["form"], record_id=row["record_id"], url=link,
+                   params=in_language(params, language), form=row["form"], record_id=row["record_id"], url=link,
                    created_at=row["created_at"], language=language)
 
 

@@ -18,7 +18,7 @@ from engine.access.visibility import hidden_columns, hidden_in_record
 from engine.auth.users import User, get_user
 from engine.definitions.model import FormDef
 from engine.fieldtypes import Refs, type_of
-from engine.i18n import N_, catalogue, speaking
+from engine.i18n import N_, LocalText, catalogue, each_language, resolve_text, speaking
 from engine.records.codec import readable_titles
 from engine.records.context import Context
 from engine.store.records import StoredRecord
@@ -45,7 +45,9 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | None = None,
            locale: str = DEFAULT_LOCALE) -> str:
-    """The notification's text: through `translate` (a request's `_`), else the catalogue of `locale`."""
+    """The notification's text: through `translate` (a request's `_`), else the catalogue of `locale`.
+    A param in both languages (`each_language`) reads in the request's language, else `locale`'s."""
+    params = in_language(params, None if translate is not None else locale)
     if kind == "reminder" or kind not in TEXTS:
         return str(params.get("message") or kind)
     text = TEXTS[kind]
@@ -56,6 +58,18 @@ def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | No
         return catalogue(locale).gettext(text) % safe
     except (KeyError, ValueError, TypeError):
         return f"{kind}: {params}"
+
+
+def in_language(params: dict[str, Any], locale: str | None) -> dict[str, Any]:
+    """A notification's params with each text stored in both languages ({"zh-CN", "en"}, made
+    by `each_language`) read in `locale` (None: the current language)."""
+    return {k: resolve_text(v, locale) if isinstance(v, dict) and "zh-CN" in v else v for k, v in params.items()}
+
+
+def about_record(form: FormDef, record: StoredRecord, hidden: frozenset[str] = frozenset()) -> Any:
+    """The record's title (`title_for`) as a notification param, in both languages when the
+    form's title has two."""
+    return each_language(lambda: title_for(form, record, hidden))
 
 
 def system_text(message: str) -> str:
@@ -147,7 +161,9 @@ def per_reader(ctx: Context, form: FormDef, record: StoredRecord, template: str 
         form.title_field in p.hide for p in form.permissions.values())
     names_links = any((f := form.field(n)) is not None and type_of(f).links
                       for n in PLACEHOLDER.findall(template or ""))
-    fills_values = bool(PLACEHOLDER.search(template or ""))  # values read in the reader's language
+    local = LocalText.of(template) if template else None
+    # values, and a message written in two languages, read in the reader's language
+    fills_values = bool(PLACEHOLDER.search(template or "")) or (local is not None and len(local.texts) > 1)
     readers: dict[tuple[frozenset[str], str | None, str | None], list[str]] = {}
     for person in people:  # each reader's text shows only what they may see, as they read it
         hidden = frozenset() if same_for_all else hidden_from(ctx, form, record, person)
@@ -155,6 +171,9 @@ def per_reader(ctx: Context, form: FormDef, record: StoredRecord, template: str 
         readers.setdefault((hidden, person if names_links else None, language), []).append(person)
     out = []
     for (hidden, _person, language), group in readers.items():
-        text = reminder_text(ctx, template, form, record, hidden, name=group[0], locale=language or DEFAULT_LOCALE)
-        out.append((group, {"message": text, "title": title_for(form, record, hidden)}))
+        locale = language or DEFAULT_LOCALE
+        with speaking(locale):
+            text = reminder_text(ctx, local.text(locale) if local is not None else None, form, record, hidden,
+                                 name=group[0], locale=locale)
+        out.append((group, {"message": text, "title": about_record(form, record, hidden)}))
     return out

@@ -29,9 +29,9 @@ from engine.auth.users import SYSTEM_USER
 from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.expressions import ExpressionError, evaluate_condition
-from engine.i18n import N_
+from engine.i18n import N_, each_language
 from engine.notify.outbox import buffered, flush, notify
-from engine.notify.rendering import per_reader, record_title, system_text
+from engine.notify.rendering import about_record, per_reader, system_text
 from engine.records.compute import RecordScope
 from engine.records.context import Context, Runtime, open_context
 from engine.store.busy import retry_busy
@@ -200,7 +200,7 @@ def _stage_timer(ctx: Context, form: FormDef, record: StoredRecord, row: dict) -
     if stage is None or record.meta["stage"] != stage.name:
         return "cancelled", "the record left the stage"
     due = record.meta["due_at"]
-    params = {"title": record_title(form, record), "stage": stage.title,
+    params = {"title": about_record(form, record), "stage": each_language(stage.title),
               "due": due.astimezone(ctx.tzinfo).strftime("%Y-%m-%d %H:%M") if due else ""}
     actors = _actors(ctx, form, record)
     if row["kind"] == "remind":

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions.model import FormDef
 from engine.fieldtypes import type_of
+from engine.i18n import resolve_text
 from engine.records.codec import readable_titles
 from engine.records.context import Context
 from engine.store.system import history
@@ -31,8 +32,10 @@ def read_history(session: Session, form: str, record_id: int) -> list[dict[str, 
 def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Display keys for people (existing keys stay): a changed link gets `old_title` and
     `new_title`, created and deleted values get `titles` {link field: title}, a `created` or
-    `via` reference gets `form_title` and `title`. A title is given only for a record the
-    reader may read; None means "no access" (the same rule as links on the record itself)."""
+    `via` reference gets `form_title` and `title`; a transition's `title` and a step's
+    `step_title`, stored in both languages when the definition gives two, read in the current
+    one. A title is given only for a record the reader may read; None means "no access" (the
+    same rule as links on the record itself)."""
     links = {f.name: f.form for f in form.fields if type_of(f).links and f.form}
     wanted: dict[str, set[Any]] = {}
     for entry in entries:
@@ -55,6 +58,9 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
         return titles.get(form_name, {}).get(value) if _ids(value) else None
 
     for entry in entries:
+        for key in ("title", "step_title"):  # a transition's or step's title, kept in both languages
+            if isinstance(entry.get(key), dict) and "zh-CN" in entry[key]:
+                entry[key] = resolve_text(entry[key])
         for change in entry.get("changes") or []:
             if change.get("field") in links:
                 linked_form = links[change["field"]]

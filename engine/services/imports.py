@@ -30,7 +30,7 @@ from engine.errors import BadRequest, EngineError, ValidationFailed
 from engine.fieldtypes import type_of
 from engine.fieldtypes.relations import cell_id_text
 from engine.fieldtypes.text import shortened
-from engine.i18n import _
+from engine.i18n import LocalText, _
 from engine.records.context import Context
 from engine.store.system import users
 from engine.text_checks import text_problem
@@ -80,14 +80,15 @@ def is_importable(fdef: FieldDef) -> bool:
 
 def _match_columns(form: FormDef, head: list[Any],
                    hidden: frozenset[str]) -> tuple[dict[int, FieldDef], list[str]]:
-    """Columns to fields by label or name. A field hidden from the importer is matched by
+    """Columns to fields by label (in either language) or name. A field hidden from the importer is matched by
     nothing: its column is ignored and listed like any unknown column, so an import does not
     reveal that the field exists."""
     fields = [f for f in form.fields if f.name not in hidden]
     by_key: dict[str, FieldDef] = {}
     importable = [f for f in fields if is_importable(f)]
     for fdef in [*importable, *(f for f in fields if f not in importable)]:  # a shared label: the importable
-        by_key.setdefault(fdef.label.strip().lower(), fdef)
+        for label in LocalText.of(fdef.label).variants():  # a header in either language
+            by_key.setdefault(label.strip().lower(), fdef)
     for fdef in fields:
         by_key[fdef.name.lower()] = fdef
     mapping: dict[int, FieldDef] = {}

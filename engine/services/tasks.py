@@ -13,8 +13,9 @@ from engine.access.visibility import PARTLY_HIDDEN, UNREADABLE, may_decide
 from engine.auth.users import User, get_user
 from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
 from engine.fieldtypes.text import quoted
-from engine.i18n import _
+from engine.i18n import _, each_language
 from engine.notify.outbox import notify
+from engine.notify.rendering import about_record
 from engine.records.codec import readable_titles
 from engine.records.context import Context, ContextOpener
 from engine.store.db import rowcount
@@ -213,10 +214,10 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
         if rowcount(done) != 1:
             raise Conflict(_("this task has already been handled"), code="task_closed")
 
-    details = {"task": task_id, "step": step.name, "step_title": step.title, "comment": comment}
+    details = {"task": task_id, "step": step.name, "step_title": each_language(step.title), "comment": comment}
     submitter = ctx.session.execute(select(approvals_table.c.submitter).where(
         approvals_table.c.id == task["approval_id"])).scalar_one()
-    about = {"title": approvals.record_title(form, record), "step": step.title, "comment": comment or ""}
+    about = {"title": about_record(form, record), "step": each_language(step.title), "comment": comment or ""}
     barred = frozenset() if step.allow_self_approval else approvals.barred_approvers(form, record, submitter)
     if action != "reassign" and not by_system and task["assignee"] in barred:
         # a task from before the record changed hands (or written by hand): hand it on instead

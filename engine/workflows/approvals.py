@@ -15,9 +15,9 @@ from sqlalchemy import insert, select, update
 from engine.definitions.model import FormDef, StageDef, StepDef
 from engine.errors import Conflict
 from engine.expressions import evaluate_condition
-from engine.i18n import _
+from engine.i18n import _, each_language
 from engine.notify.outbox import notify
-from engine.notify.rendering import record_title
+from engine.notify.rendering import about_record
 from engine.records.compute import RecordScope
 from engine.records.context import Context
 from engine.store.records import StoredRecord
@@ -107,7 +107,7 @@ def activate(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
             open_count += 0 if skip else 1
             if not skip:
                 told.append(person)
-        about = {"title": record_title(form, record), "step": step.title}
+        about = {"title": about_record(form, record), "step": each_language(step.title)}
         notify(ctx, told, "task", about, form.name, record.id)
         copied = resolve(ctx.session, step.cc, record.values, record.meta)
         for person in copied:
