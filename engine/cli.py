@@ -243,8 +243,9 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
 def demo(force: bool) -> None:
     """Load the demo people (each with a display name; password = user name) and demo records from
     ENGINE_CONFIG_DIR/demo/*.json: `users`, `records` per form (`$as`, `$at`, `$do`,
-    `{"$ref": "form:title"}`), then `actions` (`{"form", "record", "$at", "$do"}`) on records made
-    earlier. A role none of the listed people has gets one user named after the role."""
+    `{"$ref": "form:title"}`), then `actions` (`{"form", "record", "$at", "$as", "set", "$do"}`: fields
+    changed as `$as`, then transitions fired) on records made earlier. A role none of the listed people
+    has gets one user named after the role."""
     from zoneinfo import ZoneInfo
 
     from engine.demo import DemoLoader, already_loaded

@@ -17,7 +17,9 @@ transitions to fire in order, each by a user allowed to (the owner or the first 
 one of its roles), and `"$approve"` approves the record's open tasks as their assignees.
 `actions`, run after every file's records, act on records made earlier, e.g. completing
 an order once its payments are in:
-`{"form": "order", "record": {"$ref": "order:no=7"}, "$at": "$now-1d", "$do": ["complete"]}`.
+`{"form": "order", "record": {"$ref": "order:no=7"}, "$at": "$now-1d", "$do": ["complete"]}`;
+an action's `set` first changes fields of the record as `$as` (default admin) would, e.g. lines
+added to a record another record's transition created.
 Records go through the same services as the API, with the same validation, so they land
 in their stages with their approvals, tasks, history and timers.
 """
@@ -134,6 +136,8 @@ class DemoLoader:
                 record_id = self.resolve(action["record"], session)
                 at = datetime.fromisoformat(self.resolve(action["$at"], session)) if "$at" in action else self.now
                 try:
+                    if "set" in action:
+                        self.edit(system, action, record_id, at.astimezone(UTC))
                     for step in action.get("$do", []):
                         self.act(system, action["form"], record_id, step, at.astimezone(UTC))
                 except EngineError as exc:
@@ -141,6 +145,19 @@ class DemoLoader:
                     raise ValueError(f"demo action {action}: {detail}") from None
         if actions:
             self.log.append(f"{len(actions)} actions")
+
+    def edit(self, system: Context, action: dict[str, Any], record_id: int, now: datetime) -> None:
+        """An action's `set`: the fields changed as `$as` (default admin) would on the record's page."""
+        from engine.services.records import update_record
+
+        session = system.session
+        actor = get_user(session, action.get("$as", "admin"))
+        if actor is None:
+            raise ValueError(f"demo user {action.get('$as')!r} does not exist")
+        table = self.runtime.tables(action["form"]).table
+        version = session.execute(select(table.c.version).where(table.c.id == record_id)).scalar_one()
+        update_record(system.acting_as(actor, now), action["form"], record_id, version,
+                      self.resolve(action["set"], session))
 
     def load_records(self, form_name: str, rows: list[dict[str, Any]]) -> None:
         created = 0

@@ -105,16 +105,43 @@ REGIONS = {
     "合肥": "华东",
     "厦门": "华南",
 }
+# (name, unit, price, code, spec, category): the first eight are sold in the demo's deals
 PRODUCTS = [
-    ("工业控制器 IC-200", "台", 3200),
-    ("伺服电机 SM-750", "台", 1850),
-    ("气动阀门 PV-40", "个", 420),
-    ("变频器 VF-15", "台", 5600),
-    ("传感器模组 SN-8", "套", 980),
-    ("安装调试服务", "套", 2000),
-    ("数控机床 CNC-600", "台", 86000),
-    ("自动化产线 AL-1", "套", 168000),
+    ("工业控制器 IC-200", "台", 3200, "P-1001", "24V DC，16 路 I/O", "控制系统"),
+    ("伺服电机 SM-750", "台", 1850, "P-2001", "750W，220V", "电机与驱动"),
+    ("气动阀门 PV-40", "个", 420, "P-3001", "DN40，0.8MPa", "气动元件"),
+    ("变频器 VF-15", "台", 5600, "P-2002", "15kW，380V", "电机与驱动"),
+    ("传感器模组 SN-8", "套", 980, "P-4001", "8 通道，RS485", "传感器"),
+    ("安装调试服务", "套", 2000, "S-9001", "现场 1 人天", "技术服务"),
+    ("数控机床 CNC-600", "台", 86000, "P-5001", "行程 600mm，三轴", "数控设备"),
+    ("自动化产线 AL-1", "套", 168000, "P-6001", "装配线，8 工位", "成套产线"),
 ]
+CATALOGUE = PRODUCTS + [
+    ("工业控制器 IC-100", "台", 2100, "P-1002", "24V DC，8 路 I/O", "控制系统"),
+    ("触摸屏 HMI-7", "台", 1450, "P-1003", "7 英寸，以太网", "控制系统"),
+    ("伺服电机 SM-1500", "台", 2980, "P-2003", "1.5kW，220V", "电机与驱动"),
+    ("气缸 CY-32", "个", 260, "P-3002", "缸径 32mm，行程 100mm", "气动元件"),
+    ("压力传感器 PS-10", "个", 680, "P-4002", "0–10 bar，4–20mA", "传感器"),
+    ("培训服务", "套", 3000, "S-9002", "2 天，10 人以内", "技术服务"),
+    ("气动阀门 PV-25（停产）", "个", 360, "P-3000", "DN25，0.8MPa", "气动元件"),
+]
+
+
+def products():
+    return [
+        {"$as": "liuyang", "$at": "$now-90d", "code": code, "name": name, "spec": spec, "unit": unit,
+         "price": f"{price}.00", "category": category, "enabled": "停产" not in name}
+        for name, unit, price, code, spec, category in CATALOGUE
+    ]
+
+
+def line(product, qty, discount=None):
+    """An order or quotation line of a catalogue product at its list price."""
+    row = {"product": {"$ref": f"product:{product[0]}"}, "spec": product[4], "unit": product[1],
+           "qty": qty, "price": f"{product[2]}.00"}
+    if discount:
+        row["discount"] = discount
+    return row
 
 
 def customers():
@@ -135,6 +162,7 @@ def customers():
             "phone": f"13{rng.randrange(10**9):09d}",
             "owner": owner,
             "address": f"{city}市{rng.choice(['人民路', '科技大道', '工业园路', '金桥路'])}{rng.randrange(1, 999)}号",
+            "payment_terms": rng.choice(["款到发货", "月结30天", "月结60天"]),
             "next_follow_up": f"$today{rng.choice(['+1d', '+1d', '+2d', '+5d', '+9d', '-3d', '+14d'])}",
         }
         if i >= 26:
@@ -189,33 +217,67 @@ PIPELINE = [
     (["confirm_needs"], 8),
     (["confirm_needs", "quote"], 8),
     (["confirm_needs", "quote", "negotiate"], 6),
-    (["confirm_needs", "quote", "negotiate", "win"], 6),
+    (["confirm_needs", "quote", "negotiate"], 6),  # won once their quotation is accepted (actions)
     (["lose"], 4),
 ]
+# What happens to the quotation `quote` created, by pipeline group: (discount %, quotation steps).
+# Proposals: drafts, one waiting for the manager (discount above 10 %), one approved by itself, one
+# voided; negotiations: approved; wins: approved, accepted, then the opportunity is won with it.
+QUOTE_PLANS = {
+    2: [(0, []), (5, []), (12, ["submit"]), (15, ["submit"]), (5, ["submit"]), (0, ["submit"]),
+        (8, ["submit", "$approve", "void"]), (0, [])],
+    3: [(5, ["submit", "$approve"]), (12, ["submit", "$approve"]), (0, ["submit", "$approve"]),
+        (8, ["submit", "$approve"]), (15, ["submit", "$approve"]), (3, ["submit", "$approve"])],
+    4: [(5, ["submit", "$approve", "accept"]), (12, ["submit", "$approve", "accept"]),
+        (0, ["submit", "$approve", "accept"]), (10, ["submit", "$approve", "accept"]),
+        (6, ["submit", "$approve", "accept"]), (0, ["submit", "$approve", "accept"])],
+}
 
 
-def opportunities(names):
-    out, i = [], 0
-    for steps, count in PIPELINE:
-        for _ in range(count):
+def opportunities(names, mobiles):
+    """Opportunities in every pipeline stage; `quote` made a quotation for each from 方案报价 on,
+    which the actions fill with lines and take through approval (some won with it)."""
+    out, actions, i = [], [], 0
+    for group, (steps, count) in enumerate(PIPELINE):
+        for k in range(count):
             name, owner = names[i % 26]
             product = PRODUCTS[i % len(PRODUCTS)]
+            qty = rng.randrange(2, 12)
+            age = rng.randrange(6, 40)
+            title = f"{name[:4]}{product[0].split()[0]}采购项目{i + 1:02d}"
             row = {
                 "$as": owner,
-                "$at": f"$now-{rng.randrange(3, 40)}d",
+                "$at": f"$now-{age}d",
                 "$do": steps,
-                "title": f"{name[:4]}{product[0].split()[0]}采购项目{i + 1:02d}",
+                "title": title,
                 "customer": {"$ref": f"customer:{name}"},
                 "owner": owner,
-                "expected_amount": str(product[2] * rng.randrange(2, 12)),
+                "expected_amount": str(product[2] * qty),
                 "expected_close_date": f"$today+{rng.randrange(5, 90)}d",
                 "source": rng.choice(["展会", "老客户介绍", "网络推广"]),
             }
+            if name in mobiles:  # the customer's contact (customers 27-30 have none)
+                row["contact"] = {"$ref": f"contact:mobile={mobiles[name]}"}
             if "lose" in steps:
                 row["lost_reason"] = rng.choice(["价格过高", "选择竞品", "预算不足"])
             out.append(row)
+            if group in QUOTE_PLANS:
+                discount, quote_steps = QUOTE_PLANS[group][k]
+                lines = [line(product, qty, discount)]
+                if k % 2 == 0:
+                    lines.append(line(PRODUCTS[5], rng.randrange(1, 4)))  # installation with the goods
+                quote = {"$ref": f"quotation:project={title}"}
+                actions.append({"form": "quotation", "record": quote, "$as": owner, "$at": f"$now-{age - 1}d",
+                                "set": {"items": lines, "valid_until": f"$today+{rng.randrange(2, 30)}d",
+                                        "payment_terms": rng.choice(["款到发货", "月结30天", "月结60天"]),
+                                        "delivery_terms": "合同签订后 30 天内送货上门，运费由我方承担"},
+                                "$do": quote_steps})
+                if group == 4:
+                    actions.append({"form": "opportunity", "record": {"$ref": f"opportunity:{title}"},
+                                    "$as": owner, "$at": f"$now-{age - 2}d", "set": {"quotation": quote},
+                                    "$do": ["win"]})
             i += 1
-    return out
+    return out, actions
 
 
 ORDER_FLOW = ["submit", "$approve", "start_production", "ship", "request_invoice", "invoiced", "complete"]
@@ -250,12 +312,12 @@ def orders(names):
             name, owner = names[(i * 7) % 26]
             lines = []
             for p in rng.sample(PRODUCTS[:6], rng.randrange(1, 4)):
-                lines.append({"product": p[0], "qty": rng.randrange(1, 10), "unit": p[1], "price": f"{p[2]}.00"})
+                lines.append(line(p, rng.randrange(1, 10)))
             if i % 6 == 2:
-                lines.append({"product": PRODUCTS[6][0], "qty": 1, "unit": "台", "price": "86000.00"})  # ≥ 50,000
+                lines.append(line(PRODUCTS[6], 1))  # ≥ 50,000
             if i == 9:
-                lines.append({"product": PRODUCTS[7][0], "qty": 1, "unit": "套", "price": "168000.00"})  # ≥ 200,000
-            total = sum(Decimal(line["price"]) * line["qty"] for line in lines)
+                lines.append(line(PRODUCTS[7], 1))  # ≥ 200,000
+            total = sum(Decimal(row["price"]) * row["qty"] for row in lines)
             days_ago = {"review": 2 if k < 2 else 0}.get(stage, 30 - i)
             marker = f"演示订单{i + 1:02d}"
             flow = ORDER_FLOW[:steps]
@@ -319,7 +381,7 @@ def orders(names):
                 "salesperson": owner,
                 "order_date": "$today-3d",
                 "delivery_date": "$today+20d",
-                "items": [{"product": PRODUCTS[2][0], "qty": 5, "unit": "个", "price": "420.00"}],
+                "items": [line(PRODUCTS[2], 5)],
                 "remark": f"演示订单（已取消）{k + 1}",
             }
         )
@@ -329,18 +391,21 @@ def orders(names):
 def main():
     custs, names = customers()
     order_rows, payments, tickets, actions = orders(names)
+    people = contacts(names)
+    deals, quote_actions = opportunities(names, {row["customer"]["$ref"][9:]: row["mobile"] for row in people})
     doc = {
         "users": USERS,
         "records": {
+            "product": products(),
             "customer": custs,
-            "contact": contacts(names),
+            "contact": people,
             "follow_up": follow_ups(names),
-            "opportunity": opportunities(names),
+            "opportunity": deals,
             "sales_order": order_rows,
             "payment": payments,
             "after_sales": tickets,
         },
-        "actions": actions,
+        "actions": quote_actions + actions,
     }
     OUT.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {OUT}: " + ", ".join(f"{len(v)} {k}" for k, v in doc["records"].items()))

@@ -212,6 +212,20 @@ def admin(make_user: Callable[..., ApiClient], app: Any) -> ApiClient:
 
 
 @pytest.fixture
+def catalogue(admin: ApiClient) -> Callable[..., int]:
+    """catalogue("阀门", price="420.00", unit="个") → the id of an enabled product of the shipped
+    catalogue with that name (made once per test by admin), for the line items that link to it."""
+    made: dict[str, int] = {}
+
+    def product(name: str, price: str = "100.00", unit: str = "个", **fields: Any) -> int:
+        if name not in made:
+            made[name] = admin.create("product", code=f"T-{len(made) + 1:03d}", name=name, price=price, unit=unit,
+                                      **fields)["id"]
+        return made[name]
+    return product
+
+
+@pytest.fixture
 def race() -> Callable[[int, Callable[[int], Any]], list[Any]]:
     """race(n, action) → [action(0), ..., action(n-1)], run by n threads released at once."""
 

@@ -12,8 +12,13 @@ import pytest
 from engine.auth.users import create_user, get_user, issue_token, set_roles, update_user
 from tests.conftest import ApiClient
 
-ITEMS = [{"product": "螺丝", "qty": 3, "price": "10.50"},
-         {"product": "螺母", "qty": 2, "price": "0.10"}]
+
+def lines(catalogue: Any) -> list[dict[str, Any]]:
+    """Two order lines of catalogue products (the shipped order lines link to the catalogue)."""
+    return [{"product": catalogue("螺丝"), "qty": 3, "price": "10.50"},
+            {"product": catalogue("螺母"), "qty": 2, "price": "0.10"}]
+
+
 HIDDEN_FROM_WAREHOUSE = {"amount", "discount", "total", "contract"}
 
 
@@ -41,15 +46,15 @@ def history(admin: ApiClient, form: str, record_id: int) -> list[dict[str, Any]]
     return admin.get(f"/api/forms/{form}/records/{record_id}/history").get_json()
 
 
-def order_for(client: ApiClient, customer_id: int, **fields: Any) -> dict[str, Any]:
+def order_for(client: ApiClient, customer_id: int, items: list[dict[str, Any]], **fields: Any) -> dict[str, Any]:
     return client.create("sales_order", **{"customer": customer_id, "delivery_date": "2030-01-31",
-                                           "items": ITEMS, **fields})
+                                           "items": items, **fields})
 
 
 # -- a sales user never sees another sales user's customers ------------------------------
 
 
-def test_sales_never_sees_another_sales_users_customers(make_user, admin):
+def test_sales_never_sees_another_sales_users_customers(make_user, admin, catalogue):
     alice = make_user("alice", "sales")
     bob = make_user("bob", "sales")
     theirs = alice.create("customer", name="阿里巴巴客户", phone="13812345678")
@@ -80,7 +85,7 @@ def test_sales_never_sees_another_sales_users_customers(make_user, admin):
     for form, fields in [
         ("follow_up", {"customer": theirs["id"], "content": "拜访"}),
         ("opportunity", {"customer": theirs["id"], "title": "大单"}),
-        ("sales_order", {"customer": theirs["id"], "delivery_date": "2030-01-31", "items": ITEMS}),
+        ("sales_order", {"customer": theirs["id"], "delivery_date": "2030-01-31", "items": lines(catalogue)}),
     ]:
         before_count = count(admin, form)
         response = bob.post(f"/api/forms/{form}/records", json={"fields": fields})
@@ -153,11 +158,12 @@ def test_pool_customers_are_readable_by_every_sales_user_but_not_writable(make_u
 # -- hide --------------------------------------------------------------------------------
 
 
-def test_hidden_fields_are_absent_from_records_lists_forms_and_history(approve_for_production, make_user, admin):
+def test_hidden_fields_are_absent_from_records_lists_forms_and_history(approve_for_production, make_user, admin,
+                                                                       catalogue):
     alice = make_user("alice", "sales")
     keeper = make_user("keeper", "warehouse")
     customer = alice.create("customer", name="ACME")
-    order = order_for(alice, customer["id"], discount="5", remark="加急")
+    order = order_for(alice, customer["id"], lines(catalogue), discount="5", remark="加急")
     alice.patch(f"/api/forms/sales_order/records/{order['id']}",
                 json={"version": 1, "fields": {"discount": "6", "remark": "很急"}})
     assert keeper.get(f"/api/forms/sales_order/records/{order['id']}").status_code == 404  # a draft
@@ -193,12 +199,12 @@ def test_hidden_fields_are_absent_from_records_lists_forms_and_history(approve_f
     "amount__gte=1", "order_by=-amount", "order_by=amount", "total__lte=100", "discount=5",
     "order_by=-total", "amount=31.70", "discount__gte=0", "order_by=delivery_date,-amount",
 ])
-def test_filtering_or_sorting_by_a_hidden_field_is_400_for_warehouse_not_finance(make_user, query):
+def test_filtering_or_sorting_by_a_hidden_field_is_400_for_warehouse_not_finance(make_user, query, catalogue):
     alice = make_user("alice", "sales")
     keeper = make_user("keeper", "warehouse")
     money = make_user("money", "finance")
     customer = alice.create("customer", name="ACME")
-    order_for(alice, customer["id"], discount="5")
+    order_for(alice, customer["id"], lines(catalogue), discount="5")
 
     refused = keeper.get(f"/api/forms/sales_order/records?{query}")
     assert refused.status_code == 400, refused.get_json()
@@ -207,12 +213,12 @@ def test_filtering_or_sorting_by_a_hidden_field_is_400_for_warehouse_not_finance
     assert allowed.status_code == 200, allowed.get_json()
 
 
-def test_finance_filters_and_orders_by_amount(make_user):
+def test_finance_filters_and_orders_by_amount(make_user, catalogue):
     alice = make_user("alice", "sales")
     money = make_user("money", "finance")
     customer = alice.create("customer", name="ACME")
-    small = order_for(alice, customer["id"], items=[{"product": "a", "qty": 1, "price": "1"}])
-    large = order_for(alice, customer["id"], items=[{"product": "b", "qty": 1, "price": "900"}])
+    small = order_for(alice, customer["id"], [{"product": catalogue("a"), "qty": 1, "price": "1"}])
+    large = order_for(alice, customer["id"], [{"product": catalogue("b"), "qty": 1, "price": "900"}])
     assert ids(money, "sales_order", "&amount__gte=100") == {large["id"]}
     listed = money.get("/api/forms/sales_order/records?order_by=-amount").get_json()
     assert [i["id"] for i in listed["items"]] == [large["id"], small["id"]]
@@ -226,13 +232,13 @@ def upload(client: ApiClient, name: str, data: bytes) -> dict[str, Any]:
     return response.get_json()
 
 
-def test_a_hidden_or_unreadable_file_cannot_be_downloaded_or_borrowed(make_user, admin):
+def test_a_hidden_or_unreadable_file_cannot_be_downloaded_or_borrowed(make_user, admin, catalogue):
     alice = make_user("alice", "sales")
     bob = make_user("bob", "sales")
     keeper = make_user("keeper", "warehouse")
     money = make_user("money", "finance")
     contract = upload(alice, "contract.pdf", b"%PDF-1.4 secret terms")
-    order = order_for(alice, alice.create("customer", name="ACME")["id"], contract=contract["id"])
+    order = order_for(alice, alice.create("customer", name="ACME")["id"], lines(catalogue), contract=contract["id"])
     url = order["fields"]["contract"]["url"]
 
     assert alice.get(url).status_code == 200
@@ -246,7 +252,7 @@ def test_a_hidden_or_unreadable_file_cannot_be_downloaded_or_borrowed(make_user,
     mine = bob.create("customer", name="Bob Co")
     orders = count(admin, "sales_order")
     response = bob.post("/api/forms/sales_order/records", json={"fields": {
-        "customer": mine["id"], "delivery_date": "2030-01-31", "items": ITEMS,
+        "customer": mine["id"], "delivery_date": "2030-01-31", "items": lines(catalogue),
         "contract": loose["id"]}})
     assert response.status_code == 422, response.get_json()
     assert "contract" in response.get_json()["error"]["fields"]
@@ -256,13 +262,13 @@ def test_a_hidden_or_unreadable_file_cannot_be_downloaded_or_borrowed(make_user,
 # -- the payment rule follows a link: order.salesperson == $user -------------------------
 
 
-def test_payment_row_rule_through_the_order_link(make_user, admin):
+def test_payment_row_rule_through_the_order_link(make_user, admin, catalogue):
     alice = make_user("alice", "sales")
     bob = make_user("bob", "sales")
     money = make_user("money", "finance")
     boss = make_user("boss", "sales_manager")
-    order_a = order_for(alice, alice.create("customer", name="A公司")["id"])
-    order_b = order_for(bob, bob.create("customer", name="B公司")["id"])
+    order_a = order_for(alice, alice.create("customer", name="A公司")["id"], lines(catalogue))
+    order_b = order_for(bob, bob.create("customer", name="B公司")["id"], lines(catalogue))
     paid_a = money.create("payment", order=order_a["id"], amount="100.00")
     paid_b = money.create("payment", order=order_b["id"], amount="50.00")
     # recorded_by is finance for both: ownership plays no part in this rule
@@ -378,13 +384,13 @@ def test_smuggling_system_or_readonly_fields_is_422_and_changes_nothing(make_use
     assert count(admin, "customer") == customers
 
 
-def test_patch_smuggling_computed_fields_or_system_keys_beside_fields_is_refused(make_user, admin):
+def test_patch_smuggling_computed_fields_or_system_keys_beside_fields_is_refused(make_user, admin, catalogue):
     alice = make_user("alice", "sales")
-    order = order_for(alice, alice.create("customer", name="ACME")["id"])
+    order = order_for(alice, alice.create("customer", name="ACME")["id"], lines(catalogue))
     url = f"/api/forms/sales_order/records/{order['id']}"
     before = view(admin, "sales_order", order["id"])
     for fields in ({"amount": "1.00"}, {"total": "1.00"}, {"order_no": "SO-1"},
-                   {"items": [{"product": "x", "qty": 1, "price": "1", "subtotal": "0"}],
+                   {"items": [{"product": catalogue("x"), "qty": 1, "price": "1", "subtotal": "0"}],
                     "amount": "0"}):
         response = alice.patch(url, json={"version": 1, "fields": {"remark": "x", **fields}})
         assert response.status_code == 422, (fields, response.get_json())

@@ -20,12 +20,12 @@ def test_get_returns_the_stored_record(make_user):
     assert got["fields"] == created["fields"]
 
 
-def test_order_formulas_are_computed_on_the_server(make_user):
+def test_order_formulas_are_computed_on_the_server(make_user, catalogue):
     alice = make_user("alice", "sales")
     customer = alice.create("customer", name="ACME")
     order = alice.create("sales_order", customer=customer["id"], delivery_date="2030-01-31", discount="5",
-                         items=[{"product": "螺丝", "qty": 3, "price": "10.50"},
-                                {"product": "螺母", "qty": 2, "price": "0.10", "subtotal": "999"}])
+                         items=[{"product": catalogue("螺丝"), "qty": 3, "price": "10.50"},
+                                {"product": catalogue("螺母"), "qty": 2, "price": "0.10", "subtotal": "999"}])
     items = order["fields"]["items"]
     assert [row["subtotal"] for row in items] == ["31.50", "0.20"]
     assert order["fields"]["amount"] == "31.70"
@@ -33,12 +33,12 @@ def test_order_formulas_are_computed_on_the_server(make_user):
     assert order["links"]["customer"] == "ACME"
 
 
-def test_serial_numbers_follow_the_pattern_and_increase(make_user):
+def test_serial_numbers_follow_the_pattern_and_increase(make_user, catalogue):
     alice = make_user("alice", "sales")
     customer = alice.create("customer", name="ACME")
     numbers = [
         alice.create("sales_order", customer=customer["id"], delivery_date="2030-01-31",
-                     items=[{"product": "x", "qty": 1, "price": "1"}])["fields"]["order_no"]
+                     items=[{"product": catalogue("x"), "qty": 1, "price": "1"}])["fields"]["order_no"]
         for _ in range(3)
     ]
     assert numbers[0].startswith("SO-") and numbers[0].endswith("-0001")

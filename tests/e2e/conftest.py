@@ -17,6 +17,10 @@ from tests.conftest import CHROMIUM, SHIPPED
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 DESKTOP = {"width": 1280, "height": 860}
 PHONE = {"width": 375, "height": 780}
+# The catalogue of the `live` app: (name, unit, list price); order and quotation lines link to it.
+CATALOGUE = [("工业控制器 IC-200", "台", "3200.00"), ("伺服电机 SM-750", "台", "1850.00"),
+             ("安装调试服务", "套", "2000.00"), ("数控机床 CNC-600", "台", "86000.00"),
+             ("剑杆织机改造套件", "套", "24000.00"), ("气动阀门 PV-40", "个", "420.00")]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
 
@@ -55,7 +59,30 @@ def live(serve, make_app, tmp_path):
         create_user(session, "zhaolei", "zhaolei-password", {"finance"}, display_name="赵磊")
         create_user(session, "sunli", "sunli-password", {"production"}, display_name="孙丽")
         create_user(session, "zhouqiang", "zhouqiang-password", {"warehouse"}, display_name="周强")
+    _catalogue(app)
     return serve(app)
+
+
+def _catalogue(app) -> None:
+    from zoneinfo import ZoneInfo
+
+    from engine.auth.users import SYSTEM_USER
+    from engine.records.context import open_context
+    from engine.services.records import create_record
+
+    state = app.extensions["engine"]
+    with open_context(state.db, state.runtime(), SYSTEM_USER, tzinfo=ZoneInfo("Asia/Shanghai"), write=True) as ctx:
+        for index, (name, unit, price) in enumerate(CATALOGUE):
+            create_record(ctx, "product", {"code": f"P-{1001 + index}", "name": name, "unit": unit, "price": price},
+                          system=True)
+
+
+def pick(page, select_id: str, text: str) -> None:
+    """Choose the option containing `text` in the link picker of the <select> with this id
+    (`customer`, or `items-0-product` in a line of a table)."""
+    page.click(f"#{select_id}-ts-control")
+    page.keyboard.type(text.split()[0])
+    page.locator(".ts-dropdown:visible .option", has_text=text).first.click()
 
 
 @pytest.fixture

@@ -15,6 +15,8 @@ from engine.definitions import load_directory
 from engine.records.compute import compute_formulas
 from tests.conftest import SHIPPED
 
+from .conftest import pick
+
 ORDER = load_directory(SHIPPED).form("sales_order")
 COMPUTED = ["amount", "total", "collected", "outstanding"]
 
@@ -36,6 +38,7 @@ def shown(page) -> dict[str, Any]:
         const rows = [...document.querySelectorAll('table[data-table="items"] tbody tr[data-row]')].map(
             (row) => ({qty: value(row.querySelector('[name$="-qty"]')),
                        price: value(row.querySelector('[name$="-price"]')),
+                       discount: value(row.querySelector('[name$="-discount"]')),
                        subtotal: value(row.querySelector('[name$="-subtotal"]'))}));
         const out = {rows, discount: value(document.querySelector('#discount'))};
         for (const name of names) { out[name] = value(document.querySelector('#' + name)); }
@@ -45,7 +48,8 @@ def shown(page) -> dict[str, Any]:
 
 def server_values(page_values: dict[str, Any], collected: Decimal) -> dict[str, Any]:
     """What the server computes on save for the same inputs (the rollup as stored)."""
-    rows = [{"qty": _number(r["qty"], int), "price": _number(r["price"], Decimal)} for r in page_values["rows"]]
+    rows = [{"qty": _number(r["qty"], int), "price": _number(r["price"], Decimal),
+             "discount": _number(r["discount"], Decimal)} for r in page_values["rows"]]
     values = {"items": rows, "discount": _number(page_values["discount"], Decimal), "collected": collected}
     ctx = SimpleNamespace(local_now=datetime.now(UTC), user=SimpleNamespace(name="zhangwei"))
     compute_formulas(ORDER, values, {}, ctx)  # type: ignore[arg-type]
@@ -82,11 +86,11 @@ def test_every_computed_field_matches_the_server_after_each_key(create_customer,
     page.click("#customer-ts-control")
     page.locator(".ts-dropdown .option", has_text="上海星辰科技有限公司").click()
     page.fill("#delivery_date", "2030-06-30")
-    page.fill("[name=items-0-product]", "工业控制器")
+    pick(page, "items-0-product", "工业控制器")
     type_slowly(page, "[name=items-0-qty]", "12", Decimal("0.00"))
     type_slowly(page, "[name=items-0-price]", "3200.5", Decimal("0.00"))
     page.click("[data-add-row=items]")
-    page.fill("[name=items-1-product]", "安装服务")
+    pick(page, "items-1-product", "安装调试服务")
     type_slowly(page, "[name=items-1-qty]", "3", Decimal("0.00"))
     type_slowly(page, "[name=items-1-price]", "1999.99", Decimal("0.00"))
     type_slowly(page, "#discount", "1234.56", Decimal("0.00"))

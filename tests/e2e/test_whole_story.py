@@ -7,6 +7,8 @@ import re
 
 from playwright.sync_api import expect
 
+from .conftest import pick
+
 
 def stage_is(page, title: str) -> None:
     expect(page.locator("[data-testid=stage]")).to_have_text(title)
@@ -60,7 +62,7 @@ def test_lead_to_cash(create_customer, shoot, open_page, live):
     order_url = sales.url
     sales.goto(order_url + "/edit")
     sales.fill("#delivery_date", "2030-12-31")
-    sales.fill("[name=items-0-product]", "剑杆织机改造套件")
+    pick(sales, "items-0-product", "剑杆织机改造套件")
     sales.fill("[name=items-0-qty]", "4")
     sales.fill("[name=items-0-price]", "24000")
     expect(sales.locator("#total")).to_have_value("96000.00")

@@ -73,12 +73,12 @@ def customer(staff):
 
 
 @pytest.fixture
-def order_of():
-    """order_of(client, customer, qty, price, **fields) → a new sales order with one line."""
+def order_of(catalogue):
+    """order_of(client, customer, qty, price, **fields) → a new sales order with one line (气动阀门)."""
 
     def create(client, customer, qty, price, **fields):
         return client.create("sales_order", customer=customer, delivery_date="2027-01-31",
-                             items=[{"product": "气动阀门", "qty": qty, "price": price}], **fields)
+                             items=[{"product": catalogue("气动阀门"), "qty": qty, "price": price}], **fields)
     return create
 
 

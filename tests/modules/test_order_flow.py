@@ -14,7 +14,7 @@ def stage(client, url):
 
 
 def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(engine_today,
-        approve_all, fire, order_of, tasks_of, staff, customer):
+        approve_all, fire, order_of, tasks_of, staff, customer, catalogue):
     zhang, fin, manager = staff["zhang"], staff["fin"], staff["manager"]
     order = order_of(zhang, customer, 8, "10000.00")
     url = f"{ORDERS}/{order['id']}"
@@ -30,7 +30,7 @@ def test_an_80000_order_goes_through_finance_and_manager_then_on_to_payment(engi
     # Approved: amounts and lines are frozen for everyone, delivery date may still move.
     version = zhang.get(url).get_json()["version"]
     frozen = zhang.patch(url, json={"version": version, "fields": {"items": [
-        {"product": "气动阀门", "qty": 1, "price": "1.00"}]}})
+        {"product": catalogue("气动阀门"), "qty": 1, "price": "1.00"}]}})
     assert frozen.status_code in (403, 422) and zhang.get(url).get_json()["fields"]["total"] == "80000.00"
     assert manager.patch(url, json={"version": version, "fields": {"discount": "5000"}}).status_code in (403, 422)
 

@@ -15,13 +15,13 @@ def fin(make_user):
 
 
 @pytest.fixture
-def collecting(admin, fin, make_user):
+def collecting(admin, fin, make_user, catalogue):
     """An order of ¥1,000 in 回款中, half paid: (order url, payment)."""
     make_user("zhang", "sales")
     customer = admin.create("customer", name="杭州恒达机械", owner="zhang")["id"]
     order = admin.create("sales_order", customer=customer, salesperson="zhang", delivery_date="2027-01-31",
                          carrier="顺丰", tracking_no="SF1", invoice_no="FP1", payment_due="2027-03-31",
-                         items=[{"product": "阀门", "qty": 1, "price": "1000.00"}])
+                         items=[{"product": catalogue("阀门"), "qty": 1, "price": "1000.00"}])
     url = f"{ORDERS}/{order['id']}"
     submitted = admin.post(f"{url}/transitions/submit", json={})
     assert submitted.status_code == 200, submitted.get_json()
@@ -55,11 +55,11 @@ def test_payments_of_a_completed_order_cannot_be_changed(fin, collecting):
     assert fin.get(url).get_json()["fields"]["outstanding"] == "0.00"
 
 
-def test_a_discount_above_the_amount_cannot_be_submitted(admin, fin, make_user):
+def test_a_discount_above_the_amount_cannot_be_submitted(admin, fin, make_user, catalogue):
     make_user("zhang", "sales")
     customer = admin.create("customer", name="杭州恒达机械", owner="zhang")["id"]
     order = admin.create("sales_order", customer=customer, salesperson="zhang", delivery_date="2027-01-31",
-                         discount="1000.01", items=[{"product": "阀门", "qty": 1, "price": "1000.00"}])
+                         discount="1000.01", items=[{"product": catalogue("阀门"), "qty": 1, "price": "1000.00"}])
     url = f"{ORDERS}/{order['id']}"
     assert order["fields"]["total"] == "-0.01"
     assert "submit" not in [t["name"] for t in admin.get(f"{url}/transitions").get_json()]

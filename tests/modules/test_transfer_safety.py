@@ -257,12 +257,12 @@ def side_effects(app, form: str, record_id: int) -> tuple[list, list]:
 
 
 def test_an_imported_record_gets_the_timers_history_links_and_rollups_of_a_created_one(
-        upload, xlsx, login, app, people, browse, make_user):
+        upload, xlsx, login, app, people, browse, make_user, catalogue):
     fin = make_user("fin", "finance")
     boss = people["boss"]
     customer = boss.create("customer", name="对照客户", owner="zhang", next_follow_up="2030-05-06")
     order = boss.create("sales_order", customer=customer["id"], salesperson="zhang",
-                        items=[{"product": "阀门", "qty": 2, "price": "50.00"}])
+                        items=[{"product": catalogue("阀门"), "qty": 2, "price": "50.00"}])
     cases = [
         (boss, "customer", {"name": "对照客户2", "owner": "zhang", "next_follow_up": "2030-05-06"},
          [["客户名称", "负责销售", "下次跟进日期"], ["导入客户", "zhang", "2030-05-06"]]),

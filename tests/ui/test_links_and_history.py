@@ -12,7 +12,7 @@ ORDERS = "/api/forms/sales_order/records"
 
 
 @pytest.fixture
-def won(make_user):
+def won(make_user, catalogue):
     """zhang wins an opportunity (which creates an order), then changes the order's contact."""
     zhang = make_user("zhang", "sales")
     make_user("cash", "finance")
@@ -27,7 +27,7 @@ def won(make_user):
     for contact in (first, second):
         order = zhang.patch(f"{ORDERS}/{order['id']}", json={"version": order["version"], "fields": {
             "contact": contact["id"], "delivery_date": "2030-01-31",
-            "items": [{"product": "阀门", "qty": 1, "price": "10.00"}]}})
+            "items": [{"product": catalogue("阀门"), "qty": 1, "price": "10.00"}]}})
         assert order.status_code == 200, order.get_json()
         order = order.get_json()
     return {"zhang": zhang, "order": order, "chance": chance, "contacts": (first, second)}

@@ -59,7 +59,7 @@ def test_validation_errors_show_next_to_fields_and_keep_input(token_of, browser)
     assert alice.get("/api/forms/customer/records").get_json()["total"] == 0
 
 
-def test_order_with_line_items_through_the_form(token_of, browser):
+def test_order_with_line_items_through_the_form(token_of, browser, catalogue):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     alice.post("/f/customer/new", data={"csrf_token": token, "name": "客户甲", "owner": "alice"})
@@ -67,17 +67,17 @@ def test_order_with_line_items_through_the_form(token_of, browser):
     token = token_of(alice, "/f/sales_order/new")
     data = {"csrf_token": token, "customer": str(customer), "salesperson": "alice", "order_date": "2026-01-05",
             "delivery_date": "2026-02-01", "discount": "10",
-            "items-0-product": "螺丝", "items-0-qty": "3", "items-0-price": "10.50",
+            "items-0-product": str(catalogue("螺丝")), "items-0-qty": "3", "items-0-price": "10.50",
             "items-1-product": "", "items-1-qty": "", "items-1-price": "",
-            "items-2-product": "螺母", "items-2-qty": "2", "items-2-price": "1.25"}
+            "items-2-product": str(catalogue("螺母")), "items-2-qty": "2", "items-2-price": "1.25"}
     response = alice.post("/f/sales_order/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     order = alice.get("/api/forms/sales_order/records").get_json()["items"][0]["fields"]
-    assert [r["product"] for r in order["items"]] == ["螺丝", "螺母"]
+    assert [r["product"] for r in order["items"]] == [catalogue("螺丝"), catalogue("螺母")]
     assert order["amount"] == "34.00" and order["total"] == "24.00"
 
 
-def test_row_errors_land_on_the_right_cells(token_of, browser):
+def test_row_errors_land_on_the_right_cells(token_of, browser, catalogue):
     alice = browser("alice", "sales")
     token = token_of(alice, "/f/customer/new")
     alice.post("/f/customer/new", data={"csrf_token": token, "name": "客户乙", "owner": "alice"})
@@ -85,7 +85,7 @@ def test_row_errors_land_on_the_right_cells(token_of, browser):
     token = token_of(alice, "/f/sales_order/new")
     data = {"csrf_token": token, "customer": str(customer), "salesperson": "alice", "order_date": "2026-01-05",
             "delivery_date": "2026-02-01", "items-0-product": "", "items-0-qty": "", "items-0-price": "",
-            "items-1-product": "螺丝", "items-1-qty": "0", "items-1-price": "1"}
+            "items-1-product": str(catalogue("螺丝")), "items-1-qty": "0", "items-1-price": "1"}
     response = alice.post("/f/sales_order/new", data=data)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
@@ -133,11 +133,11 @@ def test_unreadable_forms_are_not_in_navigation(browser):
     assert clerk.get("/f/opportunity").status_code == 404
 
 
-def test_warehouse_does_not_see_prices_on_pages(approve_for_production, browser, make_user):
+def test_warehouse_does_not_see_prices_on_pages(approve_for_production, browser, make_user, catalogue):
     alice = make_user("alice", "sales")
     customer = alice.create("customer", name="甲")
     order = alice.create("sales_order", customer=customer["id"], delivery_date="2030-01-01",
-                         items=[{"product": "P", "qty": 2, "price": "123.45"}])
+                         items=[{"product": catalogue("P"), "qty": 2, "price": "123.45"}])
     clerk = browser("wh", "warehouse")
     assert clerk.get(f"/f/sales_order/{order['id']}").status_code == 404  # a draft: not theirs yet
     approve_for_production(alice, order["id"])
