@@ -27,6 +27,7 @@ from .model import (
     FieldDef,
     FormDef,
     PermissionDef,
+    PrintDef,
     Recipient,
     ReminderDef,
     RowRule,
@@ -35,6 +36,7 @@ from .model import (
     TransitionDef,
     WorkflowDef,
 )
+from .prints import layout_shape
 
 
 @dataclass(frozen=True)
@@ -400,6 +402,9 @@ class Differ:
                         lambda c: c.title)
         if _plain(old.update_linked) != _plain(new.update_linked):
             self.add(N_("%(form)s: the updates of linked records changed"), scope=new.name, form=f)
+        self.diff_named(old, new, f, old.prints, new.prints, self.diff_print,
+                        N_("%(form)s: added print layout %(item)s"), N_("%(form)s: removed print layout %(item)s"),
+                        lambda p: p.title)
 
     def diff_named(self, old_form: FormDef, new_form: FormDef, f: str, old_items: Iterable[Any],
                    new_items: Iterable[Any], differ: Any, added: str, removed: str, title: Any) -> None:
@@ -828,6 +833,10 @@ class Differ:
                 {k: v for k, v in _plain(new).items() if k != "title"}:
             self.add(N_("%(form)s: chart %(chart)s: %(new)s (was %(old)s)"), scope=new_form.name, form=f,
                      chart=new.title, old=self.chart_text(old_form, old), new=self.chart_text(new_form, new))
+
+    def diff_print(self, old_form: FormDef, new_form: FormDef, f: str, old: PrintDef, new: PrintDef) -> None:
+        if layout_shape(old) != layout_shape(new):
+            self.add(N_("%(form)s: print layout %(item)s changed"), scope=new_form.name, form=f, item=new.title)
 
     def chart_text(self, form: FormDef, chart: ChartDef) -> str:
         value = f"{chart.aggregate}({self.field_label(form, chart.value_field) if chart.value_field else ''})"

@@ -182,3 +182,23 @@ def _check_related(checker: Checker, form: FormDef, related: PrintRelatedDef, pt
     if _printable(other, order) is None:
         checker.problem(form, f"{ptr}/order_by", N_("'%(form)s' has no field '%(name)s'"), form=other.name,
                         name=order)
+
+
+def layout_shape(value: Any) -> Any:
+    """A layout (or one of its parts) as comparable plain data, without JSON pointers, its texts
+    in every language: for the review of a definition change."""
+    if isinstance(value, LocalText):
+        return value.texts
+    if isinstance(value, tuple | list):
+        return [layout_shape(v) for v in value]
+    if hasattr(value, "source") and hasattr(value, "references"):  # an expression
+        return value.source
+    if hasattr(value, "__dataclass_fields__"):
+        localized = {"title", "heading", "footer", "label", "text"}
+        return {k: _texts(local_text(value, k)) if k in localized else layout_shape(getattr(value, k))
+                for k in value.__dataclass_fields__ if k != "pointer"}
+    return value
+
+
+def _texts(text: LocalText | None) -> dict[str, str] | None:
+    return text.texts if text is not None else None

@@ -297,11 +297,16 @@ class _Printer:
                     [spec.link[1]], ctx.gate.never_visible(ctx.user, via, ctx.local_now)):
                 return None
             middle = ctx.runtime.tables(via.name).table
-            owner = (select(middle.c[spec.link[1]])
-                     .where(middle.c.id == table.c[spec.link[0]],
-                            ctx.gate.row_filter(ctx.user, via, "read", ctx.local_now))
+            readable = ctx.gate.row_filter(ctx.user, via, "read", ctx.local_now)
+            # rows are chosen by the ids of the readable records in the middle (indexed lookups);
+            # the printed record each belongs to is read for the chosen rows only
+            chosen = table.c[spec.link[0]].in_(
+                select(middle.c.id).where(middle.c[spec.link[1]].in_(owner_ids), readable))
+            owner = (select(middle.c[spec.link[1]]).where(middle.c.id == table.c[spec.link[0]])
                      .scalar_subquery())
-        conditions = [ctx.gate.row_filter(ctx.user, other, "read", ctx.local_now), owner.in_(owner_ids)]
+        else:
+            chosen = owner.in_(owner_ids)
+        conditions = [ctx.gate.row_filter(ctx.user, other, "read", ctx.local_now), chosen]
         if spec.where is not None:
             scope = FormSqlScope(ctx.app, ctx.runtime.schema, other, user=ctx.user.name, now=ctx.local_now,
                                  dialect=ctx.runtime.dialect)

@@ -34,4 +34,7 @@ ZH = {
     "'%(name)s' must be a number column": "“%(name)s”必须是数字列",
     "'%(link)s' must be a link field of '%(form)s' to '%(target)s' (or a path of two link fields ending at "
     "'%(target)s')": "“%(link)s”必须是表单“%(form)s”指向“%(target)s”的关联字段（或以“%(target)s”结尾的两级关联路径）",
+    "%(form)s: added print layout %(item)s": "%(form)s：新增打印模板 %(item)s",
+    "%(form)s: removed print layout %(item)s": "%(form)s：删除打印模板 %(item)s",
+    "%(form)s: print layout %(item)s changed": "%(form)s：打印模板 %(item)s 已修改",
 }

@@ -80,3 +80,20 @@ R = ["forms", 0, "prints", 0, "blocks", 1, "related"]
 def test_refused_at_its_pointer(change, expected):
     found = problems(change)
     assert any(p.startswith(expected) for p in found), found
+
+
+def test_a_definition_change_names_the_print_layouts_it_adds_changes_and_removes():
+    from engine.definitions.diff import summarize, texts
+
+    old = load_sources({"ledger.json": json.dumps(LEDGER, ensure_ascii=False)})
+    doc = copy.deepcopy(LEDGER)
+    doc["forms"][1]["prints"][0]["footer"] = {"zh-CN": "单号 {bill_no}", "en": "No. {bill_no}"}
+    del doc["forms"][1]["prints"][1]
+    doc["forms"][0]["prints"].append({"name": "card", "title": "卡片", "blocks": [{"fields": ["party_name"]}]})
+    doc["forms"][0]["prints"].insert(0, doc["forms"][0]["prints"].pop())  # a move alone is no change
+    new = load_sources({"ledger.json": json.dumps(doc, ensure_ascii=False)})
+    lines = texts(summarize(old, new))
+    assert any("added print layout 卡片" in line for line in lines), lines
+    assert any("removed print layout 拣货单" in line for line in lines), lines
+    assert any("print layout 销货单据 changed" in line for line in lines), lines
+    assert not any("对账单" in line for line in lines), lines

@@ -79,3 +79,41 @@ def test_paper_size(browser, ledger, paper):
     box = PdfReader(io.BytesIO(response.data)).pages[0].mediabox
     width, height = round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)
     assert (width, height) == ({"A4": (210, 297), "A5-landscape": (210, 148)}[paper])
+
+
+def _png(path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), (31, 78, 156)).save(path)
+    return path
+
+
+def _images(data: bytes) -> int:
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_company_logo_prints_and_a_missing_logo_is_left_out(app, browser, ledger, tmp_path):
+    settings = app.extensions["engine"].settings
+    settings["ENGINE_COMPANY_LOGO"] = str(_png(tmp_path / "logo.png"))
+    client = browser("cleo", "clerk")
+    html = client.get(f"/f/bill/{ledger['bill']['id']}/print/bill_print").get_data(as_text=True)
+    assert 'class="logo" src="data:image/png;base64,' in html
+    assert _images(client.get(f"/f/bill/{ledger['bill']['id']}/print/bill_print.pdf").data) == 1
+    # pick_list turns the logo off
+    keeper = browser("kip", "keeper")
+    assert 'class="logo"' not in keeper.get(f"/f/bill/{ledger['bill']['id']}/print/pick_list").get_data(as_text=True)
+    settings["ENGINE_COMPANY_LOGO"] = str(tmp_path / "gone.png")
+    html = client.get(f"/f/bill/{ledger['bill']['id']}/print/bill_print").get_data(as_text=True)
+    assert 'class="logo"' not in html and "示例贸易有限公司" in html
+
+
+def test_the_pdf_maker_fetches_nothing_but_data_urls(tmp_path):
+    from engine.web.pdf import html_to_pdf
+
+    image = _png(tmp_path / "local.png")
+    data = html_to_pdf(f'<p>图</p><img src="{image.as_uri()}"><img src="http://127.0.0.1:9/x.png">')
+    assert _images(data) == 0
+    import base64
+
+    inline = base64.b64encode(image.read_bytes()).decode()
+    assert _images(html_to_pdf(f'<img src="data:image/png;base64,{inline}">')) == 1
