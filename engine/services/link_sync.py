@@ -1,9 +1,9 @@
 """`fill_mode: "sync"`: when a record is saved, the records linking to it through a link
 field with `fill_mode: "sync"` take the new values of the fields their `fill` copies, unless
 they are in a final stage. The engine writes them as the system, by batches (one read, one
-UPDATE statement and one history INSERT statement per batch, whatever the number of
-records); each record's history names the record that caused the change (`via`), and its
-formulas are recomputed."""
+UPDATE and one history INSERT per batch: a single UPDATE when no formula reads a copied
+field, else one executemany); each record's history names the record that caused the
+change (`via`), and its formulas are recomputed when one of them reads a copied field."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -18,7 +18,7 @@ from engine.records.context import Context
 from engine.store.records import rows_to_records, select_records
 from engine.store.system import history
 
-BATCH = 500
+BATCH = 1000
 
 
 def _syncing(app: Any, form: FormDef) -> list[tuple[FormDef, FieldDef]]:
@@ -45,7 +45,10 @@ def _sync(ctx: Context, source: FormDef, record_id: int, form: FormDef, link: Fi
         if finals:
             conditions.append(table.c.stage.notin_(finals))
     fields = {f.name: f for f in form.fields}
-    stored = [f.name for f in form.fields if f.name in table.c]
+    formulas = [f.name for f in form.fields if f.formula is not None and f.name in table.c]
+    recompute = any(path[0] in copies for f in form.fields if f.formula is not None
+                    for path in f.formula.references())
+    stored = [n for n in (*copies, *(formulas if recompute else ())) if n in table.c]
     last = 0
     while True:
         stmt = select_records(tables, *conditions, table.c.id > last).order_by(table.c.id).limit(BATCH)
@@ -57,7 +60,8 @@ def _sync(ctx: Context, source: FormDef, record_id: int, form: FormDef, link: Fi
         for record in records:
             values = dict(record.values)
             values.update(copies)
-            compute_formulas(form, values, record.meta, ctx)
+            if recompute:
+                compute_formulas(form, values, record.meta, ctx)
             names = [n for n in stored if values.get(n) != record.values.get(n)]
             if not names:
                 continue
@@ -67,10 +71,16 @@ def _sync(ctx: Context, source: FormDef, record_id: int, form: FormDef, link: Fi
                                 "changes": [{"field": n, "old": encode_value(fields[n], record.values.get(n), ctx),
                                              "new": encode_value(fields[n], values.get(n), ctx)} for n in names],
                                 "via": {"form": source.name, "id": record_id}}})
-        if writes:
+        if writes and not recompute:  # every record takes the same copies: one UPDATE
+            ctx.session.execute(
+                update(table).where(table.c.id.in_([w["b_id"] for w in writes]))
+                .values({**{n: copies[n] for n in stored}, "version": table.c.version + 1, "updated_at": ctx.now}))
+            ctx.session.execute(insert(history), entries)
+        elif writes:
             ctx.session.execute(
                 update(table).where(table.c.id == bindparam("b_id"))
                 .values({**{n: bindparam(f"b_{n}") for n in stored},
                          "version": table.c.version + 1, "updated_at": ctx.now}),
                 writes)
             ctx.session.execute(insert(history), entries)
+
