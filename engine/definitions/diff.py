@@ -105,7 +105,9 @@ def render(value: Any) -> str:
 
 def _prefixed(prefix: str, text: str) -> str:
     """`prefix` (a table's label and ›) before a field's label, keeping the label's languages."""
-    if not prefix or not isinstance(text, LocalStr):
+    if not prefix:
+        return text
+    if not isinstance(text, LocalStr):
         return prefix + text
     return LocalStr(LocalText({k: prefix + t for k, t in text.local.texts.items()}))
 
