@@ -9,7 +9,8 @@ The language of a request, first match wins:
 3. the `lang` cookie (a choice made before signing in, or by a user without one stored);
 4. the default for the kind of request: the API follows Accept-Language, else English;
    pages speak Chinese.
-Definition titles and labels are shown as written.
+Definition texts written in two languages ({"zh-CN", "en"}) follow the same choice
+(engine.i18n.text_locale); a plain string is shown as written.
 """
 from __future__ import annotations
 
