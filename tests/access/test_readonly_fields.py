@@ -124,6 +124,11 @@ def test_with_several_roles_a_field_is_writable_where_any_role_granting_update_d
     assert make_user("clerk", "clerk").get("/api/forms/entry").get_json()["readonly_for_you"] == \
         {"create": ["lines.price", "rate"], "update": ["lines.price", "rate"]}
     assert boss.get("/api/forms/entry").get_json()["readonly_for_you"] == {"create": [], "update": []}
+    # clerk and boss both create and update everything: boss lists nothing, so nothing is read-only
+    kim = make_user("kim", "clerk", "boss")
+    assert kim.get("/api/forms/entry").get_json()["readonly_for_you"] == {"create": [], "update": []}
+    assert Decimal(kim.create("entry", name="K", rate="9")["fields"]["rate"]) == 9
+    assert _patch(kim, others, rate="8").status_code == 200
 
 
 def test_the_system_still_writes_a_read_only_field(make_user):
