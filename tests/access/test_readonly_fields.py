@@ -205,3 +205,16 @@ def test_the_definition_names_an_unknown_or_hidden_read_only_field_at_its_pointe
     with pytest.raises(DefinitionError) as info:
         load_sources({"ledger.json": json.dumps(doc)})
     assert "/forms/0/permissions/clerk/readonly" in [p.pointer for p in info.value.problems]
+
+
+def test_the_create_page_ignores_a_posted_read_only_value(app, browser, make_user, csrf_from):
+    page_user = browser("clerk", "clerk")
+    html = page_user.get("/f/entry/new").get_data(as_text=True)
+    assert re.search(r'<input[^>]*disabled[^>]*name="rate"|<input[^>]*name="rate"[^>]*disabled', html), html
+    response = page_user.post("/f/entry/new", data={
+        "csrf_token": csrf_from(html), "name": "Posted", "rate": "99",
+        "lines-0-item": "a", "lines-0-qty": "2", "lines-0-price": "7"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    record = make_user("boss", "boss").get("/api/forms/entry/records").get_json()["items"][0]
+    assert Decimal(record["fields"]["rate"]) == 1  # the default
+    assert [(r["item"], Decimal(r["price"])) for r in record["fields"]["lines"]] == [("a", Decimal(0))]
