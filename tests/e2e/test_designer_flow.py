@@ -258,6 +258,9 @@ def test_the_keyboard_keeps_its_place_after_each_edit(open_page, live):
     step.locator("[data-testid=flow-step-title]").fill("经理审批")
     step.locator("[data-testid=flow-step-title]").press("Tab")  # commits, and the focus goes on
     expect(page.locator("[data-step=manager] [data-testid=flow-step-title]")).to_have_value("经理审批")
+    # the title's English box comes next, then the name
+    expect(page.locator("[data-step=manager] [data-testid=flow-step-title-en]")).to_be_focused()
+    page.keyboard.press("Tab")
     expect(page.locator("[data-step=manager] [data-testid=flow-step-name]")).to_be_focused()
     step.locator("[data-testid=flow-step-when-value-0]").fill("60000")
     step.locator("[data-testid=flow-step-when-value-0]").press("Tab")
