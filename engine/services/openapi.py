@@ -197,6 +197,7 @@ def build(ctx: Context) -> dict[str, Any]:
                                              "parameters": [_id()], "requestBody": _body(_ref("Comment")),
                                              "responses": {"201": _json({"type": "object"}, "added"),
                                                            **_errors(400, 401, 404, 422)}}}
+        _choices_path(paths, form, hidden, tag)
         if form.workflow:
             paths[f"{one}/transitions"] = {"get": {
                 "tags": [tag], "summary": "Transitions the caller may fire now", "parameters": [_id()],
@@ -235,3 +236,26 @@ def build(ctx: Context) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+def _choices_path(paths: dict[str, Any], form: FormDef, hidden: frozenset[str], tag: str) -> None:
+    """GET /api/forms/{form}/fields/{field}/choices for the link fields (and link columns) shown."""
+    links = [f.name for f in form.fields if f.field_type.links and f.name not in hidden]
+    links += [f"{f.name}.{c.name}" for f in form.fields if f.is_table and f.name not in hidden
+              for c in f.fields if c.field_type.links and f"{f.name}.{c.name}" not in hidden]
+    if not links:
+        return
+    text = {"type": "string"}
+    item = {"type": "object", "properties": {"id": {"type": "integer"}, "title": {"type": "string"},
+                                             "fill": {"type": "object"}}}
+    paths[f"/api/forms/{form.name}/fields/{{field}}/choices"] = {"get": {
+        "tags": [tag], "summary": "Records a link field may point at for the form's current values",
+        "parameters": [
+            {"name": "field", "in": "path", "required": True, "schema": {"type": "string", "enum": links}},
+            {"name": "values", "in": "query", "description": "JSON object of the current values (`row`: the "
+             "current table row, `id`: the record edited)", "schema": text},
+            {"name": "q", "in": "query", "schema": text},
+            {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            {"name": "ids", "in": "query", "description": "comma-separated ids: which of them fit", "schema": text}],
+        "responses": {"200": _json({"type": "object", "properties": {"items": {"type": "array", "items": item}}}),
+                      **_errors(400, 401, 404)}}}

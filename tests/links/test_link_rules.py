@@ -245,3 +245,11 @@ def test_a_transition_set_is_held_to_the_filter(app, staff, world):
     assert r.status_code == 422 and "contact" in r.get_json()["error"]["fields"], r.get_json()
     fine = staff.create("deal", subject="B", account=world["north"], other=world["south"])
     assert staff.post(f"{DEALS}/{fine['id']}/transitions/switch", json={}).status_code == 200
+
+
+def test_the_openapi_document_lists_the_choices_of_the_links_shown(make_user, world):
+    outsider = make_user("otto", "outsider")
+    paths = outsider.get("/api/openapi.json").get_json()["paths"]
+    (field,) = [p for p in paths["/api/forms/deal/fields/{field}/choices"]["get"]["parameters"] if p["name"] == "field"]
+    assert field["schema"]["enum"] == ["account", "contact", "other", "items.part"]
+    assert "/api/forms/part/fields/{field}/choices" not in paths  # no link field
