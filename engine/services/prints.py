@@ -148,7 +148,7 @@ def company_logo(path: str | None) -> str | None:
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
 
-SYSTEM_LABELS = {"id": N_("No."), "stage": N_("Stage"), "version": N_("Version"), "created_by": N_("Created by"),
+SYSTEM_LABELS = {"id": N_("Record no."), "stage": N_("Stage"), "version": N_("Version"), "created_by": N_("Created by"),
                  "created_at": N_("Created at"), "updated_at": N_("Updated at"), "due_at": N_("Due")}
 
 

@@ -38,4 +38,5 @@ ZH = {
     "%(form)s: removed print layout %(item)s": "%(form)s：删除打印模板 %(item)s",
     "%(form)s: print layout %(item)s changed": "%(form)s：打印模板 %(item)s 已修改",
     "'%(form)s' has no field '%(name)s'": "“%(form)s”没有字段“%(name)s”",
+    "Record no.": "记录编号",
 }
