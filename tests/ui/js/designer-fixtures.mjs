@@ -26,7 +26,9 @@ export function moduleSchema() {
 }
 
 export function config(name) {
-  return fs.readFileSync(path.join(ROOT, "configs", name), "utf8");
+  // a snapshot of the shipped modules (tests/ui/js/fixtures): the tests of the designer's text handling name
+  // lines and labels of it, which must not move when the modules change
+  return fs.readFileSync(path.join(ROOT, "tests/ui/js/fixtures", name), "utf8");
 }
 
 // "text with a | cursor" -> {text, offset}

@@ -85,7 +85,7 @@ test("permissions: a role's keys, and the values of read (false, own, all)", () 
   const keys = complete(schema, text, inRole, { explicit: true });
   const at = pathAt(text, inRole);
   assert.deepEqual(at.path, ["forms", 0, "permissions", "sales"]);
-  assert.deepEqual(labels(keys).sort(), ["create", "delete", "hide", "read", "update"]
+  assert.deepEqual(labels(keys).sort(), ["create", "delete", "hide", "read", "readonly", "update"]
     .filter((k) => !at.keys.has(k)).sort());
   assert.equal(keys.options[0].apply[0], '"', "outside quotes the key gets its quotes");
 

@@ -14,8 +14,8 @@ import {
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const load = (rel) => JSON.parse(readFileSync(path.join(ROOT, rel), "utf8"));
 const text = (doc) => JSON.stringify(doc, null, 2);
-const crm = () => load("configs/crm.json");
-const orders = () => load("configs/order_followup.json");
+const crm = () => load("tests/ui/js/fixtures/crm.json");
+const orders = () => load("tests/ui/js/fixtures/order_followup.json");
 const form = (doc, name) => doc.forms.find((f) => f.name === name);
 const META = { types: [
   { name: "date", temporal: true, holds_user: false }, { name: "datetime", temporal: true, holds_user: false },
