@@ -68,6 +68,7 @@ class _FieldChecks:
             except PathError as exc:
                 self.problem(pointer, N_("invalid expression %(source)s: %(error)s"),
                              source=repr(expr.source), error=exc)
+        self.checker.check_sql_expression(form, expr, pointer, owner=self.form)
 
 
 class Checker:
@@ -281,9 +282,10 @@ class Checker:
         table = form.field(head)
         return table is not None and (not column or (table.is_table and table.subfield(column) is not None))
 
-    def check_sql_expression(self, form: FormDef, expr: Expression, ptr: str) -> None:
+    def check_sql_expression(self, form: FormDef, expr: Expression, ptr: str, owner: FormDef | None = None) -> None:
         """Row-selecting expressions run as SQL: every path must map to a column
-        (a whole table only as len(items), which counts its rows)."""
+        (a whole table only as len(items), which counts its rows). Problems go to `owner`'s
+        file when the expression is written there (a link's `where` over its linked form)."""
         nodes = walk(expr.root)
         len_args = {id(n.args[0]) for n in nodes if isinstance(n, Call) and n.name == "len"}
         for node in nodes:
@@ -295,7 +297,7 @@ class Checker:
                 continue  # reported by check_expression
             whole_table = resolved.field is not None and resolved.field.is_table
             if not REGISTRY[resolved.type].in_conditions or (whole_table and id(node) not in len_args):
-                self.problem(form, ptr,
+                self.problem(owner or form, ptr,
                              N_("'%(value)s' cannot be used in a row condition"), value='.'.join(node.path))
 
     def check_list(self, form: FormDef) -> None:
