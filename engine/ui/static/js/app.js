@@ -84,7 +84,7 @@
         valueField: "value", labelField: "text", searchField: ["text"], maxOptions: 50,
         preload: "focus", loadThrottle: 250, render: pickerRender(),
         load: function (query, callback) {
-          if (select.dataset.linkChoices) {  // the link's own choices: filter, where, fill
+          if (select.dataset.linkChoices && select.form && select.form.dataset.form) {  // filter, where, fill
             fetch(linkChoicesUrl(select, query, null), {credentials: "same-origin", headers: {"Accept": "application/json"}})
               .then(function (r) { return r.ok ? r.json() : {items: []}; })
               .then(function (body) {
@@ -168,6 +168,7 @@
   // cleared, with a note, when it no longer fits.
   function recheckLinks(changed) {
     if (!changed || !changed.form || !changed.name) { return; }
+    if (!changed.form.dataset.form) { return; }
     changed.form.querySelectorAll("select[data-link-choices]").forEach(function (select) {
       var names = JSON.parse(select.dataset.linkFilter || "[]");
       if (!select.value || !EngineLinks.dependsOn(select.name, names, changed.name)) { return; }
