@@ -251,7 +251,7 @@ def check_link_options(field: FieldDef, checks: DefinitionChecks) -> None:
     target = checks.app.form(field.form or "")
     if target is None:
         return
-    row_of = getattr(checks, "row_of", None)
+    row_of = checks.row_of
 
     def local(name: str) -> FieldDef | None:
         if row_of is not None and row_of.subfield(name) is not None:

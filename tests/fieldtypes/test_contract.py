@@ -122,6 +122,7 @@ class Checks:
 
     def __init__(self, app: Any) -> None:
         self.app, self.form, self.problems = app, app.form("thing"), []
+        self.row_of: FieldDef | None = None
 
     def problem(self, pointer: str, message: str, /, **params: object) -> None:
         self.problems.append((pointer, message % params if params else message))
@@ -134,6 +135,13 @@ class Checks:
 
     def check_fields(self, fields: Any, pointer: str, row_of: FieldDef) -> None:
         pass
+
+    def check_expression_on(self, form: Any, expr: Any, pointer: str) -> None:
+        pass
+
+    def attribute(self, form: Any, name: str) -> tuple[str, FieldDef | None] | None:
+        field = form.field(name)
+        return (field.value_kind, field) if field is not None else None
 
 
 def calls(kind: FieldType, fdef: FieldDef, world: Any, refs: Any) -> dict[str, Any]:
