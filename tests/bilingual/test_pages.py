@@ -51,10 +51,15 @@ def test_the_history_names_the_transition_in_the_readers_language(browser, agent
 
 def test_tasks_and_the_dashboard_speak_the_readers_language(browser, agent, ticket):
     lead = browser("leo", "lead")
-    assert agent.post(f"/api/forms/ticket/records/{ticket['id']}/transitions/submit", json={}).status_code == 200
+    assert agent.post(f"/api/forms/ticket/records/{ticket['id']}/transitions/submit", json={},
+                      headers={"Accept-Language": "zh-CN"}).status_code == 200
     tasks = lead.get("/tasks?lang=en").get_data(as_text=True)
     assert "Lead check" in tasks and "组长审核" not in tasks
     assert "组长审核" in lead.get("/tasks?lang=zh_CN").get_data(as_text=True)
+    # the in-app notification was written while the agent's request spoke Chinese; each reads their own
+    inbox = lead.get("/notifications?lang=en").get_data(as_text=True)
+    assert "Approval needed: Ticket 打印机卡纸 (Lead check)" in inbox
+    assert "待审批：工单 打印机卡纸（组长审核）" in lead.get("/notifications?lang=zh_CN").get_data(as_text=True)
     board = lead.get("/dashboard?lang=en").get_data(as_text=True)
     assert "By level" in board and "Urgent" in board and "Service desk" in board
     assert "按级别" not in board and "紧急" not in board
