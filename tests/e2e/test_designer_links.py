@@ -19,8 +19,9 @@ FIELD = "window.designerStore.findForm('follow_up').form.fields.find(f => f.name
 
 def shoot_panel(page, name: str) -> None:
     """docs/screenshots/<name>.png: the property panel (it scrolls by itself), whole."""
-    page.evaluate("() => { const p = document.querySelector('[data-testid=props]').closest('.dz-props-panel, aside, .col')"
-                  " || document.querySelector('[data-testid=props]'); p.style.maxHeight = 'none'; p.style.overflow = 'visible'; }")
+    page.evaluate("() => { const props = document.querySelector('[data-testid=props]');"
+                  " const p = props.closest('.dz-props-panel, aside, .col') || props;"
+                  " p.style.maxHeight = 'none'; p.style.overflow = 'visible'; }")
     page.wait_for_timeout(150)
     page.locator("[data-testid=props]").screenshot(path=str(SHOTS / f"{name}.png"))
 
@@ -41,6 +42,10 @@ def open_field(page, base: str, form: str, label: str) -> None:
 def test_link_filter_where_and_fill_are_edited_as_rows(open_page, live):
     page = open_page("admin", viewport=DESKTOP)
     open_field(page, live, "follow_up", "联系人")
+    # from a link without choices or copies (the shipped module may have some)
+    page.evaluate(f"() => window.designerStore.change(() => {{ const f = {FIELD};"
+                  " for (const k of ['filter', 'where', 'fill', 'fill_mode']) delete f[k]; }, 'reset')")
+    expect(page.locator("[data-testid=link-filter-row]")).to_have_count(0)
     # 只可选择: the same-named pair first (contact.customer = this record's customer)
     page.click("[data-testid=link-filter-add]")
     assert page.evaluate(f"{FIELD}.filter") == {"customer": "customer"}

@@ -13,7 +13,9 @@ from tests.conftest import db_url  # noqa: F401
 from tests.e2e.conftest import DESKTOP
 
 LOCALIZE = """() => window.designerStore.change((sources) => {
-  const L = (v) => (typeof v === "string" && v ? {"zh-CN": v, "en": "EN " + v} : v);
+  // every text "x" (also one already in both languages) becomes {"zh-CN": "x", "en": "EN x"}
+  const zh = (v) => (typeof v === "string" ? v : (v && typeof v === "object" && v["zh-CN"]) || "");
+  const L = (v) => (zh(v) ? {"zh-CN": zh(v), "en": "EN " + zh(v)} : v);
   const each = (obj, keys) => { for (const k of keys) { if (obj && k in obj) { obj[k] = L(obj[k]); } } };
   for (const doc of Object.values(sources)) {
     each(doc, ["title", "description"]);
@@ -23,8 +25,8 @@ LOCALIZE = """() => window.designerStore.change((sources) => {
       const fields = (list) => { for (const f of list || []) {
         each(f, ["label", "help", "placeholder"]);
         if (Array.isArray(f.options)) {
-          f.options = f.options.map((o) => (o && typeof o === "object" ? {...o, label: L(o.label || String(o.value))}
-            : {value: o, label: L(o)}));
+          f.options = f.options.map((o) => (o && typeof o === "object"
+            ? {...o, label: L(zh(o.label) || String(o.value))} : {value: o, label: L(o)}));
         }
         fields(f.fields);
       } };
@@ -102,8 +104,8 @@ def test_localized_texts_are_shown_and_edited_in_every_tab(open_page, live, shoo
     no_object_text(page)
     node = page.locator("[data-testid^=flow-node-]:not([data-testid=flow-node-\\*])").first
     node.click()
-    expect(page.locator("[data-testid=flow-stage-title-en]")).to_have_value(
-        page.locator("[data-testid=flow-stage-title]").input_value() and "EN " + page.locator("[data-testid=flow-stage-title]").input_value())
+    chinese = page.locator("[data-testid=flow-stage-title]").input_value()
+    expect(page.locator("[data-testid=flow-stage-title-en]")).to_have_value("EN " + chinese)
     no_object_text(page)
 
     # the permissions matrix (role titles, form titles, the hidden-field list) and the roles editor

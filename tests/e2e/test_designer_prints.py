@@ -54,7 +54,8 @@ def test_a_print_layout_is_made_without_json(open_page, live, shoot):
     for kind in ("amount_in_words", "text", "signatures"):
         card.locator("[data-testid=print-block-add]").select_option(kind)
     card.locator("[data-testid=print-block][data-kind=signatures] [data-testid=print-block-up]").click()
-    order = page.evaluate(f"{LAYOUT}.blocks.map(b => Object.keys(b).find(k => ['fields','table','amount_in_words','text','signatures'].includes(k)))")
+    kinds = "['fields', 'table', 'amount_in_words', 'text', 'signatures']"
+    order = page.evaluate(f"{LAYOUT}.blocks.map(b => Object.keys(b).find(k => {kinds}.includes(k)))")
     assert order == ["fields", "table", "amount_in_words", "signatures", "text"]
     assert page.evaluate(f"{LAYOUT}.blocks[3].signatures") == ["经办人", "审核人"]
     card.locator(f"[data-testid=print-{before}-footer]").fill("第 {order_no} 号")

@@ -42,7 +42,8 @@ def title_line(page) -> str:
     return '"zh-CN": "客户管理"' if localized else '"title": "客户管理"'
 
 
-MODULE_TITLE = "() => { const t = window.designerStore.doc('crm.json').title; return typeof t === 'string' ? t : t['zh-CN']; }"
+MODULE_TITLE = ("() => { const t = window.designerStore.doc('crm.json').title;"
+                " return typeof t === 'string' ? t : t['zh-CN']; }")
 
 
 def cursor_after(page, line_text: str) -> None:
@@ -50,7 +51,8 @@ def cursor_after(page, line_text: str) -> None:
     the editor draws only the lines near the viewport)."""
     line = page.locator("[data-testid=json-editor] .cm-line", has_text=line_text).first
     if not line.count():
-        page.evaluate("() => { document.querySelector('[data-testid=json-editor] .cm-scroller').scrollTo(0, 0); window.scrollTo(0, 0); }")
+        page.evaluate("() => { document.querySelector('[data-testid=json-editor] .cm-scroller').scrollTo(0, 0);"
+                      " window.scrollTo(0, 0); }")
         page.wait_for_timeout(50)
     for _ in range(60):
         if line.count():

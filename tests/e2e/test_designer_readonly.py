@@ -30,7 +30,8 @@ def test_read_only_fields_of_a_role(open_page, live, shoot):
     expect(cell).to_have_text("2")
     assert page.evaluate(f"{ENTRY}.readonly") == ["phone", "name"]
     keys = page.evaluate(f"Object.keys({ENTRY})")  # after the role's create/read/update/delete/hide
-    assert all(keys.index(k) < keys.index("readonly") for k in before if k in ("create", "read", "update", "delete", "hide"))
+    known = ("create", "read", "update", "delete", "hide")
+    assert all(keys.index(k) < keys.index("readonly") for k in before if k in known)
     page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
     expect(page.locator("#designer-problem-count")).to_have_text("0", timeout=15_000)
     page.locator("[data-testid=cell-editor]").scroll_into_view_if_needed()
