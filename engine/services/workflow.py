@@ -25,6 +25,7 @@ from engine.workflows.machine import MachineError, fire
 
 from .comments import check_length
 from .history import write_history
+from .link_sync import sync_fills
 from .records import _encode_values, create_record, load_readable, present, readable_form
 
 log = logging.getLogger(__name__)
@@ -248,6 +249,8 @@ def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str
     write_history(ctx.session, form.name, record.id, actor or ctx.user.name, action,
                   {**details, "from": from_stage, "to": to_stage,
                    **({"changes": encoded_changes} if encoded_changes else {})}, ctx.now)
+    if changes:  # records copying fields of this one with fill_mode "sync"
+        sync_fills(ctx, form, record.id, before or {}, {**(before or {}), **changes})
     record.meta.update(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at)
     timers.on_stage_entry(ctx, form, record.id, stage, due_at)
     timers.plan_date_reminders(ctx, form, record.id, record.values, record.meta)

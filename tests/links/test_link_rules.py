@@ -108,6 +108,9 @@ def test_sync_follows_the_linked_record_until_a_final_stage(staff, world):
     assert history[-1]["actor"] == "sam" and history[-1]["via"]["id"] == world["ann"]
     assert history[-1]["via"]["form"] == "person"
     assert history[-1]["changes"] == [{"field": "contact_phone", "old": "111", "new": "999"}]
+    # a transition's `set` on the linked record syncs too
+    assert staff.post(f"/api/forms/person/records/{world['ann']}/transitions/reset_phone", json={}).status_code == 200
+    assert staff.get(f"{DEALS}/{open_deal['id']}").get_json()["fields"]["contact_phone"] == "000"
     # snapshot: the account's address change does not move
     north = staff.get(f"/api/forms/account/records/{world['north']}").get_json()
     staff.patch(f"/api/forms/account/records/{world['north']}", json={"version": north["version"],
