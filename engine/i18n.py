@@ -119,6 +119,9 @@ class LocalText:
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("LocalText is immutable")
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle: made again from its texts
+        return (LocalText, (self.texts,))
+
     @classmethod
     def of(cls, value: Any) -> LocalText:
         """A definition's JSON value (string or {"zh-CN", "en"} object), a LocalText or a text
@@ -179,6 +182,9 @@ class LocalStr(str):
         made.local = local
         return made
 
+    def __reduce__(self) -> tuple[Any, ...]:  # copy, deepcopy and pickle keep the text as read and its languages
+        return (_local_str, (self.local, str.__str__(self)))
+
     def __eq__(self, other: object) -> bool:  # two read texts: equal in every language
         return self.local == other.local if isinstance(other, LocalStr) else str.__eq__(self, other)
 
@@ -186,6 +192,12 @@ class LocalStr(str):
         return not self == other
 
     __hash__ = str.__hash__
+
+
+def _local_str(local: LocalText, text: str) -> LocalStr:
+    made = str.__new__(LocalStr, text)
+    made.local = local
+    return made
 
 
 class _Localized:
