@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from engine.auth.users import create_user
+from engine.definitions.model import ADMIN_ROLE
+
 # the designer's drafts live in the database: these browser tests run on both backends
 from tests.conftest import db_url  # noqa: F401
 from tests.e2e.conftest import DESKTOP
@@ -122,4 +125,26 @@ def test_localized_texts_are_shown_and_edited_in_every_tab(open_page, live, shoo
     # the problems list and the review name places by their Chinese texts
     page.click("[data-tab-button=publish]")
     page.wait_for_timeout(500)
+    no_object_text(page)
+
+
+def test_an_english_admin_sees_the_english_texts(open_page, live, make_app, tmp_path):
+    """The same definitions for an admin whose language is English: the canvas, the palette's form, the
+    flow diagram and the matrix show the English texts; the boxes still edit both."""
+    other = make_app(tmp_path / "configs")  # the same database and configs as the served app
+    with other.extensions["engine"].db.transaction() as session:
+        create_user(session, "ada", "ada-password", {ADMIN_ROLE}, display_name="Ada", language="en")
+    page = open_page("ada", viewport=DESKTOP)
+    open_designer(page, live)
+    page.evaluate(LOCALIZE)
+    expect(page.locator("[data-testid=canvas-title]")).to_have_text("EN 客户")
+    expect(page.locator("[data-testid=canvas-fields] .dz-field-label").first).to_contain_text("EN 客户名称")
+    page.locator("[data-testid=canvas-fields] > [data-field-card]").first.click()
+    expect(page.locator("[data-testid=prop-label]")).to_have_value("客户名称")
+    expect(page.locator("[data-testid=prop-label-en]")).to_have_value("EN 客户名称")
+    page.click("[data-tab-button=flow]")
+    page.select_option("[data-testid=flow-form]", "opportunity")
+    expect(page.locator("[data-testid^=flow-node-] .dz-flow-node-title").first).to_contain_text("EN ")
+    page.click("[data-tab-button=perms]")
+    expect(page.locator("tr[data-role=sales]").first).to_contain_text("EN 销售")
     no_object_text(page)
