@@ -92,3 +92,19 @@ def test_every_display_text_of_the_bilingual_module_reads_in_the_current_languag
 def test_shipped_and_test_configs_with_texts_in_two_languages_validate():
     for folder in (ROOT / "configs", BILINGUAL):
         assert load_directory(folder).forms
+
+
+def test_a_text_keeps_its_languages_when_copied_or_pickled():
+    import copy
+    import pickle
+
+    text = LocalText({"zh-CN": "客户", "en": "Customer"})
+    with speaking("en"):
+        label = local_text(load_directory(BILINGUAL).form("ticket").field("subject"), "label")
+        read = load_directory(BILINGUAL).form("ticket").field("subject").label
+    for made in (copy.copy(text), copy.deepcopy(text), pickle.loads(pickle.dumps(text))):
+        assert made == text and made.texts == {"zh-CN": "客户", "en": "Customer"}
+    for made in (copy.deepcopy(read), pickle.loads(pickle.dumps(read))):
+        assert made == "Subject" and LocalText.of(made) == label
+    with pytest.raises(ValueError):
+        LocalText({"en": "Customer"})
