@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-import { isTableCopy, tableSources } from "../../../engine/ui/static/js/designer/create-model.js";
+import { tableSources } from "../../../engine/ui/static/js/designer/create-model.js";
 import { setLang } from "../../../engine/ui/static/js/designer/loc.js";
 
 test("own tables, then a linked record's tables; other links and fields are not offered", () => {
@@ -21,12 +21,4 @@ test("own tables, then a linked record's tables; other links and fields are not 
     { value: "lines", label: "明细 (lines)" },
     { value: "offer.items", label: "报价 › 报价明细 (offer.items)" }]);
   assert.deepEqual(tableSources({ fields: [] }, forms), []);
-});
-
-test("what counts as a table copy: a table name, link.table, or the mapped {from} form", () => {
-  assert.ok(isTableCopy("items"));
-  assert.ok(isTableCopy("quotation.items"));
-  assert.ok(isTableCopy({ from: "quotation.items", set: { price: "price * 0.9" } }));
-  assert.ok(!isTableCopy("sum(items.qty)"));
-  assert.ok(!isTableCopy(null));
 });

@@ -4,7 +4,6 @@
 //
 //   tableSources(form, forms)   [{value, label}] for the source form (raw definition) and every form of the
 //                               set ([{name, title, fields: [{name, label, columns}]}], flow.js's ctx.forms)
-//   isTableCopy(value)          a string naming a table, or {"from": ...} (the mapped form, kept as written)
 import { txt } from "./loc.js";
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -25,8 +24,4 @@ export function tableSources(form, forms) {
     }
   }
   return out;
-}
-
-export function isTableCopy(value) {
-  return typeof value === "string" ? /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$/.test(value) : isObject(value) && "from" in value;
 }
