@@ -11,7 +11,8 @@ every rule and copies every field.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,22 @@ from engine.store.scope import FormSqlScope
 from .context import Context
 
 Errors = dict[str, list[str]]
+
+
+#: Context cache key of the linked records already looked up, kept while `remembered` runs.
+MEMO = "link_rules_memo"
+
+
+@contextmanager
+def remembered(ctx: Context) -> Iterator[None]:
+    """Linked records looked up for `filter`/`where` checks and `fill` are kept for the block:
+    for checking many new records (an import) while the linked records do not change, one
+    query per linked record instead of one per checked row."""
+    ctx._cache[MEMO] = {}
+    try:
+        yield
+    finally:
+        ctx._cache.pop(MEMO, None)
 
 
 def has_rules(field: FieldDef) -> bool:
@@ -148,8 +165,17 @@ def _misfits(rules: Rules, chosen: list[_Chosen], values: Mapping[str, Any], row
     columns: list[Any] = [table.c.id]
     for theirs, _ours in pairs:
         columns += [table.c[theirs], case((rules.visible([theirs]), True), else_=False)]
-    stmt = select(*columns).where(table.c.id.in_({c.id for c in chosen}), rules.readable(), rules.where())
-    found = {row[0]: row[1:] for row in rules.ctx.session.execute(stmt)}
+    memo = rules.ctx._cache.get(MEMO)
+    key = ("check", rules.field.pointer, rules.system)
+    wanted = {c.id for c in chosen} - (set(memo.get(key, {})) if memo is not None else set())
+    found: dict[int, Any] = {}
+    if wanted:
+        stmt = select(*columns).where(table.c.id.in_(wanted), rules.readable(), rules.where())
+        found = {row[0]: row[1:] for row in rules.ctx.session.execute(stmt)}
+    if memo is not None:
+        known = memo.setdefault(key, {})
+        known.update({i: found.get(i) for i in wanted})
+        found = known
     bad = []
     for item in chosen:
         got = found.get(item.id)
@@ -216,8 +242,18 @@ def _fetch_copies(rules: Rules, ids: set[int]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
     table = rules.table
-    stmt = select(table.c.id, *rules.fill_columns()).where(table.c.id.in_(ids), rules.readable())
-    return {row.id: copies(rules, row) for row in rules.ctx.session.execute(stmt)}
+    memo = rules.ctx._cache.get(MEMO)
+    key = ("fill", rules.field.pointer, rules.system)
+    wanted = ids - (set(memo.get(key, {})) if memo is not None else set())
+    found: dict[int, Any] = {}
+    if wanted:
+        stmt = select(table.c.id, *rules.fill_columns()).where(table.c.id.in_(wanted), rules.readable())
+        found = {row.id: copies(rules, row) for row in rules.ctx.session.execute(stmt)}
+    if memo is None:
+        return found
+    known = memo.setdefault(key, {})
+    known.update({i: found.get(i) for i in wanted})
+    return {i: known[i] for i in ids if known.get(i) is not None}
 
 
 def apply_fill(ctx: Context, form: FormDef, values: dict[str, Any], incoming: Mapping[str, Any],

@@ -32,6 +32,7 @@ from engine.fieldtypes.relations import cell_id_text
 from engine.fieldtypes.text import shortened
 from engine.i18n import LocalText, _
 from engine.records.context import Context
+from engine.records.links import remembered
 from engine.store.system import users
 from engine.text_checks import text_problem
 
@@ -195,7 +196,8 @@ def import_rows(use_case: UseCase, form_name: str, head: list[Any], body: Iterab
     (nothing written) unless every row is valid or `valid_only`."""
     with use_case() as ctx:
         form = creatable_form(ctx, form_name)
-        report, prepared = check_rows(ctx, form, head, body, valid_only)
+        with remembered(ctx):  # linked records of link rules looked up once, not once per row
+            report, prepared = check_rows(ctx, form, head, body, valid_only)
     if report.failed and not valid_only:
         raise ImportRejected(report)
     if prepared:

@@ -256,3 +256,31 @@ def test_the_openapi_document_lists_the_choices_of_the_links_shown(make_user, wo
     (field,) = [p for p in paths["/api/forms/deal/fields/{field}/choices"]["get"]["parameters"] if p["name"] == "field"]
     assert field["schema"]["enum"] == ["account", "contact", "other", "items.part"]
     assert "/api/forms/part/fields/{field}/choices" not in paths  # no link field
+
+
+def test_an_import_looks_each_linked_record_up_once(csrf_from, login, app, staff, make_user, world):
+    from sqlalchemy import event
+
+    make_user("imp", "staff")
+    client = app.test_client()
+    login(client, "imp", "imp-password")
+    rows = "".join(f"R{i},{world['north']},{world['ann']},metal\n" for i in range(40))
+    token = csrf_from(client.get("/f/deal/import").get_data(as_text=True))
+    statements: list[str] = []
+    db = app.extensions["engine"].db
+    engines = {db.engine, db.read_engine}
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", listen)
+    try:
+        response = client.post("/f/deal/import", data={
+            "csrf_token": token, "file": (io.BytesIO(f"Subject,Account,Contact,Kind\n{rows}".encode()), "d.csv")},
+            content_type="multipart/form-data")
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", listen)
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[-1500:]
+    deals = staff.get(DEALS + "?per_page=100").get_json()["items"]
+    assert len(deals) == 40 and {d["fields"]["contact_phone"] for d in deals} == {"111"}
+    person_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "rec_person" in s]
+    assert len(person_reads) <= 4, len(person_reads)  # titles, check, fill: not one per row
