@@ -125,7 +125,7 @@ class Rules:
     def fill_columns(self) -> list[Any]:
         """The linked columns `fill` copies, each with a flag: may the reader read it there."""
         columns: list[Any] = []
-        for _ours, theirs in self.field.fill or ():
+        for theirs in dict.fromkeys(theirs for _ours, theirs in self.field.fill or ()):  # each source once
             columns.append(self.table.c[theirs].label(f"v_{theirs}"))
             columns.append(case((self.visible([theirs]), True), else_=False).label(f"s_{theirs}"))
         return columns
