@@ -837,6 +837,7 @@ class Differ:
                      chart=new.title, old=self.chart_text(old_form, old), new=self.chart_text(new_form, new))
 
     def diff_print(self, old_form: FormDef, new_form: FormDef, f: str, old: PrintDef, new: PrintDef) -> None:
+        old = replace(old, roles=self.roles_as_new(old.roles))  # who may print follows a role rename
         if layout_shape(old) != layout_shape(new):
             self.add(N_("%(form)s: print layout %(item)s changed"), scope=new_form.name, form=f, item=new.title)
 

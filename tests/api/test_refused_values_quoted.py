@@ -28,7 +28,7 @@ def test_an_import_link_cell_naming_no_record_is_quoted_cut(csrf_from, login, ap
     answer = client.post("/f/contact/import", content_type="multipart/form-data",
                          data={"csrf_token": token, "file": (io.BytesIO(body), "contacts.csv")})
     page = answer.get_data(as_text=True)
-    assert answer.status_code == 422 and "no 客户 record " + "q" * 60 + "…" in page
+    assert answer.status_code == 422 and "no Customer record " + "q" * 60 + "…" in page
     assert "q" * 61 not in page
 
 

@@ -227,8 +227,8 @@ def test_a_role_rename_in_the_shipped_modules_reads_as_one_line_wherever_the_rol
         live = load_sources(live_texts)
         draft = load_sources({name: json.dumps(doc, ensure_ascii=False) for name, doc in renamed.items()})
         assert draft.role_renames == {role: f"{role}_team"}
-        title = live.roles[role].title
         with speaking("en"):
+            title = live.roles[role].title
             assert texts(summarize(live, draft)) == [f"renamed role {title} ({role}) → {title} ({role}_team)"]
 
 

@@ -95,7 +95,7 @@ def test_import_needs_create_permission(people, make_user, browse):
 
 def test_cli_export_and_import(app, people, db_url, tmp_path, browse):
     """The CLI speaks the product's default language (zh_CN) like the web export; --lang en
-    gives English headers, values and messages."""
+    gives English headers (the labels' English texts), values and messages."""
     engine_cmd = str(Path(sys.executable).with_name("engine"))
     env = {**os.environ, "DATABASE_URL": db_url, "ENGINE_SECRET_KEY": "x",
            "ENGINE_CONFIG_DIR": app.config["ENGINE"]["ENGINE_CONFIG_DIR"]}
@@ -110,7 +110,8 @@ def test_cli_export_and_import(app, people, db_url, tmp_path, browse):
     assert out.stdout.splitlines()[0] == web.splitlines()[0] and out.stdout.startswith("ID,阶段,客户名称")
     assert ",否," in out.stdout.splitlines()[1]  # values as on the page too
     english = cli("export", "customer", "--as", "zhang", "--lang", "en")
-    assert english.returncode == 0 and english.stdout.startswith("ID,Stage,客户名称")
+    assert english.returncode == 0 and english.stdout.startswith("ID,Stage,Customer name,Grade")
+    assert ",No," in english.stdout.splitlines()[1]
     refused = cli("export", "customer", "--as", "zhang", "--where", "nonsense=1")
     assert refused.returncode == 1 and re.search(r"[\u4e00-\u9fff]", refused.stderr), refused.stderr
     bad = tmp_path / "bad.csv"
@@ -118,7 +119,7 @@ def test_cli_export_and_import(app, people, db_url, tmp_path, browse):
     failed = cli("import", "customer", str(bad), "--as", "boss")
     assert failed.returncode == 1 and "第 2 行：联系电话：" in failed.stdout and "未导入" in failed.stdout
     failed = cli("import", "customer", str(bad), "--as", "boss", "--lang", "en")
-    assert failed.returncode == 1 and "row 2: 联系电话: " in failed.stdout and "nothing imported" in failed.stdout
+    assert failed.returncode == 1 and "row 2: Phone: " in failed.stdout and "nothing imported" in failed.stdout
     good = tmp_path / "good.csv"
     good.write_text("客户名称,负责销售\n湖州辛,zhang\n", encoding="utf-8")
     done = cli("import", "customer", str(good), "--as", "boss", "--lang", "en")

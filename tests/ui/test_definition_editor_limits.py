@@ -30,7 +30,7 @@ def test_a_large_chinese_definition_reaches_the_editor_checks(csrf_from, app, ad
     """About 1 MB of Chinese text is 3 MB once form-encoded: the editor must see it."""
     folder = Path(app.config["ENGINE"]["ENGINE_CONFIG_DIR"])
     original = (folder / "crm.json").read_text(encoding="utf-8")
-    text = original.replace('"title": "客户管理"', '"title": "' + "客" * 350_000 + '"', 1)
+    text = original.replace('"zh-CN": "客户管理"', '"zh-CN": "' + "客" * 350_000 + '"', 1)
     assert text != original
     token = csrf_from(admin_browser.get("/admin/definitions/crm.json/edit").get_data(as_text=True))
     response = admin_browser.post("/admin/definitions/crm.json/edit", data={"csrf_token": token, "text": text})

@@ -84,7 +84,8 @@ def test_history_names_linked_records_and_forms_by_title(browser_for, app, won):
     assert re.search(r"王经理</span> → 李主管", history) and f"#{second['id']}" not in history
     won_entry = next(e for e in zhang.get(f"/api/forms/opportunity/records/{chance['id']}/history").get_json()
                      if e.get("created"))
-    assert won_entry["created"] == {"form": "sales_order", "id": order["id"], "form_title": "销售订单",
+    assert won_entry["created"] == {"form": "sales_order", "id": order["id"],
+                                    "form_title": "Sales order",  # the API speaks English
                                     "title": order["fields"]["order_no"]}
     page = browser_for(app, "zhang").get(f"/f/opportunity/{chance['id']}").get_data(as_text=True)
     created = re.search(r'data-testid="created">(.*?)</div>', page, re.S).group(1)

@@ -144,10 +144,16 @@
     else { el.value = textValue; }
   }
 
+  // A read-only column of the row is a disabled input plus a hidden one of the same name: both
+  // take the copy (the server fills it too), so the page shows it and formulas use it.
   function applyFill(select, fill) {
     EngineLinks.fillTargets(select.name, fill).forEach(function (target) {
-      var el = select.form.elements[target.name];
-      if (el && !el.disabled && el.type !== "file") { setControl(el, target.value); }
+      var found = select.form.elements[target.name];
+      var controls = found && !found.tagName ? Array.prototype.slice.call(found) : [found];
+      controls.forEach(function (el) {
+        var locked = el && el.closest("[data-readonly-column]");
+        if (el && (!el.disabled || locked) && el.type !== "file") { setControl(el, target.value); }
+      });
     });
   }
 
