@@ -14,6 +14,15 @@ from tests.conftest import SHIPPED, db_url  # noqa: F401
 from tests.e2e.conftest import DESKTOP
 
 TABLET = {"width": 768, "height": 1024}
+# a label's Chinese text, whether it is a string or {"zh-CN", "en"} (the shipped modules carry both)
+ZH = "(t => (t && typeof t === 'object' ? t['zh-CN'] : t))"
+
+
+LABELS = "window.designerStore.sources['crm.json'].forms[0].fields.map(f => " + ZH + "(f.label))"
+
+
+def zh(text):
+    return text["zh-CN"] if isinstance(text, dict) else text
 SHIPPED_CRM = json.loads((SHIPPED / "crm.json").read_text(encoding="utf-8"))
 
 
@@ -120,16 +129,16 @@ def test_admin_adds_fields_by_dragging_with_a_mouse(open_page, live, shoot):
         return box["x"] + box["width"] / 2, box["y"] + box["height"] - 6
 
     add_wechat_and_source(page, drag_with_mouse, after_last)
-    names = page.evaluate("window.designerStore.sources['crm.json'].forms[0].fields.map(f => f.label)")
+    names = page.evaluate(LABELS)
     assert names[-2:] == ["微信号", "客户来源"]
     # keyboard: the selected card moves up with Alt+↑, undo puts it back
     selected = page.locator("[data-field-card][aria-pressed=true]")
     selected.focus()
     selected.press("Alt+ArrowUp")
-    names = page.evaluate("window.designerStore.sources['crm.json'].forms[0].fields.map(f => f.label)")
+    names = page.evaluate(LABELS)
     assert names[-2:] == ["客户来源", "微信号"]
     page.click("[data-testid=designer-undo]")
-    names = page.evaluate("window.designerStore.sources['crm.json'].forms[0].fields.map(f => f.label)")
+    names = page.evaluate(LABELS)
     assert names[-2:] == ["微信号", "客户来源"]
     card(page, "客户来源").last.click()
     page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
@@ -137,7 +146,7 @@ def test_admin_adds_fields_by_dragging_with_a_mouse(open_page, live, shoot):
     page.mouse.move(0, 0)  # no card under the pointer: its buttons show on hover
     shoot(page, "designer-form")
     fields = assert_draft_saved(page, live)
-    assert [f["label"] for f in fields][-2:] == ["微信号", "客户来源"]
+    assert [zh(f["label"]) for f in fields][-2:] == ["微信号", "客户来源"]
     assert page.js_errors == []
 
 
@@ -161,13 +170,13 @@ def test_admin_adds_fields_by_touch_on_a_tablet(chromium, live, log_in, shoot):
             return box["x"] + 10, box["y"] + 8
 
         add_wechat_and_source(page, drag_with_finger, before_third)
-        labels = page.evaluate("window.designerStore.sources['crm.json'].forms[0].fields.map(f => f.label)")
+        labels = page.evaluate(LABELS)
         assert labels[:4] == ["客户名称", "客户等级", "客户来源", "微信号"]
         page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
         page.evaluate("window.scrollTo({top: 0, behavior: 'instant'})")
         shoot(page, "designer-form-tablet")
         fields = assert_draft_saved(page, live)
-        assert [f["label"] for f in fields][2:4] == ["客户来源", "微信号"]
+        assert [zh(f["label"]) for f in fields][2:4] == ["客户来源", "微信号"]
         assert errors == []
     finally:
         context.close()
@@ -192,7 +201,7 @@ def test_a_column_is_dragged_into_a_line_item_table(open_page, live):
     columns.locator("[data-testid=column-card]").nth(1).click()
     selected = page.locator("section[data-tab=form]").get_attribute("data-selected")
     assert selected.endswith("/fields/1") and "/fields/" in selected[:-len("/fields/1")]
-    expect(page.locator("[data-testid=props] h2")).to_have_text(table[1]["label"])
+    expect(page.locator("[data-testid=props] h2")).to_have_text(zh(table[1]["label"]))
     page.locator(f"[data-field-card][data-pointer='{selected}']").press("Alt+ArrowLeft")
     table_now = page.evaluate("""() => window.designerStore.findForm('sales_order').form.fields
         .find(x => Array.isArray(x.fields)).fields.map(c => c.name)""")
@@ -257,7 +266,7 @@ def test_problems_conditions_settings_and_keys(open_page, live):
     # rename a field in use: its values are kept, the list follows
     card(page, "联系电话").click()
     commit(page, "prop-name", "mobile_phone")
-    field = page.evaluate(f"() => {doc}.fields.find(f => f.label === '联系电话')")
+    field = page.evaluate(f"() => {doc}.fields.find(f => {ZH}(f.label) === '联系电话')")
     assert field["name"] == "mobile_phone" and field["renamed_from"] == "phone"
     assert "mobile_phone" in page.evaluate(f"() => {doc}.list.search")
     commit(page, "prop-name", "Bad Name")
@@ -273,8 +282,8 @@ def test_problems_conditions_settings_and_keys(open_page, live):
     # another type for a field: its label and rules stay
     card(page, "邮箱").click()
     page.select_option("[data-testid=prop-type]", "text")
-    assert page.evaluate(f"() => {doc}.fields.find(f => f.label === '邮箱')") == {
-        "name": "email", "type": "text", "label": "邮箱"}
+    email = page.evaluate(f"() => {doc}.fields.find(f => {ZH}(f.label) === '邮箱')")
+    assert zh(email.pop("label")) == "邮箱" and email == {"name": "email", "type": "text"}
     expect(card(page, "邮箱").locator(".dz-type")).to_have_text("文本")
     page.wait_for_function("() => window.designerStore.status === 'saved'", timeout=15_000)
     assert page.js_errors == []
