@@ -137,11 +137,8 @@ def products():
 
 def line(product, qty, discount=None):
     """An order or quotation line of a catalogue product at its list price."""
-    row = {"product": {"$ref": f"product:{product[0]}"}, "spec": product[4], "unit": product[1],
-           "qty": qty, "price": f"{product[2]}.00"}
-    if discount:
-        row["discount"] = discount
-    return row
+    return {"product": {"$ref": f"product:{product[0]}"}, "spec": product[4], "unit": product[1],
+            "qty": qty, "price": f"{product[2]}.00", "discount": discount or 0}
 
 
 def customers():

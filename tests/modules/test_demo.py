@@ -179,3 +179,31 @@ def test_demo_orders_are_consistent(demo):
         if v.get("delivery_date") and v.get("order_date") and v["delivery_date"] < v["order_date"]:
             problems.append(f"{where}: delivery before the order date")
     assert problems == []
+
+
+def test_demo_quotations_and_the_orders_won_with_them(demo):
+    """Quotations in every stage but 未成交, each with lines of enabled catalogue products; every
+    won opportunity names an accepted quotation of its own, and its order carries that
+    quotation's customer, contact and lines."""
+    state, runtime = demo
+    with state.db.session() as session:
+        products = {p.id: p for p in all_records(session, runtime, runtime.form("product"))}
+        quotations = {q.id: q for q in all_records(session, runtime, runtime.form("quotation"))}
+        opportunities = all_records(session, runtime, runtime.form("opportunity"))
+        orders = all_records(session, runtime, runtime.form("sales_order"))
+    assert len(products) >= 15 and any(not p.values["enabled"] for p in products.values())
+    assert {q.meta["stage"] for q in quotations.values()} == {"draft", "review", "approved", "accepted", "voided"}
+    assert all(q.values["items"] and all(products[r["product"]].values["enabled"] for r in q.values["items"])
+               for q in quotations.values())
+    won = [o for o in opportunities if o.meta["stage"] == "won"]
+    assert len(won) == 6
+    keys = ("product", "qty", "price", "discount", "subtotal")
+    for chance in won:
+        quote = quotations[chance.values["quotation"]]
+        assert quote.meta["stage"] == "accepted" and quote.values["opportunity"] == chance.id
+        (order,) = [o for o in orders if o.values["opportunity"] == chance.id]
+        assert (order.values["quotation"], order.values["customer"], order.values["contact"]) == (
+            quote.id, quote.values["customer"], quote.values["contact"])
+        assert [{k: r[k] for k in keys} for r in order.values["items"]] == [
+            {k: r[k] for k in keys} for r in quote.values["items"]]
+        assert order.values["total"] == quote.values["amount"] == chance.values["expected_amount"]
