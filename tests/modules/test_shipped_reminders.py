@@ -1,6 +1,7 @@
 """The shipped modules' reminders and timed automations, driven by scheduler passes at
 chosen times: order review SLA with escalation, follow-up reminders, the public pool
-(公海) release after 30 days without follow-up, payment-collection reminders."""
+(公海) release after 30 days without follow-up, payment-collection reminders, quotations about
+to expire."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -151,3 +152,20 @@ def test_after_sales_ticket_flow_with_its_response_sla(fire, order_of, staff, ru
     store.patch(url, json={"version": started["version"], "fields": {"resolution": "已补发"}})
     assert fire(store, url, "resolve").get_json()["stage"] == "resolved"
     assert fire(zhang, url, "close").get_json()["stage"] == "closed"
+
+
+def test_an_approved_quotation_is_reminded_3_days_before_it_expires(engine_today, fire, staff, run, catalogue):
+    zhang = staff["zhang"]
+    customer = zhang.create("customer", name="绍兴精机", owner="zhang")["id"]
+    day = engine_today() + timedelta(days=10)
+    quote = zhang.create("quotation", customer=customer, valid_until=day.isoformat(),
+                         items=[{"product": catalogue("气动阀门", price="420.00"), "qty": 5}])
+    draft = zhang.create("quotation", customer=customer, valid_until=day.isoformat(),
+                         items=[{"product": catalogue("气动阀门"), "qty": 1}])
+    assert fire(zhang, f"/api/forms/quotation/records/{quote['id']}", "submit").get_json()["stage"] == "approved"
+    run(nine(day - timedelta(days=4)))
+    assert texts(zhang, "reminder") == []
+    run(nine(day - timedelta(days=3)))
+    (text,) = texts(zhang, "reminder")  # the draft is not reminded
+    assert text == f"报价单 {quote['fields']['quote_no']}（客户 绍兴精机）将于 {day.isoformat()} 到期，请跟进客户确认"
+    assert draft["fields"]["quote_no"] not in text
