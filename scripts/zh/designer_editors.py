@@ -141,4 +141,5 @@ ZH = {
     "A5": "A5",
     "Logo": "Logo",
     "{form}": "{form}",
+    "{form} whose {link} is this record": "{link}为本记录的{form}",
 }

@@ -58,6 +58,15 @@ def test_a_print_layout_is_made_without_json(open_page, live, shoot):
     order = page.evaluate(f"{LAYOUT}.blocks.map(b => Object.keys(b).find(k => {kinds}.includes(k)))")
     assert order == ["fields", "table", "amount_in_words", "signatures", "text"]
     assert page.evaluate(f"{LAYOUT}.blocks[3].signatures") == ["经办人", "审核人"]
+    # records linking here (the payments of the order): the form and link, its columns
+    card.locator("[data-testid=print-block-add]").select_option("related")
+    related = page.evaluate(f"{LAYOUT}.blocks.at(-1).related")
+    assert related["form"] and related["link"] and related["columns"]
+    source = card.locator("[data-testid=print-related-source]")
+    expect(source).to_have_value(f"{related['form']}:{related['link']}")
+    block = card.locator("[data-testid=print-block][data-kind=related]")
+    block.locator("[data-testid=print-related-columns] [data-name] button").last.click()  # × on the last column
+    assert page.evaluate(f"{LAYOUT}.blocks.at(-1).related.columns") == related["columns"][:-1]
     card.locator(f"[data-testid=print-{before}-footer]").fill("第 {order_no} 号")
     card.locator(f"[data-testid=print-{before}-footer]").press("Enter")
     assert page.evaluate(f"{LAYOUT}.footer") == "第 {order_no} 号"
@@ -67,7 +76,7 @@ def test_a_print_layout_is_made_without_json(open_page, live, shoot):
     shoot(page, "designer-prints")
     # the text block goes; the layout opens in the JSON tab
     card.locator("[data-testid=print-block][data-kind=text] [data-testid=print-block-remove]").click()
-    assert len(page.evaluate(f"{LAYOUT}.blocks")) == 4
+    assert len(page.evaluate(f"{LAYOUT}.blocks")) == 5
     card.locator("[data-testid=print-json]").click()
     expect(page.locator("section[data-tab=json]")).to_be_visible()
     assert page.js_errors == []

@@ -96,4 +96,6 @@ TEXTS = {
     "prints.columns": lazy("Columns (all when none is chosen)"),
     "prints.totals": lazy("Totals row"),
     "prints.add_signature": lazy("Add a signature line"),
+    "prints.related_source": lazy("{form} whose {link} is this record"),
+    "prints.columns_related": lazy("Columns"),
 }

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 
 import {
-  addBlock, addLayout, blockKind, fieldChoices, moveBlock, moveLayout, newBlock, newLayout, printsOf, removeBlock,
+  addBlock, addLayout, blockKind, fieldChoices, moveBlock, moveLayout, newBlock, newLayout, printsOf, relatedChoices, removeBlock,
   removeLayout, setBlockKey, setHeaderKey, setLayoutKey,
 } from "../../../engine/ui/static/js/designer/prints-model.js";
 
@@ -75,4 +75,15 @@ test("blocks: add, move, set (emptied keys go), remove; layouts move and the las
   removeLayout(f, 0);
   removeLayout(f, 0);
   assert.ok(!("prints" in f));
+});
+
+test("a related block lists the records of a form whose link points here, with their first fields", () => {
+  const f = form();
+  const payment = { name: "payment", title: { "zh-CN": "回款", en: "Payment" }, fields: [
+    { name: "deal", type: "link", form: "deal", label: "单据" }, { name: "amount", type: "decimal", label: "金额" },
+    { name: "paid_on", type: "text", label: "日期" }] };
+  const forms = [{ form: f }, { form: payment }, { form: { name: "other", fields: [{ name: "x", type: "link", form: "elsewhere" }] } }];
+  assert.deepEqual(relatedChoices(f, forms), [{ form: "payment", title: "回款", link: "deal", label: "单据" }]);
+  assert.deepEqual(newBlock("related", f, meta, {}, forms), { related: { form: "payment", link: "deal", columns: ["amount", "paid_on"] } });
+  assert.equal(newBlock("related", f, meta, {}, [{ form: f }]), null);
 });

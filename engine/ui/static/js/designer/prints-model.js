@@ -8,7 +8,9 @@
 //   blockKind(block)                          the block's kind (its one kind key), or null
 //   fieldChoices(form, meta)                  [{name, label, numeric, decimal, computed, table, columns: [{name, label, numeric}]}]
 //   newLayout(form, meta, title)              {name: "print_N", title, blocks: [the first fields, the first table]}
-//   newBlock(kind, form, meta, words)         a block of that kind with starting values (null: none possible)
+//   relatedChoices(form, forms)               [{form, title, link, label}]: link fields of other forms (entries of
+//                                             store.forms()) pointing at this form — what a related block lists
+//   newBlock(kind, form, meta, words, forms)  a block of that kind with starting values (null: none possible)
 //   addLayout(form, layout) -> index;  removeLayout(form, i);  moveLayout(form, i, delta)
 //   setLayoutKey(form, i, key, value);  setHeaderKey(form, i, key, value)
 //   addBlock(form, i, block) -> index;  removeBlock(form, i, j);  moveBlock(form, i, j, delta)
@@ -68,7 +70,21 @@ function freeName(form) {
   return `print_${n}`;
 }
 
-export function newBlock(kind, form, meta, words = {}) {
+export function relatedChoices(form, forms) {
+  const out = [];
+  for (const entry of forms || []) {
+    const other = entry && entry.form;
+    if (!isObject(other) || !Array.isArray(other.fields)) continue;
+    for (const f of other.fields) {
+      if (isObject(f) && f.type === "link" && f.form === form.name && typeof f.name === "string") {
+        out.push({ form: other.name, title: txt(other.title) || other.name, link: f.name, label: txt(f.label) || f.name });
+      }
+    }
+  }
+  return out;
+}
+
+export function newBlock(kind, form, meta, words = {}, forms = []) {
   const fields = fieldChoices(form, meta);
   const plain = fields.filter((f) => !f.table);
   const table = fields.find((f) => f.table && f.columns.length);
@@ -82,7 +98,14 @@ export function newBlock(kind, form, meta, words = {}) {
     }
     case "text": return { text: words.text || "{" + ((plain[0] && plain[0].name) || "id") + "}" };
     case "signatures": return { signatures: words.signatures || ["1", "2"] };
-    default: return null;  // related: needs a form that links here, chosen in the JSON tab
+    case "related": {  // the first form linking here, its first fields
+      const first = relatedChoices(form, forms)[0];
+      if (!first) return null;
+      const other = forms.find((e) => e.form && e.form.name === first.form).form;
+      const columns = fieldChoices(other, meta).filter((f) => !f.table && f.name !== first.link).slice(0, 4).map((f) => f.name);
+      return { related: { form: first.form, link: first.link, columns: columns.length ? columns : ["id"] } };
+    }
+    default: return null;
   }
 }
 

@@ -12,7 +12,7 @@ import { locInput } from "./loc-input.js";
 import { txt } from "./loc.js";
 import {
   BLOCK_KINDS, PAPERS, addBlock, addLayout, blockKind, fieldChoices, moveBlock, moveLayout, newBlock, newLayout,
-  printsOf, removeBlock, removeLayout, setBlockKey, setHeaderKey, setLayoutKey,
+  printsOf, relatedChoices, removeBlock, removeLayout, setBlockKey, setHeaderKey, setLayoutKey,
 } from "./prints-model.js";
 
 export function mount(element, store) {
@@ -144,20 +144,23 @@ function layoutCard(store, state, draw, { file, pointer, form, layout, i, count,
   t(store, "prints.header_help")));
   const list = h("ol", { class: "list-unstyled mb-2", "data-testid": "print-blocks" });
   const fields = fieldChoices(form, store.meta);
-  blocks.forEach((block, j) => list.append(h("li", { class: "mb-2" }, blockCard(store, { file, lptr, i, j, block, count: blocks.length, fields, change }))));
+  blocks.forEach((block, j) => list.append(h("li", { class: "mb-2" }, blockCard(store, { file, lptr, i, j, block, count: blocks.length, fields, form, change }))));
   body.append(h("div", { class: "form-label small fw-semibold mb-1" }, t(store, "prints.blocks")), list);
   const words = { text: t(store, "prints.new_text"), signatures: [t(store, "prints.new_signature_1"), t(store, "prints.new_signature_2")] };
   body.append(h("select", { class: "form-select form-select-sm w-auto mb-2", "data-testid": "print-block-add", "data-key": `print-${i}-add`,
     "aria-label": t(store, "prints.add_block"),
-    onchange: (e) => { const kind = e.target.value; if (kind) change((fm) => addBlock(fm, i, newBlock(kind, fm, store.meta, words)), "prints.did_change"); } },
+    onchange: (e) => {
+      const kind = e.target.value;
+      if (kind) change((fm) => addBlock(fm, i, newBlock(kind, fm, store.meta, words, store.forms())), "prints.did_change");
+    } },
   h("option", { value: "" }, `+ ${t(store, "prints.add_block")}`),
-  BLOCK_KINDS.filter((k) => newBlock(k, form, store.meta, words)).map((k) => h("option", { value: k }, t(store, `prints.kind.${k}`)))));
+  BLOCK_KINDS.filter((k) => newBlock(k, form, store.meta, words, store.forms())).map((k) => h("option", { value: k }, t(store, `prints.kind.${k}`)))));
   body.append(row(store, file, `${lptr}/footer`, t(store, "prints.footer"), loc(store, layout.footer, (v) => set("footer", v), `print-${i}-footer`),
     t(store, "prints.placeholders_help")));
   return card;
 }
 
-function blockCard(store, { file, lptr, i, j, block, count, fields, change }) {
+function blockCard(store, { file, lptr, i, j, block, count, fields, form, change }) {
   const bptr = `${lptr}/blocks/${j}`;
   const kind = blockKind(block);
   const set = (key, value) => change((fm) => setBlockKey(fm, i, j, key, value), "prints.did_change");
@@ -212,8 +215,11 @@ function blockCard(store, { file, lptr, i, j, block, count, fields, change }) {
         onclick: () => set("signatures", names.filter((_, n) => n !== k)) }, "×"))));
     box.append(h("button", { type: "button", class: "btn btn-sm btn-outline-primary", "data-testid": "print-sign-add",
       onclick: () => set("signatures", names.concat([t(store, "prints.new_signature_n", { n: names.length + 1 })])) }, t(store, "prints.add_signature")));
+  } else if (kind === "related" && block.related && typeof block.related === "object") {
+    box.append(relatedEditor(store, { i, j, block, form, change, picker, labelOf }), h("button", { type: "button",
+      class: "btn btn-sm btn-link p-0", "data-testid": "print-block-json", onclick: () => openJson(store, file, bptr) }, t(store, "prints.json")));
   } else {
-    // related records (and anything unknown) are edited in the JSON tab
+    // anything this tab does not know is edited in the JSON tab
     box.append(h("code", { class: "small d-block text-truncate" }, JSON.stringify(block)),
       h("button", { type: "button", class: "btn btn-sm btn-link p-0", "data-testid": "print-block-json",
         onclick: () => openJson(store, file, bptr) }, t(store, "prints.json")));
@@ -221,4 +227,38 @@ function blockCard(store, { file, lptr, i, j, block, count, fields, change }) {
   const problems = problemList(store.problemsAt(file, bptr));
   if (problems) box.append(problems);
   return box;
+}
+
+// Records of another form that link here: which form and link (link fields of other forms pointing at this
+// form), their columns and totals; `where`, `order_by`, `limit`, `title` and two-step links (`a.b`) are kept
+// and edited in the JSON tab.
+function relatedEditor(store, { i, j, block, form, change, labelOf }) {
+  const related = block.related;
+  const choices = relatedChoices(form, store.forms());
+  const current = `${related.form}:${related.link}`;
+  const set = (key, value) => change((fm) => {
+    const r = printsOf(fm)[i].blocks[j].related;
+    if (value === undefined || (Array.isArray(value) && !value.length)) delete r[key]; else r[key] = value;
+  }, "prints.did_change");
+  const source = store.findForm(related.form);
+  const columns = source ? fieldChoices(source.form, store.meta).filter((f) => !f.table) : [];
+  const pick = (chosen, all, key, testid) => orderedPicker(Array.isArray(chosen) ? chosen : [], all.map((f) => f.name), labelOf(all),
+    (v) => set(key, v), (k) => t(store, k), testid, { prefix: "print-related-", add: "prints.add_field", none: null });
+  const select = h("select", { class: "form-select form-select-sm mb-1", "data-testid": "print-related-source", "aria-label": t(store, "prints.kind.related"),
+    onchange: (e) => {
+      const [name, link] = e.target.value.split(":");
+      change((fm) => {  // another form: its own columns, the rest of the block kept
+        const r = printsOf(fm)[i].blocks[j].related;
+        r.form = name;
+        r.link = link;
+        if (name !== related.form) { r.columns = ["id"]; delete r.totals; }
+      }, "prints.did_change");
+    } },
+  choices.map((c) => h("option", { value: `${c.form}:${c.link}`, selected: `${c.form}:${c.link}` === current },
+    t(store, "prints.related_source", { form: c.title, link: c.label }))));
+  if (!choices.some((c) => `${c.form}:${c.link}` === current)) select.append(h("option", { value: current, selected: true }, current));
+  return h("div", {}, select,
+    h("div", { class: "small text-secondary" }, t(store, "prints.columns_related")), pick(related.columns, columns, "columns", "columns"),
+    h("div", { class: "small text-secondary mt-1" }, t(store, "prints.totals")),
+    pick(related.totals, columns.filter((c) => c.numeric && (related.columns || []).includes(c.name)), "totals", "totals"));
 }
