@@ -10,6 +10,9 @@ from tests.conftest import db_url  # noqa: F401  (both backends)
 from tests.e2e.conftest import DESKTOP
 
 GRADE = "[data-testid=canvas-fields] > [data-field-card]"
+# the shipped grades' labels, in both languages
+A, B, C = ({"zh-CN": zh, "en": en} for zh, en in (("A类（重点）", "A (key account)"), ("B类（普通）", "B (regular)"),
+                                                  ("C类（一般）", "C (occasional)")))
 
 
 def grade_options(page) -> list:
@@ -48,18 +51,18 @@ def test_the_designer_colours_an_option_with_the_mouse_and_the_keyboard(open_pag
     # a click on B's green swatch (its label; the radio is visually hidden)
     page.locator("label[for]", has=page.locator("text=绿色")).nth(1).click()
     page.wait_for_function("() => window.designerStore.status !== 'clean'")
-    assert grade_options(page)[1] == {"value": "B", "label": "B类（普通）", "color": "green"}
+    assert grade_options(page)[1] == {"value": "B", "label": B, "color": "green"}
     # keyboard: on C's grey (the last colour) the right arrow goes round to 无颜色: no colour
     page.locator("[data-testid=option-color-2-grey]").focus()
     page.keyboard.press("ArrowRight")
     expect(page.locator("[data-testid=option-color-2-none]")).to_be_checked()
     expect(page.locator("[data-testid=option-color-2-none]")).to_be_focused()
-    assert grade_options(page) == [{"value": "A", "label": "A类（重点）", "color": "red"},
-                                   {"value": "B", "label": "B类（普通）", "color": "green"},
-                                   {"value": "C", "label": "C类（一般）"}]
+    assert grade_options(page) == [{"value": "A", "label": A, "color": "red"},
+                                   {"value": "B", "label": B, "color": "green"},
+                                   {"value": "C", "label": C}]
     page.keyboard.press("ArrowLeft")  # back to grey (the key comes after the label again)
     expect(page.locator("[data-testid=option-color-2-grey]")).to_be_checked()
-    assert grade_options(page)[2] == {"value": "C", "label": "C类（一般）", "color": "grey"}
+    assert grade_options(page)[2] == {"value": "C", "label": C, "color": "grey"}
     page.evaluate("window.designerStore.save()")
     page.wait_for_function("() => window.designerStore.status === 'saved'")
     draft = page.request.get(f"{live}/api/admin/designer").json()["draft"]

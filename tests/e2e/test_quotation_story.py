@@ -10,30 +10,13 @@ import io
 import re
 import shutil
 import subprocess
-import uuid
 
-import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.conftest import BACKENDS
-from tests.databases import PG_BASE
+from tests.conftest import db_url  # noqa: F401  (both databases)
 
 from .conftest import SCREENSHOTS, pick
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request, tmp_path, prepared):
-    """This story runs on both databases (the other browser tests on SQLite only)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'e2e.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    prepared.create_schema(schema)
-    try:
-        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    finally:
-        prepared.release(schema)
 
 
 def pdf_text(data: bytes) -> str:
