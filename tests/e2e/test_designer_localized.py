@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from engine.auth.users import create_user
-from engine.definitions.model import ADMIN_ROLE
-
 # the designer's drafts live in the database: these browser tests run on both backends
 from tests.conftest import db_url  # noqa: F401
 from tests.e2e.conftest import DESKTOP
@@ -128,14 +125,12 @@ def test_localized_texts_are_shown_and_edited_in_every_tab(open_page, live, shoo
     no_object_text(page)
 
 
-def test_an_english_admin_sees_the_english_texts(open_page, live, make_app, tmp_path):
-    """The same definitions for an admin whose language is English: the canvas, the palette's form, the
-    flow diagram and the matrix show the English texts; the boxes still edit both."""
-    other = make_app(tmp_path / "configs")  # the same database and configs as the served app
-    with other.extensions["engine"].db.transaction() as session:
-        create_user(session, "ada", "ada-password", {ADMIN_ROLE}, display_name="Ada", language="en")
-    page = open_page("ada", viewport=DESKTOP)
-    open_designer(page, live)
+def test_an_english_admin_sees_the_english_texts(open_page, live):
+    """The same definitions for an admin who switched the pages to English: the canvas, the flow diagram
+    and the matrix show the English texts; the boxes still edit both."""
+    page = open_page("admin", viewport=DESKTOP)
+    page.goto(f"{live}/admin/designer?lang=en#form")
+    expect(page.locator("#designer[data-ready=true]")).to_be_visible()
     page.evaluate(LOCALIZE)
     expect(page.locator("[data-testid=canvas-title]")).to_have_text("EN 客户")
     expect(page.locator("[data-testid=canvas-fields] .dz-field-label").first).to_contain_text("EN 客户名称")
