@@ -88,6 +88,32 @@ def uses_hidden(names: Iterable[str], hidden: frozenset[str]) -> bool:
     return False
 
 
+def fields_read(gate: Gate, user: User, form: FormDef, paths: Iterable[tuple[str, ...]],
+                now: datetime) -> tuple[list[str], bool]:
+    """What an expression's paths over `form` read, for things computed from fields (charts,
+    a link's `where`, a print's related block): the field names of `form` (`a` or `table.column`,
+    a formula's inputs too) to ask `uses_hidden` about, and whether a path reads through a link
+    a form the user may not read or a field hidden from them there (conservatively: hidden by
+    any of their roles)."""
+    names: list[str] = []
+    todo, seen = list(paths), set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        names.append(".".join(path[:2]))
+        field = form.field(path[0])
+        if field is not None and field.formula is not None:  # a formula over a hidden field
+            todo += list(field.formula.references())
+        if len(path) > 1 and field is not None and field.field_type.links:
+            target = gate.app.form(field.form or "")
+            if target is None or not gate.can(user, target, "read") \
+                    or uses_hidden([path[1]], gate.never_visible(user, target, now)):
+                return names, True
+    return names, False
+
+
 def without_hidden_columns(form: FormDef, hidden: frozenset[str]) -> FormDef:
     """The form as this user sees it on a page: its tables without the columns hidden from
     them, so an edit or create form neither shows nor submits them."""

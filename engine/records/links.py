@@ -4,10 +4,11 @@ and what it copies from the record it points at.
 One SQL query per link field and batch answers every question: the candidates of a
 picker (`choices`), whether chosen links fit (`check_links`), and the values a link
 copies (`apply_fill`). The reader's permissions hold throughout: only records they may
-read; a filter pair or `where` reading a field hidden from them in a record is not
-applied to that record, and a hidden field is never copied, so matching and filling
-never reveal a value. The system (`system=True`: a transition's `create`, sync) applies
-every rule and copies every field.
+read; a filter pair or `where` reading a field hidden from them in a record (itself, or
+through a formula) is not applied to that record, a `where` reading through a link a form
+they may not read or a field hidden from them there is not applied at all, and a hidden
+field is never copied, so matching and filling never reveal a value. The system
+(`system=True`: a transition's `create`, sync) applies every rule and copies every field.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, case, false, not_, or_, select, true
 
-from engine.access.visibility import uses_hidden
+from engine.access.visibility import fields_read, uses_hidden
 from engine.definitions.model import FieldDef, FormDef
 from engine.expressions import ExpressionError
 from engine.expressions.sql import to_sql_condition
@@ -110,7 +111,11 @@ class Rules:
             condition = to_sql_condition(expr, scope)
         except ExpressionError as exc:
             raise ValueError(f"{self.field.pointer}/where: {exc.message}") from None
-        return self.applied(condition, {path[0] for path in expr.references()})
+        if self.system:
+            return condition
+        names, through_hidden = fields_read(self.ctx.gate, self.ctx.user, self.target, expr.references(),
+                                            self.ctx.local_now)
+        return true() if through_hidden else self.applied(condition, names)
 
     def filters(self, values: Mapping[str, Any], row: Mapping[str, Any] | None, row_of: FieldDef | None,
                 record_id: int | None) -> list[ColumnElement[bool]]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, cast, func, select
 
 from engine.access import uses_hidden
+from engine.access.visibility import fields_read
 from engine.definitions.model import ChartDef, FormDef
 from engine.expressions import to_sql
 from engine.fieldtypes import Refs, field_type, type_of
@@ -42,24 +43,8 @@ def _uses_hidden(ctx: Context, form: FormDef, chart: ChartDef, hidden: frozenset
     paths: list[tuple[str, ...]] = [(n,) for n in (chart.value_field, chart.group_by) if n and n != "stage"]
     if chart.where is not None:
         paths += list(chart.where.references())
-    seen: set[tuple[str, ...]] = set()
-    while paths:
-        path = paths.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        if uses_hidden([".".join(path[:2])], hidden):
-            return True
-        field = form.field(path[0])
-        if field is not None and field.formula is not None:  # a formula over a hidden field
-            paths += list(field.formula.references())
-        if len(path) > 1 and field is not None and type_of(field).links:
-            target = ctx.app.form(field.form or "")
-            if target is None or not ctx.gate.can(ctx.user, target, "read"):
-                return True
-            if uses_hidden([path[1]], ctx.gate.never_visible(ctx.user, target, ctx.local_now)):
-                return True
-    return False
+    names, through_hidden = fields_read(ctx.gate, ctx.user, form, paths, ctx.local_now)
+    return through_hidden or uses_hidden(names, hidden)
 
 
 

@@ -20,6 +20,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement, func, select
 
 from engine.access import uses_hidden
+from engine.access.visibility import fields_read
 from engine.auth.users import list_users
 from engine.definitions.model import (
     ADMIN_ROLE,
@@ -284,8 +285,9 @@ class _Printer:
         if spec is None or other is None or not ctx.gate.can(ctx.user, other, "read"):
             return None
         invisible = ctx.gate.never_visible(ctx.user, other, ctx.local_now)
-        where_paths = [".".join(p[:2]) for p in spec.where.references()] if spec.where is not None else []
-        if uses_hidden([spec.link[0], *where_paths], invisible):
+        where_names, through_hidden = fields_read(ctx.gate, ctx.user, other, spec.where.references(),
+                                                  ctx.local_now) if spec.where is not None else ([], False)
+        if through_hidden or uses_hidden([spec.link[0], *where_names], invisible):
             return None
         tables = ctx.runtime.tables(other.name)
         table = tables.table
