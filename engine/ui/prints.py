@@ -10,7 +10,7 @@ from flask_login import login_required
 from engine.errors import NotFound
 from engine.services import prints as service
 from engine.web import use_case
-from engine.web.pdf import pdf_response, render_print
+from engine.web.pdf import pdf_response, record_pdf, render_print
 
 bp = Blueprint("prints", __name__, url_prefix="/f")
 
@@ -30,12 +30,7 @@ def print_page(form_name: str, record_id: int, layout_name: str):
 @login_required
 def print_pdf(form_name: str, record_id: int, layout_name: str):
     """The print layout of one record as PDF (503 naming what to install when the server cannot make PDFs)."""
-    with use_case() as ctx:
-        layout, doc = service.document(ctx, form_name, layout_name, record_id)
-        form = ctx.app.form(form_name)
-        assert form is not None
-        html = render_print(form, layout, [doc], pdf=True)
-    return pdf_response(html, f"{layout.title}-{record_id}.pdf")
+    return record_pdf(form_name, record_id, layout_name)
 
 
 @bp.get("/<form_name>/print/<layout_name>.pdf")

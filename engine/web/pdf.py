@@ -16,9 +16,10 @@ from markupsafe import Markup
 from engine.definitions.model import FormDef, PrintDef
 from engine.errors import EngineError
 from engine.i18n import _
+from engine.services import prints
 from engine.services.prints import company_logo
 
-from .context import engine_state
+from .context import engine_state, use_case
 
 log = logging.getLogger(__name__)
 
@@ -72,3 +73,13 @@ def pdf_response(html: str, filename: str) -> Response:
     how = "attachment" if request.args.get("download") == "1" else "inline"
     response.headers["Content-Disposition"] = f"{how}; filename*=UTF-8''{quote(filename)}"
     return response
+
+
+def record_pdf(form_name: str, record_id: int, layout_name: str) -> Response:
+    """One record printed with one of its form's layouts, as PDF (the page's and the API's route)."""
+    with use_case() as ctx:
+        layout, doc = prints.document(ctx, form_name, layout_name, record_id)
+        form = ctx.app.form(form_name)
+        assert form is not None
+        html = render_print(form, layout, [doc], pdf=True)
+    return pdf_response(html, f"{layout.title}-{record_id}.pdf")
