@@ -13,6 +13,7 @@ from sqlalchemy import select
 from engine.definitions.model import FieldDef, FormDef
 from engine.errors import BadRequest, NotFound
 from engine.fieldtypes import FieldError, type_of
+from engine.fieldtypes.relations import MAX_ID
 from engine.i18n import _
 from engine.records.codec import encode_value
 from engine.records.context import Context
@@ -62,6 +63,12 @@ def _decoded(ctx: Context, fields: Mapping[str, FieldDef], raw: Any) -> dict[str
     return out
 
 
+def _record_id(raw: Any) -> int | None:
+    """The edited record's id from `values`; anything that is no record id restricts nothing."""
+    ok = isinstance(raw, int) and not isinstance(raw, bool) and 0 < raw <= MAX_ID
+    return raw if ok else None
+
+
 def _parse_ids(text: str) -> list[int]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
     if len(parts) > MAX_IDS or not all(p.isascii() and p.isdigit() and len(p) < 19 for p in parts):
@@ -83,7 +90,7 @@ def link_choices(ctx: Context, form_name: str, path: str, params: Mapping[str, s
         raise BadRequest(_("parameter 'values' must be a JSON object"))
     values = _decoded(ctx, {f.name: f for f in form.fields}, raw)
     row = _decoded(ctx, {f.name: f for f in row_of.fields}, raw.get("row")) if row_of is not None else None
-    record_id = raw.get("id") if isinstance(raw.get("id"), int) and not isinstance(raw.get("id"), bool) else None
+    record_id = _record_id(raw.get("id"))
     text = (params.get("limit") or "20").strip()
     if not (text.isdigit() and 1 <= int(text) <= MAX_CHOICES):
         raise BadRequest(_("parameter 'limit' must be a number from 1 to %(n)s", n=MAX_CHOICES))
