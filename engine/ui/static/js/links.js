@@ -4,7 +4,7 @@
 (function (root) {
   "use strict";
 
-  // A control's name → the link's path for the choices endpoint: `contact`, or `items.part`
+  // A control's name → the link's path for the choices endpoint: `owner`, or `items.part`
   // for the control `items-3-part` of a table row (with the row's prefix `items-3-`).
   function linkPath(name) {
     var match = /^([a-z][a-z0-9_]*)-(\d+)-([a-z][a-z0-9_]*)$/.exec(name);

@@ -1,5 +1,5 @@
 // What a transition's `create.set` may copy into a line-item table of the created record (no DOM): a table
-// of the source record ("items") or a table of a record it links to ("quotation.items"); rows are copied,
+// of the source record ("items") or a table of a record it links to ("link.items"); rows are copied,
 // columns by equal name.
 //
 //   tableSources(form, forms)   [{value, label}] for the source form (raw definition) and every form of the

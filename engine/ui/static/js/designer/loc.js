@@ -1,5 +1,5 @@
 // Localized texts of the definitions: a display text (a label, title, help, message...) is either a plain
-// string, the same in every language, or {"zh-CN": "客户", "en": "Customer"} ("zh-CN" required, "en"
+// string, the same in every language, or {"zh-CN": "名称", "en": "Name"} ("zh-CN" required, "en"
 // optional). Everything the designer shows reads them through txt(); every editor writes them through
 // withZh()/withEn(), so a plain string stays a string until an English text is typed, and clearing the
 // English text turns the object back into the plain string (no DOM here).
