@@ -11,6 +11,7 @@ NAME is one of
 - `keys DEF`: the keys of one object of the module format (`module` for the file itself, else
   a `$defs` name of the assembled JSON Schema, engine.definitions.schema.module_schema());
 - `value-kinds`: the named kinds of value the key tables refer to (identifier, expression, ...);
+- `text-keys`: the keys of a text written in two languages (the object form of `title` and `text`);
 - `field-types`: every field type with its own option keys (the assembled schema);
 - `expression-functions`: engine.expressions FUNCTION_HELP;
 - `api`, `pages`: the routes of the app under /api, and the others (method, path, the view's docstring);
@@ -36,7 +37,12 @@ from scripts.reference_parts import (  # noqa: E402
     pages_section,
     settings_section,
 )
-from scripts.reference_schema import field_types_section, keys_section, value_kinds_section  # noqa: E402
+from scripts.reference_schema import (  # noqa: E402
+    field_types_section,
+    keys_section,
+    text_keys_section,
+    value_kinds_section,
+)
 
 REFERENCE = ROOT / "docs" / "reference.md"
 BEGIN = "<!-- generated: "
@@ -66,6 +72,7 @@ def section(name: str, text: str) -> str:
     """The body of one generated section."""
     makers: dict[str, Callable[[], str]] = {
         "value-kinds": lambda: value_kinds_section(anchors(text)),
+        "text-keys": lambda: text_keys_section(anchors(text)),
         "field-types": lambda: field_types_section(anchors(text)),
         "expression-functions": functions_section,
         "api": lambda: api_section(_app()),

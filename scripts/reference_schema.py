@@ -142,6 +142,20 @@ def value_kinds_section(links: dict[str, str]) -> str:
     return "\n".join(rows)
 
 
+def text_keys_section(links: dict[str, str]) -> str:
+    """The keys of the object form of the kinds of value that are text in one or both languages
+    (`title`, `text`): one row per key, shared by the kinds whose rows read the same."""
+    defs = schema()["$defs"]
+    rows: dict[str, str] = {}
+    for name, definition in defs.items():
+        if name in INTERNAL or is_object_def(definition) or not object_properties(definition):
+            continue
+        for row in key_rows(object_properties(definition), definition.get("required", []), links, defs):
+            rows.setdefault(row, name)
+    head = ["| key | value | required | default | meaning |", "|---|---|---|---|---|"]
+    return "\n".join(head + list(rows))
+
+
 # -- field types --------------------------------------------------------------------------
 
 def type_names(full: dict[str, Any]) -> list[str]:

@@ -55,7 +55,8 @@ def _schema_keys(node: Any, found: set[str]) -> set[str]:
 
 def test_every_key_of_the_module_format_has_a_row(reference):
     keys = _schema_keys(module_schema(), set()) - {"$schema"}
-    rows = set(re.findall(r"^\| `(?:[a-z_]+\.)?([a-z_]+)` \|", reference, re.M))
+    # keys are identifiers, or language codes (`zh-CN`) in a text written in two languages
+    rows = set(re.findall(r"^\| `(?:[a-z_]+\.)?([A-Za-z_-]+)` \|", reference, re.M))
     assert keys - rows == set(), "keys of the module schema without a row in docs/reference.md"
 
 
