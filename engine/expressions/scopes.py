@@ -35,7 +35,7 @@ class SqlScope(Protocol):
     'YYYY-MM-DD' text. The SQLAlchemy type of each returned column decides how the
     expression is compiled (Integer, Numeric, String, Boolean, Date, DateTime, JSON).
     Build correlated subqueries with ``.correlate_except(<inner table>)``: the compiler may
-    nest one inside another (``account.grade in items.product``), where SQLAlchemy's
+    nest one inside another (``owner.grade in lines.item``), where SQLAlchemy's
     automatic correlation would otherwise add the outer table to the inner FROM.
     """
 

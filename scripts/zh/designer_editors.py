@@ -123,8 +123,8 @@ ZH = {
         '内容块（请在 JSON 中编辑）',
     'Footer':
         '页脚',
-    "{field} puts in a field's value, e.g. {order_no}.":
-        '{field} 会替换为字段的值，例如 {order_no}。',
+    "{field} puts in a field's value, e.g. {name}.":
+        '{field} 会替换为字段的值，例如 {name}。',
     'Add a field':
         '添加字段',
     'Pairs per line':

@@ -90,7 +90,7 @@ TEXTS = {
     "prints.kind.signatures": lazy("Signature lines"),
     "prints.kind.unknown": lazy("Block (edit in JSON)"),
     "prints.footer": lazy("Footer"),
-    'prints.placeholders_help': lazy("{field} puts in a field's value, e.g. {order_no}."),
+    'prints.placeholders_help': lazy("{field} puts in a field's value, e.g. {name}."),
     "prints.add_field": lazy("Add a field"),
     "prints.per_line": lazy("Pairs per line"),
     "prints.columns": lazy("Columns (all when none is chosen)"),

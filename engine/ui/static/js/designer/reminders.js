@@ -16,7 +16,7 @@ import {
   removeRecipient, removeReminder, setRecipient, transitionOptions, updateReminder, userFieldOptions,
 } from "./reminders-model.js";
 
-// "下次跟进日期（next_follow_up）": the label, then the name in the page language's brackets (as the system fields)
+// "截止日期（due_date）": the label, then the name in the page language's brackets (as the system fields)
 function labelAndName(store, label, name) {
   return store.text("label_name", { label, name });
 }
