@@ -12,6 +12,7 @@ field is never copied, so matching and filling never reveal a value. The system
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -163,8 +164,9 @@ class _Chosen:
 
 
 def _misfits(rules: Rules, chosen: list[_Chosen], values: Mapping[str, Any], row_of: FieldDef | None,
-             record_id: int | None) -> list[_Chosen]:
-    """The chosen links that do not fit the rules (one query for all of them)."""
+             record_id: int | None) -> list[tuple[_Chosen, bool]]:
+    """The chosen links that do not fit the rules (one query for all of them), each with
+    whether it fails the `filter` (else it is no record the `where` lets one choose)."""
     table = rules.table
     pairs = list(rules.field.filter or ())
     columns: list[Any] = [table.c.id]
@@ -185,41 +187,67 @@ def _misfits(rules: Rules, chosen: list[_Chosen], values: Mapping[str, Any], row
     for item in chosen:
         got = found.get(item.id)
         if got is None:
-            bad.append(item)
+            bad.append((item, False))
             continue
         for i, (_theirs, ours) in enumerate(pairs):
             wanted = filter_value(ours, values, item.row, row_of, record_id)
             stored, seen = got[2 * i], got[2 * i + 1]
             if wanted not in (None, "") and seen and stored != wanted:
-                bad.append(item)
+                bad.append((item, True))
                 break
     return bad
 
 
-def _misfit_message(ctx: Context, rules: Rules, form: FormDef, row_of: FieldDef | None) -> str:
+def _misfit_message(ctx: Context, rules: Rules, form: FormDef, row_of: FieldDef | None, by_filter: bool) -> str:
+    """A link failing its `filter` names the fields it must match; one the `where` (or the
+    reader's access) rules out is no record that may be chosen here."""
     def label(name: str) -> str:
         found = (row_of.subfield(name) if row_of is not None else None) or form.field(name)
         return found.label if found is not None else name
     names = [label(ours) for _theirs, ours in rules.field.filter or () if ours != "id"]
-    if names:
+    if by_filter and names:
         return _("must be a %(form)s of the chosen %(fields)s", form=rules.target.title, fields=", ".join(names))
     return _("is not among the %(form)s records that may be chosen here", form=rules.target.title)
 
 
+def _new_row_links(table: FieldDef, sub: FieldDef, rows: list[Mapping[str, Any]],
+                   stored: list[Mapping[str, Any]]) -> list[int]:
+    """Indexes of the rows whose link `sub` is not one of the stored rows' with the same values
+    of the row's columns its filter names (rows have no identity: matched by those values, as
+    read-only columns are; each stored row matches once). Those rows' links are checked; an
+    unchanged row keeps its link even if the linked record no longer fits."""
+    columns = [ours for _theirs, ours in sub.filter or () if table.subfield(ours) is not None]
+    def key(row: Mapping[str, Any]) -> tuple[Any, ...]:
+        return tuple(None if row.get(n) == "" else row.get(n) for n in (sub.name, *columns))
+    left = Counter(key(row) for row in stored)
+    out = []
+    for i, row in enumerate(rows):
+        if left[key(row)] > 0:
+            left[key(row)] -= 1
+        else:
+            out.append(i)
+    return out
+
+
 def check_links(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[str], errors: Errors, *,
-                system: bool) -> None:
+                system: bool, current: Mapping[str, Any] | None = None) -> None:
     """A 422 for each link (also in table rows) that does not fit its `filter` and `where`,
-    checked when the link or a field its filter names changed."""
+    checked when the link or a field its filter names changed. A table row whose link and
+    filter columns are those of a stored row (`current`), with no record field its filter
+    names changed, is not checked again."""
     record_id = _record_id(ctx, form)
     for field in form.fields:
         if field.is_table:
+            rows = values.get(field.name) or []
             for sub in field.fields:
                 names = {ours for _theirs, ours in sub.filter or ()}
                 if not (sub.filter or sub.where is not None) or not (field.name in changed or names & changed):
                     continue
-                chosen = [_Chosen(f"{field.name}.{i}.{sub.name}", row[sub.name], row)
-                          for i, row in enumerate(values.get(field.name) or ())
-                          if isinstance(row.get(sub.name), int) and f"{field.name}.{i}.{sub.name}" not in errors]
+                on_record = {n for n in names if field.subfield(n) is None}
+                indexes = (range(len(rows)) if on_record & changed or current is None
+                           else _new_row_links(field, sub, rows, (current or {}).get(field.name) or []))
+                chosen = [_Chosen(f"{field.name}.{i}.{sub.name}", rows[i][sub.name], rows[i]) for i in indexes
+                          if isinstance(rows[i].get(sub.name), int) and f"{field.name}.{i}.{sub.name}" not in errors]
                 _report(ctx, form, sub, field, chosen, values, record_id, errors, system)
             continue
         if not (field.field_type.links and (field.filter or field.where is not None)):
@@ -235,8 +263,8 @@ def _report(ctx: Context, form: FormDef, field: FieldDef, row_of: FieldDef | Non
     rules = _rules_for(ctx, field, system)
     if rules is None or not chosen:
         return
-    for item in _misfits(rules, chosen, values, row_of, record_id):
-        errors.setdefault(item.key, []).append(_misfit_message(ctx, rules, form, row_of))
+    for item, by_filter in _misfits(rules, chosen, values, row_of, record_id):
+        errors.setdefault(item.key, []).append(_misfit_message(ctx, rules, form, row_of, by_filter))
 
 
 # -- filling from the linked record ----------------------------------------------------------
@@ -265,9 +293,9 @@ def apply_fill(ctx: Context, form: FormDef, values: dict[str, Any], incoming: Ma
                current: Mapping[str, Any] | None, *, system: bool, locked: Any) -> None:
     """Copy `fill` targets from the linked records into `values` (before formulas run).
     A record field: on create, targets absent or empty in `incoming`; on update, when the
-    link changed, targets not in `incoming`; a target the user may not change (`locked(field)`)
-    always takes the copy. A table row: targets empty in the row, and locked columns of a row
-    whose link is new or changed."""
+    link changed, targets not in `incoming` (emptied when the link was emptied); a target the
+    user may not change (`locked(field)`) always takes the copy. A table row: targets empty
+    in the row, and locked columns of a row whose link is new or changed."""
     for field in form.fields:
         if field.is_table:
             if field.name in incoming:
@@ -277,7 +305,16 @@ def apply_fill(ctx: Context, form: FormDef, values: dict[str, Any], incoming: Ma
             continue
         value = values.get(field.name)
         changed = current is None or current.get(field.name) != value
-        if not isinstance(value, int) or not changed:
+        if not changed:
+            continue
+        if value is None:  # emptied: so are its copies, unless given in the same request
+            if current is not None:
+                for target, _source in field.fill:
+                    dest = form.field(target)
+                    if dest is not None and (target not in incoming or locked(dest)):
+                        values[target] = None
+            continue
+        if not isinstance(value, int):
             continue
         rules = _rules_for(ctx, field, system)
         if rules is None:

@@ -120,7 +120,7 @@ def prepare_values(
 
     changed = {f.name for f in form.fields if creating or not _same(values.get(f.name), (current or {}).get(f.name))}
     _check(ctx, form, values, changed, hidden, errors)
-    check_links(ctx, form, values, changed, errors, system=system)
+    check_links(ctx, form, values, changed, errors, system=system, current=current)
     if errors:
         raise ValidationFailed(errors)
     return values, changed

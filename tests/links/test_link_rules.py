@@ -284,3 +284,49 @@ def test_an_import_looks_each_linked_record_up_once(csrf_from, login, app, staff
     assert len(deals) == 40 and {d["fields"]["contact_phone"] for d in deals} == {"111"}
     person_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "rec_person" in s]
     assert len(person_reads) <= 4, len(person_reads)  # titles, check, fill: not one per row
+
+
+def test_emptying_a_link_empties_its_copies_unless_given(staff, world):
+    deal = staff.create("deal", subject="A", account=world["north"], contact=world["ann"])
+    url = f"{DEALS}/{deal['id']}"
+    assert deal["fields"]["contact_phone"] == "111"
+    r = staff.patch(url, json={"version": deal["version"], "fields": {"contact": None}})
+    assert r.status_code == 200, r.get_json()
+    assert r.get_json()["fields"]["contact_phone"] is None
+    # the account emptied with an address given in the same request: that one is kept
+    r = staff.patch(url, json={"version": r.get_json()["version"], "fields": {"account": None, "address": "Dock 4"}})
+    f = r.get_json()["fields"]
+    assert (f["address"], f["terms"], f["remark"]) == ("Dock 4", None, None)
+    # a change of another field leaves the copies of a link that stays empty alone
+    r = staff.patch(url, json={"version": r.get_json()["version"], "fields": {"terms": "cash"}})
+    assert r.get_json()["fields"]["terms"] == "cash"
+
+
+def test_an_unchanged_row_keeps_a_link_that_no_longer_fits(staff, world):
+    nut = staff.create("part", name="Nut", kind="metal", unit="pc", price="0.50")["id"]
+    deal = staff.create("deal", subject="T", kind="metal", items=[{"part": world["bolt"], "qty": 1},
+                                                                    {"part": nut, "qty": 2}])
+    bolt = staff.get(f"/api/forms/part/records/{world['bolt']}").get_json()
+    assert staff.patch(f"/api/forms/part/records/{world['bolt']}",
+                       json={"version": bolt["version"], "fields": {"enabled": False}}).status_code == 200
+    url = f"{DEALS}/{deal['id']}"
+    rows = [{"part": nut, "qty": 3}, {"part": world["bolt"], "qty": 1}]  # reordered, one qty changed
+    r = staff.patch(url, json={"version": deal["version"], "fields": {"items": rows}})
+    assert r.status_code == 200, r.get_json()
+    version = r.get_json()["version"]
+    # a row that newly chooses it is refused, and so is a second row with it
+    for extra in ({"part": world["bolt"], "qty": 5},):
+        r = staff.patch(url, json={"version": version, "fields": {"items": [*rows, extra]}})
+        assert r.status_code == 422 and list(r.get_json()["error"]["fields"]) == ["items.2.part"], r.get_json()
+    # a change of the record field the filter names checks every row again
+    r = staff.patch(url, json={"version": version, "fields": {"kind": "wood"}})
+    assert r.status_code == 422
+    assert set(r.get_json()["error"]["fields"]) == {"items.0.part", "items.1.part"}, r.get_json()
+
+
+def test_the_message_says_whether_the_filter_or_the_where_failed(staff, world):
+    body = {"subject": "A", "account": world["north"]}
+    r = staff.post(DEALS, json={"fields": {**body, "contact": world["old"]}})  # North's, but inactive
+    assert r.get_json()["error"]["fields"]["contact"] == ["is not among the Person records that may be chosen here"]
+    r = staff.post(DEALS, json={"fields": {**body, "contact": world["bob"]}})  # active, but South's
+    assert r.get_json()["error"]["fields"]["contact"] == ["must be a Person of the chosen Account"]
