@@ -140,8 +140,9 @@ class Builder:
                 self.reminder(r, f"{ptr}/reminders/{i}") for i, r in enumerate(doc.get("reminders", []))
             ),
             update_linked=tuple(
-                UpdateLinkedDef(link=u["link"], set=self.assignments(u["set"], f"{ptr}/update_linked/{i}/set"),
-                                when=self.expression(u.get("when"), f"{ptr}/update_linked/{i}/when"))
+                UpdateLinkedDef(link=u["link"], set=self.assignments(u.get("set"), f"{ptr}/update_linked/{i}/set"),
+                                when=self.expression(u.get("when"), f"{ptr}/update_linked/{i}/when"),
+                                transition=u.get("transition"))
                 for i, u in enumerate(doc.get("update_linked", []))
             ),
             charts=tuple(

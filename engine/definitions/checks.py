@@ -502,6 +502,12 @@ class Checker:
             target = self.app.form(link.form or "")
             if target is not None:
                 self.check_assignments(form, target, spec.set, f"{uptr}/set")
+            if target is not None and spec.transition is not None and (
+                    target.workflow is None or target.workflow.transition(spec.transition) is None):
+                self.problem(form, f"{uptr}/transition", N_("form '%(form)s' has no transition '%(name)s'"),
+                             form=target.name, name=spec.transition)
+            if not spec.set and spec.transition is None:
+                self.problem(form, uptr, N_("a linked update needs set, transition or both"))
             if spec.when is not None:
                 self.check_expression(form, spec.when, f"{uptr}/when")
 

@@ -285,11 +285,13 @@ class ReminderDef:
 
 @dataclass(frozen=True)
 class UpdateLinkedDef:
-    """On create/edit, set fields of the record that link field `link` points to."""
+    """On create/edit, set fields of the record that link field `link` points to and/or fire
+    one of its transitions (when available from its stage)."""
 
     link: str
-    set: Mapping[str, Expression]
+    set: Mapping[str, Expression] = field(default_factory=lambda: MappingProxyType({}))
     when: Expression | None = None
+    transition: str | None = None
 
 
 @localized_texts("title")

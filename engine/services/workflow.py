@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from engine.auth.users import SYSTEM_USER
 from engine.definitions.model import FieldDef, FormDef, TableCopyDef, TransitionDef, WorkflowDef
 from engine.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from engine.expressions import ExpressionError, evaluate, evaluate_condition
@@ -104,6 +105,41 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
     if transition.comment_required and not (comment or "").strip():
         raise ValidationFailed({"comment": [_("required")]})
     check_length((comment or "").strip())
+    _run_transition(ctx, form, transition, record, hidden, target, comment)
+    fresh, fresh_hidden = load_readable(ctx, form, record_id)
+    return present(ctx, form, fresh, fresh_hidden)
+
+
+def fire_for_linked(ctx: Context, form: FormDef, record_id: int, name: str, via: dict[str, Any]) -> bool:
+    """`update_linked` `transition`: fire `name` on this record as the system, in the caller's
+    transaction, when it is available from the record's current stage and its condition holds
+    (else nothing; False). The history entry names `via` ({"form", "id"}) as the cause."""
+    workflow = form.workflow
+    transition = workflow.transition(name) if workflow is not None else None
+    if transition is None:
+        return False
+    system = ctx.acting_as(SYSTEM_USER)
+    record = fetch_one(system.session, form, system.runtime.tables(form.name), record_id, lock=True)
+    if record is None:
+        return False
+    try:
+        target = fire(system.runtime.machines[form.name], name, record.meta["stage"],
+                      lambda: _condition_holds(system, form, transition, record))
+    except MachineError:
+        return False
+    if target is None:
+        return False
+    _run_transition(system, form, transition, record, frozenset(), target, None, via=via)
+    return True
+
+
+def _run_transition(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord,
+                    hidden: frozenset[str], target: str, comment: str | None,
+                    via: dict[str, Any] | None = None) -> None:
+    """Fire a transition already allowed on the locked record: its `set`, `require`, `create`,
+    the move and its history."""
+    name = transition.name
+    record_id = record.id
     before = dict(record.values)
     changes = _apply_set(ctx, form, transition, record, hidden)
     missing = {name: [_("required for '%(action)s'", action=transition.title)]
@@ -119,9 +155,7 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
         created = None
     move_record(ctx, form, record, target, action="transition", changes=changes, before=before,
                 details={"transition": name, "title": each_language(transition.title), "comment": comment or None,
-                         **({"created": created} if created else {})})
-    fresh, fresh_hidden = load_readable(ctx, form, record_id)
-    return present(ctx, form, fresh, fresh_hidden)
+                         **({"created": created} if created else {}), **({"via": via} if via else {})})
 
 
 def _stage_title(form: FormDef, stage: str | None) -> str:
