@@ -33,7 +33,10 @@ class UserType(FieldType):
     label = N_("User")
     samples = ({"type": "user"}, ("zhangwei",))
     summary = "A user of the system, by user name."
-    options_schema = {"role": {"description": "Only users with this role may be chosen.", "$ref": "#/$defs/identifier"}}
+    options_schema = {"role": {"description": "Only users with this role may be chosen. A `$user` default "
+                                               "applies only when the acting user has this role; otherwise "
+                                               "the field starts empty (on pages, API and import alike).",
+                                "$ref": "#/$defs/identifier"}}
     holds_user = True
 
     def check_definition(self, field: FieldDef, checks: DefinitionChecks) -> None:

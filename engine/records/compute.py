@@ -73,8 +73,8 @@ class RowScope:
 
 def default_value(field: FieldDef, ctx: Context) -> Any:
     default = field.default
-    if default == "$user":
-        return ctx.user.name
+    if default == "$user":  # not a user the field would refuse (one without its `role`): left empty
+        return None if type_of(field).check(field, ctx.user.name, ctx) else ctx.user.name
     if default == "$today":
         return ctx.local_now.date()
     if default == "$now":

@@ -330,3 +330,16 @@ def test_the_message_says_whether_the_filter_or_the_where_failed(staff, world):
     assert r.get_json()["error"]["fields"]["contact"] == ["is not among the Person records that may be chosen here"]
     r = staff.post(DEALS, json={"fields": {**body, "contact": world["bob"]}})  # active, but South's
     assert r.get_json()["error"]["fields"]["contact"] == ["must be a Person of the chosen Account"]
+
+
+def test_a_user_default_the_field_refuses_is_left_empty(staff, make_user, world):
+    """`owner` takes `$user` only for users with its role (staff); for others it stays empty,
+    as the page shows it, instead of refusing the record."""
+    assert staff.create("deal", subject="A")["fields"]["owner"] == "sam"
+    clerk = make_user("cleo", "clerk")
+    r = clerk.post(DEALS, json={"fields": {"subject": "B"}})
+    assert r.status_code == 201, r.get_json()
+    assert r.get_json()["fields"]["owner"] is None
+    # given explicitly, the role still holds
+    r = clerk.post(DEALS, json={"fields": {"subject": "C", "owner": "cleo"}})
+    assert r.status_code == 422 and "owner" in r.get_json()["error"]["fields"]
