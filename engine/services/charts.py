@@ -89,6 +89,10 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
     if chart.group_by == "stage" and form.workflow is not None:
         order = {s.name: i for i, s in enumerate(form.workflow.stages)}
         points.sort(key=lambda p: order.get(p[0], len(order)))
+    elif _time_axis(form, chart):  # in time order; past MAX_GROUPS the latest (and the empty group) kept
+        points.sort(key=lambda p: (p[0] is None, p[0]))
+        empty = [p for p in points if p[0] is None]
+        points = points[:len(points) - len(empty)][-(MAX_GROUPS - len(empty)):] + empty
     elif chart.type == "line":
         points.sort(key=lambda p: (p[0] is None, p[0]))
     else:
@@ -99,6 +103,14 @@ def chart_data(ctx: Context, form: FormDef, chart: ChartDef) -> dict[str, Any]:
     if chart.interval == "day" and (colors := _colors(form, chart.group_by, [p[0] for p in points])):
         body["colors"] = colors
     return body
+
+
+def _time_axis(form: FormDef, chart: ChartDef) -> bool:
+    """Grouped by a date or datetime (by day, month or year): the groups are points in time."""
+    if chart.interval != "day":
+        return True
+    field = form.field(chart.group_by or "") if chart.group_by != "stage" else None
+    return field is not None and field.value_kind in ("date", "datetime")
 
 
 def _colors(form: FormDef, group_by: str, keys: list[Any]) -> list[str | None] | None:
