@@ -6,7 +6,8 @@ holds no template code of its own.
 Only what the reader may read is printed: the records come through the read row filter, hidden
 fields and hidden table columns are left out of every block (fields, tables, totals, `{field}`
 placeholders, the amount in words), and related records are those the reader may read, one
-query per related block for all printed records."""
+query per related block for all printed records (and one for their count and totals, which
+cover every readable related record, not only the `limit` printed)."""
 from __future__ import annotations
 
 import base64
@@ -250,7 +251,7 @@ class _Printer:
                   for c in columns] for row in rows]
         totals = self._totals(columns, block.totals, [{c.name: row.get(c.name) for c in columns} for row in rows])
         return {"kind": "table", "title": block.title or table.label, "columns": self._heads(columns),
-                "rows": cells, "totals": totals, "more": False}
+                "rows": cells, "totals": totals, "more": ""}
 
     def _heads(self, columns: list[FieldDef]) -> list[dict[str, Any]]:
         return [{"label": c.label, "numeric": type_of(c).is_numeric(c)} for c in columns]
@@ -277,9 +278,11 @@ class _Printer:
 
     def related_rows(self, spec: PrintRelatedDef | None, owner_ids: list[int]) -> dict[str, Any] | None:
         """The records of `spec.form` linking to the printed records that the user may read:
-        `rows`: printed record id → (their values, more than the limit); None when the block is
-        not for this reader (they may not read that form, or the link or the where reads a
-        field hidden from them; a hidden order_by sorts by id)."""
+        `rows`: printed record id → the values of the first `limit`; `summary`: printed record
+        id → (how many there are, {total column: its sum over all of them}); None when the block
+        is not for this reader (they may not read that form, or the link or the where reads a
+        field hidden from them; a hidden order_by sorts by id). A column hidden from the reader
+        by any of their roles is neither printed nor summed."""
         ctx = self.ctx
         other = ctx.app.form(spec.form) if spec is not None else None
         if spec is None or other is None or not ctx.gate.can(ctx.user, other, "read"):
@@ -320,17 +323,15 @@ class _Printer:
         extra = {**flags, "_owner": owner,
                  "_n": func.row_number().over(partition_by=owner, order_by=direction)}
         inner = select_records(tables, *conditions, extra=extra).subquery()
-        stmt = select(inner).where(inner.c._n <= spec.limit + 1).order_by(inner.c._owner, inner.c._n)
+        stmt = select(inner).where(inner.c._n <= spec.limit).order_by(inner.c._owner, inner.c._n)
         records = rows_to_records(other, tables, ctx.session.execute(stmt), [*flags, "_owner", "_n"])
+        # the link field is not hidden in any row (else the block is left out above), so every
+        # record read is printed and counted
         hidden = {r.id: _hidden(ctx, grants, r) for r in records}
-        records = [r for r in records if spec.link[0] not in hidden[r.id]]
         titles = link_titles(ctx, other, records, hidden)
-        found: dict[int, tuple[list, bool]] = {}
+        found: dict[int, list] = {}
         for record in records:
-            rows, _more = found.setdefault(record.extra["_owner"], ([], False))
-            if len(rows) >= spec.limit:
-                found[record.extra["_owner"]] = (rows, True)
-                continue
+            rows = found.setdefault(record.extra["_owner"], [])
             body = {"id": record.id, "stage": record.meta.get("stage"), "links": titles[record.id],
                     "fields": {f.name: encode_value(f, record.values.get(f.name), ctx, hidden[record.id])
                                for f in other.fields if f.name in spec.columns and f.name not in hidden[record.id]},
@@ -338,16 +339,39 @@ class _Printer:
                     **{k: v.astimezone(ctx.tzinfo).isoformat() if v is not None else None
                        for k in ("created_at", "updated_at", "due_at") if (v := record.meta.get(k)) is not None}}
             rows.append(body)
-        return {"form": other, "invisible": invisible, "rows": found}
+        return {"form": other, "invisible": invisible, "rows": found,
+                "summary": self._related_summary(spec, other, conditions, owner, invisible)}
+
+    def _related_summary(self, spec: PrintRelatedDef, other: FormDef, conditions: list[ColumnElement[Any]],
+                         owner: ColumnElement[Any], invisible: frozenset[str]) -> dict[int, tuple[int, dict]]:
+        """Per printed record: how many related records the reader may read, and the sums of the
+        total columns not hidden from them over all of those (SQL aggregates, one query)."""
+        table = self.ctx.runtime.tables(other.name).table
+        summed = [n for n in spec.totals if n not in invisible and n in table.c
+                  and (f := other.field(n)) is not None and type_of(f).is_numeric(f)]
+        inner = select(owner.label("_owner"), *(table.c[n].label(f"_sum{i}") for i, n in enumerate(summed))) \
+            .where(*conditions).subquery()
+        stmt = select(inner.c._owner, func.count(),
+                      *(func.sum(inner.c[f"_sum{i}"]) for i in range(len(summed)))).group_by(inner.c._owner)
+        return {row[0]: (int(row[1]), {n: Decimal(str(v)) if v is not None else Decimal(0)
+                                       for n, v in zip(summed, row[2:], strict=True)})
+                for row in self.ctx.session.execute(stmt)}
 
     def related(self, spec: PrintRelatedDef, found: Mapping[str, Any], record_id: int) -> dict:
         other: FormDef = found["form"]
-        rows, more = found["rows"].get(record_id, ([], False))
+        rows = found["rows"].get(record_id, [])
+        count, sums = found["summary"].get(record_id, (0, {}))
         names = [n for n in spec.columns if n not in found["invisible"]]
         columns = [c for n in names if (c := self._field(other, n)) is not None]
         cells = [[Markup("") if c.name in row["hidden"] else self.html(other, row, c.name) for c in columns]
                  for row in rows]
-        values = [{c.name: None if c.name in row["hidden"] else self._value(other, row, c.name) for c in columns}
-                  for row in rows]
+        totals = None
+        if any(c.name in sums for c in columns):
+            totals = [type_of(c).text(c, str(sums[c.name]), self._refs()) if c.name in sums else "" for c in columns]
+        more = ""
+        if count > len(rows):
+            more = (_("The first %(shown)s of %(count)s records are printed; the totals are over all of them.",
+                      shown=len(rows), count=count) if totals else
+                    _("The first %(shown)s of %(count)s records are printed.", shown=len(rows), count=count))
         return {"kind": "table", "title": spec.title or other.title, "columns": self._heads(columns), "rows": cells,
-                "totals": self._totals(columns, spec.totals, values), "more": more}
+                "totals": totals, "more": more}
