@@ -62,6 +62,22 @@ def _same(a: Any, b: Any) -> bool:
     return a == b or (a in (None, "", []) and b in (None, "", []))
 
 
+def error_label(form: FormDef | None, key: str) -> str:
+    """An error's key as people read it: `lines.2.qty` → "Lines, row 3, Qty", a field → its
+    label (from the form, in the current language); an unknown key as it is."""
+    name, _dot, rest = key.partition(".")
+    field = form.field(name) if form is not None else None
+    if field is None:
+        return key
+    if not rest:
+        return field.label
+    index, _dot, column = rest.partition(".")
+    sub = field.subfield(column) if column else None
+    if index.isdigit() and sub is not None:
+        return _("%(table)s, row %(row)s, %(column)s", table=field.label, row=int(index) + 1, column=sub.label)
+    return f"{field.label} {rest}"
+
+
 def prepare_values(
     ctx: Context,
     form: FormDef,

@@ -33,6 +33,7 @@ from engine.fieldtypes.text import shortened
 from engine.i18n import LocalText, _
 from engine.records.context import Context
 from engine.records.links import remembered
+from engine.records.validate import error_label
 from engine.store.system import users
 from engine.text_checks import text_problem
 
@@ -223,7 +224,6 @@ def check_rows(ctx: Context, form: FormDef, head: list[Any], body: Iterable[list
         if fdef.form is not None:  # a column of links: their titles looked up in bulk
             cells.resolve_links(fdef, (cell_id_text(row[index]) for _n, row in rows
                                        if index < len(row) and not _blank(row[index])))
-    labels = {f.name: f.label for f in form.fields}
     unique = [f for f in form.fields if f.unique]
     seen: dict[tuple[str, Any], int] = {}
     prepared: list[Prepared] = []
@@ -242,7 +242,7 @@ def check_rows(ctx: Context, form: FormDef, head: list[Any], body: Iterable[list
             try:
                 item = prepare_create(ctx, form, values)
             except ValidationFailed as exc:
-                errors = {labels.get(k.split(".")[0], k): v for k, v in exc.fields.items()}
+                errors = {error_label(form, k): v for k, v in exc.fields.items()}
             except EngineError as exc:
                 errors = {"": [exc.message]}
             else:

@@ -12,6 +12,7 @@ from engine.definitions.model import FormDef
 from engine.errors import EngineError
 from engine.i18n import _, lazy
 from engine.notify import inbox as notification_service
+from engine.records.validate import error_label
 from engine.services import tasks as task_service
 from engine.services import workflow as service
 from engine.services.comments import add_comment
@@ -32,17 +33,7 @@ def _label(form: FormDef | None, key: str) -> str:
     """`lines.2.qty` → "Lines row 3 Qty" (labels from the form); `comment` → its label; an unknown key as it is."""
     if key in ACTION_INPUTS:
         return str(ACTION_INPUTS[key])
-    name, _dot, rest = key.partition(".")
-    field = form.field(name) if form is not None else None
-    if field is None:
-        return key
-    if not rest:
-        return field.label
-    index, _dot, column = rest.partition(".")
-    sub = field.subfield(column) if column else None
-    if index.isdigit() and sub is not None:
-        return _("%(table)s, row %(row)s, %(column)s", table=field.label, row=int(index) + 1, column=sub.label)
-    return f"{field.label} {rest}"
+    return error_label(form, key)
 
 
 def _refused(exc: EngineError, form_name: str | None = None) -> None:

@@ -343,3 +343,16 @@ def test_a_user_default_the_field_refuses_is_left_empty(staff, make_user, world)
     # given explicitly, the role still holds
     r = clerk.post(DEALS, json={"fields": {"subject": "C", "owner": "cleo"}})
     assert r.status_code == 422 and "owner" in r.get_json()["error"]["fields"]
+
+
+def test_import_names_the_table_row_of_a_link_that_does_not_fit(csrf_from, login, app, staff, make_user, world):
+    make_user("imp", "staff")
+    client = app.test_client()
+    login(client, "imp", "imp-password")
+    items = json.dumps([{"part": world["bolt"], "qty": 1}, {"part": world["gone"], "qty": 1}]).replace('"', '""')
+    data = f'Subject,Kind,Items\nI3,metal,"{items}"\n'.encode()
+    token = csrf_from(client.get("/f/deal/import").get_data(as_text=True))
+    response = client.post("/f/deal/import", data={"csrf_token": token, "file": (io.BytesIO(data), "d.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Items第 2 行Part" in response.get_data(as_text=True), response.get_data(as_text=True)[-3000:]  # zh-CN
