@@ -219,15 +219,14 @@ PIPELINE = [
 ]
 # What happens to the quotation `quote` created, by pipeline group: (discount %, quotation steps).
 # Proposals: drafts, one waiting for the manager (discount above 10 %), one approved by itself, one
-# voided; negotiations: approved; wins: approved, accepted, then the opportunity is won with it.
+# voided; negotiations: approved; wins: approved, then the opportunity is won with it.
 QUOTE_PLANS = {
     2: [(0, []), (5, []), (12, ["submit"]), (15, ["submit"]), (5, ["submit"]), (0, ["submit"]),
         (8, ["submit", "$approve", "void"]), (0, [])],
     3: [(5, ["submit", "$approve"]), (12, ["submit", "$approve"]), (0, ["submit", "$approve"]),
         (8, ["submit", "$approve"]), (15, ["submit", "$approve"]), (3, ["submit", "$approve"])],
-    4: [(5, ["submit", "$approve", "accept"]), (12, ["submit", "$approve", "accept"]),
-        (0, ["submit", "$approve", "accept"]), (10, ["submit", "$approve", "accept"]),
-        (6, ["submit", "$approve", "accept"]), (0, ["submit", "$approve", "accept"])],
+    4: [(5, ["submit", "$approve"]), (12, ["submit", "$approve"]), (0, ["submit", "$approve"]),
+        (10, ["submit", "$approve"]), (6, ["submit", "$approve"]), (0, ["submit", "$approve"])],
 }
 
 
