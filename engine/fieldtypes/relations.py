@@ -151,6 +151,7 @@ class LinkType(FieldType):
         if field.filter or field.where is not None or field.fill:  # the picker asks the link's choices
             attrs["data-link-choices"] = "1"
             attrs["data-link-filter"] = json.dumps([ours for _theirs, ours in field.filter or ()])
+            attrs["data-link-fill"] = json.dumps([ours for ours, _theirs in field.fill or ()])
         return LooseSelectField(field.label, choices=[EMPTY_CHOICE], render_kw=attrs, description=field.help or "")
 
     def form_data(self, field: FieldDef, value: Any) -> Any:

@@ -37,3 +37,9 @@ test("form values: record fields, the link's row, the record id; empties left ou
   assert.deepEqual(L.formValues(pairs, "items-1-part", "9"), { subject: "A", row: { qty: "5" }, id: 9 });
   assert.deepEqual(L.formValues(pairs, "contact", ""), { subject: "A" });
 });
+
+test("an emptied link empties its fill targets, in the record or the row", () => {
+  assert.deepEqual(L.emptyFill(["receiver", "phone"]), { receiver: null, phone: null });
+  assert.deepEqual(L.fillTargets("items-2-part", L.emptyFill(["unit"])), [{ name: "items-2-unit", value: null }]);
+  assert.deepEqual(L.emptyFill(undefined), {});
+});

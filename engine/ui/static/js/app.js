@@ -111,6 +111,7 @@
         onChange: function (value) {
           var chosen = value && select.tomselect ? select.tomselect.options[value] : null;
           if (chosen && chosen.fill) { applyFill(select, chosen.fill); }
+          if (!value) { emptyFill(select); }
           linkNote(select, "");
           select.dispatchEvent(new Event("input", {bubbles: true}));
         }
@@ -157,6 +158,11 @@
     });
   }
 
+  // An emptied link empties its fill targets (the server does the same for what is not sent).
+  function emptyFill(select) {
+    applyFill(select, EngineLinks.emptyFill(JSON.parse(select.dataset.linkFill || "[]")));
+  }
+
   function linkNote(select, message) {
     var holder = select.closest("td, [data-field-block]") || select.parentElement;
     var note = holder.querySelector(".link-cleared-note");
@@ -185,6 +191,7 @@
           if (!body || body.items.length || select.value !== chosen) { return; }
           var title = select.tomselect && select.tomselect.options[chosen] ? select.tomselect.options[chosen].text : chosen;
           if (select.tomselect) { select.tomselect.clear(true); select.tomselect.clearOptions(); } else { select.value = ""; }
+          emptyFill(select);
           linkNote(select, text("link_cleared", {title: title}));
           select.dispatchEvent(new Event("input", {bubbles: true}));
         })

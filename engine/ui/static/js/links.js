@@ -39,6 +39,13 @@
     });
   }
 
+  // What an emptied link's `fill` targets take: nothing (the copies go with the record).
+  function emptyFill(targets) {
+    var fill = {};
+    (targets || []).forEach(function (target) { fill[target] = null; });
+    return fill;
+  }
+
   // The values the endpoint reads, from [name, value] pairs of the form's controls: record
   // fields by name, the link's row (if any) under `row`; empty values left out.
   function formValues(pairs, linkName, recordId) {
@@ -55,7 +62,7 @@
   }
 
   var api = {linkPath: linkPath, choicesUrl: choicesUrl, dependsOn: dependsOn, fillTargets: fillTargets,
-             formValues: formValues};
+             emptyFill: emptyFill, formValues: formValues};
   if (typeof module !== "undefined" && module.exports) { module.exports = {EngineLinks: api}; }
   else { root.EngineLinks = api; }
 })(this);
