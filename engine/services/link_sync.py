@@ -2,8 +2,14 @@
 field with `fill_mode: "sync"` take the new values of the fields their `fill` copies, unless
 they are in a final stage. The engine writes them as the system, by batches (one read, one
 UPDATE and one history INSERT per batch: a single UPDATE when no formula reads a copied
-field, else one executemany); each record's history names the record that caused the
-change (`via`), and its formulas are recomputed when one of them reads a copied field."""
+field, else one executemany conditional on the versions read); each record's history names
+the record that caused the change (`via`), and its formulas are recomputed when one of them
+reads a copied field.
+
+What the written records trigger: their date reminders are planned again, and rollups over
+the fields written refresh the records they link to (their formulas and date reminders too).
+Nothing further: no `update_linked`, no sync of the records that sync from them, no
+transition, notification or webhook."""
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -21,6 +27,9 @@ from engine.records.context import Context
 from engine.store.db import rowcount
 from engine.store.records import StoredRecord, load_children, rows_to_records, select_records
 from engine.store.system import history
+from engine.workflows import timers
+
+from . import rollups
 
 BATCH = 1000
 #: Times a batch's records changed meanwhile are read again before the save gives up (409).
@@ -35,8 +44,16 @@ class Synced:
     names: list[str]
 
 
-def after_sync(ctx: Context, form: FormDef, written: list[Synced], names: set[str]) -> None:
-    """What a batch of records written by sync triggers (see the module's docstring)."""
+def after_sync(ctx: Context, form: FormDef, written: list[Synced], names: set[str],
+               via: Mapping[str, Any]) -> None:
+    """What a batch of records written by sync triggers, set based: their date reminders on the
+    fields written (and `updated_at`) are planned again, and the rollups over those fields of
+    the records they link to are refreshed (with those records' formulas and date reminders)."""
+    if not written:
+        return
+    timers.plan_date_reminders_many(ctx, form, [(w.record.id, w.values, {**w.record.meta, "updated_at": ctx.now})
+                                                for w in written], {*names, "updated_at"})
+    rollups.refresh_many(ctx, form, [w.values for w in written], names, via)
 
 
 def _syncing(app: Any, form: FormDef) -> list[tuple[FormDef, FieldDef]]:
@@ -78,7 +95,7 @@ def _sync(ctx: Context, source: FormDef, record_id: int, form: FormDef, link: Fi
             written = _write_recomputed(ctx, form, records, copies, stored, conditions, via)
         else:
             written = _write_copies(ctx, form, records, copies, stored, via)
-        after_sync(ctx, form, written, set(stored))
+        after_sync(ctx, form, written, set(stored), via)
 
 
 def _changes(ctx: Context, form: FormDef, record: StoredRecord, copies: Mapping[str, Any], stored: list[str],

@@ -7,11 +7,11 @@ clearing a date cancels them. The scheduler pass (engine.scheduler) fires what i
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from engine.definitions.model import FormDef, ReminderDef, StageDef
 from engine.records.context import Context
@@ -82,6 +82,43 @@ def plan_date_reminders(ctx: Context, form: FormDef, record_id: int, values: Map
             _cancel(ctx, form.name, record_id, ("date",), (reminder.name,), note="date cleared")
         else:
             _upsert(ctx, form.name, record_id, "date", reminder.name, fire_at, force=False)
+
+
+def plan_date_reminders_many(ctx: Context, form: FormDef,
+                             records: Sequence[tuple[int, Mapping[str, Any], Mapping[str, Any]]],
+                             names: Collection[str] | None = None) -> None:
+    """`plan_date_reminders` for many records (record id, values, system dates) at once: a few
+    statements per reminder, none per record. With `names`, only the reminders whose date
+    field is among them."""
+    ids = [record_id for record_id, _values, _meta in records]
+    for reminder in form.reminders:
+        if not ids or (names is not None and reminder.date_field not in names):
+            continue
+        wanted = {record_id: reminder_time(ctx, reminder, (meta if reminder.date_field in SYSTEM_DATES else values)
+                                           .get(reminder.date_field))
+                  for record_id, values, meta in records}
+        armed = {row.record_id: row for row in ctx.session.execute(
+            select(timers.c.id, timers.c.record_id, timers.c.fire_at, timers.c.status).where(
+                timers.c.form == form.name, timers.c.kind == "date", timers.c.name == reminder.name,
+                timers.c.record_id.in_(ids)).with_for_update())}
+        cleared = [record_id for record_id, at in wanted.items() if at is None]
+        if cleared:
+            ctx.session.execute(update(timers).where(
+                timers.c.form == form.name, timers.c.record_id.in_(cleared), timers.c.kind == "date",
+                timers.c.name == reminder.name, timers.c.status.in_(("pending", "claimed")))
+                .values(status="cancelled", note="date cleared"))
+        new = [{"form": form.name, "record_id": record_id, "kind": "date", "name": reminder.name, "fire_at": at,
+                "status": "pending", "armed_at": ctx.now}
+               for record_id, at in wanted.items() if at is not None and record_id not in armed]
+        if new:
+            ctx.session.execute(insert(timers), new)
+        moved = [{"b_id": row.id, "b_fire_at": at} for record_id, at in wanted.items()
+                 if at is not None and (row := armed.get(record_id)) is not None
+                 and not (row.fire_at == at and row.status != "cancelled")]
+        if moved:
+            ctx.session.execute(update(timers).where(timers.c.id == bindparam("b_id")).values(
+                fire_at=bindparam("b_fire_at"), status="pending", claim=None, claimed_at=None, fired_at=None,
+                note=None, armed_at=ctx.now), moved)
 
 
 def cancel_all(ctx: Context, form: str, record_id: int) -> None:
