@@ -74,11 +74,14 @@ def customer(staff):
 
 @pytest.fixture
 def order_of(catalogue):
-    """order_of(client, customer, qty, price, **fields) → a new sales order with one line (气动阀门)."""
+    """order_of(client, customer, qty, price, **fields) → a new sales order with one line of a
+    气动阀门 whose catalogue price is `price` (a salesperson may not type a line's price: the
+    line takes the catalogue's)."""
 
     def create(client, customer, qty, price, **fields):
+        product = catalogue("气动阀门" if price == "100.00" else f"气动阀门 {price}", price=price)
         return client.create("sales_order", customer=customer, delivery_date="2027-01-31",
-                             items=[{"product": catalogue("气动阀门"), "qty": qty, "price": price}], **fields)
+                             items=[{"product": product, "qty": qty}], **fields)
     return create
 
 

@@ -3,6 +3,8 @@ the opportunity pipeline (win creates an order) and the sales order flow with re
 by amount, production, shipping, invoicing and payment."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 ORDERS = "/api/forms/sales_order/records"
@@ -118,7 +120,7 @@ def test_warehouse_and_production_see_orders_from_scheduling_on(approve_all, fir
     assert staff["plant"].get(ORDERS).get_json()["total"] == 1
 
 
-def test_opportunity_pipeline_and_a_win_that_creates_the_order(fire, staff, customer):
+def test_opportunity_pipeline_and_a_win_that_creates_the_order(fire, staff, customer, catalogue, engine_today):
     zhang = staff["zhang"]
     opp = zhang.create("opportunity", title="恒达 2027 阀门采购", customer=customer)
     url = f"{OPPS}/{opp['id']}"
@@ -131,13 +133,25 @@ def test_opportunity_pipeline_and_a_win_that_creates_the_order(fire, staff, cust
     zhang.patch(url, json={"version": version, "fields": {"expected_amount": "120000"}})
     assert fire(zhang, url, "quote").get_json()["fields"]["probability"] == 50
     assert fire(staff["li"], url, "win").status_code in (403, 404)  # not li's opportunity
+    refused = fire(zhang, url, "win")  # no quotation: no order of 0 lines
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"quotation"}
+    assert stage(zhang, url) == "proposal"
+    (quote,) = zhang.get(f"/api/forms/quotation/records?opportunity={opp['id']}").get_json()["items"]
+    quote_url = f"/api/forms/quotation/records/{quote['id']}"
+    zhang.patch(quote_url, json={"version": quote["version"], "fields": {
+        "valid_until": (engine_today() + timedelta(days=10)).isoformat(),
+        "items": [{"product": catalogue("气动阀门", price="1200.00"), "qty": 100}]}})
+    assert fire(zhang, quote_url, "submit").get_json()["stage"] == "approved"
+    zhang.patch(url, json={"version": zhang.get(url).get_json()["version"], "fields": {"quotation": quote["id"]}})
     won = fire(zhang, url, "win").get_json()
     assert won["stage"] == "won" and won["fields"]["probability"] == 100
+    assert won["fields"]["expected_amount"] == "120000.00"
     created = next(e for e in zhang.get(f"{url}/history").get_json() if e.get("created"))["created"]
     order = zhang.get(f"{ORDERS}/{created['id']}").get_json()
     assert order["stage"] == "draft"
     assert order["fields"]["customer"] == customer and order["fields"]["opportunity"] == opp["id"]
     assert order["fields"]["salesperson"] == "zhang"
+    assert len(order["fields"]["items"]) == 1 and order["fields"]["total"] == "120000.00"
 
 
 def test_losing_needs_a_reason(fire, staff, customer):

@@ -224,3 +224,81 @@ def test_the_shipped_print_layouts(staff, shop, shipped_order):
     text = pdf_text(zhang.get(f"{QUOTES}/{made['id']}/print/quotation.pdf?lang=zh_CN"))
     for part in ("报价单", made["fields"]["quote_no"], "工业控制器IC-200", "安装调试服务", "伍仟贰佰元整", "客户确认"):
         assert part in text, part
+
+
+def approved_quotation(client, shop, fire, chance=None):
+    made = quotation(client, shop, ("controller", 1, "0"), **({"opportunity": chance} if chance else {}))
+    assert fire(client, f"{QUOTES}/{made['id']}", "submit").get_json()["stage"] == "approved"
+    return made
+
+
+def test_winning_accepts_the_quotation_which_cannot_make_a_second_order(fire, staff, shop):
+    zhang, manager = staff["zhang"], shop["manager"]
+    first = zhang.create("opportunity", title="恒达一期", customer=shop["customer"], owner="zhang")
+    made = approved_quotation(zhang, shop, fire, first["id"])
+    # a second opportunity made with the same quotation (no id yet on create: the filter does not restrict)
+    second = zhang.create("opportunity", title="恒达一期（重复）", customer=shop["customer"], owner="zhang",
+                          quotation=made["id"])
+    url = f"{OPPS}/{first['id']}"
+    zhang.patch(url, json={"version": first["version"], "fields": {"quotation": made["id"]}})
+    for chance in (first, second):
+        assert fire(zhang, f"{OPPS}/{chance['id']}", "confirm_needs").status_code == 200
+    assert fire(zhang, url, "win").get_json()["stage"] == "won"
+    accepted = zhang.get(f"{QUOTES}/{made['id']}").get_json()
+    assert accepted["stage"] == "accepted"
+    (order,) = zhang.get(f"{ORDERS}?quotation={made['id']}").get_json()["items"]
+    entry = zhang.get(f"{QUOTES}/{made['id']}/history").get_json()[-1]
+    assert (entry["actor"], entry["transition"], entry["via"]["form"], entry["via"]["id"]) == (
+        "system", "accept", "sales_order", order["id"])
+
+    # the accepted quotation makes no second order: not through the other opportunity ...
+    refused = fire(zhang, f"{OPPS}/{second['id']}", "win")
+    assert refused.status_code == 409 and refused.get_json()["error"]["code"] == "condition_false"
+    assert "win" not in [t["name"] for t in zhang.get(f"{OPPS}/{second['id']}/transitions").get_json()]
+    # ... nor chosen again, on an opportunity or on an order
+    third = zhang.create("opportunity", title="恒达二期", customer=shop["customer"], owner="zhang")
+    refused = zhang.patch(f"{OPPS}/{third['id']}", json={"version": third["version"], "fields": {
+        "quotation": made["id"]}})
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"quotation"}
+    refused = manager.post(ORDERS, json={"fields": {"customer": shop["customer"], "quotation": made["id"]}})
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"quotation"}
+    assert len(zhang.get(f"{ORDERS}?quotation={made['id']}").get_json()["items"]) == 1
+
+
+def test_a_quotation_of_another_customer_cannot_be_chosen_to_win(fire, staff, shop):
+    zhang = staff["zhang"]
+    other = zhang.create("customer", name="温州启明", owner="zhang")["id"]
+    theirs = approved_quotation(zhang, {**shop, "customer": other, "contact": None}, fire)
+    refused = zhang.post(OPPS, json={"fields": {"title": "串单", "customer": shop["customer"], "owner": "zhang",
+                                                "quotation": theirs["id"]}})
+    assert refused.status_code == 422 and set(refused.get_json()["error"]["fields"]) == {"quotation"}
+
+
+def test_an_order_made_by_hand_from_an_approved_quotation_accepts_it(fire, staff, shop):
+    zhang = staff["zhang"]
+    made = approved_quotation(zhang, shop, fire)
+    order = zhang.create("sales_order", customer=shop["customer"], quotation=made["id"],
+                         items=[{"product": shop["controller"], "qty": 1}])
+    assert zhang.get(f"{QUOTES}/{made['id']}").get_json()["stage"] == "accepted"
+    refused = zhang.post(ORDERS, json={"fields": {"customer": shop["customer"], "quotation": made["id"]}})
+    assert refused.status_code == 422 and order["fields"]["quotation"] == made["id"]
+
+
+def test_sales_cannot_type_an_order_lines_price(staff, shop, app, login):
+    zhang, manager = staff["zhang"], shop["manager"]
+    order = zhang.create("sales_order", customer=shop["customer"], items=[
+        {"product": shop["motor"], "qty": 2, "price": "1.00"}])  # the line takes the catalogue's price
+    assert order["fields"]["items"][0]["price"] == "1850.00" and order["fields"]["total"] == "3700.00"
+    rows = order["fields"]["items"]
+    url = f"{ORDERS}/{order['id']}"
+    zhang.patch(url, json={"version": order["version"], "fields": {"items": [{**rows[0], "price": "1.00"}]}})
+    assert zhang.get(url).get_json()["fields"]["items"][0]["price"] == "1850.00"
+    changed = manager.patch(url, json={"version": zhang.get(url).get_json()["version"], "fields": {
+        "items": [{**rows[0], "price": "1700.00"}]}})
+    assert changed.status_code == 200 and changed.get_json()["fields"]["total"] == "3400.00"
+    # the order page shows the price column read-only to sales, in every row and a new one
+    browser = app.test_client()
+    login(browser, "zhang", "zhang-password")
+    html = browser.get(f"/f/sales_order/{order['id']}/edit").get_data(as_text=True)
+    cells = re.findall(r'<td data-column="price"[^>]*data-readonly-column>(.*?)</td>', html, re.S)
+    assert len(cells) == 2 and all("disabled" in cell for cell in cells)

@@ -78,7 +78,7 @@ def test_links_by_title_and_gb18030_csv(upload, people, browse):
 def test_orders_with_line_items_round_trip(upload, xlsx, people, browse, catalogue):
     customer = people["zhang"].create("customer", name="台州己", owner="zhang")["id"]
     people["zhang"].create("sales_order", customer=customer, delivery_date="2030-01-31",
-                           items=[{"product": catalogue("阀门"), "qty": 3, "price": "12.50"}])
+                           items=[{"product": catalogue("阀门", price="12.50"), "qty": 3}])
     exported = browse("zhang").get("/f/sales_order/export?format=xlsx").get_data()
     rows = list(load_workbook(io.BytesIO(exported)).active.iter_rows(values_only=True))
     again = upload(browse("zhang"), "sales_order", xlsx(rows), "orders.xlsx")

@@ -5,6 +5,7 @@ their titles, never as raw ids; error pages are in the reader's language with th
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -12,22 +13,28 @@ ORDERS = "/api/forms/sales_order/records"
 
 
 @pytest.fixture
-def won(make_user, catalogue):
-    """zhang wins an opportunity (which creates an order), then changes the order's contact."""
+def won(make_user, catalogue, engine_today):
+    """zhang wins an opportunity with its approved quotation (which creates an order), then
+    changes the order's contact."""
     zhang = make_user("zhang", "sales")
     make_user("cash", "finance")
     customer = zhang.create("customer", name="宁波远航", owner="zhang")
     first = zhang.create("contact", customer=customer["id"], name="王经理", owner="zhang")
     second = zhang.create("contact", customer=customer["id"], name="李主管", owner="zhang")
     chance = zhang.create("opportunity", title="远航大单商机", customer=customer["id"], owner="zhang")
+    quote = zhang.create("quotation", customer=customer["id"], opportunity=chance["id"],
+                         valid_until=(engine_today() + timedelta(days=10)).isoformat(),
+                         items=[{"product": catalogue("阀门", price="10.00"), "qty": 1}])
+    assert zhang.post(f"/api/forms/quotation/records/{quote['id']}/transitions/submit", json={}).status_code == 200
+    chance = zhang.patch(f"/api/forms/opportunity/records/{chance['id']}",
+                         json={"version": chance["version"], "fields": {"quotation": quote["id"]}}).get_json()
     url = f"/api/forms/opportunity/records/{chance['id']}/transitions"
     assert zhang.post(f"{url}/confirm_needs", json={}).status_code == 200
     assert zhang.post(f"{url}/win", json={}).status_code == 200
     order = zhang.get(f"{ORDERS}?opportunity={chance['id']}").get_json()["items"][0]
     for contact in (first, second):
         order = zhang.patch(f"{ORDERS}/{order['id']}", json={"version": order["version"], "fields": {
-            "contact": contact["id"], "delivery_date": "2030-01-31",
-            "items": [{"product": catalogue("阀门"), "qty": 1, "price": "10.00"}]}})
+            "contact": contact["id"], "delivery_date": "2030-01-31"}})
         assert order.status_code == 200, order.get_json()
         order = order.get_json()
     return {"zhang": zhang, "order": order, "chance": chance, "contacts": (first, second)}
