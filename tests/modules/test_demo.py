@@ -212,3 +212,18 @@ def test_demo_quotations_and_the_orders_won_with_them(demo):
         assert [{k: r[k] for k in keys} for r in order.values["items"]] == [
             {k: r[k] for k in keys} for r in quote.values["items"]]
         assert order.values["total"] == quote.values["amount"] == chance.values["expected_amount"]
+
+
+def test_demo_orders_name_a_contact_of_their_customer_and_its_receiver(demo):
+    """The 送货单 prints the receiver: every demo order has a contact of its customer, and the
+    receiver and phone filled from it."""
+    state, runtime = demo
+    with state.db.session() as session:
+        contacts = {c.id: c for c in all_records(session, runtime, runtime.form("contact"))}
+        orders = all_records(session, runtime, runtime.form("sales_order"))
+    assert orders
+    for order in orders:
+        contact = contacts[order.values["contact"]]
+        assert contact.values["customer"] == order.values["customer"]
+        assert (order.values["receiver"], order.values["receiver_phone"]) == (
+            contact.values["name"], contact.values["mobile"])
