@@ -9,6 +9,7 @@ from engine.errors import Problem
 from engine.expressions import Expression
 from engine.expressions.nodes import Call, Compare, Field, ListLit, Literal, Node, walk
 from engine.fieldtypes import REGISTRY
+from engine.fieldtypes.relations import fill_problem
 from engine.i18n import N_
 
 from .model import (
@@ -586,16 +587,10 @@ class Checker:
 
 #: Value kinds a column of another kind can be copied into (an integer fits a decimal column;
 #: any of these reads as text).
-_TEXTUAL = ("text", "textarea", "select", "integer", "decimal", "date", "email", "phone", "url")
-
-
 def _compatible(target: FieldDef, source: FieldDef) -> bool:
-    """Whether `source`'s values can be copied into column `target` as they are."""
-    have, want = source.value_kind, target.value_kind
-    if have == want:
-        return want not in ("link", "user") or (source.form, source.role) == (target.form, target.role) \
-            or want == "user"
-    return (want == "decimal" and have == "integer") or (want in ("text", "textarea") and have in _TEXTUAL)
+    """Whether `source`'s values can be copied into column `target` as they are: the one type
+    rule of copies, the same as a link's `fill` (engine.fieldtypes.relations.fill_problem)."""
+    return fill_problem(target, source.value_kind, source) is None
 
 
 def check_app(app: AppDef) -> list[Problem]:

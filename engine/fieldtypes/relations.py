@@ -231,7 +231,9 @@ def _compared_kind(field: FieldDef | None, kind: str, record_of: str | None) -> 
 
 
 def fill_problem(dest: FieldDef, source_kind: str, source: FieldDef | None) -> str | None:
-    """Why a copy of a linked value of this kind cannot go into `dest` (an N_ msgid), or None."""
+    """Why a copy of a value of this kind cannot go into `dest` (an N_ msgid), or None: the one
+    type rule of copies, for a link's `fill` and for the columns a transition's `create`
+    copies from a table by equal name (docs/reference.md, Linked choices: "Types")."""
     if dest.type in NOT_FILLABLE:
         return N_("'%(target)s' is a %(type)s field, which a fill cannot set")
     if source is not None and source.type in ("table", "file", "multiselect") and dest.type != source.type:

@@ -170,3 +170,22 @@ def test_the_definition_refuses_unknown_columns_and_values_of_another_type():
     assert "'qty' is integer in 'quote.items' but date" in found[SET.format(1) + "/rows"]
     assert "not a table field" in found[SET.format(0) + "/title"]
     assert len(found) == 6, found
+
+
+def test_a_column_copied_by_name_follows_the_type_rule_of_fill():
+    """One type rule for copies (a link's `fill` and a copied table): text takes textual values,
+    not numbers; a select must offer every option of the source."""
+    def number_into_text(_transitions, doc):
+        doc["forms"][2]["fields"][2]["fields"][1]["type"] = "text"  # job.rows.qty: text now
+    found = _problems(number_into_text)
+    assert "'qty' is integer in 'lines' but text" in found[SET.format(0) + "/rows"]
+    assert "'qty' is integer in 'quote.items' but text" in found[SET.format(1) + "/rows"]
+
+    def fewer_options(_transitions, doc):
+        lines = doc["forms"][1]["fields"][2]
+        lines["fields"] = [*lines["fields"],
+                           {"name": "grade", "type": "select", "label": "Grade", "options": ["a", "b"]}]
+        rows = doc["forms"][2]["fields"][2]
+        rows["fields"] = [*rows["fields"], {"name": "grade", "type": "select", "label": "Grade", "options": ["a"]}]
+    found = _problems(fewer_options)
+    assert set(found) == {SET.format(0) + "/rows"} and "'grade' is select in 'lines'" in found[SET.format(0) + "/rows"]
