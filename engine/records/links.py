@@ -217,8 +217,16 @@ def _new_row_links(table: FieldDef, sub: FieldDef, rows: list[Mapping[str, Any]]
     read-only columns are; each stored row matches once). Those rows' links are checked; an
     unchanged row keeps its link even if the linked record no longer fits."""
     columns = [ours for _theirs, ours in sub.filter or () if table.subfield(ours) is not None]
+    return _unmatched_rows(rows, stored, (sub.name, *columns))
+
+
+def _unmatched_rows(rows: list[Mapping[str, Any]], stored: list[Mapping[str, Any]], names: Iterable[str]) -> list[int]:
+    """Indexes of the rows that match no stored row by the values of `names` (each stored row
+    matches one row; "" counts as empty)."""
+    names = tuple(names)
+
     def key(row: Mapping[str, Any]) -> tuple[Any, ...]:
-        return tuple(None if row.get(n) == "" else row.get(n) for n in (sub.name, *columns))
+        return tuple(None if row.get(n) == "" else row.get(n) for n in names)
     left = Counter(key(row) for row in stored)
     out = []
     for i, row in enumerate(rows):
@@ -329,8 +337,16 @@ def apply_fill(ctx: Context, form: FormDef, values: dict[str, Any], incoming: Ma
                 values[target] = copy
 
 
+def _same_value(a: Any, b: Any) -> bool:
+    return a == b or (a in (None, "") and b in (None, ""))
+
+
 def _fill_rows(ctx: Context, table_field: FieldDef, values: dict[str, Any], current: Mapping[str, Any] | None,
                system: bool) -> None:
+    """A row's link is new when no stored row (not matched yet) has the same link: such a row
+    takes fresh copies into targets that are empty, read-only, or hold what the stored row at
+    the same position held (sent back unchanged); a target typed with the new link is kept.
+    A row whose link is a stored row's only has its empty targets filled."""
     rows = values.get(table_field.name)
     if not rows:
         return
@@ -342,14 +358,16 @@ def _fill_rows(ctx: Context, table_field: FieldDef, values: dict[str, Any], curr
         if rules is None:
             continue
         copied = _fetch_copies(rules, {r.get(sub.name) for r in rows if isinstance(r.get(sub.name), int)})
+        new_links = set(_unmatched_rows(rows, before, (sub.name,)))
         for i, row in enumerate(rows):
             value = row.get(sub.name)
             if value not in copied:
                 continue
-            new_link = i >= len(before) or before[i].get(sub.name) != value
+            was = before[i] if i < len(before) else None
             for target, copy in copied[value].items():
                 dest = table_field.subfield(target)
                 if dest is None:
                     continue
-                if type_of(dest).is_empty(row.get(target)) or (new_link and dest.readonly):
+                sent_back = was is not None and _same_value(row.get(target), was.get(target))
+                if type_of(dest).is_empty(row.get(target)) or (i in new_links and (dest.readonly or sent_back)):
                     row[target] = copy
