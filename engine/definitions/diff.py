@@ -24,6 +24,7 @@ from .model import (
     NO_ROWS,
     AppDef,
     ChartDef,
+    CreateDef,
     FieldDef,
     FormDef,
     PermissionDef,
@@ -160,6 +161,17 @@ SETTING_LABELS = {
     "value": N_("value"),
     "link": N_("link"),
     "where": N_("condition"),
+}
+
+
+FILL_MODES = {"snapshot": N_("copied once"), "sync": N_("copies follow the linked record")}
+LINK_PAIRS = {
+    "fill": {"added": N_("%(form)s: field %(field)s: added copy %(ours)s ← %(theirs)s"),
+             "removed": N_("%(form)s: field %(field)s: removed copy %(ours)s ← %(theirs)s"),
+             "changed": N_("%(form)s: field %(field)s: copy %(ours)s ← %(old)s → %(new)s")},
+    "filter": {"added": N_("%(form)s: field %(field)s: added choose only %(theirs)s = %(ours)s"),
+               "removed": N_("%(form)s: field %(field)s: removed choose only %(theirs)s = %(ours)s"),
+               "changed": N_("%(form)s: field %(field)s: choose only %(old)s → %(new)s = %(ours)s")},
 }
 
 
@@ -515,7 +527,9 @@ class Differ:
                 before = self.role_renames.get(before, before)
             if before == after:
                 continue
-            if key == "formula":
+            if key in ("fill", "filter", "where", "fill_mode"):
+                self.diff_link(form, old, new, key, say)
+            elif key == "formula":
                 say(N_("%(form)s: field %(field)s: formula %(old)s → %(new)s"), old=before, new=after)
             elif key == "form":
                 say(N_("%(form)s: field %(field)s: %(setting)s %(old)s → %(new)s"), setting=setting_term(key),
@@ -523,6 +537,56 @@ class Differ:
             else:
                 say(N_("%(form)s: field %(field)s: %(setting)s %(old)s → %(new)s"), setting=setting_term(key),
                     old=_shown(before), new=_shown(after))
+
+    def linked_form(self, fdef: FieldDef) -> FormDef | None:
+        name = str(fdef.settings.get("form") or "")
+        return self.new.form(name) or (self.old.form(name) if self.old else None)
+
+    def own_label(self, form: FormDef, name: str) -> str:
+        """A field of the form, or a column of one of its tables (a link in a table row fills and
+        filters by the columns of its row)."""
+        if form.field(name) is not None:
+            return self.field_label(form, name)
+        for table in form.fields:
+            sub = table.subfield(name) if table.is_table else None
+            if sub is not None:
+                return sub.label
+        return name
+
+    def diff_link(self, form: FormDef, old: FieldDef, new: FieldDef, key: str, say: Any) -> None:
+        """A link's choices and copies as the designer words them: 只可选择 部门 = 部门, 带出 地址 ← 地址."""
+        old_target, new_target = self.linked_form(old), self.linked_form(new)
+
+        def theirs(target: FormDef | None, name: str) -> str:
+            return self.field_label(target, name) if target is not None else name
+
+        if key == "where":
+            say(N_("%(form)s: field %(field)s: choices only where %(old)s → %(new)s"),
+                old=self.readable(old_target, old.settings.get("where")) if old_target else None,
+                new=self.readable(new_target, new.settings.get("where")) if new_target else None)
+            return
+        if key == "fill_mode":
+            say(N_("%(form)s: field %(field)s: copies %(old)s → %(new)s"),
+                old=Term(FILL_MODES.get(str(old.settings.get("fill_mode")), N_("copied once"))),
+                new=Term(FILL_MODES.get(str(new.settings.get("fill_mode")), N_("copied once"))))
+            return
+        # fill: this form's field ← linked field; filter: linked field = this form's field
+        before = {ours: them for ours, them in (old.settings.get("fill") or ())} if key == "fill" else \
+            {ours: them for them, ours in (old.settings.get("filter") or ())}
+        after = {ours: them for ours, them in (new.settings.get("fill") or ())} if key == "fill" else \
+            {ours: them for them, ours in (new.settings.get("filter") or ())}
+        words = LINK_PAIRS[key]
+        for ours in dict.fromkeys([*before, *after]):
+            b, a = before.get(ours), after.get(ours)
+            if b == a:
+                continue
+            if b is None:
+                say(words["added"], ours=self.own_label(form, ours), theirs=theirs(new_target, str(a)))
+            elif a is None:
+                say(words["removed"], ours=self.own_label(form, ours), theirs=theirs(old_target, b))
+            else:
+                say(words["changed"], ours=self.own_label(form, ours), old=theirs(old_target, b),
+                    new=theirs(new_target, a))
 
     def diff_options(self, form: FormDef, old: FieldDef, new: FieldDef, f: str, label: str) -> None:
         before = {o.value: o for o in old.options}
@@ -801,9 +865,39 @@ class Differ:
             say(N_("%(form)s: transition %(transition)s: fields it sets %(old)s → %(new)s"),
                 old=self.assignments(old_form, old.set), new=self.assignments(new_form, new.set))
         if _plain(old.create) != _plain(new.create):
-            say(N_("%(form)s: transition %(transition)s: creates %(old)s → %(new)s"),
-                old=self.form_title(old.create.form) if old.create else None,
-                new=self.form_title(new.create.form) if new.create else None)
+            if old.create is not None and new.create is not None and old.create.form == new.create.form:
+                self.diff_create(old_form, new_form, old.create, new.create, say)
+            else:
+                say(N_("%(form)s: transition %(transition)s: creates %(old)s → %(new)s"),
+                    old=self.form_title(old.create.form) if old.create else None,
+                    new=self.form_title(new.create.form) if new.create else None)
+
+    def create_value(self, source: FormDef, create: CreateDef, target: FormDef | None, name: str) -> Any:
+        """What a created record's field takes, readably: an expression with labels, or a table's
+        rows (明细 的行，数量 = 1)."""
+        tdef = target.field(name) if target is not None else None
+        copy = create.table_copy(name, tdef) if tdef is not None else create.tables.get(name)
+        if copy is not None:
+            rows = Term(N_("the rows of %(table)s"), {"table": self.path_label(source, ".".join(copy.source))})
+            if not copy.set:
+                return rows
+            columns = []
+            for column, value in copy.set.items():
+                sub = tdef.subfield(column) if tdef is not None else None
+                columns.append(f"{sub.label if sub is not None else column} = {value.source}")
+            return Term(N_("%(rows)s with %(columns)s"), {"rows": rows, "columns": columns})
+        expr = create.set.get(name)
+        return self.readable(source, expr) if expr is not None else None
+
+    def diff_create(self, old_form: FormDef, new_form: FormDef, old: CreateDef, new: CreateDef, say: Any) -> None:
+        target = self.new.form(new.form) or (self.old.form(new.form) if self.old else None)
+        for name in dict.fromkeys([*old.set, *old.tables, *new.set, *new.tables]):
+            before = self.create_value(old_form, old, target, name)
+            after = self.create_value(new_form, new, target, name)
+            if render(before) != render(after):
+                say(N_("%(form)s: transition %(transition)s: the new %(target)s's %(field)s: %(old)s → %(new)s"),
+                    target=self.form_title(new.form), field=self.field_label(target, name) if target else name,
+                    old=before, new=after)
 
     def assignments(self, form: FormDef, values: Mapping[str, Expression]) -> list[str]:
         return [f"{self.field_label(form, k)} = {v.source}" for k, v in values.items()]
