@@ -217,8 +217,8 @@ def test_finance_filters_and_orders_by_amount(make_user, catalogue):
     alice = make_user("alice", "sales")
     money = make_user("money", "finance")
     customer = alice.create("customer", name="ACME")
-    small = order_for(alice, customer["id"], [{"product": catalogue("a"), "qty": 1, "price": "1"}])
-    large = order_for(alice, customer["id"], [{"product": catalogue("b"), "qty": 1, "price": "900"}])
+    small = order_for(alice, customer["id"], [{"product": catalogue("a", price="1"), "qty": 1}])
+    large = order_for(alice, customer["id"], [{"product": catalogue("b", price="900"), "qty": 1}])
     assert ids(money, "sales_order", "&amount__gte=100") == {large["id"]}
     listed = money.get("/api/forms/sales_order/records?order_by=-amount").get_json()
     assert [i["id"] for i in listed["items"]] == [large["id"], small["id"]]

@@ -24,8 +24,8 @@ def test_order_formulas_are_computed_on_the_server(make_user, catalogue):
     alice = make_user("alice", "sales")
     customer = alice.create("customer", name="ACME")
     order = alice.create("sales_order", customer=customer["id"], delivery_date="2030-01-31", discount="5",
-                         items=[{"product": catalogue("螺丝"), "qty": 3, "price": "10.50"},
-                                {"product": catalogue("螺母"), "qty": 2, "price": "0.10", "subtotal": "999"}])
+                         items=[{"product": catalogue("螺丝", price="10.50"), "qty": 3},  # list prices
+                                {"product": catalogue("螺母", price="0.10"), "qty": 2, "subtotal": "999"}])
     items = order["fields"]["items"]
     assert [row["subtotal"] for row in items] == ["31.50", "0.20"]
     assert order["fields"]["amount"] == "31.70"

@@ -67,9 +67,9 @@ def test_order_with_line_items_through_the_form(token_of, browser, catalogue):
     token = token_of(alice, "/f/sales_order/new")
     data = {"csrf_token": token, "customer": str(customer), "salesperson": "alice", "order_date": "2026-01-05",
             "delivery_date": "2026-02-01", "discount": "10",
-            "items-0-product": str(catalogue("螺丝")), "items-0-qty": "3", "items-0-price": "10.50",
-            "items-1-product": "", "items-1-qty": "", "items-1-price": "",
-            "items-2-product": str(catalogue("螺母")), "items-2-qty": "2", "items-2-price": "1.25"}
+            "items-0-product": str(catalogue("螺丝", price="10.50")), "items-0-qty": "3",  # list prices
+            "items-1-product": "", "items-1-qty": "",
+            "items-2-product": str(catalogue("螺母", price="1.25")), "items-2-qty": "2"}
     response = alice.post("/f/sales_order/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     order = alice.get("/api/forms/sales_order/records").get_json()["items"][0]["fields"]
