@@ -1,5 +1,5 @@
-"""An order of ¥72,000 (three catalogue items at their list price) through review by two approvers and on to shipping, in a real browser:
-each person works from their own inbox or the record page."""
+"""An order of ¥72,000 (three catalogue items at their list price) through review by two
+approvers and on to shipping, in a real browser: each person works from their own inbox or the record page."""
 from __future__ import annotations
 
 import re
