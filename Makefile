@@ -23,6 +23,7 @@ $(TEST_STAMP): $(APP_STAMP) pyproject.toml
 setup: $(APP_STAMP)
 
 ## make run [HOST=h] [PORT=p]: set up, create the SQLite database with demo data, serve on http://$(HOST):$(PORT)
+## (print layouts head with a demo company name unless ENGINE_COMPANY_NAME is set)
 run: $(APP_STAMP)
 	bash scripts/ensure-print.sh
 	mkdir -p instance
@@ -33,7 +34,7 @@ run: $(APP_STAMP)
 	@echo "  or as a demo user (password = user name): liuyang 刘洋 (销售经理), zhangwei 张伟 / wangfang 王芳 /"
 	@echo "  lina 李娜 (销售), zhaolei 赵磊 (财务), sunli 孙丽 (仓库), zhouqiang 周强 (生产), chenjing 陈静 (总经理)."
 	@echo
-	$(BIN)/engine serve --host $(HOST) --port $(PORT)
+	ENGINE_COMPANY_NAME="$${ENGINE_COMPANY_NAME:-苏州示例机电有限公司}" $(BIN)/engine serve --host $(HOST) --port $(PORT)
 
 ## make test: set up (incl. PostgreSQL if absent) and run the whole suite on SQLite and PostgreSQL
 test: $(TEST_STAMP)
