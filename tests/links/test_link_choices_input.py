@@ -3,27 +3,21 @@ that is no record id restricts nothing (docs/reference.md, Linked choices)."""
 from __future__ import annotations
 
 import json
-import shutil
-from pathlib import Path
 
 import pytest
 
-CONFIG = Path(__file__).resolve().parent.parent / "configs" / "links"
 
-
-@pytest.fixture
-def app(make_app, tmp_path):
-    folder = tmp_path / "links"
-    shutil.copytree(CONFIG, folder)
-    path = folder / "links.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
+def _people_of_the_deal(doc):
     person = next(f for f in doc["forms"] if f["name"] == "person")
     person["fields"].append({"name": "deal", "type": "link", "form": "deal", "label": "Deal"})
     deal = next(f for f in doc["forms"] if f["name"] == "deal")
     contact = next(f for f in deal["fields"] if f["name"] == "contact")
     contact["filter"] = {"deal": "id"}  # the people of this deal
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return make_app(folder)
+
+
+@pytest.fixture
+def app(links_app):
+    return links_app(_people_of_the_deal)
 
 
 @pytest.mark.parametrize("bad", [10**30, -5, 0, 2**63])

@@ -6,25 +6,12 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
 CONFIG = Path(__file__).resolve().parent.parent / "configs" / "links"
 DEALS = "/api/forms/deal/records"
-
-
-@pytest.fixture
-def app(make_app, tmp_path):
-    folder = tmp_path / "links"
-    shutil.copytree(CONFIG, folder)
-    return make_app(folder)
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user("sam", "staff")
 
 
 @pytest.fixture

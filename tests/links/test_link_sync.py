@@ -24,11 +24,6 @@ def app(make_app, tmp_path):
     return make_app(folder)
 
 
-@pytest.fixture
-def staff(make_user):
-    return make_user("sam", "staff")
-
-
 def change_item(staff, item_id, **fields):
     item = staff.get(f"/api/forms/item/records/{item_id}").get_json()
     r = staff.patch(f"/api/forms/item/records/{item_id}", json={"version": item["version"], "fields": fields})

@@ -3,27 +3,19 @@ formula over a field: hidden from the reader there, the `where` is not applied f
 the choices (and the check) never reveal that value (docs/reference.md, Linked choices)."""
 from __future__ import annotations
 
-import json
-import shutil
-from pathlib import Path
-
 import pytest
 
-CONFIG = Path(__file__).resolve().parent.parent / "configs" / "links"
 
-
-@pytest.fixture
-def app(make_app, tmp_path):
-    folder = tmp_path / "links"
-    shutil.copytree(CONFIG, folder)
-    path = folder / "links.json"
-    doc = json.loads(path.read_text(encoding="utf-8"))
+def _where_through_a_link(doc):
     deal = next(f for f in doc["forms"] if f["name"] == "deal")
     contact = next(f for f in deal["fields"] if f["name"] == "contact")
     contact["where"] = "account.note == 'secret'"  # the clerk may not see an account's note
     del contact["filter"]
-    path.write_text(json.dumps(doc), encoding="utf-8")
-    return make_app(folder)
+
+
+@pytest.fixture
+def app(links_app):
+    return links_app(_where_through_a_link)
 
 
 def test_a_where_through_a_link_to_a_hidden_field_is_not_applied(app, make_user):

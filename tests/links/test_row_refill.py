@@ -4,25 +4,7 @@ its targets sent back as the stored row at its position held them are refilled, 
 with the new link is kept; a row whose link is a stored row's keeps its copies (snapshot)."""
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
-CONFIG = Path(__file__).resolve().parent.parent / "configs" / "links"
 DEALS = "/api/forms/deal/records"
-
-
-@pytest.fixture
-def app(make_app, tmp_path):
-    folder = tmp_path / "links"
-    shutil.copytree(CONFIG, folder)
-    return make_app(folder)
-
-
-@pytest.fixture
-def staff(make_user):
-    return make_user("sam", "staff")
 
 
 def lines(record):
