@@ -22,25 +22,32 @@ one `Channel` subclass registered with `@register`::
 
 `targets` says where one user's notification goes: by default to the user's address for
 the channel (nowhere without one); a channel without per-user addresses (`address =
-None`) overrides it (the webhook: its one URL). A channel reads its settings with
-`setting`, from the engine's settings and then the environment, so adding one needs no
-other file.
+None`) overrides it (the webhook: its one URL), and so does one that routes by the user's
+roles (the chat robots: the robots of the user's roles, robots.py). A channel reads its
+settings with `setting`, from the engine's settings and then the environment, so adding one
+needs no other file; `problems` says what is wrong with them (checked when the app and the
+commands start, so a bad setting stops the start instead of failing each delivery).
 """
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import pkgutil
 import re
+import urllib.error
+import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
 
-from engine.i18n import LOCALES, _
+from engine.i18n import LOCALES, _, speaking
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 MAX_ADDRESS = 255
+TIMEOUT = 10  # seconds for one HTTP exchange
+MAX_ANSWER = 65536  # bytes of an answer read
 
 
 class DeliveryFailed(Exception):
@@ -70,12 +77,21 @@ class Message:
     #: The recipient's language (a catalogue locale): a channel that adds words of its own
     #: makes them `with speaking(message.language)`. Not part of the payload.
     language: str = LOCALES[0]
+    #: The record's summary as the recipient may read it, in their language: a tuple of
+    #: {"field", "label", "text"} (empty when the notification is about no record).
+    summary: tuple = ()
 
     def payload(self) -> dict[str, Any]:
         """The notification as JSON (the webhook's body)."""
         return {"id": self.event_id, "user": self.user, "kind": self.kind, "text": self.text,
                 "params": self.params, "form": self.form, "record_id": self.record_id, "url": self.url,
-                "created_at": self.created_at.isoformat()}
+                "created_at": self.created_at.isoformat(), "summary": [dict(item) for item in self.summary]}
+
+    def summary_lines(self) -> list[str]:
+        """The summary as lines `label: text` in the recipient's language (金额：9,600.00), for an
+        email's body or a plain chat message."""
+        with speaking(self.language):
+            return [_("%(label)s: %(text)s", label=item["label"], text=item["text"]) for item in self.summary]
 
 
 class Channel:
@@ -97,6 +113,12 @@ class Channel:
         """Configured well enough that deliveries are planned for it."""
         return True
 
+    @property
+    def offered(self) -> bool:
+        """Whether people are asked for their address on this channel (the user forms show its
+        field): when it is configured."""
+        return self.ready
+
     @classmethod
     def check_address(cls, address: str) -> str:
         """The address as stored; raises AddressError when the channel cannot use it."""
@@ -105,12 +127,33 @@ class Channel:
             raise AddressError(_("at most %(max)s characters", max=MAX_ADDRESS))
         return address
 
-    def targets(self, address: str | None) -> list[str]:
-        """Where one user's notification goes, given the user's address for this channel."""
+    def problems(self) -> list[str]:
+        """What is wrong with the channel's settings (one line each, naming the setting)."""
+        return []
+
+    def targets(self, address: str | None, roles: frozenset[str] = frozenset()) -> list[str]:
+        """Where one user's notification goes, given the user's address for this channel and
+        the user's roles."""
         return [address] if address else []
 
     def send(self, message: Message) -> None:
         raise NotImplementedError
+
+
+def post_json(url: str, payload: dict[str, Any]) -> bytes:
+    """POST `payload` as JSON to `url` (an admin-configured URL); the answer's body (its first
+    MAX_ANSWER bytes). OSError when the answer is not 2xx."""
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310 - admin-configured URL
+            if not 200 <= response.status < 300:
+                raise OSError(f"HTTP {response.status}")
+            return bytes(response.read(MAX_ANSWER))
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        raise OSError(f"HTTP {exc.code}") from None
 
 
 CHANNELS: dict[str, type[Channel]] = {}

@@ -19,9 +19,11 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from engine.i18n import language_code
+from engine.records.summaries import summary_in
 from engine.store.busy import retry_busy
 from engine.store.db import Database
-from engine.store.system import deliveries, incidents, notifications, users
+from engine.store.system import deliveries, incidents, notifications, user_roles, users
 
 from .addresses import addresses_of
 from .channel import Channel, Message, registered
@@ -48,6 +50,10 @@ class Channels:
     def ready(self) -> list[Channel]:
         return [channel for channel in self.channels.values() if channel.ready]
 
+    def problems(self) -> list[str]:
+        """What is wrong with the channels' settings, one line each (checked at start)."""
+        return [line for channel in self.channels.values() for line in channel.problems()]
+
 
 def plan(db: Database, channels: Channels, now: datetime) -> int:
     """Create the deliveries of notifications not yet planned; returns how many were planned."""
@@ -68,16 +74,29 @@ def _plan_batch(db: Database, channels: Channels, now: datetime) -> int:
             .with_for_update(of=notifications, skip_locked=True)).all()
         if rows:
             ready = channels.ready()
-            known = addresses_of(session, [r.user_id for r in rows if r.user_id is not None]) if ready else {}
+            ids = [r.user_id for r in rows if r.user_id is not None]
+            known = addresses_of(session, ids) if ready else {}
+            roles = _roles_of(session, ids) if ready else {}
             planned = [{"notification_id": row.id, "channel": channel.name, "target": target}
                        for row in rows for channel in ready
-                       for target in channel.targets(known.get(row.user_id, {}).get(channel.name))]
+                       for target in channel.targets(known.get(row.user_id, {}).get(channel.name),
+                                                     roles.get(row.user_id, frozenset()))]
             if planned:
                 session.execute(insert(deliveries), [{**p, "status": "pending", "attempts": 0,
                                                       "next_attempt_at": now} for p in planned])
             session.execute(update(notifications).where(notifications.c.id.in_([r.id for r in rows]))
                             .values(dispatched_at=now))
         return len(rows)
+
+
+def _roles_of(session: Any, user_ids: list[int]) -> dict[int, frozenset[str]]:
+    """user id → the user's roles (a channel may route by them)."""
+    found: dict[int, set[str]] = {}
+    if user_ids:
+        for user_id, role in session.execute(select(user_roles.c.user_id, user_roles.c.role)
+                                              .where(user_roles.c.user_id.in_(sorted(set(user_ids))))):
+            found.setdefault(user_id, set()).add(role)
+    return {user_id: frozenset(names) for user_id, names in found.items()}
 
 
 def send_due(db: Database, channels: Channels, now: datetime) -> list[str]:
@@ -131,13 +150,14 @@ def message(channels: Channels, row: Any) -> Message:
     """The delivery `row` (joined with its notification, with its recipient's `language`) as
     its channel receives it: the text in the recipient's language, else the product's."""
     params = dict(row["params"] or {})
+    summary = tuple(summary_in(params.pop("summary", None), language_code(row.get("language") or DEFAULT_LOCALE)))
     language = row.get("language") or DEFAULT_LOCALE
     link = (f"{channels.base_url.rstrip('/')}/f/{row['form']}/{row['record_id']}"
             if channels.base_url and row["form"] and row["record_id"] else None)
     return Message(event_id=row["notification_id"], channel=row["channel"], target=row["target"],
                    user=row["user_name"], kind=row["kind"], text=render(row["kind"], params, locale=language),
                    params=in_language(params, language), form=row["form"], record_id=row["record_id"], url=link,
-                   created_at=row["created_at"], language=language)
+                   created_at=row["created_at"], language=language, summary=summary)
 
 
 def _send(channels: Channels, row: Any) -> str | None:

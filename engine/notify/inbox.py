@@ -6,9 +6,10 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
-from engine.errors import NotFound
+from engine.errors import BadRequest, NotFound
 from engine.i18n import _
 from engine.records.context import Context
+from engine.records.summaries import summary_in
 from engine.store.system import notifications
 
 from .rendering import render
@@ -16,12 +17,24 @@ from .rendering import render
 
 def encode(ctx: Context, row: Any) -> dict[str, Any]:
     form = ctx.app.form(row["form"]) if row["form"] else None
+    params = dict(row["params"] or {})
+    summary = summary_in(params.pop("summary", None))
     return {
-        "id": row["id"], "kind": row["kind"], "text": render(row["kind"], dict(row["params"] or {}), _),
+        "id": row["id"], "kind": row["kind"], "text": render(row["kind"], params, _), "summary": summary,
         "form": row["form"], "form_title": form.title if form else row["form"], "record_id": row["record_id"],
         "created_at": row["created_at"].astimezone(ctx.tzinfo).isoformat(),
         "read": row["read_at"] is not None,
     }
+
+
+def unread_param(value: str | None) -> bool:
+    """The `unread` filter of the notification list (API and page): 1 / 0 (true / false, yes / no
+    too); anything else: 400 saying so."""
+    if value in (None, "", "0", "false", "no"):
+        return False
+    if value in ("1", "true", "yes"):
+        return True
+    raise BadRequest(_("unread must be 1 or 0"))
 
 
 def list_notifications(ctx: Context, unread_only: bool = False, limit: int = 100) -> list[dict[str, Any]]:

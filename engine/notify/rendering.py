@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from engine.access.visibility import hidden_columns, hidden_in_record
-from engine.auth.users import User, get_user
+from engine.auth.users import User, get_user, get_users
 from engine.definitions.model import FormDef
 from engine.fieldtypes import Refs, type_of
 from engine.i18n import N_, LocalText, catalogue, each_language, resolve_text, speaking
 from engine.records.codec import readable_titles
 from engine.records.context import Context
+from engine.records.summaries import field_def, field_text
 from engine.store.records import StoredRecord
 
 #: kind → message (English msgid, translated when shown). `message` is config text, shown as written.
@@ -30,11 +31,17 @@ TEXTS = {
     "cc": N_("For your information: %(title)s (%(step)s)"),
     "approved": N_("Approved: %(title)s"),
     "rejected": N_("Rejected: %(title)s (%(comment)s)"),
-    "sent_back": N_("Sent back: %(title)s (%(comment)s)"),
+    "sent_back": N_("Sent back to you: %(title)s (%(comment)s)"),
     "due_soon": N_("Due soon: %(title)s, %(stage)s by %(due)s"),
     "overdue": N_("Overdue: %(title)s, %(stage)s was due %(due)s"),
     "escalation": N_("Overdue, please follow up: %(title)s, %(stage)s was due %(due)s"),
     "reminder": "%(message)s",
+    "mention": N_("%(actor)s mentioned you in %(title)s: %(comment)s"),
+}
+#: kind → message when the notification has no comment (nothing in brackets).
+WITHOUT_COMMENT = {
+    "rejected": N_("Rejected: %(title)s"),
+    "sent_back": N_("Sent back to you: %(title)s"),
 }
 
 #: The product's language: what a reader without a language of their own reads, and what the
@@ -50,7 +57,7 @@ def render(kind: str, params: dict[str, Any], translate: Callable[..., str] | No
     params = in_language(params, None if translate is not None else locale)
     if kind == "reminder" or kind not in TEXTS:
         return str(params.get("message") or kind)
-    text = TEXTS[kind]
+    text = WITHOUT_COMMENT.get(kind, TEXTS[kind]) if not params.get("comment") else TEXTS[kind]
     safe = {k: ("" if v is None else v) for k, v in params.items() if k != "message"}
     try:
         if translate is not None:
@@ -94,6 +101,17 @@ def language_of(user: User | None) -> str:
     return (user.language if user is not None else None) or DEFAULT_LOCALE
 
 
+def readers(ctx: Context, names: Iterable[str]) -> dict[str, User]:
+    """The users `names` that exist, read in one go and kept for the batch (`reader`)."""
+    wanted = sorted({n for n in names if n})
+    missing = [n for n in wanted if ("reader", n) not in ctx._cache]
+    if missing:
+        found = get_users(ctx.session, missing)
+        for n in missing:
+            ctx._cache[("reader", n)] = found.get(n)
+    return {n: ctx._cache[("reader", n)] for n in wanted if ctx._cache[("reader", n)] is not None}
+
+
 def reader(ctx: Context, name: str | None) -> User | None:
     """User `name`, read once per batch (the context's cache)."""
     if name is None:
@@ -129,25 +147,20 @@ def reminder_text(ctx: Context, template: str | None, form: FormDef, record: Sto
         found = record.get(field_name) if field_name in record.meta or field_name in record.values else None
         if found is None:
             return match.group(0) if form.field(field_name) is None and field_name not in record.meta else ""
-        field = form.field(field_name)
-        if field is None:  # a record's own column: created_by names a user
-            person = reader(ctx, str(found)) if field_name == "created_by" else None
-            if person is not None:
-                return person.label
-            return found.isoformat() if hasattr(found, "isoformat") else str(found)
-        kind = type_of(field)
+        field = field_def(form, field_name)
+        kind = type_of(field) if field is not None else None
         refs = Refs(ctx=ctx)
-        if kind.holds_user:
+        if kind is not None and kind.holds_user:  # created_by too
             person = reader(ctx, str(found))
             refs = Refs(ctx=ctx, users={str(found): person.label} if person is not None else {})
-        elif kind.links:
+        elif kind is not None and kind.links and field is not None:
             target, person = ctx.app.form(field.form or ""), reader(ctx, name)
             title = None
             if target is not None and person is not None:
                 title = readable_titles(ctx, target, [found], reader=person).get(found)
             refs = Refs(ctx=ctx, title=title)
         with speaking(locale):
-            return kind.text(field, kind.encode(field, found, ctx), refs)
+            return field_text(ctx, form, field_name, found, refs)
     return PLACEHOLDER.sub(value, template)
 
 

@@ -1,4 +1,5 @@
-"""Comments on a record: anyone who may read it may comment; kept in its history."""
+"""Comments on a record: anyone who may read it may comment; kept in its history. Each
+reader the comment @mentions is told (mentions.py)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +9,7 @@ from engine.i18n import _
 from engine.records.context import Context
 
 from .history import write_history
+from .mentions import notify_mentioned
 from .records import load_readable, readable_form
 
 MAX_COMMENT = 2000
@@ -22,11 +24,12 @@ def check_length(comment: str | None) -> None:
 
 def add_comment(ctx: Context, form_name: str, record_id: int, text: Any) -> dict[str, Any]:
     form = readable_form(ctx, form_name)
-    load_readable(ctx, form, record_id)
+    record, _hidden = load_readable(ctx, form, record_id)
     comment = text.strip() if isinstance(text, str) else ""
     if not comment:
         raise ValidationFailed({"comment": [_("required")]})
     check_length(comment)
     write_history(ctx.session, form.name, record_id, ctx.user.name, "comment", {"comment": comment}, ctx.now)
+    notify_mentioned(ctx, form, record, comment)
     return {"form": form.name, "record_id": record_id, "actor": ctx.user.name, "comment": comment,
             "at": ctx.now.astimezone(ctx.tzinfo).isoformat()}

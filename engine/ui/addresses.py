@@ -1,10 +1,12 @@
 """Per-user channel addresses on the user forms (the admin's user page, the user's own
 account page): one text field per channel that needs an address (email keeps its own
-field), filled from and saved to engine.notify.addresses, each checked by its channel."""
+field) and is configured (`Channel.offered`) or already holds an address of the user,
+filled from and saved to engine.notify.addresses, each checked by its channel."""
 from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from wtforms import Field
@@ -14,6 +16,7 @@ from engine.fieldtypes.controls import BoundedStringField
 from engine.i18n import lazy
 from engine.notify.addresses import IN_USERS, addresses_of, field_name, set_addresses
 from engine.notify.channel import MAX_ADDRESS, with_addresses
+from engine.notify.delivery import Channels
 
 
 def channel_names() -> list[str]:
@@ -21,11 +24,19 @@ def channel_names() -> list[str]:
     return [kind.name for kind in with_addresses() if kind.name not in IN_USERS]
 
 
-def with_address_fields(form_class: type[FlaskForm]) -> type[FlaskForm]:
-    """`form_class` plus a field `address_<channel>` per channel that needs an address."""
+def shown_channels(session: Session, user_id: int | None) -> list[str]:
+    """The channels whose address field the forms show for user `user_id` (None: a new user):
+    those configured, and those the user already has an address for (so it can be removed)."""
+    made = Channels.from_settings(current_app.config["ENGINE"]).channels
+    have = addresses_of(session, [user_id]).get(user_id, {}) if user_id is not None else {}
+    return [name for name in channel_names() if name in have or (name in made and made[name].offered)]
+
+
+def with_address_fields(form_class: type[FlaskForm], shown: list[str]) -> type[FlaskForm]:
+    """`form_class` plus a field `address_<channel>` per channel of `shown` (`shown_channels`)."""
     fields = {field_name(kind.name): BoundedStringField(
         lazy(kind.address or kind.name), validators=[Optional(), Length(max=MAX_ADDRESS)], echo_limit=MAX_ADDRESS)
-        for kind in with_addresses() if kind.name not in IN_USERS}
+        for kind in with_addresses() if kind.name not in IN_USERS and kind.name in shown}
     return type(form_class.__name__, (form_class,), fields) if fields else form_class
 
 

@@ -63,7 +63,8 @@ class Store:
 @pytest.fixture(autouse=True)
 def _no_channel_settings_from_the_environment(monkeypatch) -> None:
     """A channel reads a setting missing from the settings it is given from the environment."""
-    for key in ("ENGINE_SMTP_URL", "ENGINE_WEBHOOK_URL", "ENGINE_MAIL_FROM", "ENGINE_BASE_URL"):
+    for key in ("ENGINE_SMTP_URL", "ENGINE_WEBHOOK_URL", "ENGINE_MAIL_FROM", "ENGINE_BASE_URL",
+                "ENGINE_WECOM_ROBOTS", "ENGINE_DINGTALK_ROBOTS", "ENGINE_FEISHU_ROBOTS"):
         monkeypatch.delenv(key, raising=False)
 
 

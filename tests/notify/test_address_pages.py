@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from engine.cli import main
 from engine.store.system import user_addresses, users
@@ -18,9 +18,29 @@ def _addresses(app, name):
                                     .where(users.c.name == name)).all())
 
 
-def test_without_such_a_channel_the_user_page_has_only_the_email(admin_browser):
+def test_a_chat_channels_address_is_asked_when_it_is_configured_or_already_set(app, admin_browser, browser,
+                                                                               monkeypatch):
+    def fields(client, url):
+        return re.findall(r'name="(address_\w+)"', client.get(url).get_data(as_text=True))
+
     page = admin_browser.get("/admin/users/root9").get_data(as_text=True)
-    assert 'name="email"' in page and 'name="address_' not in page
+    assert 'name="email"' in page
+    assert fields(admin_browser, "/admin/users/root9") == []  # no platform configured: none asked
+    al = browser("al", "staff")
+    assert fields(al, "/account/addresses") == []
+    settings = app.config["ENGINE"]
+    monkeypatch.setitem(settings, "ENGINE_WECOM_ROBOTS", "{}")  # no group robot: people bring their own
+    monkeypatch.setitem(settings, "ENGINE_FEISHU_ROBOTS", '{"staff": "https://open.feishu.cn/open-apis/bot/v2/hook/x"}')
+    assert fields(admin_browser, "/admin/users/new") == ["address_feishu", "address_wecom"]
+    assert fields(al, "/account/addresses") == ["address_feishu", "address_wecom"]
+    monkeypatch.setitem(settings, "ENGINE_WECOM_ROBOTS", None)
+    monkeypatch.setitem(settings, "ENGINE_FEISHU_ROBOTS", None)
+    with app.extensions["engine"].db.transaction() as session:
+        user_id = session.execute(select(users.c.id).where(users.c.name == "al")).scalar_one()
+        session.execute(insert(user_addresses).values(user_id=user_id, channel="dingtalk", address="manager4"))
+    assert fields(admin_browser, "/admin/users/al") == ["address_dingtalk"]  # kept, so it can be removed
+    assert fields(al, "/account/addresses") == ["address_dingtalk"]
+    assert fields(admin_browser, "/admin/users/root9") == []
 
 
 def test_the_admin_sets_a_channel_address_on_the_user_page(csrf_from, app, admin_browser, make_user, pager):

@@ -129,5 +129,5 @@ def test_the_webhook_gets_the_notification_as_json(store, hook_factory):
     event = store.rows(notifications)[0]
     assert body == {"id": event["id"], "user": "al", "kind": "approved", "text": "已通过：Note Printer",
                     "params": {"title": "Note Printer"}, "form": "note", "record_id": 7, "url": None,
-                    "created_at": event["created_at"].isoformat()}
+                    "created_at": event["created_at"].isoformat(), "summary": []}  # record 7 does not exist
     assert hook.headers[0]["Content-Type"] == "application/json; charset=utf-8"

@@ -71,7 +71,8 @@ def test_one_event_is_emailed_and_posted_in_each_recipients_language(desk, smtp,
     assert mail["Content-Language"] == "zh-CN"
     posted = {call["user"]: call for call in hook.calls}
     assert posted["al"]["text"] == "Approved: Note Printer" and posted["bo"]["text"] == "已通过：Note Printer"
-    assert set(posted["al"]) == {"id", "user", "kind", "text", "params", "form", "record_id", "url", "created_at"}
+    assert set(posted["al"]) == {"id", "user", "kind", "text", "params", "form", "record_id", "url", "created_at",
+                                "summary"}
 
 
 def test_a_language_is_one_the_product_speaks(desk):

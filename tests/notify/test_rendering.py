@@ -7,6 +7,7 @@ from datetime import date
 from engine.notify.rendering import per_reader, record_title, render
 from engine.services.records import create_record
 from engine.store.records import fetch_one
+from tests.conftest import ENGINE_ZONE
 
 PARAMS = {"title": "Note Printer", "stage": "Open", "due": "2031-06-02 09:00"}
 
@@ -22,7 +23,14 @@ def test_reminders_read_as_written_and_broken_params_do_not_raise():
     assert render("reminder", {"message": "明天跟进 {x}"}, locale="en") == "明天跟进 {x}"
     assert render("something_new", {}) == "something_new"
     assert render("due_soon", {"title": "T"}, locale="en") == "due_soon: {'title': 'T'}"
-    assert render("rejected", {"title": "T", "comment": None}, locale="en") == "Rejected: T ()"
+    assert render("rejected", {"title": "T", "comment": None}, locale="en") == "Rejected: T"
+
+
+def test_sent_back_says_to_whom_with_and_without_a_comment():
+    assert render("sent_back", {"title": "Order SO-1", "comment": ""}, locale="en") == "Sent back to you: Order SO-1"
+    assert render("sent_back", {"title": "订单 SO-1", "comment": ""}) == "已退回给你：订单 SO-1"
+    assert render("sent_back", {"title": "订单 SO-1", "comment": "补发票"}) == "已退回给你：订单 SO-1（补发票）"
+    assert render("rejected", {"title": "订单 SO-1", "comment": "超预算"}) == "已驳回：订单 SO-1（超预算）"
 
 
 def _note(store, session, **fields):
@@ -54,3 +62,11 @@ def test_one_text_for_everybody_when_nothing_in_it_can_be_hidden(store):
         groups = per_reader(ctx, form, record, "Call back today", ["al", "gus"])
     assert groups == [(["al", "gus"], {"message": "Call back today", "title": "Note Printer"})]
     assert record_title(form, record) == "Note Printer"
+
+
+def test_a_reminder_reads_the_records_own_attributes_as_pages_do(store):
+    with store.db.transaction() as session:
+        ctx, form, record = _note(store, session)
+        ((names, params),) = per_reader(ctx, form, record, "{created_by} · {created_at} · {id}", ["al"])
+    made = record.meta["created_at"].astimezone(ENGINE_ZONE).strftime("%Y-%m-%d %H:%M")
+    assert params["message"] == f"艾伦 · {made} · {record.id}"  # not the user name, not an ISO timestamp

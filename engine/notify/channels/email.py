@@ -47,7 +47,9 @@ class Email(Channel):
         mail["From"] = self.setting("ENGINE_MAIL_FROM", "engine@localhost")
         mail["To"] = message.target
         mail["Subject"] = message.text[:200]
-        mail.set_content(message.text + (f"\n\n{message.url}" if message.url else ""))
+        lines = message.summary_lines()  # the record's summary as the recipient may read it
+        mail.set_content(message.text + ("\n\n" + "\n".join(lines) if lines else "")
+                         + (f"\n\n{message.url}" if message.url else ""))
         mail["Content-Language"] = message.language.replace("_", "-")  # zh-CN, en (after the content)
         if url.scheme == "smtps":
             client: smtplib.SMTP = smtplib.SMTP_SSL(url.hostname, url.port or 465, timeout=TIMEOUT,
