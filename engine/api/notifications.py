@@ -11,8 +11,9 @@ from . import bp
 
 @bp.get("/notifications")
 def list_notifications():
-    """The caller's notifications (the latest 100), newest first; `unread=1` for the unread ones only."""
-    unread = request.args.get("unread") in ("1", "true", "yes")
+    """The caller's notifications (the latest 100), newest first; `unread=1` for the unread ones only
+    (`unread` other than 1 / 0: 400)."""
+    unread = service.unread_param(request.args.get("unread"))
     with use_case() as ctx:
         return jsonify(service.list_notifications(ctx, unread_only=unread))
 

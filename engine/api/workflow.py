@@ -3,12 +3,16 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
-from engine.errors import BadRequest
+from engine.errors import BadRequest, ValidationFailed
+from engine.i18n import _
+from engine.services import asking
+from engine.services import inbox as inbox_service
 from engine.services import tasks as task_service
 from engine.services import workflow as service
 from engine.web import use_case
 
 from . import bp, json_body
+from .forms import describe_field
 
 
 def _optional_body(allowed: tuple[str, ...]) -> dict:
@@ -19,21 +23,28 @@ def _optional_body(allowed: tuple[str, ...]) -> dict:
 
 @bp.get("/forms/<form_name>/records/<id:record_id>/transitions")
 def list_transitions(form_name: str, record_id: int):
-    """The transitions the caller may fire on the record now."""
+    """The transitions the caller may fire on the record now; each with `ask`: what firing it asks for
+    (`{"comment": bool, "fields": [field definitions as in GET /api/forms, with "value"]}`), or null."""
     with use_case() as ctx:
-        return jsonify(service.available_transitions(ctx, form_name, record_id))
+        items = service.available_transitions(ctx, form_name, record_id)
+        if any(item["ask"] and item["ask"]["fields"] for item in items):
+            asking.describe_asked(ctx, form_name, record_id, [item["ask"] for item in items if item["ask"]],
+                                  describe_field)
+        return jsonify(items)
 
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/transitions/<name>")
 def fire_transition(form_name: str, record_id: int, name: str):
-    """Fire a transition: body `{"comment": "...", "version": V}` (both optional unless the transition
-    requires a comment); answers the record."""
-    body = _optional_body(("comment", "version"))
+    """Fire a transition: body `{"comment": "...", "version": V, "fields": {...}}` (all optional unless the
+    transition requires a comment; `fields`: values of its `require`d fields, written with it); answers the
+    record."""
+    body = _optional_body(("comment", "version", "fields"))
     comment = body.get("comment")
     if comment is not None and not isinstance(comment, str):
         raise BadRequest("'comment' must be a string")
     with use_case(write=True) as ctx:
-        return jsonify(service.fire_transition(ctx, form_name, record_id, name, comment, body.get("version")))
+        return jsonify(service.fire_transition(ctx, form_name, record_id, name, comment, body.get("version"),
+                                               body.get("fields")))
 
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/withdraw")
@@ -52,21 +63,56 @@ def approvals(form_name: str, record_id: int):
         return jsonify(task_service.approval_progress(ctx, form_name, record_id))
 
 
+@bp.get("/forms/<form_name>/records/<id:record_id>/route")
+def route(form_name: str, record_id: int):
+    """The record's route: its stages in order (`current`, `visited`), each approval stage's steps
+    (`condition`, `applies` for this record, `status`, who `acted` and who is `waiting_for`), the
+    workflow's transitions, and `preview`: for each transition the caller may fire now that enters an
+    approval, the steps that would run."""
+    from engine.services.route import record_route
+
+    with use_case() as ctx:
+        return jsonify(record_route(ctx, form_name, record_id))
+
+
 @bp.get("/tasks")
 def list_tasks():
-    """The caller's approval tasks: `status=open` (待办, default), `done` (已办) or `cc` (抄送我); a list of
-    `{"id", "form", "record_id", "title", "step", "status", "due_at"}`."""
+    """The caller's approval tasks: `status=open` (待办, default), `done` (已办) or `cc` (抄送我); filters
+    `form=NAME`, `step=NAME`, `overdue=1`. Each item: `{"id", "form", "form_title", "record_id", "title",
+    "summary": [{"field", "label", "text"}], "step", "step_title", "stage", "stage_title", "status", "created_at",
+    "waiting" (seconds), "due_at", "overdue", ...}`. An unknown parameter, status, form or step: 400."""
     with use_case() as ctx:
-        return jsonify(task_service.list_tasks(ctx, request.args.get("status", "open")))
+        filters = inbox_service.inbox_filters(ctx, request.args)
+        return jsonify(inbox_service.list_tasks(ctx, filters["tab"], form=filters["form"], step=filters["step"],
+                                                overdue=filters["overdue"]))
+
+
+def _comment(body: dict) -> None:
+    """A task decision's comment, when sent, is text (422 at `comment` otherwise; a batch's is
+    checked by the batch)."""
+    if body.get("comment") is not None and not isinstance(body["comment"], str):
+        raise ValidationFailed({"comment": [_("must be text")]})
+
+
+@bp.post("/tasks/reject")
+def batch_reject():
+    """Reject several tasks with one comment: body `{"ids": [...], "comment": "..."}` (comment required:
+    422 at `comment`; at most 200 ids); each task in its own transaction, answers
+    `{"results": [{"id", "ok", ...}]}`."""
+    body = json_body(("ids", "comment"))
+    return jsonify({"results": task_service.reject_tasks(use_case, body.get("ids"), body.get("comment"))})
 
 
 @bp.post("/tasks/<id:task_id>/<action>")
 def act_on_task(task_id: int, action: str):
-    """Decide a task: `{action}` is `approve`, `reject` (comment required), `send_back` or `reassign`
-    (body `"to": USER`); body `{"comment": "..."}`."""
-    body = _optional_body(("comment", "to"))
+    """Decide a task: `{action}` is `approve`, `reject` (comment required), `send_back` (optional
+    `"to"`: an earlier step that ran, or `"$submitter"`; default the previous step) or `reassign`
+    (body `"to": USER`); body `{"comment": "..."}`; approve at a step with `require` takes `"fields": {...}`."""
+    body = _optional_body(("comment", "to", "fields"))
+    _comment(body)
     with use_case(write=True) as ctx:
-        return jsonify(task_service.decide(ctx, task_id, action, body.get("comment"), body.get("to")))
+        return jsonify(task_service.decide(ctx, task_id, action, body.get("comment"), body.get("to"),
+                                           fields=body.get("fields")))
 
 
 @bp.post("/tasks/approve")

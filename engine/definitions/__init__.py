@@ -1,5 +1,5 @@
 """Definitions: the JSON module files, validated and frozen (see model.py)."""
-from .loader import load_directory, load_sources, read_sources, signature_of
+from .loader import checked_elsewhere, load_directory, load_sources, read_sources, signature_of
 from .model import (
     ADMIN_ROLE,
     SYSTEM_ATTRIBUTES,
@@ -18,5 +18,5 @@ from .paths import PathError, ResolvedPath, resolve_path
 __all__ = [
     "ADMIN_ROLE", "SYSTEM_ATTRIBUTES", "AppDef", "FieldDef", "FormDef", "ModuleDef", "PermissionDef",
     "RowRule", "StageDef", "TransitionDef", "WorkflowDef", "PathError", "ResolvedPath", "resolve_path",
-    "load_directory", "load_sources", "read_sources", "signature_of",
+    "checked_elsewhere", "load_directory", "load_sources", "read_sources", "signature_of",
 ]

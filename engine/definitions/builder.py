@@ -38,6 +38,7 @@ from .model import (
     TableCopyDef,
     TransitionDef,
     UpdateLinkedDef,
+    ViewDef,
     WorkflowDef,
 )
 from .prints import build_prints
@@ -134,6 +135,7 @@ class Builder:
                 search=tuple(lst.get("search", ())),
                 order_by=lst.get("order_by", "-created_at"),
                 page_size=lst.get("page_size", 20),
+                views=tuple(self.list_view(v, f"{ptr}/list/views/{i}") for i, v in enumerate(lst.get("views", ()))),
             ),
             workflow=self.workflow(doc["workflow"], f"{ptr}/workflow") if "workflow" in doc else None,
             reminders=tuple(
@@ -152,6 +154,8 @@ class Builder:
             renamed_from=doc.get("renamed_from"),
             description=doc.get("description"),
             prints=build_prints(self, doc.get("prints"), f"{ptr}/prints"),
+            summary=tuple(doc["summary"]) if isinstance(doc.get("summary"), list) else None,
+            indexes=tuple(tuple(ix) for ix in doc.get("indexes", ())),
         )
 
     def field(self, doc: Mapping[str, Any], ptr: str) -> FieldDef:
@@ -172,6 +176,17 @@ class Builder:
             renamed_from=doc.get("renamed_from"),
             warn_duplicates=doc.get("warn_duplicates", False),
             settings=MappingProxyType(settings),
+        )
+
+    def list_view(self, doc: Mapping[str, Any], ptr: str) -> ViewDef:
+        return ViewDef(
+            name=doc["name"],
+            title=doc.get("title", doc["name"]),
+            pointer=ptr,
+            filters=tuple((str(k), str(v)) for k, v in doc.get("filters", {}).items()),
+            columns=tuple(doc.get("columns", ())),
+            order_by=doc.get("order_by", ""),
+            roles=tuple(doc.get("roles", ())),
         )
 
     def row_rule(self, value: Any, ptr: str) -> RowRule:
@@ -233,6 +248,7 @@ class Builder:
                         cc=self.recipients(s.get("cc")),
                         allow_self_approval=s.get("allow_self_approval", False),
                         skip_if_approved_before=s.get("skip_if_approved_before", False),
+                        require=tuple(s.get("require", ())),
                     )
                     for i, s in enumerate(approval.get("steps", []))
                 ),
@@ -307,4 +323,5 @@ class Builder:
             name=doc.get("name"),
             source=doc.get("source", "records"),
             interval=doc.get("interval", "day"),
+            date_field=doc.get("date_field", "created_at"),
         )

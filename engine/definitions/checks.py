@@ -12,16 +12,22 @@ from engine.fieldtypes import REGISTRY
 from engine.fieldtypes.relations import fill_problem
 from engine.i18n import N_
 
+from .indexes import check_indexes
 from .model import (
     ADMIN_ROLE,
+    QUICK_FILTERS,
     SYSTEM_ATTRIBUTES,
+    SYSTEM_OPS,
     SYSTEM_TYPES,
+    VIEW_PARAMS,
+    VIEW_PLACEHOLDERS,
     AppDef,
     CreateDef,
     FieldDef,
     FormDef,
     Recipient,
     TableCopyDef,
+    ViewDef,
     WorkflowDef,
 )
 from .paths import PathError, resolve_path
@@ -134,6 +140,7 @@ class Checker:
         self.check_update_linked(form)
         self.check_charts(form)
         check_prints(self, form)
+        check_indexes(self, form)
 
     # -- fields ------------------------------------------------------------------
 
@@ -314,6 +321,60 @@ class Checker:
         order = form.list.order_by.lstrip("-")
         if order not in known:
             self.problem(form, f"{ptr}/order_by", N_("unknown field '%(name)s'"), name=order)
+        for i, name in enumerate(form.summary or ()):
+            if name not in known:
+                self.problem(form, f"{form.pointer}/summary/{i}", N_("unknown field '%(name)s'"), name=name)
+            elif (f := form.field(name)) is not None and f.is_table:
+                self.problem(form, f"{form.pointer}/summary/{i}", N_("a %(type)s field cannot be used in %(key)s"),
+                             type=f.type, key="summary")
+        names = [v.name for v in form.list.views]
+        for i, view in enumerate(form.list.views):
+            if names.index(view.name) != i:
+                self.problem(form, f"{ptr}/views/{i}/name", N_("duplicate view '%(name)s'"), name=view.name)
+            self.check_view(form, view, f"{ptr}/views/{i}", known)
+
+    def check_view(self, form: FormDef, view: ViewDef, ptr: str, known: set[str]) -> None:
+        """A shared view's parameters as the list API would read them (values other than the
+        placeholders are read when the view is used)."""
+        for param, value in view.filters:
+            where = f"{ptr}/filters/{param}"
+            if value.startswith("$") and value not in VIEW_PLACEHOLDERS:
+                self.problem(form, where, N_("unknown placeholder '%(value)s' (use %(known)s)"), value=value,
+                             known=", ".join(VIEW_PLACEHOLDERS))
+            if param == "stage":
+                if form.workflow is None or value not in form.workflow.stage_names:
+                    self.problem(form, where, N_("unknown stage '%(name)s'"), name=value)
+            elif param == "quick":
+                for part in [p.strip() for p in value.split(",")]:
+                    if part not in QUICK_FILTERS or (part == "overdue" and form.workflow is None):
+                        self.problem(form, where, N_("unknown quick filter '%(name)s' (use %(known)s)"), name=part,
+                                     known=", ".join(QUICK_FILTERS))
+            elif param not in VIEW_PARAMS:
+                self.check_view_filter(form, param, where)
+        for j, name in enumerate(view.columns):
+            if name not in known:
+                self.problem(form, f"{ptr}/columns/{j}", N_("unknown field '%(name)s'"), name=name)
+        for part in [p.strip().lstrip("-") for p in view.order_by.split(",") if p.strip()]:
+            field = form.field(part)
+            if part not in SYSTEM_ATTRIBUTES and (field is None or not field.field_type.sortable or field.is_table):
+                self.problem(form, f"{ptr}/order_by", N_("cannot order by '%(name)s'"), name=part)
+        for j, role in enumerate(view.roles):
+            if not self.role_exists(role):
+                self.problem(form, f"{ptr}/roles/{j}", N_("unknown role '%(name)s'"), name=role)
+
+    def check_view_filter(self, form: FormDef, param: str, where: str) -> None:
+        name, _sep, op = param.partition("__")
+        if name in SYSTEM_ATTRIBUTES:
+            ops: tuple[str, ...] = SYSTEM_OPS[name]
+        elif (field := form.field(name)) is not None and field.field_type.filterable:
+            ops = field.field_type.query_ops(field)
+        else:
+            self.problem(form, where, N_("unknown or unusable field '%(name)s' in parameter '%(param)s'"), name=name,
+                         param=param)
+            return
+        if op not in ops:
+            self.problem(form, where, N_("parameter '%(param)s': '%(name)s' does not take this operator"), param=param,
+                         name=name)
 
     # -- workflow ----------------------------------------------------------------
 
@@ -370,6 +431,13 @@ class Checker:
                     self.check_recipients(form, step.cc, f"{jptr}/cc")
                     if step.when is not None:
                         self.check_expression(form, step.when, f"{jptr}/when")
+                    for k, name in enumerate(step.require):
+                        field = form.field(name)
+                        if field is None:
+                            self.problem(form, f"{jptr}/require/{k}", N_("unknown field '%(name)s'"), name=name)
+                        elif field.computed:
+                            self.problem(form, f"{jptr}/require/{k}", N_("a %(type)s field cannot be set"),
+                                         type=field.type)
         tnames = [t.name for t in wf.transitions]
         for i, tr in enumerate(wf.transitions):
             tptr = f"{ptr}/transitions/{i}"
@@ -570,6 +638,10 @@ class Checker:
                     self.problem(form, f"{cptr}/interval", N_("an interval needs a date or datetime group_by"))
             if chart.group_by == "stage" and form.workflow is None:
                 self.problem(form, f"{cptr}/group_by", N_("group_by 'stage' needs a workflow"))
+            if chart.date_field not in ("created_at", "updated_at", "due_at"):
+                dated = form.field(chart.date_field)
+                if dated is None or dated.is_table or not REGISTRY[dated.value_kind].temporal:
+                    self.problem(form, f"{cptr}/date_field", N_("date_field must be a date or datetime field"))
             if chart.value_field:
                 field = form.field(chart.value_field)
                 if field is None:

@@ -419,6 +419,21 @@ class Differ:
         self.diff_named(old, new, f, old.prints, new.prints, self.diff_print,
                         N_("%(form)s: added print layout %(item)s"), N_("%(form)s: removed print layout %(item)s"),
                         lambda p: p.title)
+        self.diff_indexes(old, new, f)
+
+    def diff_indexes(self, old: FormDef, new: FormDef, f: str) -> None:
+        """Composite indexes added and dropped (the same columns in the same order are the same index)."""
+        def shown(form: FormDef, spec: tuple[str, ...]) -> str:
+            return ", ".join(self.field_label(form, n.lstrip("-")) + (" ↓" if n.startswith("-") else "") for n in spec)
+
+        renamed = [tuple(("-" if n.startswith("-") else "") + self.field_renames.get(n.lstrip("-"), n.lstrip("-"))
+                         for n in spec) for spec in old.indexes]
+        for spec in new.indexes:
+            if spec not in renamed:
+                self.add(N_("%(form)s: added index (%(item)s)"), "added", new.name, form=f, item=shown(new, spec))
+        for spec, was in zip(renamed, old.indexes, strict=True):
+            if spec not in new.indexes:
+                self.add(N_("%(form)s: dropped index (%(item)s)"), "removed", new.name, form=f, item=shown(old, was))
 
     def diff_named(self, old_form: FormDef, new_form: FormDef, f: str, old_items: Iterable[Any],
                    new_items: Iterable[Any], differ: Any, added: str, removed: str, title: Any) -> None:
@@ -823,6 +838,9 @@ class Differ:
         if self.recipients_as_new(old.cc) != new.cc:
             say(N_("%(form)s: stage %(stage)s: approval step %(step)s: copy to %(old)s → %(new)s"),
                 old=self.recipients(old_form, old.cc), new=self.recipients(new_form, new.cc))
+        if self.fields_as_new(old.require) != new.require:
+            say(N_("%(form)s: stage %(stage)s: approval step %(step)s: required fields %(old)s → %(new)s"),
+                old=self.labels(old_form, old.require), new=self.labels(new_form, new.require))
         for key in ("allow_self_approval", "skip_if_approved_before"):
             if getattr(old, key) != getattr(new, key):
                 say(N_("%(form)s: stage %(stage)s: approval step %(step)s: %(setting)s %(old)s → %(new)s"),

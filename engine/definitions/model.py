@@ -15,7 +15,14 @@ from typing import Any
 from engine.expressions import Expression
 from engine.fieldtypes import REGISTRY, FieldType
 from engine.fieldtypes.choices import Option  # noqa: F401  (re-exported: it used to live here)
-from engine.i18n import LocalText, localized_texts
+from engine.i18n import N_, LocalText, localized_texts
+
+#: The list's quick filters (`quick=`): the caller's records, created this month, overdue.
+QUICK_FILTERS = ("mine", "this_month", "overdue")
+#: What a shared view's filter value may be instead of a literal (in ENGINE_TIMEZONE).
+VIEW_PLACEHOLDERS = ("$user", "$today", "$month_start", "$month_end")
+#: List parameters a view's `filters` may set besides the fields' own.
+VIEW_PARAMS = ("q", "stage", "quick", "owner", "team", "chart")
 
 #: System attributes every record has; no field may use these names.
 SYSTEM_ATTRIBUTES = ("id", "stage", "version", "created_by", "created_at", "updated_at", "due_at")
@@ -28,6 +35,14 @@ SYSTEM_TYPES = {
     "updated_at": "datetime",
     "due_at": "datetime",
 }
+#: The filters on system attributes (a field's come from its type's `query_ops`): all are
+#: ordered; who created a record and its stage are searched as text too.
+SYSTEM_OPS = {name: ("", "gte", "lte", "contains") if name in ("created_by", "stage") else ("", "gte", "lte")
+              for name in SYSTEM_ATTRIBUTES}
+#: How people read the system attributes (prints, summaries, notifications): msgids.
+SYSTEM_LABELS = {"id": N_("Record no."), "stage": N_("Stage"), "version": N_("Version"),
+                 "created_by": N_("Created by"), "created_at": N_("Created at"), "updated_at": N_("Updated at"),
+                 "due_at": N_("Due")}
 ADMIN_ROLE = "admin"
 EMPTY: Mapping[str, Any] = MappingProxyType({})
 
@@ -156,6 +171,25 @@ class ListDef:
     search: tuple[str, ...] = ()
     order_by: str = "-created_at"
     page_size: int = 20
+    views: tuple[ViewDef, ...] = ()
+
+    def view(self, name: str) -> ViewDef | None:
+        return next((v for v in self.views if v.name == name), None)
+
+
+@localized_texts("title")
+@dataclass(frozen=True)
+class ViewDef:
+    """A shared list view (`list.views`): list API parameters, columns and sort, for `roles`
+    (everyone who reads the form when empty)."""
+
+    name: str
+    title: str
+    pointer: str = ""
+    filters: tuple[tuple[str, str], ...] = ()
+    columns: tuple[str, ...] = ()
+    order_by: str = ""
+    roles: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,6 +211,7 @@ class StepDef:
     cc: tuple[Recipient, ...] = ()
     allow_self_approval: bool = False
     skip_if_approved_before: bool = False
+    require: tuple[str, ...] = ()  # fields the approver fills to approve (asked when empty)
 
 
 @dataclass(frozen=True)
@@ -306,6 +341,7 @@ class ChartDef:
     name: str | None = None
     source: str = "records"  # or "approvals": lead times of the records' finished approvals
     interval: str = "day"  # for a date group_by: day, month or year
+    date_field: str = "created_at"  # the date or datetime the dashboard's date range filters on
 
 
 @localized_texts("title")
@@ -380,9 +416,33 @@ class FormDef:
     renamed_from: str | None = None
     description: str | None = None
     prints: tuple[PrintDef, ...] = ()
+    #: The fields (or system attributes) that sum a record up next to its title (tasks,
+    #: notifications); None: the default, see `summary_fields`.
+    summary: tuple[str, ...] | None = None
+    #: Composite indexes (`indexes`): each a tuple of field names or system attributes, a
+    #: leading `-` for a descending column.
+    indexes: tuple[tuple[str, ...], ...] = ()
 
     def field(self, name: str) -> FieldDef | None:
         return next((f for f in self.fields if f.name == name), None)
+
+    def is_datetime(self, name: str) -> bool:
+        """Whether `name` (a field or system attribute) holds a date and time, not a day: a
+        datetime field, a formula whose result is one, created_at, updated_at, due_at."""
+        if name in SYSTEM_TYPES:
+            return SYSTEM_TYPES[name] == "datetime"
+        field = self.field(name)
+        return field is not None and field.value_kind == "datetime"
+
+    @property
+    def summary_fields(self) -> tuple[str, ...]:
+        """The record's summary fields: `summary` as declared, else the first up to 3 list
+        columns that are neither the title field nor a table."""
+        if self.summary is not None:
+            return self.summary
+        picked = [c for c in self.list.columns
+                  if c != self.title_field and not ((f := self.field(c)) is not None and f.is_table)]
+        return tuple(picked[:3])
 
     def print_layout(self, name: str) -> PrintDef | None:
         return next((p for p in self.prints if p.name == name), None)

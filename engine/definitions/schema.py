@@ -27,9 +27,22 @@ def _strict_integer(_checker: Any, value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+#: The keyword the validator's own copy of the schema uses in place of the field rules'
+#: `allOf` of `if type is T then ...`: the one rule of the field's type, found by a lookup.
+BY_TYPE = "x-then-by-type"
+
+
+def _then_by_type(validator: Any, rules: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Any:
+    """What `allOf: [{if: {type: {const: T}}, then: R_T}, ...]` says, without trying every `if`:
+    only the rule of the field's own type can apply (the same errors, at the same places)."""
+    if isinstance(instance, dict) and isinstance(instance.get("type"), str) and instance["type"] in rules:
+        yield from validator.descend(instance, rules[instance["type"]])
+
+
 #: Draft 2020-12 with whole numbers written as whole numbers.
 ModuleValidator = validators.extend(
     Draft202012Validator,
+    validators={BY_TYPE: _then_by_type},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
 )
 
@@ -55,7 +68,26 @@ def _base() -> dict[str, Any]:
 
 @lru_cache(maxsize=4)
 def _validator(types: tuple[FieldType, ...]) -> Validator:
-    return ModuleValidator(_assembled(types))
+    return ModuleValidator(_dispatched(_assembled(types)))
+
+
+def _dispatched(assembled: dict[str, Any]) -> dict[str, Any]:
+    """The schema with each field's type rules as one lookup (BY_TYPE): with 20 types, a
+    field was tried against 20 `if`s, most of the time of loading a large definition set."""
+    schema = copy.deepcopy(assembled)
+    field = schema["$defs"]["field"]
+    rules, others = {}, []
+    for rule in field.get("allOf", []):
+        const = rule.get("if", {}).get("properties", {}).get("type", {}).get("const")
+        if isinstance(const, str) and set(rule) == {"if", "then"} and rule["if"].get("required") == ["type"]:
+            rules[const] = rule["then"]
+        else:
+            others.append(rule)
+    field["allOf"] = others
+    if not others:
+        del field["allOf"]
+    field[BY_TYPE] = rules
+    return schema
 
 
 def _names(names: list[str]) -> str:

@@ -11,22 +11,24 @@ from sqlalchemy import func, insert, select, update
 
 from engine.access.visibility import PARTLY_HIDDEN, UNREADABLE, may_decide
 from engine.auth.users import User, get_user
+from engine.definitions.model import FormDef, StageDef, StepDef
 from engine.errors import BadRequest, Conflict, EngineError, Forbidden, NotFound, ValidationFailed
 from engine.fieldtypes.text import quoted
 from engine.i18n import _, each_language
 from engine.notify.outbox import notify
 from engine.notify.rendering import about_record
-from engine.records.codec import readable_titles
 from engine.records.context import Context, ContextOpener
 from engine.store.db import rowcount
 from engine.store.system import approvals as approvals_table
-from engine.store.system import carbon_copies, tasks, users
+from engine.store.system import tasks, users
 from engine.workflows import approvals
 from engine.workflows.recipients import resolve
 
+from .asking import write_step_fields
 from .comments import check_length
 from .history import write_history
 from .records import load_readable, readable_form
+from .summaries import summarize
 from .workflow import move_record
 
 ACTIONS = ("approve", "reject", "send_back", "reassign")
@@ -34,7 +36,8 @@ ACTIONS = ("approve", "reject", "send_back", "reassign")
 MAX_BATCH = 200
 
 
-def _task(ctx: Context, task_id: int, lock: bool = False) -> Any:
+def task_row(ctx: Context, task_id: int, lock: bool = False) -> Any:
+    """The task's row, or None; `lock`: locked for the decision that follows."""
     stmt = select(tasks).where(tasks.c.id == task_id)
     if lock:
         stmt = stmt.with_for_update()
@@ -50,82 +53,59 @@ def _title(ctx: Context, form_name: str, record_id: int) -> str:
     return str(value) if value is not None else f"#{record_id}"
 
 
-def encode_task(ctx: Context, row: Any, titles: dict | None = None) -> dict[str, Any]:
+def encode_task(ctx: Context, row: Any, titles: dict | None = None,
+                summaries: dict | None = None) -> dict[str, Any]:
+    """A task as the inbox and the API show it; `titles` and `summaries` ((form, record id) →
+    title / summary) when a whole list was read at once (`list_tasks`)."""
     form = ctx.app.form(row["form"])
-    stage = form.workflow.stage(_stage_of_approval(ctx, row["approval_id"])) if form and form.workflow else None
-    step = next((s for s in (stage.approval.steps if stage and stage.approval else ()) if s.name == row["step"]), None)
+    stage_name = stage_of_approval(ctx, row["approval_id"])
+    stage, step = step_of(form, stage_name, row["step"])
     key = (row["form"], row["record_id"])
     title = (titles or {}).get(key) or _title(ctx, row["form"], row["record_id"])
+    summary = summaries.get(key, []) if summaries is not None else _summary(ctx, row["form"], row["record_id"])
 
     def when(value: Any) -> str | None:
         return value.astimezone(ctx.tzinfo).isoformat() if value is not None else None
 
+    until = row["acted_at"] if row["status"] != "open" and row["acted_at"] is not None else ctx.now
     return {
         "id": row["id"], "form": row["form"], "record_id": row["record_id"], "title": title,
+        "summary": summary,
         "step": row["step"], "step_title": step.title if step else row["step"], "status": row["status"],
+        "stage": stage_name, "stage_title": stage.title if stage else stage_name,
         "due_at": when(row["due_at"]), "assignee": row["assignee"], "acted_by": row["acted_by"],
         "acted_at": when(row["acted_at"]), "comment": row["comment"], "created_at": when(row["created_at"]),
+        "waiting": max(0, int((until - row["created_at"]).total_seconds())) if row["created_at"] else 0,
         "reassigned_from": row["reassigned_from"],
         "form_title": form.title if form else row["form"],
         "overdue": bool(row["due_at"] and row["status"] == "open" and row["due_at"] < ctx.now),
     }
 
 
-def _stage_of_approval(ctx: Context, approval_id: int) -> str:
+def _summary(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
+    """One record's summary as the caller reads it (empty when they may not read it), read once
+    per use case however many of its tasks are shown."""
+    key = ("task_summary", form_name, record_id)
+    if key not in ctx._cache:
+        form = ctx.app.form(form_name)
+        ctx._cache[key] = summarize(ctx, form, [record_id]).get(record_id, []) if form is not None else []
+    return ctx._cache[key]
+
+
+def step_of(form: FormDef | None, stage_name: str, step_name: str) -> tuple[StageDef | None, StepDef | None]:
+    """The stage (by name) of a form's workflow and its approval step (by name); None for what
+    the definition no longer has."""
+    stage = form.workflow.stage(stage_name) if form is not None and form.workflow is not None else None
+    steps = stage.approval.steps if stage is not None and stage.approval is not None else ()
+    return stage, next((s for s in steps if s.name == step_name), None)
+
+
+def stage_of_approval(ctx: Context, approval_id: int) -> str:
     cache = ctx._cache.setdefault("approval_stage", {})
     if approval_id not in cache:
         cache[approval_id] = ctx.session.execute(
             select(approvals_table.c.stage).where(approvals_table.c.id == approval_id)).scalar_one()
     return cache[approval_id]
-
-
-def list_tasks(ctx: Context, status: str = "open", limit: int = 200) -> list[dict[str, Any]]:
-    """待办 (open, overdue first), 已办 (done: what I decided), 抄送我 (cc)."""
-    if status == "open":
-        stmt = (select(tasks).where(tasks.c.assignee == ctx.user.name, tasks.c.status == "open")
-                .order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.id))
-    elif status == "done":
-        stmt = (select(tasks).where(tasks.c.acted_by == ctx.user.name,
-                                    tasks.c.status.in_(("approved", "rejected", "sent_back", "reassigned")))
-                .order_by(tasks.c.acted_at.desc()))
-    elif status == "cc":
-        return _cc_items(ctx, limit)
-    else:
-        raise BadRequest("status must be open, done or cc")
-    rows = ctx.session.execute(stmt.limit(limit)).mappings().all()
-    items = [encode_task(ctx, row) for row in rows]
-    if status == "done":  # a task handed on no longer grants reading its record: no title, no link
-        readable = _readable_ids(ctx, {(row["form"], row["record_id"]) for row in rows})
-        for item in items:
-            item["readable"] = (item["form"], item["record_id"]) in readable
-            if not item["readable"]:
-                item["title"] = f"#{item['record_id']}"
-    return items
-
-
-def _readable_ids(ctx: Context, keys: set[tuple[str, int]]) -> set[tuple[str, int]]:
-    """Which of these (form, record id) the caller may read now, one query per form."""
-    found: set[tuple[str, int]] = set()
-    for form_name in {f for f, _id in keys}:
-        form = ctx.app.form(form_name)
-        if form is None:
-            continue
-        found.update((form_name, i) for i in readable_titles(ctx, form, [i for f, i in keys if f == form_name]))
-    return found
-
-
-def _cc_items(ctx: Context, limit: int) -> list[dict[str, Any]]:
-    rows = ctx.session.execute(
-        select(carbon_copies).where(carbon_copies.c.user_name == ctx.user.name)
-        .order_by(carbon_copies.c.id.desc()).limit(limit)).mappings().all()
-    out = []
-    for row in rows:
-        form = ctx.app.form(row["form"])
-        out.append({"id": row["id"], "form": row["form"], "record_id": row["record_id"],
-                    "title": _title(ctx, row["form"], row["record_id"]), "step": row["step"], "status": "cc",
-                    "due_at": None, "form_title": form.title if form else row["form"],
-                    "created_at": row["created_at"].astimezone(ctx.tzinfo).isoformat()})
-    return out
 
 
 def _open_rows(ctx: Context, form_name: str, record_id: int) -> list[Any]:
@@ -151,7 +131,7 @@ def barred_from_hand_on(ctx: Context, form_name: str, record_id: int) -> frozens
     rows = _open_rows(ctx, form_name, record_id)
     if form is None or form.workflow is None or not rows:
         return frozenset()
-    stage = form.workflow.stage(_stage_of_approval(ctx, rows[0]["approval_id"]))
+    stage = form.workflow.stage(stage_of_approval(ctx, rows[0]["approval_id"]))
     if stage is None or stage.approval is None or all(
             stage.approval.steps[row["step_index"]].allow_self_approval for row in rows):
         return frozenset()
@@ -186,23 +166,24 @@ def count_open(ctx: Context) -> int:
 
 
 def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, to: str | None = None, *,
-           by_system: bool = False) -> dict:
-    """Act on a task as its assignee, or (`by_system`, for SLA escalation) in the name of the system."""
+           by_system: bool = False, fields: Any = None) -> dict:
+    """Act on a task as its assignee, or (`by_system`, for SLA escalation) in the name of the system;
+    `fields`: on approve, values of the step's `require`d fields."""
     if action not in ACTIONS:
         raise NotFound(f"no task action '{action}'")
-    peek = _task(ctx, task_id)
+    peek = task_row(ctx, task_id)
     if peek is None or (peek["assignee"] != ctx.user.name and not ctx.user.is_admin):
         raise NotFound(f"no task {task_id}")
     form = ctx.app.form(peek["form"])
     if form is None or form.workflow is None:
         raise NotFound(f"no task {task_id}")
     record, _hidden = load_readable(ctx, form, peek["record_id"], lock=True)  # serialize on the record
-    task = _task(ctx, task_id, lock=True)
+    task = task_row(ctx, task_id, lock=True)
     if task["status"] != "open":
         raise Conflict(_("this task has already been handled"), code="task_closed")
     if task["assignee"] != ctx.user.name and not by_system:
         raise Forbidden(_("this task is assigned to %(name)s", name=_person(ctx, task["assignee"])))
-    stage = form.workflow.stage(_stage_of_approval(ctx, task["approval_id"]))
+    stage = form.workflow.stage(stage_of_approval(ctx, task["approval_id"]))
     assert stage is not None and stage.approval is not None
     step = stage.approval.steps[task["step_index"]]
     comment = (comment or "").strip() or None
@@ -227,9 +208,13 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
         if submitter != ctx.user.name:
             notify(ctx, [submitter], kind, about, form.name, record.id)
 
+    if fields is not None and action != "approve":
+        raise ValidationFailed({"fields": [_("only approve takes fields")]})
     if action == "approve":
+        changes = write_step_fields(ctx, form, step, record, _hidden, fields)
         close("approved")
-        write_history(ctx.session, form.name, record.id, ctx.user.name, "approve", details, ctx.now)
+        write_history(ctx.session, form.name, record.id, ctx.user.name, "approve",
+                      {**details, **({"changes": changes} if changes else {})}, ctx.now)
         if approvals.step_complete(ctx, task, step):
             approvals.close_step(ctx, task)
             outcome = approvals.activate(ctx, form, record, stage, task["approval_id"],
@@ -248,10 +233,12 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
                     details={"result": "rejected", "comment": comment}, actor=ctx.user.name)
         tell_submitter("rejected")
     elif action == "send_back":
+        previous = approvals.send_back_target(ctx, form, record, stage, task, to, _hidden)  # 422 at `to` first
         close("sent_back")
         approvals.close_step(ctx, task, "sent_back")
-        write_history(ctx.session, form.name, record.id, ctx.user.name, "send_back", details, ctx.now)
-        previous = approvals.previous_step(ctx, task)
+        target = {"to": approvals.SUBMITTER} if previous is None else {
+            "to": stage.approval.steps[previous].name, "to_title": each_language(stage.approval.steps[previous].title)}
+        write_history(ctx.session, form.name, record.id, ctx.user.name, "send_back", {**details, **target}, ctx.now)
         if previous is None:
             approval = ctx.session.execute(select(approvals_table).where(
                 approvals_table.c.id == task["approval_id"])).mappings().one()
@@ -264,26 +251,43 @@ def decide(ctx: Context, task_id: int, action: str, comment: str | None = None, 
                                round_no=task["round"] + 1)
     elif action == "reassign":
         _reassign(ctx, task, to, comment, form.name, record.id, details, about, barred)
-    fresh = _task(ctx, task_id)
+    fresh = task_row(ctx, task_id)
     return encode_task(ctx, fresh)
 
 
 def approve_tasks(open_context: ContextOpener, ids: Any, comment: str | None = None) -> list[dict[str, Any]]:
-    """Batch approve (the inbox's and the API's): `ids` a list of task ids as sent (checked
-    here: at most MAX_BATCH positive integers), each task decided in a transaction of its own
-    (`open_context(write=True)`), so one that cannot be approved holds back none of the
-    others; a duplicate id is decided once. Per task `{"id", "ok": True, "status"}` or
-    `{"id", "ok": False, "code", "message"}`."""
+    """Batch approve (the inbox's and the API's): see `_decide_batch`."""
+    return _decide_batch(open_context, ids, "approve", comment)
+
+
+def reject_tasks(open_context: ContextOpener, ids: Any, comment: Any) -> list[dict[str, Any]]:
+    """Batch reject (the inbox's and the API's): one comment for every task, required (422 at
+    `comment` before any task is touched); see `_decide_batch`."""
+    return _decide_batch(open_context, ids, "reject", comment)
+
+
+def _decide_batch(open_context: ContextOpener, ids: Any, action: str, comment: Any) -> list[dict[str, Any]]:
+    """Decide several tasks alike: `ids` a list of task ids as sent (checked here: at most
+    MAX_BATCH positive integers), each task decided in a transaction of its own
+    (`open_context(write=True)`), so one that cannot be decided holds back none of the others; a
+    duplicate id is decided once. Per task `{"id", "ok": True, "status"}` or `{"id", "ok": False,
+    "code", "message"}`."""
+    if comment is not None and not isinstance(comment, str):
+        raise ValidationFailed({"comment": [_("must be text")]})
+    comment = (comment or "").strip() or None
+    if action == "reject" and not comment:
+        raise ValidationFailed({"comment": [_("required")]})
+    check_length(comment)
     if not isinstance(ids, list) or not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**63
                                             for i in ids):
-        raise BadRequest("'ids' must be a list of task ids")
+        raise BadRequest(_("'ids' must be a list of task ids"))
     if len(ids) > MAX_BATCH:
         raise BadRequest(_("at most %(n)s task ids in one batch", n=MAX_BATCH))
     results: list[dict[str, Any]] = []
     for task_id in dict.fromkeys(ids):
         try:
             with open_context(write=True) as ctx:
-                task = decide(ctx, task_id, "approve", comment)
+                task = decide(ctx, task_id, action, comment)
             results.append({"id": task_id, "ok": True, "status": task["status"]})
         except EngineError as exc:
             results.append({"id": task_id, "ok": False, "code": exc.code, "message": exc.message})
@@ -330,9 +334,13 @@ def _reassign(ctx: Context, task: Any, to: str | None, comment: str | None, form
 
 
 def approval_progress(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
-    """Every approval run of a record with its tasks, newest first (for the detail page)."""
+    """Every approval run of a record with its tasks, newest first (for the detail page). A step
+    whose condition reads what is hidden from the caller has `condition_hidden` true: without
+    tasks it must not read 无需处理 (that would tell the hidden value)."""
+    from .route import condition_hidden
+
     form = readable_form(ctx, form_name)
-    load_readable(ctx, form, record_id)
+    _record, hidden = load_readable(ctx, form, record_id)
     runs = ctx.session.execute(select(approvals_table).where(
         approvals_table.c.form == form.name, approvals_table.c.record_id == record_id)
         .order_by(approvals_table.c.id.desc())).mappings().all()
@@ -345,11 +353,13 @@ def approval_progress(ctx: Context, form_name: str, record_id: int) -> list[dict
             "id": run["id"], "stage": run["stage"], "stage_title": stage.title if stage else run["stage"],
             "status": run["status"], "submitter": run["submitter"],
             "started_at": run["started_at"].astimezone(ctx.tzinfo).isoformat(),
-            "steps": [{"name": s.name, "title": s.title, "mode": s.mode} for s in
-                      (stage.approval.steps if stage and stage.approval else ())],
+            "steps": [{"name": s.name, "title": s.title, "mode": s.mode,
+                       "condition_hidden": condition_hidden(ctx, form, hidden, s)}
+                      for s in (stage.approval.steps if stage and stage.approval else ())],
             "tasks": [encode_task(ctx, row) for row in rows],
         })
     return out
 
 
-__all__ = ["decide", "list_tasks", "approval_progress", "count_open", "EngineError"]
+__all__ = ["decide", "approve_tasks", "reject_tasks", "encode_task", "step_of", "stage_of_approval",
+           "approval_progress", "count_open", "EngineError"]

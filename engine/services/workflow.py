@@ -24,10 +24,10 @@ from engine.store.system import incidents, tasks
 from engine.workflows import approvals, timers
 from engine.workflows.machine import MachineError, fire
 
+from .asking import ask_of_transition, missing_required, write_asked
 from .comments import check_length
 from .history import write_history
-from .link_sync import sync_fills
-from .records import _encode_values, create_record, load_readable, present, readable_form
+from .records import after_write, create_record, encode_values, load_readable, present, readable_form
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def _scope(ctx: Context, form: FormDef, record: StoredRecord) -> RecordScope:
     return RecordScope(ctx, form, record.values, record.meta, now=ctx.local_now, user=ctx.user.name)
 
 
-def _condition_holds(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> bool:
+def condition_holds(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord) -> bool:
     if transition.condition is None:
         return True
     try:
@@ -71,21 +71,26 @@ def available_transitions(ctx: Context, form_name: str, record_id: int) -> list[
             continue
         try:
             target = fire(machine, transition.name, record.meta["stage"],
-                          partial(_condition_holds, ctx, form, transition, record))
+                          partial(condition_holds, ctx, form, transition, record))
         except MachineError:
             continue
         if target is not None:
             out.append({"name": transition.name, "title": transition.title, "to": transition.to,
-                        "comment_required": transition.comment_required, "confirm": transition.confirm})
+                        "comment_required": transition.comment_required, "confirm": transition.confirm,
+                        "ask": ask_of_transition(ctx, form, transition, record, _hidden)})
     return out
 
 
 def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, comment: str | None = None,
-                    version: Any = None) -> dict[str, Any]:
+                    version: Any = None, fields: Any = None) -> dict[str, Any]:
+    """Fire `name` on the record; `fields`: values of its `require`d fields (written with it,
+    in the same transaction, with the history)."""
     form, workflow = _workflow_form(ctx, form_name)
     transition = workflow.transition(name)
     if transition is None:
         raise NotFound(f"form '{form.name}' has no transition '{name}'")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise ValidationFailed({"version": [_("must be an integer (the version the action is based on)")]})
     record, hidden = load_readable(ctx, form, record_id, lock=True)
     if version is not None and version != record.version:
         raise Conflict(_("record %(id)s was changed by someone else (now version %(version)s)", id=record_id,
@@ -95,7 +100,7 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
         raise Forbidden(_("you may not do '%(action)s' on this record", action=transition.title))
     try:
         target = fire(ctx.runtime.machines[form.name], name, record.meta["stage"],
-                      lambda: _condition_holds(ctx, form, transition, record))
+                      lambda: condition_holds(ctx, form, transition, record))
     except MachineError:
         raise Conflict(_("'%(action)s' is not possible in stage %(stage)s", action=transition.title,
                          stage=_stage_title(form, record.meta["stage"])), code="wrong_stage") from None
@@ -105,7 +110,7 @@ def fire_transition(ctx: Context, form_name: str, record_id: int, name: str, com
     if transition.comment_required and not (comment or "").strip():
         raise ValidationFailed({"comment": [_("required")]})
     check_length((comment or "").strip())
-    _run_transition(ctx, form, transition, record, hidden, target, comment)
+    _run_transition(ctx, form, transition, record, hidden, target, comment, fields=fields)
     fresh, fresh_hidden = load_readable(ctx, form, record_id)
     return present(ctx, form, fresh, fresh_hidden)
 
@@ -124,7 +129,7 @@ def fire_for_linked(ctx: Context, form: FormDef, record_id: int, name: str, via:
         return False
     try:
         target = fire(system.runtime.machines[form.name], name, record.meta["stage"],
-                      lambda: _condition_holds(system, form, transition, record))
+                      lambda: condition_holds(system, form, transition, record))
     except MachineError:
         return False
     if target is None:
@@ -135,15 +140,17 @@ def fire_for_linked(ctx: Context, form: FormDef, record_id: int, name: str, via:
 
 def _run_transition(ctx: Context, form: FormDef, transition: TransitionDef, record: StoredRecord,
                     hidden: frozenset[str], target: str, comment: str | None,
-                    via: dict[str, Any] | None = None) -> None:
-    """Fire a transition already allowed on the locked record: its `set`, `require`, `create`,
-    the move and its history."""
+                    via: dict[str, Any] | None = None, fields: Any = None) -> None:
+    """Fire a transition already allowed on the locked record: the asked `fields`, its `set`,
+    `require`, `create`, the move and its history."""
     name = transition.name
     record_id = record.id
     before = dict(record.values)
-    changes = _apply_set(ctx, form, transition, record, hidden)
-    missing = {name: [_("required for '%(action)s'", action=transition.title)]
-               for name in transition.require if record.values.get(name) in (None, "", [])}
+    asked = write_asked(ctx, form, transition.require, fields, record, hidden,
+                        _("not asked by this transition"), skip=transition.set)
+    changes = {**asked, **_apply_set(ctx, form, transition, record, hidden)}
+    missing = missing_required(form, transition.require, record,
+                               _("required for '%(action)s'", action=transition.title))
     if missing:
         raise ValidationFailed(missing)
     pending = approvals.pending_approval(ctx, form.name, record_id)
@@ -277,17 +284,18 @@ def move_record(ctx: Context, form: FormDef, record: StoredRecord, to_stage: str
             write_children(ctx.session, tables, name, record.id, changes[name] or [])
     encoded_changes = []
     if changes:
-        old = _encode_values(ctx, form, before or {}, set(changes))
-        new = _encode_values(ctx, form, changes, set(changes))
+        old = encode_values(ctx, form, before or {}, set(changes))
+        new = encode_values(ctx, form, changes, set(changes))
         encoded_changes = [{"field": k, "old": old.get(k), "new": new.get(k)} for k in changes]
     write_history(ctx.session, form.name, record.id, actor or ctx.user.name, action,
                   {**details, "from": from_stage, "to": to_stage,
                    **({"changes": encoded_changes} if encoded_changes else {})}, ctx.now)
-    if changes:  # records copying fields of this one with fill_mode "sync"
-        sync_fills(ctx, form, record.id, before or {}, {**(before or {}), **changes})
     record.meta.update(stage=to_stage, version=record.version + 1, updated_at=ctx.now, due_at=due_at)
     timers.on_stage_entry(ctx, form, record.id, stage, due_at)
-    timers.plan_date_reminders(ctx, form, record.id, record.values, record.meta)
+    if changes:  # what a change of the fields does besides the row (files, reminders, synced copies, rollups)
+        after_write(ctx, form, record.id, before or {}, {**(before or {}), **changes}, record.meta, set(changes))
+    else:  # the reminders on the record's system dates
+        timers.plan_date_reminders(ctx, form, record.id, record.values, record.meta)
     if stage.approval is not None:
         outcome = approvals.start(ctx, form, record, stage, return_stage=from_stage)
         if outcome.status == "approved":  # every step skipped or already approved

@@ -34,13 +34,14 @@ from engine.services import tasks as task_service
 from engine.services import workflow as workflow_service
 from engine.services.designer import texts_of
 from engine.store.system import definition_drafts
+from engine.ui.display import list_cells
 from engine.ui.records import (
     _client_expressions,
     _defaults,
     _query_without,
-    _widget_context,
     list_columns,
     user_labels,
+    widget_context,
 )
 from engine.web import engine_state
 from engine.web.login import admins_only, resolve_user
@@ -136,7 +137,7 @@ def _form(ctx: Context, app: AppDef, form: FormDef, stage: str | None, common: d
     shown = [f.name for f in form.fields if f.name not in hidden]
     record = {"stage": stage} if stage else None
     editable = service.editable_fields(ctx, form, hidden, record) if may_create or stage else []
-    wtform = build_form_class(form, shown, _widget_context(ctx))(formdata=None, data=_defaults(ctx, form))
+    wtform = build_form_class(form, shown, widget_context(ctx))(formdata=None, data=_defaults(ctx, form))
     expressions = _client_expressions(form, shown, app)
     offset = datetime.now(ctx.tzinfo).utcoffset()
     expressions.update(user=ctx.user.name, tz_offset=int(offset.total_seconds() // 60) if offset else 0)
@@ -163,9 +164,12 @@ def _list(ctx: Context, app: AppDef, form: FormDef, common: dict[str, Any]) -> s
         items = _sample_items(form, board)
         page = {"items": items, "total": len(items), "page": 1, "per_page": form.list.page_size}
     search = [f.label for n in form.list.search if (f := form.field(n)) is not None and n not in hidden]
+    users = user_labels(ctx)
+    cells = list_cells(form, columns, page["items"] if page else [], users)
     return render_template(
         "designer/preview_list.html", form=form, page=page, columns=columns, filters=filters, chosen_links={},
-        users=user_labels(ctx), widget_context=_widget_context(ctx), args=request.args,
+        users=users, cells=cells, widget_context=widget_context(ctx),
+        args=request.args,
         can_create=ctx.gate.can_create(ctx.user, form), query_without=_query_without, view=common["preview_view"],
         preview_samples=samples, preview_may=may_read, preview_search=search,
         hidden_fields=_labels(form, hidden), **common)

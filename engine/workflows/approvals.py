@@ -12,9 +12,11 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from engine.access.visibility import fields_read, uses_hidden
 from engine.definitions.model import FormDef, StageDef, StepDef
-from engine.errors import Conflict
-from engine.expressions import evaluate_condition
+from engine.errors import Conflict, ValidationFailed
+from engine.expressions import ExpressionError, evaluate_condition
+from engine.fieldtypes.text import quoted
 from engine.i18n import _, each_language
 from engine.notify.outbox import notify
 from engine.notify.rendering import about_record
@@ -161,3 +163,71 @@ def previous_step(ctx: Context, task: Any) -> int | None:
         select(tasks.c.step_index).where(tasks.c.approval_id == task["approval_id"],
                                          tasks.c.step_index < task["step_index"])
         .order_by(tasks.c.step_index.desc()).limit(1)).scalar()
+
+
+#: `send_back` `to`: back to the submitter (the approval ends; the record returns to its stage before).
+SUBMITTER = "$submitter"
+
+
+def step_applies(ctx: Context, form: FormDef, record: StoredRecord, step: StepDef) -> bool:
+    """Whether the step's `when` holds for the record now (a step without one always applies;
+    a condition that cannot be evaluated does not hold)."""
+    if step.when is None:
+        return True
+    try:
+        return evaluate_condition(step.when, _scope(ctx, form, record))
+    except ExpressionError:
+        return False
+
+
+def _may_go_back_to(ctx: Context, form: FormDef, record: StoredRecord, step: StepDef,
+                    hidden: frozenset[str]) -> bool:
+    """Whether a step applies now, as far as the deciding person may know: a condition reading
+    what is hidden from them is not evaluated for them (a step it makes pass is passed again)."""
+    if step.when is None:
+        return True
+    names, through_hidden = fields_read(ctx.gate, ctx.user, form, step.when.references(), ctx.local_now)
+    return through_hidden or uses_hidden(names, hidden) or step_applies(ctx, form, record, step)
+
+
+def send_back_targets(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef,
+                      task: Any, hidden: frozenset[str] = frozenset()) -> list[int]:
+    """The steps a task may be sent back to (besides the submitter): earlier steps of its
+    approval that ran before it (they have tasks in this approval) and apply to the record now
+    (`hidden`: fields hidden from the caller in it), in order."""
+    assert stage.approval is not None
+    return [i for i in sorted(_ran_before(ctx, task)) if i < len(stage.approval.steps)
+            and _may_go_back_to(ctx, form, record, stage.approval.steps[i], hidden)]
+
+
+def _ran_before(ctx: Context, task: Any) -> set[int]:
+    """Indexes of the steps before the task's that have tasks in its approval (they ran)."""
+    return set(ctx.session.execute(select(tasks.c.step_index).distinct().where(
+        tasks.c.approval_id == task["approval_id"], tasks.c.step_index < task["step_index"])).scalars())
+
+
+def send_back_target(ctx: Context, form: FormDef, record: StoredRecord, stage: StageDef, task: Any,
+                     to: Any, hidden: frozenset[str] = frozenset()) -> int | None:
+    """The step index a send back goes to, None for the submitter. `to` absent: the previous
+    step that ran (from the first step, the submitter); `$submitter`; or the name of an earlier
+    step that ran and applies now (`send_back_targets`), else 422 at `to`."""
+    assert stage.approval is not None
+    if to is None or to == "":
+        return previous_step(ctx, task)
+    if not isinstance(to, str):
+        raise ValidationFailed({"to": [_("must be the name of an earlier step or %(submitter)s",
+                                         submitter=SUBMITTER)]})
+    if to == SUBMITTER:
+        return None
+    steps = stage.approval.steps
+    index = next((i for i, s in enumerate(steps) if s.name == to), None)
+    if index is None:
+        raise ValidationFailed({"to": [_("no approval step %(name)s", name=quoted(to))]})
+    if index >= task["step_index"]:
+        raise ValidationFailed({"to": [_("%(step)s is not an earlier step of this approval",
+                                         step=steps[index].title)]})
+    if index not in _ran_before(ctx, task):
+        raise ValidationFailed({"to": [_("%(step)s did not run in this approval", step=steps[index].title)]})
+    if not _may_go_back_to(ctx, form, record, steps[index], hidden):
+        raise ValidationFailed({"to": [_("%(step)s does not apply to this record now", step=steps[index].title)]})
+    return index

@@ -49,9 +49,12 @@ def _cancel(ctx: Context, form: str, record_id: int, kinds: tuple[str, ...], nam
     ctx.session.execute(stmt.values(status="cancelled", note=note))
 
 
-def on_stage_entry(ctx: Context, form: FormDef, record_id: int, stage: StageDef, due_at: datetime | None) -> None:
-    """Entering a stage: the previous stage's timers end, this one's start afresh."""
-    _cancel(ctx, form.name, record_id, STAGE_KINDS, note="left the stage")
+def on_stage_entry(ctx: Context, form: FormDef, record_id: int, stage: StageDef, due_at: datetime | None,
+                   *, created: bool = False) -> None:
+    """Entering a stage: the previous stage's timers end, this one's start afresh (`created`: the
+    record was just created, so it had no stage and no timers to end)."""
+    if not created:
+        _cancel(ctx, form.name, record_id, STAGE_KINDS, note="left the stage")
     if due_at is None:
         return
     if stage.remind_before:
@@ -73,15 +76,33 @@ SYSTEM_DATES = ("created_at", "updated_at", "due_at")
 
 
 def plan_date_reminders(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any],
-                        meta: Mapping[str, Any]) -> None:
-    """(Re)schedule the form's date reminders for the record's current values and system dates."""
-    for reminder in form.reminders:
-        source = meta if reminder.date_field in SYSTEM_DATES else values
-        fire_at = reminder_time(ctx, reminder, source.get(reminder.date_field))
-        if fire_at is None:
-            _cancel(ctx, form.name, record_id, ("date",), (reminder.name,), note="date cleared")
-        else:
-            _upsert(ctx, form.name, record_id, "date", reminder.name, fire_at, force=False)
+                        meta: Mapping[str, Any], *, created: bool = False) -> None:
+    """(Re)schedule the form's date reminders for the record's current values and system dates:
+    whatever the number of reminders, one statement for those whose date is cleared, one to read
+    the armed ones, one to arm the new ones, and one per reminder whose time moved (`created`: a
+    record just created has no pending timers to cancel)."""
+    wanted = {r.name: reminder_time(ctx, r, (meta if r.date_field in SYSTEM_DATES else values).get(r.date_field))
+              for r in form.reminders}
+    cleared = tuple(name for name, at in wanted.items() if at is None)
+    if cleared and not created:
+        _cancel(ctx, form.name, record_id, ("date",), cleared, note="date cleared")
+    timed = {name: at for name, at in wanted.items() if at is not None}
+    if not timed:
+        return
+    armed = {row.name: row for row in ctx.session.execute(
+        select(timers.c.id, timers.c.name, timers.c.fire_at, timers.c.status).where(
+            timers.c.form == form.name, timers.c.record_id == record_id, timers.c.kind == "date",
+            timers.c.name.in_(list(timed))).with_for_update())}
+    new = [{"form": form.name, "record_id": record_id, "kind": "date", "name": name, "fire_at": at,
+            "status": "pending", "armed_at": ctx.now} for name, at in timed.items() if name not in armed]
+    if new:
+        ctx.session.execute(insert(timers), new)
+    for name, at in timed.items():  # an unchanged time keeps the timer as it is (see _upsert)
+        row = armed.get(name)
+        if row is not None and not (row.fire_at == at and row.status != "cancelled"):
+            ctx.session.execute(update(timers).where(timers.c.id == row.id).values(
+                fire_at=at, status="pending", claim=None, claimed_at=None, fired_at=None, note=None,
+                armed_at=ctx.now))
 
 
 def plan_date_reminders_many(ctx: Context, form: FormDef,

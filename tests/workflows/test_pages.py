@@ -34,7 +34,7 @@ def test_firing_from_the_page_moves_the_record_and_shows_progress(post, people, 
     shown = post(page("rita"), f"/f/request/{record['id']}/do/submit", detail, version=record["version"])
     assert shown.status_code == 200 and stage(people, record["id"]) == "review"
     body = shown.get_data(as_text=True)
-    assert 'data-testid="approval-progress"' in body and "Finance check" in body
+    assert 'data-testid="route"' in body and 'data-testid="approval-progress"' not in body and "Finance check" in body
     assert 'data-testid="withdraw"' in body  # the submitter, before anyone acted
 
 
@@ -110,12 +110,16 @@ def test_withdraw_from_the_page(open_tasks, submit, post, people, page):
     assert open_tasks(people["fin1"]) == []
 
 
-def test_comment_required_transition_refused_without_comment(post, people, page):
+def test_comment_required_transition_asks_for_the_comment(post, people, page):
     record = people["rita"].create("request", subject="Chairs", amount="10")
     detail = f"/f/request/{record['id']}"
     assert "cancel" in buttons(html(page("boss"), detail))
-    refused = post(page("boss"), f"/f/request/{record['id']}/do/cancel", detail, comment="  ")
-    assert "alert-danger" in refused.get_data(as_text=True) and stage(people, record["id"]) == "draft"
+    asked = post(page("boss"), f"/f/request/{record['id']}/do/cancel", detail, comment="  ")
+    body = asked.get_data(as_text=True)  # the ask form, for the comment, instead of a failure
+    assert 'data-testid="ask-page"' in body and 'name="comment"' in body and stage(people, record["id"]) == "draft"
+    refused = post(page("boss"), f"/f/request/{record['id']}/do/cancel", detail, comment="  ", asked="1")
+    assert refused.status_code == 422 and stage(people, record["id"]) == "draft"
+    assert "invalid-feedback" in refused.get_data(as_text=True)
     post(page("boss"), f"/f/request/{record['id']}/do/cancel", detail, comment="not needed")
     assert stage(people, record["id"]) == "cancelled"
     shown = html(page("boss"), detail)

@@ -115,6 +115,8 @@ TEXTS: dict[str, Any] = {
     "flow.cc": lazy("Copy to (抄送)"),
     "flow.allow_self_approval": lazy("The submitter may approve their own record in this step"),
     "flow.skip_if_approved_before": lazy("Pass for an approver who already approved an earlier step (去重)"),
+    "flow.step_require": lazy("Fields the approver fills to approve"),
+    "flow.step_require_help": lazy("Asked on approving while still empty; a batch approval skips the record."),
     "flow.move_up": lazy("Move up"),
     "flow.move_down": lazy("Move down"),
     "flow.remove_step": lazy("Remove step"),

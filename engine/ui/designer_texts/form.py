@@ -213,6 +213,11 @@ TEXTS.update({
     "form.list.order_by": lazy("Default order"),
     "form.list.page_size": lazy("Records per page"),
     "form.columns_help": lazy("In this order; without any, the list shows the first fields."),
+    "form.key.summary": lazy("Summary"),
+    "form.summary_help": lazy("Up to 6 fields shown with a record's title in tasks, notifications and emails; "
+                              "each reader sees only the fields not hidden from them."),
+    "form.add_summary": lazy("Add a summary field…"),
+    "form.summary_default": lazy("None chosen: the first 3 list columns other than the title."),
     "form.columns_default": lazy("No columns chosen: the list shows the first fields."),
     "form.add_column": lazy("Add a column…"),
     "form.order_default": lazy("Newest first (default)"),

@@ -164,8 +164,9 @@ test("select names the tab that owns a pointer", () => {
   store.select("a.json", "/roles/0");
   store.select("a.json", "/forms/0/reminders/0");
   store.select("a.json", "/forms/0/list/columns");
+  store.select("a.json", "/forms/0/indexes/0/1");
   store.select("a.json", "/module");
-  assert.deepEqual(seen, ["form", "flow", "perms", "perms", "reminders", "form", "json"]);
+  assert.deepEqual(seen, ["form", "flow", "perms", "perms", "reminders", "form", "json", "json"]);
   assert.deepEqual(store.selected, { file: "a.json", pointer: "/module", tab: "json" });
 });
 

@@ -33,7 +33,8 @@ export const ORDER = {
     "create", "confirm"],
   create: ["form", "set"],
   approval: ["steps", "approved", "rejected"],
-  step: ["name", "title", "approvers", "mode", "when", "cc", "allow_self_approval", "skip_if_approved_before"],
+  step: ["name", "title", "approvers", "mode", "when", "cc", "allow_self_approval", "skip_if_approved_before",
+    "require"],
 };
 
 export const RECIPIENT_KINDS = ["role", "user", "field", "manager_of"];

@@ -287,7 +287,11 @@ function stepCard(ctx, index, s, step, count, fk) {
     checkbox({fk: `${sfk}.self`, label: t("flow.allow_self_approval"), checked: step.allow_self_approval === true,
       onChange: (on) => edit(t("flow.did_step"), "allow_self_approval", on)}),
     checkbox({fk: `${sfk}.skip`, label: t("flow.skip_if_approved_before"), checked: step.skip_if_approved_before === true,
-      onChange: (on) => edit(t("flow.did_step"), "skip_if_approved_before", on)})));
+      onChange: (on) => edit(t("flow.did_step"), "skip_if_approved_before", on)}),
+    field({label: t("flow.step_require"), help: t("flow.step_require_help"), input: checklist({fk: `${sfk}.require`,
+      testid: "flow-step-require", items: fieldItems(ctx.fields.filter((f) => !f.computed)),
+      chosen: Array.isArray(step.require) ? step.require : [],
+      onChange: (list) => edit(t("flow.did_step"), "require", list)})})));
 }
 
 // -- transition -------------------------------------------------------------------------------

@@ -168,6 +168,7 @@ export function renameField(doc, formPointer, fieldPointer, newName) {
   if (!topLevel) { return; }
   if (form.title_field === oldName) { form.title_field = newName; }
   if (form.owner_field === oldName) { form.owner_field = newName; }
+  renameIn(form.summary, oldName, newName);
   if (form.list) {
     renameIn(form.list.columns, oldName, newName);
     renameIn(form.list.filters, oldName, newName);

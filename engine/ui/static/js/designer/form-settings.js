@@ -94,6 +94,12 @@ export function renderSettings(ctx) {
     { "data-testid": "settings-page_size", inputmode: "numeric", placeholder: "20" }), at("/list/page_size")));
   panel.append(listBox);
 
+  // -- the record's summary (tasks, notifications): up to 6 fields beside its title --------------
+  const summarizable = fields.filter((f) => !kindOf(f).is_table).map((f) => f.name).concat(SYSTEM);
+  panel.append(row(t("form.key.summary"), orderedPicker(form.summary || [], summarizable, labelOf,
+    (v) => change((f) => { if (v.length) { f.summary = v; } else { delete f.summary; } }, t("form.key.summary")),
+    t, "summary", { add: "form.add_summary", none: "form.summary_default" }), at("/summary"), t("form.summary_help")));
+
   // -- charts --------------------------------------------------------------------------------
   panel.append(chartsEditor(ctx, form, fields, kindOf, labelOf, change, row, input, choose, at, t));
   return panel;

@@ -262,7 +262,7 @@ export class Store {
     if (key === "permissions") { return "perms"; }
     if (key === "reminders") { return "reminders"; }
     if (key === "prints") { return "prints"; }
-    if (["update_linked"].includes(key)) { return "json"; }
+    if (["update_linked", "indexes"].includes(key)) { return "json"; }  // edited as JSON
     return "form";
   }
 

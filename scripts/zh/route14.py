@@ -1,0 +1,31 @@
+"""Chinese for send back anywhere and the route of a record (issue 14, points 2 and 4)."""
+ZH = {
+    # send back to an earlier step or the submitter
+    "must be the name of an earlier step or %(submitter)s": "必须是之前的审批步骤名称或 %(submitter)s",
+    "no approval step %(name)s": "没有审批步骤 %(name)s",
+    "%(step)s is not an earlier step of this approval": "%(step)s 不是本次审批中之前的步骤",
+    "%(step)s did not run in this approval": "%(step)s 在本次审批中没有执行",
+    "%(step)s does not apply to this record now": "%(step)s 目前不适用于该记录",
+    "Previous step": "上一步",
+    "Submitter (%(name)s)": "提交人（%(name)s）",
+    "Submitter": "提交人",
+    "Send back to": "回退到",
+    # the route panel and the preview
+    "Route": "审批路线",
+    "current": "当前",
+    "done": "已完成",
+    "in progress": "进行中",
+    "not reached yet": "未开始",
+    "not reached": "未到达",
+    "skipped": "已跳过",
+    "applies to this record": "适用于此记录",
+    "does not apply to this record": "不适用于此记录",
+    "conditional": "有条件",
+    "Condition: %(expression)s": "条件：%(expression)s",
+    "Waiting for: %(names)s": "等待：%(names)s",
+    "After “%(action)s” it goes to:": "%(action)s后将流转至：",
+    "After submitting it goes to:": "提交后将流转至：",
+    "if it applies": "（如适用）",
+    " (%(names)s)": "（%(names)s）",
+    "no approval step applies: approved at once": "没有适用的审批步骤：将直接通过",
+}
