@@ -27,7 +27,7 @@ def charts(login):
     def read(app, user):
         browser = app.test_client()
         assert login(browser, user, f"{user}-password").status_code == 302
-        page = browser.get("/dashboard")
+        page = browser.get("/dashboard?inline=1")
         assert page.status_code == 200
         html = page.get_data(as_text=True)
         found = {}
@@ -37,11 +37,28 @@ def charts(login):
         found["cards"] = re.findall(r'data-chart-card="([^"]+)"', html)
         figures = re.findall(r'data-chart-card="([^"]+)">\s*<div class="card-body">\s*'
                              r'<div class="small text-secondary">[^<]*</div>\s*'
-                             r'<div class="fs-3 fw-semibold text-nowrap" data-testid="figure">([^<]*)<', html)
+                             r'<div class="[^"]*" data-testid="figure">([^<]*)<', html)
         for name, figure in figures:
             found[name] = figure
+        assert _fetched(browser) == found  # the page as a browser completes it: the same figures
         return found
     return read
+
+
+def _fetched(browser):
+    """The dashboard as charts.js completes it: the page's frames, then each frame's `data-src` fetched."""
+    html = browser.get("/dashboard").get_data(as_text=True)
+    assert "data-chart=" not in html and 'data-testid="figure"' not in html  # no figure read for the page
+    found = {"cards": re.findall(r'data-chart-card="([^"]+)"', html)}
+    for src in dict.fromkeys(unescape(s) for s in re.findall(r'data-src="([^"]+)"', html)):
+        answer = browser.get(src, headers={"Accept": "application/json"})
+        assert answer.status_code == 200, src
+        for chart in answer.get_json()["charts"]:
+            if chart["type"] != "number" and not chart["values"]:
+                continue  # "No data yet." on the page, as inline
+            found[chart["name"]] = (chart["display"] if chart["type"] == "number" else
+                                    dict(zip(chart["labels"], chart["values"], strict=True)))
+    return found
 
 
 def test_each_salesperson_sees_their_own_numbers(order_of, charts, app, staff):
@@ -116,3 +133,47 @@ def test_amounts_by_month(order_of, charts, app, staff):
     order_of(zhang, customer, 2, "100.00", order_date="2026-01-31")
     order_of(zhang, customer, 1, "50.00", order_date="2026-03-02")
     assert charts(app, "zhang")["monthly_amount"] == {"2026-01": 300.0, "2026-03": 50.0}
+
+
+def test_a_chart_frame_fetches_only_what_the_user_sees_on_their_dashboard(login, app, staff):
+    """`/dashboard/charts/<form>?charts=…` answers the pieces of the user's own dashboard and nothing else:
+    a chart over money hidden from the warehouse, a form they may not read, or charts not read together
+    are 404; a bad parameter or filter is a 400 naming it."""
+    browsers = {}
+    for user in ("lisa", "store"):
+        browsers[user] = app.test_client()
+        assert login(browsers[user], user, f"{user}-password").status_code == 302
+    json_ = {"Accept": "application/json"}
+    lisa, store = browsers["lisa"], browsers["store"]
+    answer = lisa.get("/dashboard/charts/sales_order?charts=1,2,3,4", headers=json_)
+    assert answer.status_code == 200
+    assert [c["name"] for c in answer.get_json()["charts"]] == \
+        ["open_amount", "on_time_rate", "collection_days", "exception_rate"]
+    assert lisa.get("/dashboard/charts/sales_order?charts=1", headers=json_).status_code == 404  # read with 2-4
+    assert lisa.get("/dashboard/charts/sales_order?charts=6", headers=json_).status_code == 200
+    for src in ("/dashboard/charts/sales_order?charts=6", "/dashboard/charts/sales_order?charts=1,2,3,4",
+                "/dashboard/charts/opportunity?charts=0", "/dashboard/charts/nope?charts=0"):
+        assert store.get(src, headers=json_).status_code == 404, src
+    srcs = re.findall(r'data-src="([^"]+)"', store.get("/dashboard").get_data(as_text=True))
+    assert srcs and all(store.get(unescape(s), headers=json_).status_code == 200 for s in srcs)
+    assert all("open_amount" not in str(store.get(unescape(s), headers=json_).get_json()) for s in srcs)
+    bad = lisa.get("/dashboard/charts/sales_order?charts=x", headers=json_)
+    assert bad.status_code == 400 and "charts" in bad.get_json()["error"]["message"]
+    bad = lisa.get("/dashboard/charts/sales_order?charts=6&from=yesterday", headers=json_)
+    assert bad.status_code == 400 and "from" in bad.get_json()["error"]["message"]
+    assert app.test_client().get("/dashboard/charts/sales_order?charts=6", headers=json_).status_code in (401, 302)
+
+
+def test_the_frames_page_links_the_page_computed_on_the_server(login, app, staff):
+    browser = app.test_client()
+    login(browser, "lisa", "lisa-password")
+    page = browser.get("/dashboard?team=lisa").get_data(as_text=True)
+    assert "<noscript>" in page and 'href="/dashboard?inline=1&amp;team=lisa"' in page
+    assert 'data-src="/dashboard/charts/sales_order?charts=7&amp;team=lisa"' in page  # filters travel along
+    # the single figures read in one pass under a team filter (a recursive query per figure)
+    figures = browser.get("/dashboard/charts/sales_order?charts=1,2,3,4&team=lisa",
+                          headers={"Accept": "application/json"})
+    assert figures.status_code == 200 and len(figures.get_json()["charts"]) == 4
+    inline = browser.get("/dashboard?inline=1&team=lisa").get_data(as_text=True)
+    assert "<noscript>" not in inline and 'data-testid="figure"' in inline
+    assert '<input type="hidden" name="inline" value="1">' in inline
