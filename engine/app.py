@@ -11,6 +11,8 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import IntegerConverter
 
 from engine.api import bp as api_bp
+from engine.errors import SettingsInvalid
+from engine.notify.delivery import Channels
 from engine.settings import load_settings
 from engine.store.db import Database
 from engine.ui import init_app as init_pages
@@ -39,6 +41,9 @@ class IdConverter(IntegerConverter):
 def create_app(settings: Mapping[str, Any] | None = None) -> Flask:
     """App factory: settings from the environment, overridden by `settings` (tests)."""
     values = load_settings(settings)
+    problems = Channels.from_settings(values).problems()
+    if problems:  # a robot map that is not JSON …: said at start, not at every delivery
+        raise SettingsInvalid("settings cannot be used: " + "; ".join(problems))
     app = Flask("engine", static_folder="ui/static", static_url_path="/static")
     app.url_map.converters["id"] = IdConverter
     app.request_class = EngineRequest

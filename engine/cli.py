@@ -22,6 +22,16 @@ def _settings() -> dict:
     return load_settings()
 
 
+def _check_channels(settings: dict) -> None:
+    """A notification channel's bad setting (a robot map that is not JSON …) stops the start,
+    saying which setting and what is wrong, instead of failing every delivery."""
+    from engine.notify.delivery import Channels
+
+    problems = Channels.from_settings(settings).problems()
+    if problems:
+        _fail("engine: settings cannot be used:\n" + "\n".join(f"- {line}" for line in problems))
+
+
 def _database(settings: dict):
     from engine.store.db import Database
 
@@ -34,9 +44,13 @@ def _database(settings: dict):
 
             _fail(f"engine: {unreachable_message(url, exc.strerror or str(exc))}")
     try:
-        return Database(url)
+        db = Database(url)
     except Exception as exc:  # noqa: BLE001 - a malformed URL or a missing driver
         _fail(f"engine: DATABASE_URL cannot be used: {exc}")
+    context = click.get_current_context(silent=True)
+    if context is not None:  # the command's connections close with it, also when it runs in-process
+        context.call_on_close(db.dispose)
+    return db
 
 
 def _holder(settings: dict, db: Database) -> RuntimeHolder:
@@ -194,18 +208,28 @@ def _init_target(db: Database, files, config_dir: str):
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every interface).")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=1, show_default=True, type=int, metavar="N",
-              help="Worker processes (gunicorn), each with 4 threads.")
+              help="Worker processes (gunicorn); with sync workers about two per CPU.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64), metavar="N",
+              help="Threads per worker process: gunicorn's gthread workers, up to N requests at once per "
+                   "process, keep-alive, no time limit (the most requests per second and approvals under "
+                   "load: docs/benchmarks.md, section serve). 1: its sync workers, one request at a time per "
+                   "process, the steadiest tail on SQLite; put nginx in front (it buffers slow clients) and "
+                   "mind --timeout.")
+@click.option("--timeout", default=300, show_default=True, type=click.IntRange(1, 86400), metavar="SECONDS",
+              help="With sync workers (--threads 1): a request running longer is ended and its worker "
+                   "restarted; raise it if large exports or imports take longer.")
 @click.option("--scheduler/--no-scheduler", default=None,
               help="Also run the reminder scheduler (default: on with 1 worker, off with more; "
                    "or ENGINE_SCHEDULER=on/off).")
-def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
-    """Serve the web pages and the API with gunicorn (--workers processes); with one worker (or
-    --scheduler) the reminder scheduler runs beside it in its own process."""
+def serve(host: str, port: int, workers: int, threads: int, timeout: int, scheduler: bool | None) -> None:
+    """Serve the web pages and the API with gunicorn (--workers processes of --threads threads);
+    with one worker (or --scheduler) the reminder scheduler runs beside it in its own process."""
     import atexit
     import subprocess
 
     from gunicorn.app.base import BaseApplication
 
+    _check_channels(_settings())
     if scheduler is None:
         wanted = str(_settings().get("ENGINE_SCHEDULER", "auto")).lower()
         scheduler = workers <= 1 if wanted == "auto" else wanted in ("on", "1", "true", "yes")
@@ -219,14 +243,15 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
     from engine.web.limits import MAX_REQUEST_LINE
 
     class Server(BaseApplication):
-        """gunicorn with N worker processes (each with a few threads), whatever N is."""
+        """gunicorn with N worker processes of --threads threads, whatever N is."""
 
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", max(workers, 1))
-            self.cfg.set("threads", 4)
+            # threads=1 is gunicorn's sync worker, more its gthread worker (keep-alive, a queue)
+            self.cfg.set("threads", threads)
             self.cfg.set("accesslog", "-")
-            self.cfg.set("timeout", 60)
+            self.cfg.set("timeout", timeout)
             # The longest request line gunicorn allows (0 would mean unlimited); longer ones get its
             # own 400 page before the app. What passes is bounded by engine.web.limits.
             self.cfg.set("limit_request_line", MAX_REQUEST_LINE)
@@ -234,7 +259,8 @@ def serve(host: str, port: int, workers: int, scheduler: bool | None) -> None:
         def load(self):
             return create_app()
 
-    click.echo(f"serving on http://{host}:{port}/ with {max(workers, 1)} worker process(es)")
+    kind = f"sync, requests end after {timeout} s" if threads == 1 else f"gthread, {threads} threads each"
+    click.echo(f"serving on http://{host}:{port}/ with {max(workers, 1)} worker process(es) ({kind})")
     Server().run()
 
 
@@ -314,6 +340,7 @@ def reminders_run(now_text: str | None, loop: bool, interval: float) -> None:
     from engine.scheduler import run_forever, run_pass
 
     settings = _settings()
+    _check_channels(settings)
     db = _database(settings)
     once = None if loop else _holder(settings, db)  # an uninitialised database is said first
     now = None

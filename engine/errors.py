@@ -135,3 +135,12 @@ class DatabaseUnavailable(EngineError):
     code = "database_unavailable"
     status = 503
     retry_after = 5
+
+
+class SettingsInvalid(ValueError):
+    """A setting the app or a command cannot start with; the message names it and what is wrong."""
+
+
+class RobotSettingError(SettingsInvalid):
+    """A chat robot setting that cannot be used (engine.notify.robots); the message names the
+    setting and what is wrong."""

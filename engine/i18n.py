@@ -38,10 +38,37 @@ def _(message: str, **params: Any) -> str:
         return message % params if params else message
     flask = sys.modules.get("flask")
     if flask is not None and flask.has_request_context():
-        from flask_babel import gettext
-
-        return gettext(message, **params)
+        message = request_translations().ugettext(message)
     return message % params if params else message
+
+
+_FLASK: list[tuple[Any, Callable[[], Any]]] = []
+
+
+def request_translations() -> Any:
+    """Flask-Babel's translations of the current request (what `flask_babel.get_translations()`
+    gives), looked up once per request instead of once per message: kept on `g` with the locale
+    and domain objects it was made for, so `force_locale` or `refresh` (a new or no locale object)
+    makes it look them up again. Outside an application context: Flask-Babel's answer."""
+    if not _FLASK:  # imported here, once: this module knows nothing of Flask until a request asks
+        from flask_babel import get_translations as babel_translations  # imports Flask
+
+        _FLASK.append((sys.modules["flask"].g, babel_translations))
+    g, get_translations = _FLASK[0]
+    try:
+        names = vars(g._get_current_object())
+    except RuntimeError:  # no application context
+        return get_translations()
+    babel = names.get("_flask_babel")
+    cached = names.get("_engine_translations")
+    if (cached is not None and babel is not None and cached[0] is getattr(babel, "babel_locale", None)
+            and cached[1] is getattr(babel, "babel_domain", None)):
+        return cached[2]
+    translations = get_translations()
+    babel = names.get("_flask_babel")
+    names["_engine_translations"] = (getattr(babel, "babel_locale", None), getattr(babel, "babel_domain", None),
+                                     translations)
+    return translations
 
 
 def lazy(message: str, **params: Any) -> Any:

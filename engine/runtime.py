@@ -24,18 +24,22 @@ the way out (`engine config export` or `engine config import`), and every proces
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import os
+import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC
 from pathlib import Path
 
 from sqlalchemy import inspect, select
 
 from engine.access import Gate
-from engine.definitions import AppDef, load_sources, read_sources, signature_of
+from engine.definitions import AppDef, checked_elsewhere, load_sources, read_sources, signature_of
 from engine.errors import DefinitionError, SchemaChangeRefused, bounded_lines
 from engine.i18n import N_
 from engine.records.context import Runtime
@@ -50,6 +54,7 @@ from engine.store.definition_state import (
     record_refusal,
     version_sources,
 )
+from engine.store.offload import OffloadFailed, in_child
 from engine.store.sync import sync_schema
 from engine.store.system import definition_versions
 from engine.store.tables import build_schema
@@ -74,6 +79,51 @@ def files_behind(db: Database, config_dir: str | Path, live: LiveSet) -> str:
 
 class NotInitialised(RuntimeError):
     pass
+
+
+#: The interpreter's switch interval while a reload builds a set beside the requests: a request
+#: waiting for the interpreter lock gets it within this many seconds (the default is 5 ms, and a
+#: request that waits that long after each of its database round trips is slowed many times over).
+BUILD_SWITCH_INTERVAL = 0.0005
+_switch_lock = threading.Lock()
+_switch_users = 0
+_switch_before = 0.0
+
+
+_frozen = False
+
+
+def freeze_startup_heap() -> None:
+    """Once per process, at its first reload beside the requests: exempt every object it holds so far
+    (its imports, templates, the set it started with) from the cyclic garbage collector. A full
+    collection holds the interpreter lock for as long as it scans (about 0.1 s for a process serving
+    50 forms of 40 fields, more after each reload), and the allocations of building a new set start
+    one in whichever thread comes next, usually a request. Afterwards a full collection scans only
+    what came later. The price: the set the process started with, once replaced, is freed only as
+    far as reference counting frees it (once per process)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
+
+
+@contextmanager
+def yielding_to_requests() -> Iterator[None]:
+    """Run the block with a short switch interval (process-wide, so counted: the interval in force
+    before the first of several overlapping blocks is put back after the last)."""
+    global _switch_users, _switch_before
+    with _switch_lock:
+        if _switch_users == 0:
+            _switch_before = sys.getswitchinterval()
+            sys.setswitchinterval(min(_switch_before, BUILD_SWITCH_INTERVAL))
+        _switch_users += 1
+    try:
+        yield
+    finally:
+        with _switch_lock:
+            _switch_users -= 1
+            if _switch_users == 0:
+                sys.setswitchinterval(_switch_before)
 
 
 def build_runtime(app: AppDef, db: Database) -> Runtime:
@@ -156,13 +206,19 @@ class DefinitionFiles:
 
 
 class RuntimeHolder:
-    def __init__(self, config_dir: str | Path, db: Database, interval: float = 1.0) -> None:
+    def __init__(self, config_dir: str | Path, db: Database, interval: float = 1.0, offload: bool = True) -> None:
         self.config_dir = Path(config_dir)
         self.db = db
         self.interval = interval
+        #: a reload beside the requests checks (and applies) the new set in a child process
+        self.offload = offload
+        self.offloaded = 0  # sets this process had checked by a child (tests, diagnostics)
+        self._child_checked: set[str] = set()  # signatures a child checked for this process
         self.problems: list[str] = []
         self.reloaded_at: float | None = None
         self._lock = threading.Lock()
+        self._aside_lock = threading.Lock()
+        self._aside: threading.Thread | None = None  # the reload running beside the requests
         self._files = DefinitionFiles(self.config_dir)
         self._tried: set[tuple[str, str]] = set()  # (files, live set) pairs this process tried
         applied = last_applied(db)
@@ -188,12 +244,31 @@ class RuntimeHolder:
                       self.config_dir, "\n".join(self.problems))
 
     def current(self) -> Runtime:
+        """The set to serve. With an interval of 0 the check runs before every answer (each request
+        sees the live set: tests, several hosts). Otherwise it runs in a thread of its own at most
+        once per interval, and requests go on with the set they have until the next one is built:
+        validating, applying and building a large set takes a second or more, which no request
+        should wait for (docs/benchmarks.md, startup)."""
         if time.monotonic() - self._checked >= self.interval:
-            self.refresh()
+            if self.interval <= 0:
+                self.refresh()
+            else:
+                self._refresh_aside()
         return self._runtime
 
-    def refresh(self, force: bool = False) -> bool:
-        """Apply changed files, then serve the live set; True when this process switched sets."""
+    def _refresh_aside(self) -> None:
+        with self._aside_lock:
+            if self._aside is not None and self._aside.is_alive():
+                return
+            self._aside = threading.Thread(target=self.refresh, kwargs={"aside": True}, name="definitions-reload",
+                                           daemon=True)
+            self._aside.start()
+
+    def refresh(self, force: bool = False, aside: bool = False) -> bool:
+        """Apply changed files, then serve the live set; True when this process switched sets.
+        `aside`: beside the requests (the reload thread): the set is checked and applied in a child
+        process (with `offload`) and built here while yielding to the requests."""
+        offload = aside and self.offload
         with self._lock:
             if not force and time.monotonic() - self._checked < self.interval:
                 return False  # another thread has just checked
@@ -204,12 +279,12 @@ class RuntimeHolder:
                 if live is None:
                     return False
                 if self._wants_to_apply(live, changed or force):
-                    self._apply(live.signature, live=live)
+                    self._apply(live.signature, live=live, offload=offload)
                     live = live_set(self.db) or live
                 elif self._in_step(live) and live.refused_signature is not None:
                     clear_refusal(self.db, live.signature)  # the files are back to the live set
                     live = live_set(self.db) or live
-                return self._adopt(live)
+                return self._adopt(live, offload=offload, aside=aside)
             except Exception as exc:  # noqa: BLE001 - keep serving the old set whatever happened
                 log.exception("reloading definitions failed")
                 self.problems = [f"reload failed: {exc}"]
@@ -230,10 +305,12 @@ class RuntimeHolder:
         return (self._files.signature, live.signature) not in self._tried \
             and live.refused_signature != self._files.signature
 
-    def _apply(self, live_signature: str, record: bool = True, live: LiveSet | None = None) -> bool:
+    def _apply(self, live_signature: str, record: bool = True, live: LiveSet | None = None,
+               offload: bool = False) -> bool:
         """Validate the files and bring the database in line (which makes them the live set);
         a refusal is recorded for every process. True when they applied. Refused without
-        trying when the live set has designer changes the files do not have."""
+        trying when the live set has designer changes the files do not have. `offload`: in a child
+        process (in this one if the child cannot run)."""
         if len(self._tried) > 256:  # a memory of recent tries, not a history
             self._tried.clear()
         self._tried.add((self._files.signature, live_signature))
@@ -242,6 +319,10 @@ class RuntimeHolder:
                 record_refusal(self.db, live_signature, self._files.signature,
                                [files_behind(self.db, self.config_dir, live)])
             return False
+        if offload and self._files.sources is not None:
+            applied = self._apply_in_child(live_signature, record, live)
+            if applied is not None:
+                return applied
         try:
             if self._files.sources is None:
                 raise DefinitionError([])
@@ -258,14 +339,66 @@ class RuntimeHolder:
             return False
         return True
 
-    def _adopt(self, live: LiveSet) -> bool:
+    def _apply_in_child(self, live_signature: str, record: bool, live: LiveSet | None) -> bool | None:
+        """_apply's check and apply in a child process; None when the child could not do it."""
+        assert self._files.sources is not None
+        job = {"live_signature": live_signature, "files_signature": self._files.signature,
+               "base_signature": live.signature if live is not None else None, "record": record}
+        try:
+            answer = in_child(self.db, self._files.sources, job)
+        except OffloadFailed as exc:
+            log.warning("%s; checking in this process", exc)
+            return None
+        self.offloaded += 1
+        if answer["outcome"] == "moved":  # another process published meanwhile: look again next time
+            self._tried.discard((self._files.signature, live_signature))
+            return False
+        if answer["outcome"] in ("applied", "refused"):  # refused: valid, but it would strand data
+            self._checked_by_child(self._files.signature)
+        return answer["outcome"] == "applied"
+
+    def _adopt(self, live: LiveSet, offload: bool = False, aside: bool = False) -> bool:
         """Serve the live set (loading it from the database if it is not ours) and report its
-        refusal; True when the set changed."""
+        refusal; True when the set changed. `offload`: a set this process has not loaded is checked
+        in a child process first; `aside`: the set is built while yielding to the requests."""
         self.problems = list(live.problems) if live.refused_signature is not None else []
         if self._runtime.app.signature == live.signature:
             return False
-        app = load_sources(version_sources(self.db, live.version_id))
-        self._runtime = build_runtime(app, self.db)
+        sources = version_sources(self.db, live.version_id)
+        if offload and live.signature not in self._child_checked:
+            self._check_in_child(sources, live.signature)
+        if aside:
+            freeze_startup_heap()
+        with yielding_to_requests() if aside else _nothing():
+            app = load_sources(sources)
+            runtime = build_runtime(app, self.db)
+        self._runtime = runtime
         self.reloaded_at = time.time()
         log.info("definitions now %s", live.signature[:12])
         return True
+
+    def _check_in_child(self, sources: dict[str, str], signature: str) -> None:
+        """Have a child process check the live set's texts, so that loading them here only builds
+        them; a RuntimeError with the problems when they fail (the set being served stays). When the
+        child cannot run, loading them here checks them."""
+        try:
+            answer = in_child(self.db, sources)
+        except OffloadFailed as exc:
+            log.warning("%s; checking in this process", exc)
+            return
+        self.offloaded += 1
+        if answer["outcome"] != "valid":
+            raise RuntimeError("the live definitions do not pass this engine's checks:\n"
+                               + "\n".join(answer["problems"]))
+        self._checked_by_child(signature)
+
+    def _checked_by_child(self, signature: str) -> None:
+        if len(self._child_checked) > 64:
+            self._child_checked.clear()
+        self._child_checked.add(signature)
+        checked_elsewhere(signature)
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield

@@ -35,6 +35,15 @@ SETTINGS: tuple[Setting, ...] = (
             "or `smtps://...`; without it no email is sent.", "none"),
     Setting("ENGINE_WEBHOOK_URL", None, "Every notification is also POSTed to this URL as JSON.", "none"),
     Setting("ENGINE_MAIL_FROM", "engine@localhost", "Sender address of emails."),
+    Setting("ENGINE_WECOM_ROBOTS", None, "企业微信 group robots: a JSON object mapping a role name, or `*` for "
+            "everybody, to a robot's webhook URL, or `{\"url\": ..., \"details\": true}` (see Notifications, chat "
+            "robots).", "none"),
+    Setting("ENGINE_DINGTALK_ROBOTS", None, "钉钉 custom robots: a JSON object mapping a role name, or `*`, to "
+            "a robot: its webhook URL, or `{\"url\": ..., \"secret\": ..., \"details\": true}` with its 加签 "
+            "secret.", "none"),
+    Setting("ENGINE_FEISHU_ROBOTS", None, "飞书 custom bots: a JSON object mapping a role name, or `*`, to a "
+            "bot: its webhook URL, or `{\"url\": ..., \"secret\": ..., \"details\": true}` with its signature "
+            "secret.", "none"),
     Setting("ENGINE_BASE_URL", None, "The site's address, e.g. `https://erp.example.com`, for links to records "
             "in emails and webhooks.", "none"),
     Setting("ENGINE_SCHEDULER", "auto", "Run the scheduler (reminders, timers, deliveries) next to "
@@ -51,7 +60,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ENGINE_UPLOAD_QUOTA", 100 * MB, "Bytes of unattached uploads one user may hold at a time "
             "(413 beyond).", "100 MB"),
     Setting("ENGINE_RELOAD_INTERVAL", 1.0, "Seconds between checks of the definition files and of the set "
-            "published in the database."),
+            "published in the database. Above 0 the check and the loading of a changed set run beside the "
+            "requests, which keep the set they have until the new one is built; 0 checks before every "
+            "request, which then waits for a changed set (each request sees the live set at once)."),
+    Setting("ENGINE_EXACT_TOTAL_LIMIT", 10_000, "Record lists count matching records exactly up to this many; "
+            "above it `total` is an estimate (`\"total_exact\": false`; the list page shows \"10,000+\" or "
+            "\"约 1,234,000\"), so a list of a million records costs what one of ten thousand does. The "
+            "contract asks for at least 10,000."),
     Setting("ENGINE_IMPORT_MAX_ROWS", 10_000, "Rows with content one import file may hold."),
     Setting("ENGINE_IMPORT_MAX_CELLS", 1_000_000, "Cells (rows × header columns) one import file may hold."),
     Setting("ENGINE_HTTPS", False, "Served over HTTPS (`1`, `true`, `yes` or `on`): cookies get `Secure`, "
@@ -90,7 +105,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     settings["ENGINE_MAX_FORM_BODY"] = int(settings["ENGINE_MAX_FORM_BODY"])
     settings["ENGINE_UPLOAD_GRACE_HOURS"] = float(settings["ENGINE_UPLOAD_GRACE_HOURS"])
     settings["ENGINE_UPLOAD_QUOTA"] = int(settings["ENGINE_UPLOAD_QUOTA"])
-    for key in ("ENGINE_IMPORT_MAX_ROWS", "ENGINE_IMPORT_MAX_CELLS"):
+    for key in ("ENGINE_IMPORT_MAX_ROWS", "ENGINE_IMPORT_MAX_CELLS", "ENGINE_EXACT_TOTAL_LIMIT"):
         settings[key] = int(settings[key])
     settings["ENGINE_HTTPS"] = str(settings["ENGINE_HTTPS"]).strip().lower() in FLAG_TRUE
     for key in ("ENGINE_HSTS_SECONDS", "ENGINE_PROXY_COUNT", "ENGINE_LOGIN_MAX_FAILURES",

@@ -88,6 +88,38 @@ def test_serve_with_several_workers_uses_gunicorn(engine_cli, free_port, get_jso
     assert "gunicorn" in output.lower() or "Booting worker" in output
 
 
+@pytest.mark.parametrize(("threads", "worker"), [(None, "gthread"), ("1", "sync"), ("3", "gthread")],
+                         ids=["default", "1 with a timeout", "3"])
+def test_serve_threads_picks_gunicorn_sync_or_gthread_workers(engine_cli, free_port, get_json, env, tmp_path,
+                                                              threads, worker):
+    engine_cli(env, "init", "--admin-password", "x", cwd=tmp_path)
+    token = engine_cli(env, "users", "token", "admin", cwd=tmp_path).stdout.strip().splitlines()[-1]
+    port = free_port()
+    chosen = ["--threads", threads] if threads else []  # the default: gthread, 4 threads (docs/benchmarks.md)
+    if threads == "1":
+        chosen += ["--timeout", "900"]  # a sync worker's request limit, for long exports
+    server = subprocess.Popen([ENGINE, "serve", "--port", str(port), *chosen, "--no-scheduler"],
+                              env=env, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert get_json(port, "/api/forms", token)
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=20)[0]
+    assert f"Using worker: {worker}" in output, output
+    assert ("(sync, requests end after 900 s)" if worker == "sync"
+            else f"(gthread, {threads or 4} threads each)") in output, output
+
+
+def test_serve_refuses_zero_threads(engine_cli, env, tmp_path):
+    result = engine_cli(env, "serve", "--threads", "0", check=False, cwd=tmp_path)
+    assert result.returncode == 2 and "--threads" in result.stderr
+
+
+def test_serve_refuses_a_zero_timeout(engine_cli, env, tmp_path):
+    result = engine_cli(env, "serve", "--timeout", "0", check=False, cwd=tmp_path)
+    assert result.returncode == 2 and "--timeout" in result.stderr
+
+
 def test_reminders_run_once_and_with_a_bad_time(engine_cli, env, tmp_path):
     engine_cli(env, "init", "--admin-password", "secret-admin", cwd=tmp_path)
     done = engine_cli(env, "reminders", "run", "--now", "2030-01-01T09:00", cwd=tmp_path)

@@ -75,8 +75,10 @@ def test_the_scheduler_loop_waits_for_the_database_and_then_works(initialise, tm
         time.sleep(1)
         assert loop.poll() is None  # still waiting, not ended
 
-        (tmp_path / "later").mkdir()
-        initialise(url, SHIPPED)
+        # made elsewhere and moved into place at once, so the waiting loop never opens a half-made file
+        (tmp_path / "staging").mkdir()
+        initialise(f"sqlite:///{tmp_path / 'staging' / 'engine.db'}", SHIPPED)
+        (tmp_path / "staging").rename(tmp_path / "later")
         db = Database(url)
         try:
             with db.transaction() as session:
@@ -105,3 +107,34 @@ def test_an_output_file_that_cannot_be_written_is_one_line(initialise, tmp_path)
     result = run(url, "export", "customer", "-o", str(tmp_path / "missing" / "out.csv"), cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr.strip() == f"engine: {tmp_path / 'missing' / 'out.csv'}: No such file or directory"
+
+
+@pytest.mark.parametrize("args", [("config", "versions"), ("users", "tokens", "admin"), ("export", "customer")],
+                         ids=lambda a: " ".join(a[:2]))
+def test_a_command_run_in_process_closes_its_connections(initialise, tmp_path, monkeypatch, args):
+    """A command's database is disposed when the command ends, also when it runs inside another
+    process (a test, a script calling `main`): no connection is left to be closed by the GC."""
+    from click.testing import CliRunner
+
+    from engine.cli import main
+    from engine.store.db import Database
+
+    opened: list[Database] = []
+    closed: list[Database] = []
+    real_init, real_dispose = Database.__init__, Database.dispose
+
+    def init(self, *a, **k):
+        real_init(self, *a, **k)
+        opened.append(self)
+
+    def dispose(self):
+        closed.append(self)
+        real_dispose(self)
+    monkeypatch.setattr(Database, "__init__", init)
+    monkeypatch.setattr(Database, "dispose", dispose)
+    url = f"sqlite:///{tmp_path / 'engine.db'}"
+    initialise(url, SHIPPED)
+    env = {"DATABASE_URL": url, "ENGINE_CONFIG_DIR": str(SHIPPED), "ENGINE_SECRET_KEY": "cli-test"}
+    result = CliRunner().invoke(main, list(args), env=env)
+    assert result.exit_code == 0, result.output
+    assert opened and all(db in closed for db in opened)

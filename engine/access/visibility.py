@@ -127,10 +127,11 @@ def without_hidden_columns(form: FormDef, hidden: frozenset[str]) -> FormDef:
 
 
 def hidden_in_record(gate: Gate, session: Session, user: User, form: FormDef, record_id: int,
-                     now: datetime) -> frozenset[str] | None:
+                     now: datetime, *, participation: bool = True) -> frozenset[str] | None:
     """Fields hidden from `user` in one stored record, or None when the user may not read it:
-    for output made for someone other than the acting user (a reminder's text)."""
-    grants = gate.grants(user, form, "read", now)
+    for output made for someone other than the acting user (a reminder's text). With
+    `participation=False` only through their roles (not their part in an approval)."""
+    grants = gate.grants(user, form, "read", now, participation=participation)
     if not grants:
         return None
     table = gate.schema[form.name].table

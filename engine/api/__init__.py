@@ -40,4 +40,17 @@ def json_body(allowed: Collection[str] | None = None) -> dict:
     return body
 
 
-from . import admin, designer, designer_session, files, forms, notifications, openapi, prints, records, workflow  # noqa: E402,F401  (routes)
+from . import (  # noqa: E402,F401  (routes)  # noqa: E402,F401  (routes)
+    admin,
+    designer,
+    designer_session,
+    files,
+    forms,
+    notifications,
+    openapi,
+    prints,
+    records,
+    search,
+    views,
+    workflow,
+)

@@ -1,15 +1,15 @@
 """Record endpoints (docs/reference.md, HTTP API), thin: parse, call the service, answer."""
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import g, jsonify, request
 
 from engine.errors import BadRequest, ValidationFailed
 from engine.i18n import _
 from engine.records.context import Context
-from engine.services import comments, duplicates
+from engine.services import comments, duplicates, mentions
 from engine.services import link_choices as choices_service
 from engine.services import records as service
-from engine.web import use_case
+from engine.web import engine_state, use_case
 from engine.web.json_input import MAX_LISTED
 
 from . import bp, json_body
@@ -49,18 +49,31 @@ def _refuse_unknown_fields(ctx: Context, form_name: str, fields: dict) -> None:
 def list_records(form_name: str):
     """List records: query `page`, `per_page` (at most 200), `order_by` (`field`, `-field`,
     comma-separated), `q` (search), `stage`, `{field}=v`, `{field}__gte`, `__lte`, `__contains`, `after`
-    (keyset cursor); answers `{"items", "total", "page", "per_page", "next"}`."""
+    and `before` (keyset cursors), `chart` (the `where` of the form's chart N), `owner`, `team` (owned by
+    that user, or by them or anyone they manage), `quick` (`mine`, `this_month`, `overdue`), `saved` (a view:
+    own id or shared name); answers `{"items", "total", "total_exact", "page", "per_page", "next",
+    "previous"}`, `total` exact up to ENGINE_EXACT_TOTAL_LIMIT (10,000) matching records, an estimate above
+    it with `total_exact` false."""
+    limit = engine_state().settings["ENGINE_EXACT_TOTAL_LIMIT"]
     with use_case() as ctx:
-        return jsonify(service.list_records(ctx, form_name, request.args))
+        return jsonify(service.list_records(ctx, form_name, request.args, exact_limit=limit))
 
 
 @bp.post("/forms/<form_name>/records")
 def create_record(form_name: str):
-    """Create a record: body `{"fields": {...}}`; 201 with the record."""
+    """Create a record: body `{"fields": {...}}`; 201 with the record. Checked in a reading
+    transaction, then written in a short one of its own (on SQLite the write lock is held only for
+    the writes); a unique value taken in between is 409 `unique_conflict`, a linked record deleted
+    in between 409 `link_conflict`."""
     fields = _fields(json_body(("fields", "version")))
-    with use_case(write=True) as ctx:
+    with use_case() as ctx:
         _refuse_unknown_fields(ctx, form_name, fields)
-        return jsonify(service.create_record(ctx, form_name, fields)), 201
+        form = service.creatable_form(ctx, form_name)
+        checked = service.prepare_create(ctx, form, fields)
+        g.runtime = ctx.runtime  # the write step uses the definitions the check used
+    with use_case(write=True, now=ctx.now) as ctx:
+        record_id = service.write_created(ctx, form, *checked, alone=True)
+        return jsonify(service.created_body(ctx, form, record_id)), 201
 
 
 @bp.get("/forms/<form_name>/records/<id:record_id>")
@@ -104,10 +117,20 @@ def find_duplicates(form_name: str):
 
 @bp.post("/forms/<form_name>/records/<id:record_id>/comments")
 def add_comment(form_name: str, record_id: int):
-    """Add a comment to the record's history: body `{"comment": "..."}`; 201."""
+    """Add a comment to the record's history: body `{"comment": "..."}`; 201. Each reader of the
+    record it @mentions (`@username` or `@display name`) gets a `mention` notification."""
     body = json_body(("comment",))
     with use_case(write=True) as ctx:
         return jsonify(comments.add_comment(ctx, form_name, record_id, body.get("comment"))), 201
+
+
+@bp.get("/forms/<form_name>/records/<id:record_id>/mentionable")
+def mentionable(form_name: str, record_id: int):
+    """People a comment on the record may @mention (the comment box's completion): query `q`
+    (part of a user name or display name); answers `{"items": [{"name", "display"}]}`, at most 10,
+    only people who may read the record, never the caller."""
+    with use_case() as ctx:
+        return jsonify(mentions.mentionable(ctx, form_name, record_id, request.args.get("q")))
 
 
 @bp.get("/forms/<form_name>/records/<id:record_id>/history")

@@ -2,10 +2,11 @@
 tokens.py (random, stored only as a SHA-256 digest)."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import ColumnElement, delete, insert, select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -51,26 +52,69 @@ class User:
 SYSTEM_USER = User(id=0, name="system", roles=frozenset({ADMIN_ROLE}))
 
 
-def _row_to_user(session: Session, row) -> User:
-    roles = session.scalars(select(user_roles.c.role).where(user_roles.c.user_id == row.id)).all()
+def _user_of(row, roles: Iterable[str]) -> User:
     return User(id=row.id, name=row.name, roles=frozenset(roles), display_name=row.display_name,
                 email=row.email, manager=row.manager, active=row.active, session_epoch=row.session_epoch,
                 language=row.language)
 
 
+def _row_to_user(session: Session, row) -> User:
+    roles = session.scalars(select(user_roles.c.role).where(user_roles.c.user_id == row.id)).all()
+    return _user_of(row, roles)
+
+
+def _users_where(session: Session, *conditions: ColumnElement[bool]) -> list[User]:
+    """The users matching `conditions` with their roles, ordered by name, in one statement
+    (users LEFT JOIN their roles: one row per role, or one with no role)."""
+    query = (select(users, user_roles.c.role.label("role"))
+             .outerjoin(user_roles, user_roles.c.user_id == users.c.id)
+             .where(*conditions).order_by(users.c.name, user_roles.c.role))
+    found: list[User] = []
+    current, roles = None, []
+    for row in session.execute(query):
+        if current is not None and row.id != current.id:
+            found.append(_user_of(current, roles))
+            roles = []
+        current = row
+        if row.role is not None:
+            roles.append(row.role)
+    if current is not None:
+        found.append(_user_of(current, roles))
+    return found
+
+
 def get_user(session: Session, name: str) -> User | None:
-    row = session.execute(select(users).where(users.c.name == name)).first()
-    return _row_to_user(session, row) if row else None
+    found = _users_where(session, users.c.name == name)
+    return found[0] if found else None
 
 
 def get_user_by_id(session: Session, user_id: int) -> User | None:
-    row = session.execute(select(users).where(users.c.id == user_id)).first()
-    return _row_to_user(session, row) if row else None
+    """The user with its roles, in one statement (every page's session check calls this)."""
+    found = _users_where(session, users.c.id == user_id)
+    return found[0] if found else None
+
+
+def get_users(session: Session, names: Iterable[str]) -> dict[str, User]:
+    """name → User for those of `names` that exist, in one query whatever their number."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    return {user.name: user for user in _users_where(session, users.c.name.in_(wanted))}
+
+
+def display_names(session: Session, names: Iterable[str]) -> dict[str, str]:
+    """name → how people read that user (display name, else the name), for those of `names`
+    that exist, in one query."""
+    wanted = sorted({str(n) for n in names if n})
+    if not wanted:
+        return {}
+    return {name: display or name for name, display in session.execute(
+        select(users.c.name, users.c.display_name).where(users.c.name.in_(wanted)))}
 
 
 def list_users(session: Session) -> list[User]:
-    rows = session.execute(select(users).order_by(users.c.name)).all()
-    return [_row_to_user(session, r) for r in rows]
+    """Every user with their roles, by name, in one statement."""
+    return _users_where(session)
 
 
 def check_password_rules(password: str) -> None:

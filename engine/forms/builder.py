@@ -1,25 +1,76 @@
 """FormDef → a Flask-WTF form class for one user, and back: submitted form → raw values.
 
-A class is built per request (cheap: a few dozen field objects) because what a user may
-see and edit depends on their roles, the record and its stage.
+What a user may see depends on their roles, the record and its stage, so the class is made
+for the fields shown. Made classes are kept in a small in-process cache (`build_form_class`):
+an entry is reused only for the very FormDef object it was built from (a definition reload
+makes new ones), the same fields shown, the same language, and the same answers to what the
+widgets asked while it was built (the users a user field offers, re-read on every request;
+the title field of a linked form). Nothing is shared between processes and nothing assumes
+there is one: a miss only costs building the class.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from babel import support
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import FileStorage
 from wtforms import FileField
+from wtforms.i18n import messages_path
 
 from engine.definitions.model import FieldDef, FormDef
 from engine.fieldtypes import WidgetContext, type_of
 from engine.fieldtypes.controls import EMPTY_CHOICE, SelectChoice
-from engine.i18n import _
+from engine.i18n import _, text_locale
+
+
+class _WTFormsTexts:
+    """WTForms's own messages in the page's language, as Flask-WTF gives them (its `wtforms`
+    catalogue for Flask-Babel's locale), but each language's catalogue read once per process
+    instead of from disk on every request that makes a form."""
+
+    _loaded: dict[str, Any] = {}
+    _lock = threading.Lock()
+
+    def _catalogue(self) -> Any:
+        if not has_request_context() or "babel" not in current_app.extensions:
+            return None
+        locale = get_locale()
+        key = str(locale)
+        found = self._loaded.get(key)
+        if found is None:
+            found = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            with self._lock:
+                found = self._loaded.setdefault(key, found)
+        return found
+
+    def gettext(self, string: str) -> str:
+        catalogue = self._catalogue()
+        return string if catalogue is None else catalogue.ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        catalogue = self._catalogue()
+        if catalogue is None:
+            return singular if n == 1 else plural
+        return catalogue.ungettext(singular, plural, n)
+
+
+_WTFORMS_TEXTS = _WTFormsTexts()
 
 
 class RecordForm(FlaskForm):
     """Base class: CSRF from Flask-WTF; fields added by `build_form_class`."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form: Any) -> Any:
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return _WTFORMS_TEXTS
 
     field_defs: dict[str, FieldDef] = {}
 
@@ -29,11 +80,78 @@ class RecordForm(FlaskForm):
         self.row_map: dict[str, list[int]] = {}
 
 
-def build_form_class(form: FormDef, shown: Iterable[str], ctx: WidgetContext) -> type[RecordForm]:
-    fields = {f.name: type_of(f).widget(f, ctx) for f in form.fields if f.name in set(shown)}
+def _make_form_class(form: FormDef, shown: Iterable[str], ctx: WidgetContext) -> type[RecordForm]:
+    wanted = set(shown)
+    fields = {f.name: type_of(f).widget(f, ctx) for f in form.fields if f.name in wanted}
     attrs: dict[str, Any] = dict(fields)
     attrs["field_defs"] = {name: form.field(name) for name in fields}
     return type(f"{form.name.title().replace('_', '')}Form", (RecordForm,), attrs)
+
+
+class _Asked:
+    """A WidgetContext that notes what the widgets asked and what they were told, so a cached
+    class is reused only where the same questions get the same answers."""
+
+    def __init__(self, ctx: WidgetContext) -> None:
+        self.ctx = ctx
+        self.asked: list[tuple[str, Any, Any]] = []
+
+    def users(self, role: str | None) -> list[Any]:
+        found = self.ctx.users(role)
+        self.asked.append(("users", role, _users_key(found)))
+        return found
+
+    def title_of(self, form: str) -> str | None:
+        title = self.ctx.title_of(form)
+        self.asked.append(("title_of", form, title))
+        return title
+
+
+def _users_key(users: Iterable[Any]) -> tuple[tuple[str, str], ...]:
+    return tuple((str(u.name), str(u.label)) for u in users)  # what a user select shows
+
+
+def _answer(ctx: WidgetContext, question: str, arg: Any) -> Any:
+    if question == "users":
+        return _users_key(ctx.users(arg))
+    return ctx.title_of(arg)
+
+
+#: (id of the FormDef, fields shown, language) → [(the FormDef, what was asked, the class)]
+_CLASSES: OrderedDict[tuple[Any, ...], list[tuple[FormDef, tuple[tuple[str, Any, Any], ...], type[RecordForm]]]]
+_CLASSES = OrderedDict()
+_CLASSES_LOCK = threading.Lock()
+CLASS_CACHE_SIZE = 256  # keys; each a form as some set of users sees it in one language
+
+
+def build_form_class(form: FormDef, shown: Iterable[str], ctx: WidgetContext) -> type[RecordForm]:
+    """The form class for these fields shown, from the cache when it was built from this same
+    FormDef object, in this language, and its widgets would be told the same today."""
+    names = tuple(shown)
+    key = (id(form), names, text_locale())  # labels and messages: `_` and `speaking` follow it
+    with _CLASSES_LOCK:
+        entries = list(_CLASSES.get(key, ()))
+    for made_from, asked, cls in entries:
+        # the entry holds its FormDef, so while it is cached no other object can take its id
+        if made_from is form and all(_answer(ctx, q, arg) == said for q, arg, said in asked):
+            with _CLASSES_LOCK:
+                if key in _CLASSES:
+                    _CLASSES.move_to_end(key)
+            return cls
+    asking = _Asked(ctx)
+    cls = _make_form_class(form, names, asking)
+    with _CLASSES_LOCK:
+        kept = [e for e in _CLASSES.get(key, ()) if e[0] is form][-3:]  # a few user lists side by side
+        _CLASSES[key] = kept + [(form, tuple(asking.asked), cls)]
+        _CLASSES.move_to_end(key)
+        while len(_CLASSES) > CLASS_CACHE_SIZE:
+            _CLASSES.popitem(last=False)
+    return cls
+
+
+def clear_form_classes() -> None:
+    with _CLASSES_LOCK:
+        _CLASSES.clear()
 
 
 def form_data_from_record(form: FormDef, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -73,40 +73,44 @@ def readable_titles(ctx: Context, target: FormDef, ids: Iterable[object], reader
 
 def link_titles(ctx: Context, form: FormDef, records: Iterable[StoredRecord],
                 hidden: Mapping[int, frozenset[str]] | None = None) -> dict[int, dict[str, Any]]:
-    """record id → {link field: title of the linked record}, one query per link field; a
-    link column of a table gives {"table.column": {"id": title}}. The rule (pages and API
-    alike): a linked record the user may read gives its title; one they may not read gives
-    None, shown as "no access" and never as its title."""
+    """record id → {link field: title of the linked record}, one query per linked form (however
+    many fields and table columns link to it); a link column of a table gives {"table.column":
+    {"id": title}}. The rule (pages and API alike): a linked record the user may read gives its
+    title; one they may not read gives None, shown as "no access" and never as its title."""
     records = list(records)
     out: dict[int, dict[str, Any]] = {r.id: {} for r in records}
+    fields: list[tuple[FieldDef, FormDef]] = []  # link fields with their target
+    columns: list[tuple[FieldDef, FieldDef, FormDef]] = []  # (table, link column, target)
     for field in form.fields:
         if field.is_table:
-            _column_titles(ctx, field, records, hidden, out)
-            continue
-        if not type_of(field).links:
-            continue
-        target = ctx.app.form(field.form or "")
-        if target is None:
-            continue
-        titles = readable_titles(ctx, target, {r.values.get(field.name) for r in records} - {None})
+            columns += [(field, sub, target) for sub in field.fields
+                        if type_of(sub).links and (target := ctx.app.form(sub.form or "")) is not None]
+        elif type_of(field).links and (target := ctx.app.form(field.form or "")) is not None:
+            fields.append((field, target))
+
+    def shown(record: StoredRecord, *names: str) -> bool:
+        return hidden is None or not set(names) & hidden.get(record.id, frozenset())
+
+    wanted: dict[str, set[Any]] = {}
+    for field, target in fields:
+        wanted.setdefault(target.name, set()).update(r.values.get(field.name) for r in records)
+    for table, sub, target in columns:
+        key = f"{table.name}.{sub.name}"
+        wanted.setdefault(target.name, set()).update(
+            row.get(sub.name) for r in records if shown(r, table.name, key) for row in r.values.get(table.name) or [])
+    titles = {name: readable_titles(ctx, target, ids - {None})
+              for name, ids in wanted.items() if (target := ctx.app.form(name)) is not None}
+    for field, target in fields:
         for record in records:
             value = record.values.get(field.name)
-            if value is not None and (hidden is None or field.name not in hidden.get(record.id, frozenset())):
-                out[record.id][field.name] = titles.get(value)
-    return out
-
-
-def _column_titles(ctx: Context, field: FieldDef, records: list[StoredRecord],
-                   hidden: Mapping[int, frozenset[str]] | None, out: dict[int, dict[str, Any]]) -> None:
-    for sub in field.fields:
-        target = ctx.app.form(sub.form or "") if type_of(sub).links else None
-        if target is None:
-            continue
-        key = f"{field.name}.{sub.name}"
-        shown = [r for r in records if hidden is None or not {field.name, key} & hidden.get(r.id, frozenset())]
-        ids = {row.get(sub.name) for r in shown for row in r.values.get(field.name) or []} - {None}
-        titles = readable_titles(ctx, target, ids)
-        for record in shown:
-            values = {row.get(sub.name) for row in record.values.get(field.name) or []} - {None}
+            if value is not None and shown(record, field.name):
+                out[record.id][field.name] = titles[target.name].get(value)
+    for table, sub, target in columns:
+        key = f"{table.name}.{sub.name}"
+        for record in records:
+            if not shown(record, table.name, key):
+                continue
+            values = {row.get(sub.name) for row in record.values.get(table.name) or []} - {None}
             if values:
-                out[record.id][key] = {str(v): titles.get(v) for v in values}
+                out[record.id][key] = {str(v): titles[target.name].get(v) for v in values}
+    return out

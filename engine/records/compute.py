@@ -122,7 +122,33 @@ def compute_formulas(form: FormDef, values: dict[str, Any], meta: Mapping[str, A
     for field in form.fields:
         if field.is_table:
             compute_rows(field, values.get(field.name) or [], ctx)
+    compute_record_formulas(form, _formulas(form.fields), values, meta, ctx)
+
+
+def formulas_moved_by(form: FormDef, names: Iterable[str]) -> tuple[list[tuple[FieldDef, Expression]], bool]:
+    """The record formulas a change of the fields `names` can move (those naming one of them, or
+    naming such a formula), in definition order, and whether any of those reads a table field
+    (its rows are then needed to compute them)."""
+    moved = set(names)
     formulas = _formulas(form.fields)
+    found: set[str] = set()
+    grew = True
+    while grew:
+        grew = False
+        for field, formula in formulas:
+            if field.name not in found and any(path[0] in moved for path in formula.references()):
+                found.add(field.name)
+                moved.add(field.name)
+                grew = True
+    chosen = [(field, formula) for field, formula in formulas if field.name in found]
+    tables = {f.name for f in form.fields if f.is_table}
+    return chosen, any(path[0] in tables for _field, formula in chosen for path in formula.references())
+
+
+def compute_record_formulas(form: FormDef, formulas: list[tuple[FieldDef, Expression]], values: dict[str, Any],
+                            meta: Mapping[str, Any], ctx: Context) -> None:
+    """These record formulas computed into `values`, in order, until those that use others are
+    settled; the form's other formulas keep their values."""
     for _ in range(len(formulas)):
         for field, formula in formulas:
             scope = RecordScope(ctx, form, values, meta, now=ctx.local_now, user=ctx.user.name)

@@ -79,8 +79,12 @@ class Context:
         lookup), so checking links to it costs no query."""
         self._cache[("readable", form, record_id)] = True
 
+    def knows_readable(self, form: str, record_id: int) -> bool:
+        """Whether a lookup already found that the user may read this record (`known_readable`)."""
+        return ("readable", form, record_id) in self._cache
+
     def link_readable(self, form: str, record_id: int) -> bool:
-        if ("readable", form, record_id) in self._cache:
+        if self.knows_readable(form, record_id):
             return True
         target = self.app.form(form)
         if target is None:

@@ -145,6 +145,7 @@ def prepare_values(
 def _check(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[str],
            hidden: frozenset[str], errors: Errors) -> None:
     conditional = hidden_by_condition(form, values, {}, ctx)
+    _look_up_links(ctx, form, values, changed)
     for field in form.fields:
         if field.name in conditional or field.computed or field.name in errors:
             continue
@@ -170,6 +171,46 @@ def _check(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[
                 errors.setdefault(field.name, []).append(message)
         if field.unique:
             _check_unique(ctx, form, field, value, errors)
+
+
+def linked_ids(form: FormDef, values: Mapping[str, Any], changed: set[str]) -> dict[str, set[int]]:
+    """The records that changed links (fields and table columns) point at: linked form → ids."""
+    wanted: dict[str, set[int]] = {}
+
+    def want(field: FieldDef, value: Any) -> None:
+        if field.field_type.links and field.form and isinstance(value, int) and not isinstance(value, bool):
+            wanted.setdefault(field.form, set()).add(value)
+
+    for field in form.fields:
+        if field.name not in changed:
+            continue
+        value = values.get(field.name)
+        if field.is_table and isinstance(value, list):
+            for row in value:
+                for sub in field.fields:
+                    if isinstance(row, dict):
+                        want(sub, row.get(sub.name))
+        else:
+            want(field, value)
+    return wanted
+
+
+def _look_up_links(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[str]) -> None:
+    """The records that changed links point at (`linked_ids`), looked up with one query per linked
+    form under the user's read rule, so that checking each link costs no query of its own (a link
+    to a record not found is still checked, and refused, one by one)."""
+    wanted = {name: {i for i in ids if not ctx.knows_readable(name, i)}
+              for name, ids in linked_ids(form, values, changed).items()}
+    for name, ids in wanted.items():
+        if not ids:
+            continue
+        target = ctx.app.form(name)
+        if target is None:
+            continue
+        table = ctx.runtime.tables(name).table
+        condition = ctx.gate.row_filter(ctx.user, target, "read", ctx.local_now)
+        for (record_id,) in ctx.session.execute(select(table.c.id).where(table.c.id.in_(sorted(ids)), condition)):
+            ctx.known_readable(name, record_id)
 
 
 def _check_rows(ctx: Context, table: FieldDef, rows: list[dict[str, Any]], errors: Errors) -> None:

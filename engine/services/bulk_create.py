@@ -23,8 +23,9 @@ from engine.store.system import history, timers
 from engine.workflows.timers import SYSTEM_DATES, reminder_time
 
 from . import rollups
+from .files import attach_files
 from .linked import apply_update_linked
-from .records import _attach_files, _encode_values
+from .records import encode_values
 
 #: (values, changed field names, system attributes) of a checked new record.
 Prepared = tuple[dict[str, Any], set[str], dict[str, Any]]
@@ -91,11 +92,11 @@ def write_many(ctx: Context, form: FormDef, items: Sequence[Prepared], serials: 
     file_fields = [f.name for f in form.fields if f.field_type.holds_file]
     for record_id, (values, changed, _meta) in zip(ids, items, strict=True):
         if any(values.get(name) for name in file_fields):
-            _attach_files(ctx, form, record_id, values, changed)
+            attach_files(ctx, form, record_id, values, changed)
     _insert_many(ctx, timers, _timer_rows(ctx, form, ids, items))
     _insert_many(ctx, history, [
         {"form": form.name, "record_id": record_id, "actor": ctx.user.name, "action": "create",
-         "details": {"values": _encode_values(ctx, form, values)}, "at": meta["created_at"]}
+         "details": {"values": encode_values(ctx, form, values)}, "at": meta["created_at"]}
         for record_id, (values, _c, meta) in zip(ids, items, strict=True)])
     if form.update_linked:
         for record_id, (values, _c, meta) in zip(ids, items, strict=True):

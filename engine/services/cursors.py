@@ -1,9 +1,11 @@
-"""Keyset paging for record lists (docs/reference.md, HTTP API): `after=CURSOR`, `"next"`.
+"""Keyset paging for record lists (docs/reference.md, HTTP API): `after=CURSOR` → `"next"`,
+and back with `before=CURSOR` → `"previous"`.
 
 A cursor is base64url of compact JSON `{"o": ORDER, "k": [sort values..., id]}`: the
 list's order and the sort key of the last row shown. The next page is the rows strictly
 after that key in the same order, so a deep page costs what the first does, and rows
-inserted or deleted before the cursor neither repeat nor skip rows after it.
+inserted or deleted before the cursor neither repeat nor skip rows after it. The page before
+a cursor is the rows strictly before its key, read in the reverse order (`reverse_order`).
 
 Sort values are only of columns the caller may order by (never-visible fields are refused),
 but such a field can still be hidden in some rows (a grant hiding it in a stage). Then the
@@ -61,7 +63,9 @@ def encode_cursor(order: str, keys: list[SortKey], values: list[Any], hidden: fr
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
-def _bad() -> BadRequest:
+def _bad(param: str = "after") -> BadRequest:
+    if param == "before":
+        return BadRequest(_("parameter 'before' is not a cursor given by this list (start again without it)"))
     return BadRequest(_("parameter 'after' is not a cursor given by this list (start again without it)"))
 
 
@@ -73,12 +77,12 @@ def _python_type(column: Column) -> type:
         return object
 
 
-def _typed(column: Column, value: Any) -> Any:
+def _typed(column: Column, value: Any, param: str = "after") -> Any:
     """A JSON value as the Python value of the column's type; a BadRequest when it is not one."""
     if value is None:
         if column.nullable and not column.primary_key:
             return None
-        raise _bad()
+        raise _bad(param)
     kind = _python_type(column)
     try:
         if kind is bool:
@@ -107,36 +111,38 @@ def _typed(column: Column, value: Any) -> Any:
             return value
     except (ValueError, InvalidOperation):
         pass
-    raise _bad()
+    raise _bad(param)
 
 
-def decode_cursor(session: Session, text: str, order: str, keys: list[SortKey], readable: ColumnElement) -> list[Any]:
+def decode_cursor(session: Session, text: str, order: str, keys: list[SortKey], readable: ColumnElement,
+                  param: str = "after") -> list[Any]:
     """The sort values a cursor names, typed for comparison; 400 for anything malformed,
     made for another order, or naming a row that is gone or that the caller may not read
-    (`readable`: the caller's row rule), so a forged cursor learns nothing of such a row."""
+    (`readable`: the caller's row rule), so a forged cursor learns nothing of such a row.
+    `param`: the parameter it came in (`after` or `before`), named by the 400."""
     if not text or len(text) > MAX_CURSOR:
-        raise _bad()
+        raise _bad(param)
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
         doc = json.loads(raw.decode("utf-8"))
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise _bad() from None
+        raise _bad(param) from None
     if not isinstance(doc, dict) or set(doc) != {"o", "k"} or doc["o"] != order:
-        raise _bad()
+        raise _bad(param)
     parts = doc["k"]
     if not isinstance(parts, list) or len(parts) != len(keys):
-        raise _bad()
-    row_id = _typed(keys[-1].column, parts[-1])
+        raise _bad(param)
+    row_id = _typed(keys[-1].column, parts[-1], param)
     values = []
     for key, part in zip(keys, parts, strict=True):
         if part == HIDDEN and key.column.name != "id":
             table = key.column.table
             found = session.execute(select(key.column).where(table.c.id == row_id, readable)).one_or_none()
             if found is None:
-                raise _bad()
+                raise _bad(param)
             values.append(found[0])
         else:
-            values.append(_typed(key.column, part))
+            values.append(_typed(key.column, part, param))
     return values
 
 
@@ -166,3 +172,36 @@ def after_condition(keys: list[SortKey], values: list[Any]) -> ColumnElement:
     if not first.nullable:  # a redundant range on the first key, for an index on it
         return and_(first.column <= bounds[0] if first.descending else first.column >= bounds[0], or_(*branches))
     return or_(*branches)
+
+
+def before_condition(keys: list[SortKey], values: list[Any]) -> ColumnElement:
+    """Rows strictly before `values` in the order of `keys` (NULLs last in either direction):
+    the mirror of `after_condition`. Filled values come before an empty one."""
+    bounds = [literal(value, key.column.type) for key, value in zip(keys, values, strict=True)]
+    if all(not key.nullable for key in keys) and len({key.descending for key in keys}) == 1:
+        columns, row = tuple_(*(key.column for key in keys)), tuple_(*bounds)
+        return columns > row if keys[0].descending else columns < row
+    branches: list[ColumnElement] = []
+    same: list[ColumnElement] = []
+    for key, value, bound in zip(keys, values, bounds, strict=True):
+        column = key.column
+        if value is None:
+            branches.append(and_(*same, column.is_not(None)))
+            same.append(column.is_(None))
+            continue
+        branches.append(and_(*same, column > bound if key.descending else column < bound))
+        same.append(column == bound)
+    first = keys[0]
+    if not first.nullable:  # a redundant range on the first key, for an index on it
+        return and_(first.column >= bounds[0] if first.descending else first.column <= bounds[0], or_(*branches))
+    return or_(*branches)
+
+
+def reverse_order(keys: list[SortKey]) -> list[ColumnElement]:
+    """ORDER BY for the list's order backwards (empty values first), to read the rows just
+    before a cursor; an index that serves the order serves it scanned backwards."""
+    clauses: list[ColumnElement] = []
+    for key in keys:
+        clause = key.column.asc() if key.descending else key.column.desc()
+        clauses.append(clause.nulls_first() if key.nullable else clause)
+    return clauses

@@ -95,13 +95,16 @@ def _named_files(form: FormDef, values: Mapping[str, Any], changed: set[str]) ->
     return named
 
 
-def attach_files(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any], changed: set[str]) -> None:
+def attach_files(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any], changed: set[str],
+                 *, created: bool = False) -> None:
     """The record takes the files its file fields name; the files those fields no longer name
-    are deleted. An upload that disappeared since it was checked (cleaned up meanwhile) is a
-    conflict, so a record never points at a missing file."""
+    are deleted (`created`: a record just created has none to delete). An upload that
+    disappeared since it was checked (cleaned up meanwhile) is a conflict, so a record never
+    points at a missing file."""
     for key, ids in _named_files(form, values, changed).items():
         mine = and_(files.c.form == form.name, files.c.record_id == record_id)
-        ctx.session.execute(files.delete().where(mine, files.c.field == key, files.c.id.not_in(ids)))
+        if not created:
+            ctx.session.execute(files.delete().where(mine, files.c.field == key, files.c.id.not_in(ids)))
         if not ids:
             continue
         taken = rowcount(ctx.session.execute(

@@ -33,9 +33,9 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
     """Display keys for people (existing keys stay): a changed link gets `old_title` and
     `new_title`, created and deleted values get `titles` {link field: title}, a `created` or
     `via` reference gets `form_title` and `title`; a transition's `title` and a step's
-    `step_title`, stored in both languages when the definition gives two, read in the current
-    one. A title is given only for a record the reader may read; None means "no access" (the
-    same rule as links on the record itself)."""
+    `step_title` (a send back's `to_title`), stored in both languages when the definition gives
+    two, read in the current one. A title is given only for a record the reader may read; None
+    means "no access" (the same rule as links on the record itself)."""
     links = {f.name: f.form for f in form.fields if type_of(f).links and f.form}
     wanted: dict[str, set[Any]] = {}
     for entry in entries:
@@ -58,7 +58,7 @@ def add_titles(ctx: Context, form: FormDef, entries: list[dict[str, Any]]) -> li
         return titles.get(form_name, {}).get(value) if _ids(value) else None
 
     for entry in entries:
-        for key in ("title", "step_title"):  # a transition's or step's title, kept in both languages
+        for key in ("title", "step_title", "to_title"):  # a transition's or step's title, in both languages
             if isinstance(entry.get(key), dict) and "zh-CN" in entry[key]:
                 entry[key] = resolve_text(entry[key])
         for change in entry.get("changes") or []:

@@ -78,10 +78,16 @@ def form_schemas(form: FormDef, hidden: frozenset[str]) -> dict[str, Any]:
                           {"type": "string", "nullable": True},
                           {"type": "object", "additionalProperties": {"type": "string", "nullable": True}}]}}}},
         f"{key}.list": {"type": "object", "properties": {
-            "items": {"type": "array", "items": _ref(f"{key}.record")}, "total": {"type": "integer"},
+            "items": {"type": "array", "items": _ref(f"{key}.record")},
+            "total": {"type": "integer", "description": "matching records: exact up to a bound (ENGINE_EXACT_TOTAL_"
+                      "LIMIT, 10,000 by default), above it an estimate (never below the bound + 1)"},
+            "total_exact": {"type": "boolean", "description": "false when `total` is an estimate"},
             "page": {"type": "integer"}, "per_page": {"type": "integer"},
             "next": {"type": "string", "nullable": True,
-                     "description": "cursor for `after` to fetch the rows after this page; null on the last page"}}},
+                     "description": "cursor for `after` to fetch the rows after this page; null on the last page"},
+            "previous": {"type": "string", "nullable": True,
+                         "description": "cursor for `before` to fetch the rows before this page; null on the "
+                                        "first page"}}},
     }
 
 
@@ -95,10 +101,24 @@ def _list_parameters(ctx: Context, form: FormDef, hidden: frozenset[str]) -> lis
         {"name": "after", "in": "query", "schema": {"type": "string"},
          "description": "keyset paging: the `next` of the previous answer (same order_by; not with page > 1); "
                         "empty values sort last in either direction"},
+        {"name": "before", "in": "query", "schema": {"type": "string"},
+         "description": "keyset paging backwards: the `previous` of an answer (same order_by; not with page > 1 "
+                        "nor with after)"},
     ]
     if form.workflow:
         params.append({"name": "stage", "in": "query", "schema": {
             "type": "string", "enum": [s.name for s in form.workflow.stages]}})
+    params.append({"name": "chart", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                   "description": "the `where` of the form's chart N (a dashboard's drill-down)"})
+    if form.field("owner") is None:
+        params.append({"name": "owner", "in": "query", "schema": {"type": "string"},
+                       "description": "records owned by this user"})
+    params.append({"name": "team", "in": "query", "schema": {"type": "string"},
+                   "description": "records owned by this user or anyone they manage, directly or not"})
+    params.append({"name": "quick", "in": "query", "schema": {"type": "string"},
+                   "description": "quick filters, comma-separated: mine, this_month, overdue"})
+    params.append({"name": "saved", "in": "query", "schema": {"type": "string"},
+                   "description": "apply a view: the id of one of your own, or a shared view's name"})
     for field in form.fields:
         if field.name in hidden:
             continue
@@ -122,9 +142,17 @@ def build(ctx: Context) -> dict[str, Any]:
         "Task": {"type": "object", "properties": {
             "id": {"type": "integer"}, "form": {"type": "string"}, "record_id": {"type": "integer"},
             "title": {"type": "string"}, "step": {"type": "string", "nullable": True}, "status": {"type": "string"},
-            "due_at": {"type": "string", "format": "date-time", "nullable": True}}},
+            "due_at": {"type": "string", "format": "date-time", "nullable": True},
+            "summary": _ref("Summary"), "step_title": {"type": "string"}, "stage": {"type": "string"},
+            "form_title": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"},
+            "waiting": {"type": "integer", "description": "seconds since the task opened"},
+            "overdue": {"type": "boolean"}}},
+        "Summary": {"type": "array", "description": "The record's summary fields the reader may see", "items": {
+            "type": "object", "properties": {"field": {"type": "string"}, "label": {"type": "string"},
+                                             "text": {"type": "string"}}}},
         "Notification": {"type": "object", "properties": {
             "id": {"type": "integer"}, "kind": {"type": "string"}, "text": {"type": "string"},
+            "summary": _ref("Summary"),
             "form": {"type": "string", "nullable": True}, "record_id": {"type": "integer", "nullable": True},
             "created_at": {"type": "string", "format": "date-time"}, "read": {"type": "boolean"}}},
         "Comment": {"type": "object", "required": ["comment"], "additionalProperties": False,
@@ -136,14 +164,39 @@ def build(ctx: Context) -> dict[str, Any]:
                                              **_errors(401)}}},
         "/api/tasks": {"get": {"tags": ["tasks"], "summary": "The caller's approval tasks (待办 / 已办 / 抄送我)",
                                "parameters": [{"name": "status", "in": "query", "schema": {
-                                   "type": "string", "enum": ["open", "done", "cc"]}}],
+                                   "type": "string", "enum": ["open", "done", "cc"]}},
+                                   {"name": "form", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "step", "in": "query", "schema": {"type": "string"}},
+                                   {"name": "overdue", "in": "query",
+                                    "schema": {"type": "string", "enum": ["1", "0"]}}],
                                "responses": {"200": _json({"type": "array", "items": _ref("Task")}),
                                              **_errors(400, 401)}}},
         "/api/tasks/approve": {"post": {
             "tags": ["tasks"], "summary": "Approve several tasks; answers per task",
             "requestBody": _body({"type": "object", "required": ["ids"], "properties": {
-                "ids": {"type": "array", "items": {"type": "integer"}}, "comment": {"type": "string"}}}),
+                "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
+                "comment": {"type": "string"}}}),
             "responses": {"200": _json({"type": "object"}), **_errors(400, 401)}}},
+        "/api/tasks/reject": {"post": {
+            "tags": ["tasks"], "summary": "Reject several tasks with one comment; answers per task",
+            "requestBody": _body({"type": "object", "required": ["ids", "comment"], "properties": {
+                "ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 200},
+                "comment": {"type": "string"}}}),
+            "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 422)}}},
+        "/api/search": {"get": {
+            "tags": ["forms"], "summary": "Search every form the caller may read (newest matches per form)",
+            "parameters": [{"name": "q", "in": "query", "required": True,
+                            "schema": {"type": "string", "minLength": 1, "maxLength": 100}},
+                           {"name": "limit", "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 50}},
+                           {"name": "lang", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object", "properties": {
+                "q": {"type": "string"}, "results": {"type": "array", "items": {"type": "object", "properties": {
+                    "form": {"type": "string"}, "form_title": {"type": "string"}, "more": {"type": "boolean"},
+                    "items": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "title": {"type": "string"},
+                        "summary": _ref("Summary")}}}}}}}}),
+                **_errors(400, 401)}}},
         "/api/notifications": {"get": {
             "tags": ["notifications"], "summary": "The caller's notifications",
             "parameters": [{"name": "unread", "in": "query", "schema": {"type": "string", "enum": ["1", "0"]}}],
@@ -157,6 +210,10 @@ def build(ctx: Context) -> dict[str, Any]:
         props = {"comment": {"type": "string"}}
         if action == "reassign":
             props["to"] = {"type": "string"}
+        if action == "send_back":  # absent: the previous step (from the first step, the submitter)
+            props["to"] = {"type": "string", "description": "an earlier step that ran, or $submitter"}
+        if action == "approve":  # a step with `require`: values of those fields
+            props["fields"] = {"type": "object", "description": "values of the step's required fields"}
         paths[f"/api/tasks/{{id}}/{action}"] = {"post": {
             "tags": ["tasks"], "summary": summary, "parameters": [_id()],
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": props}}}},
@@ -197,7 +254,14 @@ def build(ctx: Context) -> dict[str, Any]:
                                              "parameters": [_id()], "requestBody": _body(_ref("Comment")),
                                              "responses": {"201": _json({"type": "object"}, "added"),
                                                            **_errors(400, 401, 404, 422)}}}
+        paths[f"{one}/mentionable"] = {"get": {
+            "tags": [tag], "summary": "People a comment may @mention (readers of the record, not the caller)",
+            "parameters": [_id(), {"name": "q", "in": "query", "schema": {"type": "string"}}],
+            "responses": {"200": _json({"type": "object", "required": ["items"], "properties": {"items": {
+                "type": "array", "items": {"type": "object", "required": ["name", "display"], "properties": {
+                    "name": {"type": "string"}, "display": {"type": "string"}}}}}}), **_errors(401, 404)}}}
         _choices_path(paths, form, hidden, tag)
+        _view_paths(paths, form, tag)
         if form.workflow:
             paths[f"{one}/transitions"] = {"get": {
                 "tags": [tag], "summary": "Transitions the caller may fire now", "parameters": [_id()],
@@ -207,7 +271,9 @@ def build(ctx: Context) -> dict[str, Any]:
                 "parameters": [_id(), {"name": "name", "in": "path", "required": True, "schema": {
                     "type": "string", "enum": [t.name for t in form.workflow.transitions]}}],
                 "requestBody": {"content": {"application/json": {"schema": {
-                    "type": "object", "properties": {"comment": {"type": "string"}, "version": {"type": "integer"}}}}}},
+                    "type": "object", "properties": {"comment": {"type": "string"}, "version": {"type": "integer"},
+                                                 "fields": {"type": "object", "description": "values of the "
+                                                            "transition's required fields"}}}}}},
                 "responses": {"200": _json(record), **_errors(400, 401, 403, 404, 409, 422)}}}
             paths[f"{one}/withdraw"] = {"post": {
                 "tags": [tag], "summary": "Withdraw a pending approval", "parameters": [_id()],
@@ -215,6 +281,9 @@ def build(ctx: Context) -> dict[str, Any]:
             paths[f"{one}/approvals"] = {"get": {
                 "tags": [tag], "summary": "Approval progress", "parameters": [_id()],
                 "responses": {"200": _json({"type": "array", "items": {"type": "object"}}), **_errors(401, 404)}}}
+            paths[f"{one}/route"] = {"get": {
+                "tags": [tag], "summary": "The route: stages, approval steps (applies, who acted, who waits), preview",
+                "parameters": [_id()], "responses": {"200": _json({"type": "object"}), **_errors(401, 404)}}}
     # any body may be too large; an unknown token from a guessing address is throttled (429 with
     # Retry-After); any call may meet a database that is down; a query string beyond the bounds
     # is refused (414 too long, 400 too many parameters)
@@ -236,6 +305,37 @@ def build(ctx: Context) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas, "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     }
+
+
+def _view_paths(paths: dict[str, Any], form: FormDef, tag: str) -> None:
+    """The form's list views (shared and own) and bulk edit."""
+    views = f"/api/forms/{form.name}/views"
+    view = {"type": "object", "additionalProperties": False, "properties": {
+        "name": {"type": "string", "minLength": 1, "maxLength": 100},
+        "filters": {"type": "object", "additionalProperties": {
+            "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]}},
+        "columns": {"type": "array", "items": {"type": "string"}}, "order_by": {"type": "string"}}}
+    paths[views] = {
+        "get": {"tags": [tag], "summary": "The list views you may use: shared ones for your roles, then your own",
+                "responses": {"200": _json({"type": "object"}), **_errors(401, 404)}},
+        "post": {"tags": [tag], "summary": "Save a view of your own",
+                 "requestBody": _body({**view, "required": ["name"]}),
+                 "responses": {"201": _json({"type": "object"}, "created"), **_errors(400, 401, 404, 409, 422)}}}
+    paths[f"{views}/{{id}}"] = {
+        "put": {"tags": [tag], "summary": "Rename or change one of your own views", "parameters": [_id()],
+                "requestBody": _body(view), "responses": {"200": _json({"type": "object"}),
+                                                          **_errors(400, 401, 404, 409, 422)}},
+        "delete": {"tags": [tag], "summary": "Delete one of your own views", "parameters": [_id()],
+                   "responses": {"204": {"description": "deleted"}, **_errors(401, 404)}}}
+    paths[f"/api/forms/{form.name}/records/bulk"] = {"post": {
+        "tags": [tag], "summary": "Bulk edit: the same fields on up to 500 records, all or nothing",
+        "requestBody": _body({"type": "object", "required": ["ids", "fields"], "additionalProperties": False,
+                              "properties": {"ids": {"type": "array", "items": {"type": "integer"}, "maxItems": 500},
+                                             "fields": _ref(f"{form.name}.input"),
+                                             "versions": {"type": "object",
+                                                          "additionalProperties": {"type": "integer",
+                                                                                   "minimum": 1}}}}),
+        "responses": {"200": _json({"type": "object"}), **_errors(400, 401, 404, 422)}}}
 
 
 def _choices_path(paths: dict[str, Any], form: FormDef, hidden: frozenset[str], tag: str) -> None:

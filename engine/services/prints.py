@@ -25,6 +25,7 @@ from engine.access.visibility import fields_read
 from engine.auth.users import list_users
 from engine.definitions.model import (
     ADMIN_ROLE,
+    SYSTEM_LABELS,
     SYSTEM_TYPES,
     FieldDef,
     FormDef,
@@ -36,7 +37,7 @@ from engine.definitions.prints import PLACEHOLDER
 from engine.errors import BadRequest, Forbidden, NotFound
 from engine.expressions import to_sql
 from engine.fieldtypes import Refs, type_of
-from engine.i18n import N_, _
+from engine.i18n import _
 from engine.records.codec import encode_value, link_titles
 from engine.records.context import Context
 from engine.store.records import load_children, rows_to_records, select_records
@@ -148,10 +149,6 @@ def company_logo(path: str | None) -> str | None:
     except OSError:
         return None
     return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
-
-
-SYSTEM_LABELS = {"id": N_("Record no."), "stage": N_("Stage"), "version": N_("Version"), "created_by": N_("Created by"),
-                 "created_at": N_("Created at"), "updated_at": N_("Updated at"), "due_at": N_("Due")}
 
 
 class _Printer:

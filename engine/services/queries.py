@@ -1,7 +1,8 @@
 """List query parameters (docs/reference.md, HTTP API) → SQL conditions and ordering, by allow-list.
 
 `page`, `per_page` (≤ 200), `order_by` (`-field`), `q`, `stage`, `{field}=v`,
-`{field}__gte`, `__lte`, `__contains`, `after` (keyset cursor, see cursors.py). Empty
+`{field}__gte`, `__lte`, `__contains`, `after` and `before` (keyset cursors, see cursors.py), `chart`, `owner`,
+`team` (a dashboard's drill-down, see list_filters.py). Empty
 values sort last in either direction, on every backend. Anything else, or a field the caller may
 not see, is a 400 naming the parameter.
 """
@@ -13,22 +14,20 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, or_
 
-from engine.definitions.model import SYSTEM_ATTRIBUTES, SYSTEM_TYPES, FieldDef, FormDef
+from engine.definitions.model import SYSTEM_ATTRIBUTES, SYSTEM_OPS, SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import BadRequest
 from engine.fieldtypes import FieldError, type_of
 from engine.i18n import _
 from engine.records.context import Context
 from engine.store.scope import json_array_contains
 
+from . import list_filters, quick_filters
 from .cursors import SortKey
 
 MAX_PER_PAGE = 200
 OPERATORS = ("gte", "lte", "contains")
-RESERVED = ("page", "per_page", "order_by", "q", "stage", "after")
-#: The filters on system attributes (a field's come from its type's `query_ops`): all are
-#: ordered; who created a record and its stage are searched as text too.
-SYSTEM_OPS = {name: ("", "gte", "lte", "contains") if name in ("created_by", "stage") else ("", "gte", "lte")
-              for name in SYSTEM_ATTRIBUTES}
+RESERVED = ("page", "per_page", "order_by", "q", "stage", "after", "before", *list_filters.PARAMS,
+            *quick_filters.PARAMS)
 
 
 @dataclass
@@ -157,6 +156,8 @@ def parse_list_query(ctx: Context, form: FormDef, table: Table, params: Mapping[
             query.conditions.append(builder.condition(param, text))
     if params.get("q"):
         query.conditions.append(builder.search(str(params["q"]).strip()))
+    query.conditions += list_filters.conditions(ctx, form, table, params, invisible, builder.condition)
+    query.conditions += quick_filters.conditions(ctx, form, table, params, invisible)
     if params.get("stage"):
         if form.workflow is None or params["stage"] not in form.workflow.stage_names:
             raise BadRequest(_("unknown stage '%(name)s'", name=params["stage"]))

@@ -2,11 +2,13 @@
 used by the API, the pages, imports and the CLI alike."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import False_, True_
 
 from engine.access.visibility import hidden_columns, visible_entry
 from engine.definitions.model import FieldDef, FormDef, StageDef
@@ -17,7 +19,7 @@ from engine.records.codec import encode_record, encode_value, link_titles
 from engine.records.compute import RecordScope, default_value
 from engine.records.context import Context
 from engine.records.readonly import check_readonly_rows, readonly_columns
-from engine.records.validate import prepare_values
+from engine.records.validate import linked_ids, prepare_values
 from engine.store.records import (
     StoredRecord,
     delete_record_row,
@@ -32,8 +34,8 @@ from engine.store.serials import next_serial
 from engine.store.system import files
 from engine.workflows import timers
 
-from . import rollups
-from .cursors import after_condition, decode_cursor, encode_cursor
+from . import rollups, totals, views
+from .cursors import after_condition, before_condition, decode_cursor, encode_cursor, reverse_order
 from .files import attach_files
 from .history import add_titles, read_history, write_history
 from .link_sync import sync_fills
@@ -78,16 +80,61 @@ def _hidden(ctx: Context, grants: list, record: StoredRecord) -> frozenset[str]:
     return ctx.gate.hidden_in_row(grants, flags)
 
 
-def load_readable(ctx: Context, form: FormDef, record_id: int, *,
-                  lock: bool = False) -> tuple[StoredRecord, frozenset[str]]:
-    """The record and the fields hidden from the user in it; 404 when it may not be read."""
+def load_readable(ctx: Context, form: FormDef, record_id: int, *, lock: bool = False,
+                  may: Sequence[str] = ()) -> tuple[StoredRecord, frozenset[str]]:
+    """The record and the fields hidden from the user in it; 404 when it may not be read.
+    `may`: actions ("update", "delete") whose row rule is evaluated on the row in the same
+    query, read with `allowed(record, action)` (what `may` answers, without a query each)."""
+    memo = None if lock else ctx._cache.get(READ_ONCE)
+    if memo is not None and (hit := memo.get((form.name, record_id))) is not None and set(may) <= hit[2]:
+        return hit[0], hit[1]
     tables = ctx.runtime.tables(form.name)
     grants, flags = _grant_flags(ctx, form)
+    checks, known = _may_flags(ctx, form, may)
     condition = ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now)
-    record = fetch_one(ctx.session, form, tables, record_id, condition, lock=lock, extra=flags)
+    record = fetch_one(ctx.session, form, tables, record_id, condition, lock=lock, extra={**flags, **checks})
     if record is None:
-        raise NotFound(f"no record {record_id} in '{form.name}'")
-    return record, _hidden(ctx, grants, record)
+        raise NotFound(_("no record %(id)s in '%(form)s'", id=record_id, form=form.name))
+    record.extra.update(known)
+    hidden = _hidden(ctx, grants, record)
+    if memo is not None:
+        memo[(form.name, record_id)] = (record, hidden, frozenset(may))
+    return record, hidden
+
+
+#: Context cache key of the records read while `read_once` runs.
+READ_ONCE = "records_read_once"
+
+
+@contextmanager
+def read_once(ctx: Context) -> Iterator[None]:
+    """Within the block each record is read once: `load_readable` (without `lock`) answers a
+    repeated read of the same record from the first (a page whose parts each read the record
+    it shows). Only for blocks that change nothing."""
+    ctx._cache[READ_ONCE] = {}
+    try:
+        yield
+    finally:
+        ctx._cache.pop(READ_ONCE, None)
+
+
+def _may_flags(ctx: Context, form: FormDef, actions: Sequence[str]) -> tuple[dict[str, Any], dict[str, bool]]:
+    """Row-rule flags for `actions` as extra columns of a record query, and the answers that need
+    no SQL (a rule for all rows or none)."""
+    columns: dict[str, Any] = {}
+    known: dict[str, bool] = {}
+    for action in actions:
+        condition = ctx.gate.row_filter(ctx.user, form, action, ctx.local_now)
+        if isinstance(condition, True_ | False_):
+            known[f"_may_{action}"] = isinstance(condition, True_)
+        else:
+            columns[f"_may_{action}"] = case((condition, True), else_=False)
+    return columns, known
+
+
+def allowed(record: StoredRecord, action: str) -> bool:
+    """Whether the user may `action` the record, as `load_readable(..., may=[action])` read it."""
+    return bool(record.extra[f"_may_{action}"])
 
 
 def may(ctx: Context, form: FormDef, record_id: int, action: str) -> bool:
@@ -117,39 +164,84 @@ def get_record(ctx: Context, form_name: str, record_id: int) -> dict[str, Any]:
     return present(ctx, form, record, hidden)
 
 
-def list_records(ctx: Context, form_name: str, params: Mapping[str, str]) -> dict[str, Any]:
+def list_records(ctx: Context, form_name: str, params: Mapping[str, str], *,
+                 exact_limit: int | None = None) -> dict[str, Any]:
+    """A page of the records the user may read, with `total` exact up to `exact_limit`
+    (ENGINE_EXACT_TOTAL_LIMIT) and an estimate above it (`total_exact` false, totals.py), and
+    keyset cursors: `next` for the rows after the page, `previous` for those before it (when
+    there are some), given back as `after=` and `before=`."""
     form = readable_form(ctx, form_name)
+    if params.get("saved"):  # a saved or shared view: its filters and sort (services/views.py)
+        params, _view = views.resolve(ctx, form, params)
     tables = ctx.runtime.tables(form.name)
     table = tables.table
     invisible = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
     query = parse_list_query(ctx, form, table, params, invisible)
     condition = ctx.gate.row_filter(ctx.user, form, "read", ctx.local_now)
     conditions = [condition, *query.conditions]
-    total = ctx.session.execute(select(func.count()).select_from(table).where(*conditions)).scalar_one()
+    limit = totals.EXACT_TOTAL_LIMIT if exact_limit is None else exact_limit
+    branches = (ctx.gate.row_branches(ctx.user, form, "read", ctx.local_now)
+                if ctx.runtime.dialect == "postgresql" else None)  # index-only counts (totals.py)
+    total = totals.bounded_total(ctx.session, table, conditions, limit, ctx.runtime.dialect,
+                                 estimate=isinstance(condition, True_),  # no row rule narrows the reader
+                                 branches=branches)
     grants, flags = _grant_flags(ctx, form)
-    window = list(conditions)
-    if params.get("after"):
+    window, order = list(conditions), query.order
+    after, before = params.get("after"), params.get("before")
+    if after and before:
+        raise BadRequest(_("parameters 'after' and 'before' cannot be combined"))
+    if after or before:
         if query.page != 1:
-            raise BadRequest(_("parameters 'after' and 'page' cannot be combined"))
-        values = decode_cursor(ctx.session, str(params["after"]), query.order_spec, query.keys, condition)
-        window.append(after_condition(query.keys, values))
-    stmt = (select_records(tables, *window, extra=flags).order_by(*query.order)
-            .limit(query.per_page + 1).offset((query.page - 1) * query.per_page))
+            raise BadRequest(_("parameters 'after' and 'page' cannot be combined") if after
+                             else _("parameters 'before' and 'page' cannot be combined"))
+        param = "after" if after else "before"
+        values = decode_cursor(ctx.session, str(after or before), query.order_spec, query.keys, condition, param)
+        if after:
+            window.append(after_condition(query.keys, values))
+        else:
+            window.append(before_condition(query.keys, values))
+            order = reverse_order(query.keys)
+    if query.page > 1:  # `page=N`: the ids by OFFSET over the sort keys alone (an index of them can skip
+        # rows without reading them), then only those rows
+        ids = (select(table.c.id).where(*window).order_by(*order)
+               .limit(query.per_page + 1).offset((query.page - 1) * query.per_page)).subquery()
+        window = [table.c.id.in_(select(ids.c.id))]
+    stmt = select_records(tables, *window, extra=flags).order_by(*order).limit(query.per_page + 1)
     records = rows_to_records(form, tables, ctx.session.execute(stmt), flags)
     more = len(records) > query.per_page
     records = records[:query.per_page]
+    if before:
+        records.reverse()  # read backwards from the cursor: the page in the list's order
     load_children(ctx.session, form, tables, records)
     hidden = {r.id: _hidden(ctx, grants, r) for r in records}
     titles = link_titles(ctx, form, records, hidden)
-    last = records[-1] if more else None
+
+    def cursor(record: StoredRecord) -> str:
+        return encode_cursor(query.order_spec, query.keys, [record.get(k.column.name) for k in query.keys],
+                             hidden[record.id])
+
+    # after `before=X` the row X follows; after `after=X` or past page 1, X or earlier rows precede
+    has_next = bool(before) or more
+    has_previous = more if before else bool(after) or query.page > 1
     return {
         "items": [present(ctx, form, r, hidden[r.id], titles[r.id]) for r in records],
-        "total": int(total),
+        "total": total.count,
+        "total_exact": total.exact,
         "page": query.page,
         "per_page": query.per_page,
-        "next": last and encode_cursor(query.order_spec, query.keys,
-                                       [last.get(k.column.name) for k in query.keys], hidden[last.id]),
+        "next": cursor(records[-1]) if has_next and records else None,
+        "previous": cursor(records[0]) if has_previous and records else None,
     }
+
+
+def record_page(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any]:
+    """What a record's page shows of it, from one read of the row: `record` (as `get_record`),
+    `history` (as `record_history`) and `may` {"update": bool, "delete": bool} (as `may`).
+    `form` is what `readable_form` gave."""
+    stored, hidden = load_readable(ctx, form, record_id, may=("update", "delete"))
+    return {"record": present(ctx, form, stored, hidden),
+            "history": visible_history(ctx, form, record_id, hidden),
+            "may": {action: allowed(stored, action) for action in ("update", "delete")}}
 
 
 def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[str, Any]]:
@@ -158,6 +250,11 @@ def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[st
     hidden fields only is left out altogether (`visible_entry`)."""
     form = readable_form(ctx, form_name)
     _record, hidden = load_readable(ctx, form, record_id)
+    return visible_history(ctx, form, record_id, hidden)
+
+
+def visible_history(ctx: Context, form: FormDef, record_id: int, hidden: frozenset[str]) -> list[dict[str, Any]]:
+    """`record_history` of a record the caller has read (`load_readable`), with the fields hidden in it."""
     entries = []
     for row in read_history(ctx.session, form.name, record_id):
         details = visible_entry(row["action"], row["details"], hidden)
@@ -173,13 +270,22 @@ def record_history(ctx: Context, form_name: str, record_id: int) -> list[dict[st
 # -- writing -------------------------------------------------------------------------
 
 
-def _encode_values(ctx: Context, form: FormDef, values: Mapping[str, Any], names: set[str] | None = None) -> dict:
+def encode_values(ctx: Context, form: FormDef, values: Mapping[str, Any], names: set[str] | None = None) -> dict:
+    """The record's `values` (those in `names`) as the history and the API write them."""
     return {f.name: encode_value(f, values.get(f.name), ctx) for f in form.fields
             if names is None or f.name in names}
 
 
-def _attach_files(ctx: Context, form: FormDef, record_id: int, values: Mapping[str, Any], changed: set[str]) -> None:
-    attach_files(ctx, form, record_id, values, changed)  # also file columns of tables; see services/files.py
+def after_write(ctx: Context, form: FormDef, record_id: int, before: Mapping[str, Any], values: Mapping[str, Any],
+                meta: Mapping[str, Any], changed: set[str]) -> None:
+    """What a change of a stored record's `changed` fields (from `before` to `values`) does
+    besides its row, whoever writes it (an edit, a transition, an approver's fields): the files
+    the fields name (also file columns of tables), the date reminders, the records copying its
+    fields (`fill_mode` sync) and the rollups over it."""
+    attach_files(ctx, form, record_id, values, changed)
+    timers.plan_date_reminders(ctx, form, record_id, values, meta)
+    sync_fills(ctx, form, record_id, before, values)
+    rollups.refresh(ctx, form, record_id, before, values)
 
 
 def _readonly_reason(field: FieldDef) -> str | None:
@@ -300,29 +406,48 @@ def _without_defaults(ctx: Context, form: FormDef, fields: Mapping[str, Any],
 
 
 def write_created(ctx: Context, form: FormDef, values: dict[str, Any], changed: set[str],
-                  meta: dict[str, Any], actor: str | None = None) -> int:
+                  meta: dict[str, Any], actor: str | None = None, *, alone: bool = False) -> int:
     """Write a checked new record with its serial numbers, files, timers, history, linked
-    updates and rollups; its id."""
+    updates and rollups; its id. `alone`: the transaction writes only this record (a failed
+    insert fails it as a whole), so the insert needs no savepoint of its own."""
     for field in form.fields:
         if field.field_type.numbered and field.pattern and not values.get(field.name):
             values[field.name] = next_serial(ctx.session, field.pattern, ctx.local_now)
+    _confirm_links(ctx, form, values, changed)
     tables = ctx.runtime.tables(form.name)
     try:
-        with ctx.session.begin_nested():
+        with nullcontext() if alone else ctx.session.begin_nested():
             record_id = insert_record(ctx.session, form, tables, meta, values)
     except IntegrityError:
         raise Conflict(_("a unique value was taken by another record at the same time; try again"),
                        code="unique_conflict") from None
-    _attach_files(ctx, form, record_id, values, changed)
+    attach_files(ctx, form, record_id, values, changed, created=True)
     initial = form.workflow.stage(meta["stage"]) if form.workflow else None
     if initial is not None:
-        timers.on_stage_entry(ctx, form, record_id, initial, meta["due_at"])
-    timers.plan_date_reminders(ctx, form, record_id, values, meta)
+        timers.on_stage_entry(ctx, form, record_id, initial, meta["due_at"], created=True)
+    timers.plan_date_reminders(ctx, form, record_id, values, meta, created=True)
     write_history(ctx.session, form.name, record_id, actor or ctx.user.name, "create",
-                  {"values": _encode_values(ctx, form, values)}, ctx.now)
+                  {"values": encode_values(ctx, form, values)}, ctx.now)
     apply_update_linked(ctx, form, record_id, values, meta)
     rollups.refresh(ctx, form, record_id, values)
     return record_id
+
+
+def _confirm_links(ctx: Context, form: FormDef, values: Mapping[str, Any], changed: set[str]) -> None:
+    """The linked records the check found are still there, in the transaction that writes: a create
+    is checked before its write transaction opens, and another request may delete a linked record
+    in between. One query per linked form; on PostgreSQL the rows stay locked against deletion
+    (FOR KEY SHARE) until the new record is committed."""
+    for name, ids in linked_ids(form, values, changed).items():
+        if ctx.app.form(name) is None:
+            continue
+        table = ctx.runtime.tables(name).table
+        stmt = select(table.c.id).where(table.c.id.in_(sorted(ids)))
+        if ctx.runtime.dialect == "postgresql":
+            stmt = stmt.with_for_update(key_share=True)
+        if len(ctx.session.execute(stmt).all()) < len(ids):
+            raise Conflict(_("a linked record was deleted at the same time; check the links and try again"),
+                           code="link_conflict")
 
 
 def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
@@ -339,6 +464,12 @@ def create_record(ctx: Context, form_name: str, fields: Mapping[str, Any], *,
         form = creatable_form(ctx, form_name)
     values, changed, meta = prepare_create(ctx, form, fields, system=system, keep_readonly=keep_readonly)
     record_id = write_created(ctx, form, values, changed, meta, actor)
+    return created_body(ctx, form, record_id)
+
+
+def created_body(ctx: Context, form: FormDef, record_id: int) -> dict[str, Any]:
+    """What creating a record answers: the record as `get_record` presents it, or only its id and
+    form when the creator may not read it."""
     if not ctx.gate.can(ctx.user, form, "read"):
         return {"id": record_id, "form": form.name}
     try:
@@ -430,16 +561,13 @@ def update_record(ctx: Context, form_name: str, record_id: int, version: Any,
                        code="unique_conflict") from None
     if not ok:
         raise Conflict(_("record %(id)s was changed by someone else", id=record_id), code="stale_version")
-    _attach_files(ctx, form, record_id, values, changed)
-    timers.plan_date_reminders(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
-    old = _encode_values(ctx, form, record.values, changed)
-    new = _encode_values(ctx, form, values, changed)
+    old = encode_values(ctx, form, record.values, changed)
+    new = encode_values(ctx, form, values, changed)
     write_history(ctx.session, form.name, record_id, ctx.user.name, "update",
                   {"changes": [{"field": n, "old": old[n], "new": new[n]} for n in form.field_names if n in changed]},
                   ctx.now)
     apply_update_linked(ctx, form, record_id, values, {**record.meta, "updated_at": ctx.now})
-    sync_fills(ctx, form, record_id, record.values, values)
-    rollups.refresh(ctx, form, record_id, record.values, values)
+    after_write(ctx, form, record_id, record.values, values, {**record.meta, "updated_at": ctx.now}, changed)
     record, hidden = load_readable(ctx, form, record_id)
     return present(ctx, form, record, hidden)
 
@@ -483,4 +611,4 @@ def delete_record(ctx: Context, form_name: str, record_id: int) -> None:
     rollups.refresh(ctx, form, record_id, record.values)
     ctx.session.execute(files.delete().where(files.c.form == form.name, files.c.record_id == record_id))
     write_history(ctx.session, form.name, record_id, ctx.user.name, "delete",
-                  {"values": _encode_values(ctx, form, record.values)}, ctx.now)
+                  {"values": encode_values(ctx, form, record.values)}, ctx.now)

@@ -14,7 +14,7 @@ from engine.definitions.model import AppDef, FieldDef, FormDef
 from engine.errors import Conflict
 from engine.i18n import _
 from engine.records.codec import encode_value
-from engine.records.compute import compute_formulas
+from engine.records.compute import compute_record_formulas, formulas_moved_by
 from engine.records.context import Context
 from engine.records.validate import _same
 from engine.store.db import rowcount
@@ -92,13 +92,15 @@ def _refresh_batch(ctx: Context, parent: FormDef, parent_ids: list[int], via: Ma
     table = tables.table
     records = rows_to_records(parent, tables, ctx.session.execute(
         select_records(tables, table.c.id.in_(parent_ids)).order_by(table.c.id).with_for_update(of=table)))
-    load_children(ctx.session, parent, tables, records)
     rolled = {f.name: _aggregates(ctx, f, parent_ids) for f in parent.fields if f.field_type.rolls_up}
+    formulas, reads_rows = formulas_moved_by(parent, rolled)
+    if reads_rows:
+        load_children(ctx.session, parent, tables, records)
     changed = []
     for record in records:
         values = dict(record.values)
         values.update({name: by_id[record.id] for name, by_id in rolled.items()})
-        compute_formulas(parent, values, record.meta, ctx)
+        compute_record_formulas(parent, formulas, values, record.meta, ctx)
         names = [f for f in parent.fields if not f.is_table and f.name in table.c
                  and not _same(values.get(f.name), record.values.get(f.name))]
         if names:
@@ -119,19 +121,20 @@ def _refresh_batch(ctx: Context, parent: FormDef, parent_ids: list[int], via: Ma
                                   "new": encode_value(f, v.get(f.name), ctx)} for f in names], "via": dict(via)}}
         for r, v, names in changed])
     timers.plan_date_reminders_many(ctx, parent, [(r.id, v, {**r.meta, "updated_at": ctx.now})
-                                                  for r, v, _n in changed])
+                                                  for r, v, _n in changed], {*stored, "updated_at"})
 
 
 def _refresh_one(ctx: Context, parent: FormDef, parent_id: int, child: FormDef, child_id: int) -> None:
     tables = ctx.runtime.tables(parent.name)
-    record = fetch_one(ctx.session, parent, tables, parent_id, true(), lock=True)
+    rollups = [fdef for fdef in parent.fields if fdef.field_type.rolls_up]
+    formulas, reads_rows = formulas_moved_by(parent, [fdef.name for fdef in rollups])
+    record = fetch_one(ctx.session, parent, tables, parent_id, true(), lock=True, children=reads_rows)
     if record is None:
         return
     values = dict(record.values)
-    for fdef in parent.fields:
-        if fdef.field_type.rolls_up:
-            values[fdef.name] = _aggregate(ctx, fdef, parent_id)
-    compute_formulas(parent, values, record.meta, ctx)
+    for fdef in rollups:
+        values[fdef.name] = _aggregate(ctx, fdef, parent_id)
+    compute_record_formulas(parent, formulas, values, record.meta, ctx)
     changed = [f for f in parent.fields
                if not f.is_table and not _same(values.get(f.name), record.values.get(f.name))]
     if not changed:
@@ -141,7 +144,8 @@ def _refresh_one(ctx: Context, parent: FormDef, parent_id: int, child: FormDef, 
         raise Conflict(_("record %(id)s of %(form)s was changed at the same time; try again", id=parent_id,
                          form=parent.title),
                        code="stale_version")
-    timers.plan_date_reminders(ctx, parent, parent_id, values, {**record.meta, "updated_at": ctx.now})
+    timers.plan_date_reminders_many(ctx, parent, [(parent_id, values, {**record.meta, "updated_at": ctx.now})],
+                                    {*(f.name for f in changed), "updated_at"})
     write_history(ctx.session, parent.name, parent_id, ctx.user.name, "update", {
         "changes": [{"field": f.name, "old": encode_value(f, record.values.get(f.name), ctx),
                      "new": encode_value(f, values.get(f.name), ctx)} for f in changed],

@@ -9,7 +9,7 @@ PostgreSQL: one engine; writers lock rows with FOR UPDATE.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -108,6 +108,11 @@ class Database:
 
     def session(self, write: bool = False) -> Session:
         return (self._writer if write else self._reader)()
+
+    def on_writing_begin(self, listener: Callable[[Session], None]) -> None:
+        """Call `listener(session)` whenever a writing session (`session(write=True)`,
+        `transaction()`) begins its transaction."""
+        event.listen(self._writer, "after_begin", lambda session, _transaction, _connection: listener(session))
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

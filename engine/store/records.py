@@ -81,7 +81,9 @@ def select_records(tables: FormTables, *conditions: ColumnElement, extra: Mappin
 
 
 def fetch_one(session: Session, form: FormDef, tables: FormTables, record_id: int, *conditions: ColumnElement,
-              lock: bool = False, extra: Mapping[str, ColumnElement] = {}) -> StoredRecord | None:
+              lock: bool = False, extra: Mapping[str, ColumnElement] = {},
+              children: bool = True) -> StoredRecord | None:
+    """The record (locked FOR UPDATE with `lock`), with its table fields' rows unless not `children`."""
     stmt = select_records(tables, tables.table.c.id == record_id, *conditions, extra=extra)
     if lock:
         stmt = stmt.with_for_update(of=tables.table) if not extra else stmt.with_for_update()
@@ -89,7 +91,8 @@ def fetch_one(session: Session, form: FormDef, tables: FormTables, record_id: in
     if row is None:
         return None
     records = rows_to_records(form, tables, [row], extra)
-    load_children(session, form, tables, records)
+    if children:
+        load_children(session, form, tables, records)
     return records[0]
 
 
@@ -99,14 +102,16 @@ def insert_record(session: Session, form: FormDef, tables: FormTables, meta: dic
     record_id = session.execute(
         insert(tables.table).values(**meta, **columns).returning(tables.table.c.id)).scalar_one()
     for name in tables.children:
-        write_children(session, tables, name, record_id, values.get(name) or [])
+        write_children(session, tables, name, record_id, values.get(name) or [], new=True)
     return int(record_id)
 
 
 def write_children(session: Session, tables: FormTables, name: str, record_id: int,
-                   rows: list[Mapping[str, Any]]) -> None:
+                   rows: list[Mapping[str, Any]], *, new: bool = False) -> None:
+    """Replace a record's rows of table field `name` (`new`: a record just inserted, which has none)."""
     child = tables.children[name]
-    session.execute(delete(child).where(child.c.parent_id == record_id))
+    if not new:
+        session.execute(delete(child).where(child.c.parent_id == record_id))
     if rows:  # every row names every column: an executemany takes its columns from the first row
         columns = [c.name for c in child.columns if c.name not in ("id", "parent_id", "position")]
         session.execute(insert(child), [

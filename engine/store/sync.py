@@ -28,6 +28,7 @@ from .definition_state import Publish, check_base, mark_applied
 from .system import definition_state, definition_versions, schema_columns, user_roles
 from .system_upgrade import upgrade_system_tables
 from .tables import (
+    COMPOSITE,
     SYSTEM_SIGNATURES,
     TRIGRAM,
     FormTables,
@@ -91,8 +92,13 @@ class Planner:
         self.tables = set(self.inspector.get_table_names())
         rows = conn.execute(select(schema_columns)).mappings()
         self.registry = {(r["table_name"], r["column_name"]): dict(r) for r in rows}
+        self.registered: dict[str, list[tuple[str, dict]]] = {}  # table → its (column, row)s, sorted
+        for (tname, column), row in sorted(self.registry.items()):
+            self.registered.setdefault(tname, []).append((column, row))
         self.q = conn.dialect.identifier_preparer.quote
         self._live_docs: list[dict] | None = None
+        self._live_forms: dict[str, Any] | None = None
+        self._live_field_names: dict[tuple[str, str | None], set[str]] = {}
 
     # -- helpers -----------------------------------------------------------------
 
@@ -251,8 +257,8 @@ class Planner:
                        parent_field: str | None) -> None:
         """Columns of fields no longer in the form stay, with their values (nothing is dropped)."""
         names = {f.name for f in fields} | {f.renamed_from for f in fields if f.renamed_from}
-        for (tname, column), row in sorted(self.registry.items()):
-            if tname != physical or column in names or row["field_type"] == "system" or column not in existing:
+        for column, row in self.registered.get(physical, ()):
+            if column in names or row["field_type"] == "system" or column not in existing:
                 continue
             self.effect("removed_field_kept", form=form.name, table=parent_field, field=column,
                         type=row["field_type"], count=self.count(physical, f"{self.q(column)} IS NOT NULL"))
@@ -289,9 +295,15 @@ class Planner:
             existing: set[str] = {ix["name"] for ix in self.inspector.get_indexes(physical) if ix["name"]}
             if physical != table.name:  # a renamed table: its indexes carry the old name
                 for name in sorted(existing):
-                    if name and name.startswith((f"ix_{physical}_", f"uq_{physical}_", f"tg_{physical}_")):
+                    if name and name.startswith((f"ix_{physical}_", f"uq_{physical}_", f"tg_{physical}_",
+                                                  f"{COMPOSITE}{physical}_")):
                         self.add(f"drop index {name}", text(f"DROP INDEX {self.q(name)}"))
                 existing = set()
+            wanted = {index.name for index in table.indexes}
+            for name in sorted(existing):
+                if name.startswith(COMPOSITE) and name not in wanted:  # no longer declared in `indexes`
+                    self.add(f"drop index {name}", text(f"DROP INDEX {self.q(name)}"))
+                    existing.discard(name)
             for index in table.indexes:
                 if index.name in existing:
                     continue
@@ -399,11 +411,19 @@ class Planner:
         docs = self.live_docs()
         if not docs:
             return None
-        found: dict[str, Any] = {}
-        for doc in docs:
-            for item in doc.get("forms") or []:
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
-                    found.setdefault(item["name"], item)
+        if self._live_forms is None:  # read once per plan: a plan asks for every field
+            self._live_forms = {}
+            for doc in docs:
+                for item in doc.get("forms") or []:
+                    if isinstance(item, dict) and isinstance(item.get("name"), str):
+                        self._live_forms.setdefault(item["name"], item)
+        key = (form.name, parent_field)
+        if key not in self._live_field_names:
+            self._live_field_names[key] = self._field_names(form, parent_field, self._live_forms)
+        return self._live_field_names[key]
+
+    @staticmethod
+    def _field_names(form: FormDef, parent_field: str | None, found: dict[str, Any]) -> set[str]:
         live = found.get(form.name) or (found.get(form.renamed_from) if form.renamed_from else None) or {}
         fields = [f for f in live.get("fields") or [] if isinstance(f, dict)]
         if parent_field is not None:

@@ -4,17 +4,17 @@
 to a system table in a later version is added here with ALTER TABLE ADD COLUMN. Such
 columns are nullable (or carry a server default), which keeps the rows already there
 valid: an API token issued before `name`/`expires_at` existed keeps working, unnamed and
-without an expiry.
+without an expiry. An index added to an existing system table is created here too.
 """
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, inspect, select, text, update
+from sqlalchemy import Connection, Index, insert, inspect, select, text, update
 from sqlalchemy.schema import Column
 
 from .system import definition_publications, definition_state, definition_versions, system_metadata
 
 
-def _missing(conn: Connection) -> tuple[list[str], list[tuple[str, Column]]]:
+def _missing(conn: Connection) -> tuple[list[str], list[tuple[str, Column]], list[Index]]:
     inspector = inspect(conn)
     present = set(inspector.get_table_names())
     tables = [name for name in system_metadata.tables if name not in present]
@@ -24,19 +24,23 @@ def _missing(conn: Connection) -> tuple[list[str], list[tuple[str, Column]]]:
     have = {(table, c["name"]) for (_schema, table), cols in found.items() for c in cols}
     columns = [(name, column) for name in existing for column in system_metadata.tables[name].columns
                if (name, column.name) not in have]
-    return tables, columns
+    indexed = inspector.get_multi_indexes(filter_names=existing) if existing else {}
+    named = {index["name"] for found_indexes in indexed.values() for index in found_indexes}
+    indexes = [index for name in existing for index in system_metadata.tables[name].indexes
+               if index.name not in named]
+    return tables, columns, indexes
 
 
 def system_tables_outdated(conn: Connection) -> bool:
-    """True when a system table or one of its columns is missing."""
-    tables, columns = _missing(conn)
-    return bool(tables or columns)
+    """True when a system table, one of its columns or one of its indexes is missing."""
+    tables, columns, indexes = _missing(conn)
+    return bool(tables or columns or indexes)
 
 
 def upgrade_system_tables(conn: Connection) -> list[str]:
-    """Create missing system tables and add missing columns; what was done, one line each.
-    Runs inside the caller's transaction (DDL is transactional on both databases)."""
-    tables, columns = _missing(conn)
+    """Create missing system tables, add missing columns and indexes; what was done, one line
+    each. Runs inside the caller's transaction (DDL is transactional on both databases)."""
+    tables, columns, indexes = _missing(conn)
     system_metadata.create_all(conn)
     done = [f"create table {name}" for name in tables]
     quote = conn.dialect.identifier_preparer.quote
@@ -46,6 +50,9 @@ def upgrade_system_tables(conn: Connection) -> list[str]:
         column_type = column.type.compile(dialect=conn.dialect)
         conn.execute(text(f"ALTER TABLE {quote(table_name)} ADD COLUMN {quote(column.name)} {column_type}"))
         done.append(f"add column {table_name}.{column.name}")
+    for index in indexes:  # after the columns it may cover
+        index.create(conn)
+        done.append(f"create index {index.name}")
     if definition_publications.name in tables and definition_versions.name not in tables:
         done += _publish_earlier_versions(conn)
     return done

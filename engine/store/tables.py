@@ -3,12 +3,14 @@ per table field (`rec_<form>__<field>`, rows with `parent_id` and `position`).""
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
 from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table
 
+from engine.definitions.indexes import index_columns
 from engine.definitions.model import AppDef, FieldDef, FormDef
 from engine.fieldtypes import type_of
 from engine.fieldtypes.dates import UTCDateTime
@@ -37,6 +39,13 @@ def index_name(table: str, column: str, unique: bool = False) -> str:
     return short_name(f"{'uq' if unique else 'ix'}_{table}_{column}")
 
 
+def composite_index_name(table: str, spec: tuple[str, ...]) -> str:
+    """`cx_<table>_<a>_<b>` (a descending column as `<a>_desc`): the name says the columns, so
+    a changed index is a dropped one and a new one."""
+    parts = [f"{column}_desc" if desc else column for column, desc in index_columns(spec)]
+    return short_name(f"{COMPOSITE}{table}_{'_'.join(parts)}")
+
+
 def system_columns() -> list[Column]:
     return [
         Column("id", ID, primary_key=True, autoincrement=True),
@@ -54,6 +63,8 @@ SYSTEM_SIGNATURES = {
     "created_at": "DateTime", "updated_at": "DateTime", "due_at": "DateTime",
 }
 SYSTEM_INDEXES = ("stage", "created_by", "due_at")
+#: Prefix of the definition's composite indexes (`indexes`): the sync drops those no longer declared.
+COMPOSITE = "cx_"
 TRIGRAM = "trigram"  # Index.info flag: a PostgreSQL GIN trigram index, built only where pg_trgm is available
 
 
@@ -111,6 +122,9 @@ def build_form_tables(metadata: MetaData, form: FormDef) -> FormTables:
         Index(index_name(name, column, unique), table.c[column], unique=unique)
     # The default list order is newest first with the id as tie-breaker: one index serves it.
     Index(index_name(name, "created_at_id"), table.c.created_at, table.c.id)
+    for spec in form.indexes:
+        Index(composite_index_name(name, spec),
+              *(table.c[column].desc() if desc else table.c[column] for column, desc in index_columns(spec)))
     for column in search_columns(form):
         Index(short_name(f"tg_{name}_{column}"), table.c[column], postgresql_using="gin",
               postgresql_ops={column: "gin_trgm_ops"}, info={TRIGRAM: True})
@@ -146,6 +160,20 @@ class Schema:
 
 
 def build_schema(app: AppDef) -> Schema:
+    """The tables of `app`; the same object for the same definitions (by signature) while it is
+    one of the last two built: applying a set and then serving it build them once."""
+    if app.signature and (cached := _BUILT.get(app.signature)) is not None:
+        return cached
     metadata = MetaData(naming_convention=NAMING)
     forms = {name: build_form_tables(metadata, form) for name, form in app.forms.items()}
-    return Schema(metadata, MappingProxyType(forms))
+    schema = Schema(metadata, MappingProxyType(forms))
+    if app.signature:
+        with _BUILT_LOCK:
+            _BUILT[app.signature] = schema
+            while len(_BUILT) > 2:
+                del _BUILT[next(iter(_BUILT))]
+    return schema
+
+
+_BUILT: dict[str, Schema] = {}
+_BUILT_LOCK = threading.Lock()

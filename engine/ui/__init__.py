@@ -1,7 +1,7 @@
 """Server-rendered pages: login, home, generated record pages, admin."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -16,13 +16,14 @@ from engine.fieldtypes import type_of
 from engine.fieldtypes.controls import BoundedStringField
 from engine.i18n import _
 from engine.notify import inbox as notification_service
+from engine.services import inbox as inbox_service
 from engine.services import incidents as incident_service
-from engine.services import tasks as task_service
-from engine.services.charts import visible_charts
 from engine.services.records import list_records
 from engine.web import engine_state, use_case
 from engine.web.locale import LANGUAGES
 from engine.web.login import LoginUser, resolve_user
+
+from .layout import NoTopBar, TopBar, page_url
 
 bp = Blueprint("ui", __name__, template_folder="templates")
 
@@ -80,7 +81,7 @@ def home():
     resolve_user()
     recent = []
     with use_case() as ctx:
-        tasks = task_service.list_tasks(ctx, "open", limit=8)
+        tasks = inbox_service.list_tasks(ctx, "open", limit=8)
         unread = notification_service.list_notifications(ctx, unread_only=True, limit=5)
         problems = incident_service.list_incidents(ctx, "open", limit=5) if ctx.user.is_admin else []
         for form in ctx.gate.readable_forms(ctx.user):
@@ -91,27 +92,36 @@ def home():
                 title = item["fields"].get(form.title_field) if form.title_field else None
                 recent.append({"form": form, "id": item["id"], "title": title or f"#{item['id']}",
                                "updated_at": item["updated_at"]})
-    recent.sort(key=lambda r: r["updated_at"], reverse=True)
-    return render_template("home.html", recent=recent[:10], tasks=tasks, problems=problems, unread=unread)
+        recent.sort(key=lambda r: r["updated_at"], reverse=True)
+        # rendered inside: the layout's counts join the page's transaction
+        return render_template("home.html", recent=recent[:10], tasks=tasks, problems=problems, unread=unread)
 
 
 def init_app(app: Flask) -> None:
-    from . import account, admin, designer, prints, records, transfer, workflow
+    from engine.forms.render import field_errors, render_control, render_field
+
+    from . import account, admin, designer, list_views, prints, records, transfer, workflow
+    from . import search as search_pages
     from .display import display_value, history_label, is_numeric, no_access, status_label
 
     app.register_blueprint(bp)
     app.register_blueprint(records.bp)
+    app.register_blueprint(list_views.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(designer.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(workflow.bp)
     app.register_blueprint(transfer.bp)
     app.register_blueprint(prints.bp)
+    app.register_blueprint(search_pages.bp)
     app.jinja_env.globals.update(status_label=status_label, history_label=history_label,
                                  display_value=display_value, no_access=no_access, is_numeric=is_numeric)
     # A field's type for templates (its layout, filter control, client kind): the one place
     # pages learn what differs per type, so no template compares type names.
     app.jinja_env.globals.update(field_type=type_of)
+    # the create/edit page's controls and their messages (records/_fields.html)
+    app.jinja_env.globals.update(render_control=render_control, render_field=render_field, field_errors=field_errors)
+    app.jinja_env.globals.update(page_url=page_url)
 
     @app.get("/favicon.ico")
     def favicon():  # browsers ask for it at the root, logged in or not
@@ -121,16 +131,10 @@ def init_app(app: Flask) -> None:
     def layout_context():
         locale = get_locale()
         current = "en" if locale is not None and locale.language == "en" else "zh_CN"
-        context = {"languages": LANGUAGES, "current_locale": current, "nav_modules": [], "open_tasks": 0,
-                   "open_incidents": 0, "unread_notifications": 0, "has_charts": False}
+        top_bar: TopBar | NoTopBar = NoTopBar()
         if current_user.is_authenticated and not request.path.startswith("/api/"):
-            resolve_user()
-            with use_case() as ctx:
-                context["open_tasks"] = task_service.count_open(ctx)
-                context["open_incidents"] = incident_service.count_open(ctx)
-                context["unread_notifications"] = notification_service.count_unread(ctx)
-                forms = ctx.gate.readable_forms(ctx.user)
-                context["has_charts"] = any(f.charts and visible_charts(ctx, f) for f in forms)
-                modules = [(m, [f for f in forms if f.module == m.name]) for m in ctx.app.modules]
-                context["nav_modules"] = [(m, fs) for m, fs in modules if fs]
-        return context
+            if "top_bar" not in g:  # one per request: read when (and if) a template first shows it
+                resolve_user()
+                g.top_bar = TopBar()
+            top_bar = g.top_bar
+        return {"languages": LANGUAGES, "current_locale": current, "top_bar": top_bar}

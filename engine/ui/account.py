@@ -92,7 +92,9 @@ def addresses():
     """My notification addresses: the user's address for each channel that needs one (the email address is
     shown, read-only)."""
     with use_case(write=request.method == "POST") as ctx:
-        form = address_forms.with_address_fields(AddressForm)(data=address_forms.current(ctx.session, ctx.user.id))
+        shown = address_forms.shown_channels(ctx.session, ctx.user.id)
+        form = address_forms.with_address_fields(AddressForm, shown)(data=address_forms.current(ctx.session,
+                                                                                               ctx.user.id))
         if form.validate_on_submit():
             try:
                 with ctx.session.begin_nested():

@@ -55,18 +55,18 @@ def _fill_choices(form: UserForm, ctx) -> None:
 @bp.get("/users")
 def users():
     """Admins: every user with display name, roles, manager, email, language and status."""
-    with use_case() as ctx:
+    with use_case() as ctx:  # rendered inside: the layout's counts join its transaction
         everyone = list_users(ctx.session)
         roles = {r.name: r.title for r in ctx.app.roles.values()}
-    labels = {u.name: f"{u.label} ({u.name})" if u.label != u.name else u.name for u in everyone}
-    return render_template("admin/users.html", users=everyone, roles=roles, labels=labels)
+        labels = {u.name: f"{u.label} ({u.name})" if u.label != u.name else u.name for u in everyone}
+        return render_template("admin/users.html", users=everyone, roles=roles, labels=labels)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     """Admins: create a user."""
     with use_case(write=request.method == "POST") as ctx:
-        form = address_forms.with_address_fields(UserForm)()
+        form = address_forms.with_address_fields(UserForm, address_forms.shown_channels(ctx.session, None))()
         _fill_choices(form, ctx)
         if form.validate_on_submit():
             if not form.password.data:
@@ -99,7 +99,8 @@ def edit_user(name: str):
         user = get_user(ctx.session, name)
         if user is None:
             abort(404)
-        form = address_forms.with_address_fields(UserForm)(obj=None, data={
+        shown = address_forms.shown_channels(ctx.session, user.id)
+        form = address_forms.with_address_fields(UserForm, shown)(obj=None, data={
             "name": user.name, "display_name": user.display_name, "email": user.email, "manager": user.manager or "",
             "roles": sorted(user.roles), "active": user.active, "language": user.language or "",
             **address_forms.current(ctx.session, user.id)})

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_login import login_required
 
 from engine.access.visibility import without_hidden_columns
-from engine.auth.users import list_users
+from engine.auth.users import display_names, list_users
 from engine.definitions.model import SYSTEM_TYPES, FieldDef, FormDef
 from engine.errors import EngineError, NotFound, PayloadTooLarge, ValidationFailed
 from engine.fieldtypes import WidgetContext, type_of
@@ -28,20 +28,26 @@ from engine.forms.builder import (
 from engine.i18n import _
 from engine.records.context import Context
 from engine.services import records as service
+from engine.services.board import board_page
 from engine.services.files import store_upload
 from engine.services.prints import usable_layouts
 from engine.web import engine_state, use_case
+
+from .display import list_cells, record_people, users_shown
+from .list_views import chosen_columns, column_of, list_view_args, views_menu, with_system_values
 
 bp = Blueprint("records", __name__, url_prefix="/f")
 
 
 def _users(ctx: Context):
+    """Active users (with `role`), read when a widget first asks (a form without user fields reads none)."""
     cache: dict[str | None, list[Any]] = {}
-    everyone = [u for u in list_users(ctx.session) if u.active]
 
     def users(role: str | None) -> list[Any]:
+        if None not in cache:
+            cache[None] = [u for u in list_users(ctx.session) if u.active]
         if role not in cache:
-            cache[role] = [u for u in everyone if role is None or role in u.roles]
+            cache[role] = [u for u in cache[None] if role in u.roles]
         return cache[role]
     return users
 
@@ -53,7 +59,7 @@ def _title_of(ctx: Context):
     return title_of
 
 
-def _widget_context(ctx: Context) -> WidgetContext:
+def widget_context(ctx: Context) -> WidgetContext:
     return SimpleNamespace(users=_users(ctx), title_of=_title_of(ctx))
 
 
@@ -63,7 +69,7 @@ def user_labels(ctx: Context) -> dict[str, str]:
 
 def list_columns(form: FormDef, hidden: frozenset[str]) -> list[FieldDef]:
     names = form.list.columns or [f.name for f in form.fields if type_of(f).list_column][:5]
-    return [f for n in names if (f := form.field(n)) is not None and n not in hidden]
+    return [f for n in names if (f := column_of(form, n)) is not None and n not in hidden]
 
 
 def _query_without(args: Any, *drop: str, **override: Any) -> str:
@@ -75,27 +81,39 @@ def _query_without(args: Any, *drop: str, **override: Any) -> str:
 @bp.get("/<form_name>")
 @login_required
 def list_page(form_name: str):
-    """A form's list (columns, filters, search, sort, pages), or with `view=board` the board by stage of a
+    """A form's list (columns, filters, search, sort, pages: numbered while the total is exact, else
+    keyset links `after=`/`before=`, `page=N` still served; a views menu, `saved=` a view, `columns=`,
+    quick filter chips `quick=`, rows selected for bulk edit), or with `view=board` the board by stage of a
     form with a workflow."""
     with use_case() as ctx:
         form = service.readable_form(ctx, form_name)
         hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
-        params = {k: v for k, v in request.args.items() if k not in ("lang", "view") and v != ""}
-        if request.args.get("view") == "board" and form.workflow:
+        args, view = list_view_args(ctx, form)  # a saved view's filters and sort as if asked for
+        params = {k: v for k, v in args.items() if k not in ("lang", "view", "saved", "columns") and v != ""}
+        if args.get("view") == "board" and form.workflow:
             params.setdefault("per_page", "200")
+        limit = engine_state().settings["ENGINE_EXACT_TOTAL_LIMIT"]
+        board = request.args.get("view") == "board" and form.workflow is not None  # as the template decides
         try:
-            page = service.list_records(ctx, form.name, _multi(request.args, params, form.workflow is not None))
+            page = board_page(ctx, form, _multi(args, params), exact_limit=limit) if board else \
+                service.list_records(ctx, form.name, _multi(args, params, form.workflow is not None),
+                                     exact_limit=limit)
         except EngineError as exc:
             flash(exc.message, "error")
-            page = service.list_records(ctx, form.name, {})
+            page = board_page(ctx, form, {}, exact_limit=limit) if board else \
+                service.list_records(ctx, form.name, {}, exact_limit=limit)
         filters = [f for n in form.list.filters if (f := form.field(n)) is not None and n not in hidden]
+        columns = chosen_columns(form, hidden, args, view)
+        page = with_system_values(page, columns)
+        users = display_names(ctx.session, users_shown(columns, page["items"]))  # the page's people only
         return render_template(
-            "records/list.html", form=form, page=page, columns=list_columns(form, hidden), filters=filters,
-            chosen_links=_chosen_links(ctx, filters), users=user_labels(ctx), widget_context=_widget_context(ctx),
-            args=request.args,
+            "records/list.html", form=form, page=page, columns=columns,
+            cells=[] if board else list_cells(form, columns, page["items"], users), filters=filters,
+            chosen_links=_chosen_links(ctx, filters), users=users, widget_context=widget_context(ctx),
+            args=args, **views_menu(ctx, form, hidden, args, view),
             can_create=ctx.gate.can_create(ctx.user, form),
             query_without=_query_without, view=request.args.get("view", "list"),
-            prints=usable_layouts(ctx, form),
+            prints=usable_layouts(ctx, form), exact_limit=limit,
         )
 
 
@@ -123,7 +141,7 @@ def _multi(args: Any, params: dict[str, str], board: bool = False) -> Any:
     return MultiDict(pairs)
 
 
-def _store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
+def store_uploads(ctx: Context, uploads: dict) -> dict[str, int]:
     limit = engine_state().settings["ENGINE_MAX_UPLOAD"]
     ids = {}
     for name, storage in uploads.items():
@@ -202,37 +220,54 @@ def _client_expressions(form: FormDef, shown: list[str], app: Any = None) -> dic
 @bp.route("/<form_name>/new", methods=["GET", "POST"])
 @login_required
 def create_page(form_name: str):
-    """Create a record of the form."""
-    with use_case(write=request.method == "POST") as ctx:
+    """Create a record of the form. The submission is checked in a reading transaction and
+    written in a short one of its own (on SQLite the write lock is held only for the writes);
+    with files, storing them and checking the record against them is part of the write."""
+    with use_case() as ctx:
         form = ctx.app.form(form_name)
         if form is None or not ctx.gate.can_create(ctx.user, form):
             abort(404)
+        full = form
         hidden = ctx.gate.never_visible(ctx.user, form, ctx.local_now)
         form = without_hidden_columns(form, hidden)
         shown = [f.name for f in form.fields if f.name not in hidden]
         editable = service.editable_fields(ctx, form, hidden, None)
         readonly = service.readonly_fields(ctx, form, None)
-        form_class = build_form_class(form, shown, _widget_context(ctx))
+        form_class = build_form_class(form, shown, widget_context(ctx))
         preset = _preset_links(ctx, form, shown) if request.method == "GET" else None
-        data = _defaults(ctx, form)
-        if preset:
-            data.update(preset["fields"])
-        wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)
+        if request.method == "POST":  # the submission; the defaults (a `$user` one asks the database) fill the page
+            wtform = form_class()
+        else:
+            data = _defaults(ctx, form)
+            if preset:
+                data.update(preset["fields"])
+            wtform = form_class(formdata=None, data=data)
         offer_link_titles(wtform, preset)
-        if request.method == "POST" and wtform.validate():
-            values, uploads = raw_values(wtform, editable)
-            try:
-                with ctx.session.begin_nested():
-                    values.update(_store_uploads(ctx, uploads))
-                    created = service.create_record(ctx, form.name, values, keep_readonly=True)
-            except ValidationFailed as exc:
-                return _render_edit(form, wtform, None, shown, editable, apply_errors(wtform, exc.fields),
-                                    readonly), 422
-            flash(_("Saved."), "success")
-            if "id" in created and ctx.gate.can(ctx.user, form, "read"):
-                return redirect(url_for("records.detail_page", form_name=form.name, record_id=created["id"]))
-            return redirect(url_for("records.list_page", form_name=form.name))
-        return _render_edit(form, wtform, None, shown, editable, readonly=readonly)
+        if request.method != "POST" or not wtform.validate():
+            return _render_edit(form, wtform, None, shown, editable, readonly=readonly)
+        values, uploads = raw_values(wtform, editable)
+        try:
+            checked = None if uploads else service.prepare_create(ctx, full, values, keep_readonly=True)
+        except ValidationFailed as exc:
+            return _render_edit(form, wtform, None, shown, editable, apply_errors(wtform, exc.fields), readonly), 422
+        may_read = ctx.gate.can(ctx.user, full, "read")
+        g.runtime = ctx.runtime  # the write step uses the definitions the check used
+    try:
+        with use_case(write=True, now=ctx.now) as ctx:
+            if checked is None:
+                values.update(store_uploads(ctx, uploads))
+                checked = service.prepare_create(ctx, full, values, keep_readonly=True)
+            record_id = service.write_created(ctx, full, *checked, alone=True)
+    except ValidationFailed as exc:
+        return _render_edit(form, wtform, None, shown, editable, apply_errors(wtform, exc.fields), readonly), 422
+    except EngineError as exc:
+        if exc.status != 409:  # a unique value taken between the check and the write
+            raise
+        return _render_edit(form, wtform, None, shown, editable, [exc.message], readonly), 409
+    flash(_("Saved."), "success")
+    if may_read:
+        return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
+    return redirect(url_for("records.list_page", form_name=form.name))
 
 
 def _preset_links(ctx: Context, form: FormDef, shown: list[str]) -> dict[str, Any] | None:
@@ -272,24 +307,28 @@ def _defaults(ctx: Context, form: FormDef) -> dict[str, Any]:
 @bp.get("/<form_name>/<id:record_id>")
 @login_required
 def detail_page(form_name: str, record_id: int):
-    """One record: its fields, related records, the transitions the user may fire, approval progress and
-    history."""
-    with use_case() as ctx:
+    """One record: its fields, related records, the transitions the user may fire (with where an approval
+    would go), the route, the earlier approval runs and history."""
+    with use_case() as ctx, service.read_once(ctx):  # the workflow panel's parts read the record too
         form = service.readable_form(ctx, form_name)
-        record = service.get_record(ctx, form.name, record_id)
-        history = service.record_history(ctx, form.name, record_id)
+        shown = service.record_page(ctx, form, record_id)  # the row read once, with the update/delete rules
+        record, history = shown["record"], shown["history"]
         hidden = frozenset(f.name for f in form.fields if f.name not in record["fields"])
-        may_edit = (bool(service.editable_fields(ctx, form, hidden, record))
-                    and service.may(ctx, form, record_id, "update"))
-        may_delete = service.may(ctx, form, record_id, "delete")
+        may_edit = shown["may"]["update"] and bool(service.editable_fields(ctx, form, hidden, record))
+        may_delete = shown["may"]["delete"]
         fields = {f.name: f for f in form.fields}
-        everyone = list_users(ctx.session)
-        flow = workflow_panel(ctx, form, record_id, everyone) if form.workflow else None
+        related = related_records(ctx, form, record_id)
+        if form.workflow:  # whom a task may be handed on to: every user with their roles
+            everyone = list_users(ctx.session)
+            flow = workflow_panel(ctx, form, record_id, everyone)
+            users = {u.name: u.label for u in everyone}
+        else:  # the people the page shows, by name (the viewer is known already)
+            flow = None
+            users = display_names(ctx.session, record_people(form, record, history, related) - {ctx.user.name})
+            users[ctx.user.name] = ctx.user.label
         return render_template("records/detail.html", form=form, record=record, history=history,
                                fields=fields, may_edit=may_edit, may_delete=may_delete, flow=flow,
-                               related=related_records(ctx, form, record_id),
-                               users={u.name: u.label for u in everyone},
-                               prints=usable_layouts(ctx, form))
+                               related=related, users=users, prints=usable_layouts(ctx, form))
 
 
 RELATED_ROWS = 10
@@ -310,6 +349,7 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
             if not page["total"] and not can_create:
                 continue
             columns = [c for c in list_columns(other, hidden) if c.name != field.name][:4]
+            with_system_values(page, columns)
             found.append({"form": other, "field": field, "page": page, "columns": columns, "can_create": can_create,
                           "title": other.title if sum(1 for f in other.fields if type_of(f).links
                                                        and f.form == form.name) == 1
@@ -319,15 +359,24 @@ def related_records(ctx: Context, form: FormDef, record_id: int) -> list[dict[st
 
 def workflow_panel(ctx: Context, form: FormDef, record_id: int, everyone: list[Any]) -> dict[str, Any]:
     """What the detail page offers for a record in a workflow: the transitions the user may
-    fire now, their open tasks here, whether they may withdraw, and the approval progress."""
+    fire now, their open tasks here (and where each may be sent back), whether they may
+    withdraw, the route and the earlier approval runs (the route shows the latest)."""
+    from engine.services import route as route_service
     from engine.services import tasks as task_service
     from engine.services import workflow as workflow_service
 
+    transitions = workflow_service.available_transitions(ctx, form.name, record_id)
+    route = route_service.record_route(ctx, form.name, record_id, transitions)
+    on_route = {s["approval"]["run"] for s in route["stages"] if s["approval"] and s["approval"]["run"]}
     return {
-        "transitions": workflow_service.available_transitions(ctx, form.name, record_id),
+        "transitions": transitions,
+        "route": route,
+        "send_back": route_service.send_back_choices(ctx, form.name, record_id),
         "tasks": task_service.open_tasks_on(ctx, form.name, record_id),
         "may_withdraw": workflow_service.may_withdraw(ctx, form.name, record_id),
-        "progress": task_service.approval_progress(ctx, form.name, record_id),
+        # the route shows each approval stage's latest run: the progress panel the earlier ones
+        "progress": [run for run in task_service.approval_progress(ctx, form.name, record_id)
+                     if run["id"] not in on_route],
         "stages": {s.name: s.title for s in form.workflow.stages} if form.workflow else {},
         "colleagues": [(u.name, u.label) for u in task_service.hand_on_candidates(ctx, form.name, record_id,
                                                                                    everyone)],
@@ -351,7 +400,7 @@ def edit_page(form_name: str, record_id: int):
         if not editable:
             flash(_("Nothing can be changed in this stage."), "warning")
             return redirect(url_for("records.detail_page", form_name=form.name, record_id=record_id))
-        form_class = build_form_class(form, shown, _widget_context(ctx))
+        form_class = build_form_class(form, shown, widget_context(ctx))
         data = form_data_from_record(form, record["fields"])
         for field in form.fields:  # an empty line-item table starts with one blank row to fill in
             if field.is_table and field.name in editable and not data.get(field.name):
@@ -365,7 +414,7 @@ def edit_page(form_name: str, record_id: int):
             version = request.form.get("version", type=int)
             try:
                 with ctx.session.begin_nested():
-                    values.update(_store_uploads(ctx, uploads))
+                    values.update(store_uploads(ctx, uploads))
                     service.update_record(ctx, form.name, record_id, version, values, keep_readonly=True)
             except ValidationFailed as exc:
                 return _render_edit(form, wtform, record, shown, editable, apply_errors(wtform, exc.fields),

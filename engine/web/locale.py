@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine.auth.users import User, set_language
-from engine.i18n import _, language_code, problem_text
+from engine.i18n import _, language_code, problem_text, request_translations
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,14 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_CN")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
     Babel(app, locale_selector=select_locale, default_timezone="UTC")
+    # Templates' `_` as Flask-Babel installs it, with the request's translations looked up once
+    # per request (a page shows some 40 messages) rather than once per message.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
 
     @app.before_request
     def store_language() -> None:

@@ -17,6 +17,7 @@ from engine.auth.tokens import check_token, touch_token
 from engine.auth.users import User, get_user_by_id
 from engine.i18n import N_, _
 
+from . import read_session
 from .errors import error_body
 
 
@@ -46,11 +47,18 @@ def _load_user(identifier: str) -> LoginUser | None:
         user_id, epoch = (int(part) for part in identifier.split(":"))
     except ValueError:
         return None
-    db = current_app.extensions["engine"].db
-    with db.session() as session:
+    state = current_app.extensions["engine"]
+    runtime = state.runtime()  # first: its tables are all in the snapshot of the transaction below
+    session = state.db.session()
+    try:
         user = get_user_by_id(session, user_id)
+    except BaseException:
+        session.close()
+        raise
     if user is None or not user.active or user.session_epoch != epoch:
+        session.close()
         return None
+    read_session.keep(session, runtime)  # the page's first read: its use case carries on in this transaction
     return LoginUser(user)
 
 
@@ -122,3 +130,4 @@ def admins_only() -> None:
 
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
+    read_session.init_app(app, app.extensions["engine"].db)

@@ -234,7 +234,7 @@ def test_a_chart_filtered_by_a_hidden_field_is_not_shown(login, app, planted):
     for name in ("clerk", "boss"):
         browser = app.test_client()
         assert login(browser, name, f"{name}-password").status_code == 302
-        pages[name] = browser.get("/dashboard").get_data(as_text=True)
+        pages[name] = browser.get("/dashboard?inline=1").get_data(as_text=True)
     assert "大额交易数" in pages["boss"] and "底价合计" in pages["boss"]
     assert "大额交易数" not in pages["clerk"] and "底价合计" not in pages["clerk"]
     assert "交易数（按阶段）" in pages["clerk"]
@@ -305,7 +305,7 @@ def test_chart_labels_name_only_linked_records_the_viewer_may_read(login, app, m
     for name in ("boss", "clerk"):
         browser = app.test_client()
         assert login(browser, name, f"{name}-password").status_code == 302
-        pages[name] = browser.get("/dashboard").get_data(as_text=True)
+        pages[name] = browser.get("/dashboard?inline=1").get_data(as_text=True)
     assert "华东供应商" in pages["boss"]
     assert "台账（按供应商）" in pages["clerk"] and "华东供应商" not in pages["clerk"]
     assert "无权查看" in pages["clerk"] and f"#{supplier['id']}" not in pages["clerk"]

@@ -19,6 +19,12 @@ def people(make_user):
     boss = make_user("boss", "sales_manager")
     alice = make_user("alice", "sales")
     make_user("bob", "sales")
+    create_customers(boss)
+    return boss, alice
+
+
+def create_customers(boss) -> None:
+    """13 customers with ties and empty values in grade and next_follow_up: alice owns 8, bob 5."""
     for i, (grade, day) in enumerate(zip(GRADES, DAYS, strict=True)):
         fields = {"name": f"客户{i:02d}", "owner": "alice" if i % 3 else "bob", "in_pool": False,
                   "region": "华东" if i % 2 else "华南"}
@@ -27,7 +33,6 @@ def people(make_user):
         if day:
             fields["next_follow_up"] = day
         boss.create("customer", **fields)
-    return boss, alice
 
 
 def ids_by_pages(client, query: str, per_page: int = 3) -> list[int]:

@@ -29,7 +29,8 @@ def codes(response):
 
 def test_list_shape(seeded):
     body = seeded.get(URL).get_json()
-    assert set(body) == {"items", "total", "page", "per_page", "next"}
+    assert set(body) == {"items", "total", "total_exact", "page", "per_page", "next", "previous"}
+    assert body["total_exact"] is True
     assert body["total"] == 4 and body["page"] == 1 and body["per_page"] == 10
 
 

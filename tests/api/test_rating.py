@@ -122,7 +122,7 @@ def test_export_and_import_carry_the_number(csrf_from, app, critic, browser):
 def test_charts_group_by_it_and_average_it(app, critic, browser):
     for title, score, taste in (("A", 4, 10), ("B", 4, 5), ("C", 2, 6)):
         critic.create("review", title=title, score=score, taste=taste)
-    page = browser("critic4", "critic").get("/dashboard?lang=en").get_data(as_text=True)
+    page = browser("critic4", "critic").get("/dashboard?inline=1&lang=en").get_data(as_text=True)
     charts = {c["name"]: dict(zip(c["labels"], c["values"], strict=True))
               for c in map(json.loads, map(unescape, re.findall(r'data-chart="([^"]+)"', page)))}
     assert charts["by_score"] == {"★★★★☆ (4/5)": 2, "★★☆☆☆ (2/5)": 1}

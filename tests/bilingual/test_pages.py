@@ -60,10 +60,10 @@ def test_tasks_and_the_dashboard_speak_the_readers_language(browser, agent, tick
     inbox = lead.get("/notifications?lang=en").get_data(as_text=True)
     assert "Approval needed: Ticket 打印机卡纸 (Lead check)" in inbox
     assert "待审批：工单 打印机卡纸（组长审核）" in lead.get("/notifications?lang=zh_CN").get_data(as_text=True)
-    board = lead.get("/dashboard?lang=en").get_data(as_text=True)
+    board = lead.get("/dashboard?inline=1&lang=en").get_data(as_text=True)
     assert "By level" in board and "Urgent" in board and "Service desk" in board
     assert "按级别" not in board and "紧急" not in board
-    board = lead.get("/dashboard?lang=zh_CN").get_data(as_text=True)
+    board = lead.get("/dashboard?inline=1&lang=zh_CN").get_data(as_text=True)
     assert "按级别" in board and "紧急" in board and "By level" not in board
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import Forbidden, NotFound, ValidationFailed
+from engine.services.inbox import list_tasks
 from engine.services.records import create_record, get_record, record_history, update_record
-from engine.services.tasks import decide, list_tasks
+from engine.services.tasks import decide
 from engine.services.workflow import available_transitions, fire_transition
 
 

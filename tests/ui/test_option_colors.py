@@ -104,7 +104,7 @@ def test_exports_keep_the_plain_labels(records, browser):
 
 
 def test_a_chart_grouped_by_the_field_draws_each_option_in_its_colour(records, browser):
-    page = browser("agent5", "agent").get("/dashboard").get_data(as_text=True)
+    page = browser("agent5", "agent").get("/dashboard?inline=1").get_data(as_text=True)
     charts = {c["name"]: c for c in map(json.loads, map(unescape, re.findall(r'data-chart="([^"]+)"', page)))}
     pie = charts["by_priority"]
     colours = dict(zip(pie["labels"], pie["colors"], strict=True))

@@ -221,8 +221,9 @@
     var add = event.target.closest("[data-add-row]");
     if (add) {
       var name = add.dataset.addRow;
-      var template = document.querySelector('template[data-row-template="' + name + '"]');
-      var table = document.querySelector('table[data-table="' + name + '"]');
+      var scope = add.closest("form") || document;  // the record form, or an ask form over a record's page
+      var template = scope.querySelector('template[data-row-template="' + name + '"]');
+      var table = scope.querySelector('table[data-table="' + name + '"]');
       var row = template.content.firstElementChild.cloneNode(true);
       row.querySelectorAll(".invalid-feedback").forEach(function (el) { el.remove(); });
       row.querySelectorAll(".is-invalid").forEach(function (el) { el.classList.remove("is-invalid"); });
@@ -409,15 +410,18 @@
   var recordForm = document.getElementById("record-form");
   if (recordForm) {
     recordForm.querySelectorAll("[data-duplicates]").forEach(function (input) {
+      if (input.disabled) { return; }  // shown, not typed into: nothing to check
+      // The hint's line is made as the page loads, one line high whatever it will say (app.css;
+      // the whole text in its title), so the hint appearing as the user leaves the field moves
+      // nothing below it: a click on Save pressed at that moment still lands on Save.
+      var note = document.createElement("div");
+      note.className = "form-text text-warning duplicate-hint";
+      note.setAttribute("data-testid", "duplicate-" + input.dataset.duplicates);
+      note.setAttribute("aria-live", "polite");
+      input.insertAdjacentElement("afterend", note);
       input.addEventListener("change", function () {
-        var note = input.parentElement.querySelector(".duplicate-hint");
-        if (!note) {
-          note = document.createElement("div");
-          note.className = "form-text text-warning duplicate-hint";
-          note.setAttribute("data-testid", "duplicate-" + input.dataset.duplicates);
-          input.insertAdjacentElement("afterend", note);
-        }
         note.textContent = "";
+        note.removeAttribute("title");
         if (!input.value.trim()) { return; }
         var url = "/api/forms/" + encodeURIComponent(recordForm.dataset.form) + "/duplicates?field=" +
           encodeURIComponent(input.dataset.duplicates) + "&value=" + encodeURIComponent(input.value) +
@@ -433,11 +437,12 @@
             }
             if (body.others) { parts.push(recordForm.dataset.dupOthers.replace("{n}", body.others)); }
             note.textContent = "⚠ " + parts.join("；");
+            note.title = note.textContent;
           })
           .catch(function () {});
       });
     });
   }
 
-  window.EngineUI = {recompute: recompute, csrfToken: csrfToken};
+  window.EngineUI = {recompute: recompute, csrfToken: csrfToken, enhanceAll: enhanceAll};
 })();
