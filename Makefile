@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APP_STAMP := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test setup demo bench lint docs clean
+.PHONY: run test setup demo bench bench-peer lint docs clean
 
 $(APP_STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,7 +40,7 @@ run: $(APP_STAMP)
 test: $(TEST_STAMP)
 	bash scripts/ensure-services.sh
 	bash scripts/ensure-print.sh
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --durations=30 $(PYTEST_ARGS)
 	# the date-sensitive tests again, where the machine's date is a day ahead of Shanghai's
 	TZ=Pacific/Kiritimati ENGINE_TEST_CLOCK=12:00 $(BIN)/python -m pytest -n 2 -m dates -q $(PYTEST_ARGS)
 
@@ -52,6 +52,19 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/import_rows.py
 	$(BIN)/python bench/login_throttle.py
 	$(BIN)/python bench/keyset.py
+	$(BIN)/python bench/views.py
+	$(BIN)/python bench/million.py
+
+## make bench-peer [PEER_BENCH=dir]: the peer yardstick (hand-written Flask app vs this product, same pages,
+## one run; see bench/peer/README.md), with the repository's own product targets in bench/peer/.
+## Knobs of its run_all.sh pass through the environment (ROUNDS, DURATION, CONCURRENCY, SCENARIOS, ...).
+PEER_BENCH ?= ../shared/peer-bench
+PEER_TARGETS ?= bench/peer/product.json bench/peer/product-sync.json
+bench-peer: $(APP_STAMP)
+	@if [ ! -x "$(PEER_BENCH)/run_all.sh" ]; then \
+	  echo "bench-peer: the peer yardstick is not at $(PEER_BENCH) (no run_all.sh there);"; \
+	  echo "  give its folder as PEER_BENCH=/path/to/peer-bench. Nothing was run."; exit 2; fi
+	PRODUCT_DIR="$(CURDIR)" "$(PEER_BENCH)/run_all.sh" "$(PEER_BENCH)/targets/baseline.json" $(PEER_TARGETS)
 
 ## make docs: rewrite the generated sections of docs/reference.md (module format, field types, API, CLI, settings)
 docs: $(APP_STAMP)

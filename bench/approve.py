@@ -86,11 +86,16 @@ def seed(url: str, orders: int) -> tuple[dict[str, str], list[int]]:
     auth = {"Authorization": f"Bearer {tokens['sales']}"}
     customer = client.post("/api/forms/customer/records", headers=auth,
                            json={"fields": {"name": "基准测试客户", "owner": "sales1"}}).get_json()["id"]
+    # line items link to the product catalogue, whose price they take (read-only for sales)
+    product = client.post("/api/forms/product/records", headers={"Authorization": f"Bearer {tokens['admin']}"},
+                          json={"fields": {"code": "BENCH-001", "name": "基准测试产品", "price": "1000.00",
+                                           "unit": "个"}})
+    assert product.status_code == 201, product.get_json()
     ids = []
-    for i in range(orders):
+    for _ in range(orders):
         made = client.post("/api/forms/sales_order/records", headers=auth, json={"fields": {
             "customer": customer, "delivery_date": "2030-01-31",
-            "items": [{"product": f"产品{i}", "qty": 1, "price": "1000.00"}]}})
+            "items": [{"product": product.get_json()["id"], "qty": 1}]}})
         assert made.status_code == 201, made.get_json()
         record = made.get_json()["id"]
         fired = client.post(f"/api/forms/sales_order/records/{record}/transitions/submit", headers=auth, json={})

@@ -293,12 +293,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, workdir: Path, token: str) -> subprocess.Popen:
+def start_server(url: str, port: int, workdir: Path, token: str, threads: int | None = None) -> subprocess.Popen:
+    """`engine serve --workers 2` (with --threads N when N is given), once it answers the API."""
     env = {**os.environ, "DATABASE_URL": url, "ENGINE_CONFIG_DIR": str(CONFIGS),
            "ENGINE_SECRET_KEY": secrets.token_hex(16)}
+    extra = ["--threads", str(threads)] if threads else []
     log = open(workdir / "server.log", "wb")  # noqa: SIM115 - closed with the process
     proc = subprocess.Popen([str(ROOT / ".venv/bin/engine"), "serve", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "2"], env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+                             "--workers", "2", *extra], env=env, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -756,23 +758,31 @@ def main() -> int:
         return _run(args, url, own_schema=args.database_url is None, run_started=run_started, loads=loads)
 
 
+def prepare(db: Database) -> tuple[str, dict[str, str]]:
+    """The shipped schema on `db`, the admin and the sales users: the customer table's name and
+    an API token per user name."""
+    from engine.auth.users import get_user
+
+    app_def = load_directory(CONFIGS)
+    sync_schema(db, app_def)
+    table = build_runtime(app_def, db).tables(FORM).table.name
+    tokens = {}
+    with db.transaction() as session:
+        admin = get_user(session, "admin") or create_user(session, "admin", None, {"admin"}, enforce_rules=False)
+        tokens["admin"] = issue_token(session, admin)
+        for name in SALES_USERS:
+            user = get_user(session, name) or create_user(session, name, None, {"sales"})
+            tokens[name] = issue_token(session, user)
+    return table, tokens
+
+
 def _run(args: argparse.Namespace, url: str, own_schema: bool, run_started: float, loads: list) -> int:
     sizes = sorted(int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip())
     db = Database(url)
     proc = None
     workdir = Path(tempfile.mkdtemp(prefix="engine-bench-"))
     try:
-        app_def = load_directory(CONFIGS)
-        sync_schema(db, app_def)
-        table = build_runtime(app_def, db).tables(FORM).table.name
-        tokens = {}
-        with db.transaction() as session:
-            from engine.auth.users import get_user
-            admin = get_user(session, "admin") or create_user(session, "admin", None, {"admin"}, enforce_rules=False)
-            tokens["admin"] = issue_token(session, admin)
-            for name in SALES_USERS:
-                user = get_user(session, name) or create_user(session, name, None, {"sales"})
-                tokens[name] = issue_token(session, user)
+        table, tokens = prepare(db)
         options = customer_options()
         mach, pg = machine(), pg_info(db)
         port = free_port()

@@ -32,6 +32,14 @@ pg_ready && echo "PostgreSQL ready on 127.0.0.1:5432"
 # search indexes (trigram) need pg_trgm; the engine installs it itself when it may
 psql -h 127.0.0.1 -U postgres -d test -qc "CREATE EXTENSION IF NOT EXISTS pg_trgm" >/dev/null 2>&1 || true
 
+# The several-hosts test and benchmark (tests/hosts, bench/hosts.py) put nginx in front of two
+# servers: it runs as their child with its own config and ports; the system's nginx is not used.
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+  echo "installing nginx..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq nginx >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq nginx >/dev/null; }
+fi
+
 # Browser tests drive Debian's Chromium through Playwright (no browser downloads).
 if [ ! -x /usr/bin/chromium ]; then
   echo "installing chromium..."
