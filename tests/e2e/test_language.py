@@ -58,7 +58,7 @@ def test_a_chinese_user_meets_no_english(create_customer, open_page, live):
     expect(sales.locator("[data-testid=form-errors]")).to_be_visible()
     assert_chinese(sales, "order form with errors")
 
-    # a draft without lines or delivery date: submitting it is refused, naming the fields
+    # a draft without lines or delivery date: submitting it asks for them, naming the fields
     sales.goto(f"{live}/f/sales_order/new")
     sales.click("#customer-ts-control")
     sales.locator(".ts-dropdown .option", has_text="上海星辰科技有限公司").click()
@@ -66,8 +66,9 @@ def test_a_chinese_user_meets_no_english(create_customer, open_page, live):
     expect(sales.locator("[data-testid=stage]")).to_have_text("草稿")
     assert_chinese(sales, "order detail")
     sales.click("[data-transition=submit]")
-    expect(sales.locator(".alert-danger")).to_contain_text("交货日期")
-    assert_chinese(sales, "refused submit")
+    expect(sales.locator("dialog#ask-dialog")).to_contain_text("交货日期")
+    assert_chinese(sales, "submit asking for the fields")
+    sales.locator("dialog#ask-dialog [data-ask-cancel].btn").click()
 
     admin = open_page()
     admin.goto(f"{live}/login")

@@ -105,7 +105,7 @@ def test_quotation_approved_won_and_delivered(chromium, live, log_in, shoot, tmp
     expect(sales.locator("[data-value=amount]")).to_contain_text("14,912.00")  # the server agrees
     sales.click("[data-transition=submit]")
     stage_is(sales, "报价审批")
-    expect(sales.locator("[data-testid=approval-progress]")).to_contain_text("销售经理审批")
+    expect(sales.locator("[data-testid=route]")).to_contain_text("销售经理审批")
 
     # the sales manager approves it in the inbox (the discount is above 10 %)
     manager = browser_of("lisa")
