@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
-from werkzeug.wsgi import ClosingIterator
 
 from engine.auth.users import create_user
 from tests.conftest import CHROMIUM, SHIPPED
@@ -58,28 +57,34 @@ def serve(make_app):
 
 
 class _InFlight:
-    """A WSGI app keeping the requests still running, each with its thread: werkzeug's request
-    threads are daemons that the server does not wait for. A request ends when its body is
-    closed, or when its thread has ended (werkzeug skips the close when the client goes away
-    while it reads what is left of the request)."""
+    """A WSGI app counting the requests still running: werkzeug's request threads are daemons
+    that the server does not wait for. Each answer is read whole and its body closed here,
+    before werkzeug sends it: werkzeug skips the close when the client goes away while it
+    drains the request, which would leave a static file open (and a streamed export's
+    connection checked out) until the garbage collector finds it inside a later test."""
 
     def __init__(self, app) -> None:
         self.app = app
-        self.running: dict[object, threading.Thread] = {}
+        self.lock = threading.Lock()
+        self.active = 0
 
     def __call__(self, environ, start_response):
-        key = object()
-        self.running[key] = threading.current_thread()
+        with self.lock:
+            self.active += 1
         try:
             body = self.app(environ, start_response)
-        except BaseException:
-            self.running.pop(key, None)
-            raise
-        return ClosingIterator(body, lambda: self.running.pop(key, None))
+            try:
+                return [b"".join(body)]
+            finally:
+                if hasattr(body, "close"):
+                    body.close()
+        finally:
+            with self.lock:
+                self.active -= 1
 
     def wait_idle(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
-        while any(thread.is_alive() for thread in list(self.running.values())) and time.monotonic() < deadline:
+        while self.active and time.monotonic() < deadline:
             time.sleep(0.02)
 
 
