@@ -1,6 +1,8 @@
 """Workflow endpoints (docs/reference.md, HTTP API): transitions, withdraw, approval progress, the task inbox."""
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from flask import jsonify, request
 
 from engine.errors import BadRequest, ValidationFailed
@@ -80,11 +82,19 @@ def list_tasks():
     """The caller's approval tasks: `status=open` (待办, default), `done` (已办) or `cc` (抄送我); filters
     `form=NAME`, `step=NAME`, `overdue=1`. Each item: `{"id", "form", "form_title", "record_id", "title",
     "summary": [{"field", "label", "text"}], "step", "step_title", "stage", "stage_title", "status", "created_at",
-    "waiting" (seconds), "due_at", "overdue", ...}`. An unknown parameter, status, form or step: 400."""
+    "waiting" (seconds), "due_at", "overdue", ...}`. Pages: `per_page` (1–200, default 200); when more
+    follow, the `Link` header names the next page (`rel="next"`, the same query with `after=CURSOR`).
+    An unknown parameter, status, form or step, a bad `per_page` or a cursor this tab did not give: 400."""
     with use_case() as ctx:
         filters = inbox_service.inbox_filters(ctx, request.args)
-        return jsonify(inbox_service.list_tasks(ctx, filters["tab"], form=filters["form"], step=filters["step"],
-                                                overdue=filters["overdue"]))
+        items, following = inbox_service.task_page(
+            ctx, filters["tab"], per_page=filters["per_page"] or inbox_service.MAX_PER_PAGE, after=filters["after"],
+            form=filters["form"], step=filters["step"], overdue=filters["overdue"])
+        response = jsonify(items)
+        if following:
+            query = [(k, v) for k, v in request.args.items(multi=True) if k != "after"] + [("after", following)]
+            response.headers["Link"] = f'<{request.base_url}?{urlencode(query)}>; rel="next"'
+        return response
 
 
 def _comment(body: dict) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Select, select
 
 from engine.errors import BadRequest
 from engine.i18n import _
@@ -15,6 +15,7 @@ from engine.records.context import Context
 from engine.store.system import approvals as approvals_table
 from engine.store.system import carbon_copies, tasks
 
+from .cursors import SortKey, after_condition, decode_cursor, encode_cursor
 from .summaries import summarize
 from .tasks import encode_task, stage_of_approval, step_of
 
@@ -23,7 +24,17 @@ TABS = ("open", "done", "cc")
 #: Distinct (form, step) pairs the filters of a tab offer at most.
 MAX_CHOICES = 500
 #: Query parameters of GET /api/tasks (`lang`: the language of every page and answer).
-PARAMS = ("status", "form", "step", "overdue", "lang")
+PARAMS = ("status", "form", "step", "overdue", "after", "per_page", "lang")
+#: Tasks per page: the API's default and most (`per_page`), and the inbox page's.
+MAX_PER_PAGE = 200
+PAGE_SIZE = 100
+#: Each tab's order, as keyset sort keys (the last one the tie-break): 待办 the earliest due
+#: first (no due time last), 已办 the latest decided first, 抄送我 the newest first.
+ORDERS: dict[str, list[SortKey]] = {
+    "open": [SortKey(tasks.c.due_at, False), SortKey(tasks.c.id, False)],
+    "done": [SortKey(tasks.c.acted_at, True), SortKey(tasks.c.id, True)],
+    "cc": [SortKey(carbon_copies.c.id, True)],
+}
 
 
 def inbox_filters(ctx: Context, args: Mapping[str, str], tab_key: str = "status") -> dict[str, Any]:
@@ -44,6 +55,9 @@ def inbox_filters(ctx: Context, args: Mapping[str, str], tab_key: str = "status"
         raise BadRequest(_("overdue must be 1 or 0"))
     form_name = args.get("form") or None
     step = args.get("step") or None
+    per_page = args.get("per_page") or ""
+    if per_page and not (per_page.isdigit() and 1 <= int(per_page) <= MAX_PER_PAGE):
+        raise BadRequest(_("per_page must be a whole number from 1 to %(most)s", most=MAX_PER_PAGE))
     form = ctx.app.form(form_name) if form_name else None
     if form_name and form is None:
         raise BadRequest(_("unknown form '%(name)s' in parameter 'form'", name=form_name))
@@ -53,7 +67,8 @@ def inbox_filters(ctx: Context, args: Mapping[str, str], tab_key: str = "status"
                  if stage.approval is not None for s in stage.approval.steps}
         if step not in names:
             raise BadRequest(_("unknown approval step '%(name)s' in parameter 'step'", name=step))
-    return {"tab": tab, "form": form_name, "step": step, "overdue": overdue == "1"}
+    return {"tab": tab, "form": form_name, "step": step, "overdue": overdue == "1",
+            "after": args.get("after") or None, "per_page": int(per_page) if per_page else None}
 
 
 def _read_along(ctx: Context, rows: list[Any]) -> tuple[dict, dict]:
@@ -84,30 +99,54 @@ def _read_along(ctx: Context, rows: list[Any]) -> tuple[dict, dict]:
     return titles, summaries
 
 
-def list_tasks(ctx: Context, status: str = "open", limit: int = 200, *, form: str | None = None,
-               step: str | None = None, overdue: bool = False) -> list[dict[str, Any]]:
-    """待办 (open, overdue first), 已办 (done: what I decided), 抄送我 (cc); each with its record's
-    title and summary (`engine.services.summaries`). Filters: `form`, `step` (names), `overdue`
-    (open tasks past their due time)."""
-    if status == "open":
-        stmt = (select(tasks).where(tasks.c.assignee == ctx.user.name, tasks.c.status == "open")
-                .order_by(tasks.c.due_at.is_(None), tasks.c.due_at, tasks.c.id))
-    elif status == "done":
-        stmt = (select(tasks).where(tasks.c.acted_by == ctx.user.name,
-                                    tasks.c.status.in_(("approved", "rejected", "sent_back", "reassigned")))
-                .order_by(tasks.c.acted_at.desc()))
-    elif status == "cc":
-        return _cc_items(ctx, limit, form=form, step=step, overdue=overdue)
-    else:
+def list_tasks(ctx: Context, status: str = "open", limit: int = MAX_PER_PAGE, *, form: str | None = None,
+               step: str | None = None, overdue: bool = False, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """The first `limit` tasks of a tab (`task_page`)."""
+    return task_page(ctx, status, per_page=limit, form=form, step=step, overdue=overdue, ids=ids)[0]
+
+
+def task_page(ctx: Context, status: str = "open", *, per_page: int = MAX_PER_PAGE, after: str | None = None,
+              form: str | None = None, step: str | None = None, overdue: bool = False,
+              ids: list[int] | None = None) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of 待办 (open, the earliest due first), 已办 (done: what I decided, the latest first)
+    or 抄送我 (cc, the newest first), each with its record's title and summary
+    (`engine.services.summaries`), and the cursor of the next page (None on the last). Filters:
+    `form`, `step` (names), `overdue` (open tasks past their due time), `ids` (these tasks only).
+    `after`: a cursor this tab gave (`engine.services.cursors`; 400 otherwise); pages follow
+    each other by the tab's order, so a task decided meanwhile neither repeats nor hides one."""
+    if status not in TABS:
         raise BadRequest(_("%(name)s must be open, done or cc", name="status"))
+    if status == "cc" and overdue:  # being copied has no due time
+        return [], None
+    source = carbon_copies if status == "cc" else tasks
+    if status == "open":
+        who: ColumnElement = (tasks.c.assignee == ctx.user.name) & (tasks.c.status == "open")
+    elif status == "done":
+        who = (tasks.c.acted_by == ctx.user.name) & tasks.c.status.in_(("approved", "rejected", "sent_back",
+                                                                          "reassigned"))
+    else:
+        who = carbon_copies.c.user_name == ctx.user.name
+    stmt: Select = select(source).where(who)
     if form:
-        stmt = stmt.where(tasks.c.form == form)
+        stmt = stmt.where(source.c.form == form)
     if step:
-        stmt = stmt.where(tasks.c.step == step)
+        stmt = stmt.where(source.c.step == step)
     if overdue:
-        stmt = stmt.where(tasks.c.status == "open", tasks.c.due_at.is_not(None), tasks.c.due_at < ctx.now)
-    rows = ctx.session.execute(stmt.limit(limit)).mappings().all()
-    titles, summaries = _read_along(ctx, list(rows))
+        stmt = stmt.where(tasks.c.due_at.is_not(None), tasks.c.due_at < ctx.now)
+    if ids is not None:
+        stmt = stmt.where(source.c.id.in_(ids))
+    keys, order = ORDERS[status], f"tasks:{status}"
+    if after:
+        stmt = stmt.where(after_condition(keys, decode_cursor(ctx.session, after, order, keys, who)))
+    stmt = stmt.order_by(*(_ordered(key) for key in keys)).limit(per_page + 1)
+    rows = list(ctx.session.execute(stmt).mappings().all())
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    following = (encode_cursor(order, keys, [rows[-1][key.column.name] for key in keys], frozenset())
+                 if more else None)
+    titles, summaries = _read_along(ctx, rows)
+    if status == "cc":
+        return [_cc_item(ctx, row, titles, summaries) for row in rows], following
     items = [encode_task(ctx, row, titles, summaries) for row in rows]
     if status == "done":  # a task handed on no longer grants reading its record: no title, no link
         readable = _readable_ids(ctx, {(row["form"], row["record_id"]) for row in rows})
@@ -116,7 +155,12 @@ def list_tasks(ctx: Context, status: str = "open", limit: int = 200, *, form: st
             if not item["readable"]:
                 item["title"] = f"#{item['record_id']}"
                 item["summary"] = []
-    return items
+    return items, following
+
+
+def _ordered(key: SortKey) -> ColumnElement:
+    clause = key.column.desc() if key.descending else key.column.asc()
+    return clause.nulls_last() if key.nullable else clause
 
 
 def task_choices(ctx: Context, status: str = "open") -> list[dict[str, Any]]:
@@ -156,33 +200,20 @@ def _readable_ids(ctx: Context, keys: set[tuple[str, int]]) -> set[tuple[str, in
     return found
 
 
-def _cc_items(ctx: Context, limit: int, *, form: str | None = None, step: str | None = None,
-              overdue: bool = False) -> list[dict[str, Any]]:
-    """抄送我: the copies sent to the caller, newest first, shaped like tasks (status "cc")."""
-    if overdue:  # being copied has no due time
-        return []
-    stmt = select(carbon_copies).where(carbon_copies.c.user_name == ctx.user.name)
-    if form:
-        stmt = stmt.where(carbon_copies.c.form == form)
-    if step:
-        stmt = stmt.where(carbon_copies.c.step == step)
-    rows = ctx.session.execute(stmt.order_by(carbon_copies.c.id.desc()).limit(limit)).mappings().all()
-    titles, summaries = _read_along(ctx, list(rows))
-    out = []
-    for row in rows:
-        form_def = ctx.app.form(row["form"])
-        key = (row["form"], row["record_id"])
-        stage_name = stage_of_approval(ctx, row["approval_id"])
-        stage, step_def = step_of(form_def, stage_name, row["step"])
-        out.append({"id": row["id"], "form": row["form"], "record_id": row["record_id"],
-                    "title": titles.get(key) or f"#{row['record_id']}", "summary": summaries.get(key, []),
-                    "step": row["step"], "step_title": step_def.title if step_def else row["step"],
-                    "stage": stage_name, "stage_title": stage.title if stage else stage_name,
-                    "status": "cc", "due_at": None, "overdue": False,
-                    "form_title": form_def.title if form_def else row["form"],
-                    "created_at": row["created_at"].astimezone(ctx.tzinfo).isoformat(),
-                    "waiting": max(0, int((ctx.now - row["created_at"]).total_seconds()))})
-    return out
+def _cc_item(ctx: Context, row: Any, titles: dict, summaries: dict) -> dict[str, Any]:
+    """A copy sent to the caller, shaped like a task (status "cc")."""
+    form_def = ctx.app.form(row["form"])
+    key = (row["form"], row["record_id"])
+    stage_name = stage_of_approval(ctx, row["approval_id"])
+    stage, step_def = step_of(form_def, stage_name, row["step"])
+    return {"id": row["id"], "form": row["form"], "record_id": row["record_id"],
+            "title": titles.get(key) or f"#{row['record_id']}", "summary": summaries.get(key, []),
+            "step": row["step"], "step_title": step_def.title if step_def else row["step"],
+            "stage": stage_name, "stage_title": stage.title if stage else stage_name,
+            "status": "cc", "due_at": None, "overdue": False,
+            "form_title": form_def.title if form_def else row["form"],
+            "created_at": row["created_at"].astimezone(ctx.tzinfo).isoformat(),
+            "waiting": max(0, int((ctx.now - row["created_at"]).total_seconds()))}
 
 
-__all__ = ["inbox_filters", "list_tasks", "task_choices", "TABS"]
+__all__ = ["inbox_filters", "list_tasks", "task_page", "task_choices", "TABS", "PAGE_SIZE"]

@@ -38,8 +38,8 @@ from engine.ui.display import list_cells
 from engine.ui.records import (
     _client_expressions,
     _defaults,
-    _query_without,
     list_columns,
+    query_without,
     user_labels,
     widget_context,
 )
@@ -170,7 +170,7 @@ def _list(ctx: Context, app: AppDef, form: FormDef, common: dict[str, Any]) -> s
         "designer/preview_list.html", form=form, page=page, columns=columns, filters=filters, chosen_links={},
         users=users, cells=cells, widget_context=widget_context(ctx),
         args=request.args,
-        can_create=ctx.gate.can_create(ctx.user, form), query_without=_query_without, view=common["preview_view"],
+        can_create=ctx.gate.can_create(ctx.user, form), query_without=query_without, view=common["preview_view"],
         preview_samples=samples, preview_may=may_read, preview_search=search,
         hidden_fields=_labels(form, hidden), **common)
 

@@ -72,7 +72,7 @@ def list_columns(form: FormDef, hidden: frozenset[str]) -> list[FieldDef]:
     return [f for n in names if (f := column_of(form, n)) is not None and n not in hidden]
 
 
-def _query_without(args: Any, *drop: str, **override: Any) -> str:
+def query_without(args: Any, *drop: str, **override: Any) -> str:
     params = [(k, v) for k, v in args.items(multi=True) if k not in drop and k not in override]
     params += [(k, v) for k, v in override.items() if v not in (None, "")]
     return urlencode(params)
@@ -112,7 +112,7 @@ def list_page(form_name: str):
             chosen_links=_chosen_links(ctx, filters), users=users, widget_context=widget_context(ctx),
             args=args, **views_menu(ctx, form, hidden, args, view),
             can_create=ctx.gate.can_create(ctx.user, form),
-            query_without=_query_without, view=request.args.get("view", "list"),
+            query_without=query_without, view=request.args.get("view", "list"),
             prints=usable_layouts(ctx, form), exact_limit=limit,
         )
 

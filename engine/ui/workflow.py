@@ -22,6 +22,7 @@ from engine.services.comments import add_comment
 from engine.web import use_case
 
 from .layout import request_top_bar
+from .records import query_without
 
 bp = Blueprint("workflow", __name__)
 
@@ -133,14 +134,16 @@ def _render_inbox(filters: dict[str, Any] | None, results: list | None = None, c
                 filters = inbox_service.inbox_filters(ctx, request.args, tab_key="tab")
             except BadRequest as exc:
                 filters, problem, status = OPEN_TAB, exc.message, 400
-        items = inbox_service.list_tasks(ctx, filters["tab"], form=filters["form"], step=filters["step"],
-                                         overdue=filters["overdue"])
+        items, following = inbox_service.task_page(
+            ctx, filters["tab"], per_page=filters.get("per_page") or inbox_service.PAGE_SIZE,
+            after=filters.get("after"), form=filters["form"], step=filters["step"], overdue=filters["overdue"])
         choices = inbox_service.task_choices(ctx, filters["tab"])
         counts = {"open": request_top_bar().open_tasks}  # the top bar's count: one statement for both
         # rendered in the use case: what the layout reads joins its transaction
         return render_template("workflow/inbox.html", items=items, tab=filters["tab"], counts=counts,
                                problem=problem, filters=filters, choices=choices, results=results, waited=waited,
-                               comment=comment), status
+                               comment=comment, following=following, args=request.args,
+                               query_without=query_without), status
 
 
 def _batch(action: str):
@@ -152,7 +155,7 @@ def _batch(action: str):
         flash(_("Select the tasks first."), "warning")
         return redirect(url_for("workflow.inbox"))
     with use_case() as ctx:
-        known = {item["id"]: item for item in inbox_service.list_tasks(ctx, "open")}
+        known = {item["id"]: item for item in inbox_service.list_tasks(ctx, "open", ids=ids)}
     try:
         if action == "reject":
             results = task_service.reject_tasks(use_case, ids, comment)
@@ -195,8 +198,8 @@ def batch_reject():
 def inbox():
     """The task inbox: 待办 (`tab=open`), 已办 (`done`) and 抄送我 (`cc`); each row the record's title and
     summary, the step, how long it has waited and whether it is overdue; filters `form`, `step`,
-    `overdue=1` (as GET /api/tasks; bad ones: 400 with the reason above the open tab); select all, batch
-    approve and batch reject."""
+    `overdue=1` (as GET /api/tasks; bad ones: 400 with the reason above the open tab); 100 tasks a page,
+    then 下一页 (`after=CURSOR`, `per_page` as the API's); select all, batch approve and batch reject."""
     return _render_inbox(None)
 
 

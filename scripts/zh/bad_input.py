@@ -24,4 +24,6 @@ ZH = {
     "an uploaded file is no longer available; upload it again": "上传的文件已不存在，请重新上传",
     "the change conflicts with another change; try again": "此修改与另一项修改冲突，请重试",
     "the record is busy; try again": "该记录正忙，请重试",
+    "a linked record was deleted at the same time; check the links and try again":
+        "所关联的记录刚被他人删除，请检查关联后重试",
 }

@@ -20,6 +20,7 @@ ZH = {
     "Select the tasks first.": "请先勾选待办。",
     "%(done)s rejected, %(failed)s not possible.": "已驳回 %(done)s 条，%(failed)s 条无法处理。",
     "waiting %(time)s": "已等待 %(time)s",
+    "per_page must be a whole number from 1 to %(most)s": "per_page 必须是 1 到 %(most)s 之间的整数",
     "%(n)s min": "%(n)s 分钟",
     "%(n)s h": "%(n)s 小时",
     "%(d)s d %(h)s h": "%(d)s 天 %(h)s 小时",
