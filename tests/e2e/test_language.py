@@ -97,3 +97,13 @@ def test_a_chinese_user_meets_no_english(create_customer, open_page, live):
     assert_chinese(admin, "configuration editor with a broken file",
                    skip=", [data-testid=edit-problems] li, [data-testid=json-editor] .cm-content")
     assert not sales.js_errors and not admin.js_errors
+
+
+def test_the_login_page_fits_a_phone(open_page, live):
+    """The login card keeps inside a 375 px screen: no sideways scroll before anyone signs in."""
+    from tests.e2e.conftest import PHONE
+
+    page = open_page(viewport=PHONE)
+    page.goto(f"{live}/login")
+    expect(page.locator("#username")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
