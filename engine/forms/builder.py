@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from babel import support
@@ -162,8 +162,17 @@ def form_data_from_record(form: FormDef, values: Mapping[str, Any]) -> dict[str,
 MAX_ID_CHARS = 20  # a record id (BIGINT) in a link select
 
 
-def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> None:
-    """Give link selects their current value as an option, labelled with its title."""
+#: (linked form name, ids) → id → title, of the records the user may read among them.
+TitleLookup = Callable[[str, set[int]], Mapping[int, str]]
+
+
+def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None,
+                      lookup: TitleLookup | None = None) -> None:
+    """Give link selects their current value as an option, labelled with its title: the stored
+    record's, else (a value just chosen, shown again with the form's errors) the title `lookup`
+    finds among the records the user may read, one query per linked form; "#id" when none."""
+    wanted: dict[str, set[int]] = {}
+    pending: list[tuple[Any, str, str]] = []  # (select, linked form, value) still to title
     for name, fdef in wtform.field_defs.items():
         field = getattr(wtform, name)
         if fdef.field_type.links:
@@ -171,9 +180,11 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
             if value not in (None, "") and len(str(value)) <= MAX_ID_CHARS:  # a longer one is no id: not echoed
                 stored = record is not None and str(record["fields"].get(name)) == str(value)
                 title = record.get("links", {}).get(name) if stored and record else None
-                if title is None:  # the stored link names a record the user may not read
-                    title = str(_("(no access)")) if stored else f"#{value}"
-                field.choices = [EMPTY_CHOICE, SelectChoice(str(value), title)]
+                if title is None and stored:  # the stored link names a record the user may not read
+                    title = str(_("(no access)"))
+                if title is None:
+                    pending.append((field, fdef.form, str(value)))
+                field.choices = [EMPTY_CHOICE, SelectChoice(str(value), title or f"#{value}")]
         elif fdef.is_table:
             for sub in fdef.fields:
                 if not sub.field_type.links:
@@ -183,8 +194,27 @@ def offer_link_titles(wtform: RecordForm, record: Mapping[str, Any] | None) -> N
                     column = entry.form[sub.name]
                     if column.data not in (None, "") and len(str(column.data)) <= MAX_ID_CHARS:
                         value = str(column.data)
-                        title = known.get(value) if value in known else f"#{value}"
-                        column.choices = [EMPTY_CHOICE, SelectChoice(value, title or str(_("(no access)")))]
+                        if value in known:
+                            title = known[value] or str(_("(no access)"))
+                        else:
+                            title = f"#{value}"
+                            pending.append((column, sub.form, value))
+                        column.choices = [EMPTY_CHOICE, SelectChoice(value, title)]
+    if lookup is None:
+        return
+    for _select, target, value in pending:
+        if _an_id(value):
+            wanted.setdefault(target, set()).add(int(value))
+    found = {target: lookup(target, ids) for target, ids in wanted.items()}
+    for select_field, target, value in pending:
+        title = found.get(target, {}).get(int(value)) if _an_id(value) else None
+        if title is not None:
+            select_field.choices = [EMPTY_CHOICE, SelectChoice(value, title)]
+
+
+def _an_id(value: str) -> bool:
+    """A record id as a link select sends it: digits within a BIGINT."""
+    return value.isascii() and value.isdigit() and len(value) <= 18
 
 
 def raw_values(wtform: RecordForm, editable: Iterable[str]) -> tuple[dict[str, Any], dict[str, FileStorage]]:

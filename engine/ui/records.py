@@ -26,6 +26,7 @@ from engine.forms.builder import (
     raw_values,
 )
 from engine.i18n import _
+from engine.records.codec import readable_titles
 from engine.records.context import Context
 from engine.services import records as service
 from engine.services.board import board_page
@@ -61,6 +62,14 @@ def _title_of(ctx: Context):
 
 def widget_context(ctx: Context) -> WidgetContext:
     return SimpleNamespace(users=_users(ctx), title_of=_title_of(ctx))
+
+
+def _titles(ctx: Context):
+    """Titles of linked records the user may read, for a form shown again with its errors."""
+    def lookup(target: str, ids: set[int]) -> dict[int, str]:
+        form = ctx.app.form(target)
+        return readable_titles(ctx, form, ids) if form is not None else {}
+    return lookup
 
 
 def user_labels(ctx: Context) -> dict[str, str]:
@@ -120,8 +129,6 @@ def list_page(form_name: str):
 def _chosen_links(ctx: Context, filters: list[FieldDef]) -> dict[str, str]:
     """field name → what a link filter's chosen record shows: its title when the user may read
     it, "(no access)" when not (never its title), as link values read everywhere."""
-    from engine.records.codec import readable_titles
-
     labels = {}
     for field in filters:
         raw = request.args.get(field.name, "")
@@ -242,7 +249,7 @@ def create_page(form_name: str):
             if preset:
                 data.update(preset["fields"])
             wtform = form_class(formdata=None, data=data)
-        offer_link_titles(wtform, preset)
+        offer_link_titles(wtform, preset, _titles(ctx))
         if request.method != "POST" or not wtform.validate():
             return _render_edit(form, wtform, None, shown, editable, readonly=readonly)
         values, uploads = raw_values(wtform, editable)
@@ -406,7 +413,7 @@ def edit_page(form_name: str, record_id: int):
             if field.is_table and field.name in editable and not data.get(field.name):
                 data[field.name] = [{}]
         wtform = form_class() if request.method == "POST" else form_class(formdata=None, data=data)
-        offer_link_titles(wtform, record)
+        offer_link_titles(wtform, record, _titles(ctx))
         if request.method == "POST" and wtform.validate():
             values, uploads = raw_values(wtform, editable)
             for name in [n for n, v in values.items() if v and v == data.get(n) != record["fields"].get(n)]:

@@ -113,3 +113,28 @@ def test_history_shows_a_dash_for_a_cleared_or_first_set_value(browser_for, app,
     history = re.sub(r"\s+", " ", page[page.index('data-testid="history"'):])
     assert re.search(r"负责销售: <span[^>]*>wang</span> → —</div>", history), history
     assert re.search(r"联系电话: <span[^>]*>—</span> → 13800000000", history), history
+
+
+def test_a_form_shown_again_with_its_errors_keeps_the_titles_of_links_just_chosen(
+        csrf_from, browser_for, app, make_user, catalogue, engine_today):
+    """A refused save shows the form again: the customer and the line's product the user has just
+    chosen keep their titles (not "#id"); a customer they may not read stays "#id", never its name."""
+    zhang = make_user("zhang", "sales")
+    make_user("wang", "sales")
+    mine = zhang.create("customer", name="宁波远航", owner="zhang")["id"]
+    valve = catalogue("气动阀门 PV-40", price="420.00")
+    client = browser_for(app, "zhang")
+    page = client.get("/f/quotation/new").get_data(as_text=True)
+    form = {"csrf_token": csrf_from(page), "customer": str(mine), "salesperson": "zhang",
+            "quote_date": engine_today().isoformat(), "valid_until": (engine_today() + timedelta(days=10)).isoformat(),
+            "items-0-product": str(valve), "items-0-qty": ""}  # the line's quantity is required
+    again = client.post("/f/quotation/new", data=form).get_data(as_text=True)
+    assert "必填" in again
+    customer = re.search(r'<select[^>]*name="customer".*?</select>', again, re.S).group(0)
+    product = re.search(r'<select[^>]*name="items-0-product".*?</select>', again, re.S).group(0)
+    assert re.search(rf'<option selected value="{mine}">宁波远航</option>', customer), customer
+    assert re.search(rf'<option selected value="{valve}">气动阀门 PV-40</option>', product), product
+    theirs = make_user("li", "sales").create("customer", name="别人的客户", owner="li")["id"]
+    refused = client.post("/f/quotation/new", data={**form, "customer": str(theirs)}).get_data(as_text=True)
+    customer = re.search(r'<select[^>]*name="customer".*?</select>', refused, re.S).group(0)
+    assert f">#{theirs}<" in customer and "别人的客户" not in customer
