@@ -169,6 +169,7 @@ def open_page(chromium, live):
             dialog.accept()
         page.on("dialog", answer)
         page.questions = questions  # type: ignore[attr-defined]
+        _acting_on_loaded_pages(page)
         if user:
             _log_in(page, live, user)
         return page
@@ -176,6 +177,25 @@ def open_page(chromium, live):
     yield open_page
     for context in contexts:
         context.close()
+
+
+#: Page methods that act on an element: each first waits for the page's `load` event.
+ACTIONS = ("click", "dblclick", "tap", "check", "uncheck", "set_checked", "fill", "type", "press",
+           "select_option", "hover", "drag_and_drop", "set_input_files")
+
+
+def _acting_on_loaded_pages(page) -> None:
+    """Make `page.click(…)` and the other actions wait until the page has loaded. A click on a link
+    goes on as soon as the new page is committed, and an `expect` on its markup passes as soon as
+    it is parsed, before its scripts have run: a dropdown clicked then stays shut. A person cannot
+    click that fast, and the wait returns at once on a loaded page."""
+    for name in ACTIONS:
+        action = getattr(page, name)
+
+        def after_load(*args, _action=action, **kwargs):
+            page.wait_for_load_state()
+            return _action(*args, **kwargs)
+        setattr(page, name, after_load)
 
 
 def _log_in(page, base: str, user: str) -> None:
