@@ -3,6 +3,7 @@ amount, date, seller), approved by finance, then by a manager from 5000 on; peop
 that hide the amount (auditor) in every row or only in big deals (auditor + small) are copied."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -94,6 +95,18 @@ def deal(cast):
         assert answer.status_code == 200, answer.get_json()
         return record
     return make
+
+
+def page_as(app, login, name: str):
+    """A test client of the pages, logged in as `name`."""
+    client = app.test_client()
+    assert login(client, name, f"{name}-password").status_code == 302
+    return client
+
+
+def task_rows(html: str) -> list[str]:
+    """The task ids of an inbox page's rows, in order."""
+    return re.findall(r'data-testid="task-row" data-task="(\d+)"', html)
 
 
 def summary_of(item: dict) -> dict[str, str]:

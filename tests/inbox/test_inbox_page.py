@@ -9,18 +9,11 @@ from datetime import timedelta
 import time_machine
 
 from tests.conftest import FROZEN_NOW
+from tests.inbox.conftest import page_as, task_rows
 
 ZH = {"Accept-Language": "zh-CN"}
 
 
-def _page(app, login, name):
-    client = app.test_client()
-    assert login(client, name, f"{name}-password").status_code == 302
-    return client
-
-
-def _rows(html: str) -> list[str]:
-    return re.findall(r'data-testid="task-row" data-task="(\d+)"', html)
 
 
 def test_rows_show_summary_step_waiting_and_overdue(app, cast, deal, login):
@@ -28,12 +21,12 @@ def test_rows_show_summary_step_waiting_and_overdue(app, cast, deal, login):
     with time_machine.travel(start, tick=False) as clock:
         deal("Lathes", "8000")
         clock.shift(timedelta(hours=3, minutes=5))
-        html = _page(app, login, "fin").get("/tasks", headers=ZH).get_data(as_text=True)
-    assert len(_rows(html)) == 1
+        html = page_as(app, login, "fin").get("/tasks", headers=ZH).get_data(as_text=True)
+    assert len(task_rows(html)) == 1
     assert "交易 Lathes" in html and "8,000.00" in html and "华东机械" in html and "山姆" in html
     assert 'data-testid="step">财务审核' in html and 'data-testid="overdue"' in html
     assert "已等待 3 小时" in html
-    aud = _page(app, login, "aud").get("/tasks?tab=cc", headers=ZH).get_data(as_text=True)
+    aud = page_as(app, login, "aud").get("/tasks?tab=cc", headers=ZH).get_data(as_text=True)
     assert "华东机械" in aud and "8,000.00" not in aud  # the auditor's summary: no amount
 
 
@@ -45,28 +38,28 @@ def test_filters_are_get_parameters_like_the_api(app, cast, deal, login):
     deal("Pens", "6000")
     (task,) = fin.get("/api/tasks").get_json()
     assert fin.post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
-    page = _page(app, login, "max")
-    assert len(_rows(page.get("/tasks").get_data(as_text=True))) == 2
+    page = page_as(app, login, "max")
+    assert len(task_rows(page.get("/tasks").get_data(as_text=True))) == 2
     html = page.get("/tasks?form=deal&step=boss", headers=ZH).get_data(as_text=True)
-    assert len(_rows(html)) == 2 and '<option value="boss" selected>经理审批' in html
-    assert _rows(page.get("/tasks?step=check").get_data(as_text=True)) == []
-    assert _rows(page.get("/tasks?overdue=1").get_data(as_text=True)) == []
+    assert len(task_rows(html)) == 2 and '<option value="boss" selected>经理审批' in html
+    assert task_rows(page.get("/tasks?step=check").get_data(as_text=True)) == []
+    assert task_rows(page.get("/tasks?overdue=1").get_data(as_text=True)) == []
 
 
 def test_batch_reject_with_one_comment_shows_each_tasks_result(app, cast, deal, login, token_of):
     deal("Lathes", "100")
     deal("Pens", "200")
     ids = [t["id"] for t in cast["fin"].get("/api/tasks").get_json()]
-    page = _page(app, login, "fin")
+    page = page_as(app, login, "fin")
     token = token_of(page, "/tasks")
     refused = page.post("/tasks/batch-reject", data={"csrf_token": token, "ids": ids, "comment": ""},
                         headers=ZH, follow_redirects=True).get_data(as_text=True)
-    assert "审批意见" in refused and len(_rows(refused)) == 2  # nothing rejected without a comment
+    assert "审批意见" in refused and len(task_rows(refused)) == 2  # nothing rejected without a comment
     html = page.post("/tasks/batch-reject", data={"csrf_token": token, "ids": [*ids, 999999], "comment": "价格不对"},
                      headers=ZH).get_data(as_text=True)
     results = re.findall(r'data-ok="(true|false)"', html)
     assert results == ["true", "true", "false"] and "已驳回 2 条，1 条无法处理。" in html
-    assert "Lathes" in html and "Pens" in html and _rows(html) == []
+    assert "Lathes" in html and "Pens" in html and task_rows(html) == []
     assert cast["fin"].get("/api/tasks").get_json() == []
 
 
@@ -74,7 +67,7 @@ def test_batch_approve_shows_each_tasks_result(app, cast, deal, login, token_of)
     deal("Lathes", "100")
     deal("Pens", "200")
     ids = [t["id"] for t in cast["fin"].get("/api/tasks").get_json()]
-    page = _page(app, login, "fin")
+    page = page_as(app, login, "fin")
     html = page.post("/tasks/batch-approve", data={"csrf_token": token_of(page, "/tasks"), "ids": ids},
                      headers=ZH).get_data(as_text=True)
     assert re.findall(r'data-ok="(true|false)"', html) == ["true", "true"] and "已同意 2 条，0 条无法处理。" in html
@@ -84,13 +77,13 @@ def test_batch_approve_shows_each_tasks_result(app, cast, deal, login, token_of)
 
 def test_bad_filters_show_the_reason_with_400_not_an_error_page(app, cast, deal, login):
     deal("Lathes", "8000")
-    page = _page(app, login, "fin")
+    page = page_as(app, login, "fin")
     for query, what in (("overdue=abc", "overdue"), ("status=bogus", "status"), ("tab=bogus", "tab"),
                         ("step=nosuch", "nosuch")):
         answer = page.get(f"/tasks?{query}")
         html = answer.get_data(as_text=True)
         assert answer.status_code == 400 and 'data-testid="filter-problem"' in html and what in html, query
-        assert len(_rows(html)) == 1  # the open tab below the reason
+        assert len(task_rows(html)) == 1  # the open tab below the reason
     assert page.get("/tasks?tab=done&form=deal&step=check").status_code == 200
     # the page also takes the API's name for the tab
     done = page.get("/tasks?status=done")

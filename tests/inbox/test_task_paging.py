@@ -10,6 +10,7 @@ from datetime import timedelta
 import time_machine
 
 from tests.conftest import FROZEN_NOW
+from tests.inbox.conftest import page_as, task_rows
 
 ZH = {"Accept-Language": "zh-CN"}
 
@@ -93,22 +94,14 @@ def test_a_cursor_of_another_tab_or_a_bad_page_size_is_a_400(cast, deal):
     assert fin.get(following).status_code == 200
 
 
-def _page(app, login, name):
-    client = app.test_client()
-    assert login(client, name, f"{name}-password").status_code == 302
-    return client
-
-
-def _rows(html: str) -> list[str]:
-    return re.findall(r'data-testid="task-row" data-task="(\d+)"', html)
 
 
 def test_the_page_links_the_next_tasks_and_back_to_the_first(app, cast, deal, login):
     _deals(deal, 5)
-    page = _page(app, login, "fin")
+    page = page_as(app, login, "fin")
     html = page.get("/tasks?per_page=2", headers=ZH).get_data(as_text=True)
-    assert len(_rows(html)) == 2
-    seen = list(_rows(html))
+    assert len(task_rows(html)) == 2
+    seen = list(task_rows(html))
     while True:
         found = re.search(r'href="(/tasks\?[^"]*after=[^"]+)" data-testid="page-next"', html)
         if not found:
@@ -116,19 +109,19 @@ def test_the_page_links_the_next_tasks_and_back_to_the_first(app, cast, deal, lo
             break
         html = page.get(found.group(1).replace("&amp;", "&"), headers=ZH).get_data(as_text=True)
         assert "下一页" in html and "首页" in html
-        seen += _rows(html)
+        seen += task_rows(html)
     whole = [str(item["id"]) for item in cast["fin"].get("/api/tasks").get_json()]
     assert seen == whole
     plain = page.get("/tasks", headers=ZH).get_data(as_text=True)
-    assert len(_rows(plain)) == 5 and 'data-testid="pages"' not in plain  # one page: no page links
+    assert len(task_rows(plain)) == 5 and 'data-testid="pages"' not in plain  # one page: no page links
 
 
 def test_after_a_batch_the_tabs_and_filters_lead_back_to_the_inbox(app, cast, deal, login):
     _deals(deal, 2)
-    page = _page(app, login, "fin")
+    page = page_as(app, login, "fin")
     html = page.get("/tasks").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    first = _rows(html)[0]
+    first = task_rows(html)[0]
     answer = page.post("/tasks/batch-approve", data={"csrf_token": token, "ids": [first]}, headers=ZH)
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200 and 'data-testid="batch-results"' in html
