@@ -63,6 +63,10 @@ def test_validation_error_is_shown_and_fixed_without_losing_input(shoot, open_pa
     expect(page.locator("[data-field-block=name] .invalid-feedback")).to_have_text("必填")
     expect(page.locator("[data-field-block=phone] .invalid-feedback")).to_contain_text("电话号码不正确")
     expect(page.locator("#address")).to_have_value("浙江省杭州市西湖区文三路 100 号")
+    for name in ("name", "phone"):  # the error right under its field, the duplicate hint's line below it
+        field = page.locator(f"#{name}").bounding_box()
+        error = page.locator(f"[data-field-block={name}] .invalid-feedback").bounding_box()
+        assert 0 <= error["y"] - (field["y"] + field["height"]) < 10, (name, field, error)
     shoot(page, "validation-errors-desktop")
     page.fill("#name", "杭州云帆")
     page.fill("#phone", "0571-88886666")

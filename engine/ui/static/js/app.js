@@ -418,7 +418,11 @@
       note.className = "form-text text-warning duplicate-hint";
       note.setAttribute("data-testid", "duplicate-" + input.dataset.duplicates);
       note.setAttribute("aria-live", "polite");
-      input.insertAdjacentElement("afterend", note);
+      var anchor = input;  // below the field's error, if it has one: the error stays next to the field
+      while (anchor.nextElementSibling && anchor.nextElementSibling.classList.contains("invalid-feedback")) {
+        anchor = anchor.nextElementSibling;
+      }
+      anchor.insertAdjacentElement("afterend", note);
       input.addEventListener("change", function () {
         note.textContent = "";
         note.removeAttribute("title");
