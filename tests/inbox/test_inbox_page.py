@@ -91,3 +91,12 @@ def test_bad_filters_show_the_reason_with_400_not_an_error_page(app, cast, deal,
     answer = page.get("/notifications?unread=abc")
     assert answer.status_code == 400 and 'data-testid="filter-problem"' in answer.get_data(as_text=True)
     assert page.get("/notifications?unread=1").status_code == 200
+
+
+def test_the_home_page_names_each_task_with_its_form_and_summary(app, cast, deal, login):
+    deal("Lathes", "8000")
+    home = page_as(app, login, "fin").get("/", headers=ZH).get_data(as_text=True)
+    tasks = re.search(r'data-testid="home-tasks">(.*?)</ul>', home, re.S).group(1)
+    assert "交易 Lathes" in tasks and "财务审核" in tasks
+    summary = re.search(r'data-testid="home-task-summary">(.*?)</div>', tasks, re.S).group(1)
+    assert summary == "华东机械 · 8,000.00 · 2031-06-30 · 山姆"
