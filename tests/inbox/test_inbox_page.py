@@ -99,4 +99,4 @@ def test_the_home_page_names_each_task_with_its_form_and_summary(app, cast, deal
     tasks = re.search(r'data-testid="home-tasks">(.*?)</ul>', home, re.S).group(1)
     assert "交易 Lathes" in tasks and "财务审核" in tasks
     summary = re.search(r'data-testid="home-task-summary">(.*?)</div>', tasks, re.S).group(1)
-    assert summary == "华东机械 · 8,000.00 · 2031-06-30 · 山姆"
+    assert summary == "客户 华东机械 · 金额 8,000.00 · 交付日期 2031-06-30 · 销售 山姆"
