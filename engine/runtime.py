@@ -186,7 +186,9 @@ class DefinitionFiles:
 
     def check(self) -> bool:
         """Re-read the files if they may have changed since the last check; True when their
-        stat or their contents differ from what this process had."""
+        contents differ from what this process had. A new stat alone (a file saved unchanged, or
+        stat taken while a file was being written and its contents read once it was whole) is
+        not a change: the same texts are not tried again."""
         seen = self._stat_all()
         if self._trusted and seen == self._seen:
             return False
@@ -200,7 +202,7 @@ class DefinitionFiles:
         # A file written while we read it, or so recently that another write in the same
         # timestamp tick would not show in its stat: read it again at the next check.
         settled = time.time_ns() - RACY_NS > max((s[2] for s in seen), default=0)
-        changed = seen != self._seen or self.signature != before
+        changed = self.signature != before
         self._seen, self._trusted = seen, settled and self._stat_all() == seen
         return changed
 

@@ -179,3 +179,21 @@ def test_the_switch_interval_is_short_while_a_set_is_built_and_put_back_after():
             assert sys.getswitchinterval() == runtime_module.BUILD_SWITCH_INTERVAL
         assert sys.getswitchinterval() == runtime_module.BUILD_SWITCH_INTERVAL
     assert sys.getswitchinterval() == before
+
+
+def test_files_saved_again_unchanged_are_no_change(write_module, tmp_path):
+    """A new stat with the same texts (a file saved unchanged; or a stat taken while a file was being
+    written, its texts read once whole) is not tried again: only other texts are a change."""
+    import os
+
+    folder = tmp_path / "configs"
+    path = write_module(folder, BASE)
+    files = runtime_module.DefinitionFiles(folder)
+    assert files.check()  # first read
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    assert not files.check() and not files.check()
+    write_module(folder, _changed("body"))
+    assert files.check()
+    write_module(folder, BASE)  # put back as it was: a change again
+    assert files.check()
