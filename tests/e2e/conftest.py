@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Locator, Page
 from werkzeug.serving import make_server
 
 from engine.auth.users import create_user
@@ -169,7 +170,6 @@ def open_page(chromium, live):
             dialog.accept()
         page.on("dialog", answer)
         page.questions = questions  # type: ignore[attr-defined]
-        _acting_on_loaded_pages(page)
         if user:
             _log_in(page, live, user)
         return page
@@ -179,23 +179,27 @@ def open_page(chromium, live):
         context.close()
 
 
-#: Page methods that act on an element: each first waits for the page's `load` event.
+#: Page and Locator methods that act on an element: each first waits for the page's `load` event.
 ACTIONS = ("click", "dblclick", "tap", "check", "uncheck", "set_checked", "fill", "type", "press",
-           "select_option", "hover", "drag_and_drop", "set_input_files")
+           "select_option", "hover", "drag_and_drop", "drag_to", "set_input_files")
 
 
-def _acting_on_loaded_pages(page) -> None:
-    """Make `page.click(…)` and the other actions wait until the page has loaded. A click on a link
-    goes on as soon as the new page is committed, and an `expect` on its markup passes as soon as
-    it is parsed, before its scripts have run: a dropdown clicked then stays shut. A person cannot
-    click that fast, and the wait returns at once on a loaded page."""
-    for name in ACTIONS:
-        action = getattr(page, name)
+def _after_load(action):
+    def act(self, *args, **kwargs):
+        (self if isinstance(self, Page) else self.page).wait_for_load_state()
+        return action(self, *args, **kwargs)
+    act.__wrapped__ = action  # type: ignore[attr-defined]
+    return act
 
-        def after_load(*args, _action=action, **kwargs):
-            page.wait_for_load_state()
-            return _action(*args, **kwargs)
-        setattr(page, name, after_load)
+
+# A click on a link goes on as soon as the new page is committed, and an `expect` on its markup passes
+# as soon as it is parsed, before its scripts have run: a dropdown clicked then stays shut. A person
+# cannot click that fast; the wait returns at once on a loaded page. For every page and locator of
+# the browser tests (this process only drives browsers here).
+for _kind in (Page, Locator):
+    for _name in ACTIONS:
+        if hasattr(_kind, _name) and not hasattr(getattr(_kind, _name), "__wrapped__"):
+            setattr(_kind, _name, _after_load(getattr(_kind, _name)))
 
 
 def _log_in(page, base: str, user: str) -> None:
