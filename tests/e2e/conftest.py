@@ -28,6 +28,16 @@ CATALOGUE = [("工业控制器 IC-200", "台", "3200.00"), ("伺服电机 SM-750
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium is not installed")
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """A browser test that fails is run once more before it counts as failed (pytest reports it as
+    rerun, `R`): on a loaded 2-CPU machine a browser's timing varies far more than the product's
+    answers, and these tests wait on the browser. The API and page tests, which check the same
+    rules without a browser, are never rerun."""
+    for item in items:
+        if "tests/e2e/" in item.nodeid or item.nodeid.startswith("e2e/"):
+            item.add_marker(pytest.mark.flaky(reruns=1))
+
+
 @pytest.fixture
 def db_url(tmp_path):  # SQLite unless the module imports tests.conftest's db_url (see the docstring)
     return f"sqlite:///{tmp_path / 'e2e.db'}"
@@ -138,6 +148,9 @@ def _pick_once(page, select_id: str, text: str) -> None:
 
     page.click(f"#{select_id}-ts-control")
     page.keyboard.type(text.split()[0])
+    # the search answers (the preload on focus, then the typed words) redraw the list: click once
+    # they are in, not in between
+    page.wait_for_load_state("networkidle")
     page.locator(".ts-dropdown:visible .option", has_text=text).first.click()
     # leave the picker as a person moving on would: a search answer arriving late (a busy machine)
     # opens the list again only while the picker has the focus, and then over the next control
