@@ -131,8 +131,8 @@ def task_page(ctx: Context, status: str = "open", *, per_page: int = MAX_PER_PAG
         stmt = stmt.where(source.c.form == form)
     if step:
         stmt = stmt.where(source.c.step == step)
-    if overdue:
-        stmt = stmt.where(tasks.c.due_at.is_not(None), tasks.c.due_at < ctx.now)
+    if overdue:  # open tasks past their due time: none in 已办
+        stmt = stmt.where(tasks.c.status == "open", tasks.c.due_at.is_not(None), tasks.c.due_at < ctx.now)
     if ids is not None:
         stmt = stmt.where(source.c.id.in_(ids))
     keys, order = ORDERS[status], f"tasks:{status}"

@@ -84,6 +84,9 @@ def test_overdue_and_waiting_by_a_frozen_clock_in_the_engines_zone(cast, deal):
         clock.shift(timedelta(hours=1))
         (task,) = cast["fin"].get("/api/tasks?overdue=1").get_json()
         assert task["overdue"] is True and task["waiting"] == 150 * 60
+        assert cast["fin"].post(f"/api/tasks/{task['id']}/approve", json={}).status_code == 200
+        assert cast["fin"].get("/api/tasks?status=done").get_json()  # decided after its due time…
+        assert cast["fin"].get("/api/tasks?status=done&overdue=1").get_json() == []  # …but no longer open
 
 
 def test_the_list_costs_the_same_queries_for_3_tasks_as_for_15(app, cast, deal):
